@@ -1,0 +1,88 @@
+// The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Activity, Company, Contact, Deal, Task } from './schema';
+
+/**
+ * Searchable records carry `n`, an internal number that is their primary key and their id in the
+ * search index's postings (a Uint32 instead of a string keeps postings compact). `n` never leaves
+ * the database: exports carry `id`.
+ */
+export type Stored<T> = T & { n: number };
+export type StoredContact = Stored<Contact>;
+export type StoredCompany = Stored<Company>;
+export type StoredActivity = Stored<Activity>;
+
+/** Postings of one term, chunked by doc number range: ids sorted ascending. */
+export interface PostingChunk {
+  k: IndexKind;
+  t: string;
+  c: number;
+  ids: Uint32Array;
+}
+
+/** For one prefix of one kind: the highest-ranked docs having a term with that prefix. */
+export interface PrefixEntry {
+  k: IndexKind;
+  p: string;
+  /** How many (doc, term) postings lie under this prefix: an upper bound on matching docs. */
+  count: number;
+  /** Doc numbers, best rank first. */
+  ids: Uint32Array;
+  /** Rank of each doc in `ids` (minutes since epoch of its last activity). */
+  ranks: Uint32Array;
+}
+
+export interface MetaEntry {
+  key: string;
+  value: unknown;
+}
+
+export type IndexKind = 'contact' | 'company' | 'activity';
+
+export const DB_NAME = 'rapport';
+
+export class RapportDB extends Dexie {
+  contacts!: EntityTable<StoredContact, 'n'>;
+  companies!: EntityTable<StoredCompany, 'n'>;
+  activities!: EntityTable<StoredActivity, 'n'>;
+  tasks!: EntityTable<Task, 'id'>;
+  deals!: EntityTable<Deal, 'id'>;
+  postings!: Table<PostingChunk, [IndexKind, string, number]>;
+  prefixes!: Table<PrefixEntry, [IndexKind, string]>;
+  meta!: EntityTable<MetaEntry, 'key'>;
+
+  constructor(name = DB_NAME) {
+    super(name);
+    // v1: records only.
+    this.version(1).stores({
+      contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
+      companies: 'n, &id, domain, name',
+      activities: 'n, &id, *contactIds, threadId, messageId, occurredAt',
+      tasks: 'id, *contactIds, dueAt, done',
+      deals: 'id, *contactIds, companyId, stage',
+      meta: 'key',
+    });
+    // v2: the persisted search index; existing records are indexed during the upgrade.
+    this.version(2)
+      .stores({
+        postings: '[k+t+c]',
+        prefixes: '[k+p]',
+      })
+      .upgrade(async (tx) => {
+        const { rebuildIndexIn } = await import('./search-index');
+        await rebuildIndexIn(tx);
+      });
+  }
+}
+
+let shared: RapportDB | undefined;
+/** The database of this extension origin (one connection per JS realm). */
+export function getDb(): RapportDB {
+  shared ??= new RapportDB();
+  return shared;
+}
+
+/** For tests: point getDb() at another database. */
+export function setDbForTesting(db: RapportDB | undefined): void {
+  shared = db;
+}

@@ -1,0 +1,136 @@
+// The data model: zod schemas are the single source of truth; TypeScript types are inferred.
+import { z } from 'zod';
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date');
+
+export const SOURCE_TYPES = ['manual', 'import', 'gmail', 'outlook', 'linkedin', 'crm'] as const;
+export const Source = z.object({
+  type: z.enum(SOURCE_TYPES),
+  /** What it came from: file name, thread id, profile URL, connector id… */
+  ref: z.string().max(2000).optional(),
+  at: isoDate,
+});
+export type Source = z.infer<typeof Source>;
+
+const text = (max = 1000) => z.string().max(max);
+const recordBase = {
+  id: z.string().min(1).max(100),
+  createdAt: isoDate,
+  updatedAt: isoDate,
+  sources: z.array(Source).max(200),
+};
+
+export const STAGES = ['lead', 'contacted', 'qualified', 'customer', 'churned', 'candidate', 'interviewing', 'hired'] as const;
+
+export const Contact = z.object({
+  ...recordBase,
+  name: text(300),
+  firstName: text(200).optional(),
+  lastName: text(200).optional(),
+  emails: z.array(z.string().max(320)).max(50),
+  phones: z.array(z.string().max(60)).max(50),
+  title: text(500).optional(),
+  company: text(300).optional(),
+  companyId: z.string().max(100).optional(),
+  location: text(300).optional(),
+  linkedinUrl: text(500).optional(),
+  /** LinkedIn public identifier (the /in/<id>/ part), lowercased: a merge key. */
+  linkedinId: text(200).optional(),
+  headline: text(1000).optional(),
+  photoUrl: text(2000).optional(),
+  tags: z.array(text(100)).max(100),
+  stage: text(100).optional(),
+  lastActivityAt: isoDate.optional(),
+});
+export type Contact = z.infer<typeof Contact>;
+
+export const Company = z.object({
+  ...recordBase,
+  name: text(300),
+  domain: text(253).optional(),
+  website: text(2000).optional(),
+  industry: text(300).optional(),
+  size: text(100).optional(),
+  location: text(300).optional(),
+  linkedinUrl: text(500).optional(),
+  tags: z.array(text(100)).max(100),
+});
+export type Company = z.infer<typeof Company>;
+
+export const ACTIVITY_TYPES = ['email', 'note', 'task', 'call', 'meeting', 'profile'] as const;
+export const Participant = z.object({
+  email: z.string().max(320).optional(),
+  name: text(300).optional(),
+  role: z.enum(['from', 'to', 'cc', 'bcc']).optional(),
+});
+export type Participant = z.infer<typeof Participant>;
+
+export const Activity = z.object({
+  ...recordBase,
+  type: z.enum(ACTIVITY_TYPES),
+  contactIds: z.array(z.string().max(100)).max(500),
+  companyIds: z.array(z.string().max(100)).max(100).optional(),
+  subject: text(2000).optional(),
+  body: text(200_000).optional(),
+  snippet: text(2000).optional(),
+  occurredAt: isoDate,
+  direction: z.enum(['incoming', 'outgoing', 'internal']).optional(),
+  threadId: text(300).optional(),
+  messageId: text(500).optional(),
+  participants: z.array(Participant).max(1000).optional(),
+});
+export type Activity = z.infer<typeof Activity>;
+
+export const Task = z.object({
+  ...recordBase,
+  title: text(1000),
+  notes: text(20_000).optional(),
+  dueAt: isoDate.optional(),
+  done: z.boolean(),
+  contactIds: z.array(z.string().max(100)).max(100),
+  companyId: z.string().max(100).optional(),
+});
+export type Task = z.infer<typeof Task>;
+
+export const Deal = z.object({
+  ...recordBase,
+  name: text(500),
+  stage: text(100),
+  amount: z.number().finite().optional(),
+  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  closeDate: isoDate.optional(),
+  contactIds: z.array(z.string().max(100)).max(100),
+  companyId: z.string().max(100).optional(),
+});
+export type Deal = z.infer<typeof Deal>;
+
+export const EXPORT_FORMAT = 'rapport-export';
+export const EXPORT_VERSION = 1;
+export const ExportFile = z.object({
+  format: z.literal(EXPORT_FORMAT),
+  version: z.literal(EXPORT_VERSION),
+  exportedAt: isoDate,
+  contacts: z.array(z.unknown()),
+  companies: z.array(z.unknown()),
+  activities: z.array(z.unknown()),
+  tasks: z.array(z.unknown()),
+  deals: z.array(z.unknown()),
+});
+export type ExportFile = z.infer<typeof ExportFile>;
+
+/** What an importer or a capture hands to the repository: a contact without bookkeeping fields. */
+export const ContactInput = Contact.omit({ id: true, createdAt: true, updatedAt: true, sources: true })
+  .partial()
+  .extend({ name: text(300).optional() });
+export type ContactInput = z.infer<typeof ContactInput>;
+
+export function newId(prefix: string): string {
+  const rand = crypto.getRandomValues(new Uint8Array(10));
+  let s = '';
+  for (const b of rand) s += b.toString(36).padStart(2, '0');
+  return `${prefix}_${Date.now().toString(36)}${s}`;
+}
+
+export function nowIso(): string {
+  return new Date().toISOString();
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'wxt';
+import preact from '@preact/preset-vite';
+
+// Public half of the signing key: pins the extension id to okngfgklmnoabbcbakcjdikdgdhemafp
+// for users (unpacked loads) and for the end-to-end tests.
+const MANIFEST_KEY =
+  'MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAv4DPBF/v+6MtfGyaEsc/PHlzJ978UNTbDTGR3H1ecpH2C846QPz7VagXM/tU9vwKO65Rk8Ah15SEJJ+pagEttnr9G6QIKMCa47Eb4fA75VvlDD74iGKBdx9/qSMh9e83COYeH+WWSsYKHH8NOJbXCTVNo7XG7YOAJPHSVykeTtpaAWTovDzxzVTJ8r6SMCZRlGd+mQL/hLqcBc9+VEyHtzs88Ky2hm35tHPxMU8Sdl6D9cqcR+l1CR+TsByJgupNbHDELv0QneHZFTeRWDx9ZjVjJ6b64GKg+O0HddSvQ+NUBbyFbawr4P8A4ku8J5uXY0YEqeIB6vLbNOmFND9khQIDAQAB';
+
+// Test/bench-only pages are built only when RAPPORT_TEST_BUILD=1 (into .output/test-*),
+// so the release build never ships them.
+const testBuild = process.env.RAPPORT_TEST_BUILD === '1';
+const releaseEntrypoints = ['background', 'popup', 'options'];
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  outDirTemplate: testBuild ? 'test-{{browser}}-mv{{manifestVersion}}' : undefined,
+  filterEntrypoints: testBuild ? undefined : releaseEntrypoints,
+  vite: () => ({
+    plugins: [preact()],
+    build: { chunkSizeWarningLimit: 2000 },
+  }),
+  manifest: ({ browser }) => ({
+    name: 'Rapport',
+    description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
+    ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
+    permissions: ['unlimitedStorage', 'alarms'],
+    action: { default_title: 'Rapport — search your contacts' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+});
