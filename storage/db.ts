@@ -1,5 +1,6 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import { rebuildIndexIn } from './search-index';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 
 /**
@@ -30,6 +31,8 @@ export interface PrefixEntry {
   ids: Uint32Array;
   /** Rank of each doc in `ids` (minutes since epoch of its last activity). */
   ranks: Uint32Array;
+  /** True when some docs under this prefix are not in `ids` (the list is a top, not the whole). */
+  truncated: boolean;
 }
 
 export interface MetaEntry {
@@ -68,10 +71,7 @@ export class RapportDB extends Dexie {
         postings: '[k+t+c]',
         prefixes: '[k+p]',
       })
-      .upgrade(async (tx) => {
-        const { rebuildIndexIn } = await import('./search-index');
-        await rebuildIndexIn(tx);
-      });
+      .upgrade((tx) => rebuildIndexIn(tx));
   }
 }
 

@@ -1,0 +1,212 @@
+// DOM helpers shared by the webmail parsers: selector specs with fallbacks, the named error a
+// parser raises when a required element is missing, structural visibility, and a text reader
+// that behaves like `innerText` without needing layout (jsdom has neither layout nor innerText).
+
+/** One page element, with the selectors that find it, tried in order (first match wins). */
+export interface SelectorSpec {
+  /** Field name: used in errors, in `NotCapturable.detail` and in the docs. */
+  readonly name: string;
+  readonly selectors: readonly string[];
+  /** Fixture pages (file names under tests/fixtures/<site>/) where this element appears. */
+  readonly seenIn: readonly string[];
+  readonly note?: string;
+}
+
+/** A required element is missing: names the field and every selector that was tried. */
+export class MissingElementError extends Error {
+  readonly field: string;
+  readonly selectors: readonly string[];
+  constructor(spec: Pick<SelectorSpec, 'name' | 'selectors'>, where?: string) {
+    super(`missing required element "${spec.name}"${where ? ` in ${where}` : ''} (tried: ${spec.selectors.join(' | ')})`);
+    this.name = 'MissingElementError';
+    this.field = spec.name;
+    this.selectors = spec.selectors;
+  }
+}
+
+/** The first element matched by the first selector of `spec` that matches anything. */
+export function queryFirst(root: ParentNode, spec: SelectorSpec): Element | null {
+  for (const sel of spec.selectors) {
+    const el = root.querySelector(sel);
+    if (el) return el;
+  }
+  return null;
+}
+
+/** All elements matched by the first selector of `spec` that matches anything. */
+export function queryAll(root: ParentNode, spec: SelectorSpec): Element[] {
+  for (const sel of spec.selectors) {
+    const list = root.querySelectorAll(sel);
+    if (list.length) return Array.from(list);
+  }
+  return [];
+}
+
+/** Like `queryFirst`, but a missing element throws a `MissingElementError`. */
+export function queryOrFail(root: ParentNode, spec: SelectorSpec, where?: string): Element {
+  const el = queryFirst(root, spec);
+  if (!el) throw new MissingElementError(spec, where);
+  return el;
+}
+
+const HIDING_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
+
+/**
+ * Whether `el` is hidden, decided *structurally*: it or an ancestor (up to, not including,
+ * `stopAt`) has the `hidden` attribute, `aria-hidden="true"`, or an inline style with
+ * `display:none` / `visibility:hidden`.
+ *
+ * Why structural: the parsers must be pure and run the same under jsdom (no layout, no computed
+ * CSS from class rules) and in the browser. Gmail hides previously opened conversations with an
+ * inline `display: none` on their container, which this catches. Hiding done only through class
+ * rules of a style sheet is not seen; the content-script driver may add a layout check
+ * (`checkVisibility()`) on top when it runs in a real page.
+ */
+export function isStructurallyHidden(el: Element, stopAt?: Element | null): boolean {
+  for (let e: Element | null = el; e && e !== stopAt; e = e.parentElement) {
+    if (e.hasAttribute('hidden')) return true;
+    if (e.getAttribute('aria-hidden') === 'true') return true;
+    const style = e.getAttribute('style');
+    if (style && HIDING_STYLE.test(style)) return true;
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text extraction
+
+const SKIP_TAGS = new Set(['script', 'style', 'head', 'template', 'noscript', 'title', 'meta', 'link', 'svg', 'button']);
+const BLOCK_TAGS = new Set([
+  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption',
+  'figure', 'footer', 'form', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'header', 'hr', 'li', 'main', 'nav', 'ol',
+  'p', 'pre', 'section', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'ul',
+]);
+
+/** Where a piece of message text belongs, as decided from the message's own HTML. */
+export type TextRegion = 'body' | 'quote' | 'signature';
+
+/** Classifies an element of a message body: starts a quote, is a signature, or neither. */
+export type RegionClassifier = (el: Element) => TextRegion | null;
+
+/** Text of each region plus the http(s) links found outside the quoted part. */
+export interface RegionText {
+  body: string;
+  quote: string;
+  signature: string;
+  links: string[];
+}
+
+/**
+ * Reads an element's text the way `innerText` would lay it out (block elements and `<br>` make
+ * line breaks, runs of white space collapse), split into regions by `classify`: once an element
+ * classified as `quote` is met, everything after it in document order is quoted text (Outlook puts
+ * the quoted message *after* its `divRplyFwdMsg` header, not inside it); an element classified as
+ * `signature` sends its own subtree to the signature.
+ */
+export function readRegions(root: Element, classify: RegionClassifier = () => null): RegionText {
+  const bufs: Record<TextRegion, string[]> = { body: [], quote: [], signature: [] };
+  const links: string[] = [];
+  let inQuote = false;
+
+  const last = (buf: string[]): string => (buf.length ? buf[buf.length - 1] : '');
+  const newline = (buf: string[]) => {
+    const tail = last(buf);
+    if (buf.length && !tail.endsWith('\n')) buf.push('\n');
+  };
+
+  const walk = (node: Node, region: TextRegion, pre: boolean) => {
+    for (let child = node.firstChild; child; child = child.nextSibling) {
+      const target = inQuote ? 'quote' : region;
+      if (child.nodeType === 3) {
+        let t = child.nodeValue ?? '';
+        if (!pre) {
+          t = t.replace(/[\t\n\r\f ]+/g, ' ');
+          const buf = bufs[target];
+          // Collapse a space against a preceding space or line start.
+          if (t.startsWith(' ') && (!buf.length || /[ \n]$/.test(last(buf)))) t = t.slice(1);
+        }
+        if (t) bufs[target].push(t);
+        continue;
+      }
+      if (child.nodeType !== 1) continue;
+      const el = child as Element;
+      const tag = el.localName;
+      if (SKIP_TAGS.has(tag)) continue;
+      if (tag === 'br') {
+        bufs[target].push('\n');
+        continue;
+      }
+      let sub: TextRegion = region;
+      if (!inQuote) {
+        const kind = classify(el);
+        if (kind === 'quote') inQuote = true;
+        else if (kind === 'signature') sub = 'signature';
+      }
+      const dest = inQuote ? 'quote' : sub;
+      if (tag === 'a' && !inQuote) {
+        const href = el.getAttribute('href');
+        if (href && /^https?:\/\//i.test(href) && links.length < 100) links.push(href);
+      }
+      const block = BLOCK_TAGS.has(tag);
+      if (block) newline(bufs[dest]);
+      if (tag === 'td' || tag === 'th') {
+        const buf = bufs[dest];
+        if (buf.length && !/[\s]$/.test(last(buf))) buf.push(' ');
+      }
+      walk(el, sub, pre || tag === 'pre');
+      const after = inQuote ? 'quote' : sub;
+      if (block) {
+        newline(bufs[after]);
+        if (tag === 'p') bufs[after].push('\n');
+      }
+    }
+  };
+  walk(root, 'body', false);
+  return {
+    body: tidyText(bufs.body.join('')),
+    quote: tidyText(bufs.quote.join('')),
+    signature: tidyText(bufs.signature.join('')),
+    links,
+  };
+}
+
+/** Plain text of an element (see `readRegions`), without region splitting. */
+export function readText(root: Element): string {
+  return readRegions(root).body;
+}
+
+/** Trims each line, turns non-breaking spaces into spaces, keeps at most one blank line in a row. */
+export function tidyText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00a0\u202f\u2007]/g, ' ')
+    .replace(/[\u200b\u200c\u200d\ufeff]/g, '')
+    .split('\n')
+    .map((l) => l.replace(/[ \t]+$/g, '').replace(/^[ \t]+/, ''))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** Single-line form: white space collapsed, trimmed. */
+export function oneLine(text: string | null | undefined): string {
+  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+}
+
+/** Cuts `text` to `max` characters (on a code-point boundary). */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return cut;
+}
+
+/** Short, stable, non-cryptographic hash (FNV-1a, 32 bit) as 8 hex digits: for synthesized ids. */
+export function stableHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}

@@ -1,0 +1,84 @@
+// Low-level writes of searchable records: assigns internal numbers and keeps the search index in
+// step with the records, inside the caller's transaction (or one of its own).
+import type { Table } from 'dexie';
+import type { IndexKind, RapportDB, StoredActivity, StoredCompany, StoredContact } from './db';
+import type { Activity, Company, Contact } from './schema';
+import { IndexBuilder, docRank, docTerms, reindexDoc } from './search-index';
+
+export type RecordOf<K extends IndexKind> = K extends 'contact' ? Contact : K extends 'company' ? Company : Activity;
+type StoredOf<K extends IndexKind> = K extends 'contact' ? StoredContact : K extends 'company' ? StoredCompany : StoredActivity;
+
+export const TABLE_OF = {
+  contact: 'contacts',
+  company: 'companies',
+  activity: 'activities',
+} as const satisfies Record<IndexKind, string>;
+
+export function tableOf<K extends IndexKind>(db: RapportDB, kind: K): Table<StoredOf<K>, number> {
+  return db.table(TABLE_OF[kind]) as unknown as Table<StoredOf<K>, number>;
+}
+
+/** Tables a transaction needs to write records of these kinds together with their index. */
+export function writeScope(db: RapportDB, ...kinds: IndexKind[]): Table[] {
+  return [...kinds.map((k) => db.table(TABLE_OF[k])), db.postings, db.prefixes];
+}
+
+async function nextNumber(table: Table<{ n: number }, number>): Promise<number> {
+  const last = await table.orderBy(':id').reverse().limit(1).primaryKeys();
+  return last.length ? (last[0] as number) + 1 : 1;
+}
+
+/**
+ * Inserts or replaces records (matched by `id`) and updates the index. Must run inside a rw
+ * transaction covering writeScope(kind) — callers add their other tables to the same transaction.
+ */
+export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, records: RecordOf<K>[]): Promise<StoredOf<K>[]> {
+  if (!records.length) return [];
+  // Within one call the last version of an id wins.
+  records = [...new Map(records.map((r) => [r.id, r])).values()];
+  const table = tableOf(db, kind);
+  const existing = await table.where('id').anyOf(records.map((r) => r.id)).toArray();
+  const byId = new Map(existing.map((r) => [r.id, r]));
+  let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
+  const builder = new IndexBuilder();
+  const out: StoredOf<K>[] = [];
+  const fresh: StoredOf<K>[] = [];
+  for (const rec of records) {
+    const old = byId.get(rec.id);
+    if (old) {
+      const stored = { ...rec, n: old.n } as StoredOf<K>;
+      await reindexDoc(db, kind, old.n, docTerms(kind, old), docTerms(kind, stored), docRank(kind, stored));
+      byId.set(rec.id, stored);
+      out.push(stored);
+    } else {
+      const stored = { ...rec, n: next++ } as StoredOf<K>;
+      builder.add(kind, stored.n, docTerms(kind, stored), docRank(kind, stored));
+      byId.set(rec.id, stored);
+      fresh.push(stored);
+      out.push(stored);
+    }
+  }
+  // Replacements were written one by one above only to the index; write all records now.
+  const replaced = out.filter((r) => !fresh.includes(r));
+  if (replaced.length) await table.bulkPut(replaced);
+  if (fresh.length) await table.bulkAdd(fresh);
+  await builder.flush(db);
+  return out;
+}
+
+/** Deletes records by id and removes them from the index (inside a rw transaction on writeScope). */
+export async function deleteRecords(db: RapportDB, kind: IndexKind, ids: string[]): Promise<number> {
+  const table = tableOf(db, kind);
+  const recs = await table.where('id').anyOf(ids).toArray();
+  for (const rec of recs) {
+    await reindexDoc(db, kind, rec.n, docTerms(kind, rec), [], 0);
+  }
+  await table.bulkDelete(recs.map((r) => r.n));
+  return recs.length;
+}
+
+/** Strips the internal number: what leaves the database (exports, messages, UI). */
+export function publicRecord<T extends { n?: number }>(rec: T): Omit<T, 'n'> {
+  const { n: _n, ...rest } = rec;
+  return rest;
+}

@@ -1,0 +1,438 @@
+// Repositories: the only way the app writes people, companies and their history. They merge
+// instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
+import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
+import {
+  PUBLIC_MAIL_DOMAINS,
+  emailDomain,
+  fold,
+  nameSimilarity,
+  normalizeDomain,
+  normalizeEmail,
+  normalizeLinkedinUrl,
+} from './normalize';
+import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
+import {
+  Activity,
+  type Company,
+  Contact,
+  type ContactInput,
+  type Deal,
+  type Source,
+  Task,
+  newId,
+  nowIso,
+} from './schema';
+import { search } from './search-index';
+
+const MAX_SOURCES = 50;
+
+export type UpsertStatus = 'created' | 'merged' | 'unchanged';
+export interface UpsertResult {
+  contact: Contact;
+  status: UpsertStatus;
+  /** Existing people with a similar name at the same company: a merge the user may want. */
+  suggestions: Contact[];
+}
+export interface UpsertOptions {
+  /** Replace differing values with the input's (the user confirmed an update); default: only fill empty fields. */
+  overwrite?: boolean;
+  /** Look for similar names (one extra query per created contact); on for single saves, off for imports. */
+  suggest?: boolean;
+  /** Company domain to attach when the input names a company (e.g. from a LinkedIn company page). */
+  companyDomain?: string;
+}
+
+function uniq<T>(items: (T | undefined | null)[]): T[] {
+  return [...new Set(items.filter((x): x is T => x !== undefined && x !== null && x !== ('' as T)))];
+}
+
+function clean(s: string | undefined | null): string | undefined {
+  const t = s?.replace(/\s+/g, ' ').trim();
+  return t ? t : undefined;
+}
+
+/** Normalizes what a capture or an importer hands over; throws a readable error when unusable. */
+export function normalizeContactInput(input: ContactInput): ContactInput & { emails: string[]; phones: string[]; tags: string[] } {
+  const emails = uniq((input.emails ?? []).map(normalizeEmail));
+  const li = normalizeLinkedinUrl(input.linkedinUrl ?? undefined);
+  const firstName = clean(input.firstName);
+  const lastName = clean(input.lastName);
+  let name = clean(input.name) ?? clean([firstName, lastName].filter(Boolean).join(' '));
+  if (!name && emails.length) name = emails[0];
+  if (!name) throw new Error('a contact needs a name or an email address');
+  return {
+    ...input,
+    name,
+    firstName,
+    lastName,
+    emails,
+    phones: uniq((input.phones ?? []).map((p) => clean(p))),
+    tags: uniq((input.tags ?? []).map((t) => clean(t))),
+    title: clean(input.title),
+    company: clean(input.company),
+    location: clean(input.location),
+    headline: clean(input.headline),
+    stage: clean(input.stage),
+    linkedinUrl: li?.url ?? clean(input.linkedinUrl),
+    linkedinId: li?.id ?? clean(input.linkedinId),
+  };
+}
+
+const SCALAR_FIELDS = ['name', 'firstName', 'lastName', 'title', 'company', 'location', 'headline', 'photoUrl', 'linkedinUrl', 'linkedinId', 'stage', 'lastActivityAt'] as const;
+
+function mergeContact(existing: Contact, input: ReturnType<typeof normalizeContactInput>, source: Source, overwrite: boolean): { contact: Contact; changed: boolean } {
+  const next: Contact = { ...existing, emails: [...existing.emails], phones: [...existing.phones], tags: [...existing.tags] };
+  let changed = false;
+  for (const f of SCALAR_FIELDS) {
+    const v = input[f];
+    if (v === undefined) continue;
+    if (f === 'lastActivityAt') {
+      if (!existing.lastActivityAt || v > existing.lastActivityAt) {
+        next.lastActivityAt = v;
+        changed = true;
+      }
+      continue;
+    }
+    if (existing[f] === undefined || (overwrite && existing[f] !== v)) {
+      (next as Record<string, unknown>)[f] = v;
+      changed = true;
+    }
+  }
+  for (const f of ['emails', 'phones', 'tags'] as const) {
+    const merged = uniq([...existing[f], ...input[f]]);
+    if (merged.length !== existing[f].length) {
+      next[f] = merged;
+      changed = true;
+    }
+  }
+  if (changed) {
+    next.updatedAt = nowIso();
+    next.sources = [...existing.sources, source].slice(-MAX_SOURCES);
+  }
+  return { contact: next, changed };
+}
+
+/** Finds or creates companies by domain (when known) or name, inside the caller's transaction. */
+async function resolveCompanies(db: RapportDB, wanted: { name: string; domain?: string }[], source: Source): Promise<Map<string, Company>> {
+  const key = (w: { name: string; domain?: string }) => w.domain ?? `name:${fold(w.name)}`;
+  const result = new Map<string, Company>();
+  if (!wanted.length) return result;
+  const domains = uniq(wanted.map((w) => w.domain));
+  const names = uniq(wanted.map((w) => w.name));
+  const byDomain = domains.length ? await db.companies.where('domain').anyOf(domains).toArray() : [];
+  const byName = names.length ? await db.companies.where('name').anyOfIgnoreCase(names).toArray() : [];
+  const domainMap = new Map(byDomain.map((c) => [c.domain!, c]));
+  const nameMap = new Map(byName.map((c) => [fold(c.name), c]));
+  const toWrite = new Map<string, Company>();
+  for (const w of wanted) {
+    const k = key(w);
+    if (result.has(k)) continue;
+    let company: Company | undefined = (w.domain && domainMap.get(w.domain)) || nameMap.get(fold(w.name));
+    if (company && w.domain && !company.domain) {
+      company = { ...company, domain: w.domain, updatedAt: nowIso() };
+      toWrite.set(company.id, company);
+    }
+    if (!company) {
+      const at = nowIso();
+      company = { id: newId('co'), name: w.name, domain: w.domain, tags: [], createdAt: at, updatedAt: at, sources: [source] };
+      toWrite.set(company.id, company);
+      if (w.domain) domainMap.set(w.domain, company as StoredCompany);
+      nameMap.set(fold(w.name), company as StoredCompany);
+    }
+    result.set(k, company);
+  }
+  if (toWrite.size) await putRecords(db, "company", [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company));
+  return result;
+}
+
+/**
+ * Saves people, merging with existing ones: the same person is the same normalized email or the
+ * same LinkedIn profile. Returns one result per input (or an Error for unusable inputs).
+ */
+export async function upsertContacts(
+  inputs: ContactInput[],
+  source: Source,
+  opts: UpsertOptions = {},
+  db: RapportDB = getDb(),
+): Promise<(UpsertResult | Error)[]> {
+  const normalized = inputs.map((i) => {
+    try {
+      return normalizeContactInput(i);
+    } catch (e) {
+      return e as Error;
+    }
+  });
+  const ok = normalized.filter((x): x is ReturnType<typeof normalizeContactInput> => !(x instanceof Error));
+  return db.transaction('rw', writeScope(db, 'contact', 'company'), async () => {
+    const emails = uniq(ok.flatMap((i) => i.emails));
+    const liIds = uniq(ok.map((i) => i.linkedinId));
+    const found = [
+      ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
+      ...(liIds.length ? await db.contacts.where('linkedinId').anyOf(liIds).toArray() : []),
+    ];
+    const byEmail = new Map<string, Contact>();
+    const byLi = new Map<string, Contact>();
+    const index = (c: Contact) => {
+      for (const e of c.emails) byEmail.set(e, c);
+      if (c.linkedinId) byLi.set(c.linkedinId, c);
+    };
+    found.forEach((c) => index(publicRecord(c) as Contact));
+
+    // Companies first, so contacts can point at them.
+    const wantedCompanies = ok
+      .filter((i) => i.company)
+      .map((i) => {
+        const d = opts.companyDomain ?? i.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x));
+        return { name: i.company!, domain: normalizeDomain(d) };
+      });
+    const companies = await resolveCompanies(db, wantedCompanies, source);
+
+    const results: (UpsertResult | Error)[] = [];
+    const toWrite = new Map<string, Contact>();
+    for (const input of normalized) {
+      if (input instanceof Error) {
+        results.push(input);
+        continue;
+      }
+      if (input.company) {
+        const d = normalizeDomain(opts.companyDomain ?? input.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x)));
+        const co = companies.get(d ?? `name:${fold(input.company)}`);
+        if (co && (!input.companyId || opts.overwrite)) input.companyId = co.id;
+      }
+      const existing =
+        input.emails.map((e) => byEmail.get(e)).find(Boolean) ?? (input.linkedinId ? byLi.get(input.linkedinId) : undefined);
+      if (existing) {
+        const { contact, changed } = mergeContact(toWrite.get(existing.id) ?? existing, input, source, !!opts.overwrite);
+        if (changed) toWrite.set(contact.id, contact);
+        index(contact);
+        results.push({ contact, status: changed ? 'merged' : 'unchanged', suggestions: [] });
+      } else {
+        const at = nowIso();
+        const candidate = {
+          ...input,
+          id: newId('ct'),
+          createdAt: at,
+          updatedAt: at,
+          sources: [source],
+        };
+        const parsed = Contact.safeParse(candidate);
+        if (!parsed.success) {
+          results.push(new Error(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')));
+          continue;
+        }
+        const contact = parsed.data;
+        toWrite.set(contact.id, contact);
+        index(contact);
+        results.push({ contact, status: 'created', suggestions: [] });
+      }
+    }
+    await putRecords(db, 'contact', [...toWrite.values()]);
+
+    if (opts.suggest) {
+      for (const r of results) {
+        if (r instanceof Error || r.status !== 'created') continue;
+        const hits = await search(db, r.contact.name, { kinds: ['contact'], limit: 10 });
+        r.suggestions = hits.contacts
+          .map((h) => publicRecord(h.record) as Contact)
+          .filter(
+            (c) =>
+              c.id !== r.contact.id &&
+              nameSimilarity(c.name, r.contact.name) >= 0.75 &&
+              (!c.company || !r.contact.company || fold(c.company) === fold(r.contact.company)),
+          );
+      }
+    }
+    return results;
+  });
+}
+
+export async function upsertContact(input: ContactInput, source: Source, opts: UpsertOptions = {}, db: RapportDB = getDb()): Promise<UpsertResult> {
+  const [r] = await upsertContacts([input], source, { suggest: true, ...opts }, db);
+  if (r instanceof Error) throw r;
+  return r;
+}
+
+export async function getContact(id: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const c = await db.contacts.where('id').equals(id).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+export async function findContactByEmail(email: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const e = normalizeEmail(email);
+  if (!e) return undefined;
+  const c = await db.contacts.where('emails').equals(e).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+export async function findContactByLinkedin(url: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const li = normalizeLinkedinUrl(url);
+  if (!li) return undefined;
+  const c = await db.contacts.where('linkedinId').equals(li.id).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+/** Edits fields of one contact the user changed by hand (stage, tags, …). */
+export async function updateContact(id: string, patch: Partial<ContactInput>, source: Source, db: RapportDB = getDb()): Promise<Contact> {
+  return db.transaction('rw', writeScope(db, 'contact'), async () => {
+    const old = await db.contacts.where('id').equals(id).first();
+    if (!old) throw new Error(`no contact ${id}`);
+    const next = Contact.parse({ ...publicRecord(old), ...patch, id, updatedAt: nowIso(), sources: [...old.sources, source].slice(-MAX_SOURCES) });
+    await putRecords(db, 'contact', [next]);
+    return next;
+  });
+}
+
+export async function deleteContact(id: string, db: RapportDB = getDb()): Promise<void> {
+  await db.transaction('rw', writeScope(db, 'contact'), () => deleteRecords(db, 'contact', [id]));
+}
+
+// ------------------------------------------------------------------ activities
+
+export type ActivityInput = Omit<Activity, 'id' | 'createdAt' | 'updatedAt' | 'sources'> & { id?: string };
+export interface AddActivitiesResult {
+  added: Activity[];
+  /** Activities that already existed (same message id): their contacts were merged, nothing added. */
+  existing: Activity[];
+}
+
+/**
+ * Records activities; emails are deduplicated by message id (logging a thread twice adds
+ * nothing). The people involved get their last-activity time bumped, in the same transaction.
+ */
+export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
+  return db.transaction('rw', writeScope(db, 'activity', 'contact'), async () => {
+    const msgIds = uniq(inputs.map((i) => i.messageId));
+    const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
+    const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
+    const added: Activity[] = [];
+    const existing: Activity[] = [];
+    const writes = new Map<string, Activity>();
+    for (const input of inputs) {
+      const prev = input.messageId ? byMsg.get(input.messageId) : undefined;
+      if (prev) {
+        const contactIds = uniq([...prev.contactIds, ...input.contactIds]);
+        if (contactIds.length !== prev.contactIds.length) {
+          const next = { ...prev, contactIds, updatedAt: nowIso() };
+          writes.set(next.id, next);
+          byMsg.set(input.messageId!, next);
+        }
+        existing.push(prev);
+        continue;
+      }
+      const at = nowIso();
+      const activity = Activity.parse({ ...input, id: input.id ?? newId('ac'), createdAt: at, updatedAt: at, sources: [source] });
+      writes.set(activity.id, activity);
+      if (activity.messageId) byMsg.set(activity.messageId, activity);
+      added.push(activity);
+    }
+    await putRecords(db, 'activity', [...writes.values()]);
+
+    // Last-activity time of each person involved (ranks them up in search).
+    const latest = new Map<string, string>();
+    for (const a of writes.values()) {
+      for (const cid of a.contactIds) if (!latest.has(cid) || latest.get(cid)! < a.occurredAt) latest.set(cid, a.occurredAt);
+    }
+    if (latest.size) {
+      const people = await db.contacts.where('id').anyOf([...latest.keys()]).toArray();
+      const bumped = people
+        .filter((c) => !c.lastActivityAt || c.lastActivityAt < latest.get(c.id)!)
+        .map((c) => ({ ...(publicRecord(c) as Contact), lastActivityAt: latest.get(c.id)!, updatedAt: nowIso() }));
+      await putRecords(db, 'contact', bumped);
+    }
+    return { added, existing };
+  });
+}
+
+export async function addNote(contactIds: string[], text: string, source: Source, db: RapportDB = getDb()): Promise<Activity> {
+  const body = text.trim();
+  if (!body) throw new Error('a note cannot be empty');
+  const { added } = await addActivities(
+    [{ type: 'note', contactIds, body, snippet: body.slice(0, 200), subject: body.split('\n')[0].slice(0, 120), occurredAt: nowIso() }],
+    source,
+    db,
+  );
+  return added[0];
+}
+
+// ------------------------------------------------------------------ tasks and deals
+
+export async function createTask(
+  input: { title: string; dueAt?: string; notes?: string; contactIds: string[]; companyId?: string },
+  source: Source,
+  db: RapportDB = getDb(),
+): Promise<Task> {
+  const at = nowIso();
+  const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
+  await db.tasks.add(task);
+  return task;
+}
+
+export async function setTaskDone(id: string, done: boolean, db: RapportDB = getDb()): Promise<void> {
+  await db.tasks.update(id, { done, updatedAt: nowIso() });
+}
+
+export async function saveDeal(deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sources' | 'id'> & { id?: string }, source: Source, db: RapportDB = getDb()): Promise<Deal> {
+  return db.transaction('rw', db.deals, async () => {
+    const old = deal.id ? await db.deals.get(deal.id) : undefined;
+    const at = nowIso();
+    const next: Deal = old
+      ? { ...old, ...deal, id: old.id, updatedAt: at, sources: [...old.sources, source].slice(-MAX_SOURCES) }
+      : { ...deal, id: deal.id ?? newId('dl'), createdAt: at, updatedAt: at, sources: [source] };
+    await db.deals.put(next);
+    return next;
+  });
+}
+
+// ------------------------------------------------------------------ reading
+
+export type TimelineItem =
+  | { kind: 'activity'; at: string; activity: Activity }
+  | { kind: 'task'; at: string; task: Task };
+
+/** A person's whole history, newest first. */
+export async function getTimeline(contactId: string, db: RapportDB = getDb()): Promise<TimelineItem[]> {
+  const [acts, tasks] = await Promise.all([
+    db.activities.where('contactIds').equals(contactId).toArray(),
+    db.tasks.where('contactIds').equals(contactId).toArray(),
+  ]);
+  const items: TimelineItem[] = [
+    ...acts.map((a) => ({ kind: 'activity' as const, at: a.occurredAt, activity: publicRecord(a) as Activity })),
+    ...tasks.map((t) => ({ kind: 'task' as const, at: t.dueAt ?? t.createdAt, task: t })),
+  ];
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+export async function getCompanyPeople(companyId: string, db: RapportDB = getDb()): Promise<Contact[]> {
+  const people = await db.contacts.where('companyId').equals(companyId).toArray();
+  return people.map((p) => publicRecord(p) as Contact).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function getCompany(id: string, db: RapportDB = getDb()): Promise<Company | undefined> {
+  const c = await db.companies.where('id').equals(id).first();
+  return c && (publicRecord(c) as Company);
+}
+
+export async function recentContacts(limit = 20, db: RapportDB = getDb()): Promise<Contact[]> {
+  // updatedAt is indexed; last activity bumps updatedAt too.
+  const rows = await db.contacts.orderBy('updatedAt').reverse().limit(limit).toArray();
+  return rows.map((r) => publicRecord(r) as Contact);
+}
+
+export async function counts(db: RapportDB = getDb()) {
+  const [contacts, companies, activities, tasks, deals] = await Promise.all([
+    db.contacts.count(),
+    db.companies.count(),
+    db.activities.count(),
+    db.tasks.count(),
+    db.deals.count(),
+  ]);
+  return { contacts, companies, activities, tasks, deals };
+}
+
+export async function deleteAllData(db: RapportDB = getDb()): Promise<void> {
+  await db.transaction('rw', db.tables, async () => {
+    await Promise.all(db.tables.map((t) => t.clear()));
+  });
+}
+
+export type { StoredActivity, StoredContact };

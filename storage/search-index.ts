@@ -1,0 +1,537 @@
+// The persisted search index: term postings and per-prefix top lists, kept in IndexedDB so a
+// freshly opened popup answers from a couple of key lookups instead of building anything in memory.
+//
+// Layout (per kind: contact / company / activity):
+//   postings [kind, term, chunk] → ascending doc numbers (`n`) having that term; chunk = n >> 16
+//   prefixes [kind, prefix]      → for each prefix of 1..MAX_PREFIX chars: the TOP_K best-ranked
+//                                   docs with a term of that prefix, and how many postings lie below.
+// Single-word queries read one prefix entry; multi-word queries intersect postings unions of the
+// most selective words with a bitmap and verify the rest on the loaded records.
+import type { Table, Transaction } from 'dexie';
+import type {
+  IndexKind,
+  PostingChunk,
+  PrefixEntry,
+  RapportDB,
+  StoredActivity,
+  StoredCompany,
+  StoredContact,
+} from './db';
+import { tokenize } from './normalize';
+
+export const MAX_PREFIX = 10;
+export const TOP_K = 128;
+const CHUNK_SHIFT = 16;
+const MAX_TERMS_PER_DOC = 96;
+export const KINDS: IndexKind[] = ['contact', 'company', 'activity'];
+
+export interface IndexTables {
+  postings: Table<PostingChunk, [IndexKind, string, number]>;
+  prefixes: Table<PrefixEntry, [IndexKind, string]>;
+}
+
+type AnyRecord = StoredContact | StoredCompany | StoredActivity;
+
+// ---------------------------------------------------------------- what a record contributes
+
+/** Terms of a record, most important fields first, deduplicated. */
+export function docTerms(kind: IndexKind, rec: AnyRecord): string[] {
+  const parts: (string | undefined)[] = [];
+  if (kind === 'contact') {
+    const c = rec as StoredContact;
+    parts.push(c.name, c.firstName, c.lastName, c.company, c.title, c.location, ...c.emails, ...c.tags);
+  } else if (kind === 'company') {
+    const c = rec as StoredCompany;
+    parts.push(c.name, c.domain, ...(c.tags ?? []));
+  } else {
+    const a = rec as StoredActivity;
+    parts.push(a.subject);
+    for (const p of a.participants ?? []) parts.push(p.name, p.email);
+    parts.push(a.snippet ?? a.body?.slice(0, 300));
+  }
+  const seen = new Set<string>();
+  for (const p of parts) {
+    for (const t of tokenize(p)) {
+      if (seen.size >= MAX_TERMS_PER_DOC) break;
+      seen.add(t);
+    }
+  }
+  return [...seen];
+}
+
+/** Rank: minutes since the epoch of the record's latest activity (recent first). */
+export function docRank(kind: IndexKind, rec: AnyRecord): number {
+  let iso: string | undefined;
+  if (kind === 'contact') iso = (rec as StoredContact).lastActivityAt ?? rec.updatedAt;
+  else if (kind === 'activity') iso = (rec as StoredActivity).occurredAt;
+  else iso = rec.updatedAt;
+  const ms = iso ? Date.parse(iso) : 0;
+  return Number.isFinite(ms) && ms > 0 ? Math.min(0xffffffff, Math.floor(ms / 60000)) : 0;
+}
+
+function prefixesOf(term: string): string[] {
+  const out: string[] = [];
+  const max = Math.min(MAX_PREFIX, term.length);
+  for (let i = 1; i <= max; i++) out.push(term.slice(0, i));
+  return out;
+}
+
+// ---------------------------------------------------------------- small typed-array helpers
+
+class U32List {
+  a = new Uint32Array(4);
+  len = 0;
+  push(v: number) {
+    if (this.len === this.a.length) {
+      const b = new Uint32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.len++] = v;
+  }
+  view(): Uint32Array {
+    return this.a.subarray(0, this.len);
+  }
+}
+
+function insertSorted(ids: Uint32Array, n: number): Uint32Array {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ids[mid] < n) lo = mid + 1;
+    else hi = mid;
+  }
+  if (ids[lo] === n) return ids;
+  const out = new Uint32Array(ids.length + 1);
+  out.set(ids.subarray(0, lo));
+  out[lo] = n;
+  out.set(ids.subarray(lo), lo + 1);
+  return out;
+}
+
+function removeSorted(ids: Uint32Array, n: number): Uint32Array {
+  const i = ids.indexOf(n);
+  if (i < 0) return ids;
+  const out = new Uint32Array(ids.length - 1);
+  out.set(ids.subarray(0, i));
+  out.set(ids.subarray(i + 1), i);
+  return out;
+}
+
+/** Merges ranked lists (ids with ranks, best first) into the TOP_K best, without duplicates. */
+function mergeTop(lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[]): { ids: Uint32Array; ranks: Uint32Array; truncated: boolean } {
+  if (lists.length === 1 && lists[0].ids.length <= TOP_K) {
+    return { ids: Uint32Array.from(lists[0].ids), ranks: Uint32Array.from(lists[0].ranks), truncated: false };
+  }
+  const pos = new Array<number>(lists.length).fill(0);
+  const ids: number[] = [];
+  const ranks: number[] = [];
+  const seen = new Set<number>();
+  let total = 0;
+  for (const l of lists) total += l.ids.length;
+  while (ids.length < TOP_K) {
+    let best = -1;
+    let bestRank = -1;
+    let bestId = -1;
+    for (let i = 0; i < lists.length; i++) {
+      const p = pos[i];
+      if (p >= lists[i].ids.length) continue;
+      const r = lists[i].ranks[p];
+      const id = lists[i].ids[p];
+      if (r > bestRank || (r === bestRank && id > bestId)) {
+        best = i;
+        bestRank = r;
+        bestId = id;
+      }
+    }
+    if (best < 0) break;
+    pos[best]++;
+    if (seen.has(bestId)) continue;
+    seen.add(bestId);
+    ids.push(bestId);
+    ranks.push(bestRank);
+  }
+  let consumed = 0;
+  for (const p of pos) consumed += p;
+  return { ids: Uint32Array.from(ids), ranks: Uint32Array.from(ranks), truncated: consumed < total };
+}
+
+// ---------------------------------------------------------------- bulk building
+
+/**
+ * Accumulates the index contribution of many new docs in memory and merges it into the stored
+ * index in one pass. Docs added must have doc numbers above every doc already indexed for that
+ * kind (true for bulk inserts, which allocate fresh numbers).
+ */
+export class IndexBuilder {
+  private terms = new Map<IndexKind, Map<string, { ids: U32List; top: { ids: number[]; ranks: number[] } }>>();
+
+  add(kind: IndexKind, n: number, terms: string[], rank: number): void {
+    let byTerm = this.terms.get(kind);
+    if (!byTerm) this.terms.set(kind, (byTerm = new Map()));
+    for (const t of terms) {
+      let e = byTerm.get(t);
+      if (!e) byTerm.set(t, (e = { ids: new U32List(), top: { ids: [], ranks: [] } }));
+      e.ids.push(n);
+      // Keep the term's own best TOP_K by rank (insertion into a small sorted array).
+      const top = e.top;
+      if (top.ids.length < TOP_K || rank > top.ranks[top.ranks.length - 1]) {
+        let i = top.ranks.length;
+        while (i > 0 && top.ranks[i - 1] < rank) i--;
+        top.ids.splice(i, 0, n);
+        top.ranks.splice(i, 0, rank);
+        if (top.ids.length > TOP_K) {
+          top.ids.pop();
+          top.ranks.pop();
+        }
+      }
+    }
+  }
+
+  get size(): number {
+    let s = 0;
+    for (const m of this.terms.values()) s += m.size;
+    return s;
+  }
+
+  /** Writes everything into the stored index (call inside a rw transaction on both tables). */
+  async flush(tables: IndexTables): Promise<void> {
+    for (const [kind, byTerm] of this.terms) {
+      // Postings: append to each term's chunks.
+      const chunkUpdates = new Map<string, { t: string; c: number; parts: Uint32Array[] }>();
+      for (const [t, e] of byTerm) {
+        const ids = e.ids.view();
+        let start = 0;
+        while (start < ids.length) {
+          const c = ids[start] >>> CHUNK_SHIFT;
+          let end = start;
+          while (end < ids.length && ids[end] >>> CHUNK_SHIFT === c) end++;
+          chunkUpdates.set(`${t}\u0000${c}`, { t, c, parts: [ids.subarray(start, end)] });
+          start = end;
+        }
+      }
+      const chunkKeys = [...chunkUpdates.values()].map((u) => [kind, u.t, u.c] as [IndexKind, string, number]);
+      const existing = await tables.postings.bulkGet(chunkKeys);
+      const chunkRows: PostingChunk[] = [];
+      let i = 0;
+      for (const u of chunkUpdates.values()) {
+        const old = existing[i++];
+        const add = u.parts[0];
+        let ids: Uint32Array;
+        if (old && old.ids.length) {
+          ids = new Uint32Array(old.ids.length + add.length);
+          ids.set(old.ids);
+          ids.set(add, old.ids.length);
+          if (old.ids[old.ids.length - 1] >= add[0]) ids.sort();
+        } else {
+          ids = add.slice();
+        }
+        chunkRows.push({ k: kind, t: u.t, c: u.c, ids });
+      }
+      await tables.postings.bulkPut(chunkRows);
+
+      // Prefixes: merge the terms' top lists per prefix, then with what is stored.
+      const perPrefix = new Map<string, { count: number; lists: { ids: number[]; ranks: number[] }[] }>();
+      for (const [t, e] of byTerm) {
+        for (const p of prefixesOf(t)) {
+          let pe = perPrefix.get(p);
+          if (!pe) perPrefix.set(p, (pe = { count: 0, lists: [] }));
+          pe.count += e.ids.len;
+          pe.lists.push(e.top);
+        }
+      }
+      const prefixKeys = [...perPrefix.keys()].map((p) => [kind, p] as [IndexKind, string]);
+      const stored = await tables.prefixes.bulkGet(prefixKeys);
+      const prefixRows: PrefixEntry[] = [];
+      let j = 0;
+      for (const [p, pe] of perPrefix) {
+        const old = stored[j++];
+        const lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[] = [...pe.lists];
+        if (old) lists.push(old);
+        const merged = mergeTop(lists);
+        prefixRows.push({
+          k: kind,
+          p,
+          count: (old?.count ?? 0) + pe.count,
+          ids: merged.ids,
+          ranks: merged.ranks,
+          truncated: merged.truncated || !!old?.truncated || pe.count > TOP_K,
+        });
+      }
+      await tables.prefixes.bulkPut(prefixRows);
+    }
+    this.terms.clear();
+  }
+}
+
+/** Rebuilds the whole index from the records (used by the v2 migration and by "repair index"). */
+export async function rebuildIndexIn(tx: Transaction): Promise<void> {
+  const tables: IndexTables = { postings: tx.table('postings'), prefixes: tx.table('prefixes') };
+  await tables.postings.clear();
+  await tables.prefixes.clear();
+  const sources: [IndexKind, string][] = [
+    ['contact', 'contacts'],
+    ['company', 'companies'],
+    ['activity', 'activities'],
+  ];
+  for (const [kind, tableName] of sources) {
+    const builder = new IndexBuilder();
+    await tx.table(tableName).each((rec: AnyRecord) => {
+      builder.add(kind, rec.n, docTerms(kind, rec), docRank(kind, rec));
+    });
+    await builder.flush(tables);
+  }
+}
+
+// ---------------------------------------------------------------- single-record maintenance
+
+/**
+ * Moves one doc from its old terms/rank to its new ones. Call inside the transaction that writes
+ * the record, so record and index never disagree.
+ */
+export async function reindexDoc(
+  tables: IndexTables,
+  kind: IndexKind,
+  n: number,
+  oldTerms: string[],
+  newTerms: string[],
+  rank: number,
+): Promise<void> {
+  const oldSet = new Set(oldTerms);
+  const newSet = new Set(newTerms);
+  const removed = oldTerms.filter((t) => !newSet.has(t));
+  const added = newTerms.filter((t) => !oldSet.has(t));
+  const c = n >>> CHUNK_SHIFT;
+
+  if (removed.length || added.length) {
+    const keys = [...removed, ...added].map((t) => [kind, t, c] as [IndexKind, string, number]);
+    const chunks = await tables.postings.bulkGet(keys);
+    const puts: PostingChunk[] = [];
+    const dels: [IndexKind, string, number][] = [];
+    chunks.forEach((chunk, i) => {
+      const t = i < removed.length ? removed[i] : added[i - removed.length];
+      if (i < removed.length) {
+        if (!chunk) return;
+        const ids = removeSorted(chunk.ids, n);
+        if (ids.length) puts.push({ ...chunk, ids });
+        else dels.push([kind, t, c]);
+      } else {
+        puts.push({ k: kind, t, c, ids: insertSorted(chunk?.ids ?? new Uint32Array(0), n) });
+      }
+    });
+    if (puts.length) await tables.postings.bulkPut(puts);
+    if (dels.length) await tables.postings.bulkDelete(dels);
+  }
+
+  // Prefix entries: count changes by the number of the doc's terms under each prefix; the doc
+  // sits in (or leaves) each entry's top list at its new rank.
+  const delta = new Map<string, number>();
+  const newPrefixes = new Set<string>();
+  for (const t of oldTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) - 1);
+  for (const t of newTerms) {
+    for (const p of prefixesOf(t)) {
+      delta.set(p, (delta.get(p) ?? 0) + 1);
+      newPrefixes.add(p);
+    }
+  }
+  const prefixList = [...delta.keys()];
+  if (!prefixList.length) return;
+  const entries = await tables.prefixes.bulkGet(prefixList.map((p) => [kind, p] as [IndexKind, string]));
+  const puts: PrefixEntry[] = [];
+  const dels: [IndexKind, string][] = [];
+  prefixList.forEach((p, i) => {
+    const e = entries[i] ?? { k: kind, p, count: 0, ids: new Uint32Array(0), ranks: new Uint32Array(0), truncated: false };
+    const count = Math.max(0, e.count + (delta.get(p) ?? 0));
+    let ids = Array.from(e.ids);
+    let ranks = Array.from(e.ranks);
+    const at = ids.indexOf(n);
+    if (at >= 0) {
+      ids.splice(at, 1);
+      ranks.splice(at, 1);
+    }
+    let truncated = e.truncated;
+    if (newPrefixes.has(p)) {
+      let k = 0;
+      while (k < ranks.length && (ranks[k] > rank || (ranks[k] === rank && ids[k] > n))) k++;
+      if (k < TOP_K) {
+        ids.splice(k, 0, n);
+        ranks.splice(k, 0, rank);
+      } else truncated = true;
+      if (ids.length > TOP_K) {
+        ids = ids.slice(0, TOP_K);
+        ranks = ranks.slice(0, TOP_K);
+        truncated = true;
+      }
+    }
+    if (count === 0 && !ids.length) dels.push([kind, p]);
+    else puts.push({ k: kind, p, count, ids: Uint32Array.from(ids), ranks: Uint32Array.from(ranks), truncated });
+  });
+  if (puts.length) await tables.prefixes.bulkPut(puts);
+  if (dels.length) await tables.prefixes.bulkDelete(dels);
+}
+
+// ---------------------------------------------------------------- querying
+
+export interface SearchHit<T> {
+  kind: IndexKind;
+  record: T;
+  score: number;
+  /** Terms of the record that matched, for highlighting "matched on". */
+  matched: string[];
+}
+
+export interface SearchResults {
+  contacts: SearchHit<StoredContact>[];
+  companies: SearchHit<StoredCompany>[];
+  activities: SearchHit<StoredActivity>[];
+  tookMs: number;
+}
+
+export interface SearchOptions {
+  limit?: number;
+  kinds?: IndexKind[];
+}
+
+const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
+  contact: 'contacts',
+  company: 'companies',
+  activity: 'activities',
+};
+
+/** Upper bound of postings read for one word before falling back to verification on records. */
+const UNION_LIMIT = 250_000;
+const VERIFY_BATCH = 200;
+const MAX_VERIFY_ROUNDS = 5;
+
+export async function search(db: RapportDB, query: string, opts: SearchOptions = {}): Promise<SearchResults> {
+  const t0 = performance.now();
+  const words = [...new Set(tokenize(query))].sort((a, b) => b.length - a.length);
+  const limit = opts.limit ?? 20;
+  const kinds = opts.kinds ?? KINDS;
+  const empty: SearchResults = { contacts: [], companies: [], activities: [], tookMs: 0 };
+  if (!words.length) return { ...empty, tookMs: performance.now() - t0 };
+  const per = await Promise.all(
+    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 10) : limit) : Promise.resolve([]))),
+  );
+  return {
+    contacts: per[0] as SearchHit<StoredContact>[],
+    companies: per[1] as SearchHit<StoredCompany>[],
+    activities: per[2] as SearchHit<StoredActivity>[],
+    tookMs: performance.now() - t0,
+  };
+}
+
+async function unionPostings(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+  return db.postings
+    .where(':id')
+    .between([kind, word, 0], [kind, word + '\uffff', Infinity], true, true)
+    .toArray();
+}
+
+async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number): Promise<SearchHit<AnyRecord>[]> {
+  const entries = await db.prefixes.bulkGet(words.map((w) => [kind, w.slice(0, MAX_PREFIX)] as [IndexKind, string]));
+  if (entries.some((e) => !e || (!e.ids.length && !e.count))) return [];
+  const table = db.table(TABLE_OF[kind]) as Table<AnyRecord, number>;
+
+  // A prefix entry answers a word completely when the word fits in it and it holds every doc.
+  const complete = (i: number) => words[i].length <= MAX_PREFIX && !entries[i]!.truncated;
+
+  let candidates: number[];
+  let batch = VERIFY_BATCH;
+  if (words.length === 1 && words[0].length <= MAX_PREFIX && (complete(0) || entries[0]!.ids.length >= Math.min(TOP_K, limit))) {
+    // One word: the stored top list is the answer (best rank first), plus the exact term's newest
+    // docs so an exact match is never crowded out by more recent prefix matches.
+    candidates = Array.from(entries[0]!.ids.subarray(0, limit * 2));
+    if (entries[0]!.truncated) {
+      const exact = await db.postings
+        .where(':id')
+        .between([kind, words[0], 0], [kind, words[0], Infinity], true, true)
+        .toArray();
+      const seen = new Set(candidates);
+      let added = 0;
+      for (let ci = exact.length - 1; ci >= 0 && added < limit; ci--) {
+        const ids = exact[ci].ids;
+        for (let x = ids.length - 1; x >= 0 && added < limit; x--) {
+          if (!seen.has(ids[x])) {
+            candidates.push(ids[x]);
+            added++;
+          }
+        }
+      }
+    }
+    batch = candidates.length;
+  } else {
+    // Several words (or one long or depleted one): intersect the postings unions of the selective
+    // words with a bitmap; words too common to load are checked on the records themselves.
+    const order = words.map((_, i) => i).sort((a, b) => entries[a]!.count - entries[b]!.count);
+    const driver = order[0];
+    if (complete(driver) && entries[driver]!.count <= TOP_K) {
+      candidates = Array.from(entries[driver]!.ids);
+    } else {
+      const usable = order.filter((i, pos) => pos === 0 || entries[i]!.count <= UNION_LIMIT).slice(0, 8);
+      const loaded = await Promise.all(usable.map((i) => unionPostings(db, kind, words[i])));
+      let maxN = 0;
+      for (const chunks of loaded) for (const ch of chunks) if (ch.ids.length) maxN = Math.max(maxN, ch.ids[ch.ids.length - 1]);
+      const flags = new Uint8Array(maxN + 1);
+      loaded.forEach((chunks, w) => {
+        const bit = 1 << w;
+        for (const ch of chunks) {
+          const ids = ch.ids;
+          for (let x = 0; x < ids.length; x++) flags[ids[x]] |= bit;
+        }
+      });
+      const all = (1 << loaded.length) - 1;
+      candidates = [];
+      // Newest doc numbers first: recent records tend to matter more.
+      for (let n = maxN; n >= 0 && candidates.length < VERIFY_BATCH * MAX_VERIFY_ROUNDS; n--) {
+        if (flags[n] === all) candidates.push(n);
+      }
+    }
+  }
+
+  // Load candidates in rounds and keep those whose record really matches every word.
+  const hits: SearchHit<AnyRecord>[] = [];
+  for (let start = 0, round = 0; start < candidates.length && round < MAX_VERIFY_ROUNDS; start += batch, round++) {
+    const recs = await table.bulkGet(candidates.slice(start, start + batch));
+    for (const rec of recs) {
+      const hit = rec && scoreRecord(kind, rec, words);
+      if (hit) hits.push(hit);
+    }
+    if (hits.length >= limit * 2) break;
+  }
+  // Equal match quality: people with recent activity first, then recently changed records.
+  const activityTime = (r: AnyRecord) => (kind === 'contact' ? Date.parse((r as StoredContact).lastActivityAt ?? '') || 0 : 0);
+  hits.sort(
+    (a, b) =>
+      b.score - a.score ||
+      activityTime(b.record) - activityTime(a.record) ||
+      docRank(kind, b.record) - docRank(kind, a.record),
+  );
+  return hits.slice(0, limit);
+}
+
+/** Match quality: every word must prefix-match a term; exact terms and name fields score higher. */
+export function scoreRecord(kind: IndexKind, rec: AnyRecord, words: string[]): SearchHit<AnyRecord> | undefined {
+  const terms = docTerms(kind, rec);
+  const primary = new Set(tokenize(kind === 'activity' ? (rec as StoredActivity).subject : (rec as StoredContact).name));
+  let score = 0;
+  const matched: string[] = [];
+  for (const w of words) {
+    let best = 0;
+    let bestTerm = '';
+    for (const t of terms) {
+      if (!t.startsWith(w)) continue;
+      let s = t.length === w.length ? 4 : 2;
+      if (primary.has(t)) s += 1;
+      if (s > best) {
+        best = s;
+        bestTerm = t;
+      }
+    }
+    if (!best) return undefined;
+    score += best;
+    matched.push(bestTerm);
+  }
+  return { kind, record: rec, score, matched };
+}

@@ -1,0 +1,229 @@
+import Dexie from 'dexie';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RapportDB } from '../../../storage/db';
+import { exportParts, restoreExport } from '../../../storage/export';
+import {
+  addActivities,
+  addNote,
+  counts,
+  createTask,
+  deleteAllData,
+  deleteContact,
+  findContactByEmail,
+  getTimeline,
+  upsertContact,
+  upsertContacts,
+} from '../../../storage/repositories';
+import { ExportFile, type Source } from '../../../storage/schema';
+import { search } from '../../../storage/search-index';
+
+const src: Source = { type: 'manual', at: '2026-11-01T00:00:00.000Z' };
+let db: RapportDB;
+let dbName: string;
+
+beforeEach(async () => {
+  dbName = `t-${Math.random().toString(36).slice(2)}`;
+  db = new RapportDB(dbName);
+  await db.open();
+});
+afterEach(async () => {
+  db.close();
+  await Dexie.delete(dbName);
+});
+
+const names = (hits: { record: { name?: string; subject?: string } }[]) => hits.map((h) => h.record.name ?? h.record.subject);
+
+describe('contacts merge instead of duplicating', () => {
+  it('same email in another case is the same person; empty fields are filled, set ones kept', async () => {
+    const a = await upsertContact({ name: 'Ana Pérez', emails: [' Ana.Perez@Acme.com '], title: 'CTO' }, src, {}, db);
+    expect(a.status).toBe('created');
+    expect(a.contact.emails).toEqual(['ana.perez@acme.com']);
+    const b = await upsertContact({ name: 'Ana P.', emails: ['ANA.PEREZ@acme.com'], title: 'CEO', location: 'Madrid' }, src, {}, db);
+    expect(b.status).toBe('merged');
+    expect(b.contact.id).toBe(a.contact.id);
+    expect(b.contact.title).toBe('CTO');
+    expect(b.contact.location).toBe('Madrid');
+    expect((await counts(db)).contacts).toBe(1);
+    const c = await upsertContact({ emails: ['ana.perez@acme.com'], title: 'CEO' }, src, { overwrite: true }, db);
+    expect(c.contact.title).toBe('CEO');
+  });
+
+  it('the same LinkedIn profile in any URL form is the same person', async () => {
+    const a = await upsertContact({ name: 'Jan Novák', linkedinUrl: 'https://www.linkedin.com/in/jan-novak-1/' }, src, {}, db);
+    const b = await upsertContact({ name: 'Jan Novak', linkedinUrl: 'https://cz.linkedin.com/in/Jan-Novak-1?trk=x', emails: ['jan@firma.cz'] }, src, {}, db);
+    expect(b.contact.id).toBe(a.contact.id);
+    expect(b.contact.emails).toEqual(['jan@firma.cz']);
+  });
+
+  it('a similar name at the same company only suggests a merge', async () => {
+    await upsertContact({ name: 'Maria Garcia', company: 'Acme', emails: ['maria@acme.com'] }, src, {}, db);
+    const r = await upsertContact({ name: 'María García', company: 'ACME', emails: ['mgarcia@gmail.com'] }, src, {}, db);
+    expect(r.status).toBe('created');
+    expect(r.suggestions.map((s) => s.name)).toEqual(['Maria Garcia']);
+    expect((await counts(db)).contacts).toBe(2);
+  });
+
+  it('companies are keyed by domain when known', async () => {
+    const [a, b] = (await upsertContacts(
+      [
+        { name: 'A One', company: 'Acme Inc', emails: ['a@acme.com'] },
+        { name: 'B Two', company: 'ACME', emails: ['b@acme.com'] },
+      ],
+      src,
+      {},
+      db,
+    )) as { contact: { companyId?: string } }[];
+    expect(a.contact.companyId).toBeTruthy();
+    expect(b.contact.companyId).toBe(a.contact.companyId);
+    const companies = await db.companies.toArray();
+    expect(companies.map((c) => c.domain)).toEqual(['acme.com']);
+  });
+
+  it('unusable rows come back as errors and do not stop the others', async () => {
+    const res = await upsertContacts([{ name: '  ' }, { name: 'Ok Person' }], src, {}, db);
+    expect(res[0]).toBeInstanceOf(Error);
+    expect((res[1] as { status: string }).status).toBe('created');
+  });
+});
+
+describe('search', () => {
+  beforeEach(async () => {
+    await upsertContacts(
+      [
+        { name: 'José Álvarez', emails: ['jose@sol.es'], company: 'Sol Energía', title: 'Ingeniero' },
+        { name: 'Jürgen Müller', emails: ['j.mueller@bau.de'], company: 'Bau GmbH' },
+        { name: 'Ann Lee', emails: ['ann@lee.io'] },
+        { name: 'Anna Karlsson', emails: ['anna@nord.se'] },
+        { name: 'Annabel Smith', emails: ['annabel@smith.co.uk'], tags: ['vip'] },
+        { name: 'محمد الأحمد', emails: ['m@example.sa'] },
+      ],
+      src,
+      {},
+      db,
+    );
+  });
+
+  it('is accent- and case-insensitive and matches prefixes per word', async () => {
+    expect(names((await search(db, 'jose', {}, )).contacts)).toEqual(['José Álvarez']);
+    expect(names((await search(db, 'MULL')).contacts)).toEqual(['Jürgen Müller']);
+    expect(names((await search(db, 'álv jo')).contacts)).toEqual(['José Álvarez']);
+    expect(names((await search(db, 'محمد')).contacts)).toEqual(['محمد الأحمد']);
+  });
+  it('multi-word queries intersect', async () => {
+    expect(names((await search(db, 'ann smith')).contacts)).toEqual(['Annabel Smith']);
+    expect((await search(db, 'ann zzz')).contacts).toEqual([]);
+  });
+  it('finds by email, company, title and tag', async () => {
+    expect(names((await search(db, 'j.mueller@bau')).contacts)).toEqual(['Jürgen Müller']);
+    expect(names((await search(db, 'energia')).contacts)).toEqual(['José Álvarez']);
+    expect(names((await search(db, 'ingen')).contacts)).toEqual(['José Álvarez']);
+    expect(names((await search(db, 'vip')).contacts)).toEqual(['Annabel Smith']);
+    expect((await search(db, 'bau')).companies.map((c) => c.record.name)).toEqual(['Bau GmbH']);
+  });
+  it('ranks exact word matches above prefix matches, then recent activity', async () => {
+    expect(names((await search(db, 'ann')).contacts)[0]).toBe('Ann Lee');
+    const karlsson = await findContactByEmail('anna@nord.se', db);
+    await addActivities(
+      [{ type: 'email', contactIds: [karlsson!.id], subject: 'Hej', occurredAt: '2026-11-20T10:00:00Z', messageId: 'm1', direction: 'incoming' }],
+      src,
+      db,
+    );
+    const order = names((await search(db, 'ann')).contacts);
+    expect(order[0]).toBe('Ann Lee');
+    expect(order[1]).toBe('Anna Karlsson');
+  });
+  it('finds activities by subject and participants, and forgets deleted records', async () => {
+    const ann = await findContactByEmail('ann@lee.io', db);
+    await addActivities(
+      [{ type: 'email', contactIds: [ann!.id], subject: 'Quarterly proposal', occurredAt: '2026-10-01T00:00:00Z', participants: [{ email: 'ann@lee.io', name: 'Ann Lee' }], messageId: 'x' }],
+      src,
+      db,
+    );
+    expect(names((await search(db, 'propos')).activities)).toEqual(['Quarterly proposal']);
+    expect(names((await search(db, 'quarterly lee')).activities)).toEqual(['Quarterly proposal']);
+    await deleteContact(ann!.id, db);
+    expect((await search(db, 'ann lee')).contacts).toEqual([]);
+    expect(await db.prefixes.where('[k+p]').equals(['contact', 'lee']).count()).toBe(0);
+  });
+});
+
+describe('activities', () => {
+  it('logging the same message twice adds nothing; the timeline is newest first', async () => {
+    const { contact } = await upsertContact({ name: 'T Person', emails: ['t@x.io'] }, src, {}, db);
+    const mail = { type: 'email' as const, contactIds: [contact.id], subject: 'Hi', occurredAt: '2026-01-01T00:00:00Z', messageId: '<a@b>', direction: 'incoming' as const };
+    const first = await addActivities([mail], src, db);
+    const second = await addActivities([mail], src, db);
+    expect(first.added).toHaveLength(1);
+    expect(second.added).toHaveLength(0);
+    expect(second.existing).toHaveLength(1);
+    await addNote([contact.id], 'Called, wants a demo', src, db);
+    await createTask({ title: 'Follow up', dueAt: '2030-01-01T00:00:00Z', contactIds: [contact.id] }, src, db);
+    const tl = await getTimeline(contact.id, db);
+    expect(tl.map((i) => (i.kind === 'task' ? 'task' : i.activity.type))).toEqual(['task', 'note', 'email']);
+  });
+});
+
+describe('export and import', () => {
+  it('round trip export → delete all → import restores identical data', async () => {
+    await upsertContacts(
+      [
+        { name: 'Zoë 😀 Ng', emails: ['zoe@ng.io'], company: 'Ng Ltd', tags: ['a'], phones: ['+14155550100'] },
+        { name: '<img src=x onerror=alert(1)>', emails: ['x@evil.test'] },
+      ],
+      src,
+      {},
+      db,
+    );
+    const z = await findContactByEmail('zoe@ng.io', db);
+    await addActivities([{ type: 'email', contactIds: [z!.id], subject: 'S', occurredAt: '2026-01-01T00:00:00Z', messageId: 'q', direction: 'outgoing' }], src, db);
+    await createTask({ title: 'T', contactIds: [z!.id] }, src, db);
+    const collect = async () => {
+      let s = '';
+      for await (const p of exportParts(db, '2026-11-23T00:00:00.000Z')) s += p;
+      return JSON.parse(s);
+    };
+    const before = await collect();
+    expect(ExportFile.safeParse(before).success).toBe(true);
+    expect(before.contacts).toHaveLength(2);
+    expect(before.contacts[0].n).toBeUndefined();
+    await deleteAllData(db);
+    expect((await counts(db)).contacts).toBe(0);
+    expect((await search(db, 'zoe')).contacts).toHaveLength(0);
+    await restoreExport(before, undefined, db);
+    const after = await collect();
+    expect(after).toEqual(before);
+    expect(names((await search(db, 'zoe')).contacts)).toEqual(['Zoë 😀 Ng']);
+    // Importing again changes nothing.
+    await restoreExport(before, undefined, db);
+    expect(await collect()).toEqual(before);
+  });
+});
+
+describe('schema migration', () => {
+  it('opens a v1 database with data, upgrades to the current version, data intact and searchable', async () => {
+    const name = `mig-${Math.random().toString(36).slice(2)}`;
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
+      companies: 'n, &id, domain, name',
+      activities: 'n, &id, *contactIds, threadId, messageId, occurredAt',
+      tasks: 'id, *contactIds, dueAt, done',
+      deals: 'id, *contactIds, companyId, stage',
+      meta: 'key',
+    });
+    const at = '2025-01-01T00:00:00.000Z';
+    const contact = { n: 1, id: 'ct_1', name: 'Łukasz Wróbel', emails: ['lw@firma.pl'], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [] };
+    await v1.table('contacts').add(contact);
+    await v1.table('activities').add({ n: 1, id: 'ac_1', type: 'note', contactIds: ['ct_1'], subject: 'Spotkanie', occurredAt: at, createdAt: at, updatedAt: at, sources: [] });
+    v1.close();
+
+    const upgraded = new RapportDB(name);
+    await upgraded.open();
+    expect(upgraded.verno).toBe(2);
+    expect(await upgraded.contacts.get(1)).toEqual(contact);
+    expect(names((await search(upgraded, 'lukasz')).contacts)).toEqual(['Łukasz Wróbel']);
+    expect(names((await search(upgraded, 'spotk')).activities)).toEqual(['Spotkanie']);
+    upgraded.close();
+    await Dexie.delete(name);
+  });
+});
