@@ -1,3 +1,6 @@
+import { handlers } from '../background/handlers';
+import { installRouter } from '../messaging/background-router';
+
 export default defineBackground(() => {
-  console.log('Rapport background started');
+  installRouter(handlers);
 });

@@ -52,7 +52,7 @@ function clean(s: string | undefined | null): string | undefined {
 }
 
 /** Normalizes what a capture or an importer hands over; throws a readable error when unusable. */
-export function normalizeContactInput(input: ContactInput): ContactInput & { emails: string[]; phones: string[]; tags: string[] } {
+export function normalizeContactInput(input: ContactInput & { companyDomain?: string }): ContactInput & { companyDomain?: string } & { emails: string[]; phones: string[]; tags: string[] } {
   const emails = uniq((input.emails ?? []).map(normalizeEmail));
   const li = normalizeLinkedinUrl(input.linkedinUrl ?? undefined);
   const firstName = clean(input.firstName);
@@ -145,12 +145,17 @@ async function resolveCompanies(db: RapportDB, wanted: { name: string; domain?: 
   return result;
 }
 
+/** The employer's domain: given by the source, else the person's work (non-webmail) address. */
+function companyDomainOf(input: { emails: string[]; companyDomain?: string }, opts: UpsertOptions): string | undefined {
+  return normalizeDomain(input.companyDomain ?? opts.companyDomain ?? input.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x)));
+}
+
 /**
  * Saves people, merging with existing ones: the same person is the same normalized email or the
  * same LinkedIn profile. Returns one result per input (or an Error for unusable inputs).
  */
 export async function upsertContacts(
-  inputs: ContactInput[],
+  inputs: (ContactInput & { companyDomain?: string })[],
   source: Source,
   opts: UpsertOptions = {},
   db: RapportDB = getDb(),
@@ -182,8 +187,7 @@ export async function upsertContacts(
     const wantedCompanies = ok
       .filter((i) => i.company)
       .map((i) => {
-        const d = opts.companyDomain ?? i.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x));
-        return { name: i.company!, domain: normalizeDomain(d) };
+        return { name: i.company!, domain: companyDomainOf(i, opts) };
       });
     const companies = await resolveCompanies(db, wantedCompanies, source);
 
@@ -195,7 +199,7 @@ export async function upsertContacts(
         continue;
       }
       if (input.company) {
-        const d = normalizeDomain(opts.companyDomain ?? input.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x)));
+        const d = companyDomainOf(input, opts);
         const co = companies.get(d ?? `name:${fold(input.company)}`);
         if (co && (!input.companyId || opts.overwrite)) input.companyId = co.id;
       }

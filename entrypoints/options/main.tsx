@@ -1,1 +1,18 @@
-document.getElementById('app')!.textContent = 'options';
+import { render } from 'preact';
+import '../../components/theme.css';
+import { DataSection } from './DataSection';
+import './options.css';
+
+function Options() {
+  return (
+    <main class="options">
+      <header>
+        <h1>Rapport</h1>
+        <p class="muted">Everything Rapport knows lives in this browser's own database. Nothing leaves it unless you connect a CRM.</p>
+      </header>
+      <DataSection />
+    </main>
+  );
+}
+
+render(<Options />, document.getElementById('app')!);

@@ -1,1 +1,53 @@
-document.getElementById('app')!.textContent = 'popup';
+import { render } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { ActivityView, CompanyView, ContactView } from '../../components/DetailViews';
+import { type Opened, SearchView } from '../../components/SearchView';
+import '../../components/theme.css';
+import { getDb } from '../../storage/db';
+import './popup.css';
+
+// Open the database while the first frame renders: the first keystroke finds it ready.
+void getDb().open().catch(() => undefined);
+
+function Popup() {
+  const [stack, setStack] = useState<Opened[]>([]);
+  const [lastQuery, setLastQuery] = useState('');
+  const top = stack[stack.length - 1];
+  const push = (o: Opened) => setStack((s) => [...s, o]);
+  const back = () => setStack((s) => s.slice(0, -1));
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && stack.length) {
+        e.preventDefault();
+        back();
+      }
+    };
+    addEventListener('keydown', onKey);
+    return () => removeEventListener('keydown', onKey);
+  }, [stack.length]);
+
+  if (!top) {
+    return (
+      <SearchView
+        initialQuery={lastQuery}
+        onOpen={(o) => {
+          setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
+          push(o);
+        }}
+      />
+    );
+  }
+  const openContact = (id: string) => push({ kind: 'contact', id });
+  return (
+    <div>
+      <div class="topbar">
+        <button data-testid="back" onClick={back} autoFocus aria-label="Back to search">← Back</button>
+      </div>
+      {top.kind === 'contact' && <ContactView id={top.id} />}
+      {top.kind === 'company' && <CompanyView id={top.id} onOpenContact={openContact} />}
+      {top.kind === 'activity' && <ActivityView id={top.id} onOpenContact={openContact} />}
+    </div>
+  );
+}
+
+render(<Popup />, document.getElementById('app')!);

@@ -1,0 +1,157 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { callBackground } from '../../messaging/client';
+import { getDb } from '../../storage/db';
+import { exportFileName, exportParts } from '../../storage/export';
+import { counts, deleteAllData } from '../../storage/repositories';
+import type { ImportSummary, WorkerReply } from '../../storage/import-job';
+
+type Counts = Awaited<ReturnType<typeof counts>>;
+type ImportState =
+  | { state: 'idle' }
+  | { state: 'running'; file: string; bytesRead: number; totalBytes: number; rows: number }
+  | { state: 'done'; file: string; summary: ImportSummary }
+  | { state: 'failed'; file: string; message: string };
+
+const fmt = new Intl.NumberFormat();
+
+export function DataSection() {
+  const [stats, setStats] = useState<Counts | null>(null);
+  const [imp, setImp] = useState<ImportState>({ state: 'idle' });
+  const [busy, setBusy] = useState<string | null>(null);
+  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const refresh = () => counts().then(setStats, (e: Error) => setNotice({ kind: 'error', text: `Could not read the database: ${e.message}` }));
+  useEffect(() => void refresh(), []);
+
+  const startImport = (file: File) => {
+    setNotice(null);
+    setImp({ state: 'running', file: file.name, bytesRead: 0, totalBytes: file.size, rows: 0 });
+    // Parsing and writing run in a worker so a 100k-row file never freezes this page.
+    const worker = new Worker(new URL('../../storage/import-worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
+      const msg = e.data;
+      if (msg.type === 'progress') setImp({ state: 'running', file: file.name, ...msg.progress });
+      else {
+        worker.terminate();
+        if (msg.type === 'done') {
+          setImp({ state: 'done', file: file.name, summary: msg.summary });
+          void callBackground('dataChanged', { what: 'import', count: msg.summary.imported }).catch(() => undefined);
+        } else setImp({ state: 'failed', file: file.name, message: msg.message });
+        void refresh();
+        if (fileInput.current) fileInput.current.value = '';
+      }
+    };
+    worker.onerror = (e) => {
+      worker.terminate();
+      setImp({ state: 'failed', file: file.name, message: e.message || 'the import stopped unexpectedly' });
+    };
+    worker.postMessage({ file });
+  };
+
+  const doExport = async () => {
+    setBusy('export');
+    setNotice(null);
+    try {
+      const parts: string[] = [];
+      for await (const p of exportParts(getDb())) parts.push(p);
+      const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = exportFileName();
+      document.body.append(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setNotice({ kind: 'ok', text: `Exported ${a.download}.` });
+    } catch (e) {
+      setNotice({ kind: 'error', text: `Export failed: ${(e as Error).message}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const doDeleteAll = async () => {
+    const total = stats ? stats.contacts + stats.companies + stats.activities + stats.tasks + stats.deals : 0;
+    if (!confirm(`Delete all local Rapport data (${fmt.format(total)} records)? This cannot be undone. Export first if you may need it.`)) return;
+    setBusy('delete');
+    try {
+      await deleteAllData();
+      setImp({ state: 'idle' });
+      setNotice({ kind: 'ok', text: 'All local data deleted.' });
+      void callBackground('dataChanged', { what: 'delete-all' }).catch(() => undefined);
+    } catch (e) {
+      setNotice({ kind: 'error', text: `Delete failed, nothing was removed: ${(e as Error).message}` });
+    } finally {
+      setBusy(null);
+      void refresh();
+    }
+  };
+
+  const pct = imp.state === 'running' && imp.totalBytes ? Math.round((imp.bytesRead / imp.totalBytes) * 100) : 0;
+  return (
+    <section class="card" aria-labelledby="data-h">
+      <h2 id="data-h">Your data</h2>
+      <div class="stats" data-testid="data-stats">
+        {stats ? (
+          (['contacts', 'companies', 'activities', 'tasks', 'deals'] as const).map((k) => (
+            <div key={k}><strong>{fmt.format(stats[k])}</strong><span class="muted">{k}</span></div>
+          ))
+        ) : (
+          <span class="muted">Counting…</span>
+        )}
+      </div>
+
+      <h3>Import</h3>
+      <p class="muted small">
+        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot or any sheet with a header row; vCard (.vcf,
+        3.0/4.0); or a Rapport export (.json). People already here are merged by email or LinkedIn profile, never duplicated.
+      </p>
+      <input
+        ref={fileInput}
+        data-testid="import-file"
+        type="file"
+        accept=".csv,.json,.vcf,.vcard,text/csv,application/json,text/vcard"
+        disabled={imp.state === 'running'}
+        onChange={(e) => {
+          const f = (e.target as HTMLInputElement).files?.[0];
+          if (f) startImport(f);
+        }}
+      />
+      {imp.state === 'running' && (
+        <div data-testid="import-progress" role="status">
+          <progress max={100} value={pct} aria-label="Import progress" />
+          <div class="small muted">Importing {imp.file}: {pct}% · {fmt.format(imp.rows)} rows read</div>
+        </div>
+      )}
+      {imp.state === 'done' && (
+        <div role="status">
+          <p data-testid="import-done" data-count={imp.summary.imported}>
+            Imported {fmt.format(imp.summary.imported)} from {imp.file}
+            {imp.summary.kind !== 'json' && ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} merged)`}
+            {imp.summary.errors.length ? `, ${fmt.format(imp.summary.errorCount)} problems` : ''}.
+          </p>
+          {imp.summary.errors.length > 0 && (
+            <ul class="errors" data-testid="import-errors">
+              {imp.summary.errors.map((er, i) => (
+                <li key={i} class={er.severity === 'warning' ? 'muted' : 'error'}>
+                  {er.row !== null ? `Row ${er.row}: ` : ''}{er.card ? `“${er.card}”: ` : ''}{er.message}
+                </li>
+              ))}
+              {imp.summary.errorCount > imp.summary.errors.length && <li class="muted">… and {fmt.format(imp.summary.errorCount - imp.summary.errors.length)} more</li>}
+            </ul>
+          )}
+        </div>
+      )}
+      {imp.state === 'failed' && <p class="error" role="alert" data-testid="import-failed">Import of {imp.file} failed: {imp.message}. Nothing already stored was changed.</p>}
+
+      <h3>Export and delete</h3>
+      <div class="row">
+        <button data-testid="export-json" onClick={doExport} disabled={!!busy}>{busy === 'export' ? 'Exporting…' : 'Export everything (JSON)'}</button>
+        <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || imp.state === 'running'}>
+          {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
+        </button>
+      </div>
+      {notice && <p class={notice.kind === 'error' ? 'error' : 'muted'} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="data-notice">{notice.text}</p>}
+    </section>
+  );
+}

@@ -1,0 +1,20 @@
+// Background side of the protocol: handlers are registered with their implementation, so the
+// result types callers see come from the code that answers.
+import { browser } from 'wxt/browser';
+import { type MessageInput, type MessageName, type Reply, validateMessage } from './protocol';
+
+type Sender = { id?: string; tab?: unknown; url?: string };
+export type Handlers = { [K in MessageName]: (input: MessageInput<K>, sender: Sender) => Promise<unknown> };
+
+/** Installs the one runtime.onMessage listener; every message is validated before a handler runs. */
+export function installRouter(handlers: Handlers): void {
+  browser.runtime.onMessage.addListener((raw: unknown, sender: Sender) => {
+    const checked = validateMessage(raw, sender, browser.runtime.id);
+    if (!checked.ok) return Promise.resolve({ ok: false, error: checked.error } satisfies Reply<never>);
+    const handler = handlers[checked.type] as (input: unknown, sender: Sender) => Promise<unknown>;
+    return handler(checked.input, sender).then(
+      (result): Reply<unknown> => ({ ok: true, result }),
+      (e: unknown): Reply<never> => ({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    );
+  });
+}

@@ -1,0 +1,62 @@
+// The one typed message protocol between extension parts. Each message has a zod schema for its
+// input; the background validates every message against it and checks who sent it. Callers use
+// `callBackground('name', input)` and get the handler's result type back.
+import { z } from 'zod';
+
+export const messages = {
+  ping: {
+    input: z.object({}).strict(),
+    /** Content scripts may send it (used to check the extension is alive). */
+    fromContentScript: true,
+  },
+  /** An extension page changed data (import, edit): wakes background work such as sync. */
+  dataChanged: {
+    input: z.object({ what: z.enum(['import', 'delete-all', 'edit', 'capture']), count: z.number().int().nonnegative().optional() }).strict(),
+    fromContentScript: false,
+  },
+  counts: {
+    input: z.object({}).strict(),
+    fromContentScript: false,
+  },
+} as const;
+
+export type MessageName = keyof typeof messages;
+export type MessageInput<K extends MessageName> = z.infer<(typeof messages)[K]['input']>;
+
+export const Envelope = z.object({ rapport: z.literal(1), type: z.string().max(100), payload: z.unknown() });
+export type Envelope = z.infer<typeof Envelope>;
+
+export type Reply<T> = { ok: true; result: T } | { ok: false; error: string };
+
+export class MessageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MessageError';
+  }
+}
+
+export function envelope<K extends MessageName>(type: K, payload: MessageInput<K>): Envelope {
+  return { rapport: 1, type, payload };
+}
+
+/** Checks an incoming message; returns the parsed input or a readable error. */
+export function validateMessage(
+  raw: unknown,
+  sender: { id?: string; tab?: unknown; url?: string },
+  ownId: string,
+): { ok: true; type: MessageName; input: unknown } | { ok: false; error: string } {
+  const env = Envelope.safeParse(raw);
+  if (!env.success) return { ok: false, error: 'malformed message: expected {rapport:1, type, payload}' };
+  // onMessage only carries our own extension's messages; the id check is defence in depth.
+  if (sender.id && sender.id !== ownId) return { ok: false, error: 'message from another extension refused' };
+  const { type, payload } = env.data;
+  if (!Object.hasOwn(messages, type)) return { ok: false, error: `unknown message type "${type}"` };
+  const def = messages[type as MessageName];
+  if (sender.tab && !def.fromContentScript) return { ok: false, error: `"${type}" may not be sent from a web page` };
+  const parsed = def.input.safeParse(payload);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');
+    return { ok: false, error: `invalid "${type}" message: ${detail}` };
+  }
+  return { ok: true, type: type as MessageName, input: parsed.data };
+}

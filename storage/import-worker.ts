@@ -1,0 +1,20 @@
+// Dedicated worker of the options page: parsing and storing happen off the page's main thread.
+import { runImport, type WorkerReply } from './import-job';
+
+const post = (m: WorkerReply) => (self as unknown as Worker).postMessage(m);
+
+self.onmessage = async (e: MessageEvent<{ file: File }>) => {
+  try {
+    let last = 0;
+    const summary = await runImport(e.data.file, (progress) => {
+      const now = performance.now();
+      if (now - last > 100) {
+        last = now;
+        post({ type: 'progress', progress });
+      }
+    });
+    post({ type: 'done', summary });
+  } catch (err) {
+    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+  }
+};
