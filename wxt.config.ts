@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
@@ -9,7 +10,10 @@ const MANIFEST_KEY =
 // Test/bench-only pages are built only when RAPPORT_TEST_BUILD=1 (into .output/test-*),
 // so the release build never ships them.
 const testBuild = process.env.RAPPORT_TEST_BUILD === '1';
-const releaseEntrypoints = ['background', 'popup', 'options'];
+const TEST_ONLY_ENTRYPOINTS = new Set(['bench']);
+const releaseEntrypoints = readdirSync(new URL('./entrypoints', import.meta.url))
+  .map((f) => f.replace(/\.(ts|tsx|html)$/, ''))
+  .filter((name) => !TEST_ONLY_ENTRYPOINTS.has(name));
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],

@@ -1,0 +1,141 @@
+// Benchmark harness page (test builds only): seeds the database and runs the baselines in the
+// extension origin, driven by tests/bench/search.bench.mjs through puppeteer.
+import MiniSearch from 'minisearch';
+import { getDb } from '../../storage/db';
+import { fold, tokenize } from '../../storage/normalize';
+import { putRecords, writeScope } from '../../storage/records';
+import { deleteAllData } from '../../storage/repositories';
+import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
+
+const db = getDb();
+
+async function seed(opts: { contacts: number; companies: number; activities: number; seed: number; batch?: number }) {
+  await deleteAllData(db);
+  const ds = makeDataSet(opts);
+  const batch = opts.batch ?? 20_000;
+  const times: Record<string, number> = {};
+  const t0 = performance.now();
+  let t = performance.now();
+  for (let i = 0; i < ds.companies.length; i += batch) {
+    const rows = ds.companies.slice(i, i + batch);
+    await db.transaction('rw', writeScope(db, 'company'), () => putRecords(db, 'company', rows));
+  }
+  times.companies = performance.now() - t;
+  t = performance.now();
+  for (let i = 0; i < opts.contacts; i += batch) {
+    const rows = ds.contacts(i, Math.min(batch, opts.contacts - i));
+    await db.transaction('rw', writeScope(db, 'contact'), () => putRecords(db, 'contact', rows));
+  }
+  times.contacts = performance.now() - t;
+  t = performance.now();
+  let genMs = 0;
+  for (let i = 0; i < opts.activities; i += batch) {
+    const g = performance.now();
+    const rows = ds.activities(i, Math.min(batch, opts.activities - i));
+    genMs += performance.now() - g;
+    await db.transaction('rw', writeScope(db, 'activity'), () => putRecords(db, 'activity', rows));
+  }
+  times.activities = performance.now() - t - genMs;
+  const total = performance.now() - t0 - genMs;
+  const rows = opts.contacts + opts.companies + opts.activities;
+  return { rows, ms: total, rowsPerSec: rows / (total / 1000), times, generatorMs: genMs };
+}
+
+/** Query texts drawn from random stored records of every kind (people, companies, subjects). */
+async function queries(count: number, seedNo: number) {
+  const texts: string[] = [];
+  const [nc, no, na] = await Promise.all([db.contacts.count(), db.companies.count(), db.activities.count()]);
+  const pickN = (max: number, k: number) => Array.from({ length: k }, (_, i) => 1 + ((i * 2654435761 + seedNo) % max));
+  const cs = await db.contacts.bulkGet(pickN(nc, count));
+  const os = await db.companies.bulkGet(pickN(no, Math.ceil(count / 4)));
+  const as = await db.activities.bulkGet(pickN(na, Math.ceil(count / 2)));
+  for (const c of cs) if (c) texts.push(`${c.name} ${c.company ?? ''}`, c.emails[0] ?? c.name);
+  for (const o of os) if (o) texts.push(o.name);
+  for (const a of as) if (a) texts.push(a.subject ?? '', `${a.participants?.[0]?.name ?? ''} ${a.subject ?? ''}`);
+  return sampleQueries(texts.filter(Boolean), count, seedNo);
+}
+
+function naiveMatcher(q: string) {
+  const words = tokenize(q);
+  return (text: string) => {
+    const terms = tokenize(text);
+    return words.every((w) => terms.some((t) => t.startsWith(w)));
+  };
+}
+
+/** Baseline (a): what a plain Dexie app does — scan each table with filter(). */
+async function naive(q: string, limit = 20) {
+  const m = naiveMatcher(q);
+  const t = performance.now();
+  const [c, o, a] = await Promise.all([
+    db.contacts.filter((r) => m([r.name, r.company, r.title, r.location, ...r.emails, ...r.tags].join(' '))).limit(limit).toArray(),
+    db.companies.filter((r) => m(`${r.name} ${r.domain ?? ''}`)).limit(10).toArray(),
+    db.activities.filter((r) => m([r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' '))).limit(limit).toArray(),
+  ]);
+  return { ms: performance.now() - t, hits: c.length + o.length + a.length };
+}
+
+let mini: MiniSearch | undefined;
+const miniOptions = {
+  fields: ['text'],
+  storeFields: ['kind'],
+  processTerm: (term: string) => fold(term),
+  tokenize: (text: string) => text.split(/[^\p{L}\p{N}]+/u).filter(Boolean),
+  searchOptions: { prefix: true, combineWith: 'AND' as const },
+};
+
+/** Baseline (b): MiniSearch. Cold cost = read every record from IndexedDB and build, or load a saved index. */
+async function miniBuild() {
+  const t0 = performance.now();
+  mini = new MiniSearch(miniOptions);
+  let docs = 0;
+  await db.contacts.each((r) => {
+    mini!.add({ id: `c${r.n}`, kind: 'contact', text: [r.name, r.company, r.title, r.location, ...r.emails, ...r.tags].join(' ') });
+    docs++;
+  });
+  await db.companies.each((r) => {
+    mini!.add({ id: `o${r.n}`, kind: 'company', text: `${r.name} ${r.domain ?? ''}` });
+    docs++;
+  });
+  await db.activities.each((r) => {
+    mini!.add({ id: `a${r.n}`, kind: 'activity', text: [r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' ') });
+    docs++;
+  });
+  const buildMs = performance.now() - t0;
+  let serialized: { ms: number; chars: number } | { error: string };
+  try {
+    const s0 = performance.now();
+    const json = JSON.stringify(mini);
+    serialized = { ms: performance.now() - s0, chars: json.length };
+    (globalThis as { __miniJson?: string }).__miniJson = json;
+  } catch (e) {
+    serialized = { error: (e as Error).message };
+  }
+  return { docs, buildMs, serialized };
+}
+
+/** Loading a saved MiniSearch index (what a popup would do instead of rebuilding). */
+function miniLoad() {
+  const json = (globalThis as { __miniJson?: string }).__miniJson;
+  if (!json) return { error: 'no serialized index (it could not be produced)' };
+  const t = performance.now();
+  mini = MiniSearch.loadJSON(json, miniOptions);
+  return { ms: performance.now() - t };
+}
+
+function miniQuery(q: string) {
+  const t = performance.now();
+  const hits = mini!.search(q).slice(0, 50);
+  return { ms: performance.now() - t, hits: hits.length };
+}
+
+async function storage() {
+  const est = await navigator.storage.estimate();
+  let indexBytes = 0;
+  await db.postings.each((p) => (indexBytes += p.ids.byteLength + p.t.length * 2 + 32));
+  await db.prefixes.each((p) => (indexBytes += p.ids.byteLength + p.ranks.byteLength + p.p.length * 2 + 40));
+  const counts = { contacts: await db.contacts.count(), companies: await db.companies.count(), activities: await db.activities.count() };
+  return { usage: est.usage ?? 0, indexBytes, counts, postings: await db.postings.count(), prefixes: await db.prefixes.count() };
+}
+
+Object.assign(globalThis, { bench: { seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });

@@ -1,0 +1,44 @@
+// Minimal launcher shared by the benchmark scripts (plain Node, no test runner).
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+export const EXTENSION_ID = 'okngfgklmnoabbcbakcjdikdgdhemafp';
+
+export function findChrome() {
+  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome',
+    '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error('No Chromium/Chrome found: set CHROME_PATH to the browser executable.');
+  return found;
+}
+
+export async function launch({ extensionDir = resolve('.output/test-chrome-mv3'), extraArgs = [] } = {}) {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
+  const browser = await puppeteer.launch({
+    executablePath: findChrome(),
+    headless: true,
+    userDataDir,
+    ignoreDefaultArgs: ['--disable-extensions'],
+    protocolTimeout: 1_800_000,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`, ...extraArgs],
+  });
+  await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
+  return {
+    browser,
+    url: (path) => `chrome-extension://${EXTENSION_ID}/${path}`,
+    async close() {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function percentile(values, p) {
+  const s = [...values].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
