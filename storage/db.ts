@@ -60,7 +60,7 @@ export class RapportDB extends Dexie {
     this.version(1).stores({
       contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
       companies: 'n, &id, domain, name',
-      activities: 'n, &id, *contactIds, threadId, messageId, occurredAt',
+      activities: 'n, &id, *contactIds, threadId, messageId',
       tasks: 'id, *contactIds, dueAt, done',
       deals: 'id, *contactIds, companyId, stage',
       meta: 'key',

@@ -37,7 +37,10 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
   // Within one call the last version of an id wins.
   records = [...new Map(records.map((r) => [r.id, r])).values()];
   const table = tableOf(db, kind);
-  const existing = await table.where('id').anyOf(records.map((r) => r.id)).toArray();
+  // Most bulk writes are new records: ask the id index which exist (keys only, cheap) and load
+  // just those, whose old terms the index must forget.
+  const existingIds = (await table.where('id').anyOf(records.map((r) => r.id)).keys()) as string[];
+  const existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
   const byId = new Map(existing.map((r) => [r.id, r]));
   let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
   const builder = new IndexBuilder();

@@ -407,12 +407,12 @@ const MAX_VERIFY_ROUNDS = 5;
 export async function search(db: RapportDB, query: string, opts: SearchOptions = {}): Promise<SearchResults> {
   const t0 = performance.now();
   const words = [...new Set(tokenize(query))].sort((a, b) => b.length - a.length);
-  const limit = opts.limit ?? 20;
+  const limit = opts.limit ?? 10;
   const kinds = opts.kinds ?? KINDS;
   const empty: SearchResults = { contacts: [], companies: [], activities: [], tookMs: 0 };
   if (!words.length) return { ...empty, tookMs: performance.now() - t0 };
   const per = await Promise.all(
-    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 10) : limit) : Promise.resolve([]))),
+    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit) : Promise.resolve([]))),
   );
   return {
     contacts: per[0] as SearchHit<StoredContact>[],
@@ -442,7 +442,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
   if (words.length === 1 && words[0].length <= MAX_PREFIX && (complete(0) || entries[0]!.ids.length >= Math.min(TOP_K, limit))) {
     // One word: the stored top list is the answer (best rank first), plus the exact term's newest
     // docs so an exact match is never crowded out by more recent prefix matches.
-    candidates = Array.from(entries[0]!.ids.subarray(0, limit * 2));
+    candidates = Array.from(entries[0]!.ids.subarray(0, limit + (limit >> 1)));
     if (entries[0]!.truncated) {
       const exact = await db.postings
         .where(':id')

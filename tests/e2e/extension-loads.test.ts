@@ -8,6 +8,12 @@ import { startFixtureServer, type FixtureServer } from './harness/server';
 
 const PINNED_ID = 'okngfgklmnoabbcbakcjdikdgdhemafp';
 
+// The parts of the extension API these in-worker functions use (they run in the service worker, not here).
+declare const chrome: {
+  runtime: { id: string; getManifest(): { permissions?: string[]; host_permissions?: string[] } };
+  permissions: { getAll(): Promise<{ permissions?: string[]; origins?: string[] }> };
+};
+
 describe('extension loads', () => {
   let server: FixtureServer;
   let ext: ExtensionHandle;
@@ -69,6 +75,19 @@ describe('extension loads', () => {
       expect.objectContaining({ host: 'www.linkedin.com', path: '/feed/', matched: true }),
     );
     await page.close();
+  });
+
+  it('restarts the service worker after it is stopped (as Chrome does when idle)', async () => {
+    await ext.evaluateInWorker(() => {
+      (globalThis as { e2eMarker?: number }).e2eMarker = 1;
+    });
+    await ext.stopServiceWorker();
+    // A fresh worker: globals from before the stop are gone, the extension API is there again.
+    const after = await ext.evaluateInWorker(() => ({
+      marker: (globalThis as { e2eMarker?: number }).e2eMarker ?? null,
+      id: chrome.runtime.id,
+    }));
+    expect(after).toEqual({ marker: null, id: PINNED_ID });
   });
 
   it('keeps unmapped hosts off the network', async () => {

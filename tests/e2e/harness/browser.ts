@@ -26,7 +26,7 @@ export const MAPPED_HOSTS = [
 ] as const;
 
 export interface LaunchOptions {
-  /** Built extension. Default: `.output/test-chrome-mv3` if it exists, else `.output/chrome-mv3`. */
+  /** Built extension. Default: see defaultExtensionDir(). */
   extensionDir?: string;
   /** Profile dir. Default: a fresh temp dir, deleted on `close()` (a given dir is kept). */
   userDataDir?: string;
@@ -67,9 +67,11 @@ export interface ExtensionHandle {
   close(): Promise<void>;
 }
 
+/** `RAPPORT_E2E_EXTENSION_DIR` if set, else `.output/test-chrome-mv3` if built, else `.output/chrome-mv3`. */
 export function defaultExtensionDir(): string {
+  if (process.env.RAPPORT_E2E_EXTENSION_DIR) return resolve(process.env.RAPPORT_E2E_EXTENSION_DIR);
   const testBuild = join(REPO_ROOT, '.output/test-chrome-mv3');
-  return existsSync(testBuild) ? testBuild : join(REPO_ROOT, '.output/chrome-mv3');
+  return existsSync(join(testBuild, 'manifest.json')) ? testBuild : join(REPO_ROOT, '.output/chrome-mv3');
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -172,6 +174,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     throw new Error(
       `The extension's service worker (background.js) did not start: the extension at ${extensionDir} did not load ` +
         `in ${executablePath}.${hint} (${err instanceof Error ? err.message : String(err)})`,
+      { cause: err },
     );
   }
   const extensionId = new URL(swTarget.url()).host;
@@ -179,17 +182,22 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   const pageErrors = new WeakMap<Page, string[]>();
 
   // The ServiceWorker CDP domain is not on the browser target (Chromium answers "'ServiceWorker.enable'
-  // wasn't found"); it is on page targets, and acts on the whole (default) storage partition, which
-  // holds the extension's worker. So use a page of our own, kept open until close().
-  let cdp: CDPSession | null = null;
-  const workerControlSession = async () => {
-    if (!cdp) {
+  // wasn't found"); it is on page targets and acts on the default storage partition, which holds the
+  // extension's worker. So the first stop/restart opens an about:blank tab of its own, kept until close().
+  let control: Promise<CDPSession> | null = null;
+  let workerStatus: string | undefined; // runningStatus of our worker, as reported by the ServiceWorker domain
+  const workerControlSession = () =>
+    (control ??= (async () => {
       const page = await browser.newPage();
-      cdp = await page.createCDPSession();
-      await cdp.send('ServiceWorker.enable');
-    }
-    return cdp;
-  };
+      const session = await page.createCDPSession();
+      session.on('ServiceWorker.workerVersionUpdated', (event) => {
+        for (const v of event.versions) {
+          if (v.scriptURL === `${extensionOrigin}/background.js`) workerStatus = v.runningStatus;
+        }
+      });
+      await session.send('ServiceWorker.enable');
+      return session;
+    })());
 
   const findWorkerTarget = () => browser.targets().find((t) => isOurWorker(t, extensionId));
 
@@ -200,21 +208,33 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
       await session.send('ServiceWorker.startWorker', { scopeURL: `${extensionOrigin}/` });
       target = await browser.waitForTarget((t) => isOurWorker(t, extensionId), { timeout: 10_000 });
     }
+    // Attaches a DevTools session (cached by puppeteer per target). While attached, Chrome does not
+    // idle-stop the worker; use stopServiceWorker() to simulate that.
     const worker = await target.worker();
     if (!worker) throw new Error(`Could not attach to the service worker ${target.url()}`);
     return worker;
+  };
+
+  const withTimeout = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   };
 
   const evaluateInWorker = async <T, A extends unknown[]>(
     fn: (...args: A) => T | Promise<T>,
     ...args: A
   ): Promise<T> => {
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 15_000;
     for (;;) {
       try {
         const worker = await serviceWorker();
         // puppeteer's generic signature cannot see that fn takes A; the cast keeps callers typed.
-        return (await worker.evaluate(fn as (...a: unknown[]) => T | Promise<T>, ...args)) as T;
+        const result = worker.evaluate(fn as (...a: unknown[]) => T | Promise<T>, ...args) as Promise<T>;
+        // A worker stopped under a live session never answers: bound each attempt.
+        return await withTimeout(result, Math.max(1_000, deadline - Date.now()), 'The service worker');
       } catch (err) {
         if (!isTransientWorkerError(err) || Date.now() > deadline) throw err;
         await sleep(50);
@@ -223,8 +243,12 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
   };
 
   const openPage = async (url: string): Promise<Page> => {
-    const page = await browser.newPage();
+    // A window of its own: a background tab is `visibilityState: 'hidden'` and gets no
+    // requestAnimationFrame, so puppeteer's click() on it never returns.
+    const page = await browser.newPage({ type: 'window' });
     pageErrors.set(page, collectPageErrors(page));
+    // Focused, like a popup the user just opened (autofocus, document.hasFocus()).
+    await page.bringToFront();
     await page.goto(url, { waitUntil: 'load' });
     return page;
   };
@@ -233,10 +257,19 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
 
   const stopServiceWorker = async () => {
     const session = await workerControlSession();
+    // Detach our own DevTools session first: a worker stopped under a live session stays listed as a
+    // target, and when restarted hangs in "starting" (waiting for that debugger).
+    const target = findWorkerTarget();
+    if (target) {
+      const worker = await target.worker().catch(() => null);
+      await worker?.client.detach().catch(() => {});
+    }
     await session.send('ServiceWorker.stopAllWorkers');
     const deadline = Date.now() + 10_000;
-    while (findWorkerTarget()) {
-      if (Date.now() > deadline) throw new Error('The service worker target did not go away after stopAllWorkers');
+    while (findWorkerTarget() || (workerStatus !== undefined && workerStatus !== 'stopped')) {
+      if (Date.now() > deadline) {
+        throw new Error(`The service worker did not stop (status ${workerStatus ?? 'unknown'}, target still listed)`);
+      }
       await sleep(50);
     }
   };

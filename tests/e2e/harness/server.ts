@@ -132,9 +132,12 @@ function makeCertificate(): { dir: string; key: string; cert: string } {
       throw new Error(
         'The e2e fixture server needs `openssl` to make its test certificate, and it is not installed ' +
           '(apt-get install openssl / brew install openssl).',
+        { cause: err },
       );
     }
-    throw new Error(`openssl failed to make the test certificate: ${e.stderr?.toString() || e.message}`);
+    throw new Error(`openssl failed to make the test certificate: ${e.stderr?.toString() || e.message}`, {
+      cause: err,
+    });
   }
   return { dir, key: readFileSync(keyPath, 'utf8'), cert: readFileSync(certPath, 'utf8') };
 }
