@@ -69,6 +69,20 @@ export function docRank(kind: IndexKind, rec: AnyRecord): number {
   return Number.isFinite(ms) && ms > 0 ? Math.min(0xffffffff, Math.floor(ms / 60000)) : 0;
 }
 
+/** Words of up to SHORT_PREFIX letters are answered from precomputed prefix postings. */
+export const SHORT_PREFIX = 3;
+const SHORT_MARK = '\u0001';
+
+/** Keys of the short-prefix postings a doc belongs to (one per distinct 1–3 letter prefix). */
+function shortKeysOf(terms: string[]): string[] {
+  const keys = new Set<string>();
+  for (const t of terms) {
+    const max = Math.min(SHORT_PREFIX, t.length);
+    for (let i = 1; i <= max; i++) keys.add(SHORT_MARK + t.slice(0, i));
+  }
+  return [...keys];
+}
+
 function prefixesOf(term: string): string[] {
   const out: string[] = [];
   const max = Math.min(MAX_PREFIX, term.length);
@@ -166,10 +180,18 @@ function mergeTop(lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[])
  */
 export class IndexBuilder {
   private terms = new Map<IndexKind, Map<string, { ids: U32List; top: { ids: number[]; ranks: number[] } }>>();
+  private short = new Map<IndexKind, Map<string, U32List>>();
 
   add(kind: IndexKind, n: number, terms: string[], rank: number): void {
     let byTerm = this.terms.get(kind);
     if (!byTerm) this.terms.set(kind, (byTerm = new Map()));
+    let byShort = this.short.get(kind);
+    if (!byShort) this.short.set(kind, (byShort = new Map()));
+    for (const key of shortKeysOf(terms)) {
+      let l = byShort.get(key);
+      if (!l) byShort.set(key, (l = new U32List()));
+      l.push(n);
+    }
     for (const t of terms) {
       let e = byTerm.get(t);
       if (!e) byTerm.set(t, (e = { ids: new U32List(), top: { ids: [], ranks: [] } }));
@@ -200,8 +222,9 @@ export class IndexBuilder {
     for (const [kind, byTerm] of this.terms) {
       // Postings: append to each term's chunks.
       const chunkUpdates = new Map<string, { t: string; c: number; parts: Uint32Array[] }>();
-      for (const [t, e] of byTerm) {
-        const ids = e.ids.view();
+      const lists: [string, Uint32Array][] = [...byTerm].map(([t, e]) => [t, e.ids.view()]);
+      for (const [key, l] of this.short.get(kind) ?? []) lists.push([key, l.view()]);
+      for (const [t, ids] of lists) {
         let start = 0;
         while (start < ids.length) {
           const c = ids[start] >>> CHUNK_SHIFT;
@@ -262,6 +285,7 @@ export class IndexBuilder {
       await tables.prefixes.bulkPut(prefixRows);
     }
     this.terms.clear();
+    this.short.clear();
   }
 }
 
@@ -298,10 +322,12 @@ export async function reindexDoc(
   newTerms: string[],
   rank: number,
 ): Promise<void> {
-  const oldSet = new Set(oldTerms);
-  const newSet = new Set(newTerms);
-  const removed = oldTerms.filter((t) => !newSet.has(t));
-  const added = newTerms.filter((t) => !oldSet.has(t));
+  const oldKeys = [...oldTerms, ...shortKeysOf(oldTerms)];
+  const newKeys = [...newTerms, ...shortKeysOf(newTerms)];
+  const oldSet = new Set(oldKeys);
+  const newSet = new Set(newKeys);
+  const removed = oldKeys.filter((t) => !newSet.has(t));
+  const added = newKeys.filter((t) => !oldSet.has(t));
   const c = n >>> CHUNK_SHIFT;
 
   if (removed.length || added.length) {
@@ -399,8 +425,6 @@ const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
   activity: 'activities',
 };
 
-/** Upper bound of postings read for one word before falling back to verification on records. */
-const UNION_LIMIT = 250_000;
 const VERIFY_BATCH = 200;
 const MAX_VERIFY_ROUNDS = 5;
 
@@ -422,7 +446,12 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   };
 }
 
-async function unionPostings(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+/** Every posting chunk of docs having a term that starts with `word`. */
+async function wordPostings(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+  if (word.length <= SHORT_PREFIX) {
+    const key = SHORT_MARK + word;
+    return db.postings.where(':id').between([kind, key, 0], [kind, key, Infinity], true, true).toArray();
+  }
   return db.postings
     .where(':id')
     .between([kind, word, 0], [kind, word + '\uffff', Infinity], true, true)
@@ -466,11 +495,14 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
     // words with a bitmap; words too common to load are checked on the records themselves.
     const order = words.map((_, i) => i).sort((a, b) => entries[a]!.count - entries[b]!.count);
     const driver = order[0];
-    if (complete(driver) && entries[driver]!.count <= TOP_K) {
+    if (complete(driver) && entries[driver]!.count <= 32) {
+      // A rare word: its stored list is every doc; the other words are checked on the records.
       candidates = Array.from(entries[driver]!.ids);
+      batch = candidates.length;
     } else {
-      const usable = order.filter((i, pos) => pos === 0 || entries[i]!.count <= UNION_LIMIT).slice(0, 8);
-      const loaded = await Promise.all(usable.map((i) => unionPostings(db, kind, words[i])));
+      // Intersect each word's docs with a bitmap over doc numbers: exact, so only the best few
+      // records need loading.
+      const loaded = await Promise.all(order.slice(0, 8).map((i) => wordPostings(db, kind, words[i])));
       let maxN = 0;
       for (const chunks of loaded) for (const ch of chunks) if (ch.ids.length) maxN = Math.max(maxN, ch.ids[ch.ids.length - 1]);
       const flags = new Uint8Array(maxN + 1);
@@ -484,9 +516,11 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       const all = (1 << loaded.length) - 1;
       candidates = [];
       // Newest doc numbers first: recent records tend to matter more.
-      for (let n = maxN; n >= 0 && candidates.length < VERIFY_BATCH * MAX_VERIFY_ROUNDS; n--) {
+      const want = limit * 3;
+      for (let n = maxN; n >= 0 && candidates.length < want; n--) {
         if (flags[n] === all) candidates.push(n);
       }
+      batch = candidates.length;
     }
   }
 
