@@ -12,7 +12,7 @@ const db = getDb();
 async function seed(opts: { contacts: number; companies: number; activities: number; seed: number; batch?: number }) {
   await deleteAllData(db);
   const ds = makeDataSet(opts);
-  const batch = opts.batch ?? 20_000;
+  const batch = opts.batch ?? 50_000;
   const times: Record<string, number> = {};
   const t0 = performance.now();
   let t = performance.now();
@@ -138,4 +138,31 @@ async function storage() {
   return { usage: est.usage ?? 0, indexBytes, counts, postings: await db.postings.count(), prefixes: await db.prefixes.count() };
 }
 
-Object.assign(globalThis, { bench: { seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });
+/** The floor of this browser's IndexedDB: plain puts of the same activity rows into a store without indexes. */
+async function idbFloor(count = 20_000) {
+  const ds = makeDataSet({ contacts: 1000, companies: 100, seed: 3 });
+  const rows = ds.activities(0, count).map((r, i) => ({ ...r, n: i }));
+  const name = 'rapport-bench-floor';
+  await new Promise((res) => { const d = indexedDB.deleteDatabase(name); d.onsuccess = d.onerror = () => res(undefined); });
+  const idb: IDBDatabase = await new Promise((res, rej) => {
+    const r = indexedDB.open(name, 1);
+    r.onupgradeneeded = () => r.result.createObjectStore('s', { keyPath: 'n' });
+    r.onsuccess = () => res(r.result);
+    r.onerror = () => rej(r.error);
+  });
+  const t = performance.now();
+  await new Promise((res, rej) => {
+    const tx = idb.transaction('s', 'readwrite');
+    const st = tx.objectStore('s');
+    for (const r of rows) st.put(r);
+    tx.oncomplete = res;
+    tx.onerror = () => rej(tx.error);
+  });
+  const ms = performance.now() - t;
+  idb.close();
+  indexedDB.deleteDatabase(name);
+  return { rows: count, ms, rowsPerSec: count / (ms / 1000) };
+}
+
+Object.assign(globalThis, { bench: { idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });
+
