@@ -27,7 +27,7 @@ export default defineConfig({
     name: 'Rapport',
     description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
-    permissions: ['unlimitedStorage', 'alarms'],
+    permissions: ['unlimitedStorage'],
     action: { default_title: 'Rapport — search your contacts' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } }

@@ -24,11 +24,70 @@ export class MissingElementError extends Error {
   }
 }
 
+// Fast path: a simple compound selector with a class ("span.gD[email]", ".iA.g6", "div.adn") is
+// answered with getElementsByClassName plus checks, several times faster than querySelector in
+// jsdom (and no slower in a browser). Anything else goes to querySelector(All).
+interface Simple {
+  tag?: string;
+  classes: string[];
+  attrs: string[];
+}
+const SIMPLE_RE = /^([a-z][a-z0-9-]*)?((?:\.[\w-]+)+)((?:\[[\w-]+\])*)$/i;
+const compiled = new Map<string, Simple | null>();
+
+function compile(sel: string): Simple | null {
+  let c = compiled.get(sel);
+  if (c === undefined) {
+    const m = SIMPLE_RE.exec(sel.trim());
+    c = m
+      ? {
+          tag: m[1]?.toLowerCase(),
+          classes: m[2].slice(1).split('.'),
+          attrs: m[3] ? m[3].slice(1, -1).split('][') : [],
+        }
+      : null;
+    compiled.set(sel, c);
+  }
+  return c;
+}
+
+function matchesSimple(el: Element, c: Simple): boolean {
+  if (c.tag && el.localName !== c.tag) return false;
+  if (c.classes.length > 1) {
+    const cls = ` ${(el.getAttribute('class') ?? '').replace(/\s+/g, ' ')} `;
+    for (let i = 1; i < c.classes.length; i++) if (!cls.includes(` ${c.classes[i]} `)) return false;
+  }
+  for (const a of c.attrs) if (!el.hasAttribute(a)) return false;
+  return true;
+}
+
+function select(root: ParentNode, sel: string, first: boolean): Element[] {
+  const c = compile(sel);
+  const byClass = (root as Partial<Element>).getElementsByClassName;
+  if (c && typeof byClass === 'function') {
+    const coll = byClass.call(root, c.classes[0]);
+    const out: Element[] = [];
+    for (let i = 0, n = coll.length; i < n; i++) {
+      const el = coll[i];
+      if (matchesSimple(el, c)) {
+        out.push(el);
+        if (first) break;
+      }
+    }
+    return out;
+  }
+  if (first) {
+    const el = root.querySelector(sel);
+    return el ? [el] : [];
+  }
+  return Array.from(root.querySelectorAll(sel));
+}
+
 /** The first element matched by the first selector of `spec` that matches anything. */
 export function queryFirst(root: ParentNode, spec: SelectorSpec): Element | null {
   for (const sel of spec.selectors) {
-    const el = root.querySelector(sel);
-    if (el) return el;
+    const found = select(root, sel, true);
+    if (found.length) return found[0];
   }
   return null;
 }
@@ -36,8 +95,8 @@ export function queryFirst(root: ParentNode, spec: SelectorSpec): Element | null
 /** All elements matched by the first selector of `spec` that matches anything. */
 export function queryAll(root: ParentNode, spec: SelectorSpec): Element[] {
   for (const sel of spec.selectors) {
-    const list = root.querySelectorAll(sel);
-    if (list.length) return Array.from(list);
+    const found = select(root, sel, false);
+    if (found.length) return found;
   }
   return [];
 }
@@ -114,21 +173,26 @@ export function readRegions(root: Element, classify: RegionClassifier = () => nu
     if (buf.length && !tail.endsWith('\n')) buf.push('\n');
   };
 
+  const addText = (raw: string, target: TextRegion, pre: boolean) => {
+    let t = raw;
+    if (!pre) {
+      t = t.replace(/[\t\n\r\f ]+/g, ' ');
+      const buf = bufs[target];
+      // Collapse a space against a preceding space or line start.
+      if (t.startsWith(' ') && (!buf.length || /[ \n]$/.test(last(buf)))) t = t.slice(1);
+    }
+    if (t) bufs[target].push(t);
+  };
+
   const walk = (node: Node, region: TextRegion, pre: boolean) => {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       const target = inQuote ? 'quote' : region;
-      if (child.nodeType === 3) {
-        let t = child.nodeValue ?? '';
-        if (!pre) {
-          t = t.replace(/[\t\n\r\f ]+/g, ' ');
-          const buf = bufs[target];
-          // Collapse a space against a preceding space or line start.
-          if (t.startsWith(' ') && (!buf.length || /[ \n]$/.test(last(buf)))) t = t.slice(1);
-        }
-        if (t) bufs[target].push(t);
+      const type = child.nodeType;
+      if (type === 3) {
+        addText(child.nodeValue ?? '', target, pre);
         continue;
       }
-      if (child.nodeType !== 1) continue;
+      if (type !== 1) continue;
       const el = child as Element;
       const tag = el.localName;
       if (SKIP_TAGS.has(tag)) continue;
@@ -153,7 +217,9 @@ export function readRegions(root: Element, classify: RegionClassifier = () => nu
         const buf = bufs[dest];
         if (buf.length && !/[\s]$/.test(last(buf))) buf.push(' ');
       }
-      walk(el, sub, pre || tag === 'pre');
+      // A leaf element's text in one call (fewer DOM calls: the walk's cost in jsdom).
+      if (el.firstElementChild === null) addText(el.textContent ?? '', dest, pre || tag === 'pre');
+      else walk(el, sub, pre || tag === 'pre');
       const after = inQuote ? 'quote' : sub;
       if (block) {
         newline(bufs[after]);
@@ -180,7 +246,7 @@ export function tidyText(text: string): string {
   return text
     .replace(/\r\n?/g, '\n')
     .replace(/[\u00a0\u202f\u2007]/g, ' ')
-    .replace(/[\u200b\u200c\u200d\ufeff]/g, '')
+    .replace(/\u200b|\u200c|\u200d|\ufeff/g, '')
     .split('\n')
     .map((l) => l.replace(/[ \t]+$/g, '').replace(/^[ \t]+/, ''))
     .join('\n')

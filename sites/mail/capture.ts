@@ -1,0 +1,240 @@
+// What a webmail content script hands to the background: a zod-checked `ThreadCapture`, or a
+// `NotCapturable` saying why the page holds no conversation. Shared by Gmail and Outlook.
+import { z } from 'zod';
+import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../../storage/normalize';
+
+const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date');
+
+export const MAIL_SITES = ['gmail', 'outlook'] as const;
+export type MailSite = (typeof MAIL_SITES)[number];
+
+export const DIRECTIONS = ['incoming', 'outgoing', 'internal'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+/** Limits: a capture is cut to these sizes by the parsers rather than rejected. */
+export const LIMITS = {
+  messages: 1000,
+  recipients: 500,
+  bodyText: 100_000,
+  quotedText: 100_000,
+  signature: 5_000,
+  snippet: 300,
+  links: 100,
+} as const;
+
+/** A mailbox as shown on the page. `email` is lowercased; absent when the page shows only a name. */
+export const MailAddress = z.object({
+  email: z.string().max(320).optional(),
+  name: z.string().max(300),
+});
+export type MailAddress = z.infer<typeof MailAddress>;
+
+export const MailMessage = z.object({
+  /** The site's own id (Gmail: legacy hex id; Outlook: item id), or a stable synthesized one. */
+  messageId: z.string().min(1).max(500),
+  from: MailAddress,
+  to: z.array(MailAddress).max(LIMITS.recipients),
+  cc: z.array(MailAddress).max(LIMITS.recipients),
+  /** ISO 8601 (UTC) when `dateText` could be read. */
+  date: isoDate.optional(),
+  /** The date exactly as the page shows it (often local time without a zone). */
+  dateText: z.string().max(200),
+  snippet: z.string().max(LIMITS.snippet),
+  /** The new text of the message: without quoted reply and without signature. */
+  bodyText: z.string().max(LIMITS.bodyText),
+  quotedText: z.string().max(LIMITS.quotedText),
+  signature: z.string().max(LIMITS.signature),
+  /** http(s) links of the message outside its quoted part (signature icons often link LinkedIn). */
+  links: z.array(z.string().max(2000)).max(LIMITS.links),
+  direction: z.enum(DIRECTIONS),
+  /** Collapsed on the page: only sender, date and snippet are known. */
+  collapsed: z.boolean(),
+});
+export type MailMessage = z.infer<typeof MailMessage>;
+
+export const ThreadParticipant = z.object({
+  email: z.string().max(320).optional(),
+  name: z.string().max(300),
+  isUser: z.boolean(),
+  isInternal: z.boolean(),
+  roles: z.array(z.enum(['from', 'to', 'cc'])).max(3),
+});
+export type ThreadParticipant = z.infer<typeof ThreadParticipant>;
+
+export const ThreadCapture = z.object({
+  kind: z.literal('thread'),
+  site: z.enum(MAIL_SITES),
+  threadId: z.string().min(1).max(300),
+  subject: z.string().max(2000),
+  url: z.string().max(4000),
+  /** The signed-in mailbox, when the page shows it. */
+  userEmail: z.string().max(320).optional(),
+  messages: z.array(MailMessage).min(1).max(LIMITS.messages),
+  /** Messages the page lists without any detail (e.g. Gmail's "N older messages" bundle). */
+  omittedMessages: z.number().int().min(0).optional(),
+  participants: z.array(ThreadParticipant).max(5000),
+});
+export type ThreadCapture = z.infer<typeof ThreadCapture>;
+
+export const NOT_CAPTURABLE_REASONS = [
+  /** Not a page of the site the parser is for. */
+  'unsupported-page',
+  /** A mail page without an open conversation: thread list, empty folder, settings… */
+  'no-thread',
+  /** A conversation is open but a required element is missing: the page changed. */
+  'missing-field',
+  /** The result did not pass the schema. */
+  'invalid',
+] as const;
+
+export const NotCapturable = z.object({
+  kind: z.literal('not-capturable'),
+  site: z.enum(MAIL_SITES).optional(),
+  reason: z.enum(NOT_CAPTURABLE_REASONS),
+  /** Human-readable; for `missing-field` it names the field and the selectors tried. */
+  detail: z.string().max(2000),
+  /** For `missing-field`: the field name of the selector spec. */
+  field: z.string().max(200).optional(),
+});
+export type NotCapturable = z.infer<typeof NotCapturable>;
+
+export const MailCaptureResult = z.discriminatedUnion('kind', [ThreadCapture, NotCapturable]);
+export type MailCaptureResult = ThreadCapture | NotCapturable;
+
+// ---------------------------------------------------------------------------------------------
+// Participants and direction
+
+export interface ClassifyOptions {
+  /** The signed-in address; defaults to `capture.userEmail`. */
+  userEmail?: string;
+  /** Other addresses of the user (aliases, send-as). */
+  userAliases?: readonly string[];
+  /**
+   * The team's own domains (subdomains match too). When empty or absent: the user's own domain,
+   * unless it is a public mailbox provider (gmail.com, outlook.com…), in which case none.
+   */
+  internalDomains?: readonly string[];
+}
+
+/** Internal domains in effect for a user (see `ClassifyOptions.internalDomains`). */
+export function effectiveInternalDomains(userEmail: string | undefined, configured?: readonly string[]): string[] {
+  const list = (configured ?? [])
+    .map((d) => d.trim().toLowerCase().replace(/^@/, '').replace(/^www\./, ''))
+    .filter(Boolean);
+  if (list.length) return list;
+  const user = normalizeEmail(userEmail);
+  if (!user) return [];
+  const domain = emailDomain(user);
+  return PUBLIC_MAIL_DOMAINS.has(domain) ? [] : [domain];
+}
+
+function domainIn(domain: string, domains: readonly string[]): boolean {
+  return domains.some((d) => domain === d || domain.endsWith(`.${d}`));
+}
+
+/**
+ * Recomputes `participants` and each message's `direction` (pure: returns a new capture).
+ * - a participant is the user when its address is the user's (or an alias);
+ * - internal = the user, or an address on an internal domain;
+ * - a message from the user or from an internal address is `outgoing`, or `internal` when it has
+ *   recipients and every one of them is internal too; anything else is `incoming`.
+ * Recipients the page shows without an address count as external.
+ */
+export function classifyParticipants(capture: ThreadCapture, opts: ClassifyOptions = {}): ThreadCapture {
+  const userEmail = normalizeEmail(opts.userEmail ?? capture.userEmail);
+  const userSet = new Set<string>();
+  if (userEmail) userSet.add(userEmail);
+  for (const a of opts.userAliases ?? []) {
+    const n = normalizeEmail(a);
+    if (n) userSet.add(n);
+  }
+  const domains = effectiveInternalDomains(userEmail, opts.internalDomains);
+  const isUser = (email?: string) => !!email && userSet.has(email);
+  const isInternal = (email?: string) => !!email && (userSet.has(email) || domainIn(emailDomain(email), domains));
+
+  const byKey = new Map<string, ThreadParticipant>();
+  const add = (a: MailAddress, role: 'from' | 'to' | 'cc') => {
+    const email = normalizeEmail(a.email);
+    const key = email ?? `name:${a.name.trim().toLowerCase()}`;
+    if (!email && !a.name.trim()) return;
+    let p = byKey.get(key);
+    if (!p) {
+      p = { ...(email ? { email } : {}), name: a.name.trim(), isUser: isUser(email), isInternal: isInternal(email), roles: [] };
+      byKey.set(key, p);
+    } else if (!p.name && a.name.trim()) {
+      p.name = a.name.trim();
+    }
+    if (!p.roles.includes(role)) p.roles.push(role);
+  };
+
+  const messages = capture.messages.map((m) => {
+    add(m.from, 'from');
+    m.to.forEach((a) => add(a, 'to'));
+    m.cc.forEach((a) => add(a, 'cc'));
+    const from = normalizeEmail(m.from.email);
+    let direction: Direction = 'incoming';
+    if (isInternal(from)) {
+      const rcpts = [...m.to, ...m.cc];
+      direction = rcpts.length && rcpts.every((r) => isInternal(normalizeEmail(r.email))) ? 'internal' : 'outgoing';
+    }
+    return direction === m.direction ? m : { ...m, direction };
+  });
+  return {
+    ...capture,
+    ...(userEmail ? { userEmail } : {}),
+    messages,
+    participants: [...byKey.values()],
+  };
+}
+
+/**
+ * Fills in addresses of name-only entries (Outlook often shows "To: Jane Doe; Max Müller") from
+ * other places of the same thread where that name appears with an address.
+ */
+export function resolveNamesFromThread(messages: MailMessage[]): MailMessage[] {
+  const byName = new Map<string, string>();
+  const note = (a: MailAddress) => {
+    const key = a.name.trim().toLowerCase();
+    if (a.email && key && !byName.has(key)) byName.set(key, a.email);
+  };
+  for (const m of messages) {
+    note(m.from);
+    m.to.forEach(note);
+    m.cc.forEach(note);
+  }
+  const fix = (a: MailAddress): MailAddress => {
+    if (a.email) return a;
+    const email = byName.get(a.name.trim().toLowerCase());
+    return email ? { ...a, email } : a;
+  };
+  return messages.map((m) => ({ ...m, from: fix(m.from), to: m.to.map(fix), cc: m.cc.map(fix) }));
+}
+
+/** Validates a parser's result; a schema failure becomes `NotCapturable` with reason `invalid`. */
+export function finalizeCapture(capture: ThreadCapture): ThreadCapture | NotCapturable {
+  const r = ThreadCapture.safeParse(capture);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  return {
+    kind: 'not-capturable',
+    site: capture.site,
+    reason: 'invalid',
+    detail: `capture failed validation at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown'}`.slice(0, 2000),
+  };
+}
+
+export function notCapturable(
+  site: MailSite,
+  reason: NotCapturable['reason'],
+  detail: string,
+  field?: string,
+): NotCapturable {
+  return { kind: 'not-capturable', site, reason, detail: detail.slice(0, 2000), ...(field ? { field } : {}) };
+}
+
+/** An address from free text: "Jane Doe <jane@x.test>", "jane@x.test", "mailto:…", or undefined. */
+export function findEmail(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const m = /[^\s<>()[\]"';:,]+@[^\s<>()[\]"';:,]+\.[^\s<>()[\]"';:,]+/.exec(text);
+  return m ? normalizeEmail(m[0].replace(/^mailto:/i, '').replace(/\.+$/, '')) : undefined;
+}
