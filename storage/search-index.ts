@@ -19,7 +19,7 @@ import type {
 } from './db';
 import { tokenize } from './normalize';
 
-export const MAX_PREFIX = 10;
+export const MAX_PREFIX = 6;
 export const TOP_K = 128;
 const CHUNK_SHIFT = 16;
 const MAX_TERMS_PER_DOC = 96;
