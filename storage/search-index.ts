@@ -425,8 +425,6 @@ const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
   activity: 'activities',
 };
 
-const VERIFY_BATCH = 200;
-const MAX_VERIFY_ROUNDS = 5;
 
 export async function search(db: RapportDB, query: string, opts: SearchOptions = {}): Promise<SearchResults> {
   const t0 = performance.now();
@@ -467,7 +465,6 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
   const complete = (i: number) => words[i].length <= MAX_PREFIX && !entries[i]!.truncated;
 
   let candidates: number[];
-  let batch = VERIFY_BATCH;
   if (words.length === 1 && words[0].length <= MAX_PREFIX && (complete(0) || entries[0]!.ids.length >= Math.min(TOP_K, limit))) {
     // One word: the stored top list is the answer (best rank first), plus the exact term's newest
     // docs so an exact match is never crowded out by more recent prefix matches.
@@ -489,7 +486,6 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
         }
       }
     }
-    batch = candidates.length;
   } else {
     // Several words (or one long or depleted one): intersect the postings unions of the selective
     // words with a bitmap; words too common to load are checked on the records themselves.
@@ -498,7 +494,6 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
     if (complete(driver) && entries[driver]!.count <= 32) {
       // A rare word: its stored list is every doc; the other words are checked on the records.
       candidates = Array.from(entries[driver]!.ids);
-      batch = candidates.length;
     } else {
       // Intersect each word's docs with a bitmap over doc numbers: exact, so only the best few
       // records need loading.
@@ -520,19 +515,14 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       for (let n = maxN; n >= 0 && candidates.length < want; n--) {
         if (flags[n] === all) candidates.push(n);
       }
-      batch = candidates.length;
     }
   }
 
-  // Load candidates in rounds and keep those whose record really matches every word.
+  // Candidates are few (bounded above): load them once and keep those matching every word.
   const hits: SearchHit<AnyRecord>[] = [];
-  for (let start = 0, round = 0; start < candidates.length && round < MAX_VERIFY_ROUNDS; start += batch, round++) {
-    const recs = await table.bulkGet(candidates.slice(start, start + batch));
-    for (const rec of recs) {
-      const hit = rec && scoreRecord(kind, rec, words);
-      if (hit) hits.push(hit);
-    }
-    if (hits.length >= limit * 2) break;
+  for (const rec of await table.bulkGet(candidates)) {
+    const hit = rec && scoreRecord(kind, rec, words);
+    if (hit) hits.push(hit);
   }
   // Equal match quality: people with recent activity first, then recently changed records.
   const activityTime = (r: AnyRecord) => (kind === 'contact' ? Date.parse((r as StoredContact).lastActivityAt ?? '') || 0 : 0);
