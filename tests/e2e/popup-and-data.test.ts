@@ -96,6 +96,20 @@ describe('popup search, import, export and delete-all', () => {
     await popup.waitForSelector('[data-testid="search-input"]');
   });
 
+  it('reports a JSON file that is not an export and changes nothing', async () => {
+    const bogus = join(dir, 'not-an-export.json');
+    writeFileSync(bogus, JSON.stringify({ hello: 'world', contacts: 'nope' }));
+    await options.bringToFront();
+    await options.reload();
+    const r = await importFile(options, bogus);
+    expect(r.count).toBe(0);
+    const errors = await options.$eval('[data-testid="import-errors"]', (el) => (el as HTMLElement).innerText);
+    expect(errors).toContain('not a Rapport export');
+    await options.waitForFunction(() => /4\s*contacts/.test((document.querySelector('[data-testid="data-stats"]') as HTMLElement | null)?.innerText ?? ''));
+    await popup.bringToFront();
+    expect((await search(popup, 'jose'))[0].text).toContain('José Álvarez');
+  });
+
   it('renders hostile text literally and never runs it', async () => {
     const hits = await search(popup, 'evil');
     expect(hits[0].text).toContain('<img src=x onerror="window.__xss=1"> Evil');
