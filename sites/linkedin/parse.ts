@@ -1,0 +1,684 @@
+// Pure LinkedIn page parser: (document, URL) → a zod-validated capture, or a NotCapturable that
+// says why not. No globals, no network, no layout: it runs the same in the content script and
+// under jsdom in the unit tests. Text is only ever read through `textContent`.
+//
+// Order of decisions:
+//   1. the URL must be a linkedin.com page;
+//   2. "Profile Not Found" pages → not-found; anti-bot / sign-in walls → auth-wall;
+//   3. the URL path says the kind: /in/<id>/ profile, /company/<slug>/ company, /sales/lead/… or
+//      Recruiter lead; anything else (feed, jobs, search…) → not-a-profile-page;
+//   4. the markup generation is recognised from the name element (logged-in, public, 2016) and
+//      each field is read with that generation's selectors (all in selectors.ts);
+//   5. a missing required field (name, public id, company name) → missing-field naming the field
+//      and the selectors tried: never a half-filled capture;
+//   6. the result is validated with the zod schemas of capture.ts before it is returned.
+import { normalizeDomain, normalizeLinkedinUrl } from '../../storage/normalize';
+import {
+  MissingElementError,
+  clip,
+  compact,
+  closestMatch,
+  elementMatches,
+  hasClass,
+  selectAll,
+  selectFirst,
+  oneLine,
+  queryAll,
+  queryFirst,
+  textOf,
+  type SelectorSpec,
+} from '../common/selector-spec';
+import { cleanDisplayName, splitName } from '../common/person-name';
+import {
+  LINKEDIN_LIMITS as LIM,
+  LinkedinCapture,
+  type LinkedinCompanyCapture,
+  type LinkedinEducation,
+  type LinkedinExperience,
+  type LinkedinLeadCapture,
+  type LinkedinProfileCapture,
+  type NotCapturable,
+  type NotCapturableReason,
+} from './capture';
+import {
+  AUTH_WALL,
+  COMPANY,
+  LEAD,
+  LOGGED_IN_SECTIONS as LI,
+  NOT_FOUND,
+  PROFILE,
+  PUBLIC_2016_SECTIONS as P16,
+  PUBLIC_SECTIONS as PUB,
+  TITLE_NOT_FOUND,
+  URL_PATTERNS,
+} from './selectors';
+
+export type { LinkedinCapture, NotCapturable } from './capture';
+
+/** Parses a LinkedIn page. `url` is the page's address (location.href in the content script). */
+export function parseLinkedinPage(doc: Document, url: string): LinkedinCapture | NotCapturable {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return notCapturable('not-a-profile-page', `not a URL: ${clip(url, 200)}`);
+  }
+  if (!/(^|\.)linkedin\.com$/i.test(u.hostname)) {
+    return notCapturable('not-a-profile-page', `not a LinkedIn page: ${u.hostname}`);
+  }
+  const path = u.pathname;
+
+  if (queryFirst(doc, NOT_FOUND) || TITLE_NOT_FOUND.test(titleOf(doc))) {
+    return notCapturable('not-found', 'LinkedIn shows “Profile Not Found”: the profile does not exist or is not public');
+  }
+  if (URL_PATTERNS.authWall.test(path)) {
+    return notCapturable('auth-wall', `LinkedIn asks to sign in (${path})`);
+  }
+  if (isAntiBotPage(doc)) {
+    return notCapturable('auth-wall', 'LinkedIn served its anti-bot page (meta refresh, empty body) instead of the profile');
+  }
+
+  let kind: 'profile' | 'company' | 'lead-sales' | 'lead-recruiter';
+  if (URL_PATTERNS.profile.test(path) && !/^\/in\/[^/]+\/(?:details|recent-activity)\//i.test(path)) kind = 'profile';
+  else if (URL_PATTERNS.company.test(path)) kind = 'company';
+  else if (URL_PATTERNS.salesLead.test(path)) kind = 'lead-sales';
+  else if (URL_PATTERNS.recruiter.test(path)) kind = 'lead-recruiter';
+  else return notCapturable('not-a-profile-page', `not a profile, company or lead page: ${clip(path, 200)}`);
+
+  let result: LinkedinCapture;
+  try {
+    if (kind === 'profile') result = parseProfile(doc, u);
+    else if (kind === 'company') result = parseCompany(doc, u);
+    else result = parseLead(doc, u, kind === 'lead-sales' ? 'sales-navigator' : 'recruiter');
+  } catch (err) {
+    if (err instanceof MissingElementError) {
+      if (queryFirst(doc, AUTH_WALL.forms)) {
+        return notCapturable('auth-wall', `LinkedIn shows a sign-in wall instead of the page (${err.field} missing)`);
+      }
+      return notCapturable('missing-field', err.message, err.field);
+    }
+    throw err;
+  }
+
+  const checked = LinkedinCapture.safeParse(result);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const field = issue?.path.join('.') || 'capture';
+    return notCapturable('missing-field', `capture failed validation at "${field}": ${issue?.message ?? 'invalid'}`, field);
+  }
+  return checked.data;
+}
+
+/** The <title> text (cheaper than `document.title` under jsdom). */
+function titleOf(doc: Document): string {
+  return textOf(doc.getElementsByTagName('title')[0]);
+}
+
+function notCapturable(reason: NotCapturableReason, detail: string, field?: string): NotCapturable {
+  return compact({ kind: 'not-capturable' as const, reason, detail: clip(detail, 2000), field });
+}
+
+function isAntiBotPage(doc: Document): boolean {
+  if (!queryFirst(doc, AUTH_WALL.metaRefresh)) return false;
+  // The real anti-bot page has an empty body; a profile page never has a meta refresh and no text.
+  return !doc.body || textOf(doc.body).length < 40;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small readers
+
+/** First element under `root` (itself included) that satisfies `test`, in document order. */
+function findElement(root: Element, test: (el: Element) => boolean): Element | undefined {
+  if (test(root)) return root;
+  for (let c = root.firstElementChild; c; c = c.nextElementSibling) {
+    const hit = findElement(c, test);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
+/** Text of a LinkedIn "pvs" line: its visible `aria-hidden` copy, not the screen-reader copy. */
+function visibleText(el: Element | null | undefined): string {
+  if (!el) return '';
+  const visible = findElement(el, (e) => e.localName === 'span' && e.getAttribute('aria-hidden') === 'true');
+  return textOf(visible ?? el);
+}
+
+function opt(text: string | null | undefined, max: number): string | undefined {
+  const t = oneLine(text);
+  return t ? clip(t, max) : undefined;
+}
+
+/** "Jul 2021 - Present · 3 yrs 1 mo" / "December 2008 – Present (7 years)" → "Jul 2021 - Present". */
+export function normalizeDateRange(raw: string | null | undefined): string | undefined {
+  let s = oneLine(raw);
+  if (!s) return undefined;
+  s = s.split(' · ')[0];
+  s = s.replace(/\([^)]*\)/g, ' ');
+  s = s.replace(/\s*[–—-]\s*/g, ' - ');
+  s = oneLine(s).replace(/^- | -$/g, '').trim();
+  return s ? clip(s, LIM.dateRange) : undefined;
+}
+
+const ONGOING_RE = /\b(?:present|today|now|aujourd|actualidad|actualmente|presente|hoy|heute|oggi|atualmente|momento|idag|nu)\b/i;
+const isOngoing = (dateRange: string | undefined) => !!dateRange && ONGOING_RE.test(dateRange);
+
+/** Employment types LinkedIn appends to the company ("Acme · Full-time"), in a few languages. */
+const EMPLOYMENT_TYPE_RE =
+  /^(?:full[- ]time|part[- ]time|contract|self[- ]employed|freelance|internship|apprenticeship|seasonal|temps plein|temps partiel|cdi|cdd|indépendant|stage|alternance|vollzeit|teilzeit|selbstständig|praktikum|jornada completa|media jornada|autónomo|prácticas|tempo pieno|tempo integral|heltid|deltid)$/i;
+
+const sameText = (a: string | undefined, b: string | undefined) =>
+  !!a && !!b && a.localeCompare(b, undefined, { sensitivity: 'base' }) === 0;
+
+function imageUrl(img: Element | null): string | undefined {
+  if (!img) return undefined;
+  const ghost = img.getAttribute('data-ghost-url');
+  for (const attr of ['data-delayed-url', 'src']) {
+    let v = (img.getAttribute(attr) ?? '').trim();
+    if (!v || v === ghost) continue;
+    if (v.startsWith('//')) v = `https:${v}`;
+    v = v.replace(/^http:\/\/([^/]*\.licdn\.com\/)/i, 'https://$1');
+    if (!/^https:\/\//i.test(v)) continue; // data: placeholder of a private photo
+    if (/^https:\/\/static[^/]*\.licdn\.com\//i.test(v)) continue; // ghost silhouette
+    return clip(v, LIM.url);
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Profiles
+
+type Variant = LinkedinProfileCapture['variant'];
+
+function findName(doc: Document): { el: Element; variant: Variant } {
+  const tries: [SelectorSpec, Variant][] = [
+    [PROFILE.name.loggedIn, 'logged-in'],
+    [PROFILE.name.public, 'public'],
+    [PROFILE.name.public2016, 'public-2016'],
+  ];
+  for (const [spec, variant] of tries) {
+    for (const sel of spec.selectors) {
+      for (const el of selectAll(doc, sel)) {
+        if (textOf(el)) return { el, variant };
+      }
+    }
+  }
+  throw new MissingElementError({ name: 'name', selectors: tries.flatMap(([s]) => s.selectors) }, 'the profile top card');
+}
+
+function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
+  const { el: nameEl, variant } = findName(doc);
+  const rawName = textOf(nameEl);
+  const name = clip(cleanDisplayName(rawName), LIM.name);
+  if (!name) throw new MissingElementError({ name: 'name', selectors: PROFILE.name.loggedIn.selectors });
+
+  let topCard: Element | null = null;
+  for (const sel of PROFILE.topCard.selectors) {
+    topCard = closestMatch(nameEl, sel);
+    if (topCard) break;
+  }
+  const card: ParentNode = topCard ?? doc;
+
+  const key = variant === 'logged-in' ? 'loggedIn' : variant === 'public' ? 'public' : 'public2016';
+  const headlineEl = queryFirst(card, PROFILE.headline[key]);
+  const headline = headlineEl && headlineEl !== nameEl ? opt(textOf(headlineEl), LIM.headline) : undefined;
+  const location = opt(textOf(queryFirst(card, PROFILE.location[key])), LIM.location);
+
+  let experience: LinkedinExperience[];
+  let education: LinkedinEducation[];
+  if (variant === 'logged-in') {
+    experience = loggedInExperience(doc);
+    education = loggedInEducation(doc);
+  } else if (variant === 'public') {
+    experience = publicExperience(doc);
+    education = publicEducation(doc);
+  } else {
+    experience = experience2016(doc);
+    education = education2016(doc);
+  }
+
+  // Current company: the top card's own statement first, then the positions, then the <title>.
+  let currentCompany: string | undefined;
+  if (variant === 'logged-in') {
+    // Only inside the top card: other people's cards on the page carry the same button.
+    const button = queryFirst(card, PROFILE.currentCompanyButton);
+    if (button) {
+      currentCompany = opt(textOf(button), LIM.company);
+      if (!currentCompany) {
+        const m = PROFILE.currentCompanyLabel.exec(oneLine(button.getAttribute('aria-label')));
+        currentCompany = opt(m?.[1], LIM.company);
+      }
+    }
+  } else if (variant === 'public') {
+    currentCompany = opt(textOf(queryFirst(card, PROFILE.currentCompanyPublic)), LIM.company);
+  } else {
+    const li = queryFirst(doc, PROFILE.currentCompany2016);
+    const row = li ? closestMatch(li, PROFILE.row) : null;
+    const label = textOf(row ? selectFirst(row, PROFILE.rowLabel) : null);
+    if (li && (!label || PROFILE.currentRowLabel.test(label))) currentCompany = opt(textOf(li).replace(/,$/, ''), LIM.company);
+  }
+
+  const byCompany = currentCompany ? experience.filter((e) => sameText(e.company, currentCompany)) : [];
+  const current = byCompany.find((e) => isOngoing(e.dateRange)) ?? byCompany[0] ?? experience.find((e) => isOngoing(e.dateRange));
+  let currentTitle = current?.title;
+  if (!currentCompany && current?.company) currentCompany = current.company;
+
+  if (variant === 'public' && (!currentTitle || !currentCompany)) {
+    const fromTitle = titleTagRole(titleOf(doc), name, currentCompany);
+    currentTitle = currentTitle ?? fromTitle.title;
+    currentCompany = currentCompany ?? fromTitle.company;
+  }
+
+  const photoUrl = imageUrl(queryFirst(card, PROFILE.photo[key]));
+  const { url: profileUrl, id: publicId } = profileIdentity(doc, card, url);
+
+  const parts = profileNameParts(doc, variant, name);
+  return compact({
+    kind: 'profile' as const,
+    site: 'linkedin' as const,
+    variant,
+    name,
+    firstName: clip(parts.firstName || name, LIM.nameParts),
+    lastName: clip(parts.lastName, LIM.nameParts),
+    headline,
+    location,
+    currentTitle: opt(currentTitle, LIM.title),
+    currentCompany: opt(currentCompany, LIM.company),
+    experience: experience.slice(0, LIM.experience),
+    education: education.slice(0, LIM.education),
+    photoUrl,
+    profileUrl,
+    publicId,
+  }, false) as LinkedinProfileCapture;
+}
+
+/** Public pages state the first/last split in meta tags; use it when it matches the name. */
+function profileNameParts(doc: Document, variant: Variant, name: string) {
+  if (variant === 'public') {
+    const first = cleanDisplayName(selectFirst(doc, PROFILE.metaFirstName)?.getAttribute('content') ?? '');
+    const last = cleanDisplayName(selectFirst(doc, PROFILE.metaLastName)?.getAttribute('content') ?? '');
+    if (first && oneLine(`${first} ${last}`) === name) return { firstName: first, lastName: last };
+  }
+  return splitName(name);
+}
+
+/** "Name - Title - Company | LinkedIn" (public pages). The title may itself contain " - ". */
+function titleTagRole(title: string, name: string, knownCompany: string | undefined): { title?: string; company?: string } {
+  let t = oneLine(title).replace(/\s*\|\s*LinkedIn\s*$/i, '');
+  if (!t.startsWith(`${name} - `)) return {};
+  t = t.slice(name.length + 3);
+  if (knownCompany && t.endsWith(` - ${knownCompany}`)) return { title: t.slice(0, -(knownCompany.length + 3)) || undefined, company: knownCompany };
+  const i = t.lastIndexOf(' - ');
+  if (i < 0) return {};
+  return { title: t.slice(0, i) || undefined, company: t.slice(i + 3) || undefined };
+}
+
+/** The subject's public id as the page itself states it (canonical link, og:url, top-card links). */
+function pageOwnId(doc: Document, card: ParentNode): { url: string; id: string } | undefined {
+  const link = queryFirst(doc, PROFILE.ownProfileLinkDoc) ?? queryFirst(card, PROFILE.ownProfileLinkCard);
+  const href = link?.getAttribute('href') ?? link?.getAttribute('content');
+  if (!href) return undefined;
+  try {
+    return normalizeLinkedinUrl(new URL(href, 'https://www.linkedin.com/').href);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The canonical URL and public id: from the page URL first, else from the subject's own links
+ * (never from embedded JSON). When both exist and disagree, the page still shows the previous
+ * profile (LinkedIn is a single-page app: the URL changes before the content) and nothing is
+ * captured rather than a mix of two people.
+ */
+function profileIdentity(doc: Document, card: ParentNode, url: URL): { url: string; id: string } {
+  const fromUrl = normalizeLinkedinUrl(url.href);
+  const urlIsOpaque = !!fromUrl && /^acoa/i.test(fromUrl.id);
+  const fromPage = pageOwnId(doc, card);
+  if (fromUrl && !urlIsOpaque) {
+    if (fromPage && !/^acoa/i.test(fromPage.id) && fromPage.id !== fromUrl.id) {
+      throw new MissingElementError(
+        { name: 'publicId', selectors: [] },
+        undefined,
+        `the page shows profile "${clip(fromPage.id, 100)}" but the URL is for "${clip(fromUrl.id, 100)}" (navigation still in progress?)`,
+      );
+    }
+    return fromUrl;
+  }
+  if (fromPage) return fromPage;
+  if (fromUrl) return fromUrl;
+  throw new MissingElementError({
+    name: 'publicId',
+    selectors: ['URL /in/<id>/', ...PROFILE.ownProfileLinkDoc.selectors, ...PROFILE.ownProfileLinkCard.selectors],
+  });
+}
+
+// — logged-in (2022–2025): entity lists under #experience / #education, walked element by element
+
+function sectionOf(doc: Document, anchor: SelectorSpec): Element | null {
+  const a = queryFirst(doc, anchor);
+  return a ? closestMatch(a, 'section') : null;
+}
+
+const isEntity = (el: Element) => el.getAttribute(LI.entityAttr[0]) === LI.entityAttr[1];
+
+/** Entities under `root` that are not nested in another entity, in document order. */
+function topEntities(root: Element): Element[] {
+  const out: Element[] = [];
+  const visit = (el: Element) => {
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+      if (isEntity(c)) out.push(c);
+      else visit(c);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+interface EntityParts {
+  bold?: Element;
+  subtitle?: Element;
+  caption?: Element;
+  /** Light lines other than the dates: the location first. */
+  lights: Element[];
+  /** Entities nested in the sub-components: the positions of a company group. */
+  positions: Element[];
+}
+
+function entityParts(entity: Element): EntityParts {
+  const parts: EntityParts = { lights: [], positions: [] };
+  const visit = (el: Element, inSub: boolean) => {
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+      if (inSub) {
+        if (isEntity(c)) parts.positions.push(c);
+        else visit(c, true);
+        continue;
+      }
+      if (hasClass(c, LI.subComponentsClass)) {
+        visit(c, true);
+        continue;
+      }
+      if (hasClass(c, LI.visuallyHiddenClass)) continue;
+      if (hasClass(c, LI.boldClass)) {
+        parts.bold ??= c;
+        continue;
+      }
+      if (hasClass(c, LI.captionClass)) {
+        parts.caption ??= c;
+        continue;
+      }
+      if (LI.lineClasses.every((k) => hasClass(c, k))) {
+        if (!hasClass(c, LI.lightClass)) parts.subtitle ??= c;
+        else {
+          const caption = findElement(c, (e) => hasClass(e, LI.captionClass));
+          if (caption) parts.caption ??= caption;
+          else parts.lights.push(c);
+        }
+        continue;
+      }
+      visit(c, false);
+    }
+  };
+  visit(entity, false);
+  return parts;
+}
+
+function companyFromSubtitle(subtitle: string): string | undefined {
+  const first = subtitle.split(' · ')[0]?.trim();
+  if (!first || EMPLOYMENT_TYPE_RE.test(first) || /^\d+\s*\p{L}{1,6}\b/u.test(first)) return undefined;
+  return first;
+}
+
+/** Dates or a duration ("Jul 2021 - Present · 3 yrs", "2 yrs 7 mos"), as opposed to a place. */
+const DATE_LIKE_RE = /\b(?:19|20)\d{2}\b|\d+\s*(?:yrs?|mos?|years?|months?|ans?|mois|jahre?|monate?|años?|meses)\b/i;
+const isDateLike = (t: string) => DATE_LIKE_RE.test(t) || ONGOING_RE.test(t);
+
+/** Dates and location of an entity. LinkedIn puts a company group's location in the caption
+ * slot, so each light line is classified by its content. */
+function datesAndPlace(parts: EntityParts): { dateRange?: string; location?: string } {
+  const lines = [parts.caption, ...parts.lights].map((e) => visibleText(e)).filter(Boolean);
+  const date = lines.find(isDateLike);
+  const place = lines.find((t) => !isDateLike(t));
+  return { dateRange: normalizeDateRange(date), location: place ? withoutWorkplaceType(place) : undefined };
+}
+
+/** Workplace types LinkedIn appends to a position's place ("Oslo, Norway · Hybrid"). */
+const WORKPLACE_RE = /\s+·\s+(?:on-site|onsite|hybrid|remote|sur site|hybride|à distance|télétravail|vor ort|hybrid|remote|presencial|híbrido|en remoto|remoto|in sede|ibrido|da remoto)$/i;
+function withoutWorkplaceType(place: string): string | undefined {
+  const t = place.replace(WORKPLACE_RE, '').trim();
+  return t && !WORKPLACE_RE.test(` · ${t}`) ? t : undefined;
+}
+
+function loggedInExperience(doc: Document): LinkedinExperience[] {
+  const section = sectionOf(doc, LI.experienceAnchor);
+  if (!section) return [];
+  const out: LinkedinExperience[] = [];
+  for (const entity of topEntities(section)) {
+    const parts = entityParts(entity);
+    const bold = visibleText(parts.bold);
+    if (parts.positions.length) {
+      // A company with several positions: the bold line is the company; a place under it is
+      // shared by the positions that do not state their own.
+      const group = datesAndPlace(parts);
+      for (const p of parts.positions) {
+        const pp = entityParts(p);
+        const title = visibleText(pp.bold);
+        if (!title) continue;
+        const own = datesAndPlace(pp);
+        out.push(experienceItem(title, bold || undefined, own.dateRange, own.location ?? group.location));
+      }
+    } else if (bold) {
+      const own = datesAndPlace(parts);
+      out.push(experienceItem(bold, companyFromSubtitle(visibleText(parts.subtitle)), own.dateRange, own.location));
+    }
+  }
+  return out;
+}
+
+function loggedInEducation(doc: Document): LinkedinEducation[] {
+  const section = sectionOf(doc, LI.educationAnchor);
+  if (!section) return [];
+  const out: LinkedinEducation[] = [];
+  for (const entity of topEntities(section)) {
+    const parts = entityParts(entity);
+    const school = visibleText(parts.bold);
+    if (!school) continue;
+    out.push(educationItem(school, visibleText(parts.subtitle), datesAndPlace(parts).dateRange));
+  }
+  return out;
+}
+
+function experienceItem(title: string, company?: string, dateRange?: string, location?: string): LinkedinExperience {
+  return compact({
+    title: clip(title, LIM.title),
+    company: opt(company, LIM.company),
+    dateRange,
+    location: opt(location, LIM.location),
+  });
+}
+
+function educationItem(school: string, degree?: string, dateRange?: string): LinkedinEducation {
+  return compact({ school: clip(school, LIM.school), degree: opt(degree, LIM.degree), dateRange });
+}
+
+// — public (logged-out) pages, 2021–2024
+
+/** Text of a `.date-range` without its duration span: "Jul 2021 - Present". */
+function dateRangeText(el: Element | null): string | undefined {
+  if (!el) return undefined;
+  const parts: string[] = [];
+  for (const n of Array.from(el.childNodes)) {
+    if (n.nodeType === 1 && elementMatches(n as Element, PUB.duration)) continue;
+    parts.push(n.textContent ?? '');
+  }
+  return normalizeDateRange(parts.join(' '));
+}
+
+function groupCompany(li: Element): string {
+  const group = closestMatch(li, PUB.expGroup);
+  return group ? textOf(selectFirst(group, PUB.expGroupCompany)) : '';
+}
+
+function publicExperience(doc: Document): LinkedinExperience[] {
+  const out: LinkedinExperience[] = [];
+  const section = queryFirst(doc, PUB.experienceSection);
+  if (!section) return out;
+  for (const li of queryAll(section, PUB.experienceItems)) {
+    const title = textOf(selectFirst(li, PUB.expTitle));
+    if (!title) continue;
+    const company = textOf(selectFirst(li, PUB.expCompany)) || groupCompany(li);
+    const dateEl = selectFirst(li, PUB.dateRange);
+    let location: string | undefined;
+    for (const meta of (selectAll(li, PUB.expMeta))) {
+      if (dateEl && meta.contains(dateEl)) continue;
+      location = textOf(meta) || undefined;
+      if (location) break;
+    }
+    out.push(experienceItem(title, company || undefined, dateRangeText(dateEl), location));
+  }
+  return out;
+}
+
+const GRADE_RE = /^\d+(?:[.,]\d+)?\s*(?:of|\/|sur|von|de|su)\s*\d+(?:[.,]\d+)?$/i;
+
+function publicEducation(doc: Document): LinkedinEducation[] {
+  const out: LinkedinEducation[] = [];
+  const section = queryFirst(doc, PUB.educationSection);
+  if (!section) return out;
+  for (const li of queryAll(section, PUB.educationItems)) {
+    const school = textOf(selectFirst(li, PUB.eduSchool));
+    if (!school) continue;
+    const degreeName = textOf(selectFirst(li, PUB.eduDegree));
+    const field = (selectAll(li, PUB.eduFields))
+      .map((e) => textOf(e))
+      .find((t) => t && !GRADE_RE.test(t));
+    const degree = [degreeName, field].filter(Boolean).join(', ');
+    out.push(educationItem(school, degree, dateRangeText(selectFirst(li, PUB.dateRange))));
+  }
+  return out;
+}
+
+// — public pages, ~2016
+
+function experience2016(doc: Document): LinkedinExperience[] {
+  const out: LinkedinExperience[] = [];
+  for (const li of queryAll(doc, P16.experienceItems)) {
+    const title = textOf(selectFirst(li, P16.title));
+    if (!title) continue;
+    out.push(
+      experienceItem(title, textOf(selectFirst(li, P16.subtitle)) || undefined, normalizeDateRange(textOf(selectFirst(li, P16.dateRange))), textOf(selectFirst(li, P16.location)) || undefined),
+    );
+  }
+  return out;
+}
+
+function education2016(doc: Document): LinkedinEducation[] {
+  const out: LinkedinEducation[] = [];
+  for (const li of queryAll(doc, P16.educationItems)) {
+    const school = textOf(selectFirst(li, P16.title));
+    if (!school) continue;
+    out.push(educationItem(school, textOf(selectFirst(li, P16.degree)), normalizeDateRange(textOf(selectFirst(li, P16.dateRange)))));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Company pages
+
+const TRACKING_PARAM_RE = /^(?:utm_[a-z]+|trk|trkInfo|lipi|li_fat_id|gclid|fbclid)$/i;
+
+/** Unwraps LinkedIn's /redir/redirect?url=… and drops tracking parameters. */
+export function cleanWebsite(href: string | null | undefined): string | undefined {
+  if (!href) return undefined;
+  let u: URL;
+  try {
+    u = new URL(href, 'https://www.linkedin.com/');
+    if (/(^|\.)linkedin\.com$/i.test(u.hostname) && /^\/redir\/redirect/i.test(u.pathname)) {
+      const target = u.searchParams.get('url');
+      if (!target) return undefined;
+      u = new URL(target);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!/^https?:$/.test(u.protocol) || /(^|\.)linkedin\.com$/i.test(u.hostname)) return undefined;
+  for (const k of Array.from(u.searchParams.keys())) if (TRACKING_PARAM_RE.test(k)) u.searchParams.delete(k);
+  u.hash = '';
+  return clip(u.href, LIM.url);
+}
+
+function parseCompany(doc: Document, url: URL): LinkedinCompanyCapture {
+  const m = URL_PATTERNS.company.exec(url.pathname);
+  const kind = (m?.[1] ?? 'company').toLowerCase();
+  let slug = m?.[2] ?? '';
+  try {
+    slug = decodeURIComponent(slug);
+  } catch {
+    /* keep */
+  }
+  slug = slug.toLowerCase();
+
+  const nameEl = queryFirst(doc, COMPANY.name);
+  const name = opt(nameEl?.getAttribute('title') || textOf(nameEl), LIM.company);
+  if (!name) throw new MissingElementError(COMPANY.name, 'the company top card');
+
+  const website = cleanWebsite(queryFirst(doc, COMPANY.website)?.getAttribute('href'));
+  const info = queryAll(doc, COMPANY.infoItems).map((e) => textOf(e)).filter(Boolean);
+  const plain = info.filter((t) => !COMPANY.sizeText.test(t) && !COMPANY.followersText.test(t));
+  const industry = opt(plain[0] ?? textOf(queryFirst(doc, COMPANY.industry)), LIM.industry);
+  const location = opt(plain[1], LIM.location);
+  const size = opt(info.find((t) => COMPANY.sizeText.test(t)) ?? textOf(queryFirst(doc, COMPANY.size)), LIM.size);
+
+  return compact({
+    kind: 'company' as const,
+    site: 'linkedin' as const,
+    name,
+    website,
+    domain: normalizeDomain(website),
+    industry,
+    size,
+    location,
+    linkedinUrl: `https://www.linkedin.com/${kind}/${encodeURIComponent(slug)}/`,
+    slug,
+  }) as LinkedinCompanyCapture;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sales Navigator / Recruiter leads
+
+function parseLead(doc: Document, url: URL, source: LinkedinLeadCapture['source']): LinkedinLeadCapture {
+  const nameEl = queryFirst(doc, LEAD.name);
+  const name = nameEl ? clip(cleanDisplayName(textOf(nameEl)), LIM.name) : '';
+  if (!name) throw new MissingElementError(LEAD.name, 'the lead top card');
+  const card: ParentNode = queryFirst(doc, LEAD.topCard) ?? (nameEl ? closestMatch(nameEl, 'section') : null) ?? doc;
+
+  let profile: { url: string; id: string } | undefined;
+  const links = [queryFirst(card, LEAD.profileLink), queryFirst(doc, LEAD.profileMenuLink)];
+  for (const link of links) {
+    const href = link?.getAttribute('href');
+    if (!href) continue;
+    try {
+      profile = normalizeLinkedinUrl(new URL(href, 'https://www.linkedin.com/').href);
+    } catch {
+      /* ignore */
+    }
+    if (profile) break;
+  }
+
+  const parts = splitName(name);
+  return compact({
+    kind: 'lead' as const,
+    site: 'linkedin' as const,
+    source,
+    name,
+    firstName: clip(parts.firstName || name, LIM.nameParts),
+    lastName: clip(parts.lastName, LIM.nameParts),
+    headline: opt(textOf(queryFirst(card, LEAD.headline)), LIM.headline),
+    title: opt(textOf(queryFirst(card, LEAD.title)), LIM.title),
+    company: opt(textOf(queryFirst(card, LEAD.company)), LIM.company),
+    location: opt(textOf(queryFirst(card, LEAD.location)), LIM.location),
+    profileUrl: profile?.url,
+    publicId: profile?.id,
+    pageUrl: `https://www.linkedin.com${url.pathname}`,
+  }, false) as LinkedinLeadCapture;
+}

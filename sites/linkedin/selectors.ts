@@ -1,0 +1,317 @@
+// Every LinkedIn hook the parser uses, in one place. Each entry lists its selectors in priority
+// order and where each was seen: the fixture pages under tests/fixtures/linkedin/ (anonymized real
+// captures, dated in their names) or "constructed" pages built from hooks that open-source
+// extensions use (see /work/shared/DOM-NOTES.md). Generated class names (hashes like
+// `OPWRtmQC…`) are never used: they change weekly. When LinkedIn changes its markup, add the new
+// selector *first*, keep the old ones, add a dated fixture, and say which fixture it matches.
+import type { SelectorSpec } from '../common/selector-spec';
+
+// Fixture names, to keep the comments short.
+const LOGGED_IN_2024 = ['scoutr-loggedin-profile1-2024-07', 'scoutr-loggedin-profile2-2024-07', 'scoutr-loggedin-profile3-2024-07'];
+const LOGGED_IN_2025 = ['constructed-loggedin-profile-2025-en', 'constructed-loggedin-profile-2025-fr'];
+const PUBLIC_2024 = ['scoutr-guest-public-profile1-2024-03', 'scoutr-guest-public-profile2-2024-03'];
+const PUBLIC_2016 = ['yatish27-public-profile-2016'];
+
+const spec = (name: string, selectors: string[], seenIn: string[], note?: string): SelectorSpec => ({ name, selectors, seenIn, note });
+
+// ---------------------------------------------------------------------------------------------
+// URL patterns (checked before any markup: the URL says what kind of page this is).
+
+export const URL_PATTERNS = {
+  /** /in/<id>/ and the legacy /pub/<id>/… */
+  profile: /^\/(?:in|pub)\/[^/]+/i,
+  /** Company, school and showcase pages: /company/<slug>/… */
+  company: /^\/(company|school|showcase)\/([^/?#]+)/i,
+  /** Sales Navigator lead pages (constructed-sales-lead-2026-11); /sales/people/ is the older form. */
+  salesLead: /^\/sales\/(?:lead|people)\//i,
+  /** Recruiter / Talent profile pages (no fixture; URL forms from open-source extensions). */
+  recruiter: /^\/(?:talent\/(?:hire\/[^/]+\/)?profile|recruiter\/profile)\//i,
+  /** Pages LinkedIn sends a logged-out or suspected-bot visitor to. */
+  authWall: /^\/(?:authwall|checkpoint\/|uas\/login|login|signup)/i,
+} as const;
+
+// ---------------------------------------------------------------------------------------------
+// Pages that hold nothing to capture.
+
+export const NOT_FOUND = spec(
+  'not-found',
+  ['h1.page-not-found__headline', '.page-not-found h1'],
+  ['scoutr-guest-private-profile-2024-06'],
+  'Also recognised by a <title> of "Profile Not Found | LinkedIn" (TITLE_NOT_FOUND).',
+);
+export const TITLE_NOT_FOUND = /^\s*(?:Profile Not Found|Page Not Found|This page doesn[’']t exist)\b/i;
+
+export const AUTH_WALL = {
+  /** Anti-bot page: a meta refresh back to linkedin.com and an (almost) empty body. */
+  metaRefresh: spec('auth-wall.meta-refresh', ['meta[http-equiv="refresh"]', 'meta[http-equiv="Refresh"]'], ['scoutr-authwall-banned-page-2024-06']),
+  /** Join / sign-in walls shown instead of a profile (open-source extensions, 2023–2025; no fixture). */
+  forms: spec(
+    'auth-wall.form',
+    ['form.authwall-join-form', 'form.authwall-sign-in-form', 'form[data-test-id="authwall-join-form"]'],
+    [],
+    'From open-source extensions (2023–2025); no captured page shows it. Only consulted when no name is found.',
+  ),
+};
+
+// ---------------------------------------------------------------------------------------------
+// Profile pages. The name selectors also decide the variant (see findName in parse.ts).
+
+export const PROFILE = {
+  name: {
+    loggedIn: spec(
+      'name',
+      [
+        'h1.text-heading-xlarge', // logged-in 2022–2024
+        'main section.artdeco-card h1.inline.t-24', // logged-in 2025 (text-heading-xlarge dropped), also 2019–2021
+        'h1.inline.t-24',
+        '.pv-top-card h1', // logged-in 2020–2021
+      ],
+      [...LOGGED_IN_2024, ...LOGGED_IN_2025],
+    ),
+    public: spec('name', ['h1.top-card-layout__title', '.top-card-layout h1'], PUBLIC_2024),
+    public2016: spec('name', ['#topcard h1#name', 'h1#name.fn', '.profile-overview h1'], PUBLIC_2016),
+  },
+
+  /** The top card: the section around the name. Headline, location and the current-company
+   * button are looked up inside it only (the page repeats these classes for other people). */
+  topCard: spec(
+    'top card',
+    ['section.artdeco-card', 'section.top-card-layout', '.top-card-layout', '#topcard', '.pv-top-card'],
+    [...LOGGED_IN_2024, ...LOGGED_IN_2025, ...PUBLIC_2024, ...PUBLIC_2016],
+    'Used with closest() from the name element.',
+  ),
+
+  /** Headline, location and photo: per markup generation, looked up inside the top card. */
+  headline: {
+    loggedIn: spec(
+      'headline',
+      ['.text-body-medium.break-words', 'div[data-generated-suggestion-target]'],
+      [...LOGGED_IN_2024, ...LOGGED_IN_2025],
+    ),
+    public: spec('headline', ['.top-card-layout__headline', 'h2.top-card-layout__headline'], PUBLIC_2024),
+    public2016: spec('headline', ['p.headline.title', '.profile-overview .headline'], PUBLIC_2016),
+  },
+
+  location: {
+    loggedIn: spec('location', ['.text-body-small.inline.t-black--light.break-words'], [...LOGGED_IN_2024, ...LOGGED_IN_2025]),
+    public: spec(
+      'location',
+      [
+        '.top-card-layout__first-subline .not-first-middot > span:first-child', // public 2024
+        '.profile-info-subheader .not-first-middot > span:first-child',
+        '.top-card__subline-item', // public 2021–2023 (no fixture)
+      ],
+      PUBLIC_2024,
+    ),
+    public2016: spec('location', ['#demographics .locality', '.profile-overview .locality'], PUBLIC_2016),
+  },
+
+  photo: {
+    loggedIn: spec(
+      'photoUrl',
+      [
+        'img.pv-top-card-profile-picture__image--show', // 2024–2025
+        'img.pv-top-card-profile-picture__image',
+        '.pv-top-card__photo img', // 2020–2021
+        'img.profile-photo-edit__preview', // own profile
+      ],
+      [...LOGGED_IN_2024, ...LOGGED_IN_2025],
+      'A data: URL (private photo) or a static.licdn.com ghost image counts as no photo.',
+    ),
+    public: spec('photoUrl', ['img.top-card-layout__entity-image', 'img.top-card__profile-image'], PUBLIC_2024, 'The ghost silhouette (data-ghost-url) counts as no photo.'),
+    public2016: spec('photoUrl', ['.profile-picture img', 'img.photo'], PUBLIC_2016),
+  },
+
+  /** The current-company button of the logged-in top card. Its label is localized: matched by
+   * the label prefixes below, then the company is read from the button's own text. */
+  currentCompanyButton: spec(
+    'currentCompany',
+    [
+      'button[aria-label^="Current company: "]', // en, logged-in 2024–2025
+      'button[aria-label^="Entreprise actuelle"]', // fr (constructed-loggedin-profile-2025-fr)
+      'button[aria-label^="Empresa actual"]', // es
+      'button[aria-label^="Aktuelles Unternehmen"]', // de
+      'button[aria-label^="Azienda attuale"]', // it
+      'button[aria-label^="Empresa atual"]', // pt
+      'button[aria-label^="Huidig bedrijf"]', // nl
+      'button[aria-label^="Nuvarande företag"]', // sv
+    ],
+    [...LOGGED_IN_2024, ...LOGGED_IN_2025],
+  ),
+  /** Label text around the company name, to read it from the label when the button is empty. */
+  currentCompanyLabel: /^(?:Current company|Entreprise actuelle|Empresa actual|Aktuelles Unternehmen|Azienda attuale|Empresa atual|Huidig bedrijf|Nuvarande företag)\s*:\s*(.+?)\.\s+\S.*$/i,
+
+  /** Public top card: the current position link (public 2024), inside the top card. */
+  currentCompanyPublic: spec(
+    'currentCompany',
+    [
+      '[data-section="currentPositionsDetails"] .top-card-link__description',
+      '[data-section="currentPositionsDetails"] a',
+      'a[data-tracking-control-name$="current-company"]',
+    ],
+    PUBLIC_2024,
+  ),
+
+  /** 2016: the "Current" row of the summary table; its first organisation. */
+  currentCompany2016: spec('currentCompany', ['#topcard table.extra-info tr:first-child td li:first-child'], PUBLIC_2016),
+  /** Its row and the row's label cell. */
+  row: 'tr',
+  rowLabel: 'th',
+  currentRowLabel: /^(?:Current|Actuel|Actual|Aktuell|Attuale|Atual|Huidig|Nuvarande)$/i,
+
+  /** Where the page states its subject's own public id: used when the page URL has none (or an
+   * opaque ACoAA… member id), and to notice a page that still shows the previous profile after a
+   * single-page navigation. Never the embedded <code> JSON: it lists other people too. */
+  ownProfileLinkDoc: spec(
+    'publicId',
+    ['link[rel="canonical"][href*="/in/"]', 'meta[property="og:url"][content*="/in/"]'],
+    [...PUBLIC_2024, ...PUBLIC_2016],
+  ),
+  ownProfileLinkCard: spec(
+    'publicId',
+    ['a#top-card-text-details-contact-info[href*="/in/"]', 'a[href*="/overlay/contact-info/"]', 'a[href*="/overlay/about-this-profile/"]'],
+    [...LOGGED_IN_2024, ...LOGGED_IN_2025],
+    'Looked up inside the top card only.',
+  ),
+
+  /** Public pages name their subject in meta tags: the site's own first/last split. */
+  metaFirstName: 'meta[property="profile:first_name"]',
+  metaLastName: 'meta[property="profile:last_name"]',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Experience and education.
+
+/**
+ * Logged-in experience / education cards (2022–2025). These are walked element by element (the
+ * parser never runs a selector per line), so they are given as attribute and class tokens; the
+ * CSS each one stands for is in its comment.
+ */
+export const LOGGED_IN_SECTIONS = {
+  /** Anchors inside the section cards; the card is their closest <section>. */
+  experienceAnchor: spec('experience', ['#experience'], [...LOGGED_IN_2024, ...LOGGED_IN_2025]),
+  educationAnchor: spec('education', ['#education'], [...LOGGED_IN_2024, ...LOGGED_IN_2025]),
+  /** `[data-view-name="profile-component-entity"]`: one position, company group or school.
+   * Positions of a company group are entities nested in the group's sub-components. */
+  entityAttr: ['data-view-name', 'profile-component-entity'] as const,
+  /** `.pvs-entity__sub-components`: description, skills, or a group's positions. */
+  subComponentsClass: 'pvs-entity__sub-components',
+  /** `.t-bold`: title (or the company of a group, or the school). */
+  boldClass: 't-bold',
+  /** `span.t-14.t-normal:not(.t-black--light)`: "Company · Employment type", or the degree. */
+  lineClasses: ['t-14', 't-normal'] as const,
+  /** `.t-black--light` line: the dates line or the location. */
+  lightClass: 't-black--light',
+  /** `.pvs-entity__caption-wrapper`: "Jul 2021 - Present · 3 yrs 1 mo". */
+  captionClass: 'pvs-entity__caption-wrapper',
+  /** `span[aria-hidden="true"]`: each line holds this visible copy and a screen-reader copy
+   * (`.visually-hidden`); only the visible one is read. */
+  visible: 'span[aria-hidden="true"]',
+  visuallyHiddenClass: 'visually-hidden',
+};
+
+export const PUBLIC_SECTIONS = {
+  experienceSection: spec('experience', ['section[data-section="experience"]', 'section.experience'], PUBLIC_2024),
+  experienceItems: spec(
+    'experience',
+    [
+      'li.profile-section-card', // public 2024 (grouped positions included)
+      'li.experience-item', // public 2021–2023
+    ],
+    PUBLIC_2024,
+    'Looked up inside experienceSection.',
+  ),
+  expTitle: '.experience-item__title, h3 .profile-section-card__title',
+  expCompany: '.experience-item__subtitle, h4 .profile-section-card__subtitle',
+  expGroup: 'li.experience-group',
+  expGroupCompany: '.experience-group-header__company',
+  expMeta: 'p.experience-item__meta-item, .experience-item__location',
+  dateRange: '.date-range',
+  /** The duration inside a date range ("2 years 9 months"). */
+  duration: 'span.before\\:middot, .date-range__duration',
+
+  educationSection: spec('education', ['section[data-section="educationsDetails"]', 'section.education'], PUBLIC_2024),
+  educationItems: spec('education', ['li.profile-section-card', 'li.education__list-item'], PUBLIC_2024, 'Looked up inside educationSection.'),
+  eduSchool: 'h3',
+  /** Degree name (no data-section) and field of study / grade (data-section="educations"). */
+  eduDegree: 'h4 span:not([data-section])',
+  eduFields: 'h4 span[data-section="educations"]',
+};
+
+export const PUBLIC_2016_SECTIONS = {
+  experienceItems: spec('experience', ['#experience li.position'], PUBLIC_2016),
+  educationItems: spec('education', ['#education li.school'], [], 'No fixture shows it (the 2016 page has no education).'),
+  title: '.item-title',
+  subtitle: '.item-subtitle',
+  dateRange: '.date-range',
+  location: '.location',
+  degree: '.item-subtitle, .original.translation',
+};
+
+// ---------------------------------------------------------------------------------------------
+// Company pages (constructed-company-2026-11, from hooks in DOM-NOTES.md).
+
+export const COMPANY = {
+  name: spec(
+    'company.name',
+    ['.org-top-card-summary__title', 'h1.org-top-card-summary__title', '.top-card-layout__title', 'h1[data-test-id="org-name"]'],
+    ['constructed-company-2026-11'],
+    'The element also carries the name in its title attribute, read first.',
+  ),
+  website: spec(
+    'company.website',
+    [
+      '.org-top-card-primary-actions__inner a[href^="http"]', // logged-in top card "Visit website"
+      'a[data-test-id="about-us__website"]', // public company page
+      '.org-page-details-module__card-spacing dd a[href^="http"]', // About section
+      'dd.org-page-details__definition-text a[href^="http"]',
+    ],
+    ['constructed-company-2026-11'],
+  ),
+  infoItems: spec('company.info', ['.org-top-card-summary-info-list__info-item'], ['constructed-company-2026-11']),
+  industry: spec(
+    'company.industry',
+    ['[data-test-id="about-us__industry"] dd', 'dd.org-page-details__definition-text.industry'],
+    ['constructed-company-2026-11'],
+    'The first info-list item of the top card is the industry; these are the About-section fallbacks.',
+  ),
+  size: spec(
+    'company.size',
+    ['dd.org-about-company-module__company-size-definition-text', '[data-test-id="about-us__size"] dd'],
+    ['constructed-company-2026-11'],
+  ),
+  /** An info item that states a head count ("201-500 employees"); localized. */
+  sizeText: /\b(?:employees|employés|salariés|Beschäftigte|Mitarbeiter|empleados|funcionários|dipendenti|medewerkers|anställda)\b/i,
+  followersText: /\b(?:followers|abonnés|Follower|seguidores|follower)\b/i,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Sales Navigator / Recruiter lead pages (constructed-sales-lead-2026-11).
+
+export const LEAD = {
+  name: spec(
+    'lead.name',
+    [
+      '.profile-topcard-person-entity__name[data-anonymize="person-name"]',
+      '.profile-topcard-person-entity__name',
+      'h1[data-anonymize="person-name"]',
+      '[data-x--lead--name]',
+      '[data-anonymize="person-name"]',
+    ],
+    ['constructed-sales-lead-2026-11'],
+    'data-anonymize="person-name" also marks other people (related leads): the top card comes first.',
+  ),
+  topCard: spec('lead.topCard', ['.profile-topcard', 'section[data-sn-view-name="lead-top-card"]', '#profile-card-section'], ['constructed-sales-lead-2026-11']),
+  headline: spec('lead.headline', ['[data-anonymize="headline"]', '.profile-topcard__summary-position'], ['constructed-sales-lead-2026-11']),
+  title: spec('lead.title', ['[data-anonymize="job-title"]', '.profile-topcard__summary-position-title'], ['constructed-sales-lead-2026-11']),
+  company: spec('lead.company', ['[data-anonymize="company-name"]', '.profile-topcard__summary-position a[href*="/sales/company/"]'], ['constructed-sales-lead-2026-11']),
+  location: spec('lead.location', ['[data-anonymize="location"]', '.profile-topcard__location-data'], ['constructed-sales-lead-2026-11']),
+  profileLink: spec(
+    'lead.profileUrl',
+    ['a[data-control-name="view_linkedin"][href*="/in/"]', 'a[href*="linkedin.com/in/"]', 'a[href^="/in/"]'],
+    ['constructed-sales-lead-2026-11'],
+    'Searched inside the top card only: other people on the page link their profiles too.',
+  ),
+  /** The top card's overflow menu ("View LinkedIn profile"), which may be rendered outside it. */
+  profileMenuLink: spec('lead.profileUrl', ['a[data-control-name="view_linkedin"][href*="/in/"]'], ['constructed-sales-lead-2026-11']),
+};
