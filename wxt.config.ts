@@ -28,6 +28,15 @@ export default defineConfig({
     description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
     permissions: ['unlimitedStorage'],
+    // The sidebar page is the only resource pages may load, from the three sites only, and under
+    // a per-session random URL so sites cannot probe for the extension.
+    web_accessible_resources: [
+      {
+        resources: ['sidebar.html'],
+        matches: ['https://mail.google.com/*', 'https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*', 'https://www.linkedin.com/*'],
+        use_dynamic_url: true,
+      },
+    ],
     action: { default_title: 'Rapport — search your contacts' },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } }

@@ -1,7 +1,25 @@
 // What the background answers. Result types flow from here to callers (messaging/client.ts).
-import type { Handlers } from '../messaging/background-router';
-import type { MessageInput } from '../messaging/protocol';
+import { browser } from 'wxt/browser';
+import { autoLogRuleMatches, logThread } from '../capture/actions';
+import type { Handlers, Sender } from '../messaging/background-router';
+import { type MessageInput, PageCapture, type RapportEvent } from '../messaging/protocol';
 import { counts } from '../storage/repositories';
+import { getSettings, updateSettings } from '../storage/settings';
+
+/** The latest capture of each tab (in memory: the page itself is the source of truth). */
+const captures = new Map<number, PageCapture>();
+browser.tabs?.onRemoved?.addListener((tabId: number) => captures.delete(tabId));
+
+function tabOf(sender: Sender): number {
+  const id = sender.tab?.id;
+  if (typeof id !== 'number') throw new Error('this message must come from a tab');
+  return id;
+}
+
+async function broadcast(event: RapportEvent): Promise<void> {
+  // Extension pages (the sidebar frames) listen; no listener is not an error.
+  await browser.runtime.sendMessage(event).catch(() => undefined);
+}
 
 export const handlers = {
   ping: async () => ({ alive: true as const, version: '0.1.0' }),
@@ -10,6 +28,51 @@ export const handlers = {
     return { received: input.what };
   },
   counts: async () => counts(),
+
+  captureChanged: async ({ capture }: MessageInput<'captureChanged'>, sender: Sender) => {
+    const tabId = tabOf(sender);
+    captures.set(tabId, capture);
+    void broadcast({ rapportEvent: 'capture', tabId, capture });
+    let autoLogged = false;
+    if (capture.result.kind === 'thread') {
+      // Nothing is stored from a page without a user action, unless a rule the user enabled says so.
+      const settings = await getSettings();
+      if (await autoLogRuleMatches(capture.result, settings)) {
+        await logThread(capture.result, settings);
+        autoLogged = true;
+      }
+    }
+    return { tabId, autoLogged };
+  },
+
+  siteConfig: async ({ site }: MessageInput<'siteConfig'>) => {
+    const s = await getSettings();
+    return { enabled: s.sites[site], collapsed: s.sidebarCollapsed };
+  },
+
+  getCapture: async (_: MessageInput<'getCapture'>, sender: Sender) => {
+    const tabId = tabOf(sender);
+    let capture = captures.get(tabId);
+    if (!capture) {
+      // The worker was restarted since the page was read: ask the page's content script again.
+      const raw = await browser.tabs.sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
+      const parsed = PageCapture.safeParse(raw);
+      if (parsed.success) {
+        capture = parsed.data;
+        captures.set(tabId, capture);
+      }
+    }
+    return { tabId, capture: capture ?? null };
+  },
+
+  setSidebarCollapsed: async ({ collapsed }: MessageInput<'setSidebarCollapsed'>, sender: Sender) => {
+    await updateSettings({ sidebarCollapsed: collapsed });
+    const tabId = sender.tab?.id;
+    if (typeof tabId === 'number') {
+      await browser.tabs.sendMessage(tabId, { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
+    }
+    return { collapsed };
+  },
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;

@@ -2,6 +2,17 @@
 // input; the background validates every message against it and checks who sent it. Callers use
 // `callBackground('name', input)` and get the handler's result type back.
 import { z } from 'zod';
+import { LinkedinCapture, NotCapturable as LinkedinNotCapturable } from '../sites/linkedin/capture';
+import { NotCapturable as MailNotCapturable, ThreadCapture } from '../sites/mail/capture';
+
+export const SITES = ['gmail', 'outlook', 'linkedin'] as const;
+/** What a content script read from its page (or why it could not). */
+export const PageCapture = z.object({
+  site: z.enum(SITES),
+  url: z.string().max(4000),
+  result: z.union([ThreadCapture, LinkedinCapture, MailNotCapturable, LinkedinNotCapturable]),
+});
+export type PageCapture = z.infer<typeof PageCapture>;
 
 export const messages = {
   ping: {
@@ -18,7 +29,34 @@ export const messages = {
     input: z.object({}).strict(),
     fromContentScript: false,
   },
+  /** A content script read its page (after load or an in-app navigation). */
+  captureChanged: {
+    input: z.object({ capture: PageCapture }).strict(),
+    fromContentScript: true,
+  },
+  /** Whether a site is switched on, and the sidebar's layout, for a content script. */
+  siteConfig: {
+    input: z.object({ site: z.enum(SITES) }).strict(),
+    fromContentScript: true,
+  },
+  /** The sidebar asks what its tab's page shows. */
+  getCapture: {
+    input: z.object({}).strict(),
+    fromContentScript: false,
+  },
+  setSidebarCollapsed: {
+    input: z.object({ collapsed: z.boolean() }).strict(),
+    fromContentScript: false,
+  },
 } as const;
+
+/** Events the background sends to extension pages and content scripts (not requests). */
+export const RapportEvent = z.discriminatedUnion('rapportEvent', [
+  z.object({ rapportEvent: z.literal('capture'), tabId: z.number(), capture: PageCapture }),
+  z.object({ rapportEvent: z.literal('layout'), collapsed: z.boolean() }),
+  z.object({ rapportEvent: z.literal('recapture') }),
+]);
+export type RapportEvent = z.infer<typeof RapportEvent>;
 
 export type MessageName = keyof typeof messages;
 export type MessageInput<K extends MessageName> = z.infer<(typeof messages)[K]['input']>;
@@ -44,6 +82,8 @@ export function validateMessage(
   raw: unknown,
   sender: { id?: string; tab?: unknown; url?: string },
   ownId: string,
+  /** The extension's own origin ("chrome-extension://<id>/"): its pages may sit inside a tab (the sidebar frame). */
+  ownOrigin = `chrome-extension://${ownId}/`,
 ): { ok: true; type: MessageName; input: unknown } | { ok: false; error: string } {
   const env = Envelope.safeParse(raw);
   if (!env.success) return { ok: false, error: 'malformed message: expected {rapport:1, type, payload}' };
@@ -52,7 +92,8 @@ export function validateMessage(
   const { type, payload } = env.data;
   if (!Object.hasOwn(messages, type)) return { ok: false, error: `unknown message type "${type}"` };
   const def = messages[type as MessageName];
-  if (sender.tab && !def.fromContentScript) return { ok: false, error: `"${type}" may not be sent from a web page` };
+  const fromWebPage = !!sender.tab && !(sender.url ?? '').startsWith(ownOrigin);
+  if (fromWebPage && !def.fromContentScript) return { ok: false, error: `"${type}" may not be sent from a web page` };
   const parsed = def.input.safeParse(payload);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ');

@@ -440,3 +440,29 @@ export async function deleteAllData(db: RapportDB = getDb()): Promise<void> {
 }
 
 export type { StoredActivity, StoredContact };
+
+/** Saves a company (from a LinkedIn company page, say): matched by domain, else by name. */
+export async function upsertCompany(
+  input: { name: string; domain?: string; website?: string; industry?: string; size?: string; location?: string; linkedinUrl?: string },
+  source: Source,
+  db: RapportDB = getDb(),
+): Promise<Company> {
+  return db.transaction('rw', writeScope(db, 'company'), async () => {
+    const domain = normalizeDomain(input.domain ?? input.website);
+    const found = await resolveCompanies(db, [{ name: input.name, domain }], source);
+    const company = [...found.values()][0];
+    const next: Company = { ...company };
+    let changed = false;
+    for (const f of ['website', 'industry', 'size', 'location', 'linkedinUrl'] as const) {
+      if (input[f] && !next[f]) {
+        next[f] = input[f];
+        changed = true;
+      }
+    }
+    if (changed) {
+      next.updatedAt = nowIso();
+      await putRecords(db, 'company', [next]);
+    }
+    return next;
+  });
+}

@@ -1,0 +1,111 @@
+import { useState } from 'preact/hooks';
+import { addNote, createTask, updateContact } from '../../storage/repositories';
+import { type Contact, STAGES, type Source } from '../../storage/schema';
+
+/**
+ * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
+ * card shows someone not yet in Rapport (any action on a person keeps them).
+ */
+export function ContactActions({ contact, ensureSaved, source, onChanged }: {
+  contact?: Contact;
+  ensureSaved: () => Promise<Contact>;
+  source: () => Source;
+  onChanged: () => void;
+}) {
+  const [open, setOpen] = useState<'note' | 'task' | null>(null);
+  const [note, setNote] = useState('');
+  const [taskTitle, setTaskTitle] = useState('Follow up');
+  const [due, setDue] = useState(() => new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10));
+  const [tags, setTags] = useState((contact?.tags ?? []).join(', '));
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = async (fn: () => Promise<string>) => {
+    try {
+      setMsg({ ok: true, text: await fn() });
+      onChanged();
+    } catch (e) {
+      setMsg({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  return (
+    <div>
+      <div class="sb-actions">
+        <button data-testid="add-note" aria-expanded={open === 'note'} onClick={() => setOpen(open === 'note' ? null : 'note')}>Add note</button>
+        <button data-testid="follow-up" aria-expanded={open === 'task'} onClick={() => setOpen(open === 'task' ? null : 'task')}>Follow-up</button>
+        <label class="row small">
+          Stage
+          <select
+            data-testid="stage-select"
+            value={contact?.stage ?? ''}
+            onChange={(e) => {
+              const stage = (e.target as HTMLSelectElement).value || undefined;
+              void run(async () => {
+                const c = await ensureSaved();
+                await updateContact(c.id, { stage }, source());
+                return stage ? `Stage set to ${stage}.` : 'Stage cleared.';
+              });
+            }}
+          >
+            <option value="">—</option>
+            {STAGES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {contact?.stage && !(STAGES as readonly string[]).includes(contact.stage) && <option value={contact.stage}>{contact.stage}</option>}
+          </select>
+        </label>
+      </div>
+      <form
+        class="sb-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async () => {
+            const c = await ensureSaved();
+            const list = [...new Set(tags.split(',').map((t) => t.trim()).filter(Boolean))];
+            await updateContact(c.id, { tags: list }, source());
+            return 'Tags saved.';
+          });
+        }}
+      >
+        <label class="small muted" for="tags">Tags (comma separated)</label>
+        <div class="row">
+          <input id="tags" class="grow" data-testid="tags-input" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
+          <button type="submit" data-testid="tags-save">Save tags</button>
+        </div>
+      </form>
+      {open === 'note' && (
+        <form
+          class="sb-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              const c = await ensureSaved();
+              await addNote([c.id], note, source());
+              setNote('');
+              setOpen(null);
+              return 'Note added.';
+            });
+          }}
+        >
+          <textarea data-testid="note-input" aria-label="Note" value={note} autoFocus onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
+          <button type="submit" class="primary" data-testid="note-save" disabled={!note.trim()}>Save note</button>
+        </form>
+      )}
+      {open === 'task' && (
+        <form
+          class="sb-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async () => {
+              const c = await ensureSaved();
+              await createTask({ title: taskTitle.trim() || 'Follow up', dueAt: new Date(`${due}T09:00:00`).toISOString(), contactIds: [c.id] }, source());
+              setOpen(null);
+              return `Follow-up set for ${due}.`;
+            });
+          }}
+        >
+          <input aria-label="Task" data-testid="follow-up-title" value={taskTitle} onInput={(e) => setTaskTitle((e.target as HTMLInputElement).value)} />
+          <input aria-label="Due date" type="date" data-testid="follow-up-date" value={due} onInput={(e) => setDue((e.target as HTMLInputElement).value)} />
+          <button type="submit" class="primary" data-testid="follow-up-save">Create follow-up</button>
+        </form>
+      )}
+      {msg && <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>{msg.text}</p>}
+    </div>
+  );
+}

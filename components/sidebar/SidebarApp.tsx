@@ -1,0 +1,297 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { type OutsidePerson, type ProfileLike, logThread, outsidePeople, profileChanges, saveMailPerson, saveProfile } from '../../capture/actions';
+import { callBackground } from '../../messaging/client';
+import { type PageCapture, RapportEvent } from '../../messaging/protocol';
+import type { LinkedinCompanyCapture } from '../../sites/linkedin/capture';
+import type { ThreadCapture } from '../../sites/mail/capture';
+import { type TimelineItem, findContactByEmail, findContactByLinkedin, getTimeline, upsertCompany } from '../../storage/repositories';
+import type { Contact, Source } from '../../storage/schema';
+import { type Settings, getSettings } from '../../storage/settings';
+import { ContactCard } from '../ContactCard';
+import { formatDate } from '../format';
+import { Timeline } from '../Timeline';
+import { ContactActions } from './ContactActions';
+
+type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; capture: PageCapture | null; settings: Settings };
+
+export function SidebarApp() {
+  const [state, setState] = useState<State>({ status: 'loading' });
+  const [collapsed, setCollapsed] = useState(false);
+
+  useEffect(() => {
+    let tabId: number | undefined;
+    let settings: Settings | undefined;
+    const onEvent = (raw: unknown) => {
+      const ev = RapportEvent.safeParse(raw);
+      if (ev.success && ev.data.rapportEvent === 'capture' && ev.data.tabId === tabId && settings) {
+        setState({ status: 'ready', capture: ev.data.capture, settings });
+      }
+      return undefined;
+    };
+    browser.runtime.onMessage.addListener(onEvent);
+    Promise.all([callBackground('getCapture', {}), getSettings()])
+      .then(([res, s]) => {
+        tabId = res.tabId;
+        settings = s;
+        setCollapsed(s.sidebarCollapsed);
+        setState({ status: 'ready', capture: res.capture, settings: s });
+      })
+      .catch((e: unknown) => setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
+    return () => browser.runtime.onMessage.removeListener(onEvent);
+  }, []);
+
+  const toggle = () => {
+    const next = !collapsed;
+    setCollapsed(next);
+    void callBackground('setSidebarCollapsed', { collapsed: next }).catch(() => undefined);
+  };
+
+  if (collapsed) {
+    return (
+      <div class="sb-collapsed">
+        <button data-testid="sidebar-toggle" aria-expanded="false" aria-label="Open Rapport sidebar" onClick={toggle}>R</button>
+      </div>
+    );
+  }
+  return (
+    <div>
+      <header class="sb-head">
+        <span class="brand">Rapport</span>
+        <button data-testid="sidebar-toggle" aria-expanded="true" aria-label="Collapse Rapport sidebar" onClick={toggle}>⟩</button>
+      </header>
+      {state.status === 'loading' && <p class="empty">Reading this page…</p>}
+      {state.status === 'error' && <p class="empty error" role="alert">Rapport could not read this page: {state.message}</p>}
+      {state.status === 'ready' && <CaptureView capture={state.capture} settings={state.settings} />}
+    </div>
+  );
+}
+
+const NOT_CAPTURABLE_TEXT: Record<string, string> = {
+  'not-found': 'This profile does not exist or is not visible to you.',
+  'auth-wall': 'LinkedIn is asking to sign in: nothing to read on this page.',
+  'not-a-profile-page': 'This page is not a profile, company or lead page.',
+  'missing-field': 'This page does not show what Rapport needs (its layout may have changed).',
+  'no-thread': 'Open a conversation to see the people in it.',
+  'unsupported-page': 'Open a conversation to see the people in it.',
+};
+
+function CaptureView({ capture, settings }: { capture: PageCapture | null; settings: Settings }) {
+  if (!capture) return <p class="empty">Open a conversation or a LinkedIn profile.</p>;
+  const r = capture.result;
+  if (r.kind === 'not-capturable') {
+    return (
+      <div class="empty" data-testid="not-a-profile" data-reason={r.reason} role="status">
+        <p>{NOT_CAPTURABLE_TEXT[r.reason] ?? 'Nothing to capture on this page.'}</p>
+        {r.reason === 'missing-field' && <p class="small muted">{r.detail}</p>}
+      </div>
+    );
+  }
+  if (r.kind === 'thread') return <ThreadView capture={r} settings={settings} />;
+  if (r.kind === 'company') return <CompanyCaptureCard capture={r} />;
+  return <ProfileCard key={r.profileUrl ?? r.name} capture={r} />;
+}
+
+// ------------------------------------------------------------------ mail
+
+function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: Settings }) {
+  const people = outsidePeople(capture, settings);
+  const [logged, setLogged] = useState<{ ok: boolean; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [version, setVersion] = useState(0);
+  useEffect(() => setLogged(null), [capture.threadId]);
+  const log = async () => {
+    setBusy(true);
+    try {
+      const r = await logThread(capture, settings);
+      setLogged({ ok: true, text: r.added ? `Logged ${r.added} message${r.added === 1 ? '' : 's'} to ${r.contacts.length} contact${r.contacts.length === 1 ? '' : 's'}.` : 'Already logged: nothing new.' });
+      setVersion((v) => v + 1);
+    } catch (e) {
+      setLogged({ ok: false, text: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div>
+      <div class="sb-section">
+        <div class="small muted">Conversation · {capture.messages.length} message{capture.messages.length === 1 ? '' : 's'}</div>
+        <div dir="auto"><strong>{capture.subject || '(no subject)'}</strong></div>
+        <div class="sb-actions">
+          <button class="primary" data-testid="log-thread" onClick={log} disabled={busy || !people.length}>{busy ? 'Logging…' : 'Log this thread'}</button>
+        </div>
+        {logged && (
+          <p class={logged.ok ? 'ok small' : 'error small'} role={logged.ok ? 'status' : 'alert'} data-testid={logged.ok ? 'thread-logged' : 'thread-log-failed'}>
+            {logged.text}
+          </p>
+        )}
+      </div>
+      {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
+      {people.map((p) => <MailPersonCard key={p.email + version} person={p} capture={capture} />)}
+    </div>
+  );
+}
+
+function useContact(find: () => Promise<Contact | undefined>, deps: unknown[]) {
+  const [data, setData] = useState<{ contact?: Contact; timeline: TimelineItem[] } | null>(null);
+  const [version, setVersion] = useState(0);
+  useEffect(() => {
+    let live = true;
+    void (async () => {
+      const contact = await find();
+      const timeline = contact ? await getTimeline(contact.id) : [];
+      if (live) setData({ contact, timeline });
+    })();
+    return () => {
+      live = false;
+    };
+  }, [...deps, version]);
+  return { data, reload: () => setVersion((v) => v + 1) };
+}
+
+function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
+  const open = timeline.filter((i): i is Extract<TimelineItem, { kind: 'task' }> => i.kind === 'task' && !i.task.done);
+  if (!open.length) return null;
+  return (
+    <div class="small">
+      <strong>Open follow-ups:</strong> {open.map((t) => `${t.task.title}${t.task.dueAt ? ` (${formatDate(t.task.dueAt)})` : ''}`).join('; ')}
+    </div>
+  );
+}
+
+function MailPersonCard({ person, capture }: { person: OutsidePerson; capture: ThreadCapture }) {
+  const { data, reload } = useContact(() => findContactByEmail(person.email), [person.email]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const source = (): Source => ({ type: capture.site, ref: capture.threadId, at: new Date().toISOString() });
+  const save = async () => {
+    const r = await saveMailPerson(capture, person);
+    setSaved(r.status === 'created' ? 'Contact saved.' : r.status === 'merged' ? 'Contact updated.' : 'Already up to date.');
+    reload();
+    return r.contact;
+  };
+  const contact = data?.contact;
+  const sig = person.fromSignature;
+  return (
+    <article class="sb-card" data-testid="sidebar-contact" data-email={person.email} data-known={String(!!contact)}>
+      {contact ? (
+        <ContactCard contact={contact}>
+          <OpenTasks timeline={data!.timeline} />
+        </ContactCard>
+      ) : (
+        <div>
+          <h3 dir="auto">{person.name}</h3>
+          <div class="muted small">{person.email}</div>
+          {(sig.title || sig.company) && <div class="small" dir="auto">{[sig.title, sig.company].filter(Boolean).join(' · ')}</div>}
+          {sig.phones.length > 0 && <div class="small">{sig.phones.join(', ')}</div>}
+          {sig.linkedinUrl && <div class="small muted">{sig.linkedinUrl}</div>}
+          <p class="small muted">Not in Rapport yet.</p>
+        </div>
+      )}
+      <div class="sb-actions">
+        <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
+      </div>
+      {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
+      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} onChanged={reload} />
+      {contact && (
+        <>
+          <h4 class="section-title" style="margin-left:0">History</h4>
+          <Timeline items={data!.timeline} />
+        </>
+      )}
+    </article>
+  );
+}
+
+// ------------------------------------------------------------------ LinkedIn
+
+function ProfileCard({ capture }: { capture: ProfileLike }) {
+  const { data, reload } = useContact(() => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)), [capture.profileUrl]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const contact = data?.contact;
+  const changes = contact ? profileChanges(contact, capture) : [];
+  const source = (): Source => ({ type: 'linkedin', ref: capture.profileUrl, at: new Date().toISOString() });
+  const save = async (overwrite: boolean) => {
+    try {
+      const r = await saveProfile(capture, overwrite);
+      setSaved(r.status === 'created' ? 'Saved to Rapport.' : 'Contact updated.');
+      setError(null);
+      reload();
+      return r.contact;
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+  };
+  const title = capture.kind === 'profile' ? capture.currentTitle : capture.title;
+  const company = capture.kind === 'profile' ? capture.currentCompany : capture.company;
+  return (
+    <article class="sb-card" data-testid="sidebar-contact" data-linkedin={capture.profileUrl ?? ''} data-known={String(!!contact)}>
+      <h3 dir="auto">{capture.name}</h3>
+      {capture.headline && <div class="small" dir="auto">{capture.headline}</div>}
+      {(title || company) && <div class="small muted" dir="auto">{[title, company].filter(Boolean).join(' · ')}</div>}
+      {capture.location && <div class="small muted" dir="auto">{capture.location}</div>}
+      {capture.kind === 'profile' && capture.experience.length > 0 && (
+        <details>
+          <summary class="small">Experience ({capture.experience.length})</summary>
+          <ul class="exp">{capture.experience.map((x, i) => <li key={i} dir="auto">{[x.title, x.company, x.dateRange].filter(Boolean).join(' · ')}</li>)}</ul>
+        </details>
+      )}
+      {capture.kind === 'profile' && capture.education.length > 0 && (
+        <details>
+          <summary class="small">Education ({capture.education.length})</summary>
+          <ul class="exp">{capture.education.map((x, i) => <li key={i} dir="auto">{[x.school, x.degree, x.dateRange].filter(Boolean).join(' · ')}</li>)}</ul>
+        </details>
+      )}
+      {contact ? (
+        <div data-testid="already-saved">
+          <p class="small"><strong>Already saved</strong>{contact.lastActivityAt ? ` · last activity ${formatDate(contact.lastActivityAt)}` : ''}</p>
+          {changes.length > 0 ? (
+            <div data-testid="profile-changes">
+              <p class="small">Changed since you saved them:</p>
+              <ul class="changes small">
+                {changes.map((c) => (
+                  <li key={c.field} data-field={c.field} dir="auto">{c.label}: {c.saved ?? '—'} → {c.page}</li>
+                ))}
+              </ul>
+              <button class="primary" data-testid="save-contact" onClick={() => void save(true)}>Update contact</button>
+            </div>
+          ) : (
+            <div class="sb-actions"><span class="small muted">Up to date.</span><button data-testid="save-contact" onClick={() => void save(false)}>Save capture</button></div>
+          )}
+        </div>
+      ) : (
+        <div class="sb-actions"><button class="primary" data-testid="save-contact" onClick={() => void save(false)}>Save contact</button></div>
+      )}
+      {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
+      {error && <p class="error small" role="alert">{error}</p>}
+      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} onChanged={reload} />
+      {contact && (
+        <ContactCard contact={contact}>
+          <Timeline items={data!.timeline} />
+        </ContactCard>
+      )}
+    </article>
+  );
+}
+
+function CompanyCaptureCard({ capture }: { capture: LinkedinCompanyCapture }) {
+  const [saved, setSaved] = useState<string | null>(null);
+  const save = async () => {
+    const c = await upsertCompany(
+      { name: capture.name, domain: capture.domain, website: capture.website, industry: capture.industry, size: capture.size, location: capture.location, linkedinUrl: capture.linkedinUrl },
+      { type: 'linkedin', ref: capture.linkedinUrl, at: new Date().toISOString() },
+    );
+    setSaved(`Saved ${c.name}.`);
+  };
+  return (
+    <article class="sb-card" data-testid="sidebar-company" data-linkedin={capture.linkedinUrl}>
+      <h3 dir="auto">{capture.name}</h3>
+      {capture.domain && <div class="small muted">{capture.domain}</div>}
+      {capture.industry && <div class="small">{capture.industry}</div>}
+      {capture.size && <div class="small muted">{capture.size}</div>}
+      <div class="sb-actions"><button class="primary" data-testid="save-company" onClick={() => void save()}>Save company</button></div>
+      {saved && <p class="ok small" role="status" data-testid="company-saved">{saved}</p>}
+    </article>
+  );
+}

@@ -1,0 +1,14 @@
+import { runSiteDriver } from '../sites/common/driver';
+import { parseGmailThread } from '../sites/gmail/parse';
+
+export default defineContentScript({
+  matches: ['https://mail.google.com/*'],
+  runAt: 'document_idle',
+  main(ctx) {
+    void runSiteDriver(ctx, {
+      site: 'gmail',
+      parse: parseGmailThread,
+      wantsSidebar: (result) => result.kind === 'thread',
+    });
+  },
+});

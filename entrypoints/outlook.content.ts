@@ -1,0 +1,14 @@
+import { runSiteDriver } from '../sites/common/driver';
+import { parseOutlookThread } from '../sites/outlook/parse';
+
+export default defineContentScript({
+  matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
+  runAt: 'document_idle',
+  main(ctx) {
+    void runSiteDriver(ctx, {
+      site: 'outlook',
+      parse: parseOutlookThread,
+      wantsSidebar: (result) => result.kind === 'thread',
+    });
+  },
+});

@@ -1,0 +1,12 @@
+import { render } from 'preact';
+import '../../components/theme.css';
+import { SidebarApp } from '../../components/sidebar/SidebarApp';
+import { getDb } from '../../storage/db';
+import './sidebar.css';
+
+const params = new URLSearchParams(location.search);
+const theme = params.get('theme');
+if (theme === 'dark' || theme === 'light') document.documentElement.dataset.theme = theme;
+void getDb().open().catch(() => undefined);
+
+render(<SidebarApp />, document.getElementById('app')!);

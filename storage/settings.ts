@@ -1,0 +1,54 @@
+// User settings (rules and privacy), stored in the extension-origin database.
+import { z } from 'zod';
+import { type RapportDB, getDb } from './db';
+import { emailDomain, normalizeEmail } from './normalize';
+
+const domainOrAddress = z.string().trim().toLowerCase().max(320);
+
+export const Settings = z.object({
+  /** Domains counted as "us"; empty = the user's own domain unless it is a webmail provider. */
+  internalDomains: z.array(domainOrAddress).max(200).default([]),
+  /** Addresses or domains never captured, shown or logged. */
+  neverCapture: z.array(domainOrAddress).max(2000).default([]),
+  autoLog: z
+    .object({
+      /** Log threads automatically when an outside participant is already a saved contact. */
+      existingContacts: z.boolean().default(false),
+      /** Log threads automatically when an outside participant's address is on one of these domains. */
+      domains: z.array(domainOrAddress).max(200).default([]),
+    })
+    .default({ existingContacts: false, domains: [] }),
+  sites: z
+    .object({ gmail: z.boolean().default(true), outlook: z.boolean().default(true), linkedin: z.boolean().default(true) })
+    .default({ gmail: true, outlook: true, linkedin: true }),
+  sidebarCollapsed: z.boolean().default(false),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SiteId = keyof Settings['sites'];
+
+const KEY = 'settings';
+
+export async function getSettings(db: RapportDB = getDb()): Promise<Settings> {
+  const row = await db.meta.get(KEY);
+  const parsed = Settings.safeParse(row?.value ?? {});
+  return parsed.success ? parsed.data : Settings.parse({});
+}
+
+export async function updateSettings(patch: Partial<Settings>, db: RapportDB = getDb()): Promise<Settings> {
+  return db.transaction('rw', db.meta, async () => {
+    const next = Settings.parse({ ...(await getSettings(db)), ...patch });
+    await db.meta.put({ key: KEY, value: next });
+    return next;
+  });
+}
+
+/** True when an address (or its domain, or a parent domain) is on the never-capture list. */
+export function isNeverCaptured(email: string | undefined, settings: Settings): boolean {
+  const e = normalizeEmail(email);
+  if (!e) return false;
+  const domain = emailDomain(e);
+  return settings.neverCapture.some((entry) => {
+    const x = entry.replace(/^@/, '');
+    return x === e || domain === x || domain.endsWith(`.${x}`);
+  });
+}

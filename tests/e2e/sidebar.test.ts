@@ -1,0 +1,177 @@
+// The sidebar in real pages: Gmail and Outlook threads and LinkedIn profiles served under their
+// real hostnames; save, log, note, follow-up, reload, then find it all from the popup.
+import { readFileSync } from 'node:fs';
+import type { Frame, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { type FixtureServer, startFixtureServer } from './harness/server';
+
+const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+const GMAIL_THREAD = fixture('gmail/thread-3-messages-cc.html');
+const GMAIL_XSS = fixture('gmail/thread-xss.html');
+const OUTLOOK_THREAD = fixture('outlook/thread-en.html');
+const PROFILE = fixture('linkedin/scoutr-loggedin-profile1-2024-07.html');
+const NOT_FOUND = fixture('linkedin/scoutr-guest-private-profile-2024-06.html');
+const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
+
+async function sidebarFrame(page: Page): Promise<Frame> {
+  await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 15_000 });
+  for (let i = 0; i < 100; i++) {
+    const f = page.frames().find((fr) => fr.url().includes('/sidebar.html'));
+    if (f) {
+      await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 15_000 });
+      return f;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('sidebar frame not found');
+}
+
+async function popupSearch(ext: ExtensionHandle, q: string) {
+  const popup = await ext.openPopup();
+  await popup.type('[data-testid="search-input"]', q);
+  await popup.waitForFunction((qq) => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === qq, {}, q);
+  const rows = await popup.$$eval('[data-testid="search-result"]', (els) => els.map((e) => ({ kind: e.getAttribute('data-kind'), text: (e as HTMLElement).innerText })));
+  await popup.close();
+  return rows;
+}
+
+const card = (email: string) => `[data-testid="sidebar-contact"][data-email="${email}"]`;
+
+describe('sidebar in Gmail, Outlook and LinkedIn', () => {
+  let server: FixtureServer;
+  let ext: ExtensionHandle;
+
+  beforeAll(async () => {
+    server = await startFixtureServer();
+    server.route('mail.google.com', '/mail/u/0/', { html: GMAIL_THREAD });
+    server.route('mail.google.com', '/mail/u/1/', { html: GMAIL_XSS });
+    server.route('outlook.office.com', '/mail/', { html: OUTLOOK_THREAD });
+    server.route('www.linkedin.com', '/in/quinnmissing404/', { html: NOT_FOUND });
+    server.route('www.linkedin.com', '/feed/', { html: '<!doctype html><title>Feed | LinkedIn</title><main>feed</main>' });
+    ext = await launchWithExtension({ hostMap: server.port });
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await server?.close();
+  });
+
+  it('Gmail: shows outside people, saves one, logs the thread, adds a note and a follow-up; all there after reload', async () => {
+    const page = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
+    let frame = await sidebarFrame(page);
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    expect(emails.sort()).toEqual(['marco.rossi@globex.example.de', 'sabine.krueger@globex.example.de']);
+
+    await frame.click(`${card('marco.rossi@globex.example.de')} [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${card('marco.rossi@globex.example.de')} [data-testid="contact-saved"]`);
+    await frame.waitForSelector(`${card('marco.rossi@globex.example.de')}[data-known="true"] [data-testid="contact-detail"]`);
+
+    await frame.click('[data-testid="log-thread"]');
+    const logged = await frame.waitForSelector('[data-testid="thread-logged"]');
+    expect(await logged!.evaluate((e) => e.textContent)).toMatch(/Logged 3 messages to 2 contacts/);
+    // Logging again adds nothing.
+    await frame.click('[data-testid="log-thread"]');
+    await frame.waitForFunction(() => document.querySelector('[data-testid="thread-logged"]')?.textContent?.includes('Already logged'));
+
+    const marco = card('marco.rossi@globex.example.de');
+    await frame.click(`${marco} [data-testid="add-note"]`);
+    await frame.type(`${marco} [data-testid="note-input"]`, 'Wants 40 seats <b>not bold</b>');
+    await frame.click(`${marco} [data-testid="note-save"]`);
+    await frame.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.textContent?.includes('Wants 40 seats')), {}, marco);
+    await frame.click(`${marco} [data-testid="follow-up"]`);
+    await frame.click(`${marco} [data-testid="follow-up-save"]`);
+    await frame.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.getAttribute('data-type') === 'task'), {}, marco);
+
+    await page.reload();
+    frame = await sidebarFrame(page);
+    await frame.waitForSelector(`${marco}[data-known="true"]`);
+    const items = await frame.$$eval(`${marco} [data-testid="timeline-item"]`, (els) => els.map((e) => (e as HTMLElement).innerText));
+    expect(items.filter((t) => /^email/i.test(t))).toHaveLength(3);
+    expect(items.join('\n')).toContain('Wants 40 seats <b>not bold</b>');
+    expect(items.some((t) => /^follow-up/i.test(t))).toBe(true);
+    expect(await frame.$(`${marco} [data-testid="timeline-item"] b`)).toBeNull();
+
+    const found = await popupSearch(ext, 'marco ross');
+    expect(found.find((r) => r.kind === 'contact')?.text).toContain('Marco Rossi');
+    const subjects = await popupSearch(ext, 'renewal globex');
+
+    expect(subjects.filter((r) => r.kind === 'activity')).toHaveLength(3);
+    await page.close();
+  });
+
+  it('Outlook: same capture from the reading pane', async () => {
+    const page = await ext.openPage(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(CONV_EN)}`);
+    const frame = await sidebarFrame(page);
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    expect(emails.sort()).toEqual(['emma.schultz@hooli.example.com', 'raj.patel@hooli.example.com']);
+    await frame.click(`${card('raj.patel@hooli.example.com')} [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${card('raj.patel@hooli.example.com')} [data-testid="contact-saved"]`);
+    await frame.click('[data-testid="log-thread"]');
+    await frame.waitForSelector('[data-testid="thread-logged"]');
+    await page.reload();
+    const again = await sidebarFrame(page);
+    await again.waitForSelector(`${card('raj.patel@hooli.example.com')}[data-known="true"]`);
+    await again.waitForSelector(`${card('emma.schultz@hooli.example.com')}[data-known="true"]`);
+    expect((await popupSearch(ext, 'raj pat')).find((r) => r.kind === 'contact')?.text).toContain('Raj Patel');
+    await page.close();
+  });
+
+  it('LinkedIn: save a profile, then a changed title offers an update; the popup finds the person', async () => {
+    server.route('www.linkedin.com', '/in/mateo-quintero-vale/', { html: PROFILE });
+    const page = await ext.openPage('https://www.linkedin.com/in/mateo-quintero-vale/');
+    let frame = await sidebarFrame(page);
+    const sel = '[data-testid="sidebar-contact"][data-linkedin="https://www.linkedin.com/in/mateo-quintero-vale/"]';
+    await frame.waitForSelector(sel);
+    await frame.click(`${sel} [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${sel} [data-testid="contact-saved"]`);
+    await frame.waitForSelector(`${sel} [data-testid="already-saved"]`);
+
+    // The person changed jobs: the same profile now shows another title.
+    server.route('www.linkedin.com', '/in/mateo-quintero-vale/', { html: PROFILE.replaceAll('Learning Programme Lead', 'Head of Learning') });
+    await page.reload();
+    frame = await sidebarFrame(page);
+    const change = await frame.waitForSelector(`${sel} [data-testid="profile-changes"] [data-field="title"]`);
+    expect(await change!.evaluate((e) => e.textContent)).toContain('Learning Programme Lead → Head of Learning');
+    await frame.click(`${sel} [data-testid="profile-changes"] [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${sel} [data-testid="contact-saved"]`);
+    await frame.waitForFunction((s) => !document.querySelector(`${s} [data-testid="profile-changes"]`), {}, sel);
+
+    const hits = await popupSearch(ext, 'mateo quint');
+    expect(hits.find((r) => r.kind === 'contact')?.text).toContain('Mateo Quintero Vale');
+    expect((await popupSearch(ext, 'head of learn')).some((r) => r.text.includes('Mateo Quintero Vale'))).toBe(true);
+    await page.close();
+  });
+
+  it('LinkedIn: a not-found page shows not-a-profile; a feed page gets no sidebar', async () => {
+    const page = await ext.openPage('https://www.linkedin.com/in/quinnmissing404/');
+    const frame = await sidebarFrame(page);
+    const el = await frame.waitForSelector('[data-testid="not-a-profile"]');
+    expect(await el!.evaluate((e) => e.getAttribute('data-reason'))).toBe('not-found');
+    expect(await frame.$('[data-testid="save-contact"]')).toBeNull();
+    const feed = await ext.openPage('https://www.linkedin.com/feed/');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await feed.$('[data-testid="rapport-sidebar"]')).toBeNull();
+    await page.close();
+    await feed.close();
+  });
+
+  it('hostile names and subjects render literally and never run', async () => {
+    const page = await ext.openPage('https://mail.google.com/mail/u/1/#inbox/18e1f2a3b4c5d6e7');
+    let dialogs = 0;
+    page.on('dialog', (d) => {
+      dialogs++;
+      void d.dismiss();
+    });
+    const frame = await sidebarFrame(page);
+    await frame.click('[data-testid="log-thread"]');
+    await frame.waitForSelector('[data-testid="thread-logged"]');
+    const text = await frame.$eval('body', (b) => (b as HTMLElement).innerText);
+    expect(text).toMatch(/<img src=x onerror=/);
+    expect(await frame.$('[data-testid="sidebar-contact"] img')).toBeNull();
+    expect(await frame.evaluate(() => (window as { __xss?: unknown }).__xss)).toBeUndefined();
+    expect(dialogs).toBe(0);
+    // A javascript: link in a signature never becomes a link.
+    expect(await frame.$('a[href^="javascript:"]')).toBeNull();
+    await page.close();
+  });
+});
