@@ -1,3 +1,4 @@
+import { MailCaptureResult } from '../sites/mail/capture';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseGmailThread } from '../sites/gmail/parse';
 
@@ -7,6 +8,7 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'gmail',
+      schema: MailCaptureResult,
       parse: parseGmailThread,
       wantsSidebar: (result) => result.kind === 'thread',
     });

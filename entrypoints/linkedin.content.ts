@@ -1,3 +1,4 @@
+import { LinkedinParseResult } from '../sites/linkedin/capture';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseLinkedinPage } from '../sites/linkedin/parse';
 
@@ -10,6 +11,7 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'linkedin',
+      schema: LinkedinParseResult,
       parse: parseLinkedinPage,
       wantsSidebar: (result, url) => result.kind !== 'not-capturable' || PROFILE_LIKE.test(new URL(url).pathname),
     });

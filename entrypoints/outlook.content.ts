@@ -1,3 +1,4 @@
+import { MailCaptureResult } from '../sites/mail/capture';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseOutlookThread } from '../sites/outlook/parse';
 
@@ -7,6 +8,7 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'outlook',
+      schema: MailCaptureResult,
       parse: parseOutlookThread,
       wantsSidebar: (result) => result.kind === 'thread',
     });

@@ -1,7 +1,8 @@
 // Caller side: typed functions instead of string-switching on an action name.
 import { browser } from 'wxt/browser';
 import type { BackgroundHandlers } from '../background/handlers';
-import { type MessageInput, type MessageName, MessageError, type Reply, envelope } from './protocol';
+import { MessageError, type Reply, envelope } from './envelope';
+import type { MessageInput, MessageName } from './protocol';
 
 export type MessageResult<K extends MessageName> = Awaited<ReturnType<BackgroundHandlers[K]>>;
 

@@ -61,21 +61,11 @@ export type RapportEvent = z.infer<typeof RapportEvent>;
 export type MessageName = keyof typeof messages;
 export type MessageInput<K extends MessageName> = z.infer<(typeof messages)[K]['input']>;
 
+export { MessageError, type Reply, envelope } from './envelope';
+
 export const Envelope = z.object({ rapport: z.literal(1), type: z.string().max(100), payload: z.unknown() });
 export type Envelope = z.infer<typeof Envelope>;
 
-export type Reply<T> = { ok: true; result: T } | { ok: false; error: string };
-
-export class MessageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MessageError';
-  }
-}
-
-export function envelope<K extends MessageName>(type: K, payload: MessageInput<K>): Envelope {
-  return { rapport: 1, type, payload };
-}
 
 /** Checks an incoming message; returns the parsed input or a readable error. */
 export function validateMessage(

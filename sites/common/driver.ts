@@ -5,13 +5,16 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
-import { PageCapture, RapportEvent } from '../../messaging/protocol';
+import type { ZodType } from 'zod';
+import type { PageCapture } from '../../messaging/protocol';
 import { type SidebarFrame, mountSidebar } from './sidebar-frame';
 
 export interface SiteDriver {
   site: PageCapture['site'];
   /** Pure parser of the page. */
   parse(doc: Document, url: string): PageCapture['result'];
+  /** The site's own result schema (not the union of all sites: keeps each content script small). */
+  schema: ZodType<PageCapture['result']>;
   /** Whether this result deserves the sidebar (a capture, or a page that looks like one but is not). */
   wantsSidebar(result: PageCapture['result'], url: string): boolean;
 }
@@ -43,11 +46,13 @@ export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDrive
   const read = () => {
     if (ctx.isInvalid) return;
     const url = location.href;
-    const parsed = PageCapture.safeParse({ site: driver.site, url, result: driver.parse(document, url) });
+    const parsed = driver.schema.safeParse(driver.parse(document, url));
     // A parser bug must never send half a record: an invalid capture is reported as not capturable.
-    const capture: PageCapture = parsed.success
-      ? parsed.data
-      : { site: driver.site, url, result: { kind: 'not-capturable', reason: 'missing-field', detail: 'the page could not be read reliably' } };
+    const capture: PageCapture = {
+      site: driver.site,
+      url,
+      result: parsed.success ? parsed.data : { kind: 'not-capturable', reason: 'missing-field', detail: 'the page could not be read reliably' },
+    };
     const key = keyOf(capture.result, url);
     if (key === lastKey) return;
     lastKey = key;
@@ -78,11 +83,11 @@ export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDrive
     frame?.remove();
   });
 
+  // Only the background can message a content script; still, act only on the two known events.
   const onMessage = (raw: unknown) => {
-    const event = RapportEvent.safeParse(raw);
-    if (!event.success) return undefined;
-    if (event.data.rapportEvent === 'layout') frame?.setCollapsed(event.data.collapsed);
-    if (event.data.rapportEvent === 'recapture') {
+    const event = raw as { rapportEvent?: unknown; collapsed?: unknown } | null;
+    if (event?.rapportEvent === 'layout' && typeof event.collapsed === 'boolean') frame?.setCollapsed(event.collapsed);
+    if (event?.rapportEvent === 'recapture') {
       lastKey = '';
       read();
       return Promise.resolve(current);
