@@ -4,7 +4,7 @@ import { parseGmailThread } from '../sites/gmail/parse';
 
 export default defineContentScript({
   matches: ['https://mail.google.com/*'],
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'gmail',

@@ -7,7 +7,7 @@ const PROFILE_LIKE = /^\/(in|pub|company|school|sales\/lead|sales\/people|talent
 
 export default defineContentScript({
   matches: ['https://www.linkedin.com/*'],
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'linkedin',

@@ -4,7 +4,7 @@ import { parseOutlookThread } from '../sites/outlook/parse';
 
 export default defineContentScript({
   matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'outlook',

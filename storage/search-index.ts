@@ -69,6 +69,10 @@ export function docRank(kind: IndexKind, rec: AnyRecord): number {
   return Number.isFinite(ms) && ms > 0 ? Math.min(0xffffffff, Math.floor(ms / 60000)) : 0;
 }
 
+/** A word with more postings than this is checked on candidate records rather than read. */
+const COMMON_WORD_POSTINGS = 60_000;
+const MAX_VERIFY_ROUNDS = 4;
+
 /** Words of up to SHORT_PREFIX letters are answered from precomputed prefix postings. */
 export const SHORT_PREFIX = 3;
 const SHORT_MARK = '\u0001';
@@ -417,6 +421,8 @@ export interface SearchResults {
 export interface SearchOptions {
   limit?: number;
   kinds?: IndexKind[];
+  /** Words with more postings than this are verified on records instead of read (tests lower it). */
+  commonWordPostings?: number;
 }
 
 const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
@@ -434,7 +440,7 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   const empty: SearchResults = { contacts: [], companies: [], activities: [], tookMs: 0 };
   if (!words.length) return { ...empty, tookMs: performance.now() - t0 };
   const per = await Promise.all(
-    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit) : Promise.resolve([]))),
+    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit, opts.commonWordPostings ?? COMMON_WORD_POSTINGS) : Promise.resolve([]))),
   );
   return {
     contacts: per[0] as SearchHit<StoredContact>[],
@@ -456,7 +462,7 @@ async function wordPostings(db: RapportDB, kind: IndexKind, word: string): Promi
     .toArray();
 }
 
-async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number): Promise<SearchHit<AnyRecord>[]> {
+async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number, commonWord: number): Promise<SearchHit<AnyRecord>[]> {
   const entries = await db.prefixes.bulkGet(words.map((w) => [kind, w.slice(0, MAX_PREFIX)] as [IndexKind, string]));
   if (entries.some((e) => !e || (!e.ids.length && !e.count))) return [];
   const table = db.table(TABLE_OF[kind]) as Table<AnyRecord, number>;
@@ -465,6 +471,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
   const complete = (i: number) => words[i].length <= MAX_PREFIX && !entries[i]!.truncated;
 
   let candidates: number[];
+  let verifying = false;
   if (words.length === 1 && words[0].length <= MAX_PREFIX && (complete(0) || entries[0]!.ids.length >= Math.min(TOP_K, limit))) {
     // One word: the stored top list is the answer (best rank first), plus the exact term's newest
     // docs so an exact match is never crowded out by more recent prefix matches.
@@ -495,9 +502,12 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       // A rare word: its stored list is every doc; the other words are checked on the records.
       candidates = Array.from(entries[driver]!.ids);
     } else {
-      // Intersect each word's docs with a bitmap over doc numbers: exact, so only the best few
-      // records need loading.
-      const loaded = await Promise.all(order.slice(0, 8).map((i) => wordPostings(db, kind, words[i])));
+      // Intersect the selective words' docs with a bitmap over doc numbers. Words so common that
+      // reading their postings would cost more than checking a few records are checked on the
+      // loaded records instead (the driver, the rarest word, is always read).
+      const selective = order.filter((i, pos) => pos === 0 || entries[i]!.count <= commonWord).slice(0, 8);
+      verifying = selective.length < words.length;
+      const loaded = await Promise.all(selective.map((i) => wordPostings(db, kind, words[i])));
       let maxN = 0;
       for (const chunks of loaded) for (const ch of chunks) if (ch.ids.length) maxN = Math.max(maxN, ch.ids[ch.ids.length - 1]);
       const flags = new Uint8Array(maxN + 1);
@@ -511,18 +521,23 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       const all = (1 << loaded.length) - 1;
       candidates = [];
       // Newest doc numbers first: recent records tend to matter more.
-      const want = limit * 3;
+      const want = verifying ? limit * 3 * MAX_VERIFY_ROUNDS : limit * 3;
       for (let n = maxN; n >= 0 && candidates.length < want; n--) {
         if (flags[n] === all) candidates.push(n);
       }
     }
   }
 
-  // Candidates are few (bounded above): load them once and keep those matching every word.
+  // Candidates are few (bounded above): load them and keep those matching every word; when some
+  // words were left to verification, load in rounds until enough match.
   const hits: SearchHit<AnyRecord>[] = [];
-  for (const rec of await table.bulkGet(candidates)) {
-    const hit = rec && scoreRecord(kind, rec, words);
-    if (hit) hits.push(hit);
+  const step = verifying ? limit * 3 : candidates.length;
+  for (let start = 0; start < candidates.length; start += step) {
+    for (const rec of await table.bulkGet(candidates.slice(start, start + step))) {
+      const hit = rec && scoreRecord(kind, rec, words);
+      if (hit) hits.push(hit);
+    }
+    if (hits.length >= limit) break;
   }
   // Equal match quality: people with recent activity first, then recently changed records.
   const activityTime = (r: AnyRecord) => (kind === 'contact' ? Date.parse((r as StoredContact).lastActivityAt ?? '') || 0 : 0);

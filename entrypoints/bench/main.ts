@@ -6,6 +6,9 @@ import { fold, tokenize } from '../../storage/normalize';
 import { putRecords, writeScope } from '../../storage/records';
 import { deleteAllData } from '../../storage/repositories';
 import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
+import { parseGmailThread } from '../../sites/gmail/parse';
+import { parseLinkedinPage } from '../../sites/linkedin/parse';
+import { parseOutlookThread } from '../../sites/outlook/parse';
 
 const db = getDb();
 
@@ -164,5 +167,21 @@ async function idbFloor(count = 20_000) {
   return { rows: count, ms, rowsPerSec: count / (ms / 1000) };
 }
 
-Object.assign(globalThis, { bench: { idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });
+/** Parse time of a page with the real parsers, in this browser (median of `runs`). */
+function parseTimes(html: string, url: string, site: 'gmail' | 'outlook' | 'linkedin', runs = 15) {
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const parse = site === 'gmail' ? parseGmailThread : site === 'outlook' ? parseOutlookThread : parseLinkedinPage;
+  const times: number[] = [];
+  let kind = '';
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    kind = parse(doc, url).kind;
+    times.push(performance.now() - t);
+  }
+  const first = times[0];
+  times.sort((a, b) => a - b);
+  return { first, median: times[Math.floor(times.length / 2)], max: times[times.length - 1], kind };
+}
+
+Object.assign(globalThis, { bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });
 

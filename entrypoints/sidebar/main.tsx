@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import '../../components/theme.css';
-import { SidebarApp } from '../../components/sidebar/SidebarApp';
+import { SidebarApp, prefetchSidebar } from '../../components/sidebar/SidebarApp';
 import { getDb } from '../../storage/db';
 import './sidebar.css';
 
@@ -8,5 +8,6 @@ const params = new URLSearchParams(location.search);
 const theme = params.get('theme');
 if (theme === 'dark' || theme === 'light') document.documentElement.dataset.theme = theme;
 void getDb().open().catch(() => undefined);
+void prefetchSidebar().catch(() => undefined);
 
 render(<SidebarApp />, document.getElementById('app')!);

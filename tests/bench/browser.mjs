@@ -14,19 +14,19 @@ export function findChrome() {
   return found;
 }
 
-export async function launch({ extensionDir = resolve('.output/test-chrome-mv3'), extraArgs = [] } = {}) {
+export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false } = {}) {
   const userDataDir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
   const browser = await puppeteer.launch({
     executablePath: findChrome(),
     headless: true,
     userDataDir,
-    ignoreDefaultArgs: ['--disable-extensions'],
+    ignoreDefaultArgs: noExtension ? [] : ['--disable-extensions'],
     protocolTimeout: 1_800_000,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', `--disable-extensions-except=${extensionDir}`,
-      `--load-extension=${extensionDir}`, ...extraArgs],
+      '--disable-component-update', '--disable-sync',
+      ...(noExtension ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]), ...extraArgs],
   });
-  await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
+  if (!noExtension) await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
   return {
     browser,
     url: (path) => `chrome-extension://${EXTENSION_ID}/${path}`,
