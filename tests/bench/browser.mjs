@@ -15,7 +15,9 @@ export function findChrome() {
 }
 
 export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false } = {}) {
-  const userDataDir = mkdtempSync(join(tmpdir(), 'rapport-bench-'));
+  // BENCH_PROFILE keeps (and reuses) a profile, e.g. to re-measure without seeding again.
+  const keep = process.env.BENCH_PROFILE;
+  const userDataDir = keep ?? mkdtempSync(join(tmpdir(), 'rapport-bench-'));
   const browser = await puppeteer.launch({
     executablePath: findChrome(),
     headless: true,
@@ -32,7 +34,7 @@ export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_
     url: (path) => `chrome-extension://${EXTENSION_ID}/${path}`,
     async close() {
       await browser.close();
-      rmSync(userDataDir, { recursive: true, force: true });
+      if (!keep) rmSync(userDataDir, { recursive: true, force: true });
     },
   };
 }
