@@ -2,6 +2,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rebuildIndexIn } from './search-index';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
+import type { ConnectorInstance, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
 
 /**
  * Searchable records carry `n`, an internal number that is their primary key and their id in the
@@ -53,6 +54,11 @@ export class RapportDB extends Dexie {
   postings!: Table<PostingChunk, [IndexKind, string, number]>;
   prefixes!: Table<PrefixEntry, [IndexKind, string]>;
   meta!: EntityTable<MetaEntry, 'key'>;
+  connectors!: EntityTable<ConnectorInstance, 'id'>;
+  secrets!: EntityTable<SecretRow, 'connectorId'>;
+  outbox!: EntityTable<OutboxEntry, 'id'>;
+  links!: Table<LinkRow, [string, SyncKind, string]>;
+  syncState!: EntityTable<SyncStateRow, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -72,6 +78,16 @@ export class RapportDB extends Dexie {
         prefixes: '[k+p]',
       })
       .upgrade((tx) => rebuildIndexIn(tx));
+    // v3: sync to CRMs (sync/). Connector instances and their secrets (extension origin only,
+    // never chrome.storage), the outbox (one entry per record and instance, written in the same
+    // transaction as the change), links local id ↔ remote id, and engine state (lease, limiter).
+    this.version(3).stores({
+      connectors: 'id, type',
+      secrets: 'connectorId',
+      outbox: 'id, [connectorId+kind+nextAt], [connectorId+state], [kind+localId]',
+      links: '[connectorId+kind+localId], [connectorId+kind+remoteId]',
+      syncState: 'key',
+    });
   }
 }
 

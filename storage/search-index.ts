@@ -46,7 +46,9 @@ export function docTerms(kind: IndexKind, rec: AnyRecord): string[] {
   } else {
     const a = rec as StoredActivity;
     parts.push(a.subject);
-    for (const p of a.participants ?? []) parts.push(p.name, p.email);
+    // Participants by name and email domain: the address's local part is unique per person and
+    // would add a posting row per person and chunk; people are found by address as contacts.
+    for (const p of a.participants ?? []) parts.push(p.name, p.email?.slice(p.email.lastIndexOf('@') + 1));
     parts.push(a.snippet ?? a.body?.slice(0, 300));
   }
   const seen = new Set<string>();

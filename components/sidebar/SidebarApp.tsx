@@ -30,11 +30,13 @@ export function SidebarApp() {
   useEffect(() => {
     let tabId: number | undefined;
     let settings: Settings | undefined;
+    // Captures broadcast before we know our tab are kept, newest last, and applied once we do.
+    const early: { tabId: number; capture: PageCapture }[] = [];
     const onEvent = (raw: unknown) => {
       const ev = RapportEvent.safeParse(raw);
-      if (ev.success && ev.data.rapportEvent === 'capture' && ev.data.tabId === tabId && settings) {
-        setState({ status: 'ready', capture: ev.data.capture, settings });
-      }
+      if (!ev.success || ev.data.rapportEvent !== 'capture') return undefined;
+      if (tabId === undefined || !settings) early.push({ tabId: ev.data.tabId, capture: ev.data.capture });
+      else if (ev.data.tabId === tabId) setState({ status: 'ready', capture: ev.data.capture, settings });
       return undefined;
     };
     browser.runtime.onMessage.addListener(onEvent);
@@ -43,7 +45,8 @@ export function SidebarApp() {
         tabId = res.tabId;
         settings = s;
         setCollapsed(s.sidebarCollapsed);
-        setState({ status: 'ready', capture: res.capture, settings: s });
+        const newer = early.filter((e) => e.tabId === res.tabId).pop();
+        setState({ status: 'ready', capture: newer?.capture ?? res.capture, settings: s });
       })
       .catch((e: unknown) => setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
     return () => browser.runtime.onMessage.removeListener(onEvent);

@@ -46,6 +46,7 @@ export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDrive
   const read = () => {
     if (ctx.isInvalid) return;
     const url = location.href;
+    frame?.ensureAttached();
     const parsed = driver.schema.safeParse(driver.parse(document, url));
     // A parser bug must never send half a record: an invalid capture is reported as not capturable.
     const capture: PageCapture = {

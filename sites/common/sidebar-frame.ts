@@ -10,6 +10,8 @@ export interface SidebarFrame {
   host: HTMLElement;
   setCollapsed(collapsed: boolean): void;
   remove(): void;
+  /** Puts the sidebar back if the page removed it. */
+  ensureAttached(): void;
 }
 
 /** "dark" when the page's background is dark: the sidebar follows the page's theme. */
@@ -42,10 +44,14 @@ export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
   frame.setAttribute('allow', '');
   frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; color-scheme: normal;';
   root.append(frame);
-  (document.body ?? document.documentElement).append(host);
+  // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
+  document.documentElement.append(host);
   return {
     host,
     setCollapsed: place,
     remove: () => host.remove(),
+    ensureAttached: () => {
+      if (!host.isConnected) document.documentElement.append(host);
+    },
   };
 }

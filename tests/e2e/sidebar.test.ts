@@ -16,11 +16,16 @@ const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz
 
 async function sidebarFrame(page: Page): Promise<Frame> {
   await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 15_000 });
-  for (let i = 0; i < 100; i++) {
-    const f = page.frames().find((fr) => fr.url().includes('/sidebar.html'));
+  // After a reload the old, detached frame can linger in the list for a moment: take a live one.
+  for (let i = 0; i < 150; i++) {
+    const f = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached).pop();
     if (f) {
-      await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 15_000 });
-      return f;
+      try {
+        await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 15_000 });
+        return f;
+      } catch (e) {
+        if (!f.detached) throw e;
+      }
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -153,6 +158,27 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     expect(await feed.$('[data-testid="rapport-sidebar"]')).toBeNull();
     await page.close();
     await feed.close();
+  });
+
+  it('follows in-app navigation: a new thread in the same page gets its own cards', async () => {
+    const other = fixture('gmail/thread-non-ascii.html');
+    const body = (html: string) => html.slice(html.indexOf('<body'), html.lastIndexOf('</body>')).replace(/^<body[^>]*>/, '');
+    server.route('mail.google.com', '/mail/u/2/', {
+      html: GMAIL_THREAD.replace('</body>', `<script>window.__next = ${JSON.stringify(body(other))};</script></body>`),
+    });
+    const page = await ext.openPage('https://mail.google.com/mail/u/2/#inbox/18c2f4a9b7d3e601');
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector(card('marco.rossi@globex.example.de'));
+    // Gmail-style navigation: the URL changes without a page load and the thread is re-rendered.
+    await page.evaluate(() => {
+      document.body.innerHTML = (window as unknown as { __next: string }).__next;
+      history.pushState(null, '', '/mail/u/2/#inbox/other-thread');
+    });
+    await frame.waitForFunction(() => !document.querySelector('[data-email="marco.rossi@globex.example.de"]') && document.querySelectorAll('[data-testid="sidebar-contact"]').length > 0, { timeout: 10_000 });
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    expect(emails.length).toBeGreaterThan(0);
+    expect(emails).not.toContain('marco.rossi@globex.example.de');
+    await page.close();
   });
 
   it('hostile names and subjects render literally and never run', async () => {
