@@ -71,10 +71,6 @@ export function docRank(kind: IndexKind, rec: AnyRecord): number {
   return Number.isFinite(ms) && ms > 0 ? Math.min(0xffffffff, Math.floor(ms / 60000)) : 0;
 }
 
-/** A word with more postings than this is checked on candidate records rather than read. */
-const COMMON_WORD_POSTINGS = 60_000;
-const MAX_VERIFY_ROUNDS = 4;
-
 /** Words of up to SHORT_PREFIX letters are answered from precomputed prefix postings. */
 export const SHORT_PREFIX = 3;
 const SHORT_MARK = '\u0001';
@@ -423,8 +419,6 @@ export interface SearchResults {
 export interface SearchOptions {
   limit?: number;
   kinds?: IndexKind[];
-  /** Words with more postings than this are verified on records instead of read (tests lower it). */
-  commonWordPostings?: number;
 }
 
 const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
@@ -442,7 +436,7 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   const empty: SearchResults = { contacts: [], companies: [], activities: [], tookMs: 0 };
   if (!words.length) return { ...empty, tookMs: performance.now() - t0 };
   const per = await Promise.all(
-    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit, opts.commonWordPostings ?? COMMON_WORD_POSTINGS) : Promise.resolve([]))),
+    KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit) : Promise.resolve([]))),
   );
   return {
     contacts: per[0] as SearchHit<StoredContact>[],
@@ -452,19 +446,16 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   };
 }
 
-/** Every posting chunk of docs having a term that starts with `word`. */
-async function wordPostings(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+/** Postings of one chunk for every term that starts with `word`. */
+async function wordPostingsInChunk(db: RapportDB, kind: IndexKind, word: string, c: number): Promise<PostingChunk[]> {
   if (word.length <= SHORT_PREFIX) {
-    const key = SHORT_MARK + word;
-    return db.postings.where(':id').between([kind, key, 0], [kind, key, Infinity], true, true).toArray();
+    const row = await db.postings.get([kind, SHORT_MARK + word, c]);
+    return row ? [row] : [];
   }
-  return db.postings
-    .where(':id')
-    .between([kind, word, 0], [kind, word + '\uffff', Infinity], true, true)
-    .toArray();
+  return db.postings.where('[k+c+t]').between([kind, c, word], [kind, c, word + '\uffff'], true, true).toArray();
 }
 
-async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number, commonWord: number): Promise<SearchHit<AnyRecord>[]> {
+async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number): Promise<SearchHit<AnyRecord>[]> {
   const entries = await db.prefixes.bulkGet(words.map((w) => [kind, w.slice(0, MAX_PREFIX)] as [IndexKind, string]));
   if (entries.some((e) => !e || (!e.ids.length && !e.count))) return [];
   const table = db.table(TABLE_OF[kind]) as Table<AnyRecord, number>;
@@ -473,16 +464,20 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
   const complete = (i: number) => words[i].length <= MAX_PREFIX && !entries[i]!.truncated;
 
   let candidates: number[];
-  let verifying = false;
   if (words.length === 1 && words[0].length <= MAX_PREFIX && (complete(0) || entries[0]!.ids.length >= Math.min(TOP_K, limit))) {
     // One word: the stored top list is the answer (best rank first), plus the exact term's newest
     // docs so an exact match is never crowded out by more recent prefix matches.
     candidates = Array.from(entries[0]!.ids.subarray(0, limit + (limit >> 1)));
     if (entries[0]!.truncated) {
-      const exact = await db.postings
-        .where(':id')
-        .between([kind, words[0], 0], [kind, words[0], Infinity], true, true)
-        .toArray();
+      // Newest chunks of the exact term only (its newest docs), not its whole postings.
+      const exact = (
+        await db.postings
+          .where(':id')
+          .between([kind, words[0], 0], [kind, words[0], Infinity], true, true)
+          .reverse()
+          .limit(2)
+          .toArray()
+      ).reverse();
       const seen = new Set(candidates);
       let added = 0;
       for (let ci = exact.length - 1; ci >= 0 && added < limit; ci--) {
@@ -496,50 +491,46 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       }
     }
   } else {
-    // Several words (or one long or depleted one): intersect the postings unions of the selective
-    // words with a bitmap; words too common to load are checked on the records themselves.
+    // Several words (or one long or depleted one): intersect the words' postings one chunk (a
+    // range of 65,536 doc numbers) at a time, newest chunk first, until enough docs match. Each
+    // read is bounded by the chunk, and most queries stop in the first chunk.
     const order = words.map((_, i) => i).sort((a, b) => entries[a]!.count - entries[b]!.count);
     const driver = order[0];
     if (complete(driver) && entries[driver]!.count <= 32) {
       // A rare word: its stored list is every doc; the other words are checked on the records.
       candidates = Array.from(entries[driver]!.ids);
     } else {
-      // Intersect the selective words' docs with a bitmap over doc numbers. Words so common that
-      // reading their postings would cost more than checking a few records are checked on the
-      // loaded records instead (the driver, the rarest word, is always read).
-      const selective = order.filter((i, pos) => pos === 0 || entries[i]!.count <= commonWord).slice(0, 8);
-      verifying = selective.length < words.length;
-      const loaded = await Promise.all(selective.map((i) => wordPostings(db, kind, words[i])));
-      let maxN = 0;
-      for (const chunks of loaded) for (const ch of chunks) if (ch.ids.length) maxN = Math.max(maxN, ch.ids[ch.ids.length - 1]);
-      const flags = new Uint8Array(maxN + 1);
-      loaded.forEach((chunks, w) => {
-        const bit = 1 << w;
-        for (const ch of chunks) {
-          const ids = ch.ids;
-          for (let x = 0; x < ids.length; x++) flags[ids[x]] |= bit;
-        }
-      });
-      const all = (1 << loaded.length) - 1;
+      const selective = order.slice(0, 8);
+      const last = await table.orderBy(':id').reverse().limit(1).primaryKeys();
+      const want = limit * 3;
       candidates = [];
-      // Newest doc numbers first: recent records tend to matter more.
-      const want = verifying ? limit * 3 * MAX_VERIFY_ROUNDS : limit * 3;
-      for (let n = maxN; n >= 0 && candidates.length < want; n--) {
-        if (flags[n] === all) candidates.push(n);
+      const flags = new Uint8Array(1 << CHUNK_SHIFT);
+      const all = (1 << selective.length) - 1;
+      for (let c = last.length ? (last[0] as number) >>> CHUNK_SHIFT : -1; c >= 0 && candidates.length < want; c--) {
+        const perWord = await Promise.all(selective.map((i) => wordPostingsInChunk(db, kind, words[i], c)));
+        if (perWord.some((rows) => !rows.length)) continue;
+        flags.fill(0);
+        const base = c << CHUNK_SHIFT;
+        perWord.forEach((rows, w) => {
+          const bit = 1 << w;
+          for (const row of rows) {
+            const ids = row.ids;
+            for (let x = 0; x < ids.length; x++) flags[ids[x] - base] |= bit;
+          }
+        });
+        // Newest doc numbers first: recent records tend to matter more.
+        for (let off = flags.length - 1; off >= 0 && candidates.length < want; off--) {
+          if (flags[off] === all) candidates.push(base + off);
+        }
       }
     }
   }
 
-  // Candidates are few (bounded above): load them and keep those matching every word; when some
-  // words were left to verification, load in rounds until enough match.
+  // Candidates are few (bounded above): load them once and keep those matching every word.
   const hits: SearchHit<AnyRecord>[] = [];
-  const step = verifying ? limit * 3 : candidates.length;
-  for (let start = 0; start < candidates.length; start += step) {
-    for (const rec of await table.bulkGet(candidates.slice(start, start + step))) {
-      const hit = rec && scoreRecord(kind, rec, words);
-      if (hit) hits.push(hit);
-    }
-    if (hits.length >= limit) break;
+  for (const rec of await table.bulkGet(candidates)) {
+    const hit = rec && scoreRecord(kind, rec, words);
+    if (hit) hits.push(hit);
   }
   // Equal match quality: people with recent activity first, then recently changed records.
   const activityTime = (r: AnyRecord) => (kind === 'contact' ? Date.parse((r as StoredContact).lastActivityAt ?? '') || 0 : 0);
