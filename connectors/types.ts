@@ -1,0 +1,111 @@
+// The connector plugin interface: one folder per CRM under connectors/, registered in
+// connectors/registry.ts. The sync engine (sync/) owns queues, leases, batching, rate limiting,
+// retries and the links table; a connector only translates records to its vendor's API and back.
+import type { z } from 'zod';
+import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
+
+export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'task' | 'deal';
+
+export interface Capabilities {
+  contacts: boolean;
+  companies: boolean;
+  emailLogging: boolean;
+  notes: boolean;
+  tasks: boolean;
+  deals: boolean;
+  pull: boolean;
+}
+
+/** A vendor's documented limit: at most `requests` per `intervalMs` (a token bucket of that size). */
+export interface RateLimit {
+  requests: number;
+  intervalMs: number;
+}
+
+/** Remote ids already known for the local records an item refers to (from the links table). */
+export interface LinkedIds {
+  /** local contact id → remote id */
+  contacts: Record<string, string>;
+  /** local company id → remote id */
+  companies: Record<string, string>;
+}
+
+export type PushRecord =
+  | { kind: 'contact'; record: Contact }
+  | { kind: 'company'; record: Company }
+  | { kind: 'email' | 'note'; record: Activity }
+  | { kind: 'task'; record: Task }
+  | { kind: 'deal'; record: Deal };
+
+export interface PushItem {
+  /** Stable id of the outbox entry: use it as an idempotency key where the vendor allows. */
+  entryId: string;
+  item: PushRecord;
+  /** The remote id of this very record when it was pushed before (update instead of create). */
+  remoteId?: string;
+  linked: LinkedIds;
+}
+
+/** Outcome per item. Throwing a ConnectorError fails the whole batch (the engine classifies it). */
+export type PushOutcome =
+  | { entryId: string; ok: true; remoteId: string }
+  | { entryId: string; ok: false; error: ConnectorError };
+
+export interface RemoteContact {
+  remoteId: string;
+  url?: string;
+  owner?: string;
+  stage?: string;
+  deals?: { name: string; stage?: string; amount?: number; currency?: string }[];
+  fields: Record<string, string>;
+}
+
+export interface PullResult {
+  contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
+  cursor: string;
+  more: boolean;
+}
+
+export interface ConnectorContext<Config> {
+  config: Config;
+  /** fetch with the engine's timeout and abort signal applied. */
+  fetch: typeof fetch;
+  /** Field mapping chosen by the user (local field → vendor field), defaults applied. */
+  fieldMapping: Record<string, string>;
+}
+
+/** What a vendor answered, classified for the engine. */
+export class ConnectorError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'auth' | 'rate-limit' | 'transient' | 'validation' | 'conflict' | 'not-found',
+    readonly status?: number,
+    /** From Retry-After (seconds or date) or the vendor's policy body. */
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'ConnectorError';
+  }
+}
+
+export interface Connector<Config = Record<string, unknown>> {
+  id: string;
+  displayName: string;
+  authKind: 'token' | 'oauth' | 'basic' | 'secret';
+  /** zod object schema; the options form is generated from it (input name = key). */
+  configSchema: z.ZodType<Config>;
+  /** Keys of configSchema holding secrets (never shown back, never sent to content scripts). */
+  secretKeys: (keyof Config & string)[];
+  /** Origin(s) the connector talks to for a given config: requested as optional host permissions. */
+  origins(config: Config): string[];
+  capabilities: Capabilities;
+  batchSize: Partial<Record<SyncKind, number>>;
+  rateLimit: RateLimit;
+  /** The limit for a given config when it depends on it (e.g. the vendor plan); `rateLimit` otherwise. */
+  rateLimitFor?(config: Config): RateLimit;
+  defaultFieldMapping: Record<string, string>;
+  testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string }>;
+  push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
+  lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
+  pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;
+}

@@ -1,0 +1,210 @@
+// Generic webhook connector: one signed JSON POST per change, for Zapier/Make/n8n or a team's own backend.
+// The payload contract is versioned and documented in SCHEMA.md (next to this file).
+//
+// - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the outbox entry id: the same
+//   for every retry of one change, so receivers deduplicate on it. The body of a retry is byte-identical.
+// - Headers: X-Rapport-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>, X-Rapport-Event-Id,
+//   X-Rapport-Event-Type, X-Rapport-Timestamp (Unix seconds of this attempt; not signed).
+// - Answers: 2xx = delivered (a JSON {"id": "…"} in the answer becomes the remote id); 408/425/5xx =
+//   transient; 429 = rate-limit (Retry-After honoured); 401/403 = auth (the receiver refuses our signature
+//   or credentials: every event would fail the same way, so the engine should stop and ask the user);
+//   3xx = validation (configure the final URL: a redirected POST would lose its body); other 4xx =
+//   validation for that event. Retries with backoff are the sync engine's job.
+// - Signing uses WebCrypto (crypto.subtle): the same code runs in the service worker and in Node ≥ 20.
+// - Limits: no vendor; 10 requests / s and one event per request (batches of 20 sent one after another,
+//   stopping at the first failure that would hit the next event too).
+import { z } from 'zod';
+import { DEFAULT_TIMEOUT_MS, networkError, parseRetryAfter } from '../http';
+import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../types';
+
+export const WEBHOOK_SCHEMA = 'rapport.webhook/v1';
+export const SIGNATURE_HEADER = 'X-Rapport-Signature';
+export const EVENT_ID_HEADER = 'X-Rapport-Event-Id';
+export const EVENT_TYPE_HEADER = 'X-Rapport-Event-Type';
+export const TIMESTAMP_HEADER = 'X-Rapport-Timestamp';
+
+export type WebhookEventType = 'contact.upserted' | 'company.upserted' | 'activity.logged' | 'task.created' | 'ping';
+
+export interface WebhookEvent<T = unknown> {
+  schema: typeof WEBHOOK_SCHEMA;
+  id: string;
+  type: WebhookEventType;
+  occurredAt: string;
+  data: T;
+}
+
+export const WebhookConfig = z.object({
+  url: z.url({ protocol: /^https?$/ }).describe('Endpoint that receives the events (HTTPS recommended)'),
+  secret: z.string().min(16, 'at least 16 characters').max(500).describe('Shared secret for the X-Rapport-Signature HMAC'),
+});
+export type WebhookConfig = z.infer<typeof WebhookConfig>;
+
+const enc = new TextEncoder();
+
+function toHex(buf: ArrayBuffer): string {
+  return Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function fromHex(hex: string): Uint8Array<ArrayBuffer> | null {
+  if (!/^(?:[0-9a-fA-F]{2})+$/.test(hex)) return null;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function bytesOf(body: string | Uint8Array): Uint8Array<ArrayBuffer> {
+  if (typeof body === 'string') return enc.encode(body);
+  const copy = new Uint8Array(body.byteLength);
+  copy.set(body);
+  return copy;
+}
+
+function hmacKey(secret: string, usage: 'sign' | 'verify'): Promise<CryptoKey> {
+  return crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [usage]);
+}
+
+/** `sha256=<hex>` of the raw body. */
+export async function signBody(body: string | Uint8Array, secret: string): Promise<string> {
+  const sig = await crypto.subtle.sign('HMAC', await hmacKey(secret, 'sign'), bytesOf(body));
+  return `sha256=${toHex(sig)}`;
+}
+
+/**
+ * For receivers: checks an X-Rapport-Signature header against the raw request body (the exact bytes
+ * received, before any JSON parsing). Accepts a comma-separated list of signatures (secret rotation).
+ * Constant-time (crypto.subtle.verify).
+ */
+export async function verifySignature(body: string | Uint8Array, header: string | null | undefined, secret: string): Promise<boolean> {
+  if (!header || !secret) return false;
+  const key = await hmacKey(secret, 'verify');
+  const data = bytesOf(body);
+  for (const part of header.split(',')) {
+    const m = /^\s*sha256=([0-9a-fA-F]{64})\s*$/.exec(part);
+    const sig = m && fromHex(m[1]);
+    if (sig && (await crypto.subtle.verify('HMAC', key, sig, data))) return true;
+  }
+  return false;
+}
+
+const TYPE_OF: Record<Exclude<SyncKind, 'deal'>, Exclude<WebhookEventType, 'ping'>> = {
+  contact: 'contact.upserted',
+  company: 'company.upserted',
+  email: 'activity.logged',
+  note: 'activity.logged',
+  task: 'task.created',
+};
+
+/** The event for one outbox item (pure: the same item always gives the same bytes). */
+export function eventFor(item: PushItem): WebhookEvent {
+  const it = item.item;
+  if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
+  const occurredAt = it.kind === 'email' || it.kind === 'note' ? it.record.occurredAt : it.record.updatedAt;
+  return { schema: WEBHOOK_SCHEMA, id: item.entryId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
+}
+
+interface Delivery {
+  status: number;
+  remoteId?: string;
+}
+
+async function deliver(ctx: ConnectorContext<WebhookConfig>, event: WebhookEvent): Promise<Delivery> {
+  const body = JSON.stringify(event);
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    [SIGNATURE_HEADER]: await signBody(body, ctx.config.secret),
+    [EVENT_ID_HEADER]: event.id,
+    [EVENT_TYPE_HEADER]: event.type,
+    [TIMESTAMP_HEADER]: String(Math.floor(Date.now() / 1000)),
+  };
+  let res: Response;
+  try {
+    res = await ctx.fetch(ctx.config.url, {
+      method: 'POST',
+      headers,
+      body,
+      redirect: 'manual',
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
+    });
+  } catch (e) {
+    throw networkError(e, 'Webhook', false, DEFAULT_TIMEOUT_MS);
+  }
+  const text = await res.text().catch(() => '');
+  const what = `Webhook ${event.type} ${event.id}`;
+  const detail = text.replace(/\s+/g, ' ').trim().slice(0, 200);
+  const msg = `${what}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`;
+  if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
+    throw new ConnectorError(`${what}: the URL redirects${res.headers.get('Location') ? ` to ${res.headers.get('Location')}` : ''}; configure the final URL`, 'validation', res.status || undefined);
+  }
+  if (res.status >= 200 && res.status < 300) {
+    let remoteId: string | undefined;
+    try {
+      const j = JSON.parse(text) as { id?: unknown };
+      if (j && typeof j.id === 'string' && j.id && j.id.length <= 500) remoteId = j.id;
+    } catch {
+      /* any body is fine */
+    }
+    return { status: res.status, remoteId };
+  }
+  const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
+  if (res.status === 429) throw new ConnectorError(msg, 'rate-limit', res.status, retryAfter);
+  if (res.status === 408 || res.status === 425 || res.status >= 500) throw new ConnectorError(msg, 'transient', res.status, retryAfter);
+  if (res.status === 401 || res.status === 403) throw new ConnectorError(msg, 'auth', res.status);
+  throw new ConnectorError(msg, 'validation', res.status);
+}
+
+function isPerEvent(e: unknown): e is ConnectorError {
+  return e instanceof ConnectorError && e.kind === 'validation' && !!e.status && e.status >= 400 && e.status < 500;
+}
+
+export const webhookConnector: Connector<WebhookConfig> = {
+  id: 'webhook',
+  displayName: 'Webhook',
+  authKind: 'secret',
+  configSchema: WebhookConfig,
+  secretKeys: ['secret'],
+  origins: (config) => [`${new URL(config.url).origin}/*`],
+  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: false },
+  batchSize: { contact: 20, company: 20, email: 20, note: 20, task: 20 },
+  rateLimit: { requests: 10, intervalMs: 1000 },
+  defaultFieldMapping: {},
+
+  async testConnection(ctx) {
+    const rand = crypto.getRandomValues(new Uint8Array(8));
+    const event: WebhookEvent = {
+      schema: WEBHOOK_SCHEMA,
+      id: `ping_${Array.from(rand, (b) => b.toString(16).padStart(2, '0')).join('')}`,
+      type: 'ping',
+      occurredAt: new Date().toISOString(),
+      data: { message: 'Rapport webhook test' },
+    };
+    await deliver(ctx, event);
+    return { account: new URL(ctx.config.url).host };
+  },
+
+  async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
+    if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
+    const out: PushOutcome[] = [];
+    for (const item of items) {
+      try {
+        const d = await deliver(ctx, eventFor(item));
+        const rec = item.item.record;
+        out.push({ entryId: item.entryId, ok: true, remoteId: d.remoteId ?? item.remoteId ?? rec.id });
+      } catch (e) {
+        // A receiver refusing this one event: record it and go on. Anything else (down, rate-limited,
+        // refusing our signature, redirecting) would hit the next event too: stop and let the engine retry.
+        if (isPerEvent(e)) out.push({ entryId: item.entryId, ok: false, error: e });
+        else if (out.length === 0) throw e;
+        else {
+          const err = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
+          for (const rest of items.slice(out.length)) out.push({ entryId: rest.entryId, ok: false, error: err });
+          break;
+        }
+      }
+    }
+    return out;
+  },
+};
+
+export default webhookConnector;

@@ -1,0 +1,279 @@
+// Webhook connector against a real local HTTP receiver that verifies signatures (with our helper and,
+// independently, with node:crypto), deduplicates by event id, and can be told to fail.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectorError, type ConnectorContext, type PushItem, type SyncKind } from '../../connectors/types';
+import { eventFor, signBody, verifySignature, webhookConnector as wh, WebhookConfig, WEBHOOK_SCHEMA, type WebhookEvent } from '../../connectors/webhook';
+import type { Activity, Company, Contact, Task } from '../../storage/schema';
+
+const SECRET = 'whsec_0123456789abcdef-rapport';
+const T0 = '2026-01-05T10:00:00.000Z';
+const base = { createdAt: T0, updatedAt: T0, sources: [{ type: 'manual' as const, at: T0 }] };
+
+type Mode = { status: number; headers?: Record<string, string>; commit?: boolean; body?: string } | 'hang';
+
+interface Received {
+  headers: IncomingMessage['headers'];
+  raw: Buffer;
+  event?: WebhookEvent;
+  answered: number;
+}
+
+interface Receiver {
+  url: string;
+  attempts: Received[];
+  /** Deduplicated, accepted events by id. */
+  events: Map<string, WebhookEvent>;
+  /** Queue of forced answers for the next requests. */
+  script: Mode[];
+  close(): Promise<void>;
+}
+
+let receivers: Receiver[] = [];
+afterEach(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  receivers = [];
+});
+
+async function startReceiver(secret = SECRET): Promise<Receiver> {
+  const attempts: Received[] = [];
+  const events = new Map<string, WebhookEvent>();
+  const script: Mode[] = [];
+  const sockets = new Set<Socket>();
+  const hung: ServerResponse[] = [];
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks);
+    const rec: Received = { headers: req.headers, raw, answered: 0 };
+    attempts.push(rec);
+    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      rec.answered = status;
+      res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+      res.end(typeof body === 'string' ? body : JSON.stringify(body));
+    };
+    if (req.method !== 'POST') return answer(405, { error: 'POST only' });
+    const header = req.headers['x-rapport-signature'];
+    const sig = Array.isArray(header) ? header[0] : header;
+    // Our helper and a plain node:crypto HMAC must agree.
+    const ours = await verifySignature(new Uint8Array(raw), sig, secret);
+    const theirs = sig === `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
+    if (ours !== theirs) return answer(500, { error: 'verifiers disagree' });
+    if (!ours) return answer(401, { error: 'bad signature' });
+    const event = JSON.parse(raw.toString('utf8')) as WebhookEvent;
+    rec.event = event;
+    const mode = script.shift();
+    if (mode === 'hang') {
+      hung.push(res);
+      return;
+    }
+    if (mode?.commit && !events.has(event.id)) events.set(event.id, event);
+    if (mode) return answer(mode.status, mode.body ?? { error: 'scripted' }, mode.headers);
+    const duplicate = events.has(event.id);
+    if (!duplicate) events.set(event.id, event);
+    answer(200, { ok: true, duplicate, ...(event.type === 'contact.upserted' ? { id: `rcv-${(event.data as { id: string }).id}` } : {}) });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/rapport`;
+  const r: Receiver = {
+    url,
+    attempts,
+    events,
+    script,
+    async close() {
+      for (const h of hung) h.destroy();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((res) => server.close(() => res()));
+    },
+  };
+  receivers.push(r);
+  return r;
+}
+
+function ctxFor(url: string, secret = SECRET, timeoutMs = 10_000): ConnectorContext<WebhookConfig> {
+  const config = WebhookConfig.parse({ url, secret });
+  return { config, fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }), fieldMapping: {} };
+}
+
+const ann: Contact = { ...base, id: 'ct_ann', name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', emails: ['ann.lee@acme.example'], phones: [], tags: ['vip'], companyId: 'co_acme', company: 'Acme' };
+const acme: Company = { ...base, id: 'co_acme', name: 'Acme', domain: 'acme.example', tags: [] };
+const thread: Activity[] = [1, 2, 3].map((n) => ({
+  ...base,
+  id: `ac_m${n}`,
+  type: 'email' as const,
+  contactIds: ['ct_ann'],
+  subject: n === 1 ? 'Pricing — “2026” ✓' : 'Re: Pricing — “2026” ✓',
+  body: `message ${n}`,
+  occurredAt: `2026-01-0${n + 4}T09:00:00.000Z`,
+  direction: n % 2 ? ('outgoing' as const) : ('incoming' as const),
+  threadId: 'th1',
+}));
+const followUp: Task = { ...base, id: 'tk_1', title: 'Send quote', done: false, dueAt: '2026-01-09T09:00:00.000Z', contactIds: ['ct_ann'] };
+
+function items(kind: SyncKind, records: (Contact | Company | Activity | Task)[]): PushItem[] {
+  return records.map((record, i) => ({ entryId: `out_${kind}_${record.id}_${i}`, item: { kind, record } as PushItem['item'], linked: { contacts: {}, companies: {} } }));
+}
+
+async function errorOf(p: Promise<unknown>): Promise<ConnectorError> {
+  const e = await p.then(
+    () => undefined,
+    (x: unknown) => x,
+  );
+  expect(e).toBeInstanceOf(ConnectorError);
+  return e as ConnectorError;
+}
+
+describe('signature helpers', () => {
+  it('signBody matches node:crypto; verifySignature rejects tampering, wrong secrets and junk', async () => {
+    const body = JSON.stringify({ hello: 'wörld' });
+    const sig = await signBody(body, SECRET);
+    expect(sig).toBe(`sha256=${createHmac('sha256', SECRET).update(body, 'utf8').digest('hex')}`);
+    expect(await verifySignature(body, sig, SECRET)).toBe(true);
+    expect(await verifySignature(new TextEncoder().encode(body), sig, SECRET)).toBe(true);
+    expect(await verifySignature(body.replace('w', 'W'), sig, SECRET)).toBe(false);
+    expect(await verifySignature(body, sig, `${SECRET}x`)).toBe(false);
+    expect(await verifySignature(body, sig.toUpperCase().replace('SHA256', 'sha256'), SECRET)).toBe(true); // hex case
+    expect(await verifySignature(body, `sha256=${'0'.repeat(64)}, ${sig}`, SECRET)).toBe(true); // rotation list
+    for (const junk of [null, undefined, '', 'sha256=', 'sha1=abcd', `sha256=${'z'.repeat(64)}`, sig.slice(0, -2)]) {
+      expect(await verifySignature(body, junk, SECRET)).toBe(false);
+    }
+  });
+
+  it('events are pure: the same item gives the same bytes', () => {
+    const [it1] = items('contact', [ann]);
+    expect(JSON.stringify(eventFor(it1))).toBe(JSON.stringify(eventFor(it1)));
+    expect(eventFor(it1)).toEqual({ schema: WEBHOOK_SCHEMA, id: it1.entryId, type: 'contact.upserted', occurredAt: T0, data: ann });
+  });
+});
+
+describe('webhook connector against a verifying receiver', () => {
+  it('one signed POST per event, with the documented envelope and headers', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    const outs = [
+      ...(await wh.push(ctx, 'company', items('company', [acme]))),
+      ...(await wh.push(ctx, 'contact', items('contact', [ann]))),
+      ...(await wh.push(ctx, 'email', items('email', thread))),
+      ...(await wh.push(ctx, 'task', items('task', [followUp]))),
+    ];
+    expect(outs.every((o) => o.ok)).toBe(true);
+    expect(outs.map((o) => (o.ok ? o.remoteId : ''))).toEqual(['co_acme', 'rcv-ct_ann', 'ac_m1', 'ac_m2', 'ac_m3', 'tk_1']);
+    expect(r.attempts).toHaveLength(6);
+    expect(r.attempts.every((a) => a.answered === 200)).toBe(true);
+    expect(r.attempts.map((a) => a.event?.type)).toEqual(['company.upserted', 'contact.upserted', 'activity.logged', 'activity.logged', 'activity.logged', 'task.created']);
+
+    const mail = r.attempts[3];
+    expect(mail.event).toEqual({ schema: 'rapport.webhook/v1', id: 'out_email_ac_m2_1', type: 'activity.logged', occurredAt: '2026-01-06T09:00:00.000Z', data: thread[1] });
+    expect(mail.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(mail.headers['x-rapport-event-id']).toBe('out_email_ac_m2_1');
+    expect(mail.headers['x-rapport-event-type']).toBe('activity.logged');
+    expect(Number(mail.headers['x-rapport-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(mail.headers['x-rapport-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(mail.raw).digest('hex')}`);
+    expect(mail.raw.toString('utf8')).toContain('“2026” ✓'); // UTF-8 body, signed as bytes
+  });
+
+  it('a tampered body (or a wrong secret) is rejected by the receiver; a wrong secret is an auth error', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    await wh.push(ctx, 'contact', items('contact', [ann]));
+    const good = r.attempts[0];
+    // Replay the captured request with one byte changed.
+    const tampered = Buffer.from(good.raw.toString('utf8').replace('Ann Lee', 'Ann Lea'));
+    const res = await fetch(r.url, { method: 'POST', body: new Uint8Array(tampered), headers: { 'Content-Type': 'application/json', 'X-Rapport-Signature': String(good.headers['x-rapport-signature']) } });
+    expect(res.status).toBe(401);
+    expect(await verifySignature(new Uint8Array(tampered), String(good.headers['x-rapport-signature']), SECRET)).toBe(false);
+
+    const e = await errorOf(wh.push(ctxFor(r.url, 'another-secret-of-16+chars'), 'contact', items('contact', [ann])));
+    expect([e.kind, e.status]).toEqual(['auth', 401]);
+    expect(r.events.size).toBe(1);
+  });
+
+  it('500 → transient, retried with the same id and bytes; the receiver keeps the event once', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    const batch = items('contact', [ann]);
+    // 1st attempt: the receiver stores the event, then fails (500). 2nd: plain 503. 3rd: accepted (duplicate).
+    r.script.push({ status: 500, commit: true }, { status: 503, headers: { 'Retry-After': '2' } });
+    const e1 = await errorOf(wh.push(ctx, 'contact', batch));
+    expect([e1.kind, e1.status]).toEqual(['transient', 500]);
+    const e2 = await errorOf(wh.push(ctx, 'contact', batch));
+    expect([e2.kind, e2.status, e2.retryAfterMs]).toEqual(['transient', 503, 2000]);
+    const [ok] = await wh.push(ctx, 'contact', batch);
+    expect(ok.ok).toBe(true);
+    expect(r.attempts).toHaveLength(3);
+    expect(new Set(r.attempts.map((a) => a.headers['x-rapport-event-id']))).toEqual(new Set([batch[0].entryId]));
+    expect(new Set(r.attempts.map((a) => a.raw.toString('base64'))).size).toBe(1);
+    expect(new Set(r.attempts.map((a) => a.headers['x-rapport-signature'])).size).toBe(1);
+    expect([...r.events.keys()]).toEqual([batch[0].entryId]);
+    expect(r.attempts[2].answered).toBe(200);
+  });
+
+  it('429 → rate-limit with Retry-After; 408 → transient; 400 → that event fails, the others go on', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    r.script.push({ status: 429, headers: { 'Retry-After': '7' } });
+    const rl = await errorOf(wh.push(ctx, 'email', items('email', thread)));
+    expect([rl.kind, rl.status, rl.retryAfterMs]).toEqual(['rate-limit', 429, 7000]);
+    expect(r.attempts).toHaveLength(1); // the rest of the batch was not sent into the limit
+
+    r.script.push({ status: 408 });
+    expect((await errorOf(wh.push(ctx, 'email', items('email', thread)))).kind).toBe('transient');
+
+    r.attempts.length = 0;
+    r.script.push({ status: 200 }, { status: 422, body: '{"error":"subject too long"}' });
+    const outs = await wh.push(ctx, 'email', items('email', thread));
+    expect(outs.map((o) => o.ok)).toEqual([true, false, true]);
+    if (!outs[1].ok) {
+      expect([outs[1].error.kind, outs[1].error.status]).toEqual(['validation', 422]);
+      expect(outs[1].error.message).toContain('subject too long');
+    }
+    expect(r.attempts).toHaveLength(3);
+
+    // A failure that would hit every event, in the middle of a batch: delivered ones stay ok, the rest wait.
+    r.attempts.length = 0;
+    r.script.push({ status: 200 }, { status: 502 });
+    const mid = await wh.push(ctx, 'email', items('email', thread));
+    expect(mid.map((o) => (o.ok ? 'ok' : o.error.kind))).toEqual(['ok', 'transient', 'transient']);
+    expect(r.attempts).toHaveLength(2);
+  });
+
+  it('redirects are not followed (validation); a hung receiver times out (transient)', async () => {
+    const r = await startReceiver();
+    r.script.push({ status: 308, headers: { Location: 'https://elsewhere.example/hook' } });
+    const redirect = await errorOf(wh.push(ctxFor(r.url), 'contact', items('contact', [ann])));
+    expect(redirect.kind).toBe('validation');
+    expect(redirect.message).toContain('elsewhere.example');
+
+    r.script.push('hang');
+    const started = Date.now();
+    const hang = await errorOf(wh.push(ctxFor(r.url, SECRET, 800), 'contact', items('contact', [ann])));
+    expect(hang.kind).toBe('transient');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('testConnection sends a signed ping; an unreachable URL is transient', async () => {
+    const r = await startReceiver();
+    expect(await wh.testConnection(ctxFor(r.url))).toEqual({ account: new URL(r.url).host });
+    expect(r.attempts).toHaveLength(1);
+    expect(r.attempts[0].event).toMatchObject({ schema: WEBHOOK_SCHEMA, type: 'ping', data: { message: 'Rapport webhook test' } });
+    expect(r.attempts[0].event?.id).toMatch(/^ping_[0-9a-f]{16}$/);
+    const dead = `http://127.0.0.1:${new URL(r.url).port}/`;
+    await r.close();
+    receivers = [];
+    expect((await errorOf(wh.testConnection(ctxFor(dead)))).kind).toBe('transient');
+  });
+
+  it('config: secret of at least 16 characters; deals are refused; origins', () => {
+    expect(WebhookConfig.safeParse({ url: 'https://hooks.example/x', secret: 'short' }).success).toBe(false);
+    expect(WebhookConfig.safeParse({ url: 'ftp://hooks.example/x', secret: SECRET }).success).toBe(false);
+    expect(wh.origins(WebhookConfig.parse({ url: 'https://hooks.zapier.com/hooks/catch/1/abc/', secret: SECRET }))).toEqual(['https://hooks.zapier.com/*']);
+    expect(wh.capabilities.deals).toBe(false);
+    expect(wh.capabilities.pull).toBe(false);
+  });
+});
