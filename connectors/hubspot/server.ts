@@ -1,0 +1,1078 @@
+/**
+ * A simulated HubSpot CRM API for contract tests (Node only; never bundled into the extension).
+ *
+ * Behaves the way HubSpot documents it, so the connector can be tested without the vendor:
+ * - Objects, batch and search: https://developers.hubspot.com/docs/api/crm/understanding-the-crm
+ *   https://developers.hubspot.com/docs/api-reference/latest/crm/objects/contacts/batch/upsert-contacts
+ *   https://developers.hubspot.com/docs/api-reference/latest/crm/objects/companies/batch/upsert-companies
+ *   https://developers.hubspot.com/docs/api/crm/search (filterGroups ≤ 5, filters ≤ 6 per group and
+ *   18 in all, limit ≤ 200, 10,000 results at most, IN values lowercase for strings, 4 req/s/token)
+ * - Engagements: https://developers.hubspot.com/docs/api/crm/emails (hs_timestamp required,
+ *   hs_email_direction, hs_email_headers), /docs/api/crm/notes, /docs/api/crm/tasks
+ * - Associations v4 and default type ids: https://developers.hubspot.com/docs/api/crm/associations
+ *   (email→contact 198, email→company 186, note→contact 202, note→company 190, task→contact 204,
+ *   task→company 192, contact→company 279, contact→deal 4, …)
+ * - Limits: https://developers.hubspot.com/docs/api/usage-details (private apps: 100 requests /
+ *   10 s on Free/Starter; 429 with a JSON body naming the policy; X-HubSpot-RateLimit-* headers)
+ * - Errors: https://developers.hubspot.com/docs/api/error-handling
+ *   (`{status:"error", message, correlationId, category}`; 401 INVALID_AUTHENTICATION; 400
+ *   VALIDATION_ERROR "Property values were not valid: [...]"; 409 CONFLICT "Contact already
+ *   exists. Existing ID: …"; batch partial failures as 207 Multi-Status with `errors[]`)
+ * - Account: https://developers.hubspot.com/docs/api/settings/account-information-api
+ * - Owners: https://developers.hubspot.com/docs/api/crm/owners ; pipelines:
+ *   https://developers.hubspot.com/docs/api/crm/pipelines
+ *
+ * Stricter readings chosen where the docs leave room: batch results come back in a shuffled order
+ * (HubSpot does not promise input order; match them by objectWriteTraceId or id), a batch with one
+ * invalid input is rejected whole (400), `idProperty` must name a unique-valued property (`email`
+ * for contacts; `domain` is NOT unique for companies), search results can lag writes
+ * (`searchIndexLagMs`).
+ */
+import { randomUUID } from 'node:crypto';
+import { seededRandom, shuffle, type FaultOptions } from '../sim/faults';
+import { SlidingWindowLimiter } from '../sim/rate-limit';
+import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from '../sim/server';
+
+export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'emails', 'notes', 'tasks'] as const;
+export type HsObjectType = (typeof HS_OBJECT_TYPES)[number];
+
+const TYPE_IDS: Record<HsObjectType, string> = {
+  contacts: '0-1',
+  companies: '0-2',
+  deals: '0-3',
+  emails: '0-49',
+  notes: '0-46',
+  tasks: '0-27',
+};
+const SINGULAR: Record<HsObjectType, string> = {
+  contacts: 'contact',
+  companies: 'company',
+  deals: 'deal',
+  emails: 'email',
+  notes: 'note',
+  tasks: 'task',
+};
+
+type PropType = 'string' | 'email' | 'datetime' | 'number' | 'enumeration' | 'json';
+interface PropDef {
+  type: PropType;
+  readOnly?: boolean;
+  unique?: boolean;
+  requiredOnCreate?: boolean;
+  options?: string[];
+}
+
+const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
+const str: PropDef = { type: 'string' };
+const readOnlyDate: PropDef = { type: 'datetime', readOnly: true };
+const common = { hs_object_id: { type: 'number', readOnly: true, unique: true } as PropDef, hubspot_owner_id: str };
+
+const SCHEMA: Record<HsObjectType, Record<string, PropDef>> = {
+  contacts: {
+    ...common,
+    email: { type: 'email', unique: true },
+    firstname: str,
+    lastname: str,
+    jobtitle: str,
+    company: str,
+    phone: str,
+    mobilephone: str,
+    city: str,
+    state: str,
+    country: str,
+    website: str,
+    hs_linkedin_url: str,
+    hs_lead_status: str,
+    lifecyclestage: { type: 'enumeration', options: LIFECYCLE },
+    hs_additional_emails: { type: 'string', readOnly: true },
+    createdate: readOnlyDate,
+    lastmodifieddate: readOnlyDate,
+  },
+  companies: {
+    ...common,
+    name: str,
+    domain: str,
+    website: str,
+    industry: str,
+    city: str,
+    phone: str,
+    description: str,
+    linkedin_company_page: str,
+    numberofemployees: { type: 'number' },
+    createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  deals: {
+    ...common,
+    dealname: str,
+    dealstage: str,
+    pipeline: str,
+    amount: { type: 'number' },
+    deal_currency_code: str,
+    closedate: { type: 'datetime' },
+    createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  emails: {
+    ...common,
+    hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_email_direction: { type: 'enumeration', options: ['EMAIL', 'INCOMING_EMAIL', 'FORWARDED_EMAIL'] },
+    hs_email_subject: str,
+    hs_email_text: str,
+    hs_email_html: str,
+    hs_email_headers: { type: 'json' },
+    hs_email_status: { type: 'enumeration', options: ['BOUNCED', 'FAILED', 'SCHEDULED', 'SENDING', 'SENT'] },
+    hs_createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  notes: {
+    ...common,
+    hs_note_body: str,
+    hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_attachment_ids: str,
+    hs_createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  tasks: {
+    ...common,
+    hs_task_subject: str,
+    hs_task_body: str,
+    hs_task_status: { type: 'enumeration', options: ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'] },
+    hs_task_priority: { type: 'enumeration', options: ['NONE', 'LOW', 'MEDIUM', 'HIGH'] },
+    hs_task_type: { type: 'enumeration', options: ['TODO', 'EMAIL', 'CALL', 'LINKED_IN'] },
+    hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+};
+
+const MODIFIED_PROP: Record<HsObjectType, string> = {
+  contacts: 'lastmodifieddate',
+  companies: 'hs_lastmodifieddate',
+  deals: 'hs_lastmodifieddate',
+  emails: 'hs_lastmodifieddate',
+  notes: 'hs_lastmodifieddate',
+  tasks: 'hs_lastmodifieddate',
+};
+const CREATED_PROP: Record<HsObjectType, string> = {
+  contacts: 'createdate',
+  companies: 'createdate',
+  deals: 'createdate',
+  emails: 'hs_createdate',
+  notes: 'hs_createdate',
+  tasks: 'hs_createdate',
+};
+
+/** HUBSPOT_DEFINED default association type ids, keyed `from>to`. */
+const DEFAULT_ASSOCIATION: Record<string, number> = {
+  'contacts>companies': 279,
+  'companies>contacts': 280,
+  'contacts>deals': 4,
+  'deals>contacts': 3,
+  'deals>companies': 341,
+  'companies>deals': 342,
+  'emails>contacts': 198,
+  'contacts>emails': 197,
+  'emails>companies': 186,
+  'companies>emails': 185,
+  'emails>deals': 210,
+  'notes>contacts': 202,
+  'contacts>notes': 201,
+  'notes>companies': 190,
+  'companies>notes': 189,
+  'notes>deals': 214,
+  'tasks>contacts': 204,
+  'contacts>tasks': 203,
+  'tasks>companies': 192,
+  'companies>tasks': 191,
+  'tasks>deals': 216,
+};
+/** Labeled types also accepted (contact→company primary = 1, company→contact primary = 2). */
+const EXTRA_ASSOCIATION: Record<string, number[]> = { 'contacts>companies': [1], 'companies>contacts': [2] };
+
+export interface SimObject {
+  id: string;
+  properties: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  archived: boolean;
+  /** When the object becomes visible to search (writes lag the index). */
+  indexedAt: number;
+}
+
+export interface SimAssociation {
+  fromType: HsObjectType;
+  fromId: string;
+  toType: HsObjectType;
+  toId: string;
+  typeId: number;
+}
+
+export interface SimOwner {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+}
+
+export interface HubspotSimState {
+  contacts: Map<string, SimObject>;
+  companies: Map<string, SimObject>;
+  deals: Map<string, SimObject>;
+  emails: Map<string, SimObject>;
+  notes: Map<string, SimObject>;
+  tasks: Map<string, SimObject>;
+  /** Stored once per pair and direction written; read in both directions. */
+  associations: SimAssociation[];
+  owners: Map<string, SimOwner>;
+  pipelines: { id: string; label: string; stages: { id: string; label: string }[] }[];
+}
+
+export interface HubspotSimOptions {
+  /** Accepted bearer tokens (default ['hs-test-token']). */
+  tokens?: string[];
+  portalId?: number;
+  uiDomain?: string;
+  /** Burst limit per token (default 100 / 10 s). */
+  rateLimit?: { requests: number; intervalMs: number };
+  /** Search limit per token (default 4 / 1 s). */
+  searchRateLimit?: { requests: number; intervalMs: number };
+  /** Custom properties defined in the portal (string type), per object type. */
+  customProperties?: Partial<Record<HsObjectType, string[]>>;
+  /** Delay before a write is visible to the search API (default 0). */
+  searchIndexLagMs?: number;
+  faults?: FaultOptions;
+  /** Seed for the order of batch results (default 7). */
+  seed?: number;
+}
+
+export interface HubspotSim {
+  url: string;
+  state: HubspotSimState;
+  portalId: number;
+  server: SimHttpServer;
+  counters: SimHttpServer['counters'];
+  faults: SimHttpServer['faults'];
+  /** Seeds an object directly (no validation; read-only dates may be given). */
+  create(type: HsObjectType, properties: Record<string, string>): SimObject;
+  /** Changes properties as a user in HubSpot would (bumps the modification date). */
+  update(type: HsObjectType, id: string, properties: Record<string, string>): SimObject;
+  associate(fromType: HsObjectType, fromId: string, toType: HsObjectType, toId: string, typeId?: number): void;
+  /** Ids of `toType` objects associated with one object, with the type ids seen from `fromType`. */
+  associationsOf(fromType: HsObjectType, fromId: string, toType: HsObjectType): { toId: string; typeIds: number[] }[];
+  list(type: HsObjectType): SimObject[];
+  close(): Promise<void>;
+}
+
+const RATE_LIMIT_GROUP = 'publicapi:private-app:burst';
+
+function hsError(status: number, category: string, message: string, extra: Record<string, unknown> = {}): SimResponse {
+  return { status, body: { status: 'error', message, correlationId: randomUUID(), category, ...extra } };
+}
+
+interface PropertyError {
+  isValid: false;
+  message: string;
+  error: string;
+  name: string;
+}
+
+function validationError(errors: PropertyError[]): SimResponse {
+  return hsError(400, 'VALIDATION_ERROR', `Property values were not valid: ${JSON.stringify(errors)}`, {
+    errors: errors.map((e) => ({ message: e.message, code: e.error, context: { propertyName: [e.name] } })),
+  });
+}
+
+const EMAIL_RE = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]{2,}$/;
+
+function toMs(value: string): number {
+  if (/^-?\d+$/.test(value)) return Number(value);
+  return Date.parse(value);
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<HubspotSim> {
+  const tokens = new Set(options.tokens ?? ['hs-test-token']);
+  const portalId = options.portalId ?? 24681357;
+  const uiDomain = options.uiDomain ?? 'app.hubspot.com';
+  const burst = options.rateLimit ?? { requests: 100, intervalMs: 10_000 };
+  const searchLimit = options.searchRateLimit ?? { requests: 4, intervalMs: 1000 };
+  const limiter = new SlidingWindowLimiter(burst.requests, burst.intervalMs);
+  const searchLimiter = new SlidingWindowLimiter(searchLimit.requests, searchLimit.intervalMs);
+  const lagMs = options.searchIndexLagMs ?? 0;
+  const orderRandom = seededRandom(options.seed ?? 7);
+  let nextId = 1001;
+  let dailyUsed = 0;
+  const DAILY = 250_000;
+
+  const schema: Record<HsObjectType, Record<string, PropDef>> = structuredClone(SCHEMA);
+  for (const [type, names] of Object.entries(options.customProperties ?? {}) as [HsObjectType, string[]][]) {
+    for (const name of names) schema[type][name] = { type: 'string' };
+  }
+
+  const state: HubspotSimState = {
+    contacts: new Map(),
+    companies: new Map(),
+    deals: new Map(),
+    emails: new Map(),
+    notes: new Map(),
+    tasks: new Map(),
+    associations: [],
+    owners: new Map(),
+    pipelines: [
+      {
+        id: 'default',
+        label: 'Sales Pipeline',
+        stages: [
+          { id: 'appointmentscheduled', label: 'Appointment Scheduled' },
+          { id: 'qualifiedtobuy', label: 'Qualified To Buy' },
+          { id: 'presentationscheduled', label: 'Presentation Scheduled' },
+          { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In' },
+          { id: 'contractsent', label: 'Contract Sent' },
+          { id: 'closedwon', label: 'Closed Won' },
+          { id: 'closedlost', label: 'Closed Lost' },
+        ],
+      },
+    ],
+  };
+
+  // ---------- storage ----------
+
+  function rawCreate(type: HsObjectType, props: Record<string, string>): SimObject {
+    const id = String(nextId++);
+    const now = new Date();
+    const iso = now.toISOString();
+    const obj: SimObject = {
+      id,
+      properties: { ...props, hs_object_id: id },
+      createdAt: props[CREATED_PROP[type]] ?? iso,
+      updatedAt: props[MODIFIED_PROP[type]] ?? iso,
+      archived: false,
+      indexedAt: now.getTime() + lagMs,
+    };
+    obj.properties[CREATED_PROP[type]] = obj.createdAt;
+    obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
+    if (type === 'contacts' && obj.properties.email) obj.properties.email = obj.properties.email.toLowerCase();
+    state[type].set(id, obj);
+    return obj;
+  }
+
+  function rawUpdate(type: HsObjectType, obj: SimObject, props: Record<string, string>): void {
+    for (const [k, v] of Object.entries(props)) {
+      if (v === '') delete obj.properties[k];
+      else obj.properties[k] = type === 'contacts' && k === 'email' ? v.toLowerCase() : v;
+    }
+    const now = new Date();
+    obj.updatedAt = now.toISOString();
+    obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
+    obj.indexedAt = now.getTime() + lagMs;
+  }
+
+  function findByProperty(type: HsObjectType, name: string, value: string): SimObject | undefined {
+    if (name === 'hs_object_id') return state[type].get(value);
+    const v = value.toLowerCase();
+    for (const o of state[type].values()) if (!o.archived && (o.properties[name] ?? '').toLowerCase() === v) return o;
+    return undefined;
+  }
+
+  function addAssociation(a: SimAssociation): void {
+    const exists = state.associations.some(
+      (b) =>
+        b.typeId === a.typeId &&
+        ((b.fromType === a.fromType && b.fromId === a.fromId && b.toType === a.toType && b.toId === a.toId) ||
+          (b.fromType === a.toType && b.fromId === a.toId && b.toType === a.fromType && b.toId === a.fromId)),
+    );
+    if (!exists) state.associations.push(a);
+  }
+
+  function inverseTypeId(fromType: HsObjectType, toType: HsObjectType, typeId: number): number {
+    if (DEFAULT_ASSOCIATION[`${fromType}>${toType}`] === typeId) return DEFAULT_ASSOCIATION[`${toType}>${fromType}`] ?? typeId;
+    if (typeId === 1) return 2;
+    if (typeId === 2) return 1;
+    return typeId;
+  }
+
+  function associationsOf(fromType: HsObjectType, fromId: string, toType: HsObjectType): { toId: string; typeIds: number[] }[] {
+    const out = new Map<string, number[]>();
+    for (const a of state.associations) {
+      if (a.fromType === fromType && a.fromId === fromId && a.toType === toType) {
+        out.set(a.toId, [...(out.get(a.toId) ?? []), a.typeId]);
+      } else if (a.toType === fromType && a.toId === fromId && a.fromType === toType) {
+        out.set(a.fromId, [...(out.get(a.fromId) ?? []), inverseTypeId(a.fromType, a.toType, a.typeId)]);
+      }
+    }
+    return [...out].map(([toId, typeIds]) => ({ toId, typeIds }));
+  }
+
+  // ---------- validation ----------
+
+  function checkProperties(type: HsObjectType, props: unknown, creating: boolean): { props: Record<string, string>; errors: PropertyError[] } {
+    const errors: PropertyError[] = [];
+    const out: Record<string, string> = {};
+    if (!isRecord(props)) {
+      return { props: out, errors: [{ isValid: false, message: 'properties must be an object', error: 'INVALID_INPUT', name: 'properties' }] };
+    }
+    for (const [name, rawValue] of Object.entries(props)) {
+      const def = schema[type][name];
+      if (!def) {
+        errors.push({ isValid: false, message: `Property "${name}" does not exist`, error: 'PROPERTY_DOESNT_EXIST', name });
+        continue;
+      }
+      if (def.readOnly) {
+        errors.push({ isValid: false, message: `"${name}" is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
+        continue;
+      }
+      if (rawValue !== null && typeof rawValue === 'object') {
+        errors.push({ isValid: false, message: `${JSON.stringify(rawValue)} is not a valid value for ${name}`, error: 'INVALID_INPUT', name });
+        continue;
+      }
+      const value = rawValue === null || rawValue === undefined ? '' : String(rawValue);
+      if (value !== '') {
+        if (def.type === 'email' && !EMAIL_RE.test(value)) {
+          errors.push({ isValid: false, message: `Email address ${value} is invalid`, error: 'INVALID_EMAIL', name });
+          continue;
+        }
+        if (def.type === 'datetime' && Number.isNaN(toMs(value))) {
+          errors.push({ isValid: false, message: `${value} is not a valid datetime`, error: 'INVALID_DATE', name });
+          continue;
+        }
+        if (def.type === 'number' && Number.isNaN(Number(value))) {
+          errors.push({ isValid: false, message: `${value} is not a valid number`, error: 'INVALID_INTEGER', name });
+          continue;
+        }
+        if (def.type === 'enumeration' && !def.options?.includes(value)) {
+          errors.push({ isValid: false, message: `${value} was not one of the allowed options: [${def.options?.join(', ')}]`, error: 'INVALID_OPTION', name });
+          continue;
+        }
+        if (def.type === 'json') {
+          try {
+            if (!isRecord(JSON.parse(value))) throw new Error('not an object');
+          } catch {
+            errors.push({ isValid: false, message: `${name} must be a JSON object`, error: 'INVALID_JSON', name });
+            continue;
+          }
+        }
+      }
+      out[name] = value;
+    }
+    if (creating) {
+      for (const [name, def] of Object.entries(schema[type])) {
+        if (def.requiredOnCreate && !out[name]) {
+          errors.push({ isValid: false, message: `${name} is required`, error: 'REQUIRED_FIELD', name });
+        }
+      }
+    }
+    return { props: out, errors };
+  }
+
+  interface AssocInput {
+    toType: HsObjectType;
+    toId: string;
+    typeId: number;
+  }
+
+  function checkAssociations(type: HsObjectType, raw: unknown): { assocs: AssocInput[]; error?: SimResponse } {
+    if (raw === undefined) return { assocs: [] };
+    if (!Array.isArray(raw)) return { assocs: [], error: hsError(400, 'VALIDATION_ERROR', 'associations must be an array') };
+    const assocs: AssocInput[] = [];
+    for (const a of raw) {
+      const toId = isRecord(a) && isRecord(a.to) ? String(a.to.id ?? '') : '';
+      const types = isRecord(a) && Array.isArray(a.types) ? a.types : [];
+      if (!toId || types.length === 0) {
+        return { assocs, error: hsError(400, 'VALIDATION_ERROR', 'Each association needs to.id and at least one type') };
+      }
+      for (const t of types) {
+        const typeId = isRecord(t) ? Number(t.associationTypeId) : NaN;
+        const category = isRecord(t) ? t.associationCategory : undefined;
+        const toType = (HS_OBJECT_TYPES as readonly string[]).find(
+          (other) =>
+            DEFAULT_ASSOCIATION[`${type}>${other}`] === typeId || (EXTRA_ASSOCIATION[`${type}>${other}`] ?? []).includes(typeId),
+        ) as HsObjectType | undefined;
+        if (category !== 'HUBSPOT_DEFINED' || !toType) {
+          return {
+            assocs,
+            error: hsError(400, 'VALIDATION_ERROR', `invalid association type ${String(category)}/${typeId} from ${SINGULAR[type]}`),
+          };
+        }
+        if (!state[toType].has(toId)) {
+          return { assocs, error: hsError(400, 'VALIDATION_ERROR', `One or more associations are invalid: ${SINGULAR[toType]} ${toId} does not exist`) };
+        }
+        assocs.push({ toType, toId, typeId });
+      }
+    }
+    return { assocs };
+  }
+
+  // ---------- shapes ----------
+
+  function view(type: HsObjectType, obj: SimObject, properties?: string[]): Record<string, unknown> {
+    const props: Record<string, string | null> = {
+      hs_object_id: obj.id,
+      [CREATED_PROP[type]]: obj.createdAt,
+      [MODIFIED_PROP[type]]: obj.updatedAt,
+    };
+    const names = properties && properties.length > 0 ? properties : type === 'contacts' ? ['email', 'firstname', 'lastname'] : [];
+    for (const name of names) if (schema[type][name]) props[name] = obj.properties[name] ?? null;
+    return { id: obj.id, properties: props, createdAt: obj.createdAt, updatedAt: obj.updatedAt, archived: obj.archived };
+  }
+
+  function propertyList(q: URLSearchParams | unknown): string[] {
+    if (q instanceof URLSearchParams) return q.getAll('properties').flatMap((p) => p.split(',')).filter(Boolean);
+    return Array.isArray(q) ? q.map(String) : [];
+  }
+
+  function batchInputs(body: unknown): { inputs: Record<string, unknown>[]; error?: SimResponse } {
+    if (!isRecord(body) || !Array.isArray(body.inputs)) {
+      return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1: inputs is required') };
+    }
+    if (body.inputs.length > 100) {
+      return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', `Batch input must contain at most 100 inputs; got ${body.inputs.length}`) };
+    }
+    if (!body.inputs.every(isRecord)) return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', 'Each input must be an object') };
+    return { inputs: body.inputs as Record<string, unknown>[] };
+  }
+
+  function complete(status: number, results: unknown[], errors: unknown[] = []): SimResponse {
+    const now = new Date().toISOString();
+    const body: Record<string, unknown> = {
+      status: 'COMPLETE',
+      results: shuffle(results, orderRandom),
+      startedAt: now,
+      completedAt: now,
+    };
+    if (errors.length > 0) {
+      body.errors = errors;
+      body.numErrors = errors.length;
+      return { status: 207, body };
+    }
+    return { status, body };
+  }
+
+  function traced(result: Record<string, unknown>, input: Record<string, unknown>): Record<string, unknown> {
+    return typeof input.objectWriteTraceId === 'string' ? { ...result, objectWriteTraceId: input.objectWriteTraceId } : result;
+  }
+
+  function uniqueIdProperty(type: HsObjectType, idProperty: unknown): string | SimResponse {
+    const name = typeof idProperty === 'string' && idProperty ? idProperty : 'hs_object_id';
+    const def = schema[type][name];
+    if (!def) return hsError(400, 'VALIDATION_ERROR', `Property "${name}" does not exist`);
+    if (!def.unique) {
+      return hsError(
+        400,
+        'VALIDATION_ERROR',
+        `Property "${name}" is not a unique identifier property for ${SINGULAR[type]} objects; idProperty must name a property with unique values`,
+      );
+    }
+    return name;
+  }
+
+  // ---------- handlers ----------
+
+  function createOne(type: HsObjectType, input: Record<string, unknown>): { obj?: SimObject; error?: SimResponse } {
+    const { props, errors } = checkProperties(type, input.properties, true);
+    if (errors.length > 0) return { error: validationError(errors) };
+    const { assocs, error } = checkAssociations(type, input.associations);
+    if (error) return { error };
+    if (type === 'contacts' && props.email) {
+      const existing = findByProperty('contacts', 'email', props.email);
+      if (existing) return { error: hsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`) };
+    }
+    const obj = rawCreate(type, props);
+    for (const a of assocs) addAssociation({ fromType: type, fromId: obj.id, toType: a.toType, toId: a.toId, typeId: a.typeId });
+    return { obj };
+  }
+
+  function batchCreate(type: HsObjectType, body: unknown): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    // Validate everything first: one invalid input rejects the whole batch.
+    const seenEmails = new Set<string>();
+    for (const input of inputs) {
+      const { errors } = checkProperties(type, input.properties, true);
+      if (errors.length > 0) return validationError(errors);
+      const assoc = checkAssociations(type, input.associations);
+      if (assoc.error) return assoc.error;
+      const email = isRecord(input.properties) && typeof input.properties.email === 'string' ? input.properties.email.toLowerCase() : '';
+      if (type === 'contacts' && email) {
+        const existing = findByProperty('contacts', 'email', email);
+        if (existing) return hsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`);
+        if (seenEmails.has(email)) return hsError(400, 'VALIDATION_ERROR', `Duplicate emails found in batch input: [${email}]`);
+        seenEmails.add(email);
+      }
+    }
+    const results = inputs.map((input) => traced(view(type, createOne(type, input).obj as SimObject, Object.keys(input.properties as object)), input));
+    return complete(201, results);
+  }
+
+  function batchUpdate(type: HsObjectType, body: unknown): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    const idProperty = uniqueIdProperty(type, isRecord(body) ? body.idProperty : undefined);
+    if (typeof idProperty !== 'string') return idProperty;
+    const ids = inputs.map((i) => String(i.id ?? ''));
+    if (new Set(ids).size !== ids.length) return hsError(400, 'VALIDATION_ERROR', 'Duplicate IDs found in batch input');
+    for (const input of inputs) {
+      const { errors } = checkProperties(type, input.properties, false);
+      if (errors.length > 0) return validationError(errors);
+    }
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    const missingTraces: string[] = [];
+    for (const input of inputs) {
+      const obj = findByProperty(type, idProperty, String(input.id ?? ''));
+      if (!obj) {
+        missing.push(String(input.id ?? ''));
+        if (typeof input.objectWriteTraceId === 'string') missingTraces.push(input.objectWriteTraceId);
+        continue;
+      }
+      const { props } = checkProperties(type, input.properties, false);
+      rawUpdate(type, obj, props);
+      results.push(traced(view(type, obj, Object.keys(props)), input));
+    }
+    const errors =
+      missing.length > 0
+        ? [
+            {
+              status: 'error',
+              category: 'OBJECT_NOT_FOUND',
+              message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+              context: { ids: missing, ...(missingTraces.length > 0 ? { objectWriteTraceId: missingTraces } : {}) },
+            },
+          ]
+        : [];
+    return complete(200, results, errors);
+  }
+
+  function batchUpsert(type: HsObjectType, body: unknown, query: URLSearchParams): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    const values: string[] = [];
+    for (const input of inputs) {
+      const idProperty = uniqueIdProperty(type, input.idProperty ?? query.get('idProperty'));
+      if (typeof idProperty !== 'string') return idProperty;
+      if (idProperty === 'hs_object_id') return hsError(400, 'VALIDATION_ERROR', 'idProperty hs_object_id cannot be used to upsert; use batch/update');
+      const id = typeof input.id === 'string' ? input.id : '';
+      if (!id) return hsError(400, 'VALIDATION_ERROR', 'Each upsert input needs an id (the idProperty value)');
+      values.push(`${idProperty}:${id.toLowerCase()}`);
+      const withId = { ...(isRecord(input.properties) ? input.properties : {}), [idProperty]: id };
+      const { errors } = checkProperties(type, withId, false);
+      if (errors.length > 0) return validationError(errors);
+    }
+    if (new Set(values).size !== values.length) return hsError(400, 'VALIDATION_ERROR', 'Duplicate IDs found in batch input');
+    const results: unknown[] = [];
+    for (const input of inputs) {
+      const idProperty = String(input.idProperty ?? query.get('idProperty'));
+      const id = String(input.id);
+      const { props } = checkProperties(type, { ...(input.properties as object), [idProperty]: id }, false);
+      const existing = findByProperty(type, idProperty, id);
+      if (existing) {
+        rawUpdate(type, existing, props);
+        results.push(traced({ ...view(type, existing, Object.keys(props)), new: false }, input));
+      } else {
+        const obj = rawCreate(type, props);
+        results.push(traced({ ...view(type, obj, Object.keys(props)), new: true }, input));
+      }
+    }
+    return complete(200, results);
+  }
+
+  function batchRead(type: HsObjectType, body: unknown): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    const idProperty = uniqueIdProperty(type, isRecord(body) ? body.idProperty : undefined);
+    if (typeof idProperty !== 'string') return idProperty;
+    const properties = propertyList(isRecord(body) ? body.properties : undefined);
+    const results: unknown[] = [];
+    const missing: string[] = [];
+    for (const input of inputs) {
+      const obj = findByProperty(type, idProperty, String(input.id ?? ''));
+      if (obj) results.push(view(type, obj, idProperty === 'hs_object_id' ? properties : [...properties, idProperty]));
+      else missing.push(String(input.id ?? ''));
+    }
+    const errors =
+      missing.length > 0
+        ? [
+            {
+              status: 'error',
+              category: 'OBJECT_NOT_FOUND',
+              message: `Could not get some ${SINGULAR[type].toUpperCase()} objects, they may be deleted or not exist. Check that ids are valid.`,
+              context: { ids: missing },
+            },
+          ]
+        : [];
+    return complete(200, results, errors);
+  }
+
+  function compare(type: HsObjectType, name: string, actual: string, expected: unknown): number {
+    const def = schema[type][name];
+    if (def?.type === 'datetime' || def?.type === 'number') {
+      const a = def.type === 'datetime' ? toMs(actual) : Number(actual);
+      const b = def.type === 'datetime' ? toMs(String(expected)) : Number(expected);
+      return a === b ? 0 : a < b ? -1 : 1;
+    }
+    const a = actual.toLowerCase();
+    const b = String(expected).toLowerCase();
+    return a === b ? 0 : a < b ? -1 : 1;
+  }
+
+  const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'];
+
+  function matches(type: HsObjectType, obj: SimObject, f: Record<string, unknown>): boolean {
+    const name = String(f.propertyName);
+    const actual = name === 'hs_object_id' ? obj.id : (obj.properties[name] ?? '');
+    const has = actual !== '';
+    switch (f.operator) {
+      case 'HAS_PROPERTY':
+        return has;
+      case 'NOT_HAS_PROPERTY':
+        return !has;
+      case 'EQ':
+        return has && compare(type, name, actual, f.value) === 0;
+      case 'NEQ':
+        return !has || compare(type, name, actual, f.value) !== 0;
+      case 'LT':
+        return has && compare(type, name, actual, f.value) < 0;
+      case 'LTE':
+        return has && compare(type, name, actual, f.value) <= 0;
+      case 'GT':
+        return has && compare(type, name, actual, f.value) > 0;
+      case 'GTE':
+        return has && compare(type, name, actual, f.value) >= 0;
+      case 'BETWEEN':
+        return has && compare(type, name, actual, f.value) >= 0 && compare(type, name, actual, f.highValue) <= 0;
+      case 'IN':
+      case 'NOT_IN': {
+        // Strings are matched against the lowercased stored value: callers must send lowercase.
+        const values = Array.isArray(f.values) ? f.values.map(String) : [];
+        const def = schema[type][name];
+        const hit =
+          def?.type === 'datetime' || def?.type === 'number'
+            ? values.some((v) => compare(type, name, actual, v) === 0)
+            : values.includes(actual.toLowerCase());
+        return f.operator === 'IN' ? has && hit : !hit;
+      }
+      case 'CONTAINS_TOKEN':
+        return has && actual.toLowerCase().includes(String(f.value ?? '').replace(/\*/g, '').toLowerCase());
+      case 'NOT_CONTAINS_TOKEN':
+        return !has || !actual.toLowerCase().includes(String(f.value ?? '').replace(/\*/g, '').toLowerCase());
+      default:
+        return false;
+    }
+  }
+
+  function search(type: HsObjectType, body: unknown): SimResponse {
+    const b = isRecord(body) ? body : {};
+    const groups = Array.isArray(b.filterGroups) ? b.filterGroups : [];
+    if (groups.length > 5) return hsError(400, 'VALIDATION_ERROR', 'Too many filter groups: at most 5 are allowed');
+    let total = 0;
+    for (const g of groups) {
+      const filters = isRecord(g) && Array.isArray(g.filters) ? g.filters : null;
+      if (!filters) return hsError(400, 'VALIDATION_ERROR', 'Each filter group needs filters');
+      if (filters.length > 6) return hsError(400, 'VALIDATION_ERROR', 'Too many filters in a group: at most 6 are allowed');
+      total += filters.length;
+      for (const f of filters) {
+        if (!isRecord(f) || !OPERATORS.includes(String(f.operator))) {
+          return hsError(400, 'VALIDATION_ERROR', `Invalid filter operator ${isRecord(f) ? String(f.operator) : ''}`);
+        }
+        if (!schema[type][String(f.propertyName)]) {
+          return hsError(400, 'VALIDATION_ERROR', `Property "${String(f.propertyName)}" does not exist on ${SINGULAR[type]}`);
+        }
+      }
+    }
+    if (total > 18) return hsError(400, 'VALIDATION_ERROR', 'Too many filters: at most 18 are allowed');
+    const limit = b.limit === undefined ? 10 : Number(b.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 200) return hsError(400, 'VALIDATION_ERROR', 'limit must be between 1 and 200');
+    const after = b.after === undefined ? 0 : Number(b.after);
+    if (!Number.isInteger(after) || after < 0) return hsError(400, 'VALIDATION_ERROR', 'after must be a paging cursor');
+    if (after + limit > 10_000) return hsError(400, 'VALIDATION_ERROR', 'The search API returns at most 10,000 results per query');
+    const now = Date.now();
+    let found = [...state[type].values()].filter(
+      (o) =>
+        !o.archived &&
+        o.indexedAt <= now &&
+        (groups.length === 0 ||
+          groups.some((g) => ((g as Record<string, unknown>).filters as Record<string, unknown>[]).every((f) => matches(type, o, f)))),
+    );
+    const sorts = Array.isArray(b.sorts) ? b.sorts : [];
+    const sort = sorts[0];
+    if (isRecord(sort) && typeof sort.propertyName === 'string') {
+      const name = sort.propertyName;
+      const dir = sort.direction === 'DESCENDING' ? -1 : 1;
+      found = found.sort((x, y) => {
+        const xv = name === 'hs_object_id' ? x.id : (x.properties[name] ?? '');
+        const yv = name === 'hs_object_id' ? y.id : (y.properties[name] ?? '');
+        const c = compare(type, name, xv, yv) || Number(x.id) - Number(y.id);
+        return c * dir;
+      });
+    } else {
+      found = found.sort((x, y) => Number(x.id) - Number(y.id));
+    }
+    const page = found.slice(after, after + limit);
+    const properties = propertyList(b.properties);
+    return {
+      status: 200,
+      body: {
+        total: found.length,
+        results: page.map((o) => view(type, o, properties)),
+        ...(after + limit < found.length ? { paging: { next: { after: String(after + limit) } } } : {}),
+      },
+    };
+  }
+
+  function associationsBatchRead(from: HsObjectType, to: HsObjectType, body: unknown): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    const results: unknown[] = [];
+    const errors: unknown[] = [];
+    for (const input of inputs) {
+      const id = String(input.id ?? '');
+      const list = associationsOf(from, id, to);
+      if (list.length === 0) {
+        errors.push({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          subCategory: 'crm.associations.NO_ASSOCIATIONS_FOUND',
+          message: `No ${SINGULAR[to]} is associated with ${SINGULAR[from]} ${id}.`,
+          context: { fromObjectId: [id] },
+        });
+        continue;
+      }
+      results.push({
+        from: { id },
+        to: list.map((a) => ({
+          toObjectId: Number(a.toId),
+          associationTypes: a.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: typeId === 1 || typeId === 2 ? 'Primary' : null })),
+        })),
+      });
+    }
+    return complete(200, results, errors);
+  }
+
+  function associateDefault(from: HsObjectType, fromId: string, to: HsObjectType, toId: string): SimResponse | null {
+    const typeId = DEFAULT_ASSOCIATION[`${from}>${to}`];
+    if (!typeId) return hsError(400, 'VALIDATION_ERROR', `No default association from ${SINGULAR[from]} to ${SINGULAR[to]}`);
+    if (!state[from].has(fromId)) return hsError(404, 'OBJECT_NOT_FOUND', `${SINGULAR[from]} ${fromId} does not exist`);
+    if (!state[to].has(toId)) return hsError(404, 'OBJECT_NOT_FOUND', `${SINGULAR[to]} ${toId} does not exist`);
+    addAssociation({ fromType: from, fromId, toType: to, toId, typeId });
+    return null;
+  }
+
+  function parseType(segment: string): HsObjectType | undefined {
+    const s = segment.toLowerCase();
+    return (HS_OBJECT_TYPES as readonly string[]).includes(s)
+      ? (s as HsObjectType)
+      : HS_OBJECT_TYPES.find((t) => TYPE_IDS[t] === s || SINGULAR[t] === s);
+  }
+
+  function rateHeaders(limit: number, remaining: number): Record<string, string> {
+    return {
+      'X-HubSpot-RateLimit-Max': String(limit),
+      'X-HubSpot-RateLimit-Remaining': String(remaining),
+      'X-HubSpot-RateLimit-Interval-Milliseconds': String(burst.intervalMs),
+      'X-HubSpot-RateLimit-Daily': String(DAILY),
+      'X-HubSpot-RateLimit-Daily-Remaining': String(Math.max(0, DAILY - dailyUsed)),
+    };
+  }
+
+  function route(req: SimRequest): SimResponse {
+    const { method, path, body } = req;
+    let m: RegExpMatchArray | null;
+
+    if (method === 'GET' && path === '/account-info/v3/details') {
+      return {
+        status: 200,
+        body: {
+          portalId,
+          accountType: 'STANDARD',
+          timeZone: 'Europe/Paris',
+          companyCurrency: 'EUR',
+          additionalCurrencies: [],
+          utcOffset: '+01:00',
+          utcOffsetMilliseconds: 3_600_000,
+          uiDomain,
+          dataHostingLocation: 'eu1',
+        },
+      };
+    }
+    if (method === 'GET' && (m = path.match(/^\/crm\/v3\/owners\/(\w+)$/))) {
+      const owner = state.owners.get(m[1]);
+      if (!owner) return hsError(404, 'OBJECT_NOT_FOUND', `Owner ${m[1]} not found`);
+      const now = new Date().toISOString();
+      return { status: 200, body: { ...owner, userId: Number(owner.id), createdAt: now, updatedAt: now, archived: false } };
+    }
+    if (method === 'GET' && path === '/crm/v3/pipelines/deals') {
+      return {
+        status: 200,
+        body: {
+          results: state.pipelines.map((p) => ({
+            id: p.id,
+            label: p.label,
+            displayOrder: 0,
+            archived: false,
+            stages: p.stages.map((s, i) => ({ id: s.id, label: s.label, displayOrder: i, archived: false, metadata: {} })),
+          })),
+        },
+      };
+    }
+    if ((m = path.match(/^\/crm\/v4\/associations\/([\w-]+)\/([\w-]+)\/batch\/(read|associate\/default)$/)) && method === 'POST') {
+      const from = parseType(m[1]);
+      const to = parseType(m[2]);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', `Unknown object type ${!from ? m[1] : m[2]}`);
+      if (m[3] === 'read') return associationsBatchRead(from, to, body);
+      const { inputs, error } = batchInputs(body);
+      if (error) return error;
+      const results: unknown[] = [];
+      const errors: unknown[] = [];
+      for (const input of inputs) {
+        const fromId = isRecord(input.from) ? String(input.from.id ?? '') : '';
+        const toId = isRecord(input.to) ? String(input.to.id ?? '') : '';
+        const failure = associateDefault(from, fromId, to, toId);
+        if (failure) errors.push({ ...(failure.body as object), context: { fromObjectId: [fromId], toObjectId: [toId] } });
+        else results.push({ fromObjectTypeId: TYPE_IDS[from], fromObjectId: Number(fromId), toObjectTypeId: TYPE_IDS[to], toObjectId: Number(toId), labels: [] });
+      }
+      return complete(200, results, errors);
+    }
+    if (method === 'PUT' && (m = path.match(/^\/crm\/v4\/objects\/([\w-]+)\/(\d+)\/associations\/default\/([\w-]+)\/(\d+)$/))) {
+      const from = parseType(m[1]);
+      const to = parseType(m[3]);
+      if (!from || !to) return hsError(400, 'VALIDATION_ERROR', 'Unknown object type');
+      const failure = associateDefault(from, m[2], to, m[4]);
+      if (failure) return failure;
+      return { status: 200, body: { status: 'COMPLETE', results: [{ from: { id: m[2] }, to: { id: m[4] } }] } };
+    }
+
+    if (!(m = path.match(/^\/crm\/v3\/objects\/([\w-]+)(?:\/(.+))?$/))) {
+      return hsError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${path}`);
+    }
+    const type = parseType(m[1]);
+    if (!type) return hsError(400, 'VALIDATION_ERROR', `Unable to infer object type from: ${m[1]}`);
+    const rest = m[2];
+
+    if (!rest) {
+      if (method === 'GET') {
+        const limit = Math.min(100, Number(req.query.get('limit') ?? 10) || 10);
+        const after = Number(req.query.get('after') ?? 0) || 0;
+        const all = [...state[type].values()].filter((o) => !o.archived).sort((a, b) => Number(a.id) - Number(b.id));
+        const page = all.slice(after, after + limit);
+        return {
+          status: 200,
+          body: {
+            results: page.map((o) => view(type, o, propertyList(req.query))),
+            ...(after + limit < all.length ? { paging: { next: { after: String(after + limit) } } } : {}),
+          },
+        };
+      }
+      if (method === 'POST') {
+        if (!isRecord(body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON');
+        const { obj, error } = createOne(type, body);
+        if (error) return error;
+        return { status: 201, body: view(type, obj as SimObject, Object.keys(body.properties as object)) };
+      }
+    }
+    if (method === 'POST' && rest === 'search') return search(type, body);
+    if (method === 'POST' && rest?.startsWith('batch/')) {
+      switch (rest.slice('batch/'.length)) {
+        case 'create':
+          return batchCreate(type, body);
+        case 'update':
+          return batchUpdate(type, body);
+        case 'upsert':
+          return batchUpsert(type, body, req.query);
+        case 'read':
+          return batchRead(type, body);
+      }
+    }
+    if (rest && /^\w+$/.test(rest) && (method === 'GET' || method === 'PATCH')) {
+      const idProperty = uniqueIdProperty(type, req.query.get('idProperty'));
+      if (typeof idProperty !== 'string') return idProperty;
+      const obj = findByProperty(type, idProperty, rest);
+      if (!obj) return hsError(404, 'OBJECT_NOT_FOUND', `resource not found`);
+      if (method === 'GET') return { status: 200, body: view(type, obj, propertyList(req.query)) };
+      const { props, errors } = checkProperties(type, isRecord(body) ? body.properties : undefined, false);
+      if (errors.length > 0) return validationError(errors);
+      rawUpdate(type, obj, props);
+      return { status: 200, body: view(type, obj, Object.keys(props)) };
+    }
+    return hsError(404, 'OBJECT_NOT_FOUND', `Unable to route ${method} ${path}`);
+  }
+
+  const server = await startSimServer({
+    faults: options.faults,
+    faultResponse: (kind, retryAfterSeconds) =>
+      kind === 'error500'
+        ? hsError(500, 'INTERNAL_ERROR', 'internal error')
+        : {
+            ...hsError(429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+              errorType: 'RATE_LIMIT',
+              policyName: 'TEN_SECONDLY_ROLLING',
+              groupName: RATE_LIMIT_GROUP,
+            }),
+            headers: { 'Retry-After': String(retryAfterSeconds), ...rateHeaders(burst.requests, 0) },
+          },
+    handler: (req) => {
+      const auth = req.headers.authorization ?? '';
+      const token = auth.startsWith('Bearer ') ? auth.slice('Bearer '.length).trim() : '';
+      if (!tokens.has(token)) {
+        return hsError(
+          401,
+          'INVALID_AUTHENTICATION',
+          'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
+        );
+      }
+      if (req.bodyError) return hsError(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${req.bodyError}`);
+      const isSearch = req.method === 'POST' && /^\/crm\/v3\/objects\/[\w-]+\/search$/.test(req.path);
+      if (isSearch) {
+        const d = searchLimiter.take(token);
+        if (!d.allowed) {
+          return {
+            ...hsError(429, 'RATE_LIMITS', 'You have reached your secondly limit.', { errorType: 'RATE_LIMIT', policyName: 'SECONDLY' }),
+            headers: { 'Retry-After': String(Math.ceil(d.retryAfterMs / 1000)) },
+          };
+        }
+        dailyUsed++;
+        return route(req);
+      }
+      const d = limiter.take(token);
+      if (!d.allowed) {
+        return {
+          ...hsError(429, 'RATE_LIMITS', 'You have reached your ten_secondly_rolling limit.', {
+            errorType: 'RATE_LIMIT',
+            policyName: 'TEN_SECONDLY_ROLLING',
+            groupName: RATE_LIMIT_GROUP,
+          }),
+          headers: { 'Retry-After': String(Math.ceil(d.retryAfterMs / 1000)), ...rateHeaders(d.limit, 0) },
+        };
+      }
+      dailyUsed++;
+      const res = route(req);
+      return { ...res, headers: { ...rateHeaders(d.limit, d.remaining), ...res.headers } };
+    },
+  });
+
+  return {
+    url: server.url,
+    state,
+    portalId,
+    server,
+    get counters() {
+      return server.counters;
+    },
+    faults: server.faults,
+    create: (type, properties) => rawCreate(type, properties),
+    update(type, id, properties) {
+      const obj = state[type].get(id);
+      if (!obj) throw new Error(`no ${type} ${id}`);
+      rawUpdate(type, obj, properties);
+      return obj;
+    },
+    associate(fromType, fromId, toType, toId, typeId) {
+      addAssociation({ fromType, fromId, toType, toId, typeId: typeId ?? DEFAULT_ASSOCIATION[`${fromType}>${toType}`] });
+    },
+    associationsOf,
+    list: (type) => [...state[type].values()].filter((o) => !o.archived),
+    close: () => server.close(),
+  };
+}
