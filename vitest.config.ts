@@ -14,6 +14,15 @@ export default defineConfig({
         },
       },
       {
+        // Each connector against a local server that behaves like its vendor (CardDAV: a real radicale).
+        test: {
+          name: 'contract',
+          include: ['tests/contract/**/*.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
