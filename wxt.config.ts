@@ -27,7 +27,12 @@ export default defineConfig({
     name: 'Rapport',
     description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
-    permissions: ['unlimitedStorage'],
+    permissions: ['unlimitedStorage', 'alarms'],
+    // CRM hosts are asked for when the user saves a connection (and given back on removal).
+    optional_host_permissions: ['https://*/*', 'http://*/*'],
+    // Test builds only: the simulated CRMs on 127.0.0.1 are reachable without a permission prompt
+    // (a headless browser cannot click one). Absent from the release build.
+    ...(testBuild ? { host_permissions: ['http://127.0.0.1/*'] } : {}),
     // The sidebar page is the only resource pages may load, from the three sites only, and under
     // a per-session random URL so sites cannot probe for the extension.
     web_accessible_resources: [

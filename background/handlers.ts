@@ -3,7 +3,10 @@ import { browser } from 'wxt/browser';
 import { autoLogRuleMatches, logThread } from '../capture/actions';
 import type { Handlers, Sender } from '../messaging/background-router';
 import { type MessageInput, PageCapture, type RapportEvent } from '../messaging/protocol';
+import { registry } from '../connectors/registry';
 import { counts } from '../storage/repositories';
+import { getDb } from '../storage/db';
+import { kickSync, syncNowFromUser, testConnection } from './sync-service';
 import { getSettings, updateSettings } from '../storage/settings';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
@@ -24,7 +27,8 @@ async function broadcast(event: RapportEvent): Promise<void> {
 export const handlers = {
   ping: async () => ({ alive: true as const, version: '0.1.0' }),
   dataChanged: async (input: MessageInput<'dataChanged'>) => {
-    // The sync engine (connectors) hooks in here; until one is configured there is nothing to wake.
+    // A local change may have queued outbox entries: wake the engine (no-op without connectors).
+    kickSync();
     return { received: input.what };
   },
   counts: async () => counts(),
@@ -40,6 +44,7 @@ export const handlers = {
       if (await autoLogRuleMatches(capture.result, settings)) {
         await logThread(capture.result, settings);
         autoLogged = true;
+        kickSync();
       }
     }
     return { tabId, autoLogged };
@@ -73,6 +78,12 @@ export const handlers = {
     }
     return { collapsed };
   },
+  syncNow: async ({ connectorId }: MessageInput<'syncNow'>) => {
+    const r = await syncNowFromUser(connectorId);
+    return { pushed: r.pushed, failed: r.failed + r.dead, paused: r.paused.length };
+  },
+
+  connectorTest: async ({ type, values, id }: MessageInput<'connectorTest'>) => testConnection(getDb(), registry, type, values, id),
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;

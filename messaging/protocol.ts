@@ -48,6 +48,16 @@ export const messages = {
     input: z.object({ collapsed: z.boolean() }).strict(),
     fromContentScript: false,
   },
+  /** "Sync now" (options page): everything queued becomes due, then one engine run. */
+  syncNow: {
+    input: z.object({ connectorId: z.string().max(100).optional() }).strict(),
+    fromContentScript: false,
+  },
+  /** Test a connection with the form's values (secrets included: extension pages only). */
+  connectorTest: {
+    input: z.object({ type: z.string().max(50), values: z.record(z.string(), z.unknown()), id: z.string().max(100).optional() }).strict(),
+    fromContentScript: false,
+  },
 } as const;
 
 /** Events the background sends to extension pages and content scripts (not requests). */

@@ -74,7 +74,8 @@ export class RapportDB extends Dexie {
     // v2: the persisted search index; existing records are indexed during the upgrade.
     this.version(2)
       .stores({
-        postings: '[k+t+c]',
+        // [k+c+t]: one chunk (doc-number range) of every term under a prefix, newest chunk first.
+        postings: '[k+t+c], [k+c+t]',
         prefixes: '[k+p]',
       })
       .upgrade((tx) => rebuildIndexIn(tx));

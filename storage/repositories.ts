@@ -23,6 +23,7 @@ import {
   nowIso,
 } from './schema';
 import { search } from './search-index';
+import { activityChanges, dropEntries, enqueue, outboxScope } from '../sync/outbox';
 
 const MAX_SOURCES = 50;
 
@@ -141,7 +142,11 @@ async function resolveCompanies(db: RapportDB, wanted: { name: string; domain?: 
     }
     result.set(k, company);
   }
-  if (toWrite.size) await putRecords(db, "company", [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company));
+  if (toWrite.size) {
+    await putRecords(db, "company", [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company));
+    // Sync intent in the same transaction as the change (no-op without a connector).
+    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'company' as const, localId })));
+  }
   return result;
 }
 
@@ -168,7 +173,7 @@ export async function upsertContacts(
     }
   });
   const ok = normalized.filter((x): x is ReturnType<typeof normalizeContactInput> => !(x instanceof Error));
-  return db.transaction('rw', writeScope(db, 'contact', 'company'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'contact', 'company'), ...outboxScope(db)], async () => {
     const emails = uniq(ok.flatMap((i) => i.emails));
     const liIds = uniq(ok.map((i) => i.linkedinId));
     const found = [
@@ -231,6 +236,7 @@ export async function upsertContacts(
       }
     }
     await putRecords(db, 'contact', [...toWrite.values()]);
+    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'contact' as const, localId })));
 
     if (opts.suggest) {
       for (const r of results) {
@@ -277,17 +283,22 @@ export async function findContactByLinkedin(url: string, db: RapportDB = getDb()
 
 /** Edits fields of one contact the user changed by hand (stage, tags, …). */
 export async function updateContact(id: string, patch: Partial<ContactInput>, source: Source, db: RapportDB = getDb()): Promise<Contact> {
-  return db.transaction('rw', writeScope(db, 'contact'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
     const old = await db.contacts.where('id').equals(id).first();
     if (!old) throw new Error(`no contact ${id}`);
     const next = Contact.parse({ ...publicRecord(old), ...patch, id, updatedAt: nowIso(), sources: [...old.sources, source].slice(-MAX_SOURCES) });
     await putRecords(db, 'contact', [next]);
+    await enqueue(db, [{ kind: 'contact', localId: id }]);
     return next;
   });
 }
 
 export async function deleteContact(id: string, db: RapportDB = getDb()): Promise<void> {
-  await db.transaction('rw', writeScope(db, 'contact'), () => deleteRecords(db, 'contact', [id]));
+  // A local delete is not pushed (the CRM is the system of record): only what was queued goes.
+  await db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
+    await deleteRecords(db, 'contact', [id]);
+    await dropEntries(db, [{ kind: 'contact', localId: id }]);
+  });
 }
 
 // ------------------------------------------------------------------ activities
@@ -304,7 +315,7 @@ export interface AddActivitiesResult {
  * nothing). The people involved get their last-activity time bumped, in the same transaction.
  */
 export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
-  return db.transaction('rw', writeScope(db, 'activity', 'contact'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db)], async () => {
     const msgIds = uniq(inputs.map((i) => i.messageId));
     const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
     const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
@@ -330,6 +341,8 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
       added.push(activity);
     }
     await putRecords(db, 'activity', [...writes.values()]);
+    // Emails and notes go to the CRM; the contacts' last-activity bump below is local only.
+    await enqueue(db, activityChanges(writes.values()));
 
     // Last-activity time of each person involved (ranks them up in search).
     const latest = new Map<string, string>();
@@ -367,22 +380,29 @@ export async function createTask(
 ): Promise<Task> {
   const at = nowIso();
   const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
-  await db.tasks.add(task);
+  await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
+    await db.tasks.add(task);
+    await enqueue(db, [{ kind: 'task', localId: task.id }]);
+  });
   return task;
 }
 
 export async function setTaskDone(id: string, done: boolean, db: RapportDB = getDb()): Promise<void> {
-  await db.tasks.update(id, { done, updatedAt: nowIso() });
+  await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
+    const updated = await db.tasks.update(id, { done, updatedAt: nowIso() });
+    if (updated) await enqueue(db, [{ kind: 'task', localId: id }]);
+  });
 }
 
 export async function saveDeal(deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sources' | 'id'> & { id?: string }, source: Source, db: RapportDB = getDb()): Promise<Deal> {
-  return db.transaction('rw', db.deals, async () => {
+  return db.transaction('rw', [db.deals, ...outboxScope(db)], async () => {
     const old = deal.id ? await db.deals.get(deal.id) : undefined;
     const at = nowIso();
     const next: Deal = old
       ? { ...old, ...deal, id: old.id, updatedAt: at, sources: [...old.sources, source].slice(-MAX_SOURCES) }
       : { ...deal, id: deal.id ?? newId('dl'), createdAt: at, updatedAt: at, sources: [source] };
     await db.deals.put(next);
+    await enqueue(db, [{ kind: 'deal', localId: next.id }]);
     return next;
   });
 }
@@ -447,7 +467,7 @@ export async function upsertCompany(
   source: Source,
   db: RapportDB = getDb(),
 ): Promise<Company> {
-  return db.transaction('rw', writeScope(db, 'company'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'company'), ...outboxScope(db)], async () => {
     const domain = normalizeDomain(input.domain ?? input.website);
     const found = await resolveCompanies(db, [{ name: input.name, domain }], source);
     const company = [...found.values()][0];
@@ -462,6 +482,7 @@ export async function upsertCompany(
     if (changed) {
       next.updatedAt = nowIso();
       await putRecords(db, 'company', [next]);
+      await enqueue(db, [{ kind: 'company', localId: next.id }]);
     }
     return next;
   });

@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import '../../components/theme.css';
 import { DataSection } from './DataSection';
+import { ConnectorsSection } from './ConnectorsSection';
 import { RulesSection } from './RulesSection';
 import './options.css';
 
@@ -12,6 +13,7 @@ function Options() {
         <p class="muted">Everything Rapport knows lives in this browser's own database. Nothing leaves it unless you connect a CRM.</p>
       </header>
       <DataSection />
+      <ConnectorsSection />
       <RulesSection />
     </main>
   );

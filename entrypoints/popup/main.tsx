@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityView, CompanyView, ContactView } from '../../components/DetailViews';
 import { type Opened, SearchView } from '../../components/SearchView';
+import { SyncBadge } from '../../components/SyncBadge';
 import '../../components/theme.css';
 import { getDb } from '../../storage/db';
 import './popup.css';
@@ -28,6 +29,7 @@ function Popup() {
 
   if (!top) {
     return (
+      <>
       <SearchView
         initialQuery={lastQuery}
         onOpen={(o) => {
@@ -35,6 +37,8 @@ function Popup() {
           push(o);
         }}
       />
+      <footer class="popup-footer"><SyncBadge /></footer>
+      </>
     );
   }
   const openContact = (id: string) => push({ kind: 'contact', id });

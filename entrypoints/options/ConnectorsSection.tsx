@@ -1,0 +1,267 @@
+import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { type AnyConnector, registry } from '../../connectors/registry';
+import type { SyncKind } from '../../connectors/types';
+import { callBackground } from '../../messaging/client';
+import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
+import { type SyncStatus, discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
+import type { OutboxEntry } from '../../sync/model';
+import { getDb } from '../../storage/db';
+import { type FormField, formFields } from './schema-form';
+import { SyncBadge } from '../../components/SyncBadge';
+
+const KIND_LABEL: Record<SyncKind, string> = { contact: 'Contacts', company: 'Companies', email: 'Logged emails', note: 'Notes', task: 'Tasks', deal: 'Deals' };
+const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
+
+/** Origins a config needs, for the optional host permission asked when the user saves. */
+function originsFor(connector: AnyConnector, values: Record<string, unknown>): string[] {
+  const parsed = connector.configSchema.safeParse(values);
+  if (!parsed.success) return [];
+  return connector.origins(parsed.data).map((o: string) => (o.endsWith('/*') ? o : `${o.replace(/\/$/, '')}/*`));
+}
+
+async function releaseOrigins(origins: string[], stillUsed: string[]) {
+  const free = origins.filter((o) => !stillUsed.includes(o));
+  if (free.length) await browser.permissions.remove({ origins: free }).catch(() => undefined);
+}
+
+export function ConnectorsSection() {
+  const [instances, setInstances] = useState<PublicConnectorInstance[] | null>(null);
+  const [editing, setEditing] = useState<{ type: string; instance?: PublicConnectorInstance } | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const refresh = () => listConnectorInstances(getDb()).then(setInstances, (e: Error) => setError(e.message));
+  useEffect(() => {
+    void refresh();
+    const t = setInterval(() => void refresh(), 3000);
+    return () => clearInterval(t);
+  }, []);
+
+  return (
+    <section class="card" aria-labelledby="conn-h">
+      <h2 id="conn-h">CRM connections</h2>
+      <p class="muted small">
+        Rapport pushes what you save and log to your CRM in the background. Access to the CRM's address is asked only when you
+        save a connection, and given back when you remove it. Tokens stay in this browser's extension database.
+      </p>
+      <SyncBadge refreshKey={instances} />
+      {error && <p class="error" role="alert">{error}</p>}
+      {instances?.map((inst) => (
+        <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} onChanged={refresh} all={instances} />
+      ))}
+      {!editing && (
+        <button class="primary" data-testid="connector-add" onClick={() => setEditing({ type: [...registry.keys()][0] })}>Add a CRM connection</button>
+      )}
+      {editing && (
+        <ConnectorForm
+          key={editing.instance?.id ?? 'new'}
+          initialType={editing.type}
+          instance={editing.instance}
+          onDone={() => {
+            setEditing(null);
+            void refresh();
+          }}
+        />
+      )}
+    </section>
+  );
+}
+
+function ConnectorRow({ inst, onEdit, onChanged, all }: { inst: PublicConnectorInstance; onEdit: () => void; onChanged: () => void; all: PublicConnectorInstance[] }) {
+  const connector = registry.get(inst.type);
+  const [st, setSt] = useState<SyncStatus | null>(null);
+  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const load = async () => {
+    setSt(await status(getDb(), inst.id));
+    setEntries(await listEntries(getDb(), inst.id, ['dead', 'failed'], 20));
+  };
+  useEffect(() => void load(), [inst]);
+  const act = async (name: string, fn: () => Promise<string | void>) => {
+    setBusy(name);
+    try {
+      const msg = await fn();
+      if (msg) setNote(msg);
+    } catch (e) {
+      setNote(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(null);
+      await load();
+      onChanged();
+    }
+  };
+  return (
+    <div class="card" data-testid="connector-status" data-connector-id={inst.id} data-type={inst.type}
+      data-pending={st?.pending ?? ''} data-failed={st ? st.failed + st.dead : ''} data-paused={String(!!st?.paused)}>
+      <div class="row">
+        <strong class="grow">{inst.name}</strong>
+        <span class="muted small">{connector?.displayName ?? inst.type}</span>
+      </div>
+      {st && (
+        <div class="small">
+          {st.paused ? (
+            <p class="error" role="alert">Paused: {st.pausedReason ?? 'the CRM refused the credentials'}. Reconnect (edit and save new credentials) to resume.</p>
+          ) : null}
+          <div>{st.pending} pending · {st.failed} retrying · {st.dead} failed · last success {fmtTime(st.lastSuccessAt)}</div>
+          {st.lastError && <div class="muted">Last error: {st.lastError}</div>}
+        </div>
+      )}
+      {entries.length > 0 && (
+        <ul class="errors">
+          {entries.map((e) => (
+            <li key={e.id} data-testid="outbox-entry" data-state={e.state}>
+              {KIND_LABEL[e.kind]} {e.localId}: {e.state === 'dead' ? 'rejected' : 'will retry'} — {e.lastError ?? 'no message'}{' '}
+              <button class="small" onClick={() => void act('retry', async () => void (await retryEntry(getDb(), e.id)))}>Retry</button>{' '}
+              <button class="small" onClick={() => void act('discard', async () => void (await discardEntry(getDb(), e.id)))}>Discard</button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div class="row" style="margin-top:8px">
+        <button data-testid="connector-sync" disabled={!!busy} onClick={() => void act('sync', async () => {
+          const r = await callBackground('syncNow', { connectorId: inst.id });
+          return `Synced: ${r.pushed} sent, ${r.failed} failed.`;
+        })}>{busy === 'sync' ? 'Syncing…' : 'Sync now'}</button>
+        <button onClick={onEdit}>Edit</button>
+        <button class="danger" data-testid="connector-remove" disabled={!!busy} onClick={() => void act('remove', async () => {
+          if (!confirm(`Remove the connection "${inst.name}"? Its queue is dropped; your local data stays.`)) return;
+          const origins = connector ? originsFor(connector, inst.config) : [];
+          await removeConnectorInstance(getDb(), inst.id);
+          const others = all.filter((o) => o.id !== inst.id).flatMap((o) => { const c = registry.get(o.type); return c ? originsFor(c, o.config) : []; });
+          await releaseOrigins(origins, others);
+          return 'Connection removed.';
+        })}>Remove</button>
+      </div>
+      {note && <p class="small muted" role="status">{note}</p>}
+    </div>
+  );
+}
+
+function ConnectorForm({ initialType, instance, onDone }: { initialType: string; instance?: PublicConnectorInstance; onDone: () => void }) {
+  const [type, setType] = useState(initialType);
+  const connector = registry.get(type)!;
+  const fields: FormField[] = formFields(connector.configSchema, connector.secretKeys);
+  const initial = () => {
+    const v: Record<string, unknown> = {};
+    for (const f of fields) v[f.name] = instance?.config[f.name] ?? (f.kind === 'password' ? '' : f.defaultValue ?? (f.kind === 'checkbox' ? false : ''));
+    return v;
+  };
+  const [values, setValues] = useState<Record<string, unknown>>(initial);
+  const [name, setName] = useState(instance?.name ?? '');
+  const [kinds, setKinds] = useState<SyncKind[]>(instance?.kinds ?? supportedKinds(connector));
+  const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
+  const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  useEffect(() => {
+    if (instance) return;
+    setValues(initial());
+    setKinds(supportedKinds(connector));
+    setMapping({ ...connector.defaultFieldMapping });
+  }, [type]);
+
+  const clean = () => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
+  const test = async () => {
+    setBusy(true);
+    setMsg(null);
+    try {
+      const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id });
+      setMsg(r.ok ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' } : { ok: false, text: r.error, testid: 'connector-test-failed' });
+    } catch (e) {
+      setMsg({ ok: false, text: (e as Error).message, testid: 'connector-test-failed' });
+    } finally {
+      setBusy(false);
+    }
+  };
+  const save = async (e: Event) => {
+    e.preventDefault();
+    setMsg(null);
+    // Ask for the CRM's address first, in the click: browsers allow the prompt only there.
+    const origins = originsFor(connector, { ...(instance?.config ?? {}), ...clean(), ...Object.fromEntries(connector.secretKeys.map((k) => [k, values[k] || 'x'])) });
+    if (origins.length) {
+      const granted = await browser.permissions.request({ origins }).catch((err: Error) => {
+        setMsg({ ok: false, text: `Could not ask for access to ${origins.join(', ')}: ${err.message}` });
+        return false;
+      });
+      if (!granted) {
+        setMsg((m) => m ?? { ok: false, text: `Rapport needs access to ${origins.join(', ')} to talk to ${connector.displayName}. Nothing was saved.` });
+        return;
+      }
+    }
+    setBusy(true);
+    try {
+      await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, fieldMapping: mapping });
+      void callBackground('syncNow', {}).catch(() => undefined);
+      onDone();
+    } catch (err) {
+      setMsg({ ok: false, text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <form class="sb-form card" data-testid="connector-form" data-type={type} onSubmit={save}>
+      <label>
+        CRM
+        <select name="type" value={type} disabled={!!instance} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
+          {[...registry.values()].map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+        </select>
+      </label>
+      <label>
+        Name <input name="connectionName" value={name} placeholder={connector.displayName} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+      </label>
+      {fields.map((f) => (
+        <label key={f.name}>
+          {f.label}{f.required ? ' *' : ''}
+          {f.kind === 'select' ? (
+            <select name={f.name} value={String(values[f.name] ?? '')} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}>
+              {!f.required && <option value="">—</option>}
+              {f.options!.map((o) => <option key={o} value={o}>{o}</option>)}
+            </select>
+          ) : f.kind === 'checkbox' ? (
+            <input type="checkbox" name={f.name} checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).checked })} />
+          ) : (
+            <input
+              name={f.name}
+              type={(f.kind === 'password' ? 'password' : f.kind === 'number' ? 'number' : f.kind === 'url' ? 'url' : 'text') as 'text'}
+              autocomplete="off"
+              placeholder={f.kind === 'password' && instance?.secretsSet.includes(f.name) ? '(saved — leave empty to keep)' : String(f.defaultValue ?? '')}
+              value={String(values[f.name] ?? '')}
+              onInput={(e) => {
+                const raw = (e.target as HTMLInputElement).value;
+                setValues({ ...values, [f.name]: f.kind === 'number' && raw !== '' ? Number(raw) : raw });
+              }}
+            />
+          )}
+        </label>
+      ))}
+      <fieldset>
+        <legend>What to sync</legend>
+        {supportedKinds(connector).map((k) => (
+          <label key={k} class="row">
+            <input type="checkbox" name={`kind-${k}`} checked={kinds.includes(k)}
+              onChange={(e) => setKinds((e.target as HTMLInputElement).checked ? [...kinds, k] : kinds.filter((x) => x !== k))} />
+            {KIND_LABEL[k]}
+          </label>
+        ))}
+        <p class="small muted">Direction: Rapport → CRM (the CRM stays the system of record for what it owns).</p>
+      </fieldset>
+      {Object.keys(mapping).length > 0 && (
+        <details>
+          <summary>Field mapping</summary>
+          {Object.entries(mapping).map(([local, remote]) => (
+            <label key={local} class="row small">
+              <span class="grow">{local} →</span>
+              <input name={`map-${local}`} value={remote} onInput={(e) => setMapping({ ...mapping, [local]: (e.target as HTMLInputElement).value })} />
+            </label>
+          ))}
+        </details>
+      )}
+      <div class="row">
+        <button type="button" data-testid="connector-test" disabled={busy} onClick={() => void test()}>Test connection</button>
+        <button type="submit" class="primary" data-testid="connector-save" disabled={busy}>Save</button>
+        <button type="button" onClick={onDone}>Cancel</button>
+      </div>
+      {msg && <p class={msg.ok ? 'ok' : 'error'} role={msg.ok ? 'status' : 'alert'} data-testid={msg.testid}>{msg.text}</p>}
+    </form>
+  );
+}

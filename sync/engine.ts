@@ -1,0 +1,782 @@
+// The sync engine: outbox → connectors → CRMs. It runs in the background service worker and
+// assumes it can be killed at any instruction (DESIGN principle 4):
+// - all state is in IndexedDB: the engine lease, entry leases, attempt counters, the limiter;
+// - an entry is deleted only in the transaction that records its remote id in `links`, so a crash
+//   after the remote write and before that commit leaves the entry leased; its lease expires, it
+//   is pushed again, and the connector's idempotent push (native upsert, or look-up by a stable
+//   key then create) finds the record instead of creating a second one.
+import Dexie from 'dexie';
+import { parseRetryAfter } from '../connectors/http';
+import type { AnyConnector, ConnectorRegistry } from '../connectors/registry';
+import { ConnectorError, type ConnectorContext, type LinkedIds, type PushItem, type PushOutcome, type PushRecord, type SyncKind } from '../connectors/types';
+import type { RapportDB } from '../storage/db';
+import { publicRecord } from '../storage/records';
+import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
+import { backoffDelay } from './backoff';
+import { KIND_ORDER, loadConnectorConfig, supportsKind } from './connectors';
+import {
+  ENGINE_KEY,
+  NEVER,
+  connectorStateKey,
+  type ConnectorInstance,
+  type ConnectorStatus,
+  type LinkRow,
+  type OutboxEntry,
+  type SyncStateRow,
+} from './model';
+import { activityKind, entryKey } from './outbox';
+import { RateLimiter } from './rate-limiter';
+import { errorMessage, redact } from './redact';
+
+export type SyncLogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** Log events carry counts, ids and vendor messages (redacted), never configs or record contents. */
+export interface SyncLogEvent {
+  level: SyncLogLevel;
+  message: string;
+  connectorId?: string;
+  data?: Record<string, string | number | boolean | undefined>;
+}
+
+export interface CommitInfo {
+  connectorId: string;
+  kind: SyncKind;
+  outcomes: PushOutcome[];
+}
+
+export interface EngineOptions {
+  /** The clock (ms). Tests inject one to honour Retry-After and backoff logically. */
+  now?: () => number;
+  /** Waits (rate limiter). Default: a real, abortable timer. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** The network. Default: globalThis.fetch. */
+  fetch?: typeof fetch;
+  /** Per-request timeout (default 30 s). */
+  timeoutMs?: number;
+  /** Stops the run (the worker is going away); leased entries are released when possible. */
+  signal?: AbortSignal;
+  /** Jitter source for backoff (default Math.random). */
+  random?: () => number;
+  /** Who holds the lease (default: a random id per call). */
+  owner?: string;
+  /** Engine and entry lease duration (default 60 s), renewed while requests are made. */
+  leaseMs?: number;
+  /** Longest wait for rate-limit tokens inside a run; longer waits end the run for that connector (default 30 s). */
+  maxWaitMs?: number;
+  /** Starts no new batch after this long (default: no limit). */
+  budgetMs?: number;
+  /** Only these connector instances. */
+  connectorIds?: string[];
+  log?: (event: SyncLogEvent) => void;
+  /** Test hooks. `inCommit` runs inside each commit transaction: throwing there is a crash between the remote write and the local commit. */
+  hooks?: { inCommit?: (info: CommitInfo) => void };
+}
+
+export interface RunSummary {
+  /** False when another engine holds the lease, or no instance is active (nothing to do). */
+  ran: boolean;
+  stopped?: 'aborted' | 'lease-lost' | 'budget';
+  /** Records pushed successfully (entries deleted, or re-queued because they changed meanwhile). */
+  pushed: number;
+  /** Entries that failed and will be retried. */
+  failed: number;
+  /** Entries dead-lettered in this run. */
+  dead: number;
+  /** HTTP requests made. */
+  requests: number;
+  /** 429 responses seen. */
+  rateLimited: number;
+  /** Connector instances paused in this run (auth). */
+  paused: string[];
+  /** When something is next due (for the alarm), if anything is queued. */
+  nextDueAt?: number;
+}
+
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_LEASE_MS = 60_000;
+const DEFAULT_MAX_WAIT_MS = 30_000;
+/** A deferred item (its contacts/companies are still queued) is looked at again no sooner than this. */
+const DEFER_MS = 1_000;
+
+function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason ?? new DOMException('aborted', 'AbortError'));
+    const t = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(t);
+      reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function anySignal(signals: AbortSignal[]): AbortSignal {
+  const native = (AbortSignal as unknown as { any?: (s: AbortSignal[]) => AbortSignal }).any;
+  if (native) return native.call(AbortSignal, signals);
+  const c = new AbortController();
+  for (const s of signals) {
+    if (s.aborted) {
+      c.abort(s.reason);
+      break;
+    }
+    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
+function randomOwner(): string {
+  const b = crypto.getRandomValues(new Uint8Array(8));
+  return `eng_${Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('')}`;
+}
+
+interface Ctx {
+  db: RapportDB;
+  registry: ConnectorRegistry;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  fetch: typeof fetch;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  random: () => number;
+  owner: string;
+  leaseMs: number;
+  maxWaitMs: number;
+  deadline: number;
+  log: (event: SyncLogEvent) => void;
+  hooks: EngineOptions['hooks'];
+  summary: RunSummary;
+  stop?: RunSummary['stopped'];
+  /** Until when this engine's lease is known to hold. */
+  leaseUntil: number;
+}
+
+// ------------------------------------------------------------------ the engine lease
+
+/** Takes (or renews) the engine lease; false when another live engine holds it. */
+async function takeLease(db: RapportDB, owner: string, now: number, leaseMs: number): Promise<{ ok: boolean; until: number }> {
+  return db.transaction('rw', db.syncState, async () => {
+    const row = await db.syncState.get(ENGINE_KEY);
+    const lease = row?.lease;
+    if (lease && lease.owner !== owner && lease.until > now) return { ok: false, until: lease.until };
+    const until = now + leaseMs;
+    await db.syncState.put({ ...row, key: ENGINE_KEY, lease: { owner, until } });
+    return { ok: true, until };
+  });
+}
+
+async function releaseLease(db: RapportDB, owner: string): Promise<void> {
+  await db.transaction('rw', db.syncState, async () => {
+    const row = await db.syncState.get(ENGINE_KEY);
+    if (row?.lease?.owner === owner) await db.syncState.put({ key: ENGINE_KEY });
+  });
+}
+
+/** Renews the engine lease once half of it is used up; false (and stop) when it was lost. */
+async function ensureLease(c: Ctx): Promise<boolean> {
+  const t = c.now();
+  if (c.leaseUntil - t >= c.leaseMs / 2) return true;
+  const lease = await takeLease(c.db, c.owner, t, c.leaseMs);
+  if (!lease.ok) {
+    c.stop = 'lease-lost';
+    c.log({ level: 'warn', message: 'another sync engine took over the lease' });
+    return false;
+  }
+  c.leaseUntil = lease.until;
+  return true;
+}
+
+/** Who holds the engine lease now (for status displays and tests). */
+export async function engineLease(db: RapportDB): Promise<SyncStateRow['lease']> {
+  return (await db.syncState.get(ENGINE_KEY))?.lease;
+}
+
+// ------------------------------------------------------------------ runOnce
+
+/**
+ * One pass: for each enabled, non-paused instance, pushes every due entry in dependency order,
+ * in batches of the connector's batch size, at the pace of its rate limit. Returns when nothing
+ * more is due now (or the run was aborted / ran out of budget / lost its lease).
+ */
+export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: EngineOptions = {}): Promise<RunSummary> {
+  const now = opts.now ?? Date.now;
+  const c: Ctx = {
+    db,
+    registry,
+    now,
+    sleep: opts.sleep ?? abortableSleep,
+    fetch: opts.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    signal: opts.signal,
+    random: opts.random ?? Math.random,
+    owner: opts.owner ?? randomOwner(),
+    leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
+    maxWaitMs: opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    deadline: opts.budgetMs === undefined ? Infinity : now() + opts.budgetMs,
+    log: opts.log ?? (() => undefined),
+    hooks: opts.hooks,
+    summary: { ran: false, pushed: 0, failed: 0, dead: 0, requests: 0, rateLimited: 0, paused: [] },
+    leaseUntil: 0,
+  };
+  const active = (list: ConnectorInstance[]) =>
+    list.filter((i) => i.enabled && !i.status.paused && i.direction !== 'pull' && (!opts.connectorIds || opts.connectorIds.includes(i.id)));
+  // No CRM configured (most users): one read, no lease, no writes.
+  if (active(await db.connectors.toArray()).length === 0) return c.summary;
+  const lease = await takeLease(db, c.owner, now(), c.leaseMs);
+  if (!lease.ok) {
+    c.log({ level: 'debug', message: 'another engine holds the lease', data: { until: lease.until } });
+    return { ...c.summary, nextDueAt: lease.until };
+  }
+  c.summary.ran = true;
+  c.leaseUntil = lease.until;
+  try {
+    // Read again under the lease: an instance may have been paused or removed meanwhile.
+    const instances = active(await db.connectors.toArray());
+    for (const inst of instances) {
+      if (c.signal?.aborted) c.stop = 'aborted';
+      if (c.stop) break;
+      await runConnector(c, inst);
+    }
+  } finally {
+    await releaseLease(db, c.owner).catch(() => undefined);
+  }
+  if (c.stop) c.summary.stopped = c.stop;
+  c.summary.nextDueAt = await nextDueAt(db, opts.connectorIds);
+  c.log({
+    level: 'info',
+    message: 'sync run finished',
+    data: { pushed: c.summary.pushed, failed: c.summary.failed, dead: c.summary.dead, requests: c.summary.requests, stopped: c.summary.stopped },
+  });
+  return c.summary;
+}
+
+/** The earliest nextAt of anything queued for enabled, non-paused instances. */
+export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise<number | undefined> {
+  const instances = (await db.connectors.toArray()).filter(
+    (i) => i.enabled && !i.status.paused && i.direction !== 'pull' && (!connectorIds || connectorIds.includes(i.id)),
+  );
+  let min: number | undefined;
+  for (const inst of instances) {
+    for (const kind of KIND_ORDER) {
+      const first = await db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, NEVER], true, false).first();
+      if (first && (min === undefined || first.nextAt < min)) min = first.nextAt;
+    }
+  }
+  return min;
+}
+
+// ------------------------------------------------------------------ one connector instance
+
+interface ConnectorRun {
+  inst: ConnectorInstance;
+  connector: AnyConnector;
+  ctx: ConnectorContext<Record<string, unknown>>;
+  limiter: RateLimiter;
+  secrets: string[];
+  stateRow: SyncStateRow;
+  /** Set by the fetch wrapper when the next token is further away than maxWaitMs. */
+  waitTooLong?: number;
+  paused?: boolean;
+}
+
+async function setStatus(c: Ctx, id: string, patch: Partial<ConnectorStatus>): Promise<void> {
+  await c.db.transaction('rw', c.db.connectors, async () => {
+    const inst = await c.db.connectors.get(id);
+    if (inst) await c.db.connectors.update(id, { status: { ...inst.status, ...patch } });
+  });
+}
+
+async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
+  const loaded = await loadConnectorConfig(c.db, c.registry, inst.id);
+  if ('error' in loaded) {
+    // Missing or invalid settings: nothing can be pushed until the user fixes them.
+    await setStatus(c, inst.id, { paused: true, pausedReason: loaded.error, pausedAt: c.now(), lastError: loaded.error, lastErrorAt: c.now() });
+    c.summary.paused.push(inst.id);
+    c.log({ level: 'warn', message: 'connector paused: settings', connectorId: inst.id });
+    return;
+  }
+  const { connector, config, secretValues } = loaded;
+  const stateRow = (await c.db.syncState.get(connectorStateKey(inst.id))) ?? { key: connectorStateKey(inst.id) };
+  const limit = connector.rateLimitFor?.(config) ?? connector.rateLimit;
+  const run: ConnectorRun = {
+    inst,
+    connector,
+    limiter: new RateLimiter(limit, stateRow.limiter),
+    secrets: secretValues,
+    stateRow,
+    ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
+  };
+  run.ctx = { config, fetch: engineFetch(c, run), fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
+
+  for (const kind of KIND_ORDER) {
+    if (c.stop || run.paused || run.waitTooLong !== undefined) break;
+    if (!inst.kinds.includes(kind)) {
+      // The user no longer syncs this kind: forget what was queued for it.
+      await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, Dexie.maxKey]).delete();
+      continue;
+    }
+    if (!supportsKind(connector, kind)) {
+      await killUnsupported(c, inst, connector, kind);
+      continue;
+    }
+    await runKind(c, run, kind);
+  }
+  await setStatus(c, inst.id, { lastRunAt: c.now() });
+}
+
+async function killUnsupported(c: Ctx, inst: ConnectorInstance, connector: AnyConnector, kind: SyncKind): Promise<void> {
+  const t = c.now();
+  await c.db.transaction('rw', c.db.outbox, async () => {
+    const due = await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, t], true, true).toArray();
+    await c.db.outbox.bulkPut(
+      due.map((e) => ({ ...e, state: 'dead' as const, nextAt: NEVER, lastError: `${connector.displayName} does not sync ${kind}s`, lastErrorKind: 'validation' as const, updatedAt: t })),
+    );
+  });
+}
+
+/** fetch as the connector sees it: rate-limited, timed out, abortable, renewing the lease. */
+function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
+  const key = run.stateRow.key;
+  return async (input, init) => {
+    if (c.signal?.aborted) throw c.signal.reason ?? new DOMException('aborted', 'AbortError');
+    for (let guard = 0; ; guard++) {
+      const wait = run.limiter.waitMs(c.now());
+      if (wait <= 0) break;
+      if (wait > c.maxWaitMs || guard > 1000) {
+        run.waitTooLong = wait;
+        throw new ConnectorError(`rate limit: next request allowed in ${Math.ceil(wait / 1000)} s`, 'rate-limit', undefined, wait);
+      }
+      await c.sleep(wait, c.signal);
+    }
+    // Take the token right after seeing it free (no await in between: concurrent calls from one
+    // connector must not both spend the last token).
+    run.limiter.take();
+    try {
+      if (!(await ensureLease(c))) throw new ConnectorError('another sync engine took over', 'transient');
+      c.summary.requests++;
+      const signals = [AbortSignal.timeout(c.timeoutMs)];
+      if (c.signal) signals.push(c.signal);
+      if (init?.signal) signals.push(init.signal);
+      const res = await c.fetch(input, { ...init, signal: anySignal(signals) });
+      if (res.status === 429) {
+        c.summary.rateLimited++;
+        const after = parseRetryAfter(res.headers.get('retry-after')) ?? run.limiter.limit.intervalMs;
+        run.limiter.block(c.now() + after);
+      }
+      return res;
+    } finally {
+      const done = c.now();
+      run.limiter.finish(done);
+      run.stateRow = { ...run.stateRow, key, limiter: run.limiter.state(done) };
+      await c.db.syncState.put(run.stateRow).catch(() => undefined);
+    }
+  };
+}
+
+function dueEntries(c: Ctx, connectorId: string, kind: SyncKind, limit: number): Promise<OutboxEntry[]> {
+  return c.db.outbox
+    .where('[connectorId+kind+nextAt]')
+    .between([connectorId, kind, Dexie.minKey], [connectorId, kind, c.now()], true, true)
+    .limit(limit)
+    .toArray();
+}
+
+async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void> {
+  const batchSize = Math.max(1, run.connector.batchSize[kind] ?? 1);
+  for (;;) {
+    if (c.signal?.aborted) c.stop = 'aborted';
+    if (c.now() >= c.deadline) c.stop ??= 'budget';
+    if (c.stop || run.paused || run.waitTooLong !== undefined) return;
+    if (!(await ensureLease(c))) return;
+    const due = await dueEntries(c, run.inst.id, kind, batchSize);
+    if (due.length === 0) return;
+    const leased = await leaseEntries(c, due);
+    if (leased.length === 0) continue;
+    await pushBatch(c, run, kind, leased);
+  }
+}
+
+/** Marks entries leased by this engine (re-checked inside the transaction). */
+async function leaseEntries(c: Ctx, due: OutboxEntry[]): Promise<OutboxEntry[]> {
+  const t = c.now();
+  const until = t + c.leaseMs;
+  return c.db.transaction('rw', c.db.outbox, async () => {
+    const fresh = await c.db.outbox.bulkGet(due.map((e) => e.id));
+    const out: OutboxEntry[] = [];
+    for (const e of fresh) {
+      if (!e || e.state === 'dead' || e.nextAt > t) continue;
+      out.push({ ...e, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t });
+    }
+    await c.db.outbox.bulkPut(out);
+    return out;
+  });
+}
+
+// ------------------------------------------------------------------ building push items
+
+type AnyRecord = Contact | Company | Activity | Task | Deal;
+
+async function loadRecords(db: RapportDB, kind: SyncKind, ids: string[]): Promise<Map<string, AnyRecord>> {
+  const strip = <T extends { n?: number }>(rows: T[]) => new Map(rows.map((r) => [(r as unknown as { id: string }).id, publicRecord(r) as unknown as AnyRecord]));
+  switch (kind) {
+    case 'contact':
+      return strip(await db.contacts.where('id').anyOf(ids).toArray());
+    case 'company':
+      return strip(await db.companies.where('id').anyOf(ids).toArray());
+    case 'email':
+    case 'note': {
+      const rows = await db.activities.where('id').anyOf(ids).toArray();
+      return strip(rows.filter((a) => activityKind(a) === kind));
+    }
+    case 'task':
+      return new Map((await db.tasks.bulkGet(ids)).filter((t): t is Task => !!t).map((t) => [t.id, t]));
+    case 'deal':
+      return new Map((await db.deals.bulkGet(ids)).filter((d): d is Deal => !!d).map((d) => [d.id, d]));
+  }
+}
+
+/** The contacts and companies a record points at (whose remote ids its push needs). */
+function references(kind: SyncKind, rec: AnyRecord): { contacts: string[]; companies: string[] } {
+  switch (kind) {
+    case 'contact': {
+      const c = rec as Contact;
+      return { contacts: [], companies: c.companyId ? [c.companyId] : [] };
+    }
+    case 'company':
+      return { contacts: [], companies: [] };
+    case 'email':
+    case 'note': {
+      const a = rec as Activity;
+      return { contacts: a.contactIds, companies: a.companyIds ?? [] };
+    }
+    case 'task':
+    case 'deal': {
+      const t = rec as Task | Deal;
+      return { contacts: t.contactIds, companies: t.companyId ? [t.companyId] : [] };
+    }
+  }
+}
+
+interface Prepared {
+  items: PushItem[];
+  byEntry: Map<string, { entry: OutboxEntry; hadRemoteId: boolean }>;
+  /** Records deleted locally since they were queued. */
+  gone: OutboxEntry[];
+  /** Waiting for their contacts/companies to be pushed first: entry → when to look again. */
+  deferred: { entry: OutboxEntry; until: number }[];
+}
+
+async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[]): Promise<Prepared> {
+  const cid = run.inst.id;
+  const records = await loadRecords(c.db, kind, entries.map((e) => e.localId));
+  const refs = new Map<string, { contacts: string[]; companies: string[] }>();
+  const contactIds = new Set<string>();
+  const companyIds = new Set<string>();
+  for (const [id, rec] of records) {
+    const r = references(kind, rec);
+    refs.set(id, r);
+    r.contacts.forEach((x) => contactIds.add(x));
+    r.companies.forEach((x) => companyIds.add(x));
+  }
+  const refKeys: [string, SyncKind, string][] = [
+    ...[...contactIds].map((id) => [cid, 'contact', id] as [string, SyncKind, string]),
+    ...[...companyIds].map((id) => [cid, 'company', id] as [string, SyncKind, string]),
+  ];
+  const ownKeys = entries.map((e) => [cid, kind, e.localId] as [string, SyncKind, string]);
+  const [refLinks, ownLinks] = await Promise.all([c.db.links.bulkGet(refKeys), c.db.links.bulkGet(ownKeys)]);
+  const linked: LinkedIds = { contacts: {}, companies: {} };
+  for (const l of refLinks) if (l) (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;
+
+  // Unlinked references that are still queued for this instance: push those first.
+  const unlinked = refKeys.filter((k) => !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]));
+  const depEntries = await c.db.outbox.bulkGet(unlinked.map((k) => entryKey(cid, k[1], k[2])));
+  const waiting = new Map<string, number>(); // `${kind}|${localId}` → nextAt of its live entry
+  depEntries.forEach((e) => {
+    if (e && e.state !== 'dead') waiting.set(`${e.kind}|${e.localId}`, e.nextAt);
+  });
+
+  const prepared: Prepared = { items: [], byEntry: new Map(), gone: [], deferred: [] };
+  entries.forEach((entry, i) => {
+    const rec = records.get(entry.localId);
+    if (!rec) {
+      prepared.gone.push(entry);
+      return;
+    }
+    const r = refs.get(entry.localId)!;
+    const blockers = [...r.contacts.map((id) => waiting.get(`contact|${id}`)), ...r.companies.map((id) => waiting.get(`company|${id}`))].filter(
+      (x): x is number => x !== undefined,
+    );
+    if (blockers.length) {
+      prepared.deferred.push({ entry, until: Math.max(c.now() + DEFER_MS, ...blockers) });
+      return;
+    }
+    const remoteId = ownLinks[i]?.remoteId;
+    const itemLinked: LinkedIds = { contacts: {}, companies: {} };
+    for (const id of r.contacts) if (linked.contacts[id]) itemLinked.contacts[id] = linked.contacts[id];
+    for (const id of r.companies) if (linked.companies[id]) itemLinked.companies[id] = linked.companies[id];
+    prepared.items.push({
+      // Unique per version: stable across retries of the same content, new after a change.
+      entryId: `${entry.id}#${entry.version}`,
+      item: { kind, record: rec } as PushRecord,
+      ...(remoteId ? { remoteId } : {}),
+      linked: itemLinked,
+    });
+    prepared.byEntry.set(`${entry.id}#${entry.version}`, { entry, hadRemoteId: !!remoteId });
+  });
+  return prepared;
+}
+
+// ------------------------------------------------------------------ push and commit
+
+async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[]): Promise<void> {
+  const prepared = await prepare(c, run, kind, entries);
+  const t0 = c.now();
+  if (prepared.gone.length || prepared.deferred.length) {
+    await c.db.transaction('rw', c.db.outbox, async () => {
+      const fresh = await c.db.outbox.bulkGet([...prepared.gone, ...prepared.deferred.map((d) => d.entry)].map((e) => e.id));
+      const mine = (e: OutboxEntry | undefined): e is OutboxEntry => !!e && e.state === 'leased' && e.leaseOwner === c.owner;
+      const goneIds = new Set(prepared.gone.map((e) => e.id));
+      const until = new Map(prepared.deferred.map((d) => [d.entry.id, d.until]));
+      for (const e of fresh) {
+        if (!mine(e)) continue;
+        if (goneIds.has(e.id) && !e.dirty) await c.db.outbox.delete(e.id);
+        else await c.db.outbox.put(release(e, until.get(e.id) ?? t0, t0));
+      }
+    });
+  }
+  if (prepared.items.length === 0) return;
+
+  let outcomes: PushOutcome[];
+  try {
+    outcomes = await run.connector.push(run.ctx, kind, prepared.items);
+  } catch (err) {
+    if (c.signal?.aborted || c.stop === 'lease-lost') {
+      if (c.signal?.aborted) c.stop = 'aborted';
+      // Still alive: give the entries back instead of waiting for their leases to expire.
+      if (c.stop === 'aborted') await releaseAll(c, [...prepared.byEntry.values()].map((x) => x.entry));
+      return;
+    }
+    const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
+    if (!(err instanceof ConnectorError)) c.log({ level: 'error', message: `connector threw: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
+    outcomes = prepared.items.map((i) => ({ entryId: i.entryId, ok: false as const, error }));
+  }
+  await commit(c, run, kind, prepared, outcomes);
+}
+
+function release(e: OutboxEntry, nextAt: number, t: number): OutboxEntry {
+  const { leaseOwner: _o, leaseUntil: _u, ...rest } = e;
+  return { ...rest, state: e.attempts > 0 ? 'failed' : 'pending', nextAt, dirty: false, updatedAt: t };
+}
+
+async function releaseAll(c: Ctx, entries: OutboxEntry[]): Promise<void> {
+  const t = c.now();
+  await c.db
+    .transaction('rw', c.db.outbox, async () => {
+      const fresh = await c.db.outbox.bulkGet(entries.map((e) => e.id));
+      for (const e of fresh) if (e && e.state === 'leased' && e.leaseOwner === c.owner) await c.db.outbox.put(release(e, t, t));
+    })
+    .catch(() => undefined);
+}
+
+async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepared, outcomes: PushOutcome[]): Promise<void> {
+  const t = c.now();
+  const cid = run.inst.id;
+  const byId = new Map(outcomes.map((o) => [o.entryId, o]));
+  let lastError: string | undefined;
+  let authError: string | undefined;
+  let rateUntil = 0;
+  let ok = 0;
+  let failed = 0;
+  let dead = 0;
+  await c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.connectors], async () => {
+    const keys = [...prepared.byEntry.keys()];
+    const fresh = await c.db.outbox.bulkGet(keys.map((k) => prepared.byEntry.get(k)!.entry.id));
+    const links: LinkRow[] = [];
+    const puts: OutboxEntry[] = [];
+    const deletes: string[] = [];
+    const unlink: [string, SyncKind, string][] = [];
+    keys.forEach((key, i) => {
+      const { entry: leasedEntry, hadRemoteId } = prepared.byEntry.get(key)!;
+      const outcome: PushOutcome = byId.get(key) ?? { entryId: key, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
+      const e = fresh[i];
+      // Ours unless it was discarded, or another engine took it over after our lease expired.
+      const mine = !!e && e.state === 'leased' && e.leaseOwner === c.owner;
+      if (outcome.ok) {
+        ok++;
+        // The remote record exists whatever happened to the entry: remember its id.
+        links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
+        if (!mine) return;
+        if (e.dirty) puts.push({ ...release(e, t, t), state: 'pending', attempts: 0, lastError: undefined, lastErrorKind: undefined });
+        else deletes.push(e.id);
+        return;
+      }
+      if (!mine) return;
+      const err = outcome.error;
+      const message = redact(err.message || err.kind, run.secrets);
+      lastError = message;
+      const base = { ...release(e, t, t), lastError: message, lastErrorKind: err.kind };
+      switch (err.kind) {
+        case 'auth':
+          authError = message;
+          puts.push({ ...base, state: 'pending', nextAt: t });
+          return;
+        case 'rate-limit': {
+          const wait = err.retryAfterMs ?? run.limiter.limit.intervalMs;
+          rateUntil = Math.max(rateUntil, t + wait);
+          puts.push({ ...base, state: 'pending', nextAt: t + wait });
+          return;
+        }
+        case 'validation':
+        case 'not-found': {
+          if (err.kind === 'not-found' && hadRemoteId) unlink.push([cid, kind, e.localId]);
+          if (e.dirty) {
+            // Changed while in flight: the new version may be what the vendor wants.
+            puts.push({ ...base, state: 'pending', attempts: 0, nextAt: t });
+            return;
+          }
+          const why = err.kind === 'not-found' && hadRemoteId ? `${message} (the record was deleted in the CRM; retry to create it again)` : message;
+          puts.push({ ...base, state: 'dead', nextAt: NEVER, lastError: why });
+          dead++;
+          return;
+        }
+        case 'transient':
+        case 'conflict':
+        default: {
+          const attempts = e.attempts + 1;
+          const delay = Math.max(backoffDelay(attempts, { random: c.random }), err.retryAfterMs ?? 0);
+          puts.push({ ...base, state: 'failed', attempts, nextAt: e.dirty ? t : t + delay });
+          failed++;
+        }
+      }
+    });
+    if (links.length) await c.db.links.bulkPut(links);
+    if (unlink.length) await c.db.links.bulkDelete(unlink);
+    if (puts.length) await c.db.outbox.bulkPut(puts);
+    if (deletes.length) await c.db.outbox.bulkDelete(deletes);
+    const inst = await c.db.connectors.get(cid);
+    if (inst) {
+      const status: ConnectorStatus = { ...inst.status };
+      if (ok) status.lastSuccessAt = t;
+      if (lastError) {
+        status.lastError = lastError;
+        status.lastErrorAt = t;
+      } else if (ok) {
+        delete status.lastError;
+        delete status.lastErrorAt;
+      }
+      if (authError) Object.assign(status, { paused: true, pausedReason: authError, pausedAt: t });
+      await c.db.connectors.update(cid, { status });
+    }
+    c.hooks?.inCommit?.({ connectorId: cid, kind, outcomes });
+  });
+  c.summary.pushed += ok;
+  c.summary.failed += failed;
+  c.summary.dead += dead;
+  if (rateUntil) run.limiter.block(rateUntil);
+  if (authError) {
+    run.paused = true;
+    c.summary.paused.push(cid);
+    c.log({ level: 'warn', message: `connector paused: ${authError}`, connectorId: cid });
+  }
+  if (lastError && !authError) c.log({ level: 'warn', message: `push ${kind}: ${lastError}`, connectorId: cid, data: { ok, failed: outcomes.length - ok } });
+  else c.log({ level: 'debug', message: `push ${kind}`, connectorId: cid, data: { ok } });
+}
+
+// ------------------------------------------------------------------ user actions and status
+
+export type SyncNowOptions = EngineOptions;
+
+/** "Sync now": everything waiting (backoff, rate-limit waits) is due at once, then one run. */
+export async function syncNow(db: RapportDB, registry: ConnectorRegistry, opts: SyncNowOptions = {}): Promise<RunSummary> {
+  const t = (opts.now ?? Date.now)();
+  await db.transaction('rw', db.outbox, db.connectors, async () => {
+    const ids = opts.connectorIds ?? (await db.connectors.toCollection().primaryKeys());
+    for (const id of ids) {
+      for (const state of ['pending', 'failed'] as const) {
+        await db.outbox
+          .where('[connectorId+state]')
+          .equals([id, state])
+          .modify((e) => {
+            if (e.nextAt > t) e.nextAt = t;
+          });
+      }
+    }
+  });
+  return runOnce(db, registry, opts);
+}
+
+/** Retries one failed or dead entry now. */
+export async function retryEntry(db: RapportDB, id: string, now: number = Date.now()): Promise<boolean> {
+  return db.transaction('rw', db.outbox, async () => {
+    const e = await db.outbox.get(id);
+    if (!e || e.state === 'leased') return false;
+    await db.outbox.put({ ...e, state: 'pending', attempts: 0, nextAt: now, lastError: undefined, lastErrorKind: undefined, updatedAt: now });
+    return true;
+  });
+}
+
+/** Retries every dead entry of an instance. */
+export async function retryDead(db: RapportDB, connectorId: string, now: number = Date.now()): Promise<number> {
+  return db.outbox
+    .where('[connectorId+state]')
+    .equals([connectorId, 'dead'])
+    .modify((e) => {
+      Object.assign(e, { state: 'pending', attempts: 0, nextAt: now, updatedAt: now });
+      delete e.lastError;
+      delete e.lastErrorKind;
+    });
+}
+
+/** Gives up on one entry (the record stays local; the next change queues it again). */
+export async function discardEntry(db: RapportDB, id: string): Promise<boolean> {
+  return db.transaction('rw', db.outbox, async () => {
+    const found = await db.outbox.get(id);
+    if (!found) return false;
+    await db.outbox.delete(id);
+    return true;
+  });
+}
+
+export interface SyncStatus {
+  /** Waiting or being pushed. */
+  pending: number;
+  /** Failed transiently, will be retried. */
+  failed: number;
+  /** Rejected by the CRM; need the user (retry after a fix, or discard). */
+  dead: number;
+  lastSuccessAt?: number;
+  lastError?: string;
+  paused: boolean;
+  pausedReason?: string;
+}
+
+export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
+  const count = (state: OutboxEntry['state']) => db.outbox.where('[connectorId+state]').equals([connectorInstanceId, state]).count();
+  const [inst, pending, leased, failed, dead] = await Promise.all([
+    db.connectors.get(connectorInstanceId),
+    count('pending'),
+    count('leased'),
+    count('failed'),
+    count('dead'),
+  ]);
+  return {
+    pending: pending + leased,
+    failed,
+    dead,
+    lastSuccessAt: inst?.status.lastSuccessAt,
+    lastError: inst?.status.lastError,
+    paused: !!inst?.status.paused,
+    pausedReason: inst?.status.pausedReason,
+  };
+}
+
+/** Entries of an instance for the options page (failed and dead first: what needs attention). */
+export async function listEntries(db: RapportDB, connectorInstanceId: string, states: OutboxEntry['state'][] = ['dead', 'failed'], limit = 200): Promise<OutboxEntry[]> {
+  const out: OutboxEntry[] = [];
+  for (const state of states) {
+    if (out.length >= limit) break;
+    out.push(...(await db.outbox.where('[connectorId+state]').equals([connectorInstanceId, state]).limit(limit - out.length).toArray()));
+  }
+  return out;
+}

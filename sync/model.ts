@@ -1,0 +1,113 @@
+// Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
+// compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
+import type { ConnectorError, SyncKind } from '../connectors/types';
+
+export type { SyncKind };
+
+/** push: local → CRM; pull: CRM → local; both. Only push is implemented by the engine today. */
+export type SyncDirection = 'push' | 'pull' | 'both';
+
+export interface ConnectorStatus {
+  /** Set on 401/403: nothing is pushed until the user reconnects (resumeConnector). */
+  paused?: boolean;
+  /** The vendor's message (secrets redacted). */
+  pausedReason?: string;
+  pausedAt?: number;
+  lastSuccessAt?: number;
+  lastError?: string;
+  lastErrorAt?: number;
+  lastRunAt?: number;
+}
+
+/** One configured CRM account ("instance"); `type` names a connector of connectors/registry.ts. */
+export interface ConnectorInstance {
+  id: string;
+  type: string;
+  name: string;
+  /** The connector's config without the keys listed in its `secretKeys` (those live in `secrets`). */
+  config: Record<string, unknown>;
+  enabled: boolean;
+  /** Kinds to sync: the user's choice already intersected with the connector's capabilities. */
+  kinds: SyncKind[];
+  direction: SyncDirection;
+  /** Local field → vendor field, on top of the connector's defaultFieldMapping. */
+  fieldMapping: Record<string, string>;
+  status: ConnectorStatus;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Secret config values of one instance (tokens, passwords). Read only by the sync engine. */
+export interface SecretRow {
+  connectorId: string;
+  values: Record<string, string>;
+}
+
+/**
+ * pending: waiting for nextAt (new, coalesced, rate-limited or paused by auth);
+ * leased:  being pushed by the engine named in leaseOwner until leaseUntil (nextAt = leaseUntil,
+ *          so an entry of a dead engine becomes due again by itself);
+ * failed:  a transient failure, retried at nextAt (exponential backoff);
+ * dead:    permanent failure (validation, not found): kept with the vendor's message until the
+ *          user retries or discards it, or the record changes again.
+ */
+export type OutboxState = 'pending' | 'leased' | 'failed' | 'dead';
+
+export interface OutboxEntry {
+  /** `${connectorId}|${kind}|${localId}`: one entry per record and connector instance. */
+  id: string;
+  connectorId: string;
+  kind: SyncKind;
+  localId: string;
+  state: OutboxState;
+  /** Failed attempts since the last success or change of state by the user. */
+  attempts: number;
+  /** When the entry is due (dead: NEVER). */
+  nextAt: number;
+  leaseOwner?: string;
+  leaseUntil?: number;
+  /** Bumped by every coalesced change (ten edits before a sync: one entry, version 10). */
+  version: number;
+  /** Changed while leased: re-sent after the push in flight finishes. */
+  dirty?: boolean;
+  lastError?: string;
+  lastErrorKind?: ConnectorError['kind'] | 'unknown';
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Local record ↔ remote record for one connector instance. */
+export interface LinkRow {
+  connectorId: string;
+  kind: SyncKind;
+  localId: string;
+  remoteId: string;
+  syncedAt: number;
+}
+
+export interface EngineLease {
+  owner: string;
+  until: number;
+}
+
+/** Persisted token bucket (see sync/rate-limiter.ts). */
+export interface LimiterState {
+  /** When each token still out of the bucket was spent (request finished), ascending. */
+  spent: number[];
+  /** No request before this time (a 429's Retry-After). */
+  blockedUntil?: number;
+}
+
+/** key 'engine' holds the engine lease; key `connector:<id>` the limiter and pull cursor. */
+export interface SyncStateRow {
+  key: string;
+  lease?: EngineLease;
+  limiter?: LimiterState;
+  pullCursor?: string;
+}
+
+/** nextAt of entries that are never due on their own (dead). */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
+export const ENGINE_KEY = 'engine';
+export const connectorStateKey = (connectorId: string): string => `connector:${connectorId}`;

@@ -1,0 +1,152 @@
+// The outbox: what has to reach each CRM. Entries are written by the repositories inside the same
+// Dexie transaction as the change they describe (DESIGN principle 3), one entry per record and
+// connector instance, coalesced: ten edits before a sync are one entry and one remote write.
+import type { IndexableType, Table } from 'dexie';
+import type { RapportDB } from '../storage/db';
+import type { Activity } from '../storage/schema';
+import { type OutboxEntry, type SyncKind } from './model';
+
+export interface Change {
+  kind: SyncKind;
+  localId: string;
+}
+
+/** Tables a transaction must include to call enqueue() / dropEntries(). */
+export function outboxScope(db: RapportDB): Table[] {
+  return [db.outbox, db.connectors];
+}
+
+export function entryKey(connectorId: string, kind: SyncKind, localId: string): string {
+  return `${connectorId}|${kind}|${localId}`;
+}
+
+/** The sync kind of an activity: emails and notes are pushed; calls, meetings, profiles are not. */
+export function activityKind(activity: Pick<Activity, 'type'>): SyncKind | undefined {
+  return activity.type === 'email' ? 'email' : activity.type === 'note' ? 'note' : undefined;
+}
+
+/** Changes for written activities (skipping types no connector takes). */
+export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type'>>): Change[] {
+  const out: Change[] = [];
+  for (const a of activities) {
+    const kind = activityKind(a);
+    if (kind) out.push({ kind, localId: a.id });
+  }
+  return out;
+}
+
+/**
+ * Records that changes must reach every enabled, pushing connector instance that syncs their
+ * kind. Runs inside the caller's transaction (which must include outboxScope); with no connector
+ * configured it costs one read of an empty table and writes nothing.
+ *
+ * Coalescing: an entry already waiting (pending/failed) only gets version+1; a leased entry (in
+ * flight) is flagged dirty so the engine sends it again once the current push finishes; a dead
+ * entry is re-armed (the change may fix what the vendor rejected).
+ */
+export async function enqueue(db: RapportDB, changes: Change[], now: number = Date.now()): Promise<number> {
+  if (changes.length === 0) return 0;
+  return db.transaction('rw', db.outbox, db.connectors, async () => {
+    const instances = (await db.connectors.toArray()).filter((i) => i.enabled && i.direction !== 'pull');
+    if (instances.length === 0) return 0;
+    const keys = new Map<string, { connectorId: string; change: Change }>();
+    for (const inst of instances) {
+      for (const change of changes) {
+        if (!inst.kinds.includes(change.kind)) continue;
+        keys.set(entryKey(inst.id, change.kind, change.localId), { connectorId: inst.id, change });
+      }
+    }
+    if (keys.size === 0) return 0;
+    const ids = [...keys.keys()];
+    const existing = await db.outbox.bulkGet(ids);
+    const rows: OutboxEntry[] = ids.map((id, i) => {
+      const old = existing[i];
+      const { connectorId, change } = keys.get(id)!;
+      if (!old) {
+        return {
+          id,
+          connectorId,
+          kind: change.kind,
+          localId: change.localId,
+          state: 'pending',
+          attempts: 0,
+          nextAt: now,
+          version: 1,
+          createdAt: now,
+          updatedAt: now,
+        };
+      }
+      const next: OutboxEntry = { ...old, version: old.version + 1, updatedAt: now };
+      if (old.state === 'leased') next.dirty = true;
+      else if (old.state === 'dead') {
+        next.state = 'pending';
+        next.attempts = 0;
+        next.nextAt = now;
+        delete next.lastError;
+        delete next.lastErrorKind;
+      }
+      // pending/failed keep their nextAt: a burst of edits must not defeat a backoff.
+      return next;
+    });
+    await db.outbox.bulkPut(rows);
+    return rows.length;
+  });
+}
+
+/** Forgets what deleted records still had to push (inside the caller's transaction). */
+export async function dropEntries(db: RapportDB, changes: Change[]): Promise<number> {
+  if (changes.length === 0) return 0;
+  return db.transaction('rw', db.outbox, async () =>
+    db.outbox
+      .where('[kind+localId]')
+      .anyOf(changes.map((c) => [c.kind, c.localId]))
+      .delete(),
+  );
+}
+
+/**
+ * Queues every existing record of the instance's kinds (after the user connects a CRM, or changes
+ * the kinds to sync). Works in chunks of `chunkSize` records per transaction.
+ */
+export async function backfill(db: RapportDB, connectorId: string, chunkSize = 2000, now: number = Date.now()): Promise<number> {
+  const inst = await db.connectors.get(connectorId);
+  if (!inst || !inst.enabled || inst.direction === 'pull') return 0;
+  let total = 0;
+  const run = async (changes: Change[]) => {
+    if (changes.length) total += await db.transaction('rw', db.outbox, db.connectors, () => enqueueFor(db, connectorId, changes, now));
+  };
+  const sources: { kinds: SyncKind[]; table: Table; toChanges: (rows: unknown[]) => Change[] }[] = [
+    { kinds: ['company'], table: db.companies, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'company', localId: r.id })) },
+    { kinds: ['contact'], table: db.contacts, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'contact', localId: r.id })) },
+    { kinds: ['email', 'note'], table: db.activities, toChanges: (rows) => activityChanges(rows as Activity[]) },
+    { kinds: ['task'], table: db.tasks, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'task', localId: r.id })) },
+    { kinds: ['deal'], table: db.deals, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'deal', localId: r.id })) },
+  ];
+  for (const src of sources) {
+    if (!src.kinds.some((k) => inst.kinds.includes(k))) continue;
+    // Paged by primary key (offset() would rescan from the start on every page).
+    let after: IndexableType | undefined;
+    for (;;) {
+      const page = after === undefined ? src.table.orderBy(':id') : src.table.where(':id').above(after);
+      const rows = (await page.limit(chunkSize).toArray()) as Record<string, IndexableType>[];
+      if (rows.length === 0) break;
+      after = rows[rows.length - 1][src.table.schema.primKey.keyPath as string];
+      await run(src.toChanges(rows).filter((c) => inst.kinds.includes(c.kind)));
+      if (rows.length < chunkSize) break;
+    }
+  }
+  return total;
+}
+
+/** enqueue() restricted to one instance (used by backfill; same coalescing rules). */
+async function enqueueFor(db: RapportDB, connectorId: string, changes: Change[], now: number): Promise<number> {
+  const ids = changes.map((c) => entryKey(connectorId, c.kind, c.localId));
+  const existing = await db.outbox.bulkGet(ids);
+  const rows: OutboxEntry[] = [];
+  changes.forEach((c, i) => {
+    if (existing[i]) return; // already queued: the engine reads the current record anyway
+    rows.push({ id: ids[i], connectorId, kind: c.kind, localId: c.localId, state: 'pending', attempts: 0, nextAt: now, version: 1, createdAt: now, updatedAt: now });
+  });
+  await db.outbox.bulkPut(rows);
+  return rows.length;
+}

@@ -1,0 +1,291 @@
+// The engine against an in-memory CRM: dependency order, leases, error classes, user actions,
+// crashes between the remote write and the local commit, and secrets kept out of logs.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectorError } from '../../../connectors/types';
+import { addActivities, addNote, upsertContact, upsertContacts } from '../../../storage/repositories';
+import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors';
+import { discardEntry, engineLease, listEntries, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
+import { ENGINE_KEY, NEVER } from '../../../sync/model';
+import { entryKey } from '../../../sync/outbox';
+import { closeDbs, fakeFetch, setup, src } from './helpers';
+
+afterEach(closeDbs);
+
+async function personWithEmail(db: Awaited<ReturnType<typeof setup>>['db'], i = 0) {
+  const { contact } = await upsertContact({ name: `Person ${i}`, emails: [`p${i}@acme.com`], company: 'Acme' }, src, {}, db);
+  const { added } = await addActivities(
+    [{ type: 'email', contactIds: [contact.id], subject: `Mail ${i}`, occurredAt: '2026-01-02T00:00:00Z', messageId: `m${i}`, direction: 'incoming' }],
+    src,
+    db,
+  );
+  return { contact, email: added[0] };
+}
+
+describe('runOnce', () => {
+  it('pushes in dependency order and hands activities the remote ids of their people', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup();
+    // Created in the "wrong" order: the email is queued before anything else is pushed.
+    const { contact, email } = await personWithEmail(db);
+    const run = await runOnce(db, registry, engineOpts());
+    expect(run.pushed).toBe(3);
+    expect(crm.pushes.map((p) => p.kind)).toEqual(['company', 'contact', 'email']);
+    const contactRemote = crm.records.get(`contact|${contact.id}`)!.remoteId;
+    expect(crm.pushes[2].items[0].linked.contacts).toEqual({ [contact.id]: contactRemote });
+    expect(crm.pushes[1].items[0].linked.companies[contact.companyId!]).toBe(crm.records.get(`company|${contact.companyId}`)!.remoteId);
+    expect(await db.links.get([inst.id, 'email', email.id])).toMatchObject({ remoteId: crm.records.get(`email|${email.id}`)!.remoteId });
+    expect(await status(db, inst.id)).toMatchObject({ pending: 0, failed: 0, dead: 0, paused: false });
+  });
+
+  it('holds an email back while its contact is still failing, then sends both', async () => {
+    const { db, crm, registry, engineOpts, clock } = await setup();
+    const { contact } = await personWithEmail(db);
+    crm.scripts.push({ item: () => undefined }); // company ok
+    crm.scripts.push({ throw: new ConnectorError('Service Unavailable', 'transient', 503) }); // contact fails
+    const first = await runOnce(db, registry, engineOpts());
+    expect(crm.pushes.map((p) => p.kind)).toEqual(['company', 'contact']);
+    expect(first.failed).toBe(1);
+    const contactEntry = (await db.outbox.toArray()).find((e) => e.kind === 'contact')!;
+    const emailEntry = (await db.outbox.toArray()).find((e) => e.kind === 'email')!;
+    expect(emailEntry.state).toBe('pending');
+    expect(emailEntry.nextAt).toBeGreaterThanOrEqual(contactEntry.nextAt); // deferred behind its contact
+    clock.advance(first.nextDueAt! - clock.now());
+    while ((await db.outbox.count()) > 0) {
+      const r = await runOnce(db, registry, engineOpts());
+      if (r.nextDueAt) clock.advance(Math.max(0, r.nextDueAt - clock.now()));
+    }
+    expect(crm.pushes.map((p) => p.kind)).toEqual(['company', 'contact', 'contact', 'email']);
+    expect(crm.records.get(`contact|${contact.id}`)!.writes).toBe(1);
+  });
+
+  it('batches by the connector batch size', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ batchSize: 4, kinds: ['contact'] });
+    await upsertContacts(Array.from({ length: 10 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes.map((p) => p.items.length)).toEqual([4, 4, 2]);
+  });
+
+  it('waits for rate-limit tokens between requests (logical clock)', async () => {
+    const { db, crm, registry, engineOpts, clock, fetch } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 3, intervalMs: 10_000 } });
+    await upsertContacts(Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const start = clock.now();
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes).toHaveLength(7);
+    expect(fetch.calls).toBe(7);
+    // 3 at once, 3 after 10 s, 1 after 20 s.
+    expect(clock.now() - start).toBeGreaterThanOrEqual(20_000);
+    expect(clock.now() - start).toBeLessThan(21_000);
+  });
+
+  it('stops waiting for tokens beyond maxWaitMs and reports when to come back', async () => {
+    const { db, registry, engineOpts, clock } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 2, intervalMs: 60_000 } });
+    await upsertContacts(Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const r = await runOnce(db, registry, engineOpts({ maxWaitMs: 5_000 }));
+    expect(r.pushed).toBe(2);
+    expect(r.nextDueAt! - clock.now()).toBeGreaterThan(50_000);
+    expect(await db.outbox.count()).toBe(1);
+  });
+});
+
+describe('errors', () => {
+  it('auth: pauses the connector with the vendor message, keeps entries pending', async () => {
+    const { db, crm, registry, engineOpts, inst, fetch } = await setup({ kinds: ['contact'] });
+    await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    crm.scripts.push({ throw: new ConnectorError('Authentication credentials not found', 'auth', 401) });
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.paused).toEqual([inst.id]);
+    const s = await status(db, inst.id);
+    expect(s).toMatchObject({ paused: true, pausedReason: 'Authentication credentials not found', pending: 1, failed: 0, dead: 0 });
+    // Paused: nothing is sent until the user reconnects.
+    const calls = fetch.calls;
+    await runOnce(db, registry, engineOpts());
+    expect(fetch.calls).toBe(calls);
+    // Reconnecting (a new token) resumes it.
+    await saveConnectorInstance(db, registry, { id: inst.id, type: 'memory', values: { token: 'new-token-9999' } });
+    expect((await status(db, inst.id)).paused).toBe(false);
+    await runOnce(db, registry, engineOpts());
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('rate-limit: retried after Retry-After, without counting an attempt', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    crm.scripts.push({ throw: new ConnectorError('You have reached your ten_secondly_rolling limit.', 'rate-limit', 429, 7_000) });
+    const r = await runOnce(db, registry, engineOpts({ maxWaitMs: 1_000 }));
+    const e = (await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!;
+    expect(e).toMatchObject({ state: 'pending', attempts: 0, lastErrorKind: 'rate-limit' });
+    expect(e.nextAt - e.updatedAt).toBe(7_000); // updatedAt: when the outcome was committed
+    expect(e.nextAt).toBeGreaterThan(clock.now());
+    expect(r.nextDueAt).toBe(e.nextAt);
+  });
+
+  it('a 429 response blocks the limiter for Retry-After before the next request', async () => {
+    let n = 0;
+    const { db, registry, engineOpts, clock } = await setup({ kinds: ['contact'], batchSize: 1 });
+    await upsertContacts(Array.from({ length: 2 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const f = fakeFetch(() => (++n === 1 ? new Response('slow down', { status: 429, headers: { 'retry-after': '3' } }) : undefined));
+    const start = clock.now();
+    await runOnce(db, registry, engineOpts({ fetch: f }));
+    expect(await db.outbox.count()).toBe(0);
+    expect(clock.now() - start).toBeGreaterThanOrEqual(3_000);
+  });
+
+  it('transient: attempts+1 and a backoff within the full-jitter bounds', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    const id = entryKey(inst.id, 'contact', contact.id);
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      crm.scripts.push({ throw: new ConnectorError('HubSpot: network error (ECONNRESET)', 'transient') });
+      await runOnce(db, registry, engineOpts({ random: () => 0.999 }));
+      const e = (await db.outbox.get(id))!;
+      expect(e.state).toBe('failed');
+      expect(e.attempts).toBe(attempt);
+      const delay = e.nextAt - e.updatedAt; // updatedAt: when the failure was committed
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThan(2_000 * 2 ** (attempt - 1));
+      expect(delay).toBeGreaterThan(0.99 * 2_000 * 2 ** (attempt - 1));
+      clock.advance(Math.max(0, e.nextAt - clock.now()));
+    }
+    expect(await status(db, inst.id)).toMatchObject({ failed: 1, pending: 0, lastError: 'HubSpot: network error (ECONNRESET)' });
+    await runOnce(db, registry, engineOpts());
+    expect(await status(db, inst.id)).toMatchObject({ failed: 0, pending: 0, lastError: undefined });
+  });
+
+  it('validation and not-found: dead-lettered with the vendor message; retry and discard', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
+    const { contact: a } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    const { contact: b } = await upsertContact({ name: 'B', emails: ['b@x.io'] }, src, {}, db);
+    const msg = 'Property values were not valid: [{"isValid":false,"message":"Email address a@x.io is invalid"}]';
+    crm.scripts.push({ item: (it) => (it.item.record.id === a.id ? new ConnectorError(msg, 'validation', 400) : new ConnectorError('gone', 'not-found', 404)) });
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.dead).toBe(2);
+    const dead = await listEntries(db, inst.id);
+    expect(dead.map((e) => [e.localId, e.state, e.nextAt])).toEqual(
+      expect.arrayContaining([
+        [a.id, 'dead', NEVER],
+        [b.id, 'dead', NEVER],
+      ]),
+    );
+    expect(dead.find((e) => e.localId === a.id)!.lastError).toBe(msg);
+    expect(await status(db, inst.id)).toMatchObject({ dead: 2, pending: 0 });
+    // Dead entries are not retried on their own.
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes).toHaveLength(1);
+    expect(await retryEntry(db, entryKey(inst.id, 'contact', a.id))).toBe(true);
+    expect(await discardEntry(db, entryKey(inst.id, 'contact', b.id))).toBe(true);
+    await runOnce(db, registry, engineOpts());
+    expect(crm.records.has(`contact|${a.id}`)).toBe(true);
+    expect(crm.records.has(`contact|${b.id}`)).toBe(false);
+    expect(await status(db, inst.id)).toMatchObject({ dead: 0, pending: 0 });
+  });
+
+  it('a whole-batch throw applies to every item; an unexpected exception is transient', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
+    await upsertContacts(Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    crm.scripts.push({ throw: new TypeError("Cannot read properties of undefined (reading 'id')") as unknown as ConnectorError });
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.failed).toBe(3);
+    expect((await status(db, inst.id)).failed).toBe(3);
+  });
+
+  it('syncNow ignores backoff waits (not the pause)', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'] });
+    await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    crm.scripts.push({ throw: new ConnectorError('502', 'transient', 502) });
+    await runOnce(db, registry, engineOpts({ random: () => 0.9 }));
+    expect(await db.outbox.count()).toBe(1);
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes).toHaveLength(1); // still backing off
+    await syncNow(db, registry, engineOpts());
+    expect(await db.outbox.count()).toBe(0);
+  });
+});
+
+describe('killed at any instruction', () => {
+  it('a second engine does not run while the lease is held, and takes over an expired one', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    // A worker that died mid-push: it holds the engine lease and the entry.
+    const until = clock.now() + 60_000;
+    await db.syncState.put({ key: ENGINE_KEY, lease: { owner: 'dead-worker', until } });
+    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), { state: 'leased', leaseOwner: 'dead-worker', leaseUntil: until, nextAt: until });
+    const busy = await runOnce(db, registry, engineOpts({ owner: 'w2' }));
+    expect(busy.ran).toBe(false);
+    expect(crm.pushes).toHaveLength(0);
+    clock.advance(60_001);
+    const r = await runOnce(db, registry, engineOpts({ owner: 'w2' }));
+    expect(r.ran).toBe(true);
+    expect(r.pushed).toBe(1);
+    expect(await engineLease(db)).toBeUndefined(); // released at the end
+  });
+
+  it('two engines started together: only one runs', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'] });
+    await upsertContacts(Array.from({ length: 5 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const [a, b] = await Promise.all([runOnce(db, registry, engineOpts({ owner: 'a' })), runOnce(db, registry, engineOpts({ owner: 'b' }))]);
+    expect([a.ran, b.ran].filter(Boolean)).toHaveLength(1);
+    expect(crm.writes).toBe(5);
+  });
+
+  it('dies between the remote write and the local commit: the retry finds the record (no duplicate)', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact', 'note'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    await addNote([contact.id], 'hello', src, db);
+    await expect(
+      runOnce(db, registry, engineOpts({ hooks: { inCommit: () => { throw new Error('killed'); } } })),
+    ).rejects.toThrow('killed');
+    // The remote write happened, the local commit did not: no link, the entry is still leased.
+    expect(crm.writes).toBe(1);
+    expect(await db.links.count()).toBe(0);
+    expect((await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!.state).toBe('leased');
+    // Not due before its lease expires…
+    await runOnce(db, registry, engineOpts());
+    expect(crm.writes).toBe(1);
+    clock.advance(61_000);
+    await runOnce(db, registry, engineOpts());
+    expect(await db.outbox.count()).toBe(0);
+    expect(crm.records.size).toBe(2); // one contact, one note
+    expect(crm.records.get(`contact|${contact.id}`)!.writes).toBe(2); // written twice, stored once
+  });
+
+  it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 2 });
+    await upsertContacts(Array.from({ length: 6 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const ac = new AbortController();
+    let n = 0;
+    // The worker is stopped while the second request is on the wire.
+    const f: typeof fetch = async (_input, init) => {
+      if (++n === 2) {
+        ac.abort();
+        throw init?.signal?.reason ?? new DOMException('aborted', 'AbortError');
+      }
+      return new Response('{}');
+    };
+    const r = await runOnce(db, registry, engineOpts({ fetch: f, signal: ac.signal }));
+    expect(r.stopped).toBe('aborted');
+    expect(crm.records.size).toBe(2);
+    const left = await db.outbox.toArray();
+    expect(left).toHaveLength(4); // the batch in flight was given back, not left leased
+    expect(left.every((e) => e.state === 'pending')).toBe(true);
+    await runOnce(db, registry, engineOpts());
+    expect(await db.outbox.count()).toBe(0);
+    expect(crm.records.size).toBe(6);
+  });
+});
+
+describe('secrets', () => {
+  it('are stored apart from the config, and never appear in errors, status or logs', async () => {
+    const token = 'pat-na1-0123456789abcdef';
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'], token });
+    expect(JSON.stringify(await db.connectors.toArray())).not.toContain(token);
+    expect((await db.secrets.get(inst.id))!.values.token).toBe(token);
+    await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    crm.scripts.push({ throw: new ConnectorError(`invalid token ${token} (Authorization: Bearer ${token})`, 'auth', 401) });
+    const logs: SyncLogEvent[] = [];
+    await runOnce(db, registry, engineOpts({ log: (e) => logs.push(e) }));
+    const everything = JSON.stringify({ logs, connectors: await db.connectors.toArray(), outbox: await db.outbox.toArray(), status: await status(db, inst.id) });
+    expect(everything).not.toContain(token);
+    expect(everything).toContain('[redacted]');
+    await resumeConnector(db, inst.id);
+    expect((await status(db, inst.id)).paused).toBe(false);
+  });
+});

@@ -1,0 +1,235 @@
+// The engine against the simulated HubSpot API (connectors/hubspot/server.ts), with the real
+// HubSpot connector: faults, kills, an offline period and a revoked token. Time is logical
+// (FakeClock): Retry-After and backoff are honoured through `now`, so the suite runs in seconds.
+// The simulator's own limits run on real time, so they are raised here; the engine still paces
+// itself by the connector's documented 100 requests / 10 s on the logical clock. What does take
+// real time: the HubSpot client's own search pacing (260 ms per search, HubSpot's 4/s search
+// limit, one search per email batch with rapportIdProperty) and request timeouts on hangs.
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { startHubspotSim, type HubspotSim } from '../../../connectors/hubspot/server';
+import type { FaultOptions } from '../../../connectors/sim/faults';
+import { registry } from '../../../connectors/registry';
+import type { RapportDB } from '../../../storage/db';
+import { addActivities, upsertContacts } from '../../../storage/repositories';
+import type { Contact } from '../../../storage/schema';
+import { seededRandom } from '../../../sync/backoff';
+import { saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
+import { runOnce, status, syncNow, type EngineOptions, type RunSummary } from '../../../sync/engine';
+import { FakeClock, closeDbs, freshDb, src } from './helpers';
+
+const TOKEN = 'hs-test-token-0123456789';
+
+const sims: HubspotSim[] = [];
+afterAll(async () => {
+  await Promise.all(sims.map((s) => s.close()));
+});
+afterEach(closeDbs);
+
+async function sim(faults: FaultOptions = {}): Promise<HubspotSim> {
+  const s = await startHubspotSim({
+    tokens: [TOKEN],
+    rateLimit: { requests: 1_000_000, intervalMs: 10_000 },
+    searchRateLimit: { requests: 1_000_000, intervalMs: 1_000 },
+    customProperties: { emails: ['rapport_id'], notes: ['rapport_id'], tasks: ['rapport_id'] },
+    faults,
+  });
+  sims.push(s);
+  return s;
+}
+
+interface World {
+  db: RapportDB;
+  hs: HubspotSim;
+  inst: PublicConnectorInstance;
+  clock: FakeClock;
+  contacts: Contact[];
+  opts: (extra?: EngineOptions) => EngineOptions;
+}
+
+/** `n` people at `n/30` companies, each with one logged email, queued for HubSpot. */
+async function world(n: number, faults: FaultOptions = {}, token = TOKEN): Promise<World> {
+  const hs = await sim(faults);
+  const db = await freshDb();
+  const inst = await saveConnectorInstance(db, registry, {
+    type: 'hubspot',
+    values: { accessToken: token, baseUrl: hs.url, rapportIdProperty: 'rapport_id' },
+    kinds: ['company', 'contact', 'email'],
+  });
+  const people = Array.from({ length: n }, (_, i) => ({
+    name: `Person ${i} Test`,
+    firstName: `Person${i}`,
+    lastName: 'Test',
+    emails: [`person${i}@company${i % Math.max(1, Math.floor(n / 30))}.example`],
+    company: `Company ${i % Math.max(1, Math.floor(n / 30))}`,
+    title: 'Buyer',
+  }));
+  const results = await upsertContacts(people, src, {}, db);
+  const contacts = results.map((r) => {
+    if (r instanceof Error) throw r;
+    return r.contact;
+  });
+  await addActivities(
+    contacts.map((c, i) => ({
+      type: 'email' as const,
+      contactIds: [c.id],
+      subject: `Quote ${i}`,
+      body: `Hello ${c.name}, here is the quote.`,
+      occurredAt: new Date(Date.UTC(2026, 0, 1, 9, 0, i)).toISOString(),
+      direction: 'outgoing' as const,
+      threadId: `th${i}`,
+      messageId: `<m${i}@rapport.test>`,
+    })),
+    src,
+    db,
+  );
+  const clock = new FakeClock();
+  const random = seededRandom(5);
+  const opts = (extra: EngineOptions = {}): EngineOptions => ({ now: clock.now, sleep: clock.sleep, random, timeoutMs: 400, ...extra });
+  return { db, hs, inst, clock, contacts, opts };
+}
+
+/** Runs the engine until the outbox is empty, jumping the logical clock to whatever is next due. */
+async function untilDone(w: World, extra: EngineOptions = {}, maxRuns = 400): Promise<RunSummary[]> {
+  const runs: RunSummary[] = [];
+  for (let i = 0; i < maxRuns; i++) {
+    const r = await runOnce(w.db, registry, w.opts(extra));
+    runs.push(r);
+    if ((await w.db.outbox.count()) === 0) return runs;
+    if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
+  }
+  throw new Error(`not done after ${maxRuns} runs: ${JSON.stringify(await status(w.db, w.inst.id))}`);
+}
+
+/** What the vendor holds: each record exactly once, each email on its contact. */
+async function expectExactlyOnce(w: World): Promise<void> {
+  const contacts = w.hs.list('contacts');
+  const emails = w.hs.list('emails');
+  const companies = w.hs.list('companies');
+  const contactEmails = contacts.map((c) => c.properties.email);
+  expect(new Set(contactEmails).size).toBe(contacts.length);
+  expect(contacts.length).toBe(w.contacts.length);
+  expect(new Set(contactEmails)).toEqual(new Set(w.contacts.map((c) => c.emails[0])));
+  const rapportIds = emails.map((e) => e.properties.rapport_id);
+  expect(new Set(rapportIds).size).toBe(emails.length);
+  expect(emails.length).toBe(w.contacts.length);
+  const domains = companies.map((c) => c.properties.domain);
+  expect(new Set(domains).size).toBe(companies.length);
+  expect(companies.length).toBe(new Set(w.contacts.map((c) => c.companyId)).size);
+
+  // Locally: nothing lost, every record linked, each email associated with its person.
+  const links = await w.db.links.toArray();
+  const byLocal = new Map(links.map((l) => [`${l.kind}|${l.localId}`, l.remoteId]));
+  const activities = await w.db.activities.toArray();
+  for (const a of activities) {
+    const remoteEmail = byLocal.get(`email|${a.id}`);
+    expect(remoteEmail).toBeTruthy();
+    const assoc = w.hs.associationsOf('emails', remoteEmail!, 'contacts').map((x) => x.toId);
+    expect(assoc).toEqual([byLocal.get(`contact|${a.contactIds[0]}`)]);
+  }
+  for (const c of w.contacts) expect(w.hs.state.contacts.has(byLocal.get(`contact|${c.id}`)!)).toBe(true);
+  expect(await w.db.outbox.count()).toBe(0);
+  const s = await status(w.db, w.inst.id);
+  expect(s).toMatchObject({ pending: 0, failed: 0, dead: 0, paused: false, lastError: undefined });
+  expect(s.lastSuccessAt).toBeGreaterThan(0);
+}
+
+describe('engine × simulated HubSpot', { timeout: 180_000 }, () => {
+  it('under faults (20 % 500, 10 % 429, 5 % hangs, 5 % resets, 3 % lost responses) delivers 300 contacts + 300 emails exactly once', async () => {
+    const w = await world(300, { error500: 0.2, rate429: 0.1, hang: 0.05, reset: 0.05, lostResponse: 0.03, hangMs: 1_500, retryAfterSeconds: 3, seed: 11 });
+    const runs = await untilDone(w);
+    const c = w.hs.counters;
+    // The faults really happened, and 429s were answered by waiting, not by giving up.
+    expect(c.faults.error500).toBeGreaterThan(0);
+    expect(c.faults.rate429).toBeGreaterThan(0);
+    expect(c.faults.hang).toBeGreaterThan(0);
+    expect(c.faults.reset).toBeGreaterThan(0);
+    expect(c.faults.lostResponse).toBeGreaterThan(0);
+    expect(runs.reduce((n, r) => n + r.rateLimited, 0)).toBeGreaterThan(0);
+    await expectExactlyOnce(w);
+  });
+
+  it('killed at random points (aborted mid-request, or dead between the remote write and the local commit) still delivers exactly once', async () => {
+    const w = await world(300, { lostResponse: 0.05, error500: 0.05, seed: 3 });
+    const rnd = seededRandom(99);
+    let kills = 0;
+    let crashes = 0;
+    for (let round = 0; round < 40 && (await w.db.outbox.count()) > 0; round++) {
+      if (round % 3 === 2) {
+        // The process dies after the vendor answered, inside the local commit.
+        const at = 1 + Math.floor(rnd() * 3);
+        let commits = 0;
+        const r = runOnce(w.db, registry, w.opts({ hooks: { inCommit: () => { if (++commits === at) throw new Error('killed'); } } }));
+        await r.then(
+          () => undefined,
+          (e: Error) => {
+            expect(e.message).toBe('killed');
+            crashes++;
+          },
+        );
+        w.clock.advance(61_000); // its leases expire
+      } else {
+        // The worker is stopped after a random number of requests (one may be on the wire).
+        const ac = new AbortController();
+        const stopAfter = 1 + Math.floor(rnd() * 6);
+        let n = 0;
+        const f: typeof fetch = (input, init) => {
+          if (++n === stopAfter) setTimeout(() => ac.abort(), Math.floor(rnd() * 5));
+          return fetch(input, init);
+        };
+        const r = await runOnce(w.db, registry, w.opts({ fetch: f, signal: ac.signal }));
+        if (r.stopped === 'aborted') kills++;
+        if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
+      }
+    }
+    await untilDone(w);
+    expect(kills).toBeGreaterThan(3);
+    expect(crashes).toBeGreaterThan(3);
+    await expectExactlyOnce(w);
+  });
+
+  it('offline for a while: entries back off (nothing lost), then everything goes through once', async () => {
+    const w = await world(60);
+    let offline = true;
+    // While offline, requests go to a closed port (connection refused), like a stopped server.
+    const f: typeof fetch = (input, init) => fetch(offline ? String(input).replace(w.hs.url, 'http://127.0.0.1:9') : input, init);
+    const queued = await w.db.outbox.count();
+    let lastDelay = 0;
+    const attempts = async () => Math.max(...(await w.db.outbox.toArray()).map((e) => e.attempts));
+    for (let i = 0; i < 30 && (await attempts()) < 6; i++) {
+      const r = await runOnce(w.db, registry, w.opts({ fetch: f }));
+      expect(r.pushed).toBe(0);
+      expect(await w.db.outbox.count()).toBe(queued);
+      lastDelay = r.nextDueAt! - w.clock.now();
+      w.clock.advance(Math.max(0, lastDelay));
+    }
+    // Contacts and emails wait behind their company instead of failing too: one request per retry.
+    expect(w.hs.counters.total).toBe(0);
+    const s = await status(w.db, w.inst.id);
+    expect(s.failed).toBeGreaterThan(0);
+    expect(s.lastError).toMatch(/network error|fetch failed|ECONNREFUSED/i);
+    expect(lastDelay).toBeLessThanOrEqual(15 * 60_000);
+    expect(await attempts()).toBeGreaterThanOrEqual(6);
+    offline = false;
+    await syncNow(w.db, registry, w.opts({ fetch: f }));
+    await untilDone(w, { fetch: f });
+    await expectExactlyOnce(w);
+  });
+
+  it('401: pauses the connector with HubSpot’s message; reconnecting with a valid token resumes', async () => {
+    const w = await world(30, {}, 'revoked-token-123456');
+    const r = await runOnce(w.db, registry, w.opts());
+    expect(r.paused).toEqual([w.inst.id]);
+    const s = await status(w.db, w.inst.id);
+    expect(s.paused).toBe(true);
+    expect(s.pausedReason).toMatch(/Authentication credentials not found/);
+    expect(s.pending).toBe(await w.db.outbox.count());
+    expect(s.pending).toBeGreaterThan(0);
+    expect(s.dead + s.failed).toBe(0);
+    const before = w.hs.counters.total;
+    await runOnce(w.db, registry, w.opts());
+    expect(w.hs.counters.total).toBe(before); // paused: no requests
+    await saveConnectorInstance(w.db, registry, { id: w.inst.id, type: 'hubspot', values: { accessToken: TOKEN } });
+    await untilDone(w);
+    await expectExactlyOnce(w);
+  });
+});
