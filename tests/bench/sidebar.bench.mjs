@@ -59,8 +59,14 @@ try {
   await bench.waitForFunction('globalThis.benchReady === true');
   const C = Math.round(100_000 * scale), A = Math.round(1_000_000 * scale), O = Math.round(10_000 * scale);
   console.log(`# Rapport sidebar benchmark — ${C} contacts, ${O} companies, ${A} activities stored; ${RUNS} runs per figure`);
-  const seed = await bench.evaluate((o) => globalThis.bench.seed(o), { contacts: C, companies: O, activities: A, seed: 42 });
-  console.log(`seeded ${seed.rows} rows in ${f(seed.ms / 1000, 1)} s`);
+  if (process.env.BENCH_SKIP_SEED === '1') {
+    // BENCH_PROFILE=<dir> BENCH_SKIP_SEED=1: reuse the data set an earlier run seeded (e.g. bench:search's).
+    const st = await bench.evaluate(() => globalThis.bench.storage());
+    console.log(`reusing the stored data set: ${JSON.stringify(st.counts)}`);
+  } else {
+    const seed = await bench.evaluate((o) => globalThis.bench.seed(o), { contacts: C, companies: O, activities: A, seed: 42 });
+    console.log(`seeded ${seed.rows} rows in ${f(seed.ms / 1000, 1)} s`);
+  }
 
   // Parse time of the largest fixture of each site, with the real parsers in Chromium.
   const largest = (sub) => readdirSync(resolve('tests/fixtures', sub)).filter((n) => n.endsWith('.html'))
@@ -80,13 +86,14 @@ try {
       u.searchParams.set('run', String(i));
       await page.goto(u.href, { waitUntil: 'domcontentloaded' });
       const ready = await page.evaluate(() => performance.timeOrigin + performance.getEntriesByType('navigation')[0].domContentLoadedEventStart);
-      let frame;
-      for (let k = 0; k < 300 && !frame; k++) {
-        frame = page.frames().find((fr) => fr.url().includes('/sidebar.html'));
-        if (!frame) await new Promise((r) => setTimeout(r, 10));
+      // The previous document's frame can linger detached for a moment: wait for a live one.
+      let painted;
+      for (let k = 0; k < 600 && painted === undefined; k++) {
+        const frame = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached).pop();
+        if (frame) painted = await frame.evaluate(() => globalThis.__rapportPainted?.at).catch(() => undefined);
+        if (painted === undefined) await new Promise((r) => setTimeout(r, 10));
       }
-      await frame.waitForFunction(() => globalThis.__rapportPainted !== undefined, { timeout: 30_000 });
-      const painted = await frame.evaluate(() => globalThis.__rapportPainted.at);
+      if (painted === undefined) throw new Error(`no sidebar painted for ${url}`);
       times.push(painted - ready);
     }
     await page.close();
