@@ -90,7 +90,13 @@ try {
       let painted;
       for (let k = 0; k < 600 && painted === undefined; k++) {
         const frame = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached).pop();
-        if (frame) painted = await frame.evaluate(() => globalThis.__rapportPainted?.at).catch(() => undefined);
+        if (frame) {
+          // An evaluate in a frame that is going away can hang: bound it.
+          painted = await Promise.race([
+            frame.evaluate(() => globalThis.__rapportPainted?.at).catch(() => undefined),
+            new Promise((r) => setTimeout(() => r(undefined), 500)),
+          ]);
+        }
         if (painted === undefined) await new Promise((r) => setTimeout(r, 10));
       }
       if (painted === undefined) throw new Error(`no sidebar painted for ${url}`);
