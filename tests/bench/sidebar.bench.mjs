@@ -106,8 +106,12 @@ try {
     await page.close();
     return times;
   };
-  for (const [label, url] of [['Gmail thread', 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601'], ['Outlook thread', 'https://outlook.office.com/mail/inbox/id/x'], ['LinkedIn profile', 'https://www.linkedin.com/in/mateo-quintero-vale/']]) {
-    const t = await paint(url);
+  for (const [label, url] of [['LinkedIn profile', 'https://www.linkedin.com/in/mateo-quintero-vale/'], ['Gmail thread', 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601'], ['Outlook thread', 'https://outlook.office.com/mail/inbox/id/x']]) {
+    const t = await paint(url).catch((e) => {
+      console.log(`${label}: could not measure (${e.message})`);
+      return [];
+    });
+    if (!t.length) continue;
     console.log(`${label}: DOM ready → first card painted (page load, sidebar frame included): p50 ${f(percentile(t, 50))} ms, p95 ${f(percentile(t, 95))} ms (target p95 ≤ 100)`);
   }
 
