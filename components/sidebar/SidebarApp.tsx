@@ -153,7 +153,7 @@ function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: S
         )}
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
-      {people.map((p) => <MailPersonCard key={p.email + version} person={p} capture={capture} />)}
+      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={capture} refresh={version} />)}
     </div>
   );
 }
@@ -185,8 +185,8 @@ function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
   );
 }
 
-function MailPersonCard({ person, capture }: { person: OutsidePerson; capture: ThreadCapture }) {
-  const { data, reload } = useContact(() => findContactByEmail(person.email), [person.email]);
+function MailPersonCard({ person, capture, refresh }: { person: OutsidePerson; capture: ThreadCapture; refresh: number }) {
+  const { data, reload } = useContact(() => findContactByEmail(person.email), [person.email, refresh]);
   const [saved, setSaved] = useState<string | null>(null);
   const source = (): Source => ({ type: capture.site, ref: capture.threadId, at: new Date().toISOString() });
   const save = async () => {

@@ -81,6 +81,7 @@ try {
     const page = await env.browser.newPage();
     await page.bringToFront(); // animation frames (the paint mark) only run in a visible tab
     const times = [];
+    const seen = new WeakSet();
     for (let i = 0; i < RUNS; i++) {
       // A distinct query per run forces a real page load (a hash-only change would not reload).
       const u = new URL(url);
@@ -90,7 +91,8 @@ try {
       // The previous document's frame can linger detached for a moment: wait for a live one.
       let painted;
       for (let k = 0; k < 3000 && painted === undefined; k++) {
-        const frame = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached).pop();
+        // The previous run's frame can stay listed for a while: only a frame not measured before.
+        const frame = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached && !seen.has(fr)).pop();
         if (frame) {
           // An evaluate in a frame that is going away can hang: bound it.
           painted = await Promise.race([
@@ -101,6 +103,7 @@ try {
         if (painted === undefined) await new Promise((r) => setTimeout(r, 10));
       }
       if (painted === undefined) throw new Error(`no sidebar painted for ${url}`);
+      for (const fr of page.frames()) seen.add(fr);
       times.push(painted - ready);
     }
     await page.close();

@@ -14,17 +14,25 @@ const PROFILE = fixture('linkedin/scoutr-loggedin-profile1-2024-07.html');
 const NOT_FOUND = fixture('linkedin/scoutr-guest-private-profile-2024-06.html');
 const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
 
+// Frames already handed out: after a reload the previous document's sidebar frame can stay listed
+// (not yet marked detached) while the new one loads, so a frame is never handed out twice.
+const handedOut = new WeakSet<Frame>();
+
 async function sidebarFrame(page: Page): Promise<Frame> {
   await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 15_000 });
   // After a reload the old, detached frame can linger in the list for a moment: take a live one.
   for (let i = 0; i < 150; i++) {
-    const f = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached).pop();
+    const f = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached && !handedOut.has(fr)).pop();
     if (f) {
       try {
         await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 15_000 });
+        handedOut.add(f);
         return f;
       } catch (e) {
-        if (!f.detached) throw e;
+        if (!f.detached) {
+          const body = await f.evaluate(() => document.body.innerText.slice(0, 500)).catch((err: Error) => `(unreadable: ${err.message})`);
+          throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${body}`, { cause: e });
+        }
       }
     }
     await new Promise((r) => setTimeout(r, 100));
