@@ -6,8 +6,7 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { registry } from '../connectors/registry';
 import { ConnectorError } from '../connectors/types';
 import { type RapportDB, getDb } from '../storage/db';
-import { type RunSummary, runOnce, syncNow } from '../sync/engine';
-import { ENGINE_KEY } from '../sync/model';
+import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../sync/engine';
 
 const ALARM = 'rapport-sync';
 const DUE_ALARM = 'rapport-sync-due';
@@ -31,14 +30,18 @@ export function kickSync(): void {
     again = true;
     return;
   }
+  // Extension API calls keep a busy worker alive; a run also stops starting batches after a few
+  // minutes so a worker is never killed mid-run for running too long (it resumes on the next wake).
+  const keepAlive = setInterval(() => void browser.runtime.getPlatformInfo().catch(() => undefined), 20_000);
   running = (async () => {
     let last: RunSummary | undefined;
     do {
       again = false;
-      last = await runOnce(getDb(), registry).catch(() => undefined);
+      last = await runOnce(getDb(), registry, { budgetMs: 4 * 60_000 }).catch(() => undefined);
     } while (again);
     schedule(last);
   })().finally(() => {
+    clearInterval(keepAlive);
     running = null;
   });
 }
@@ -56,18 +59,7 @@ export async function syncNowFromUser(connectorId?: string): Promise<RunSummary>
  * once instead of waiting for it to expire.
  */
 async function releaseLeasesOfDeadWorker(db: RapportDB): Promise<void> {
-  const now = Date.now();
-  await db.transaction('rw', db.syncState, db.outbox, async () => {
-    await db.syncState.put({ key: ENGINE_KEY });
-    await db.outbox
-      .filter((e) => e.state === 'leased')
-      .modify((e) => {
-        e.state = 'pending';
-        e.nextAt = now;
-        delete e.leaseOwner;
-        delete e.leaseUntil;
-      });
-  });
+  await releaseDeadLeases(db);
 }
 
 export function installSyncTriggers(): void {

@@ -187,6 +187,30 @@ async function ensureLease(c: Ctx): Promise<boolean> {
   return true;
 }
 
+/**
+ * At service-worker start-up: a browser runs one worker at a time, so any engine lease found then
+ * belongs to a killed instance. Frees it and the entries it held (through the state index: no scan
+ * of the whole outbox), instead of waiting for the leases to expire.
+ */
+export async function releaseDeadLeases(db: RapportDB, now: number = Date.now()): Promise<number> {
+  return db.transaction('rw', db.syncState, db.outbox, db.connectors, async () => {
+    const row = await db.syncState.get(ENGINE_KEY);
+    if (row?.lease) await db.syncState.put({ key: ENGINE_KEY });
+    let n = 0;
+    for (const id of await db.connectors.toCollection().primaryKeys()) {
+      n += await db.outbox
+        .where('[connectorId+state]')
+        .equals([id, 'leased'])
+        .modify((e) => {
+          Object.assign(e, release(e, now, now));
+          delete e.leaseOwner;
+          delete e.leaseUntil;
+        });
+    }
+    return n;
+  });
+}
+
 /** Who holds the engine lease now (for status displays and tests). */
 export async function engineLease(db: RapportDB): Promise<SyncStateRow['lease']> {
   return (await db.syncState.get(ENGINE_KEY))?.lease;

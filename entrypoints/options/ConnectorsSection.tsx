@@ -6,6 +6,7 @@ import { callBackground } from '../../messaging/client';
 import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
 import { type SyncStatus, discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
 import type { OutboxEntry } from '../../sync/model';
+import { backfill } from '../../sync/outbox';
 import { getDb } from '../../storage/db';
 import { type FormField, formFields } from './schema-form';
 import { SyncBadge } from '../../components/SyncBadge';
@@ -189,7 +190,9 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
     }
     setBusy(true);
     try {
-      await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, fieldMapping: mapping });
+      const saved = await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, fieldMapping: mapping });
+      // A new connection also gets everything saved before it existed.
+      if (!instance) await backfill(getDb(), saved.id);
       void callBackground('syncNow', {}).catch(() => undefined);
       onDone();
     } catch (err) {

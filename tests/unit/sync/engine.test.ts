@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/types';
 import { addActivities, addNote, upsertContact, upsertContacts } from '../../../storage/repositories';
 import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors';
-import { discardEntry, engineLease, listEntries, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
+import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
 import { ENGINE_KEY, NEVER } from '../../../sync/model';
 import { entryKey } from '../../../sync/outbox';
 import { closeDbs, fakeFetch, setup, src } from './helpers';
@@ -216,6 +216,22 @@ describe('killed at any instruction', () => {
     expect(r.ran).toBe(true);
     expect(r.pushed).toBe(1);
     expect(await engineLease(db)).toBeUndefined(); // released at the end
+  });
+
+  it('at worker start-up, a dead worker’s leases are released at once', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    const until = clock.now() + 60_000;
+    await db.syncState.put({ key: ENGINE_KEY, lease: { owner: 'dead-worker', until } });
+    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), { state: 'leased', leaseOwner: 'dead-worker', leaseUntil: until, nextAt: until, attempts: 2 });
+    expect(await releaseDeadLeases(db, clock.now())).toBe(1);
+    expect(await engineLease(db)).toBeUndefined();
+    const e = (await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!;
+    expect(e).toMatchObject({ state: 'failed', attempts: 2 });
+    expect(e.leaseOwner).toBeUndefined();
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.pushed).toBe(1);
+    expect(crm.writes).toBe(1);
   });
 
   it('two engines started together: only one runs', async () => {
