@@ -29,6 +29,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { condFields, evalCond, parseSoql, SoqlError, type Query } from './soql';
+import { seededRandom } from '../../sync/backoff';
 
 type FieldType = 'string' | 'email' | 'url' | 'phone' | 'textarea' | 'longtext' | 'date' | 'datetime' | 'boolean' | 'number' | 'reference' | 'picklist' | 'id';
 interface FieldDef {
@@ -200,16 +201,6 @@ class SfError extends Error {
   }
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 15-char id + the documented 3-char case-safe suffix. */
 function toId18(id15: string): string {
@@ -248,7 +239,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   const queryCursors = new Map<string, { rows: SObject[]; offset: number }>();
   const log: RequestLogEntry[] = [];
   let faults: SimFaults = options.faults ?? {};
-  let rng = mulberry32(faults.seed ?? 1);
+  let rng = seededRandom(faults.seed ?? 1);
   let clockOffset = 0;
   let apiCalls = 0;
   const pageSize = options.queryPageSize ?? 2000;
@@ -829,7 +820,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     requests: log,
     setFaults(f) {
       faults = f;
-      rng = mulberry32(f.seed ?? 1);
+      rng = seededRandom(f.seed ?? 1);
     },
     expireSessions() {
       tokens.clear();

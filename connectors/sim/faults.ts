@@ -1,6 +1,11 @@
 // Fault injection for the simulated vendor servers, driven by a seeded RNG so a failing run can
 // be replayed. Probabilities are per request; `failNext` queues deterministic faults for tests.
 
+import { seededRandom } from '../../sync/backoff';
+
+/** The shared mulberry32 RNG (sync/backoff.ts): seedable fault schedules. */
+export { seededRandom };
+
 /**
  * - error500: answer 500 with the vendor's error body, nothing processed.
  * - rate429: answer 429 + Retry-After as if the limit were hit, nothing processed.
@@ -27,17 +32,6 @@ export interface FaultOptions {
   seed?: number;
 }
 
-/** mulberry32: small, fast, seedable; good enough for test fault schedules. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class FaultInjector {
   private options: FaultOptions = {};
