@@ -1,4 +1,5 @@
 import { readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'wxt';
 import preact from '@preact/preset-vite';
 
@@ -12,27 +13,60 @@ const MANIFEST_KEY =
 const testBuild = process.env.RAPPORT_TEST_BUILD === '1';
 const TEST_ONLY_ENTRYPOINTS = new Set(['bench']);
 const releaseEntrypoints = readdirSync(new URL('./entrypoints', import.meta.url))
-  .map((f) => f.replace(/\.(ts|tsx|html)$/, ''))
+  // An entrypoint's name drops the extension and a `.content` suffix (gmail.content.ts → gmail).
+  .map((f) => f.replace(/\.(ts|tsx|html)$/, '').replace(/\.content$/, ''))
   .filter((name) => !TEST_ONLY_ENTRYPOINTS.has(name));
+
+// Gmail through InboxSDK only when an app id is given at build time (environment or .env; WXT
+// loads .env after this file is evaluated, so it is read inside the functions below). Without
+// one, the InboxSDK code is left out of the bundle and the manifest gains nothing.
+const inboxSdkAppId = () => (process.env.WXT_INBOXSDK_APP_ID ?? '').trim();
 
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
-  outDirTemplate: testBuild ? 'test-{{browser}}-mv{{manifestVersion}}' : undefined,
+  // RAPPORT_OUTDIR (a folder name under .output) keeps variant builds, such as the e2e test's
+  // build with an InboxSDK app id, away from the regular (test) build.
+  outDirTemplate: process.env.RAPPORT_OUTDIR || (testBuild ? 'test-{{browser}}-mv{{manifestVersion}}' : undefined),
   filterEntrypoints: testBuild ? undefined : releaseEntrypoints,
   vite: () => ({
     plugins: [preact()],
     build: { chunkSizeWarningLimit: 2000 },
+    // A compile-time constant: `if (import.meta.env.WXT_INBOXSDK_APP_ID)` folds to `if ("")`
+    // without an id, so the InboxSDK import is dropped from the Gmail script and the background.
+    define: { 'import.meta.env.WXT_INBOXSDK_APP_ID': JSON.stringify(inboxSdkAppId()) },
   }),
+  hooks: {
+    // InboxSDK's background part injects pageWorld.js into Gmail's main world: ship it at the root.
+    'build:publicAssets': (_wxt, files) => {
+      if (!inboxSdkAppId()) return;
+      files.push({
+        absoluteSrc: fileURLToPath(new URL('./node_modules/@inboxsdk/core/pageWorld.js', import.meta.url)),
+        relativeDest: 'pageWorld.js',
+      });
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Rapport',
     description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
-    permissions: ['unlimitedStorage', 'alarms'],
+    // With an InboxSDK app id: `scripting` and Gmail's host, for InboxSDK to inject pageWorld.js.
+    // Test builds also hold `identity` (granted at install: a headless browser cannot answer the
+    // prompt); release builds ask for it in the "Connect with <CRM>" click.
+    permissions: ['unlimitedStorage', 'alarms', ...(inboxSdkAppId() ? ['scripting'] : []), ...(testBuild ? ['identity'] : [])],
+    // "Connect with <CRM>" (OAuth sign-in window via identity.launchWebAuthFlow).
+    ...(testBuild ? {} : { optional_permissions: ['identity'] }),
     // CRM hosts are asked for when the user saves a connection (and given back on removal).
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Test builds only: the simulated CRMs on 127.0.0.1 are reachable without a permission prompt
     // (a headless browser cannot click one). Absent from the release build.
-    ...(testBuild ? { host_permissions: ['http://127.0.0.1/*'] } : {}),
+    ...(testBuild || inboxSdkAppId()
+      ? {
+          host_permissions: [
+            ...(testBuild ? ['http://127.0.0.1/*'] : []),
+            ...(inboxSdkAppId() ? ['https://mail.google.com/*'] : []),
+          ],
+        }
+      : {}),
     // The sidebar page is the only resource pages may load, from the three sites only, and under
     // a per-session random URL so sites cannot probe for the extension.
     web_accessible_resources: [

@@ -8,6 +8,8 @@ import { counts } from '../storage/repositories';
 import { getDb } from '../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
 import { getSettings, updateSettings } from '../storage/settings';
+import { refreshCrmCards } from '../sync/lookups';
+import { connectWithOAuth } from './oauth';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
 const captures = new Map<number, PageCapture>();
@@ -81,6 +83,21 @@ export const handlers = {
   syncNow: async ({ connectorId }: MessageInput<'syncNow'>) => {
     const r = await syncNowFromUser(connectorId);
     return { pushed: r.pushed, failed: r.failed + r.dead, paused: r.paused.length };
+  },
+
+  crmLookup: async ({ emails, force }: MessageInput<'crmLookup'>) => ({ cards: await refreshCrmCards(getDb(), registry, emails, { force }) }),
+
+  connectorOAuth: async (input: MessageInput<'connectorOAuth'>) => {
+    // The identity API exists once the optional permission was granted (asked for in the click).
+    const identity = (globalThis as { chrome?: { identity?: { launchWebAuthFlow(d: { url: string; interactive: boolean }): Promise<string | undefined>; getRedirectURL(): string } } }).chrome?.identity;
+    if (!identity) return { ok: false as const, error: 'Rapport needs the "identity" permission to open the sign-in window' };
+    const r = await connectWithOAuth(getDb(), registry, input, {
+      launchWebAuthFlow: (d) => identity.launchWebAuthFlow(d),
+      redirectUri: identity.getRedirectURL(),
+      fetch: (i, init) => fetch(i, { ...init, signal: AbortSignal.timeout(15_000) }),
+    });
+    if (r.ok) kickSync();
+    return r;
   },
 
   connectorTest: async ({ type, values, id }: MessageInput<'connectorTest'>) => testConnection(getDb(), registry, type, values, id),

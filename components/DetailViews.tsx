@@ -4,6 +4,7 @@ import { publicRecord } from '../storage/records';
 import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../storage/repositories';
 import type { Activity, Company, Contact } from '../storage/schema';
 import { ContactCard } from './ContactCard';
+import { CrmPanel } from './CrmPanel';
 import { formatDate, safeHref } from './format';
 import { Timeline } from './Timeline';
 
@@ -40,6 +41,7 @@ export function ContactView({ id }: { id: string }) {
   if (s.state !== 'ready') return <Status s={s} what="contact" />;
   return (
     <ContactCard contact={s.value.contact}>
+      <CrmPanel emails={s.value.contact.emails} />
       <h3 class="section-title" style="margin-left:0">History</h3>
       <Timeline items={s.value.timeline} />
     </ContactCard>

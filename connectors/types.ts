@@ -43,6 +43,12 @@ export interface PushItem {
   item: PushRecord;
   /** The remote id of this very record when it was pushed before (update instead of create). */
   remoteId?: string;
+  /**
+   * True when no earlier request for this record can have reached the vendor (a brand-new local
+   * record handed to a connector for the first time): a create cannot duplicate, so the look-up
+   * that makes retries idempotent may be skipped. False/absent: look up before creating.
+   */
+  firstSend?: boolean;
   linked: LinkedIds;
 }
 
@@ -88,6 +94,25 @@ export class ConnectorError extends Error {
   }
 }
 
+/**
+ * OAuth 2 authorization-code flow with PKCE, run by the background through
+ * `browser.identity.launchWebAuthFlow` (background/oauth.ts), and token refresh for the engine.
+ */
+export interface OAuthSupport<Config> {
+  /** Config keys the user fills before connecting (e.g. the client id). */
+  requiredKeys: (keyof Config & string)[];
+  /** Origins to ask for before the flow: the token endpoint and where the API may live. */
+  origins(config: Partial<Config>): string[];
+  authorizeUrl(config: Partial<Config>, p: { redirectUri: string; codeChallenge: string; state: string }): string;
+  /** The code from the redirect → the config values to save (tokens, instance URL…). */
+  exchange(fetchFn: typeof fetch, config: Partial<Config>, p: { code: string; codeVerifier: string; redirectUri: string }): Promise<Partial<Config>>;
+  /**
+   * New tokens from the stored refresh token (with rotation, a new refresh token too: the caller
+   * stores whatever comes back). null when the config holds no refresh token.
+   */
+  refresh(fetchFn: typeof fetch, config: Config): Promise<Partial<Config> | null>;
+}
+
 export interface Connector<Config = Record<string, unknown>> {
   id: string;
   displayName: string;
@@ -100,6 +125,8 @@ export interface Connector<Config = Record<string, unknown>> {
   origins(config: Config): string[];
   capabilities: Capabilities;
   batchSize: Partial<Record<SyncKind, number>>;
+  /** At most this many batches in flight at once (default: the engine's, 4). */
+  maxInFlight?: number;
   rateLimit: RateLimit;
   /** The limit for a given config when it depends on it (e.g. the vendor plan); `rateLimit` otherwise. */
   rateLimitFor?(config: Config): RateLimit;
@@ -107,5 +134,6 @@ export interface Connector<Config = Record<string, unknown>> {
   testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string }>;
   push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
+  oauth?: OAuthSupport<Config>;
   pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;
 }

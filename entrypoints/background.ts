@@ -3,6 +3,11 @@ import { installSyncTriggers } from '../background/sync-service';
 import { installRouter } from '../messaging/background-router';
 
 export default defineBackground(() => {
+  // Gmail through InboxSDK (build with WXT_INBOXSDK_APP_ID): its listener injects pageWorld.js
+  // into Gmail's main world. It answers its message synchronously, so its reply wins over the
+  // router's (asynchronous) refusal of a message outside the protocol. Left out of the bundle
+  // without an app id.
+  if (import.meta.env.WXT_INBOXSDK_APP_ID) void import('@inboxsdk/core/background.js');
   installRouter(handlers);
   installSyncTriggers();
 });

@@ -1,16 +1,12 @@
-import { MailCaptureResult } from '../sites/mail/capture';
-import { runSiteDriver } from '../sites/common/driver';
-import { parseGmailThread } from '../sites/gmail/parse';
+import { runGmailDom, runGmailWithInboxSdk } from '../sites/gmail/run';
 
 export default defineContentScript({
   matches: ['https://mail.google.com/*'],
   runAt: 'document_end',
   main(ctx) {
-    void runSiteDriver(ctx, {
-      site: 'gmail',
-      schema: MailCaptureResult,
-      parse: parseGmailThread,
-      wantsSidebar: (result) => result.kind === 'thread',
-    });
+    // A build-time constant (wxt.config.ts): without an app id this branch, and InboxSDK with it,
+    // is left out of the bundle.
+    if (import.meta.env.WXT_INBOXSDK_APP_ID) void runGmailWithInboxSdk(ctx, String(import.meta.env.WXT_INBOXSDK_APP_ID));
+    else void runGmailDom(ctx);
   },
 });

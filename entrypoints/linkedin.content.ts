@@ -1,9 +1,7 @@
 import { LinkedinParseResult } from '../sites/linkedin/capture';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseLinkedinPage } from '../sites/linkedin/parse';
-
-// Pages where a person or company is expected: the sidebar explains when it cannot read one.
-const PROFILE_LIKE = /^\/(in|pub|company|school|sales\/lead|sales\/people|talent\/profile|talent\/hire)\//;
+import { linkedinMayShowSidebar, linkedinWantsSidebar } from '../sites/linkedin/selectors';
 
 export default defineContentScript({
   matches: ['https://www.linkedin.com/*'],
@@ -13,7 +11,10 @@ export default defineContentScript({
       site: 'linkedin',
       schema: LinkedinParseResult,
       parse: parseLinkedinPage,
-      wantsSidebar: (result, url) => result.kind !== 'not-capturable' || PROFILE_LIKE.test(new URL(url).pathname),
+      // A capture, or a page where a person or company is expected (the sidebar explains why not).
+      wantsSidebar: linkedinWantsSidebar,
+      // Feed, jobs, messaging…: idle until an in-app navigation reaches a profile, company or lead.
+      mayShowSidebar: linkedinMayShowSidebar,
     });
   },
 });

@@ -4,13 +4,17 @@
 import { z } from 'zod';
 import { LinkedinCapture, NotCapturable as LinkedinNotCapturable } from '../sites/linkedin/capture';
 import { NotCapturable as MailNotCapturable, ThreadCapture } from '../sites/mail/capture';
+import { ComposeCapture } from '../sites/gmail/compose';
 
 export const SITES = ['gmail', 'outlook', 'linkedin'] as const;
-/** What a content script read from its page (or why it could not). */
+/**
+ * What a content script read from its page (or why it could not). `compose`: the recipients of
+ * the message being written (Gmail through InboxSDK), shown in the sidebar while it is open.
+ */
 export const PageCapture = z.object({
   site: z.enum(SITES),
   url: z.string().max(4000),
-  result: z.union([ThreadCapture, LinkedinCapture, MailNotCapturable, LinkedinNotCapturable]),
+  result: z.union([ThreadCapture, LinkedinCapture, MailNotCapturable, LinkedinNotCapturable, ComposeCapture]),
 });
 export type PageCapture = z.infer<typeof PageCapture>;
 
@@ -51,6 +55,33 @@ export const messages = {
   /** "Sync now" (options page): everything queued becomes due, then one engine run. */
   syncNow: {
     input: z.object({ connectorId: z.string().max(100).optional() }).strict(),
+    fromContentScript: false,
+  },
+  /**
+   * CRM-side facts about people (owner, stage, deals, record link) for the sidebar and popup:
+   * refreshes the stale cached answers from every connected CRM, then returns the cards.
+   * Extension pages only: CRM data never goes to a content script.
+   */
+  crmLookup: {
+    input: z.object({ emails: z.array(z.string().max(320)).max(20), force: z.boolean().optional() }).strict(),
+    fromContentScript: false,
+  },
+  /**
+   * "Connect with <CRM>" (OAuth): the background runs the sign-in flow and saves the connection
+   * with its tokens; the page never sees them. Extension pages only.
+   */
+  connectorOAuth: {
+    input: z
+      .object({
+        type: z.string().max(50),
+        values: z.record(z.string(), z.unknown()),
+        id: z.string().max(100).optional(),
+        name: z.string().max(200).optional(),
+        kinds: z.array(z.enum(['contact', 'company', 'email', 'note', 'task', 'deal'])).optional(),
+        direction: z.enum(['push', 'pull', 'both']).optional(),
+        fieldMapping: z.record(z.string(), z.string().max(200)).optional(),
+      })
+      .strict(),
     fromContentScript: false,
   },
   /** Test a connection with the form's values (secrets included: extension pages only). */

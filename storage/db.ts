@@ -2,7 +2,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rebuildIndexIn } from './search-index';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
-import type { ConnectorInstance, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
+import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
 
 /**
  * Searchable records carry `n`, an internal number that is their primary key and their id in the
@@ -59,6 +59,7 @@ export class RapportDB extends Dexie {
   outbox!: EntityTable<OutboxEntry, 'id'>;
   links!: Table<LinkRow, [string, SyncKind, string]>;
   syncState!: EntityTable<SyncStateRow, 'key'>;
+  crmCache!: EntityTable<CrmCacheRow, 'key'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -88,6 +89,10 @@ export class RapportDB extends Dexie {
       outbox: 'id, [connectorId+kind+nextAt], [connectorId+state], [kind+localId]',
       links: '[connectorId+kind+localId], [connectorId+kind+remoteId]',
       syncState: 'key',
+    });
+    // v4: CRM look-up answers (owner, stage, deals, link) cached with their fetch time.
+    this.version(4).stores({
+      crmCache: 'key, connectorId, email',
     });
   }
 }

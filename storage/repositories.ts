@@ -41,6 +41,8 @@ export interface UpsertOptions {
   suggest?: boolean;
   /** Company domain to attach when the input names a company (e.g. from a LinkedIn company page). */
   companyDomain?: string;
+  /** The change came from this CRM connection (a pull): queue it for the other connections only. */
+  exceptConnector?: string;
 }
 
 function uniq<T>(items: (T | undefined | null)[]): T[] {
@@ -114,7 +116,12 @@ function mergeContact(existing: Contact, input: ReturnType<typeof normalizeConta
 }
 
 /** Finds or creates companies by domain (when known) or name, inside the caller's transaction. */
-async function resolveCompanies(db: RapportDB, wanted: { name: string; domain?: string }[], source: Source): Promise<Map<string, Company>> {
+async function resolveCompanies(
+  db: RapportDB,
+  wanted: { name: string; domain?: string }[],
+  source: Source,
+  exceptConnector?: string,
+): Promise<Map<string, Company>> {
   const key = (w: { name: string; domain?: string }) => w.domain ?? `name:${fold(w.name)}`;
   const result = new Map<string, Company>();
   if (!wanted.length) return result;
@@ -145,7 +152,7 @@ async function resolveCompanies(db: RapportDB, wanted: { name: string; domain?: 
   if (toWrite.size) {
     await putRecords(db, "company", [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company));
     // Sync intent in the same transaction as the change (no-op without a connector).
-    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'company' as const, localId })));
+    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'company' as const, localId })), Date.now(), { exceptConnector });
   }
   return result;
 }
@@ -194,7 +201,7 @@ export async function upsertContacts(
       .map((i) => {
         return { name: i.company!, domain: companyDomainOf(i, opts) };
       });
-    const companies = await resolveCompanies(db, wantedCompanies, source);
+    const companies = await resolveCompanies(db, wantedCompanies, source, opts.exceptConnector);
 
     const results: (UpsertResult | Error)[] = [];
     const toWrite = new Map<string, Contact>();
@@ -236,7 +243,7 @@ export async function upsertContacts(
       }
     }
     await putRecords(db, 'contact', [...toWrite.values()]);
-    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'contact' as const, localId })));
+    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'contact' as const, localId })), Date.now(), { exceptConnector: opts.exceptConnector });
 
     if (opts.suggest) {
       for (const r of results) {
@@ -322,6 +329,7 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
     const added: Activity[] = [];
     const existing: Activity[] = [];
     const writes = new Map<string, Activity>();
+    const freshIds = new Set<string>();
     for (const input of inputs) {
       const prev = input.messageId ? byMsg.get(input.messageId) : undefined;
       if (prev) {
@@ -336,13 +344,14 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
       }
       const at = nowIso();
       const activity = Activity.parse({ ...input, id: input.id ?? newId('ac'), createdAt: at, updatedAt: at, sources: [source] });
+      if (!input.id) freshIds.add(activity.id);
       writes.set(activity.id, activity);
       if (activity.messageId) byMsg.set(activity.messageId, activity);
       added.push(activity);
     }
     await putRecords(db, 'activity', [...writes.values()]);
     // Emails and notes go to the CRM; the contacts' last-activity bump below is local only.
-    await enqueue(db, activityChanges(writes.values()));
+    await enqueue(db, activityChanges(writes.values(), freshIds));
 
     // Last-activity time of each person involved (ranks them up in search).
     const latest = new Map<string, string>();
@@ -382,7 +391,7 @@ export async function createTask(
   const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
   await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
     await db.tasks.add(task);
-    await enqueue(db, [{ kind: 'task', localId: task.id }]);
+    await enqueue(db, [{ kind: 'task', localId: task.id, fresh: true }]);
   });
   return task;
 }

@@ -163,11 +163,15 @@ export async function resumeConnector(db: RapportDB, id: string): Promise<void> 
 
 /** Removes an instance with its secrets, queue, links and engine state. */
 export async function removeConnectorInstance(db: RapportDB, id: string): Promise<void> {
-  await db.transaction('rw', [db.connectors, db.secrets, db.outbox, db.links, db.syncState], async () => {
+  await db.transaction('rw', [db.connectors, db.secrets, db.outbox, db.links, db.syncState, db.crmCache], async () => {
     await db.connectors.delete(id);
+    await db.crmCache.where('connectorId').equals(id).delete();
     await db.secrets.delete(id);
     await db.outbox.where('[connectorId+state]').between([id, Dexie.minKey], [id, Dexie.maxKey]).delete();
-    await db.links.where('[connectorId+kind+localId]').between([id, Dexie.minKey, Dexie.minKey], [id, Dexie.maxKey, Dexie.maxKey]).delete();
+    // Per kind: a range with maxKey in a middle position is rejected by IndexedDB implementations.
+    for (const kind of KIND_ORDER) {
+      await db.links.where('[connectorId+kind+localId]').between([id, kind, Dexie.minKey], [id, kind, Dexie.maxKey]).delete();
+    }
     await db.syncState.delete(connectorStateKey(id));
   });
 }

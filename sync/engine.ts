@@ -8,12 +8,12 @@
 import Dexie from 'dexie';
 import { parseRetryAfter } from '../connectors/http';
 import type { AnyConnector, ConnectorRegistry } from '../connectors/registry';
-import { ConnectorError, type ConnectorContext, type LinkedIds, type PushItem, type PushOutcome, type PushRecord, type SyncKind } from '../connectors/types';
+import { ConnectorError, type ConnectorContext, type LinkedIds, type PullResult, type PushItem, type PushOutcome, type PushRecord, type SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { publicRecord } from '../storage/records';
 import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
 import { backoffDelay } from './backoff';
-import { KIND_ORDER, loadConnectorConfig, supportsKind } from './connectors';
+import { KIND_ORDER, loadConnectorConfig, pauseConnector, saveConnectorInstance, supportsKind } from './connectors';
 import {
   ENGINE_KEY,
   NEVER,
@@ -25,6 +25,7 @@ import {
   type SyncStateRow,
 } from './model';
 import { activityKind, entryKey } from './outbox';
+import { PULL_INTERVAL_MS, PULL_PAGES_PER_RUN, applyPullPage } from './pull';
 import { RateLimiter } from './rate-limiter';
 import { errorMessage, redact } from './redact';
 
@@ -62,6 +63,11 @@ export interface EngineOptions {
   leaseMs?: number;
   /** Longest wait for rate-limit tokens inside a run; longer waits end the run for that connector (default 30 s). */
   maxWaitMs?: number;
+  /**
+   * Batches of one kind in flight at once per connector instance (default 4; a connector may ask
+   * for fewer). With real network latency one batch at a time could not reach the vendor's limit.
+   */
+  maxInFlight?: number;
   /** Starts no new batch after this long (default: no limit). */
   budgetMs?: number;
   /** Only these connector instances. */
@@ -87,6 +93,8 @@ export interface RunSummary {
   rateLimited: number;
   /** Connector instances paused in this run (auth). */
   paused: string[];
+  /** People created or completed locally by pulls from CRMs in this run. */
+  pulled: number;
   /** When something is next due (for the alarm), if anything is queued. */
   nextDueAt?: number;
 }
@@ -94,6 +102,7 @@ export interface RunSummary {
 const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_LEASE_MS = 60_000;
 const DEFAULT_MAX_WAIT_MS = 30_000;
+const DEFAULT_MAX_IN_FLIGHT = 4;
 /** A deferred item (its contacts/companies are still queued) is looked at again no sooner than this. */
 const DEFER_MS = 1_000;
 
@@ -143,6 +152,7 @@ interface Ctx {
   owner: string;
   leaseMs: number;
   maxWaitMs: number;
+  maxInFlight: number;
   deadline: number;
   log: (event: SyncLogEvent) => void;
   hooks: EngineOptions['hooks'];
@@ -237,14 +247,15 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
     owner: opts.owner ?? randomOwner(),
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
     maxWaitMs: opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+    maxInFlight: Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
     deadline: opts.budgetMs === undefined ? Infinity : now() + opts.budgetMs,
     log: opts.log ?? (() => undefined),
     hooks: opts.hooks,
-    summary: { ran: false, pushed: 0, failed: 0, dead: 0, requests: 0, rateLimited: 0, paused: [] },
+    summary: { ran: false, pushed: 0, failed: 0, dead: 0, requests: 0, rateLimited: 0, paused: [], pulled: 0 },
     leaseUntil: 0,
   };
   const active = (list: ConnectorInstance[]) =>
-    list.filter((i) => i.enabled && !i.status.paused && i.direction !== 'pull' && (!opts.connectorIds || opts.connectorIds.includes(i.id)));
+    list.filter((i) => i.enabled && !i.status.paused && (!opts.connectorIds || opts.connectorIds.includes(i.id)));
   // No CRM configured (most users): one read, no lease, no writes.
   if (active(await db.connectors.toArray()).length === 0) return c.summary;
   const lease = await takeLease(db, c.owner, now(), c.leaseMs);
@@ -275,13 +286,15 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
   return c.summary;
 }
 
-/** The earliest nextAt of anything queued for enabled, non-paused instances. */
+/** The earliest nextAt of anything queued (or pull due) for enabled, non-paused instances. */
 export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise<number | undefined> {
-  const instances = (await db.connectors.toArray()).filter(
-    (i) => i.enabled && !i.status.paused && i.direction !== 'pull' && (!connectorIds || connectorIds.includes(i.id)),
-  );
+  const instances = (await db.connectors.toArray()).filter((i) => i.enabled && !i.status.paused && (!connectorIds || connectorIds.includes(i.id)));
   let min: number | undefined;
   for (const inst of instances) {
+    if (pulls(inst)) {
+      const at = (await db.syncState.get(connectorStateKey(inst.id)))?.nextPullAt ?? 0;
+      if (min === undefined || at < min) min = at;
+    }
     for (const kind of KIND_ORDER) {
       const first = await db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, NEVER], true, false).first();
       if (first && (min === undefined || first.nextAt < min)) min = first.nextAt;
@@ -301,6 +314,10 @@ interface ConnectorRun {
   stateRow: SyncStateRow;
   /** Set by the fetch wrapper when the next token is further away than maxWaitMs. */
   waitTooLong?: number;
+  /** An OAuth token refresh was attempted in this run (at most one). */
+  refreshTried?: boolean;
+  /** The refreshed access token: replaces the bearer token of requests built before the refresh. */
+  bearer?: string;
   paused?: boolean;
 }
 
@@ -333,7 +350,7 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
   };
   run.ctx = { config, fetch: engineFetch(c, run), fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
 
-  for (const kind of KIND_ORDER) {
+  for (const kind of inst.direction === 'pull' ? [] : KIND_ORDER) {
     if (c.stop || run.paused || run.waitTooLong !== undefined) break;
     if (!inst.kinds.includes(kind)) {
       // The user no longer syncs this kind: forget what was queued for it.
@@ -346,7 +363,53 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     }
     await runKind(c, run, kind);
   }
+  if (pulls(inst) && connector.pull && connector.capabilities.pull && !c.stop && !run.paused && run.waitTooLong === undefined) await runPull(c, run);
   await setStatus(c, inst.id, { lastRunAt: c.now() });
+}
+
+/** Whether an instance pulls people from its CRM (direction pull or both, contacts synced). */
+function pulls(inst: ConnectorInstance): boolean {
+  return inst.direction !== 'push' && inst.kinds.includes('contact');
+}
+
+/** Pulls pages of changed people while due, saving the cursor with each page (sync/pull.ts). */
+async function runPull(c: Ctx, run: ConnectorRun): Promise<void> {
+  if ((run.stateRow.nextPullAt ?? 0) > c.now()) return;
+  const cid = run.inst.id;
+  for (let page = 0; page < PULL_PAGES_PER_RUN; page++) {
+    if (c.signal?.aborted) c.stop = 'aborted';
+    if (c.now() >= c.deadline) c.stop ??= 'budget';
+    if (c.stop || !(await ensureLease(c))) return;
+    let result: PullResult;
+    try {
+      result = await run.connector.pull!(run.ctx, run.stateRow.pullCursor);
+    } catch (err) {
+      if (c.signal?.aborted || c.stop) return;
+      const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
+      const message = redact(`pull: ${error.message}${error.status ? ` (HTTP ${error.status})` : ''}`, run.secrets);
+      if (error.kind === 'auth') {
+        await pauseConnector(c.db, cid, message, c.now());
+        run.paused = true;
+        c.summary.paused.push(cid);
+      } else {
+        // Try again later; the cursor has not moved, so nothing is skipped.
+        const wait = error.kind === 'rate-limit' ? (error.retryAfterMs ?? 60_000) : 60_000;
+        run.stateRow = { ...run.stateRow, nextPullAt: c.now() + wait };
+        await c.db.syncState.put(run.stateRow);
+        await setStatus(c, cid, { lastError: message, lastErrorAt: c.now() });
+      }
+      c.log({ level: 'warn', message, connectorId: cid });
+      return;
+    }
+    const complete = !result.more;
+    const t = c.now();
+    run.stateRow = { ...run.stateRow, pullCursor: result.cursor, lastPullAt: t, ...(complete ? { nextPullAt: t + PULL_INTERVAL_MS } : {}) };
+    const stateRow = run.stateRow;
+    const s = await applyPullPage(c.db, cid, result, stateRow.key, (row) => ({ ...row, ...stateRow }), t);
+    c.summary.pulled += s.created + s.merged;
+    c.log({ level: 'debug', message: 'pull page', connectorId: cid, data: { ...s, more: result.more } });
+    if (complete) return;
+  }
 }
 
 async function killUnsupported(c: Ctx, inst: ConnectorInstance, connector: AnyConnector, kind: SyncKind): Promise<void> {
@@ -357,6 +420,28 @@ async function killUnsupported(c: Ctx, inst: ConnectorInstance, connector: AnyCo
       due.map((e) => ({ ...e, state: 'dead' as const, nextAt: NEVER, lastError: `${connector.displayName} does not sync ${kind}s`, lastErrorKind: 'validation' as const, updatedAt: t })),
     );
   });
+}
+
+/**
+ * Refreshes an OAuth connection's access token from its refresh token and stores what comes back
+ * (with rotation, the new refresh token replaces the old one, which no longer works). Returns the
+ * new access token, or undefined when there is no refresh token or the provider refused.
+ */
+async function refreshTokens(c: Ctx, run: ConnectorRun): Promise<string | undefined> {
+  try {
+    const fresh = (await run.connector.oauth!.refresh((input, init) => c.fetch(input, { ...init, signal: AbortSignal.timeout(c.timeoutMs) }), run.ctx.config)) as
+      | Record<string, unknown>
+      | null;
+    if (!fresh || typeof fresh.accessToken !== 'string') return undefined;
+    await saveConnectorInstance(c.db, c.registry, { id: run.inst.id, type: run.inst.type, values: fresh });
+    Object.assign(run.ctx.config, fresh);
+    for (const k of run.connector.secretKeys) if (typeof fresh[k] === 'string') run.secrets.push(fresh[k] as string);
+    c.log({ level: 'info', message: 'access token refreshed', connectorId: run.inst.id });
+    return fresh.accessToken;
+  } catch (err) {
+    c.log({ level: 'warn', message: `token refresh failed: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
+    return undefined;
+  }
 }
 
 /** fetch as the connector sees it: rate-limited, timed out, abortable, renewing the lease. */
@@ -382,7 +467,26 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
       const signals = [AbortSignal.timeout(c.timeoutMs)];
       if (c.signal) signals.push(c.signal);
       if (init?.signal) signals.push(init.signal);
-      const res = await c.fetch(input, { ...init, signal: anySignal(signals) });
+      // A connector's client may hold the token it was built with: after a refresh, send the new one.
+      if (run.bearer && init?.headers) {
+        const headers = new Headers(init.headers);
+        if (/^bearer\s/i.test(headers.get('authorization') ?? '')) headers.set('authorization', `Bearer ${run.bearer}`);
+        init = { ...init, headers };
+      }
+      let res = await c.fetch(input, { ...init, signal: anySignal(signals) });
+      if (res.status === 401 && run.connector.oauth && !run.refreshTried) {
+        // An expired OAuth access token: refresh once per run, store the rotated tokens, and
+        // send the same request again with the new token.
+        run.refreshTried = true;
+        const token = await refreshTokens(c, run);
+        if (token) {
+          run.bearer = token;
+          const headers = new Headers(init?.headers);
+          headers.set('authorization', `Bearer ${token}`);
+          c.summary.requests++;
+          res = await c.fetch(input, { ...init, headers, signal: anySignal([AbortSignal.timeout(c.timeoutMs), ...(c.signal ? [c.signal] : [])]) });
+        }
+      }
       if (res.status === 429) {
         c.summary.rateLimited++;
         const after = parseRetryAfter(res.headers.get('retry-after')) ?? run.limiter.limit.intervalMs;
@@ -406,34 +510,63 @@ function dueEntries(c: Ctx, connectorId: string, kind: SyncKind, limit: number):
     .toArray();
 }
 
+/**
+ * Pushes every due entry of one kind, up to maxInFlight batches at a time (each batch leased before
+ * it starts, so no two batches hold the same entry; the rate limiter is shared).
+ */
 async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void> {
   const batchSize = Math.max(1, run.connector.batchSize[kind] ?? 1);
+  const maxInFlight = Math.max(1, Math.min(c.maxInFlight, run.connector.maxInFlight ?? Infinity));
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   for (;;) {
     if (c.signal?.aborted) c.stop = 'aborted';
     if (c.now() >= c.deadline) c.stop ??= 'budget';
-    if (c.stop || run.paused || run.waitTooLong !== undefined) return;
-    if (!(await ensureLease(c))) return;
+    if (failure || c.stop || run.paused || run.waitTooLong !== undefined) break;
+    if (inFlight.size >= maxInFlight) {
+      await Promise.race(inFlight);
+      continue;
+    }
+    if (!(await ensureLease(c))) break;
     const due = await dueEntries(c, run.inst.id, kind, batchSize);
-    if (due.length === 0) return;
-    const leased = await leaseEntries(c, due);
+    if (due.length === 0) {
+      if (inFlight.size === 0) break;
+      await Promise.race(inFlight); // what is in flight may make more entries due (dirty ones)
+      continue;
+    }
+    const { leased, fresh } = await leaseEntries(c, due);
     if (leased.length === 0) continue;
-    await pushBatch(c, run, kind, leased);
+    const p: Promise<void> = pushBatch(c, run, kind, leased, fresh)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
 }
 
-/** Marks entries leased by this engine (re-checked inside the transaction). */
-async function leaseEntries(c: Ctx, due: OutboxEntry[]): Promise<OutboxEntry[]> {
+/**
+ * Marks entries leased by this engine (re-checked inside the transaction). Entries that were
+ * `fresh` lose the flag in the same write, before any request is made: should this push die
+ * half-way, the retry looks up before creating.
+ */
+async function leaseEntries(c: Ctx, due: OutboxEntry[]): Promise<{ leased: OutboxEntry[]; fresh: Set<string> }> {
   const t = c.now();
   const until = t + c.leaseMs;
   return c.db.transaction('rw', c.db.outbox, async () => {
-    const fresh = await c.db.outbox.bulkGet(due.map((e) => e.id));
-    const out: OutboxEntry[] = [];
-    for (const e of fresh) {
+    const current = await c.db.outbox.bulkGet(due.map((e) => e.id));
+    const leased: OutboxEntry[] = [];
+    const fresh = new Set<string>();
+    for (const e of current) {
       if (!e || e.state === 'dead' || e.nextAt > t) continue;
-      out.push({ ...e, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t });
+      const { fresh: wasFresh, ...rest } = e;
+      if (wasFresh) fresh.add(e.id);
+      leased.push({ ...rest, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t });
     }
-    await c.db.outbox.bulkPut(out);
-    return out;
+    await c.db.outbox.bulkPut(leased);
+    return { leased, fresh };
   });
 }
 
@@ -491,7 +624,7 @@ interface Prepared {
   deferred: { entry: OutboxEntry; until: number }[];
 }
 
-async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[]): Promise<Prepared> {
+async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[], fresh: ReadonlySet<string>): Promise<Prepared> {
   const cid = run.inst.id;
   const records = await loadRecords(c.db, kind, entries.map((e) => e.localId));
   const refs = new Map<string, { contacts: string[]; companies: string[] }>();
@@ -544,6 +677,7 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
       entryId: `${entry.id}#${entry.version}`,
       item: { kind, record: rec } as PushRecord,
       ...(remoteId ? { remoteId } : {}),
+      ...(fresh.has(entry.id) && !remoteId ? { firstSend: true } : {}),
       linked: itemLinked,
     });
     prepared.byEntry.set(`${entry.id}#${entry.version}`, { entry, hadRemoteId: !!remoteId });
@@ -553,19 +687,20 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
 
 // ------------------------------------------------------------------ push and commit
 
-async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[]): Promise<void> {
-  const prepared = await prepare(c, run, kind, entries);
+async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[], fresh: ReadonlySet<string>): Promise<void> {
+  const prepared = await prepare(c, run, kind, entries, fresh);
   const t0 = c.now();
   if (prepared.gone.length || prepared.deferred.length) {
     await c.db.transaction('rw', c.db.outbox, async () => {
-      const fresh = await c.db.outbox.bulkGet([...prepared.gone, ...prepared.deferred.map((d) => d.entry)].map((e) => e.id));
+      const current = await c.db.outbox.bulkGet([...prepared.gone, ...prepared.deferred.map((d) => d.entry)].map((e) => e.id));
       const mine = (e: OutboxEntry | undefined): e is OutboxEntry => !!e && e.state === 'leased' && e.leaseOwner === c.owner;
       const goneIds = new Set(prepared.gone.map((e) => e.id));
       const until = new Map(prepared.deferred.map((d) => [d.entry.id, d.until]));
-      for (const e of fresh) {
+      for (const e of current) {
         if (!mine(e)) continue;
         if (goneIds.has(e.id) && !e.dirty) await c.db.outbox.delete(e.id);
-        else await c.db.outbox.put(release(e, until.get(e.id) ?? t0, t0));
+        // Never handed to the connector: still fresh.
+        else await c.db.outbox.put({ ...release(e, until.get(e.id) ?? t0, t0), ...(fresh.has(e.id) ? { fresh: true as const } : {}) });
       }
     });
   }
@@ -714,9 +849,12 @@ export type SyncNowOptions = EngineOptions;
 /** "Sync now": everything waiting (backoff, rate-limit waits) is due at once, then one run. */
 export async function syncNow(db: RapportDB, registry: ConnectorRegistry, opts: SyncNowOptions = {}): Promise<RunSummary> {
   const t = (opts.now ?? Date.now)();
-  await db.transaction('rw', db.outbox, db.connectors, async () => {
+  await db.transaction('rw', db.outbox, db.connectors, db.syncState, async () => {
     const ids = opts.connectorIds ?? (await db.connectors.toCollection().primaryKeys());
     for (const id of ids) {
+      // A pull is due now too.
+      const row = await db.syncState.get(connectorStateKey(id));
+      if (row?.nextPullAt && row.nextPullAt > t) await db.syncState.put({ ...row, nextPullAt: t });
       for (const state of ['pending', 'failed'] as const) {
         await db.outbox
           .where('[connectorId+state]')

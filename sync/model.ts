@@ -1,6 +1,6 @@
 // Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
 // compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
-import type { ConnectorError, SyncKind } from '../connectors/types';
+import type { ConnectorError, RemoteContact, SyncKind } from '../connectors/types';
 
 export type { SyncKind };
 
@@ -70,6 +70,12 @@ export interface OutboxEntry {
   version: number;
   /** Changed while leased: re-sent after the push in flight finishes. */
   dirty?: boolean;
+  /**
+   * Queued for a brand-new local record (a freshly generated id) and never handed to a connector:
+   * no earlier request can have created it remotely, so the first push may create without the
+   * look-up that guards retries. Cleared (persisted) when the entry is first leased.
+   */
+  fresh?: true;
   lastError?: string;
   lastErrorKind?: ConnectorError['kind'] | 'unknown';
   createdAt: number;
@@ -103,7 +109,11 @@ export interface SyncStateRow {
   key: string;
   lease?: EngineLease;
   limiter?: LimiterState;
+  /** Where the last pull (CRM → local) stopped; the connector's own format. */
   pullCursor?: string;
+  /** When the next pull is due (after a complete pull: PULL_INTERVAL_MS later). */
+  nextPullAt?: number;
+  lastPullAt?: number;
 }
 
 /** nextAt of entries that are never due on their own (dead). */
@@ -111,3 +121,18 @@ export const NEVER = Number.MAX_SAFE_INTEGER;
 
 export const ENGINE_KEY = 'engine';
 export const connectorStateKey = (connectorId: string): string => `connector:${connectorId}`;
+
+/** A CRM's answer to a look-up by email (sync/lookups.ts), kept with the time it was fetched. */
+export interface CrmCacheRow {
+  /** `${connectorId}|${email}` */
+  key: string;
+  connectorId: string;
+  email: string;
+  /** When `found` was fetched. */
+  fetchedAt: number;
+  /** When the last (failed) attempt was made. */
+  attemptedAt?: number;
+  /** null: the CRM has no such person; absent: never answered. */
+  found?: RemoteContact | null;
+  error?: string;
+}

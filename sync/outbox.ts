@@ -9,6 +9,8 @@ import { type OutboxEntry, type SyncKind } from './model';
 export interface Change {
   kind: SyncKind;
   localId: string;
+  /** The record was created in this transaction under a newly generated id (see OutboxEntry.fresh). */
+  fresh?: boolean;
 }
 
 /** Tables a transaction must include to call enqueue() / dropEntries(). */
@@ -26,11 +28,11 @@ export function activityKind(activity: Pick<Activity, 'type'>): SyncKind | undef
 }
 
 /** Changes for written activities (skipping types no connector takes). */
-export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type'>>): Change[] {
+export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type'>>, freshIds?: ReadonlySet<string>): Change[] {
   const out: Change[] = [];
   for (const a of activities) {
     const kind = activityKind(a);
-    if (kind) out.push({ kind, localId: a.id });
+    if (kind) out.push({ kind, localId: a.id, ...(freshIds?.has(a.id) ? { fresh: true } : {}) });
   }
   return out;
 }
@@ -44,10 +46,11 @@ export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type
  * flight) is flagged dirty so the engine sends it again once the current push finishes; a dead
  * entry is re-armed (the change may fix what the vendor rejected).
  */
-export async function enqueue(db: RapportDB, changes: Change[], now: number = Date.now()): Promise<number> {
+export async function enqueue(db: RapportDB, changes: Change[], now: number = Date.now(), opts: { exceptConnector?: string } = {}): Promise<number> {
   if (changes.length === 0) return 0;
   return db.transaction('rw', db.outbox, db.connectors, async () => {
-    const instances = (await db.connectors.toArray()).filter((i) => i.enabled && i.direction !== 'pull');
+    // exceptConnector: a change that came from that CRM (a pull) is not sent back to it.
+    const instances = (await db.connectors.toArray()).filter((i) => i.enabled && i.direction !== 'pull' && i.id !== opts.exceptConnector);
     if (instances.length === 0) return 0;
     const keys = new Map<string, { connectorId: string; change: Change }>();
     for (const inst of instances) {
@@ -72,6 +75,7 @@ export async function enqueue(db: RapportDB, changes: Change[], now: number = Da
           attempts: 0,
           nextAt: now,
           version: 1,
+          ...(change.fresh ? { fresh: true as const } : {}),
           createdAt: now,
           updatedAt: now,
         };

@@ -3,12 +3,14 @@ import { browser } from 'wxt/browser';
 import { type OutsidePerson, type ProfileLike, logThread, outsidePeople, profileChanges, saveMailPerson, saveProfile } from '../../capture/actions';
 import { callBackground } from '../../messaging/client';
 import { type PageCapture, RapportEvent } from '../../messaging/protocol';
+import type { ComposeCapture } from '../../sites/gmail/compose';
 import type { LinkedinCompanyCapture } from '../../sites/linkedin/capture';
 import type { ThreadCapture } from '../../sites/mail/capture';
 import { type TimelineItem, findContactByEmail, findContactByLinkedin, getTimeline, upsertCompany } from '../../storage/repositories';
 import type { Contact, Source } from '../../storage/schema';
 import { type Settings, getSettings } from '../../storage/settings';
 import { ContactCard } from '../ContactCard';
+import { CrmPanel } from '../CrmPanel';
 import { formatDate } from '../format';
 import { Timeline } from '../Timeline';
 import { ContactActions } from './ContactActions';
@@ -115,6 +117,7 @@ function CaptureView({ capture, settings }: { capture: PageCapture | null; setti
   }
   if (r.kind === 'thread') return <ThreadView capture={r} settings={settings} />;
   if (r.kind === 'company') return <CompanyCaptureCard capture={r} />;
+  if (r.kind === 'compose') return <ComposeRecipientsView capture={r} settings={settings} />;
   return <ProfileCard key={r.profileUrl ?? r.name} capture={r} />;
 }
 
@@ -154,6 +157,49 @@ function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: S
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
       {people.map((p) => <MailPersonCard key={p.email} person={p} capture={capture} refresh={version} />)}
+    </div>
+  );
+}
+
+/**
+ * The message being written (Gmail through InboxSDK): one card per outside recipient, as in a
+ * thread. The recipients become a one-message thread so the same rules (team, never-capture) and
+ * the same card apply; nothing is logged from a draft.
+ */
+function ComposeRecipientsView({ capture, settings }: { capture: ComposeCapture; settings: Settings }) {
+  const asThread: ThreadCapture = {
+    kind: 'thread',
+    site: capture.site,
+    threadId: 'compose',
+    subject: '',
+    url: '',
+    ...(capture.userEmail ? { userEmail: capture.userEmail } : {}),
+    messages: [
+      {
+        messageId: 'compose',
+        from: { email: capture.userEmail, name: '' },
+        to: capture.recipients.filter((r) => r.field !== 'cc').map((r) => ({ email: r.email, name: r.name })),
+        cc: capture.recipients.filter((r) => r.field === 'cc').map((r) => ({ email: r.email, name: r.name })),
+        dateText: '',
+        snippet: '',
+        bodyText: '',
+        quotedText: '',
+        signature: '',
+        links: [],
+        direction: 'outgoing',
+        collapsed: false,
+      },
+    ],
+    participants: [],
+  };
+  const people = outsidePeople(asThread, settings);
+  return (
+    <div data-testid="compose-recipients">
+      <div class="sb-section">
+        <div class="small muted">Writing to {capture.recipients.length} recipient{capture.recipients.length === 1 ? '' : 's'}</div>
+      </div>
+      {!people.length && <p class="empty">Everyone you are writing to is on your team.</p>}
+      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={asThread} refresh={0} />)}
     </div>
   );
 }
@@ -213,6 +259,7 @@ function MailPersonCard({ person, capture, refresh }: { person: OutsidePerson; c
           {data && <p class="small muted">Not in Rapport yet.</p>}
         </div>
       )}
+      <CrmPanel emails={[person.email]} />
       <div class="sb-actions">
         <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
       </div>
@@ -292,6 +339,7 @@ function ProfileCard({ capture }: { capture: ProfileLike }) {
       {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
       {error && <p class="error small" role="alert">{error}</p>}
       <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} onChanged={reload} />
+      {contact && contact.emails.length > 0 && <CrmPanel emails={contact.emails} />}
       {contact && (
         <ContactCard contact={contact}>
           <Timeline items={data!.timeline} />

@@ -14,6 +14,7 @@ export interface HubspotConfig {
   accessToken: string;
   baseUrl: string;
   rapportIdProperty?: string;
+  existingContacts?: 'fill-empty' | 'overwrite';
 }
 
 export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'emails' | 'notes' | 'tasks';

@@ -10,7 +10,9 @@
  * - company: `domain` is not a unique property in HubSpot (the API does not de-duplicate companies
  *   by domain, and batch/upsert only takes unique-valued id properties), so companies are searched
  *   by domain (IN, lowercase), else by exact name, then updated (empty properties) or created.
- * - email / note / task: HubSpot has no idempotency key. With `rapportIdProperty` configured (a
+ * - email / note / task: HubSpot has no idempotency key. A record's first send (PushItem.firstSend:
+ *   a new local id never handed out before) is created directly; every later attempt looks first.
+ *   With `rapportIdProperty` configured (a
  *   single-line text property of that name created in the portal on emails, notes and tasks), the
  *   local record id is written on create and searched before creating. Without it, the fallback
  *   matches on hs_timestamp (exact) + subject and direction (emails), visible text (notes) or
@@ -66,6 +68,10 @@ export const hubspotConfigSchema = z.object({
     .regex(/^([a-z][a-z0-9_]*)?$/, 'HubSpot internal property names are lowercase letters, digits and _')
     .optional()
     .describe('Custom text property on emails, notes and tasks holding the Rapport id (exact de-duplication)'),
+  existingContacts: z
+    .enum(['fill-empty', 'overwrite'])
+    .default('fill-empty')
+    .describe('When a contact already exists in HubSpot: fill its empty properties only, or overwrite them with Rapport’s values'),
 });
 
 // ---------- shared helpers ----------
@@ -134,15 +140,20 @@ async function pushContacts(client: HubspotClient, ctx: ConnectorContext<Hubspot
     return { items: group, contact, props, email: normalizeEmail(contact.emails[0]) };
   });
 
+  // Overwrite mode (the user's say-so, principle 6): no read before writing; a known id is
+  // updated, an email is upserted (HubSpot's native upsert), one request per batch.
+  const overwrite = ctx.config.existingContacts === 'overwrite';
+  if (overwrite) for (const w of work) if (w.items[0].remoteId) w.remote = { id: w.items[0].remoteId, properties: {} } as HsObject;
+
   // A. Known remote ids.
-  const byRemoteId = work.filter((w) => w.items[0].remoteId);
+  const byRemoteId = work.filter((w) => w.items[0].remoteId && !overwrite);
   if (byRemoteId.length > 0) {
     const found = await client.batchRead('contacts', byRemoteId.map((w) => w.items[0].remoteId as string), readProps);
     const map = new Map(found.map((o) => [o.id, o]));
     for (const w of byRemoteId) w.remote = map.get(w.items[0].remoteId as string);
   }
   // B. By email (HubSpot's unique id property for contacts).
-  const byEmail = work.filter((w) => !w.remote && w.email);
+  const byEmail = work.filter((w) => !w.remote && w.email && !overwrite);
   if (byEmail.length > 0) {
     const found = await client.batchRead('contacts', byEmail.map((w) => w.email as string), readProps, emailProp);
     const map = new Map(found.map((o) => [normalizeEmail(o.properties[emailProp] ?? undefined), o]));
@@ -403,10 +414,12 @@ async function pushEngagements(
   }
 
   // 2. Unknown remote ids: look for an earlier create (a lost response, a crash before the link).
+  // A record on its first send cannot have one (PushItem.firstSend): no look-up for it.
   const unknown = work.filter((w) => !w.remoteId);
+  const retried = unknown.filter((w) => !w.items.every((i) => i.firstSend));
   const existing = new Map<EngagementWork, string>();
   if (idProp) {
-    for (const part of chunk(unknown, 100)) {
+    for (const part of chunk(retried, 100)) {
       const found = await client.searchAll(spec.type, {
         filterGroups: [{ filters: [{ propertyName: idProp, operator: 'IN', values: part.map((w) => w.record.id.toLowerCase()) }] }],
         properties: [idProp],
@@ -417,7 +430,7 @@ async function pushEngagements(
       }
     }
   } else {
-    const byTimestamp = groupBy(unknown, (w) => String(toMs(w.props.hs_timestamp)));
+    const byTimestamp = groupBy(retried, (w) => String(toMs(w.props.hs_timestamp)));
     for (const part of chunk([...byTimestamp.keys()], 5)) {
       const found = await client.searchAll(spec.type, {
         filterGroups: part.map((ts) => ({ filters: [{ propertyName: 'hs_timestamp', operator: 'EQ', value: ts }] })),

@@ -244,6 +244,8 @@ export interface HubspotSimOptions {
   faults?: FaultOptions;
   /** Seed for the order of batch results (default 7). */
   seed?: number;
+  /** Simulated network round trip per request (default 0). */
+  latencyMs?: number;
 }
 
 export interface HubspotSim {
@@ -341,6 +343,39 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   // ---------- storage ----------
 
+  // Look-up indexes (type|property → lowercase value → ids), built on first use and kept current
+  // by rawCreate/rawUpdate. HubSpot answers these look-ups from an index; a linear scan here would
+  // make the simulator, not the connector, the bottleneck of a 10,000-record benchmark.
+  const propIndexes = new Map<string, Map<string, Set<string>>>();
+  const indexKey = (v: string | null | undefined) => (v ?? '').toLowerCase();
+  function propIndex(type: HsObjectType, name: string): Map<string, Set<string>> {
+    let idx = propIndexes.get(`${type}|${name}`);
+    if (!idx) {
+      idx = new Map();
+      for (const o of state[type].values()) indexAdd(idx, indexKey(o.properties[name]), o.id);
+      propIndexes.set(`${type}|${name}`, idx);
+    }
+    return idx;
+  }
+  function indexAdd(idx: Map<string, Set<string>>, key: string, id: string): void {
+    if (!key) return;
+    let ids = idx.get(key);
+    if (!ids) idx.set(key, (ids = new Set()));
+    ids.add(id);
+  }
+  function reindex(type: HsObjectType, obj: SimObject, before: Record<string, string | null | undefined>): void {
+    for (const [k, idx] of propIndexes) {
+      const [t, name] = k.split('|');
+      if (t !== type) continue;
+      const was = indexKey(before[name]);
+      const now = indexKey(obj.properties[name]);
+      if (was === now) continue;
+      idx.get(was)?.delete(obj.id);
+      indexAdd(idx, now, obj.id);
+    }
+  }
+  const associationKeys = new Set<string>();
+
   function rawCreate(type: HsObjectType, props: Record<string, string>): SimObject {
     const id = String(nextId++);
     const now = new Date();
@@ -357,10 +392,12 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
     if (type === 'contacts' && obj.properties.email) obj.properties.email = obj.properties.email.toLowerCase();
     state[type].set(id, obj);
+    reindex(type, obj, {});
     return obj;
   }
 
   function rawUpdate(type: HsObjectType, obj: SimObject, props: Record<string, string>): void {
+    const before = { ...obj.properties };
     for (const [k, v] of Object.entries(props)) {
       if (v === '') delete obj.properties[k];
       else obj.properties[k] = type === 'contacts' && k === 'email' ? v.toLowerCase() : v;
@@ -369,23 +406,25 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     obj.updatedAt = now.toISOString();
     obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
     obj.indexedAt = now.getTime() + lagMs;
+    reindex(type, obj, before);
   }
 
   function findByProperty(type: HsObjectType, name: string, value: string): SimObject | undefined {
     if (name === 'hs_object_id') return state[type].get(value);
-    const v = value.toLowerCase();
-    for (const o of state[type].values()) if (!o.archived && (o.properties[name] ?? '').toLowerCase() === v) return o;
-    return undefined;
+    const ids = propIndex(type, name).get(value.toLowerCase());
+    let first: SimObject | undefined;
+    for (const id of ids ?? []) {
+      const o = state[type].get(id);
+      if (o && !o.archived && (!first || Number(o.id) < Number(first.id))) first = o;
+    }
+    return first;
   }
 
   function addAssociation(a: SimAssociation): void {
-    const exists = state.associations.some(
-      (b) =>
-        b.typeId === a.typeId &&
-        ((b.fromType === a.fromType && b.fromId === a.fromId && b.toType === a.toType && b.toId === a.toId) ||
-          (b.fromType === a.toType && b.fromId === a.toId && b.toType === a.fromType && b.toId === a.fromId)),
-    );
-    if (!exists) state.associations.push(a);
+    const key = (f: string, fi: string, t: string, ti: string) => `${a.typeId}|${f}|${fi}|${t}|${ti}`;
+    if (associationKeys.has(key(a.fromType, a.fromId, a.toType, a.toId)) || associationKeys.has(key(a.toType, a.toId, a.fromType, a.fromId))) return;
+    associationKeys.add(key(a.fromType, a.fromId, a.toType, a.toId));
+    state.associations.push(a);
   }
 
   function inverseTypeId(fromType: HsObjectType, toType: HsObjectType, typeId: number): number {
@@ -1001,6 +1040,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   const server = await startSimServer({
     faults: options.faults,
+    latencyMs: options.latencyMs,
     faultResponse: (kind, retryAfterSeconds) =>
       kind === 'error500'
         ? hsError(500, 'INTERNAL_ERROR', 'internal error')

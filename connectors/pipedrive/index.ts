@@ -13,7 +13,8 @@
  *   (`POST /api/v1/notes`, escaped HTML with subject, from/to/cc, date and body) on the first
  *   linked person (and the first linked organization). Every note we write ends with the marker
  *   `[rapport:<local id>]`; before creating, the person's (or organization's) notes are listed,
- *   newest first, up to 500, and a note carrying the marker is reused.
+ *   newest first, up to 500, and a note carrying the marker is reused. A first send
+ *   (PushItem.firstSend: a new local record never handed out before) skips the listing.
  * - task: an activity of type `task` (`POST /api/v2/activities`), linked through `participants`
  *   (`person_id` is read-only in v2), with the same marker at the end of its `note`, looked for in
  *   the person's activities before creating.
@@ -279,7 +280,8 @@ async function pushNote(client: PipedriveClient, item: PushItem, a: Activity): P
     throw new ConnectorError('None of the contacts or companies of this record is synced to Pipedrive yet', 'not-found');
   }
   const owner = personId !== undefined ? { person_id: personId } : { org_id: orgId };
-  const found = await findNoteWithMarker(client, owner, MARKER(a.id));
+  // A first send cannot have been created before (PushItem.firstSend): no scan for the marker.
+  const found = item.firstSend ? undefined : await findNoteWithMarker(client, owner, MARKER(a.id));
   if (found !== undefined) return found;
   const body = { content, ...(personId !== undefined ? { person_id: personId } : {}), ...(orgId !== undefined ? { org_id: orgId } : {}), add_time: v1Time(a.occurredAt) };
   return (await client.request<PdNote>('POST', '/api/v1/notes', { body })).data.id;
@@ -328,7 +330,7 @@ async function pushTask(client: PipedriveClient, item: PushItem, t: Task): Promi
     throw new ConnectorError('None of the contacts or companies of this task is synced to Pipedrive yet', 'not-found');
   }
   const owner = people.length > 0 ? { person_id: people[0].person_id } : { org_id: orgId };
-  const found = await findActivityWithMarker(client, owner, MARKER(t.id));
+  const found = item.firstSend ? undefined : await findActivityWithMarker(client, owner, MARKER(t.id));
   if (found !== undefined) return found;
   return (await client.request<PdActivity>('POST', '/api/v2/activities', { body })).data.id;
 }

@@ -47,9 +47,15 @@ import { normalizeDomain } from '../../storage/normalize';
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 import { ConnectorError, type Connector, type ConnectorContext, type PullResult, type PushItem, type PushOutcome, type RemoteContact, type SyncKind } from '../types';
 import { COLLECTION_MAX, recordError, SfClient, soqlDateTime, soqlLike, soqlString, type SaveResult, type SfRecord } from './api';
-import { DEFAULT_LOGIN_URL } from './oauth';
+import { DEFAULT_LOGIN_URL, buildAuthorizeUrl, exchangeCode, refreshAccessToken, type SalesforceTokens } from './oauth';
 
 export { buildAuthorizeUrl, createPkcePair, createState, exchangeCode, pkceChallenge, refreshAccessToken, type SalesforceTokens } from './oauth';
+
+const tokenValues = (t: SalesforceTokens): Partial<SalesforceConfig> => ({
+  accessToken: t.accessToken,
+  instanceUrl: t.instanceUrl,
+  ...(t.refreshToken ? { refreshToken: t.refreshToken } : {}),
+});
 
 export const SalesforceConfig = z.object({
   instanceUrl: z.url({ protocol: /^https?$/ }).describe('Your org, e.g. https://acme.my.salesforce.com'),
@@ -404,7 +410,9 @@ async function pushTasks(ctx: Ctx, kind: 'email' | 'note' | 'task', items: PushI
     plans.push(p);
   }
   await loadCurrent(sf, 'Task', plans, ['Subject', 'Description', 'ActivityDate', 'Status']);
-  const open = plans.filter((p) => !p.remoteId && !p.done);
+  // A first send (PushItem.firstSend) cannot have an earlier attempt to find.
+  const firstSends = new Set(items.filter((i) => i.firstSend).map((i) => i.entryId));
+  const open = plans.filter((p) => !p.remoteId && !p.done && !firstSends.has(p.entryId));
   if (open.length && !ctx.config.externalIdField) {
     // Look for an earlier attempt's Task by its marker (Description can be read, not filtered).
     const since = Math.min(...open.map((p) => Date.parse(created.get(p.entryId)!))) - 24 * 3600_000;
@@ -562,6 +570,27 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
 
   lookupByEmail: (ctx, email) => lookup(ctx, email),
   pull: (ctx, cursor) => pullPeople(ctx, cursor),
+
+  // "Connect with Salesforce": web-server flow with PKCE; the token answer names the org's instance.
+  oauth: {
+    requiredKeys: ['clientId'],
+    // The token endpoint, and (signing in at Salesforce) every Salesforce host an org's instance
+    // URL can be on: it is only known from the token answer. A login URL elsewhere (a proxy, a
+    // test server) serves the API itself.
+    origins: (config) => {
+      const login = new URL(config.loginUrl ?? DEFAULT_LOGIN_URL);
+      const atSalesforce = login.protocol === 'https:' && /(^|\.)salesforce\.com$/i.test(login.hostname);
+      return [originPattern(login.href), ...(atSalesforce ? ['https://*.salesforce.com/*'] : [])];
+    },
+    authorizeUrl: (config, p) =>
+      buildAuthorizeUrl({ clientId: config.clientId ?? '', redirectUri: p.redirectUri, codeChallenge: p.codeChallenge, state: p.state, loginUrl: config.loginUrl }),
+    exchange: async (fetchFn, config, p) =>
+      tokenValues(await exchangeCode(fetchFn, { clientId: config.clientId ?? '', redirectUri: p.redirectUri, code: p.code, codeVerifier: p.codeVerifier, loginUrl: config.loginUrl })),
+    refresh: async (fetchFn, config) => {
+      if (!config.refreshToken || !config.clientId) return null;
+      return tokenValues(await refreshAccessToken(fetchFn, { clientId: config.clientId, refreshToken: config.refreshToken, loginUrl: config.loginUrl }));
+    },
+  },
 };
 
 export default salesforceConnector;

@@ -60,6 +60,8 @@ export interface SimServerOptions {
   faultResponse: (kind: 'error500' | 'rate429', retryAfterSeconds: number) => SimResponse;
   faults?: FaultOptions;
   maxBodyBytes?: number;
+  /** Network round trip to simulate: each answer leaves this long after the request arrived. */
+  latencyMs?: number;
 }
 
 function emptyCounters(): SimCounters {
@@ -161,6 +163,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
       }
     }
 
+    if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     if (fault === 'lostResponse') {
       req.socket.destroy();
       return;

@@ -43,14 +43,22 @@ export class Links {
 
 let entrySeq = 0;
 
-export function items(kind: SyncKind, records: readonly Rec[], links: Links, opts: { useRemoteIds?: boolean } = {}): PushItem[] {
+export interface PushOptions {
+  useRemoteIds?: boolean;
+  /** Items flagged as first sends (see PushItem.firstSend): the records' ids, or true for all. */
+  firstSend?: boolean | ReadonlySet<string>;
+}
+
+export function items(kind: SyncKind, records: readonly Rec[], links: Links, opts: PushOptions = {}): PushItem[] {
   return records.map((record) => {
     const remoteId = opts.useRemoteIds ? links.remoteOf(kind, record.id) : undefined;
     const item = { kind, record } as PushItem['item'];
+    const first = opts.firstSend === true || (opts.firstSend instanceof Set && opts.firstSend.has(record.id));
     return {
       entryId: `out_${kind}_${record.id}_${++entrySeq}`,
       item,
       ...(remoteId ? { remoteId } : {}),
+      ...(first && !remoteId ? { firstSend: true } : {}),
       linked: { contacts: { ...links.contacts }, companies: { ...links.companies } },
     };
   });
@@ -63,7 +71,7 @@ export async function push<C>(
   kind: SyncKind,
   records: readonly Rec[],
   links: Links,
-  opts: { useRemoteIds?: boolean } = {},
+  opts: PushOptions = {},
 ): Promise<PushOutcome[]> {
   const batch = items(kind, records, links, opts);
   const outcomes = await connector.push(ctx, kind, batch);
@@ -76,8 +84,9 @@ export async function push<C>(
 
 /**
  * What the engine does under failures: retry a thrown transient/rate-limit error for the whole
- * batch, retry items whose outcome is transient/rate-limit/not-found, until all are ok. Waits are
- * capped to keep tests fast (the real engine honours Retry-After).
+ * batch, retry items whose outcome is transient/rate-limit/not-found, until all are ok. A record's
+ * first push is flagged `firstSend` (as the engine does for brand-new local records), every later
+ * one is not. Waits are capped to keep tests fast (the real engine honours Retry-After).
  */
 export async function syncUntilDone<C>(
   connector: Connector<C>,
@@ -91,11 +100,14 @@ export async function syncUntilDone<C>(
   let pending = [...records];
   let attempts = 0;
   const thrown: ConnectorError[] = [];
+  const handedOut = new Set<string>();
   while (pending.length > 0) {
     if (++attempts > maxAttempts) throw new Error(`gave up after ${maxAttempts} attempts; ${pending.length} pending`);
     const batch = pending.slice(0, batchSize);
+    const firstSend = new Set(batch.map((r) => r.id).filter((id) => !handedOut.has(id)));
+    batch.forEach((r) => handedOut.add(r.id));
     try {
-      const outcomes = await push(connector, ctx, kind, batch, links, { useRemoteIds: true });
+      const outcomes = await push(connector, ctx, kind, batch, links, { useRemoteIds: true, firstSend });
       const failed = outcomes.filter((o) => !o.ok);
       for (const o of failed) {
         if (!o.ok && !['transient', 'rate-limit', 'not-found'].includes(o.error.kind)) throw o.error;

@@ -5,6 +5,10 @@ import { getDb } from '../../storage/db';
 import { fold, tokenize } from '../../storage/normalize';
 import { putRecords, writeScope } from '../../storage/records';
 import { deleteAllData } from '../../storage/repositories';
+import { registry } from '../../connectors/registry';
+import { saveConnectorInstance } from '../../sync/connectors';
+import { activityChanges, backfill, enqueue } from '../../sync/outbox';
+import { runOnce } from '../../sync/engine';
 import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
@@ -183,5 +187,46 @@ function parseTimes(html: string, url: string, site: 'gmail' | 'outlook' | 'link
   return { first, median: times[Math.floor(times.length / 2)], max: times[times.length - 1], kind };
 }
 
-Object.assign(globalThis, { bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage }, benchReady: true });
+/**
+ * Connects a (simulated) HubSpot the way the options page does. `queue: 'backfill'` queues what is
+ * stored as a new connection does (everything looked up before it is created); `'logged'` queues
+ * it as if each record had just been saved or logged in the sidebar, through the same enqueue the
+ * repositories call (new activities are first sends).
+ */
+async function connectHubspot(
+  baseUrl: string,
+  accessToken: string,
+  opts: { existingContacts?: 'fill-empty' | 'overwrite'; kinds?: ('contact' | 'email')[]; queue?: 'backfill' | 'logged' } = {},
+) {
+  const inst = await saveConnectorInstance(db, registry, {
+    type: 'hubspot',
+    values: { accessToken, baseUrl, existingContacts: opts.existingContacts ?? 'overwrite' },
+    kinds: opts.kinds ?? ['contact'],
+  });
+  if (opts.queue !== 'logged') return { id: inst.id, queued: await backfill(db, inst.id) };
+  let queued = 0;
+  const contacts = (await db.contacts.toArray()).map((c) => ({ kind: 'contact' as const, localId: c.id }));
+  for (let i = 0; i < contacts.length; i += 2000) queued += await enqueue(db, contacts.slice(i, i + 2000));
+  const activities = await db.activities.toArray();
+  const changes = activityChanges(activities, new Set(activities.map((a) => a.id)));
+  for (let i = 0; i < changes.length; i += 2000) queued += await enqueue(db, changes.slice(i, i + 2000));
+  return { id: inst.id, queued };
+}
+
+/** Runs the sync engine in this page (same IndexedDB) and returns its log with timestamps (profiling). */
+async function runEngineHere() {
+  const events: { t: number; message: string }[] = [];
+  const t0 = performance.now();
+  const summary = await runOnce(db, registry, { log: (e) => events.push({ t: Math.round(performance.now() - t0), message: e.message }) });
+  return { summary, events, ms: performance.now() - t0 };
+}
+
+async function outboxCount() {
+  return db.outbox.count();
+}
+
+Object.assign(globalThis, {
+  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, runEngineHere },
+  benchReady: true,
+});
 

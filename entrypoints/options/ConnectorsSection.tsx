@@ -5,7 +5,7 @@ import type { SyncKind } from '../../connectors/types';
 import { callBackground } from '../../messaging/client';
 import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
 import { type SyncStatus, discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
-import type { OutboxEntry } from '../../sync/model';
+import type { OutboxEntry, SyncDirection } from '../../sync/model';
 import { backfill } from '../../sync/outbox';
 import { getDb } from '../../storage/db';
 import { type FormField, formFields } from './schema-form';
@@ -150,6 +150,7 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
   const [values, setValues] = useState<Record<string, unknown>>(initial);
   const [name, setName] = useState(instance?.name ?? '');
   const [kinds, setKinds] = useState<SyncKind[]>(instance?.kinds ?? supportedKinds(connector));
+  const [direction, setDirection] = useState<SyncDirection>(instance?.direction ?? 'push');
   const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
   const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -173,6 +174,37 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
       setBusy(false);
     }
   };
+  // OAuth: the sign-in window and the token exchange run in the background (tokens never come
+  // back to this page); the permission prompt has to happen here, in the click.
+  const connectOAuth = async () => {
+    setMsg(null);
+    const oauth = connector.oauth!;
+    const config = { ...(instance?.config ?? {}), ...clean() };
+    const origins = oauth.origins(config);
+    const granted = await browser.permissions.request({ permissions: ['identity'], origins }).catch((err: Error) => {
+      setMsg({ ok: false, text: `Could not ask for the sign-in permission: ${err.message}`, testid: 'connector-test-failed' });
+      return false;
+    });
+    if (!granted) {
+      setMsg((m) => m ?? { ok: false, text: `Connecting needs the sign-in permission and access to ${origins.join(', ')}. Nothing was saved.`, testid: 'connector-test-failed' });
+      return;
+    }
+    setBusy(true);
+    try {
+      const r = await callBackground('connectorOAuth', { type, values: clean(), id: instance?.id, name, kinds, direction, fieldMapping: mapping });
+      if (!r.ok) {
+        setMsg({ ok: false, text: r.error, testid: 'connector-test-failed' });
+        return;
+      }
+      if (!instance) await backfill(getDb(), r.id);
+      void callBackground('syncNow', {}).catch(() => undefined);
+      onDone();
+    } catch (err) {
+      setMsg({ ok: false, text: (err as Error).message, testid: 'connector-test-failed' });
+    } finally {
+      setBusy(false);
+    }
+  };
   const save = async (e: Event) => {
     e.preventDefault();
     setMsg(null);
@@ -190,7 +222,7 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
     }
     setBusy(true);
     try {
-      const saved = await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, fieldMapping: mapping });
+      const saved = await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, direction, fieldMapping: mapping });
       // A new connection also gets everything saved before it existed.
       if (!instance) await backfill(getDb(), saved.id);
       void callBackground('syncNow', {}).catch(() => undefined);
@@ -246,7 +278,19 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
             {KIND_LABEL[k]}
           </label>
         ))}
-        <p class="small muted">Direction: Rapport → CRM (the CRM stays the system of record for what it owns).</p>
+        {connector.capabilities.pull ? (
+          <label class="row">
+            Direction
+            <select name="direction" value={direction} onChange={(e) => setDirection((e.target as HTMLSelectElement).value as SyncDirection)}>
+              <option value="push">Rapport → CRM</option>
+              <option value="both">Both ways (people from the CRM fill empty fields here)</option>
+              <option value="pull">CRM → Rapport only</option>
+            </select>
+          </label>
+        ) : (
+          <p class="small muted">Direction: Rapport → CRM.</p>
+        )}
+        <p class="small muted">The CRM stays the system of record for what it owns: Rapport fills empty fields and never overwrites a value unless you choose so.</p>
       </fieldset>
       {Object.keys(mapping).length > 0 && (
         <details>
@@ -260,6 +304,11 @@ function ConnectorForm({ initialType, instance, onDone }: { initialType: string;
         </details>
       )}
       <div class="row">
+        {connector.oauth && (
+          <button type="button" class="primary" data-testid="connector-oauth" disabled={busy} onClick={() => void connectOAuth()}>
+            Connect with {connector.displayName}
+          </button>
+        )}
         <button type="button" data-testid="connector-test" disabled={busy} onClick={() => void test()}>Test connection</button>
         <button type="submit" class="primary" data-testid="connector-save" disabled={busy}>Save</button>
         <button type="button" onClick={onDone}>Cancel</button>

@@ -17,6 +17,29 @@ export interface SiteDriver {
   schema: ZodType<PageCapture['result']>;
   /** Whether this result deserves the sidebar (a capture, or a page that looks like one but is not). */
   wantsSidebar(result: PageCapture['result'], url: string): boolean;
+  /**
+   * Optional cheap URL gate: false when no page at this URL can want the sidebar. The driver then
+   * does nothing on that page (no message to the background, no parse, no DOM observer) until an
+   * in-app navigation reaches a URL that passes; from then on it runs as usual.
+   */
+  mayShowSidebar?(url: string): boolean;
+}
+
+/** Optional behaviour of a driver (Gmail with InboxSDK uses both). */
+export interface DriverOptions {
+  /** Mounts the sidebar when a result first wants one. Default: the floating frame on `<html>`. */
+  mountSidebar?(site: PageCapture['site'], collapsed: boolean): SidebarFrame;
+}
+
+/** Lets another integration (InboxSDK) steer a running driver. */
+export interface DriverHandle {
+  /** Reads the page now, even if nothing seems to have changed (e.g. a thread view opened). */
+  readNow(): void;
+  /**
+   * Shows `result` instead of what the page reads (e.g. the recipients of the message being
+   * written), validated with the driver's schema like a page read; `null` goes back to the page.
+   */
+  setOverride(result: PageCapture['result'] | null): void;
 }
 
 /** A cheap identity of a result, so unchanged pages are not re-sent. */
@@ -30,24 +53,45 @@ function keyOf(result: PageCapture['result'], url: string): string {
       return `c:${result.slug}`;
     case 'lead':
       return `l:${result.pageUrl}:${result.name}`;
+    case 'compose':
+      return `m:${result.recipients.map((r) => `${r.field}:${r.email}:${r.name}`).join(',')}`;
     default:
       return `n:${result.reason}:${url}`;
   }
 }
 
-export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDriver): Promise<void> {
+export async function runSiteDriver(
+  ctx: ContentScriptContext,
+  driver: SiteDriver,
+  options: DriverOptions = {},
+): Promise<DriverHandle | undefined> {
+  if (driver.mayShowSidebar && !driver.mayShowSidebar(location.href)) {
+    const gate = driver.mayShowSidebar;
+    // Single-page sites (LinkedIn): wait, cheaply, for a navigation to a page that may show one.
+    await new Promise<void>((resolve) => {
+      let open = true;
+      ctx.addEventListener(window, 'wxt:locationchange', (event) => {
+        if (open && gate(event.newUrl.href)) {
+          open = false;
+          resolve();
+        }
+      });
+    });
+  }
   const config = await callBackground('siteConfig', { site: driver.site }).catch(() => ({ enabled: false, collapsed: false }));
-  if (!config.enabled || ctx.isInvalid) return;
+  if (!config.enabled || ctx.isInvalid) return undefined;
+  const mount = options.mountSidebar ?? mountSidebar;
 
   let frame: SidebarFrame | undefined;
   let lastKey = '';
   let current: PageCapture | undefined;
+  let override: PageCapture['result'] | null = null;
 
   const read = () => {
     if (ctx.isInvalid) return;
     const url = location.href;
     frame?.ensureAttached();
-    const parsed = driver.schema.safeParse(driver.parse(document, url));
+    const parsed = driver.schema.safeParse(override ?? driver.parse(document, url));
     // A parser bug must never send half a record: an invalid capture is reported as not capturable.
     const capture: PageCapture = {
       site: driver.site,
@@ -58,7 +102,7 @@ export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDrive
     if (key === lastKey) return;
     lastKey = key;
     current = capture;
-    if (!frame && driver.wantsSidebar(capture.result, url)) frame = mountSidebar(driver.site, config.collapsed);
+    if (!frame && driver.wantsSidebar(capture.result, url)) frame = mount(driver.site, config.collapsed);
     if (frame) void callBackground('captureChanged', { capture }).catch(() => undefined);
   };
 
@@ -97,4 +141,16 @@ export async function runSiteDriver(ctx: ContentScriptContext, driver: SiteDrive
   };
   browser.runtime.onMessage.addListener(onMessage);
   ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
+
+  return {
+    readNow: () => {
+      lastKey = '';
+      read();
+    },
+    setOverride: (result) => {
+      override = result;
+      lastKey = '';
+      read();
+    },
+  };
 }

@@ -23,17 +23,10 @@ export function pageTheme(doc: Document): 'dark' | 'light' {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light';
 }
 
-export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
+/** The host element (closed shadow root holding the sidebar frame), not yet placed in the page. */
+export function createSidebarHost(site: string): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute('data-testid', 'rapport-sidebar');
-  host.setAttribute('data-collapsed', String(collapsed));
-  const place = (c: boolean) => {
-    host.style.cssText =
-      `all: initial; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
-      `width: ${c ? COLLAPSED_WIDTH : SIDEBAR_WIDTH}px; box-shadow: -2px 0 8px rgba(0,0,0,.15);`;
-    host.setAttribute('data-collapsed', String(c));
-  };
-  place(collapsed);
   const root = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
   const url = new URL(browser.runtime.getURL('/sidebar.html'));
@@ -44,6 +37,19 @@ export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
   frame.setAttribute('allow', '');
   frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; color-scheme: normal;';
   root.append(frame);
+  return host;
+}
+
+export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
+  const host = createSidebarHost(site);
+  host.setAttribute('data-placement', 'floating');
+  const place = (c: boolean) => {
+    host.style.cssText =
+      `all: initial; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
+      `width: ${c ? COLLAPSED_WIDTH : SIDEBAR_WIDTH}px; box-shadow: -2px 0 8px rgba(0,0,0,.15);`;
+    host.setAttribute('data-collapsed', String(c));
+  };
+  place(collapsed);
   // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
   document.documentElement.append(host);
   return {

@@ -5,6 +5,7 @@
 // `OPWRtmQC…`) are never used: they change weekly. When LinkedIn changes its markup, add the new
 // selector *first*, keep the old ones, add a dated fixture, and say which fixture it matches.
 import type { SelectorSpec } from '../common/selector-spec';
+import type { LinkedinParseResult } from './capture';
 
 // Fixture names, to keep the comments short.
 const LOGGED_IN_2024 = ['scoutr-loggedin-profile1-2024-07', 'scoutr-loggedin-profile2-2024-07', 'scoutr-loggedin-profile3-2024-07'];
@@ -29,6 +30,40 @@ export const URL_PATTERNS = {
   /** Pages LinkedIn sends a logged-out or suspected-bot visitor to. */
   authWall: /^\/(?:authwall|checkpoint\/|uas\/login|login|signup)/i,
 } as const;
+
+/**
+ * Pages where a person or company is expected: the sidebar explains ("not a profile") when it
+ * cannot read one, e.g. LinkedIn's "Profile Not Found" or a sign-in wall at a profile's URL.
+ */
+export const PROFILE_LIKE_PATH = /^\/(in|pub|company|school|sales\/lead|sales\/people|talent\/profile|talent\/hire)\//;
+
+/** Whether a parse result gets the sidebar: a capture, or a not-capturable page that looks like one. */
+export function linkedinWantsSidebar(result: LinkedinParseResult, url: string): boolean {
+  return result.kind !== 'not-capturable' || PROFILE_LIKE_PATH.test(new URL(url).pathname);
+}
+
+/**
+ * Whether the page at `url` can ever get the sidebar (`linkedinWantsSidebar`): a capture needs one
+ * of the URL_PATTERNS kinds (the parser returns not-capturable for any other path), and a
+ * not-capturable result is shown only on a PROFILE_LIKE_PATH. On any other page (feed, jobs,
+ * messaging, search…) the content script stays idle — no message, no parse, no DOM observer —
+ * until an in-app navigation reaches such a page.
+ */
+export function linkedinMayShowSidebar(url: string): boolean {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return false;
+  }
+  return (
+    PROFILE_LIKE_PATH.test(path) ||
+    URL_PATTERNS.profile.test(path) ||
+    URL_PATTERNS.company.test(path) ||
+    URL_PATTERNS.salesLead.test(path) ||
+    URL_PATTERNS.recruiter.test(path)
+  );
+}
 
 // ---------------------------------------------------------------------------------------------
 // Pages that hold nothing to capture.

@@ -3,8 +3,6 @@
 import { z } from 'zod';
 import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../../storage/normalize';
 
-const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date');
-
 export const MAIL_SITES = ['gmail', 'outlook'] as const;
 export type MailSite = (typeof MAIL_SITES)[number];
 
@@ -22,60 +20,6 @@ export const LIMITS = {
   links: 100,
 } as const;
 
-/** A mailbox as shown on the page. `email` is lowercased; absent when the page shows only a name. */
-export const MailAddress = z.object({
-  email: z.string().max(320).optional(),
-  name: z.string().max(300),
-});
-export type MailAddress = z.infer<typeof MailAddress>;
-
-export const MailMessage = z.object({
-  /** The site's own id (Gmail: legacy hex id; Outlook: item id), or a stable synthesized one. */
-  messageId: z.string().min(1).max(500),
-  from: MailAddress,
-  to: z.array(MailAddress).max(LIMITS.recipients),
-  cc: z.array(MailAddress).max(LIMITS.recipients),
-  /** ISO 8601 (UTC) when `dateText` could be read. */
-  date: isoDate.optional(),
-  /** The date exactly as the page shows it (often local time without a zone). */
-  dateText: z.string().max(200),
-  snippet: z.string().max(LIMITS.snippet),
-  /** The new text of the message: without quoted reply and without signature. */
-  bodyText: z.string().max(LIMITS.bodyText),
-  quotedText: z.string().max(LIMITS.quotedText),
-  signature: z.string().max(LIMITS.signature),
-  /** http(s) links of the message outside its quoted part (signature icons often link LinkedIn). */
-  links: z.array(z.string().max(2000)).max(LIMITS.links),
-  direction: z.enum(DIRECTIONS),
-  /** Collapsed on the page: only sender, date and snippet are known. */
-  collapsed: z.boolean(),
-});
-export type MailMessage = z.infer<typeof MailMessage>;
-
-export const ThreadParticipant = z.object({
-  email: z.string().max(320).optional(),
-  name: z.string().max(300),
-  isUser: z.boolean(),
-  isInternal: z.boolean(),
-  roles: z.array(z.enum(['from', 'to', 'cc'])).max(3),
-});
-export type ThreadParticipant = z.infer<typeof ThreadParticipant>;
-
-export const ThreadCapture = z.object({
-  kind: z.literal('thread'),
-  site: z.enum(MAIL_SITES),
-  threadId: z.string().min(1).max(300),
-  subject: z.string().max(2000),
-  url: z.string().max(4000),
-  /** The signed-in mailbox, when the page shows it. */
-  userEmail: z.string().max(320).optional(),
-  messages: z.array(MailMessage).min(1).max(LIMITS.messages),
-  /** Messages the page lists without any detail (e.g. Gmail's "N older messages" bundle). */
-  omittedMessages: z.number().int().min(0).optional(),
-  participants: z.array(ThreadParticipant).max(5000),
-});
-export type ThreadCapture = z.infer<typeof ThreadCapture>;
-
 export const NOT_CAPTURABLE_REASONS = [
   /** Not a page of the site the parser is for. */
   'unsupported-page',
@@ -87,18 +31,90 @@ export const NOT_CAPTURABLE_REASONS = [
   'invalid',
 ] as const;
 
-export const NotCapturable = z.object({
-  kind: z.literal('not-capturable'),
-  site: z.enum(MAIL_SITES).optional(),
-  reason: z.enum(NOT_CAPTURABLE_REASONS),
-  /** Human-readable; for `missing-field` it names the field and the selectors tried. */
-  detail: z.string().max(2000),
-  /** For `missing-field`: the field name of the selector spec. */
-  field: z.string().max(200).optional(),
-});
-export type NotCapturable = z.infer<typeof NotCapturable>;
+// The schemas are built on first use, not when the module loads: building zod schemas costs
+// milliseconds of main-thread time, which a content script would add to every page of the site,
+// even one it never reads (README, Benchmarks). Each export is a `z.lazy` over the built schema
+// (marked pure, so a bundle that does not use an export leaves it out).
+function build() {
+  const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date');
 
-export const MailCaptureResult = z.discriminatedUnion('kind', [ThreadCapture, NotCapturable]);
+  /** A mailbox as shown on the page. `email` is lowercased; absent when the page shows only a name. */
+  const MailAddress = z.object({
+    email: z.string().max(320).optional(),
+    name: z.string().max(300),
+  });
+
+  const MailMessage = z.object({
+    /** The site's own id (Gmail: legacy hex id; Outlook: item id), or a stable synthesized one. */
+    messageId: z.string().min(1).max(500),
+    from: MailAddress,
+    to: z.array(MailAddress).max(LIMITS.recipients),
+    cc: z.array(MailAddress).max(LIMITS.recipients),
+    /** ISO 8601 (UTC) when `dateText` could be read. */
+    date: isoDate.optional(),
+    /** The date exactly as the page shows it (often local time without a zone). */
+    dateText: z.string().max(200),
+    snippet: z.string().max(LIMITS.snippet),
+    /** The new text of the message: without quoted reply and without signature. */
+    bodyText: z.string().max(LIMITS.bodyText),
+    quotedText: z.string().max(LIMITS.quotedText),
+    signature: z.string().max(LIMITS.signature),
+    /** http(s) links of the message outside its quoted part (signature icons often link LinkedIn). */
+    links: z.array(z.string().max(2000)).max(LIMITS.links),
+    direction: z.enum(DIRECTIONS),
+    /** Collapsed on the page: only sender, date and snippet are known. */
+    collapsed: z.boolean(),
+  });
+
+  const ThreadParticipant = z.object({
+    email: z.string().max(320).optional(),
+    name: z.string().max(300),
+    isUser: z.boolean(),
+    isInternal: z.boolean(),
+    roles: z.array(z.enum(['from', 'to', 'cc'])).max(3),
+  });
+
+  const ThreadCapture = z.object({
+    kind: z.literal('thread'),
+    site: z.enum(MAIL_SITES),
+    threadId: z.string().min(1).max(300),
+    subject: z.string().max(2000),
+    url: z.string().max(4000),
+    /** The signed-in mailbox, when the page shows it. */
+    userEmail: z.string().max(320).optional(),
+    messages: z.array(MailMessage).min(1).max(LIMITS.messages),
+    /** Messages the page lists without any detail (e.g. Gmail's "N older messages" bundle). */
+    omittedMessages: z.number().int().min(0).optional(),
+    participants: z.array(ThreadParticipant).max(5000),
+  });
+
+  const NotCapturable = z.object({
+    kind: z.literal('not-capturable'),
+    site: z.enum(MAIL_SITES).optional(),
+    reason: z.enum(NOT_CAPTURABLE_REASONS),
+    /** Human-readable; for `missing-field` it names the field and the selectors tried. */
+    detail: z.string().max(2000),
+    /** For `missing-field`: the field name of the selector spec. */
+    field: z.string().max(200).optional(),
+  });
+
+  const MailCaptureResult = z.discriminatedUnion('kind', [ThreadCapture, NotCapturable]);
+  return { MailAddress, MailMessage, ThreadParticipant, ThreadCapture, NotCapturable, MailCaptureResult };
+}
+let built: ReturnType<typeof build> | undefined;
+const schemas = () => (built ??= build());
+
+export const MailAddress = /* @__PURE__ */ z.lazy(() => schemas().MailAddress);
+export type MailAddress = z.infer<typeof MailAddress>;
+export const MailMessage = /* @__PURE__ */ z.lazy(() => schemas().MailMessage);
+export type MailMessage = z.infer<typeof MailMessage>;
+export const ThreadParticipant = /* @__PURE__ */ z.lazy(() => schemas().ThreadParticipant);
+export type ThreadParticipant = z.infer<typeof ThreadParticipant>;
+export const ThreadCapture = /* @__PURE__ */ z.lazy(() => schemas().ThreadCapture);
+export type ThreadCapture = z.infer<typeof ThreadCapture>;
+export const NotCapturable = /* @__PURE__ */ z.lazy(() => schemas().NotCapturable);
+export type NotCapturable = z.infer<typeof NotCapturable>;
+export const MailCaptureResult = /* @__PURE__ */ z.lazy(() => schemas().MailCaptureResult);
 export type MailCaptureResult = ThreadCapture | NotCapturable;
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   root: fileURLToPath(new URL('../..', import.meta.url)),
   test: {
-    include: ['tests/bench/sync.bench.ts'],
+    include: ['tests/bench/*.bench.ts'],
     setupFiles: ['fake-indexeddb/auto'],
     testTimeout: 3_600_000,
     hookTimeout: 600_000,

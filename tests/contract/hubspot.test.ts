@@ -275,12 +275,43 @@ describe('HubSpot connector — push against the simulated API', () => {
     expect(hs.state.contacts.get(existing.id)!.properties).toMatchObject({ jobtitle: 'CEO', firstname: 'Marie', lastname: 'Curie', phone: '+33 1 00 00 00 00' });
   });
 
+  it('a first send creates in one request (no search); a retry of a lost response finds the earlier create', async () => {
+    const fresh = [
+      activity('em_fresh_1', { type: 'email', contactIds: ['ct_zoe'], subject: 'Devis signé', occurredAt: '2025-03-05T08:00:00.000Z', direction: 'incoming' }),
+      activity('em_fresh_2', { type: 'email', contactIds: ['ct_jose'], subject: 'Planning', occurredAt: '2025-03-05T09:00:00.000Z', direction: 'outgoing' }),
+    ];
+    const before = counts(hs).emails;
+    const from = hs.server.log.length;
+    const peopleOnly = () => Object.assign(new Links(), { contacts: { ...links.contacts }, companies: { ...links.companies } });
+    const out = await push(hubspotConnector, ctx, 'email', fresh, peopleOnly(), { firstSend: true });
+    expect(out.every((o) => o.ok)).toBe(true);
+    const calls = hs.server.log.slice(from).map((l) => `${l.method} ${l.path}`);
+    expect(calls).toEqual(['POST /crm/v3/objects/emails/batch/create']);
+    // The same records again, as after a response lost in transit: looked up, not created twice.
+    const again = await push(hubspotConnector, ctx, 'email', fresh, peopleOnly());
+    expect(again.map((o) => o.ok && o.remoteId)).toEqual(out.map((o) => o.ok && o.remoteId));
+    expect(counts(hs).emails).toBe(before + 2);
+  });
+
+  it('overwrite mode (the user’s say-so): one upsert per batch, Rapport’s values replace HubSpot’s', async () => {
+    const existing = hs.create('contacts', { email: 'pierre@initech.io', firstname: 'Pierre', jobtitle: 'CTO' });
+    const local = contact('ct_pierre', { name: 'Pierre Curie', emails: ['Pierre@Initech.io'], title: 'Physicien' });
+    const newcomer = contact('ct_irene', { name: 'Irène Joliot-Curie', emails: ['irene@initech.io'], title: 'Chimiste' });
+    const from = hs.server.log.length;
+    const out = await push(hubspotConnector, ctxFor(hs, { rapportIdProperty: 'rapport_id', existingContacts: 'overwrite' }), 'contact', [local, newcomer], new Links());
+    expect(out[0]).toMatchObject({ ok: true, remoteId: existing.id });
+    expect(out[1].ok).toBe(true);
+    expect(hs.server.log.slice(from).map((l) => `${l.method} ${l.path}`)).toEqual(['POST /crm/v3/objects/contacts/batch/upsert']);
+    expect(hs.state.contacts.get(existing.id)!.properties).toMatchObject({ jobtitle: 'Physicien', firstname: 'Pierre', lastname: 'Curie' });
+    expect(hs.list('contacts').filter((c) => c.properties.email === 'pierre@initech.io')).toHaveLength(1);
+  });
+
   it('an email whose contacts are not synced yet is refused as not-found, not created orphaned', async () => {
     const orphan = activity('em_orphan', { type: 'email', contactIds: ['ct_unknown'], subject: 'x', occurredAt: '2025-03-04T10:00:00.000Z' });
     const [o] = await push(hubspotConnector, ctx, 'email', [orphan], links);
     expect(o.ok).toBe(false);
     if (!o.ok) expect(o.error.kind).toBe('not-found');
-    expect(counts(hs).emails).toBe(3);
+    expect(counts(hs).emails).toBe(5);
   });
 });
 

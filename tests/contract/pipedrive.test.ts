@@ -172,6 +172,20 @@ describe('Pipedrive connector — push against the simulated API', () => {
     expect(pd.state.notes.get(id(links.other.em_3))).toMatchObject({ person_id: id(links.contacts.ct_zoe), org_id: null });
   });
 
+  it('a first send creates the note in one request; a retry after a lost response finds it by its marker', async () => {
+    const fresh = activity('em_fresh', { type: 'email', contactIds: ['ct_zoe'], subject: 'Devis signé', body: 'Signé.', occurredAt: '2025-03-05T08:00:00.000Z', direction: 'incoming' });
+    const peopleOnly = () => Object.assign(new Links(), { contacts: { ...links.contacts }, companies: { ...links.companies } });
+    const before = counts(pd).notes;
+    const from = pd.server.log.length;
+    const [first] = await push(pipedriveConnector, ctx, 'email', [fresh], peopleOnly(), { firstSend: true });
+    expect(first.ok).toBe(true);
+    expect(pd.server.log.slice(from).map((l) => `${l.method} ${l.path}`)).toEqual(['POST /api/v1/notes']);
+    const [again] = await push(pipedriveConnector, ctx, 'email', [fresh], peopleOnly());
+    expect(again.ok && again.remoteId).toBe(first.ok && first.remoteId);
+    expect(counts(pd).notes).toBe(before + 1);
+    pd.state.notes.delete(id(first.ok ? first.remoteId : '0')); // keep the counts of the tests below
+  });
+
   it('adds notes (to a person, or to an organization only) and tasks as activities', async () => {
     expect((await push(pipedriveConnector, ctx, 'note', notes, links)).every((o) => o.ok)).toBe(true);
     expect((await push(pipedriveConnector, ctx, 'task', tasks, links)).every((o) => o.ok)).toBe(true);

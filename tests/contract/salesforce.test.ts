@@ -519,10 +519,30 @@ describe('Salesforce connector against the simulated org', () => {
     });
   });
 
+  it('a first send of a task creates it without looking for an earlier attempt; a retry looks and finds it', async () => {
+    const s = await sim();
+    const ctx = ctxFor(s);
+    const first = await pushAll(ctx);
+    const linked: LinkedIds = { contacts: { ct_ann: first.ct_ann }, companies: { co_acme: first.co_acme } };
+    const fresh = task({ id: 'tk_fresh', title: 'Call back', dueAt: '2026-01-12T09:00:00.000Z', contactIds: ['ct_ann'], companyId: 'co_acme' });
+    s.requests.length = 0;
+    const [created] = okIds(await sf.push(ctx, 'task', items('task', [fresh], linked).map((i) => ({ ...i, firstSend: true }))));
+    expect(s.requests.filter((r) => r.query?.includes('FROM Task'))).toEqual([]);
+    const before = counts(s);
+    const [again] = okIds(await sf.push(ctx, 'task', items('task', [fresh], linked)));
+    expect(again).toBe(created);
+    expect(s.requests.some((r) => r.query?.includes('FROM Task'))).toBe(true);
+    expect(counts(s)).toEqual(before);
+  });
+
   it('declares its limits and origins', () => {
     const cfg = SalesforceConfig.parse({ instanceUrl: 'https://acme.my.salesforce.com', accessToken: 't' });
     expect(cfg).toMatchObject({ loginUrl: 'https://login.salesforce.com', apiVersion: 'v62.0', objectForPeople: 'Contact' });
     expect(sf.origins(cfg)).toEqual(['https://acme.my.salesforce.com/*', 'https://login.salesforce.com/*']);
+    // Sign-in: the instance URL comes with the token answer, so any Salesforce host may be it;
+    // a login URL elsewhere (proxy, test server) serves the API itself.
+    expect(sf.oauth!.origins({ loginUrl: 'https://login.salesforce.com' })).toEqual(['https://login.salesforce.com/*', 'https://*.salesforce.com/*']);
+    expect(sf.oauth!.origins({ loginUrl: 'https://sso.example.org' })).toEqual(['https://sso.example.org/*']);
     expect(sf.batchSize.contact).toBe(200);
     expect(sf.rateLimit).toEqual({ requests: 25, intervalMs: 1000 });
   });

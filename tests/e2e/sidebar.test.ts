@@ -19,25 +19,34 @@ const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz
 const handedOut = new WeakSet<Frame>();
 
 async function sidebarFrame(page: Page): Promise<Frame> {
-  await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 15_000 });
+  await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 30_000 });
   // After a reload the old, detached frame can linger in the list for a moment: take a live one.
-  for (let i = 0; i < 150; i++) {
+  // Under heavy load puppeteer can also attach to an out-of-process frame late (its first Frame
+  // object then never gets a context): keep looking until the deadline instead of failing at once.
+  const deadline = Date.now() + 60_000;
+  let lastError: unknown;
+  let lastBody = '';
+  while (Date.now() < deadline) {
     const f = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached && !handedOut.has(fr)).pop();
     if (f) {
       try {
-        await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 15_000 });
+        await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 10_000 });
         handedOut.add(f);
         return f;
       } catch (e) {
+        lastError = e;
         if (!f.detached) {
-          const body = await f.evaluate(() => document.body.innerText.slice(0, 500)).catch((err: Error) => `(unreadable: ${err.message})`);
-          throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${body}`, { cause: e });
+          lastBody = await Promise.race([
+            f.evaluate(() => document.body.innerText.slice(0, 500)).catch((err: Error) => `(unreadable: ${err.message})`),
+            new Promise<string>((r) => setTimeout(() => r('(no answer within 3 s)'), 3000)),
+          ]);
         }
       }
     }
-    await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('sidebar frame not found');
+  if (process.env.RAPPORT_E2E_SHOT) await page.screenshot({ path: process.env.RAPPORT_E2E_SHOT });
+  throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${lastBody || '(no sidebar frame found)'}`, { cause: lastError });
 }
 
 async function popupSearch(ext: ExtensionHandle, q: string) {
@@ -166,6 +175,25 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     expect(await feed.$('[data-testid="rapport-sidebar"]')).toBeNull();
     await page.close();
     await feed.close();
+  });
+
+  it('LinkedIn: an in-app navigation from a page without a sidebar to a profile mounts it', async () => {
+    // The content script stays idle on pages that cannot show the sidebar (feed, jobs…) until
+    // LinkedIn's own navigation (pushState) reaches a profile.
+    const profileBody = PROFILE.slice(PROFILE.indexOf('<body'), PROFILE.lastIndexOf('</body>')).replace(/^<body[^>]*>/, '');
+    server.route('www.linkedin.com', '/jobs/', {
+      html: `<!doctype html><title>Jobs | LinkedIn</title><main>jobs</main><script>window.__profile = ${JSON.stringify(profileBody).replaceAll('<', '\\u003c')};</script>`,
+    });
+    const page = await ext.openPage('https://www.linkedin.com/jobs/');
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await page.$('[data-testid="rapport-sidebar"]')).toBeNull();
+    await page.evaluate(() => {
+      history.pushState(null, '', '/in/mateo-quintero-vale/');
+      document.body.innerHTML = (window as unknown as { __profile: string }).__profile;
+    });
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector('[data-testid="sidebar-contact"][data-linkedin="https://www.linkedin.com/in/mateo-quintero-vale/"]');
+    await page.close();
   });
 
   it('follows in-app navigation: a new thread in the same page gets its own cards', async () => {

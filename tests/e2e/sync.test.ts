@@ -117,4 +117,37 @@ describe('sync to a CRM', () => {
     const stats = await options.$eval('[data-testid="data-stats"]', (el) => (el as HTMLElement).innerText);
     expect(stats.replace(/[,\s]/g, '')).toContain(`${N + 1}contacts`);
   });
+
+  it('the popup shows what HubSpot knows about a person (owner, stage, deals, record link), cached with its age', async () => {
+    const remote = sim.list('contacts').find((c) => c.properties.email === 'early.bird@before.example')!;
+    sim.state.owners.set('31', { id: '31', email: 'olivia@team.example', firstName: 'Olivia', lastName: 'Owner' });
+    sim.update('contacts', remote.id, { hubspot_owner_id: '31', lifecyclestage: 'opportunity' });
+    const deal = sim.create('deals', { dealname: 'Early <b>pilot</b>', dealstage: 'contractsent', amount: '4800', deal_currency_code: 'EUR' });
+    sim.associate('deals', deal.id, 'contacts', remote.id);
+
+    const popup = await ext.openPopup();
+    await popup.type('[data-testid="search-input"]', 'early bird');
+    await popup.waitForFunction(() => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === 'early bird');
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('[data-testid="contact-detail"]');
+    const info = await popup.waitForSelector('[data-testid="crm-info"][data-state="found"]', { timeout: 30_000 });
+    const text = await info!.evaluate((el) => (el as HTMLElement).innerText);
+    expect(text).toContain('Olivia Owner');
+    expect(text).toContain('Opportunity');
+    expect(text).toContain('Early <b>pilot</b>'); // CRM text is rendered as text
+    expect(await popup.$('[data-testid="crm-info"] b')).toBeNull();
+    const href = await popup.$eval('[data-testid="crm-link"]', (a) => (a as HTMLAnchorElement).href);
+    expect(href).toBe(`https://app.hubspot.com/contacts/${sim.portalId}/record/0-1/${remote.id}`);
+    expect(text).toMatch(/Updated just now/);
+
+    // Reopened while fresh: painted from the local cache, no new request to HubSpot.
+    const before = sim.counters.total;
+    await popup.reload();
+    await popup.type('[data-testid="search-input"]', 'early bird');
+    await popup.waitForFunction(() => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === 'early bird');
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('[data-testid="crm-info"][data-state="found"][data-stale="false"]');
+    expect(sim.counters.total).toBe(before);
+    await popup.close();
+  });
 });

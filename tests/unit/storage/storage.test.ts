@@ -235,7 +235,7 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
-    expect(upgraded.verno).toBe(3);
+    expect(upgraded.verno).toBe(4);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
     expect(names((await search(upgraded, 'lukasz')).contacts)).toEqual(['Łukasz Wróbel']);
     expect(names((await search(upgraded, 'spotk')).activities)).toEqual(['Spotkanie']);

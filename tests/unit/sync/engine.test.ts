@@ -55,6 +55,8 @@ describe('runOnce', () => {
     }
     expect(crm.pushes.map((p) => p.kind)).toEqual(['company', 'contact', 'contact', 'email']);
     expect(crm.records.get(`contact|${contact.id}`)!.writes).toBe(1);
+    // Held back, never handed to the connector: still a first send (no look-up needed).
+    expect(crm.pushes[3].items[0].firstSend).toBe(true);
   });
 
   it('batches by the connector batch size', async () => {
@@ -261,6 +263,27 @@ describe('killed at any instruction', () => {
     expect(await db.outbox.count()).toBe(0);
     expect(crm.records.size).toBe(2); // one contact, one note
     expect(crm.records.get(`contact|${contact.id}`)!.writes).toBe(2); // written twice, stored once
+  });
+
+  it('firstSend: only a brand-new record never handed out before; a retry after a crash looks up', async () => {
+    const { db, crm, registry, engineOpts, clock } = await setup({ kinds: ['contact', 'note', 'email'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    // Imported with its own id (it may have reached this CRM from another install): not fresh.
+    await addActivities([{ id: 'ac_imported', type: 'email', contactIds: [contact.id], subject: 'Old', occurredAt: '2025-01-01T00:00:00Z' }], src, db);
+    await addNote([contact.id], 'hello', src, db);
+    // Killed right after the note reached the CRM, before the local commit.
+    const killAtNote = { inCommit: (info: { kind: string }) => { if (info.kind === 'note') throw new Error('killed'); } };
+    await expect(runOnce(db, registry, engineOpts({ hooks: killAtNote }))).rejects.toThrow('killed');
+    clock.advance(61_000);
+    while ((await db.outbox.count()) > 0) {
+      const r = await runOnce(db, registry, engineOpts());
+      if (r.nextDueAt) clock.advance(Math.max(0, r.nextDueAt - clock.now()));
+    }
+    const sends = crm.pushes.map((p) => `${p.kind}:${p.items.map((i) => (i.firstSend ? 'first' : 'retry')).join()}`);
+    // A contact upsert merges (never "fresh"); the imported email is not; the note is first sent
+    // fresh, and after the crash it is sent again flagged for a look-up.
+    expect(sends).toEqual(['contact:retry', 'email:retry', 'note:first', 'note:retry']);
+    expect(crm.records.get(`note|${(await db.activities.toArray()).find((a) => a.type === 'note')!.id}`)!.writes).toBe(2);
   });
 
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {

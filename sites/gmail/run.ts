@@ -1,0 +1,107 @@
+// The two ways the Gmail content script runs: the DOM driver alone (no InboxSDK app id in the
+// build, or InboxSDK did not load in time), or InboxSDK steering the same DOM driver (thread view
+// events trigger a read, compose views send their recipients, the sidebar sits in Gmail's native
+// side panel). Which one ran is written to `<html data-rapport-driver="inboxsdk|dom">`.
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { callBackground } from '../../messaging/client';
+import { type DriverHandle, type SiteDriver, runSiteDriver } from '../common/driver';
+import { type SidebarFrame, createSidebarHost, mountSidebar } from '../common/sidebar-frame';
+import { type ComposeCapture, GmailCaptureResult } from './compose';
+import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
+import { parseGmailThread } from './parse';
+
+export const GMAIL_DRIVER: SiteDriver = {
+  site: 'gmail',
+  schema: GmailCaptureResult,
+  parse: parseGmailThread,
+  wantsSidebar: (result) => result.kind === 'thread' || result.kind === 'compose',
+};
+
+/** How long Gmail's side panel may take to accept our panel before the floating sidebar is used. */
+export const PANEL_WAIT_MS = 2_500;
+
+function markDriver(driver: 'inboxsdk' | 'dom', detail: string): void {
+  document.documentElement.setAttribute('data-rapport-driver', driver);
+  document.documentElement.setAttribute('data-rapport-driver-detail', detail);
+}
+
+/** The DOM driver alone, exactly as without InboxSDK. */
+export async function runGmailDom(ctx: ContentScriptContext, detail = 'no-app-id'): Promise<DriverHandle | undefined> {
+  markDriver('dom', detail);
+  return runSiteDriver(ctx, GMAIL_DRIVER);
+}
+
+/** InboxSDK first; the DOM driver alone when it does not load within the timeout. */
+export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: string, options: StartOptions = {}): Promise<void> {
+  // Gmail switched off in the options: InboxSDK is not even loaded (it talks to its servers).
+  const config = await callBackground('siteConfig', { site: 'gmail' }).catch(() => ({ enabled: false }));
+  if (!config.enabled || ctx.isInvalid) return;
+  const running: { handle?: DriverHandle } = {};
+  // Compose events can come before the driver runs: keep the latest and apply it then.
+  let compose: ComposeCapture | null = null;
+  const outcome = await startInboxSdk(
+    appId,
+    {
+      threadView: () => running.handle?.readNow(),
+      compose: (capture) => {
+        compose = capture;
+        running.handle?.setOverride(capture);
+      },
+    },
+    options,
+  );
+  if (!outcome.ok) {
+    console.info(`Rapport: InboxSDK did not load (${outcome.reason}: ${outcome.detail}); reading Gmail's page instead.`);
+    await runGmailDom(ctx, outcome.reason);
+    return;
+  }
+  const sdk = outcome.value;
+  if (ctx.isInvalid) {
+    sdk.destroy();
+    return;
+  }
+  ctx.onInvalidated(() => sdk.destroy());
+  markDriver('inboxsdk', 'loaded');
+  running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, { mountSidebar: (site, collapsed) => mountInSidePanel(site, collapsed, sdk) });
+  if (compose) running.handle?.setOverride(compose);
+}
+
+/**
+ * The sidebar in Gmail's native side panel (InboxSDK's global sidebar content panel: it stays
+ * across thread list, threads and compose, so one frame serves all three). When Gmail offers no
+ * panel within PANEL_WAIT_MS, the usual floating sidebar is mounted instead; never both.
+ */
+export function mountInSidePanel(site: 'gmail' | 'outlook' | 'linkedin', collapsed: boolean, sdk: Pick<GmailSdk, 'addSidebarPanel'>): SidebarFrame {
+  const host = createSidebarHost(site);
+  host.setAttribute('data-placement', 'panel');
+  host.style.cssText = 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px;';
+  let collapsedNow = collapsed;
+  let floating: SidebarFrame | undefined;
+  let panel: { remove(): void } | null = null;
+  let removed = false;
+  const panelPromise = sdk.addSidebarPanel(host).catch(() => null);
+  void raceWithTimeout(panelPromise, PANEL_WAIT_MS, (late) => late?.remove()).then((o) => {
+    if (removed) {
+      if (o.ok) o.value?.remove();
+      return;
+    }
+    if (o.ok && o.value) panel = o.value;
+    else floating = mountSidebar(site, collapsedNow);
+  });
+  return {
+    get host() {
+      return floating?.host ?? host;
+    },
+    // In the side panel, Gmail's own panel toggle collapses it; the floating one follows the setting.
+    setCollapsed: (c) => {
+      collapsedNow = c;
+      floating?.setCollapsed(c);
+    },
+    remove: () => {
+      removed = true;
+      panel?.remove();
+      floating?.remove();
+    },
+    ensureAttached: () => floating?.ensureAttached(),
+  };
+}
