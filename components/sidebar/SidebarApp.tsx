@@ -44,6 +44,7 @@ export function SidebarApp() {
     browser.runtime.onMessage.addListener(onEvent);
     prefetchSidebar()
       .then(([res, s]) => {
+        performance.mark('rapport:capture-received');
         tabId = res.tabId;
         settings = s;
         setCollapsed(s.sidebarCollapsed);

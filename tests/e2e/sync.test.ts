@@ -119,6 +119,7 @@ describe('sync to a CRM', () => {
   });
 
   it('the popup shows what HubSpot knows about a person (owner, stage, deals, record link), cached with its age', async () => {
+    sim.faults.set({}); // the CRM is healthy again after the previous test's faults
     const remote = sim.list('contacts').find((c) => c.properties.email === 'early.bird@before.example')!;
     sim.state.owners.set('31', { id: '31', email: 'olivia@team.example', firstName: 'Olivia', lastName: 'Owner' });
     sim.update('contacts', remote.id, { hubspot_owner_id: '31', lifecyclestage: 'opportunity' });
