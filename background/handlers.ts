@@ -12,7 +12,7 @@ import { refreshCrmCards } from '../sync/lookups';
 import { connectWithOAuth } from './oauth';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
-const captures = new Map<number, PageCapture>();
+const captures = new Map<number, { capture: PageCapture; session?: string }>();
 browser.tabs?.onRemoved?.addListener((tabId: number) => captures.delete(tabId));
 
 function tabOf(sender: Sender): number {
@@ -35,10 +35,10 @@ export const handlers = {
   },
   counts: async () => counts(),
 
-  captureChanged: async ({ capture }: MessageInput<'captureChanged'>, sender: Sender) => {
+  captureChanged: async ({ capture, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
     const tabId = tabOf(sender);
-    captures.set(tabId, capture);
-    void broadcast({ rapportEvent: 'capture', tabId, capture });
+    captures.set(tabId, { capture, session });
+    void broadcast({ rapportEvent: 'capture', tabId, capture, ...(session ? { session } : {}), ...(seq !== undefined ? { seq } : {}) });
     let autoLogged = false;
     if (capture.result.kind === 'thread') {
       // Nothing is stored from a page without a user action, unless a rule the user enabled says so.
@@ -57,19 +57,26 @@ export const handlers = {
     return { enabled: s.sites[site], collapsed: s.sidebarCollapsed };
   },
 
-  getCapture: async (_: MessageInput<'getCapture'>, sender: Sender) => {
+  getCapture: async ({ session }: MessageInput<'getCapture'>, sender: Sender) => {
     const tabId = tabOf(sender);
-    let capture = captures.get(tabId);
+    const stored = captures.get(tabId);
+    // A capture sent with another session belongs to the tab's previous page.
+    let capture = stored && (!session || stored.session === session) ? stored.capture : undefined;
     if (!capture) {
-      // The worker was restarted since the page was read: ask the page's content script again.
-      const raw = await browser.tabs.sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
-      const parsed = PageCapture.safeParse(raw);
-      if (parsed.success) {
+      // Not read yet, or the worker was restarted since the page was read: ask the page's content
+      // script (it answers once it runs; before that, the capture arrives as an event).
+      const raw = (await browser.tabs.sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined)) as
+        | { capture?: unknown; session?: unknown }
+        | undefined;
+      const parsed = PageCapture.safeParse(raw?.capture);
+      const from = typeof raw?.session === 'string' ? raw.session : undefined;
+      if (parsed.success && (!session || from === session)) {
         capture = parsed.data;
-        captures.set(tabId, capture);
+        captures.set(tabId, { capture, session: from });
       }
     }
-    return { tabId, capture: capture ?? null };
+    // The settings come along: the frame paints its first cards without opening the database.
+    return { tabId, capture: capture ?? null, settings: await getSettings() };
   },
 
   setSidebarCollapsed: async ({ collapsed }: MessageInput<'setSidebarCollapsed'>, sender: Sender) => {

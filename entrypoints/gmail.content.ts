@@ -2,7 +2,8 @@ import { runGmailDom, runGmailWithInboxSdk } from '../sites/gmail/run';
 
 export default defineContentScript({
   matches: ['https://mail.google.com/*'],
-  runAt: 'document_end',
+  // document_start: the sidebar frame loads alongside the page (the driver waits for the DOM).
+  runAt: 'document_start',
   main(ctx) {
     // A build-time constant (wxt.config.ts): without an app id this branch, and InboxSDK with it,
     // is left out of the bundle.

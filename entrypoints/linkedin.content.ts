@@ -5,7 +5,8 @@ import { linkedinMayShowSidebar, linkedinWantsSidebar } from '../sites/linkedin/
 
 export default defineContentScript({
   matches: ['https://www.linkedin.com/*'],
-  runAt: 'document_end',
+  // document_start: the sidebar frame loads alongside the page (the driver waits for the DOM).
+  runAt: 'document_start',
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'linkedin',

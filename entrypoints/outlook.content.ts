@@ -4,7 +4,8 @@ import { parseOutlookThread } from '../sites/outlook/parse';
 
 export default defineContentScript({
   matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
-  runAt: 'document_end',
+  // document_start: the sidebar frame loads alongside the page (the driver waits for the DOM).
+  runAt: 'document_start',
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'outlook',

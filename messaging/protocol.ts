@@ -18,6 +18,11 @@ export const PageCapture = z.object({
 });
 export type PageCapture = z.infer<typeof PageCapture>;
 
+/** Ties a sidebar frame to the content script (document) that created it. */
+const SessionId = z.string().min(1).max(64);
+/** The content script numbers its captures: the frame gets each twice (direct and via the background). */
+const CaptureSeq = z.number().int().nonnegative();
+
 export const messages = {
   ping: {
     input: z.object({}).strict(),
@@ -35,7 +40,7 @@ export const messages = {
   },
   /** A content script read its page (after load or an in-app navigation). */
   captureChanged: {
-    input: z.object({ capture: PageCapture }).strict(),
+    input: z.object({ capture: PageCapture, session: SessionId.optional(), seq: CaptureSeq.optional() }).strict(),
     fromContentScript: true,
   },
   /** Whether a site is switched on, and the sidebar's layout, for a content script. */
@@ -45,7 +50,7 @@ export const messages = {
   },
   /** The sidebar asks what its tab's page shows. */
   getCapture: {
-    input: z.object({}).strict(),
+    input: z.object({ session: SessionId.optional() }).strict(),
     fromContentScript: false,
   },
   setSidebarCollapsed: {
@@ -93,7 +98,7 @@ export const messages = {
 
 /** Events the background sends to extension pages and content scripts (not requests). */
 export const RapportEvent = z.discriminatedUnion('rapportEvent', [
-  z.object({ rapportEvent: z.literal('capture'), tabId: z.number(), capture: PageCapture }),
+  z.object({ rapportEvent: z.literal('capture'), tabId: z.number(), capture: PageCapture, session: SessionId.optional(), seq: CaptureSeq.optional() }),
   z.object({ rapportEvent: z.literal('layout'), collapsed: z.boolean() }),
   z.object({ rapportEvent: z.literal('recapture') }),
 ]);

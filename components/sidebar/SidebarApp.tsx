@@ -1,14 +1,15 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useState } from 'preact/hooks';
+import { z } from 'zod';
 import { browser } from 'wxt/browser';
 import { type OutsidePerson, type ProfileLike, logThread, outsidePeople, profileChanges, saveMailPerson, saveProfile } from '../../capture/actions';
 import { callBackground } from '../../messaging/client';
-import { type PageCapture, RapportEvent } from '../../messaging/protocol';
+import { PageCapture, RapportEvent } from '../../messaging/protocol';
 import type { ComposeCapture } from '../../sites/gmail/compose';
 import type { LinkedinCompanyCapture } from '../../sites/linkedin/capture';
 import type { ThreadCapture } from '../../sites/mail/capture';
 import { type TimelineItem, findContactByEmail, findContactByLinkedin, getTimeline, upsertCompany } from '../../storage/repositories';
 import type { Contact, Source } from '../../storage/schema';
-import { type Settings, getSettings } from '../../storage/settings';
+import type { Settings } from '../../storage/settings';
 import { ContactCard } from '../ContactCard';
 import { CrmPanel } from '../CrmPanel';
 import { formatDate } from '../format';
@@ -19,10 +20,33 @@ type State = { status: 'loading' } | { status: 'error'; message: string } | { st
 
 // Asked for as soon as the frame's script runs (not after the first paint): the first cards
 // appear one round trip after the frame loads.
-let initial: Promise<[{ tabId: number; capture: PageCapture | null }, Settings]> | undefined;
+let initial: Promise<{ tabId: number; capture: PageCapture | null; settings: Settings }> | undefined;
+/** The content script's session this frame belongs to (see sites/common/sidebar-frame.ts). */
+const session = new URLSearchParams(location.search).get('session') ?? undefined;
 export function prefetchSidebar() {
-  initial ??= Promise.all([callBackground('getCapture', {}), getSettings()]);
+  initial ??= callBackground('getCapture', session ? { session } : {});
   return initial;
+}
+
+// Captures sent straight from the content script (a MessagePort handed over with our session,
+// registered at module load so none is missed). Validated like any message: the page could post
+// to this frame too, but it cannot know the session. Each capture also comes through the
+// background (numbered alike): the first copy to arrive is shown, the other is skipped.
+type DirectListener = (capture: PageCapture, seq: number | undefined) => void;
+const direct: { latest?: { capture: PageCapture; seq: number }; listener?: DirectListener } = {};
+const DirectMessage = z.object({ capture: PageCapture, seq: z.number().int().nonnegative() });
+if (session) {
+  addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { rapportPort?: unknown } | null;
+    if (!data || data.rapportPort !== session || !event.ports[0]) return;
+    event.ports[0].onmessage = (m: MessageEvent) => {
+      const parsed = DirectMessage.safeParse(m.data);
+      if (!parsed.success) return;
+      direct.latest = parsed.data;
+      performance.mark('rapport:direct-capture');
+      direct.listener?.(parsed.data.capture, parsed.data.seq);
+    };
+  });
 }
 
 export function SidebarApp() {
@@ -32,27 +56,41 @@ export function SidebarApp() {
   useEffect(() => {
     let tabId: number | undefined;
     let settings: Settings | undefined;
-    // Captures broadcast before we know our tab are kept, newest last, and applied once we do.
-    const early: { tabId: number; capture: PageCapture }[] = [];
+    // Captures that arrive before the settings are kept (the newest) and applied once they are.
+    let early: PageCapture | undefined;
+    let shownSeq = -1;
+    const apply = (capture: PageCapture, seq: number | undefined) => {
+      if (seq !== undefined) {
+        if (seq <= shownSeq) return; // already shown (the other copy), or older
+        shownSeq = seq;
+      }
+      if (settings) setState({ status: 'ready', capture, settings });
+      else early = capture;
+    };
+    direct.listener = apply;
+    if (direct.latest) apply(direct.latest.capture, direct.latest.seq);
     const onEvent = (raw: unknown) => {
       const ev = RapportEvent.safeParse(raw);
       if (!ev.success || ev.data.rapportEvent !== 'capture') return undefined;
-      if (tabId === undefined || !settings) early.push({ tabId: ev.data.tabId, capture: ev.data.capture });
-      else if (ev.data.tabId === tabId) setState({ status: 'ready', capture: ev.data.capture, settings });
+      if (session ? ev.data.session !== session : ev.data.tabId !== tabId) return undefined;
+      apply(ev.data.capture, ev.data.seq);
       return undefined;
     };
     browser.runtime.onMessage.addListener(onEvent);
     prefetchSidebar()
-      .then(([res, s]) => {
+      .then((res) => {
         performance.mark('rapport:capture-received');
+        const s = res.settings;
         tabId = res.tabId;
         settings = s;
         setCollapsed(s.sidebarCollapsed);
-        const newer = early.filter((e) => e.tabId === res.tabId).pop();
-        setState({ status: 'ready', capture: newer?.capture ?? res.capture, settings: s });
+        setState({ status: 'ready', capture: early ?? res.capture, settings: s });
       })
       .catch((e: unknown) => setState({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
-    return () => browser.runtime.onMessage.removeListener(onEvent);
+    return () => {
+      browser.runtime.onMessage.removeListener(onEvent);
+      direct.listener = undefined;
+    };
   }, []);
 
   const toggle = () => {
@@ -90,17 +128,24 @@ const NOT_CAPTURABLE_TEXT: Record<string, string> = {
   'unsupported-page': 'Open a conversation to see the people in it.',
 };
 
-/** Marks when a capture's cards are on screen (read by npm run bench:sidebar; a user-timing mark). */
+/**
+ * Marks when a capture's cards are on screen (read by npm run bench:sidebar; a user-timing mark):
+ * the DOM is committed (layout effect), the next frame renders it, and a task queued from that
+ * frame's animation callback runs once it has been painted.
+ */
 function usePaintMark(capture: PageCapture | null) {
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (!capture) return;
-    requestAnimationFrame(() => {
-      performance.mark('rapport:cards-painted');
-      (window as unknown as { __rapportPainted?: { url: string; at: number } }).__rapportPainted = {
-        url: capture.url,
-        at: performance.timeOrigin + performance.now(),
-      };
-    });
+    performance.mark('rapport:cards-committed');
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        performance.mark('rapport:cards-painted');
+        (window as unknown as { __rapportPainted?: { url: string; at: number } }).__rapportPainted = {
+          url: capture.url,
+          at: performance.timeOrigin + performance.now(),
+        };
+      }, 0),
+    );
   }, [capture]);
 }
 

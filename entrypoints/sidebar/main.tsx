@@ -8,6 +8,12 @@ performance.mark('rapport:script-start'); // read by npm run bench:sidebar (wher
 const params = new URLSearchParams(location.search);
 const theme = params.get('theme');
 if (theme === 'dark' || theme === 'light') document.documentElement.dataset.theme = theme;
+// A frame preloaded before the page had a theme is told the page's theme when it is shown. The
+// page could send this message too: the theme is all it can change.
+addEventListener('message', (event: MessageEvent) => {
+  const t = (event.data as { rapportTheme?: unknown } | null)?.rapportTheme;
+  if (t === 'dark' || t === 'light') document.documentElement.dataset.theme = t;
+});
 void getDb().open().catch(() => undefined);
 void prefetchSidebar().catch(() => undefined);
 

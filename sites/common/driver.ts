@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
 import type { ZodType } from 'zod';
 import type { PageCapture } from '../../messaging/protocol';
-import { type SidebarFrame, mountSidebar } from './sidebar-frame';
+import { type SidebarFrame, mountSidebar, postToSidebar, preloadSidebar } from './sidebar-frame';
 
 export interface SiteDriver {
   site: PageCapture['site'];
@@ -27,8 +27,11 @@ export interface SiteDriver {
 
 /** Optional behaviour of a driver (Gmail with InboxSDK uses both). */
 export interface DriverOptions {
-  /** Mounts the sidebar when a result first wants one. Default: the floating frame on `<html>`. */
-  mountSidebar?(site: PageCapture['site'], collapsed: boolean): SidebarFrame;
+  /**
+   * Mounts the sidebar when a result first wants one (`session` goes into the frame's URL, see
+   * createSidebarHost). Default: the floating frame on `<html>`, preloaded at document_start.
+   */
+  mountSidebar?(site: PageCapture['site'], collapsed: boolean, session: string): SidebarFrame;
 }
 
 /** Lets another integration (InboxSDK) steer a running driver. */
@@ -60,6 +63,12 @@ function keyOf(result: PageCapture['result'], url: string): string {
   }
 }
 
+/** Resolves once the page's DOM is parsed (content scripts run at document_start). */
+export function domReady(ctx: ContentScriptContext): Promise<void> {
+  if (document.readyState !== 'loading') return Promise.resolve();
+  return new Promise((resolve) => ctx.addEventListener(document, 'DOMContentLoaded', () => resolve(), { once: true }));
+}
+
 export async function runSiteDriver(
   ctx: ContentScriptContext,
   driver: SiteDriver,
@@ -78,14 +87,33 @@ export async function runSiteDriver(
       });
     });
   }
-  const config = await callBackground('siteConfig', { site: driver.site }).catch(() => ({ enabled: false, collapsed: false }));
-  if (!config.enabled || ctx.isInvalid) return undefined;
-  const mount = options.mountSidebar ?? mountSidebar;
+  // One id per document: the frame asks for (and shows) only captures sent with it.
+  const session = crypto.randomUUID();
+  // The config round trip, the frame's loading and the page's own loading all run at once: the
+  // frame starts loading (hidden) now, at document_start, and is dropped if the site is off.
+  const configured = callBackground('siteConfig', { site: driver.site }).catch(() => ({ enabled: false, collapsed: false }));
+  let preloaded = options.mountSidebar ? undefined : preloadSidebar(driver.site, session);
+  const config = await configured;
+  if (!config.enabled || ctx.isInvalid) {
+    preloaded?.remove();
+    return undefined;
+  }
+  await domReady(ctx);
+  if (ctx.isInvalid) {
+    preloaded?.remove();
+    return undefined;
+  }
+  const mount = options.mountSidebar ?? ((site: PageCapture['site'], collapsed: boolean) => {
+    const f = mountSidebar(site, collapsed, session, preloaded);
+    preloaded = undefined;
+    return f;
+  });
 
   let frame: SidebarFrame | undefined;
   let lastKey = '';
   let current: PageCapture | undefined;
   let override: PageCapture['result'] | null = null;
+  let sent = 0;
 
   const read = () => {
     if (ctx.isInvalid) return;
@@ -102,13 +130,24 @@ export async function runSiteDriver(
     if (key === lastKey) return;
     lastKey = key;
     current = capture;
-    if (!frame && driver.wantsSidebar(capture.result, url)) frame = mount(driver.site, config.collapsed);
-    if (frame) void callBackground('captureChanged', { capture }).catch(() => undefined);
+    if (!frame && driver.wantsSidebar(capture.result, url)) frame = mount(driver.site, config.collapsed, session);
+    if (!frame) return;
+    const seq = ++sent;
+    postToSidebar(frame.host, { capture, seq });
+    // The background keeps it too (a reloaded frame asks for it) and applies auto-log rules.
+    void callBackground('captureChanged', { capture, session, seq }).catch(() => undefined);
   };
 
+  // One pending read; a request for an earlier one (a navigation) moves it forward.
   let pending: number | undefined;
+  let pendingAt = 0;
   const schedule = (delay = 120) => {
-    if (pending) return;
+    const at = performance.now() + delay;
+    if (pending !== undefined) {
+      if (at >= pendingAt) return;
+      clearTimeout(pending);
+    }
+    pendingAt = at;
     pending = ctx.setTimeout(() => {
       pending = undefined;
       read();
@@ -126,6 +165,7 @@ export async function runSiteDriver(
   ctx.onInvalidated(() => {
     observer.disconnect();
     frame?.remove();
+    preloaded?.remove();
   });
 
   // Only the background can message a content script; still, act only on the two known events.
@@ -135,7 +175,7 @@ export async function runSiteDriver(
     if (event?.rapportEvent === 'recapture') {
       lastKey = '';
       read();
-      return Promise.resolve(current);
+      return Promise.resolve({ capture: current, session });
     }
     return undefined;
   };

@@ -23,26 +23,87 @@ export function pageTheme(doc: Document): 'dark' | 'light' {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light';
 }
 
-/** The host element (closed shadow root holding the sidebar frame), not yet placed in the page. */
-export function createSidebarHost(site: string): HTMLElement {
+/**
+ * The host element (closed shadow root holding the sidebar frame), not yet placed in the page.
+ * `session` ties the frame to this document's content script: the frame only shows captures sent
+ * with it (after a reload the background may still hold the previous page's capture for the tab).
+ */
+export function createSidebarHost(site: string, session: string, theme: 'dark' | 'light' = pageTheme(document)): HTMLElement {
   const host = document.createElement('div');
   host.setAttribute('data-testid', 'rapport-sidebar');
   const root = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
   const url = new URL(browser.runtime.getURL('/sidebar.html'));
   url.searchParams.set('site', site);
-  url.searchParams.set('theme', pageTheme(document));
+  url.searchParams.set('theme', theme);
+  url.searchParams.set('session', session);
   frame.src = url.href;
   frame.title = 'Rapport';
   frame.setAttribute('allow', '');
   frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; color-scheme: normal;';
   root.append(frame);
+  // A direct line to the frame: each time its page has loaded, it gets a MessagePort with the
+  // session it was created with (it ignores ports sent without it), then the latest capture.
+  // Captures reach it without two hops through the service worker.
+  const link: FrameLink = { frame, theme, latest: undefined, port: undefined };
+  frame.addEventListener('load', () => {
+    const channel = new MessageChannel();
+    link.port?.close();
+    link.port = channel.port1;
+    frame.contentWindow?.postMessage({ rapportPort: session }, new URL(frame.src).origin, [channel.port2]);
+    if (link.latest !== undefined) link.port.postMessage(link.latest);
+  });
+  frameOf.set(host, link);
   return host;
 }
 
-export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
-  const host = createSidebarHost(site);
+interface FrameLink {
+  frame: HTMLIFrameElement;
+  theme: 'dark' | 'light';
+  latest: unknown;
+  port: MessagePort | undefined;
+}
+const frameOf = new WeakMap<HTMLElement, FrameLink>();
+
+/** Sends a (validated) capture straight to the sidebar frame in `host`, now or once it loads. */
+export function postToSidebar(host: HTMLElement, message: { capture: unknown; seq: number }): void {
+  const link = frameOf.get(host);
+  if (!link) return;
+  link.latest = message;
+  link.port?.postMessage(message);
+}
+
+/** Tells the frame the page's theme when it differs from the one the frame was created with. */
+function syncTheme(host: HTMLElement): void {
+  const f = frameOf.get(host);
+  const theme = pageTheme(document);
+  if (!f || f.theme === theme) return;
+  f.theme = theme;
+  // Only the theme travels this way (the frame accepts nothing else from a postMessage).
+  f.frame.contentWindow?.postMessage({ rapportTheme: theme }, '*'); // nothing secret in it
+}
+
+/**
+ * Starts loading the sidebar frame, hidden, as soon as the content script runs (document_start):
+ * the frame's page and scripts load while the site's page does, so the first card can be painted
+ * right after the page is read. `mountSidebar` shows it; `remove()` drops it if nothing wants it.
+ */
+export function preloadSidebar(site: string, session: string): HTMLElement {
+  const host = createSidebarHost(site, session);
   host.setAttribute('data-placement', 'floating');
+  // Not "the sidebar" yet (no test id): just a hidden frame getting ready.
+  host.removeAttribute('data-testid');
+  host.setAttribute('data-rapport-preloaded', 'true');
+  host.style.cssText = 'all: initial; display: none;';
+  document.documentElement.append(host);
+  return host;
+}
+
+export function mountSidebar(site: string, collapsed: boolean, session: string, preloaded?: HTMLElement): SidebarFrame {
+  const host = preloaded ?? createSidebarHost(site, session);
+  host.setAttribute('data-placement', 'floating');
+  host.removeAttribute('data-rapport-preloaded');
+  host.setAttribute('data-testid', 'rapport-sidebar');
   const place = (c: boolean) => {
     host.style.cssText =
       `all: initial; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
@@ -51,7 +112,8 @@ export function mountSidebar(site: string, collapsed: boolean): SidebarFrame {
   };
   place(collapsed);
   // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
-  document.documentElement.append(host);
+  if (!host.isConnected) document.documentElement.append(host);
+  if (preloaded) syncTheme(host);
   return {
     host,
     setCollapsed: place,

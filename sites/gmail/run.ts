@@ -4,7 +4,7 @@
 // side panel). Which one ran is written to `<html data-rapport-driver="inboxsdk|dom">`.
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { callBackground } from '../../messaging/client';
-import { type DriverHandle, type SiteDriver, runSiteDriver } from '../common/driver';
+import { type DriverHandle, type SiteDriver, domReady, runSiteDriver } from '../common/driver';
 import { type SidebarFrame, createSidebarHost, mountSidebar } from '../common/sidebar-frame';
 import { type ComposeCapture, GmailCaptureResult } from './compose';
 import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
@@ -36,6 +36,9 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
   // Gmail switched off in the options: InboxSDK is not even loaded (it talks to its servers).
   const config = await callBackground('siteConfig', { site: 'gmail' }).catch(() => ({ enabled: false }));
   if (!config.enabled || ctx.isInvalid) return;
+  // The content script runs at document_start; InboxSDK wants Gmail's document.
+  await domReady(ctx);
+  if (ctx.isInvalid) return;
   const running: { handle?: DriverHandle } = {};
   // Compose events can come before the driver runs: keep the latest and apply it then.
   let compose: ComposeCapture | null = null;
@@ -62,7 +65,7 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
   }
   ctx.onInvalidated(() => sdk.destroy());
   markDriver('inboxsdk', 'loaded');
-  running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, { mountSidebar: (site, collapsed) => mountInSidePanel(site, collapsed, sdk) });
+  running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, { mountSidebar: (site, collapsed, session) => mountInSidePanel(site, collapsed, session, sdk) });
   if (compose) running.handle?.setOverride(compose);
 }
 
@@ -71,8 +74,8 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
  * across thread list, threads and compose, so one frame serves all three). When Gmail offers no
  * panel within PANEL_WAIT_MS, the usual floating sidebar is mounted instead; never both.
  */
-export function mountInSidePanel(site: 'gmail' | 'outlook' | 'linkedin', collapsed: boolean, sdk: Pick<GmailSdk, 'addSidebarPanel'>): SidebarFrame {
-  const host = createSidebarHost(site);
+export function mountInSidePanel(site: 'gmail' | 'outlook' | 'linkedin', collapsed: boolean, session: string, sdk: Pick<GmailSdk, 'addSidebarPanel'>): SidebarFrame {
+  const host = createSidebarHost(site, session);
   host.setAttribute('data-placement', 'panel');
   host.style.cssText = 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px;';
   let collapsedNow = collapsed;
@@ -86,7 +89,7 @@ export function mountInSidePanel(site: 'gmail' | 'outlook' | 'linkedin', collaps
       return;
     }
     if (o.ok && o.value) panel = o.value;
-    else floating = mountSidebar(site, collapsedNow);
+    else floating = mountSidebar(site, collapsedNow, session);
   });
   return {
     get host() {

@@ -131,12 +131,17 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
     const page = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
     const frame = await sidebarFrame(page);
     await cardEmails(frame);
-    // What the content script sends from an InboxSDK compose view, as the background broadcasts it.
-    await ext.evaluateInWorker(async () => {
+    // What the content script sends from an InboxSDK compose view, as the background broadcasts it
+    // (with the frame's session, and numbered after what the content script has sent so far).
+    const session = new URL(frame.url()).searchParams.get('session');
+    expect(session).toBeTruthy();
+    await ext.evaluateInWorker(async (session: string) => {
       const [tab] = await chrome.tabs.query({ url: 'https://mail.google.com/mail/u/0/*' });
       await chrome.runtime.sendMessage({
         rapportEvent: 'capture',
         tabId: tab.id,
+        session,
+        seq: 1_000_000,
         capture: {
           site: 'gmail',
           url: tab.url,
@@ -151,7 +156,7 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
           },
         },
       }).catch(() => undefined);
-    });
+    }, session!);
     await frame.waitForSelector('[data-testid="compose-recipients"]');
     expect(await cardEmails(frame)).toEqual(['new.person@initech.example']); // the colleague is on the team
     const card = '[data-testid="sidebar-contact"][data-email="new.person@initech.example"]';

@@ -79,5 +79,8 @@ describe('rules and privacy', () => {
     const off = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
     await new Promise((r) => setTimeout(r, 1500));
     expect(await off.$('[data-testid="rapport-sidebar"]')).toBeNull();
+    // The frame preloaded at document_start is dropped too: nothing of Rapport stays in the page.
+    expect(await off.$('[data-rapport-preloaded]')).toBeNull();
+    expect(off.frames().some((f) => f.url().includes('/sidebar.html'))).toBe(false);
   });
 });
