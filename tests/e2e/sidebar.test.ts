@@ -236,4 +236,18 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     expect(await frame.$('a[href^="javascript:"]')).toBeNull();
     await page.close();
   });
+
+  it('follows the page theme: a dark Gmail gets a dark sidebar, a light one a light sidebar', async () => {
+    // The frame is created at document_start, before the page has a background: it is told the
+    // page's theme when it is shown.
+    server.route('mail.google.com', '/mail/u/5/', { html: GMAIL_THREAD.replace('<body', '<body style="background-color: rgb(32, 33, 36); color: #e8eaed"') });
+    const dark = await ext.openPage('https://mail.google.com/mail/u/5/#inbox/18c2f4a9b7d3e601');
+    const darkFrame = await sidebarFrame(dark);
+    await darkFrame.waitForFunction(() => document.documentElement.dataset.theme === 'dark', { timeout: 10_000 });
+    await dark.close();
+    const light = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
+    const lightFrame = await sidebarFrame(light);
+    expect(await lightFrame.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await light.close();
+  });
 });
