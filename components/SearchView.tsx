@@ -51,10 +51,14 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
 
   useEffect(() => input.current?.focus(), []);
 
-  useEffect(() => {
+  // Started from the input event itself, not from an effect: Preact runs effects after the next
+  // frame is painted, which would add up to a frame (16 ms) to every keystroke.
+  const slowTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const runQuery = (raw: string) => {
     const my = ++seq.current;
-    const q = query.trim();
-    const slow = setTimeout(() => my === seq.current && setLoading(true), 120);
+    const q = raw.trim();
+    clearTimeout(slowTimer.current);
+    slowTimer.current = setTimeout(() => my === seq.current && setLoading(true), 120);
     const run = q ? search(getDb(), q).then(rowsOf) : recentContacts(15).then(recentRows);
     run
       .then((rows) => {
@@ -65,11 +69,22 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
       })
       .catch((e: unknown) => my === seq.current && setError(e instanceof Error ? e.message : String(e)))
       .finally(() => {
-        clearTimeout(slow);
-        if (my === seq.current) setLoading(false);
+        if (my !== seq.current) return;
+        clearTimeout(slowTimer.current);
+        setLoading(false);
       });
-    return () => clearTimeout(slow);
-  }, [query]);
+  };
+  const started = useRef(false);
+  if (!started.current) {
+    // The first query (recent people, or the initial query) starts with the first render.
+    started.current = true;
+    runQuery(initialQuery);
+  }
+  useEffect(() => () => clearTimeout(slowTimer.current), []);
+  const onInput = (value: string) => {
+    setQuery(value);
+    runQuery(value);
+  };
 
   const rows = shown?.rows ?? [];
   const open = (r: Row | undefined) => r && onOpen({ kind: r.kind, id: r.id, contactId: r.contactId });
@@ -113,7 +128,7 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
           autocomplete="off"
           spellcheck={false}
           value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+          onInput={(e) => onInput((e.target as HTMLInputElement).value)}
           onKeyDown={onKey}
         />
       </div>

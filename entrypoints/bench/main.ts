@@ -5,6 +5,7 @@ import { getDb } from '../../storage/db';
 import { fold, tokenize } from '../../storage/normalize';
 import { putRecords, writeScope } from '../../storage/records';
 import { deleteAllData } from '../../storage/repositories';
+import { search } from '../../storage/search-index';
 import { registry } from '../../connectors/registry';
 import { saveConnectorInstance } from '../../sync/connectors';
 import { activityChanges, backfill, enqueue } from '../../sync/outbox';
@@ -221,12 +222,23 @@ async function runEngineHere() {
   return { summary, events, ms: performance.now() - t0 };
 }
 
+/** search() alone (no UI), per query: how long it took. */
+async function searchTimes(qs: string[]) {
+  const out: { q: string; ms: number }[] = [];
+  for (const q of qs) {
+    const t = performance.now();
+    await search(db, q);
+    out.push({ q, ms: performance.now() - t });
+  }
+  return out;
+}
+
 async function outboxCount() {
   return db.outbox.count();
 }
 
 Object.assign(globalThis, {
-  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, runEngineHere },
+  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, runEngineHere, searchTimes },
   benchReady: true,
 });
 
