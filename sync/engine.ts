@@ -5,7 +5,7 @@
 //   after the remote write and before that commit leaves the entry leased; its lease expires, it
 //   is pushed again, and the connector's idempotent push (native upsert, or look-up by a stable
 //   key then create) finds the record instead of creating a second one.
-import Dexie from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import { parseRetryAfter } from '../connectors/http';
 import type { AnyConnector, ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError, type ConnectorContext, type LinkedIds, type PullResult, type PushItem, type PushOutcome, type PushRecord, type SyncKind } from '../connectors/types';
@@ -319,6 +319,32 @@ interface ConnectorRun {
   /** The refreshed access token: replaces the bearer token of requests built before the refresh. */
   bearer?: string;
   paused?: boolean;
+  /** When the limiter's state was last written (it is written at most every LIMITER_SAVE_MS). */
+  limiterSavedAt: number;
+  /** Requests finished since then. */
+  limiterUnsaved?: boolean;
+}
+
+/**
+ * How often the rate limiter's window is written while requests go out. Writing it after every
+ * request cost a read-write transaction each (measured: a tenth of a sync's local time in
+ * Chromium); a worker restarted within this time may send a few requests the window had already
+ * counted, which the vendor answers with 429 and Retry-After, which is honoured.
+ */
+const LIMITER_SAVE_MS = 1_000;
+
+/** Writes the limiter's state alone (never the pull cursor, which moves with the pulled data). */
+async function saveLimiter(c: Ctx, run: ConnectorRun, t: number): Promise<void> {
+  run.limiterSavedAt = t;
+  run.limiterUnsaved = false;
+  const limiter = run.limiter.state(t);
+  const key = run.stateRow.key;
+  await c.db
+    .transaction('rw', c.db.syncState, async () => {
+      const row = await c.db.syncState.get(key);
+      await c.db.syncState.put({ ...(row ?? { key }), limiter });
+    })
+    .catch(() => undefined);
 }
 
 async function setStatus(c: Ctx, id: string, patch: Partial<ConnectorStatus>): Promise<void> {
@@ -346,24 +372,30 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     limiter: new RateLimiter(limit, stateRow.limiter),
     secrets: secretValues,
     stateRow,
+    limiterSavedAt: c.now(),
     ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
   };
   run.ctx = { config, fetch: engineFetch(c, run), fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
 
-  for (const kind of inst.direction === 'pull' ? [] : KIND_ORDER) {
-    if (c.stop || run.paused || run.waitTooLong !== undefined) break;
-    if (!inst.kinds.includes(kind)) {
-      // The user no longer syncs this kind: forget what was queued for it.
-      await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, Dexie.maxKey]).delete();
-      continue;
+  try {
+    for (const kind of inst.direction === 'pull' ? [] : KIND_ORDER) {
+      if (c.stop || run.paused || run.waitTooLong !== undefined) break;
+      if (!inst.kinds.includes(kind)) {
+        // The user no longer syncs this kind: forget what was queued for it.
+        await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, Dexie.maxKey]).delete();
+        continue;
+      }
+      if (!supportsKind(connector, kind)) {
+        await killUnsupported(c, inst, connector, kind);
+        continue;
+      }
+      await runKind(c, run, kind);
     }
-    if (!supportsKind(connector, kind)) {
-      await killUnsupported(c, inst, connector, kind);
-      continue;
-    }
-    await runKind(c, run, kind);
+    if (pulls(inst) && connector.pull && connector.capabilities.pull && !c.stop && !run.paused && run.waitTooLong === undefined) await runPull(c, run);
+  } finally {
+    // The window as this run leaves it, for the next run.
+    if (run.limiterUnsaved) await saveLimiter(c, run, c.now());
   }
-  if (pulls(inst) && connector.pull && connector.capabilities.pull && !c.stop && !run.paused && run.waitTooLong === undefined) await runPull(c, run);
   await setStatus(c, inst.id, { lastRunAt: c.now() });
 }
 
@@ -461,6 +493,7 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
     // Take the token right after seeing it free (no await in between: concurrent calls from one
     // connector must not both spend the last token).
     run.limiter.take();
+    let blocked = false;
     try {
       if (!(await ensureLease(c))) throw new ConnectorError('another sync engine took over', 'transient');
       c.summary.requests++;
@@ -488,6 +521,7 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
         }
       }
       if (res.status === 429) {
+        blocked = true;
         c.summary.rateLimited++;
         const after = parseRetryAfter(res.headers.get('retry-after')) ?? run.limiter.limit.intervalMs;
         run.limiter.block(c.now() + after);
@@ -497,17 +531,10 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
       const done = c.now();
       run.limiter.finish(done);
       run.stateRow = { ...run.stateRow, key, limiter: run.limiter.state(done) };
-      await c.db.syncState.put(run.stateRow).catch(() => undefined);
+      run.limiterUnsaved = true;
+      if (blocked || done - run.limiterSavedAt >= LIMITER_SAVE_MS) await saveLimiter(c, run, done);
     }
   };
-}
-
-function dueEntries(c: Ctx, connectorId: string, kind: SyncKind, limit: number): Promise<OutboxEntry[]> {
-  return c.db.outbox
-    .where('[connectorId+kind+nextAt]')
-    .between([connectorId, kind, Dexie.minKey], [connectorId, kind, c.now()], true, true)
-    .limit(limit)
-    .toArray();
 }
 
 /**
@@ -528,14 +555,12 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
       continue;
     }
     if (!(await ensureLease(c))) break;
-    const due = await dueEntries(c, run.inst.id, kind, batchSize);
-    if (due.length === 0) {
+    const { leased, fresh } = await leaseDue(c, run.inst.id, kind, batchSize);
+    if (leased.length === 0) {
       if (inFlight.size === 0) break;
       await Promise.race(inFlight); // what is in flight may make more entries due (dirty ones)
       continue;
     }
-    const { leased, fresh } = await leaseEntries(c, due);
-    if (leased.length === 0) continue;
     const p: Promise<void> = pushBatch(c, run, kind, leased, fresh)
       .catch((error: unknown) => {
         failure ??= { error };
@@ -548,24 +573,29 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
 }
 
 /**
- * Marks entries leased by this engine (re-checked inside the transaction). Entries that were
- * `fresh` lose the flag in the same write, before any request is made: should this push die
- * half-way, the retry looks up before creating.
+ * Finds up to `limit` due entries of one kind and marks them leased by this engine, in one
+ * transaction (what it reads is current: no second read). Entries that were `fresh` lose the flag
+ * in the same write, before any request is made: should this push die half-way, the retry looks
+ * up before creating.
  */
-async function leaseEntries(c: Ctx, due: OutboxEntry[]): Promise<{ leased: OutboxEntry[]; fresh: Set<string> }> {
+async function leaseDue(c: Ctx, connectorId: string, kind: SyncKind, limit: number): Promise<{ leased: OutboxEntry[]; fresh: Set<string> }> {
   const t = c.now();
   const until = t + c.leaseMs;
   return c.db.transaction('rw', c.db.outbox, async () => {
-    const current = await c.db.outbox.bulkGet(due.map((e) => e.id));
+    const due = await c.db.outbox
+      .where('[connectorId+kind+nextAt]')
+      .between([connectorId, kind, Dexie.minKey], [connectorId, kind, t], true, true)
+      .limit(limit)
+      .toArray();
     const leased: OutboxEntry[] = [];
     const fresh = new Set<string>();
-    for (const e of current) {
-      if (!e || e.state === 'dead' || e.nextAt > t) continue;
+    for (const e of due) {
+      if (e.state === 'dead') continue;
       const { fresh: wasFresh, ...rest } = e;
       if (wasFresh) fresh.add(e.id);
       leased.push({ ...rest, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t });
     }
-    await c.db.outbox.bulkPut(leased);
+    if (leased.length) await c.db.outbox.bulkPut(leased);
     return { leased, fresh };
   });
 }
@@ -574,16 +604,26 @@ async function leaseEntries(c: Ctx, due: OutboxEntry[]): Promise<{ leased: Outbo
 
 type AnyRecord = Contact | Company | Activity | Task | Deal;
 
+/**
+ * Records by their `id` (a unique secondary index; the primary key is the doc number). One get per
+ * id, all issued at once in one read transaction: `where('id').anyOf()` would walk a cursor from
+ * key to key, one round trip per record (measured: most of a batch's local time in Chromium).
+ */
+async function byIds<T>(db: RapportDB, table: Table<T, number>, ids: string[]): Promise<T[]> {
+  const rows: (T | undefined)[] = await db.transaction('r', table, () => Promise.all(ids.map((id) => table.get({ id } as never) as Promise<T | undefined>)));
+  return rows.filter((r): r is T => r !== undefined);
+}
+
 async function loadRecords(db: RapportDB, kind: SyncKind, ids: string[]): Promise<Map<string, AnyRecord>> {
   const strip = <T extends { n?: number }>(rows: T[]) => new Map(rows.map((r) => [(r as unknown as { id: string }).id, publicRecord(r) as unknown as AnyRecord]));
   switch (kind) {
     case 'contact':
-      return strip(await db.contacts.where('id').anyOf(ids).toArray());
+      return strip(await byIds(db, db.contacts, ids));
     case 'company':
-      return strip(await db.companies.where('id').anyOf(ids).toArray());
+      return strip(await byIds(db, db.companies, ids));
     case 'email':
     case 'note': {
-      const rows = await db.activities.where('id').anyOf(ids).toArray();
+      const rows = await byIds(db, db.activities, ids);
       return strip(rows.filter((a) => activityKind(a) === kind));
     }
     case 'task':

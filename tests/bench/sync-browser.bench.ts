@@ -54,6 +54,14 @@ describe('sync in the browser', () => {
         mode,
       );
       sim.server.resetCounters();
+      // BENCH_PROFILE_SW=1: a CPU profile of the service worker during the sync (top self times).
+      const profiling = process.env.BENCH_PROFILE_SW === '1';
+      const swSession = profiling ? await (await ext.serviceWorker()).client : undefined;
+      if (swSession) {
+        await swSession.send('Profiler.enable');
+        await swSession.send('Profiler.setSamplingInterval', { interval: 200 });
+        await swSession.send('Profiler.start');
+      }
       const t0 = Date.now();
       await page.evaluate(wake);
       for (;;) {
@@ -62,6 +70,17 @@ describe('sync in the browser', () => {
         await new Promise((r) => setTimeout(r, 100));
       }
       const wall = Date.now() - t0;
+      if (swSession) {
+        const { profile } = await swSession.send('Profiler.stop');
+        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+        const self = new Map<string, number>();
+        profile.samples!.forEach((id, i) => {
+          const n = byId.get(id)!;
+          const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+          self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas![i] ?? 0) / 1000);
+        });
+        console.log('service worker CPU profile, self time (ms):\n' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ${k}`).join('\n'));
+      }
       const requests = sim.counters.total;
       const floorMs = (Math.ceil((2 * Math.ceil(HS_N / 100)) / 100) - 1) * 10_000;
       console.log(
