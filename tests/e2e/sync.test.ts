@@ -2,13 +2,14 @@
 // form, test connection, save), import 2,000 contacts, and stop the service worker at random
 // moments while it syncs against a server that fails and rate-limits. Every contact must reach
 // the server exactly once, nothing may be lost locally, and the final status must be clean.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../../connectors/hubspot/server';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { type FixtureServer, startFixtureServer } from './harness/server';
 
 const N = 2000;
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-sync-'));
@@ -40,10 +41,18 @@ describe('sync to a CRM', () => {
   let sim: HubspotSim;
   let ext: ExtensionHandle;
   let options: Page;
+  let server: FixtureServer;
 
   beforeAll(async () => {
     sim = await startHubspotSim();
-    ext = await launchWithExtension();
+    server = await startFixtureServer();
+    // A Gmail thread in which one of the outside people is the contact HubSpot knows.
+    const thread = readFileSync(new URL('../fixtures/gmail/thread-3-messages-cc.html', import.meta.url), 'utf8').replaceAll(
+      'sabine.krueger@globex.example.de',
+      'early.bird@before.example',
+    );
+    server.route('mail.google.com', '/mail/u/0/', { html: thread });
+    ext = await launchWithExtension({ hostMap: server.port });
     options = await ext.openOptions();
     // Someone saved before any CRM was connected: connecting must send them too.
     const input = await options.waitForSelector('[data-testid="import-file"]');
@@ -53,6 +62,7 @@ describe('sync to a CRM', () => {
   afterAll(async () => {
     await ext?.close();
     await sim?.close();
+    await server?.close();
   });
 
   it('a wrong token fails the connection test with the vendor message and saves nothing', async () => {
@@ -150,5 +160,25 @@ describe('sync to a CRM', () => {
     await popup.waitForSelector('[data-testid="crm-info"][data-state="found"][data-stale="false"]');
     expect(sim.counters.total).toBe(before);
     await popup.close();
+  });
+
+  it('the sidebar card of that person in a Gmail thread shows the same CRM facts', async () => {
+    const page = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
+    const card = '[data-testid="sidebar-contact"][data-email="early.bird@before.example"]';
+    let info: string | undefined;
+    for (const deadline = Date.now() + 60_000; !info && Date.now() < deadline; ) {
+      const frame = page.frames().find((f) => f.url().includes('/sidebar.html') && !f.detached);
+      info = await frame
+        ?.waitForSelector(`${card} [data-testid="crm-info"][data-state="found"]`, { timeout: 5_000 })
+        .then((el) => el!.evaluate((e) => (e as HTMLElement).innerText))
+        .catch(() => undefined);
+    }
+    expect(info).toContain('Olivia Owner');
+    expect(info).toContain('Opportunity');
+    expect(info).toContain('Early <b>pilot</b>');
+    // Marco is not in HubSpot: his card says so instead of showing nothing.
+    const frame = page.frames().find((f) => f.url().includes('/sidebar.html') && !f.detached)!;
+    await frame.waitForSelector('[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"] [data-testid="crm-info"][data-state="missing"]');
+    await page.close();
   });
 });
