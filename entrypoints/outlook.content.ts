@@ -1,6 +1,7 @@
 import { MailCaptureResult } from '../sites/mail/capture';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseOutlookThread } from '../sites/outlook/parse';
+import { outlookMayShowSidebar } from '../sites/outlook/selectors';
 
 export default defineContentScript({
   matches: ['https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*'],
@@ -12,6 +13,8 @@ export default defineContentScript({
       schema: MailCaptureResult,
       parse: parseOutlookThread,
       wantsSidebar: (result) => result.kind === 'thread',
+      // Calendar, people, files…: idle until an in-app navigation reaches mail.
+      mayShowSidebar: outlookMayShowSidebar,
     });
   },
 });

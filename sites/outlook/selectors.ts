@@ -98,3 +98,16 @@ export const MESSAGE_ID_ATTRS = ['data-item-id', 'data-itemid', 'data-message-id
 
 /** Thread id in the URL: `/mail/inbox/id/<id>`, `/mail/id/<id>`, `/mail/0/<folder>/id/<id>`, `/mail/deeplink/read/<id>`. */
 export const URL_THREAD_ID = /\/mail\/(?:\d+\/)?(?:[^/]+\/)*?(?:id|read)\/([^/?#]+)/;
+
+/**
+ * Cheap URL gate for the content script: mail pages (`/mail/…`, and `/owa/…` of older tenants)
+ * may show the sidebar; calendar, people, files, to-do… never do, so the script stays idle there
+ * until an in-app navigation reaches mail.
+ */
+export function outlookMayShowSidebar(url: string): boolean {
+  try {
+    return /^\/(?:mail|owa)(?:\/|$)/i.test(new URL(url).pathname);
+  } catch {
+    return false;
+  }
+}

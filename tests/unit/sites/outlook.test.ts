@@ -7,7 +7,7 @@ import { MailCaptureResult, type NotCapturable, type ThreadCapture } from '../..
 import { queryFirst, type SelectorSpec } from '../../../sites/mail/dom';
 import { parseSignature } from '../../../sites/mail/signature';
 import { outlookUserEmail, parseOutlookThread, threadIdFromOutlookUrl } from '../../../sites/outlook/parse';
-import { S } from '../../../sites/outlook/selectors';
+import { S, outlookMayShowSidebar } from '../../../sites/outlook/selectors';
 
 const DIR = new URL('../../fixtures/outlook/', import.meta.url);
 const HEADER = 'Constructed 2026-11 from the hooks in DOM-NOTES.md (no real Gmail/Outlook page is public); not a capture.';
@@ -280,3 +280,25 @@ describe('Outlook page helpers', () => {
     expect(outlookUserEmail(doc)).toBe('olivia.park@acme.test');
   });
 });
+
+describe('URL gate', () => {
+  it('lets mail pages through on every Outlook host and keeps the script idle elsewhere', () => {
+    for (const host of ['outlook.office.com', 'outlook.office365.com', 'outlook.live.com']) {
+      expect(outlookMayShowSidebar(urlFor(CONV_EN, host))).toBe(true);
+      expect(outlookMayShowSidebar(`https://${host}/mail/`)).toBe(true);
+      expect(outlookMayShowSidebar(`https://${host}/mail/0/deeplink/read/AAMk`)).toBe(true);
+      expect(outlookMayShowSidebar(`https://${host}/owa/?path=/mail/inbox`)).toBe(true);
+      for (const other of ['/calendar/view/month', '/people/', '/files/', '/tasks/', '/mailbox-settings', '/']) {
+        expect(outlookMayShowSidebar(`https://${host}${other}`)).toBe(false);
+      }
+    }
+    expect(outlookMayShowSidebar('not a url')).toBe(false);
+  });
+
+  it('every fixture thread, at its mail URL, passes the gate and is captured', () => {
+    const url = urlFor(CONV_EN);
+    expect(outlookMayShowSidebar(url)).toBe(true);
+    for (const name of ['thread-en.html', 'thread-de.html']) expect(parseOutlookThread(load(name, url), url).kind).toBe('thread');
+  });
+});
+
