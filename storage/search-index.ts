@@ -451,6 +451,16 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   };
 }
 
+/** Largest prefix-entry count for which a word's postings are read across all chunks at once. */
+const DRIVER_PREFETCH_MAX = 20_000;
+
+/** Postings of every chunk for every term that starts with `word` (one range read). */
+function wordPostingsAllChunks(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+  const t = word.length <= SHORT_PREFIX ? SHORT_MARK + word : word;
+  const end = word.length <= SHORT_PREFIX ? t : word + '\uffff';
+  return db.postings.where(':id').between([kind, t, 0], [kind, end, Infinity], true, true).toArray();
+}
+
 /** Postings of one chunk for every term that starts with `word`. */
 async function wordPostingsInChunk(db: RapportDB, kind: IndexKind, word: string, c: number): Promise<PostingChunk[]> {
   if (word.length <= SHORT_PREFIX) {
@@ -506,13 +516,34 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       candidates = Array.from(entries[driver]!.ids);
     } else {
       const selective = order.slice(0, 8);
-      const last = await table.orderBy(':id').reverse().limit(1).primaryKeys();
       const want = limit + (limit >> 1); // every candidate from the bitmap matches every word it covers
       candidates = [];
+      // A fairly rare word (few postings, by its prefix entry's count) is read across all chunks in
+      // one range read: only the chunks where it occurs are visited, instead of every chunk with a
+      // read per word (a three-word query over 1M activities visited 16 chunks × 3 reads).
+      let driverRows: Map<number, PostingChunk[]> | undefined;
+      if (entries[driver]!.count <= DRIVER_PREFETCH_MAX) {
+        driverRows = new Map();
+        for (const row of await wordPostingsAllChunks(db, kind, words[driver])) {
+          const list = driverRows.get(row.c);
+          if (list) list.push(row);
+          else driverRows.set(row.c, [row]);
+        }
+      }
+      let chunks: number[];
+      if (driverRows) chunks = [...driverRows.keys()].sort((a, b) => b - a);
+      else {
+        const last = await table.orderBy(':id').reverse().limit(1).primaryKeys();
+        chunks = [];
+        for (let c = last.length ? (last[0] as number) >>> CHUNK_SHIFT : -1; c >= 0; c--) chunks.push(c);
+      }
       const flags = new Uint8Array(1 << CHUNK_SHIFT);
       const all = (1 << selective.length) - 1;
-      for (let c = last.length ? (last[0] as number) >>> CHUNK_SHIFT : -1; c >= 0 && candidates.length < want; c--) {
-        const perWord = await Promise.all(selective.map((i) => wordPostingsInChunk(db, kind, words[i], c)));
+      for (const c of chunks) {
+        if (candidates.length >= want) break;
+        const perWord = await Promise.all(
+          selective.map((i) => (i === driver && driverRows ? Promise.resolve(driverRows.get(c) ?? []) : wordPostingsInChunk(db, kind, words[i], c))),
+        );
         if (perWord.some((rows) => !rows.length)) continue;
         flags.fill(0);
         const base = c << CHUNK_SHIFT;

@@ -128,6 +128,36 @@ describe('search', () => {
     expect(names((await search(db, 'ze qu 0')).contacts)).toEqual(['Zed Quill 0']);
     expect(names((await search(db, 'quorra zed')).contacts)).toEqual(['Zed Quorra']);
   });
+  it('a fairly rare word (more than its prefix entry lists) drives the intersection across chunks', async () => {
+    const at = '2026-01-01T00:00:00.000Z';
+    // 40 "Yara Vex" spread over three chunks, among 60 other "Yara"s: "vex" is read once across
+    // all chunks; only the chunks where it occurs are intersected with "yara".
+    const rows = Array.from({ length: 100 }, (_, i) => ({
+      n: 200_000 + (i % 3) * 65_536 + i,
+      id: `ct_yara${i}`,
+      name: i % 5 < 2 ? `Yara Vex ${i}` : `Yara Other ${i}`,
+      emails: [], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [],
+    })).sort((a, b) => a.n - b.n); // the builder takes doc numbers in ascending order, as putRecords allocates them
+    await db.transaction('rw', db.contacts, db.postings, db.prefixes, async () => {
+      await db.contacts.bulkAdd(rows);
+      const b = new IndexBuilder();
+      for (const r of rows) b.add('contact', r.n, docTerms('contact', r), docRank('contact', r));
+      await b.flush(db);
+    });
+    const vex = rows.filter((r) => r.name.includes('Vex'));
+    expect(vex.length).toBe(40);
+    const found = (await search(db, 'yara vex', { limit: 50 })).contacts.map((h) => h.record.name);
+    expect(found.length).toBeGreaterThanOrEqual(10);
+    for (const name of found) expect(name).toMatch(/^Yara Vex /);
+    // The newest chunk's matches come first (doc numbers descending within a chunk).
+    const newestChunk = vex.filter((r) => r.n >= 200_000 + 2 * 65_536).map((r) => r.name);
+    expect(newestChunk.every((n) => found.includes(n))).toBe(true);
+    // "6" is a prefix of 60–69 too (of which 60, 61, 65, 66 are Vex); the exact word ranks first.
+    const six = (await search(db, 'yara vex 6')).contacts.map((h) => h.record.name);
+    expect(six).toHaveLength(5);
+    expect(six[0]).toBe('Yara Vex 6');
+    expect(six.slice(1).sort()).toEqual(['Yara Vex 60', 'Yara Vex 61', 'Yara Vex 65', 'Yara Vex 66']);
+  });
 
   it('finds by email, company, title and tag', async () => {
     expect(names((await search(db, 'j.mueller@bau')).contacts)).toEqual(['Jürgen Müller']);
