@@ -16,7 +16,8 @@ export function findChrome() {
 
 export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false } = {}) {
   // BENCH_PROFILE keeps (and reuses) a profile, e.g. to re-measure without seeding again.
-  const keep = process.env.BENCH_PROFILE;
+  // The plain browser (no extension) never shares the kept profile: both can run at once.
+  const keep = noExtension ? undefined : process.env.BENCH_PROFILE;
   const userDataDir = keep ?? mkdtempSync(join(tmpdir(), 'rapport-bench-'));
   const browser = await puppeteer.launch({
     executablePath: findChrome(),
