@@ -45,13 +45,16 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
   // A direct line to the frame: each time its page has loaded, it gets a MessagePort with the
   // session it was created with (it ignores ports sent without it), then the latest capture.
   // Captures reach it without two hops through the service worker.
-  const link: FrameLink = { frame, theme, latest: undefined, port: undefined };
+  const link: FrameLink = { frame, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false };
   frame.addEventListener('load', () => {
     const channel = new MessageChannel();
     link.port?.close();
     link.port = channel.port1;
     frame.contentWindow?.postMessage({ rapportPort: session }, new URL(frame.src).origin, [channel.port2]);
     if (link.latest !== undefined) link.port.postMessage(link.latest);
+    link.loaded = true;
+    // A theme decided while the frame was still loading would have been lost: send it now.
+    if (link.theme !== link.urlTheme) postTheme(link);
   });
   frameOf.set(host, link);
   return host;
@@ -59,7 +62,11 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
 
 interface FrameLink {
   frame: HTMLIFrameElement;
+  /** The theme the frame should show, and the one its URL was created with. */
   theme: 'dark' | 'light';
+  urlTheme: 'dark' | 'light';
+  /** Its page has loaded (a message posted before then is lost). */
+  loaded: boolean;
   latest: unknown;
   port: MessagePort | undefined;
 }
@@ -73,14 +80,18 @@ export function postToSidebar(host: HTMLElement, message: { capture: unknown; se
   link.port?.postMessage(message);
 }
 
+function postTheme(link: FrameLink): void {
+  // Only the theme travels this way (the frame accepts nothing else from a postMessage).
+  link.frame.contentWindow?.postMessage({ rapportTheme: link.theme }, '*'); // nothing secret in it
+}
+
 /** Tells the frame the page's theme when it differs from the one the frame was created with. */
 function syncTheme(host: HTMLElement): void {
-  const f = frameOf.get(host);
+  const link = frameOf.get(host);
   const theme = pageTheme(document);
-  if (!f || f.theme === theme) return;
-  f.theme = theme;
-  // Only the theme travels this way (the frame accepts nothing else from a postMessage).
-  f.frame.contentWindow?.postMessage({ rapportTheme: theme }, '*'); // nothing secret in it
+  if (!link || link.theme === theme) return;
+  link.theme = theme;
+  if (link.loaded) postTheme(link); // else the load handler sends it
 }
 
 /**
