@@ -43,7 +43,6 @@ if (session) {
       const parsed = DirectMessage.safeParse(m.data);
       if (!parsed.success) return;
       direct.latest = parsed.data;
-      performance.mark('rapport:direct-capture');
       direct.listener?.(parsed.data.capture, parsed.data.seq);
     };
   });
@@ -79,7 +78,7 @@ export function SidebarApp() {
     browser.runtime.onMessage.addListener(onEvent);
     prefetchSidebar()
       .then((res) => {
-        performance.mark('rapport:capture-received');
+        performance.mark('rapport:capture-received'); // read by npm run bench:sidebar
         const s = res.settings;
         tabId = res.tabId;
         settings = s;
@@ -136,7 +135,6 @@ const NOT_CAPTURABLE_TEXT: Record<string, string> = {
 function usePaintMark(capture: PageCapture | null) {
   useLayoutEffect(() => {
     if (!capture) return;
-    performance.mark('rapport:cards-committed');
     requestAnimationFrame(() =>
       setTimeout(() => {
         performance.mark('rapport:cards-painted');
