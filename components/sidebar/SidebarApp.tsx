@@ -40,6 +40,7 @@ if (session) {
     const data = event.data as { rapportPort?: unknown } | null;
     if (!data || data.rapportPort !== session || !event.ports[0]) return;
     event.ports[0].onmessage = (m: MessageEvent) => {
+      if (!direct.latest) performance.mark('rapport:capture-direct'); // read by npm run bench:sidebar
       const parsed = DirectMessage.safeParse(m.data);
       if (!parsed.success) return;
       direct.latest = parsed.data;
@@ -145,6 +146,23 @@ function usePaintMark(capture: PageCapture | null) {
       }, 0),
     );
   }, [capture]);
+}
+
+/**
+ * Marks when a card first shows what the database holds for its person (or that it holds
+ * nothing): read by npm run bench:sidebar next to the first-paint mark above.
+ */
+function useLookupShownMark(looked: boolean) {
+  useLayoutEffect(() => {
+    if (!looked) return;
+    const w = window as unknown as { __rapportLookupShown?: { at: number } };
+    if (w.__rapportLookupShown) return;
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        w.__rapportLookupShown ??= { at: performance.timeOrigin + performance.now() };
+      }, 0),
+    );
+  }, [looked]);
 }
 
 function CaptureView({ capture, settings }: { capture: PageCapture | null; settings: Settings }) {
@@ -285,6 +303,7 @@ function MailPersonCard({ person, capture, refresh }: { person: OutsidePerson; c
     reload();
     return r.contact;
   };
+  useLookupShownMark(data !== null);
   const contact = data?.contact;
   const sig = person.fromSignature;
   return (
@@ -325,6 +344,7 @@ function ProfileCard({ capture }: { capture: ProfileLike }) {
   const { data, reload } = useContact(() => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)), [capture.profileUrl]);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  useLookupShownMark(data !== null);
   const contact = data?.contact;
   const changes = contact ? profileChanges(contact, capture) : [];
   const source = (): Source => ({ type: 'linkedin', ref: capture.profileUrl, at: new Date().toISOString() });

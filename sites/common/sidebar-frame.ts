@@ -50,7 +50,7 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
     const channel = new MessageChannel();
     link.port?.close();
     link.port = channel.port1;
-    frame.contentWindow?.postMessage({ rapportPort: session }, new URL(frame.src).origin, [channel.port2]);
+    frame.contentWindow?.postMessage({ rapportPort: session }, extensionOrigin(), [channel.port2]);
     if (link.latest !== undefined) link.port.postMessage(link.latest);
     link.loaded = true;
     // A theme decided while the frame was still loading would have been lost: send it now.
@@ -58,6 +58,16 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
   });
   frameOf.set(host, link);
   return host;
+}
+
+/**
+ * The origin the sidebar page runs under. Not the origin of the frame's URL: with
+ * `use_dynamic_url` Chromium loads it from a per-session id (chrome-extension://<random>/…) but
+ * the page's origin is the extension's own id, and a message addressed to the former is dropped.
+ */
+function extensionOrigin(): string {
+  const url = new URL(browser.runtime.getURL('/'));
+  return url.protocol === 'chrome-extension:' ? `chrome-extension://${browser.runtime.id}` : url.origin;
 }
 
 interface FrameLink {

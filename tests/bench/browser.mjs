@@ -14,10 +14,10 @@ export function findChrome() {
   return found;
 }
 
-export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false } = {}) {
+export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false, waitForWorker = true, separateProfile = false } = {}) {
   // BENCH_PROFILE keeps (and reuses) a profile, e.g. to re-measure without seeding again.
   // The plain browser (no extension) never shares the kept profile: both can run at once.
-  const keep = noExtension ? undefined : process.env.BENCH_PROFILE;
+  const keep = noExtension || separateProfile ? undefined : process.env.BENCH_PROFILE;
   const userDataDir = keep ?? mkdtempSync(join(tmpdir(), 'rapport-bench-'));
   const browser = await puppeteer.launch({
     executablePath: findChrome(),
@@ -29,7 +29,7 @@ export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_
       '--disable-component-update', '--disable-sync',
       ...(noExtension ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]), ...extraArgs],
   });
-  if (!noExtension) await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
+  if (!noExtension && waitForWorker) await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
   return {
     browser,
     url: (path) => `chrome-extension://${EXTENSION_ID}/${path}`,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PageCapture } from '../../messaging/protocol';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
 
@@ -234,6 +235,60 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     expect(dialogs).toBe(0);
     // A javascript: link in a signature never becomes a link.
     expect(await frame.$('a[href^="javascript:"]')).toBeNull();
+    await page.close();
+  });
+
+  it('a hostile page cannot feed the sidebar: forged captures posted to its frame are ignored', async () => {
+    // What a page could forge: a well-formed capture (checked below against the real schema) of a
+    // thread with someone it wants the user to save, posted to every frame it can reach, with a
+    // port and with guessed sessions, again and again while the sidebar loads and after.
+    const forged = {
+      site: 'gmail',
+      url: 'https://mail.google.com/mail/u/6/#inbox/forged',
+      result: {
+        kind: 'thread', site: 'gmail', threadId: 'forged', subject: 'Forged', url: 'https://mail.google.com/mail/u/6/#inbox/forged',
+        messages: [{
+          messageId: 'forged-1', from: { email: 'mallory@attacker.example', name: 'Mallory' }, to: [], cc: [], dateText: '',
+          snippet: '', bodyText: '', quotedText: '', signature: '', links: [], direction: 'incoming', collapsed: false,
+        }],
+        participants: [{ email: 'mallory@attacker.example', name: 'Mallory', isUser: false, isInternal: false, roles: ['from'] }],
+      },
+    };
+    expect(PageCapture.safeParse(forged).success).toBe(true);
+    const attack = `<script>
+      const forged = ${JSON.stringify(forged)};
+      window.__shadowSeen = [];
+      const hit = () => {
+        for (const host of document.querySelectorAll('div[data-testid="rapport-sidebar"], div[data-rapport-preloaded]')) window.__shadowSeen.push(String(host.shadowRoot));
+        for (let i = 0; i < window.frames.length; i++) {
+          const w = window.frames[i];
+          for (const session of ['', 'null', 'undefined', '0', crypto.randomUUID()]) {
+            const ch = new MessageChannel();
+            w.postMessage({ rapportPort: session }, '*', [ch.port2]);
+            ch.port1.postMessage({ capture: forged, seq: 1000000 });
+          }
+          w.postMessage({ capture: forged, seq: 1000000 }, '*');
+          w.postMessage({ rapportEvent: 'capture', tabId: 0, capture: forged, seq: 1000000 }, '*');
+        }
+      };
+      setInterval(hit, 25);
+    </script>`;
+    server.route('mail.google.com', '/mail/u/6/', { html: GMAIL_THREAD.replace('<body>', `<body>${attack}`).replace('</body>', `${attack}</body>`) });
+    const page = await ext.openPage('https://mail.google.com/mail/u/6/#inbox/18c2f4a9b7d3e601');
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector(card('marco.rossi@globex.example.de'));
+    await new Promise((r) => setTimeout(r, 1500)); // dozens more attempts after the real capture
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    expect(emails).toContain('marco.rossi@globex.example.de');
+    expect(emails).not.toContain('mallory@attacker.example');
+    // Meanwhile the content script's own port was accepted: its capture came straight to the
+    // frame (not only through the service worker).
+    expect(await frame.evaluate(() => performance.getEntriesByName('rapport:capture-direct').length)).toBe(1);
+    expect(await frame.$eval('body', (b) => (b as HTMLElement).innerText)).not.toContain('Forged');
+    // The page never reaches into the sidebar's (closed) shadow root.
+    const seen = await page.evaluate(() => (window as unknown as { __shadowSeen: string[] }).__shadowSeen);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set(['null']));
     await page.close();
   });
 
