@@ -47,6 +47,9 @@ if (session) {
       direct.listener?.(parsed.data.capture, parsed.data.seq);
     };
   });
+  // Ask the content script for the port now rather than at this frame's load event. Nothing
+  // secret in it: the page sees it too, and the content script answers only its own frame.
+  window.parent.postMessage({ rapportSidebarReady: true }, '*');
 }
 
 export function SidebarApp() {

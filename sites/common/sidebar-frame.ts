@@ -45,13 +45,26 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
   // A direct line to the frame: each time its page has loaded, it gets a MessagePort with the
   // session it was created with (it ignores ports sent without it), then the latest capture.
   // Captures reach it without two hops through the service worker.
-  const link: FrameLink = { frame, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false };
-  frame.addEventListener('load', () => {
+  const link: FrameLink = { frame, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false, sentEarly: false };
+  const sendPort = () => {
     const channel = new MessageChannel();
     link.port?.close();
     link.port = channel.port1;
     frame.contentWindow?.postMessage({ rapportPort: session }, extensionOrigin(), [channel.port2]);
     if (link.latest !== undefined) link.port.postMessage(link.latest);
+  };
+  // The frame's script says when it runs (before its load event, which waits for the rest of
+  // its page): it gets its port then. Only a message from that frame's own window counts.
+  window.addEventListener('message', (event) => {
+    if (event.source === null || event.source !== frame.contentWindow) return;
+    if ((event.data as { rapportSidebarReady?: unknown } | null)?.rapportSidebarReady !== true) return;
+    sendPort();
+    link.sentEarly = true;
+  });
+  frame.addEventListener('load', () => {
+    // Each document of the frame gets one port: here unless its script already asked for one.
+    if (link.sentEarly) link.sentEarly = false;
+    else sendPort();
     link.loaded = true;
     // A theme decided while the frame was still loading would have been lost: send it now.
     if (link.theme !== link.urlTheme) postTheme(link);
@@ -79,6 +92,8 @@ interface FrameLink {
   loaded: boolean;
   latest: unknown;
   port: MessagePort | undefined;
+  /** The current document of the frame got its port when its script asked (see createSidebarHost). */
+  sentEarly: boolean;
 }
 const frameOf = new WeakMap<HTMLElement, FrameLink>();
 
