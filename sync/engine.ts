@@ -555,13 +555,14 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
       continue;
     }
     if (!(await ensureLease(c))) break;
-    const { leased, fresh } = await leaseDue(c, run.inst.id, kind, batchSize);
-    if (leased.length === 0) {
+    const { found, prepared } = await leaseBatch(c, run, kind, batchSize);
+    if (found === 0) {
       if (inFlight.size === 0) break;
       await Promise.race(inFlight); // what is in flight may make more entries due (dirty ones)
       continue;
     }
-    const p: Promise<void> = pushBatch(c, run, kind, leased, fresh)
+    if (prepared.items.length === 0) continue; // all deleted locally or waiting for others
+    const p: Promise<void> = pushBatch(c, run, kind, prepared)
       .catch((error: unknown) => {
         failure ??= { error };
       })
@@ -573,30 +574,42 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
 }
 
 /**
- * Finds up to `limit` due entries of one kind and marks them leased by this engine, in one
- * transaction (what it reads is current: no second read). Entries that were `fresh` lose the flag
- * in the same write, before any request is made: should this push die half-way, the retry looks
- * up before creating.
+ * Takes the next batch of one kind, in one read-write transaction: finds up to `limit` due
+ * entries, reads what their push needs (records, remote ids, unpushed dependencies), and writes
+ * the outcome — entries to send are leased to this engine, entries whose record was deleted are
+ * dropped, entries waiting for a contact or company to be pushed first are moved to later
+ * (untouched otherwise). One transaction instead of one per step: in Chromium each transaction on
+ * the outbox waits for every earlier one, and a batch spent most of its time in that queue.
+ * Entries that were `fresh` lose the flag in the lease write, before any request is made: should
+ * the push die half-way, the retry looks up before creating.
  */
-async function leaseDue(c: Ctx, connectorId: string, kind: SyncKind, limit: number): Promise<{ leased: OutboxEntry[]; fresh: Set<string> }> {
+async function leaseBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, limit: number): Promise<{ found: number; prepared: Prepared }> {
   const t = c.now();
   const until = t + c.leaseMs;
-  return c.db.transaction('rw', c.db.outbox, async () => {
-    const due = await c.db.outbox
-      .where('[connectorId+kind+nextAt]')
-      .between([connectorId, kind, Dexie.minKey], [connectorId, kind, t], true, true)
-      .limit(limit)
-      .toArray();
+  const connectorId = run.inst.id;
+  return c.db.transaction('rw', [c.db.outbox, c.db.links, recordTable(c.db, kind)], async () => {
+    const due = (
+      await c.db.outbox
+        .where('[connectorId+kind+nextAt]')
+        .between([connectorId, kind, Dexie.minKey], [connectorId, kind, t], true, true)
+        .limit(limit)
+        .toArray()
+    ).filter((e) => e.state !== 'dead');
+    if (!due.length) return { found: 0, prepared: { items: [], byEntry: new Map(), gone: [], deferred: [] } };
+    const fresh = new Set(due.filter((e) => e.fresh).map((e) => e.id));
+    const prepared = await prepare(c, run, kind, due, fresh);
     const leased: OutboxEntry[] = [];
-    const fresh = new Set<string>();
-    for (const e of due) {
-      if (e.state === 'dead') continue;
-      const { fresh: wasFresh, ...rest } = e;
-      if (wasFresh) fresh.add(e.id);
-      leased.push({ ...rest, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t });
+    for (const [key, x] of prepared.byEntry) {
+      const { fresh: _f, ...rest } = x.entry;
+      const entry: OutboxEntry = { ...rest, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t };
+      prepared.byEntry.set(key, { ...x, entry });
+      leased.push(entry);
     }
-    if (leased.length) await c.db.outbox.bulkPut(leased);
-    return { leased, fresh };
+    // Deferred entries were never handed to the connector: they keep their `fresh` flag.
+    const later = prepared.deferred.map((d) => release(d.entry, d.until, t));
+    if (leased.length || later.length) await c.db.outbox.bulkPut([...leased, ...later]);
+    if (prepared.gone.length) await c.db.outbox.bulkDelete(prepared.gone.map((e) => e.id));
+    return { found: due.length, prepared };
   });
 }
 
@@ -612,6 +625,23 @@ type AnyRecord = Contact | Company | Activity | Task | Deal;
 async function byIds<T>(db: RapportDB, table: Table<T, number>, ids: string[]): Promise<T[]> {
   const rows: (T | undefined)[] = await db.transaction('r', table, () => Promise.all(ids.map((id) => table.get({ id } as never) as Promise<T | undefined>)));
   return rows.filter((r): r is T => r !== undefined);
+}
+
+/** The table holding records of `kind`. */
+function recordTable(db: RapportDB, kind: SyncKind): Table {
+  switch (kind) {
+    case 'contact':
+      return db.contacts;
+    case 'company':
+      return db.companies;
+    case 'email':
+    case 'note':
+      return db.activities;
+    case 'task':
+      return db.tasks;
+    case 'deal':
+      return db.deals;
+  }
 }
 
 async function loadRecords(db: RapportDB, kind: SyncKind, ids: string[]): Promise<Map<string, AnyRecord>> {
@@ -680,8 +710,13 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
     ...[...contactIds].map((id) => [cid, 'contact', id] as [string, SyncKind, string]),
     ...[...companyIds].map((id) => [cid, 'company', id] as [string, SyncKind, string]),
   ];
-  const ownKeys = entries.map((e) => [cid, kind, e.localId] as [string, SyncKind, string]);
-  const [refLinks, ownLinks] = await Promise.all([c.db.links.bulkGet(refKeys), c.db.links.bulkGet(ownKeys)]);
+  // A fresh entry's record was never sent anywhere: it has no remote id to look for.
+  const sentBefore = entries.filter((e) => !fresh.has(e.id));
+  const [refLinks, ownLinkRows] = await Promise.all([
+    c.db.links.bulkGet(refKeys),
+    c.db.links.bulkGet(sentBefore.map((e) => [cid, kind, e.localId] as [string, SyncKind, string])),
+  ]);
+  const ownLinks = new Map(sentBefore.map((e, i) => [e.id, ownLinkRows[i]]));
   const linked: LinkedIds = { contacts: {}, companies: {} };
   for (const l of refLinks) if (l) (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;
 
@@ -694,7 +729,7 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
   });
 
   const prepared: Prepared = { items: [], byEntry: new Map(), gone: [], deferred: [] };
-  entries.forEach((entry, i) => {
+  entries.forEach((entry) => {
     const rec = records.get(entry.localId);
     if (!rec) {
       prepared.gone.push(entry);
@@ -708,7 +743,7 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
       prepared.deferred.push({ entry, until: Math.max(c.now() + DEFER_MS, ...blockers) });
       return;
     }
-    const remoteId = ownLinks[i]?.remoteId;
+    const remoteId = ownLinks.get(entry.id)?.remoteId;
     const itemLinked: LinkedIds = { contacts: {}, companies: {} };
     for (const id of r.contacts) if (linked.contacts[id]) itemLinked.contacts[id] = linked.contacts[id];
     for (const id of r.companies) if (linked.companies[id]) itemLinked.companies[id] = linked.companies[id];
@@ -727,25 +762,7 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
 
 // ------------------------------------------------------------------ push and commit
 
-async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: OutboxEntry[], fresh: ReadonlySet<string>): Promise<void> {
-  const prepared = await prepare(c, run, kind, entries, fresh);
-  const t0 = c.now();
-  if (prepared.gone.length || prepared.deferred.length) {
-    await c.db.transaction('rw', c.db.outbox, async () => {
-      const current = await c.db.outbox.bulkGet([...prepared.gone, ...prepared.deferred.map((d) => d.entry)].map((e) => e.id));
-      const mine = (e: OutboxEntry | undefined): e is OutboxEntry => !!e && e.state === 'leased' && e.leaseOwner === c.owner;
-      const goneIds = new Set(prepared.gone.map((e) => e.id));
-      const until = new Map(prepared.deferred.map((d) => [d.entry.id, d.until]));
-      for (const e of current) {
-        if (!mine(e)) continue;
-        if (goneIds.has(e.id) && !e.dirty) await c.db.outbox.delete(e.id);
-        // Never handed to the connector: still fresh.
-        else await c.db.outbox.put({ ...release(e, until.get(e.id) ?? t0, t0), ...(fresh.has(e.id) ? { fresh: true as const } : {}) });
-      }
-    });
-  }
-  if (prepared.items.length === 0) return;
-
+async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<void> {
   let outcomes: PushOutcome[];
   try {
     outcomes = await run.connector.push(run.ctx, kind, prepared.items);

@@ -34,6 +34,8 @@ export interface SimCounters {
   faults: Record<FaultKind, number>;
   /** Requests per "METHOD /path" (ids kept: tests look up what they need). */
   routes: Record<string, number>;
+  /** Time spent parsing and answering requests (benchmarks: is the simulator the bottleneck?). */
+  busyMs: number;
 }
 
 export interface SimLogEntry {
@@ -71,6 +73,7 @@ function emptyCounters(): SimCounters {
     byStatus: {},
     faults: Object.fromEntries(FAULT_KINDS.map((k) => [k, 0])) as Record<FaultKind, number>,
     routes: {},
+    busyMs: 0,
   };
 }
 
@@ -143,6 +146,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
       return;
     }
 
+    const busyFrom = performance.now();
     let result: SimResponse;
     if (fault === 'error500' || fault === 'rate429') {
       result = options.faultResponse(fault, faults.retryAfterSeconds);
@@ -163,6 +167,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
       }
     }
 
+    counters.busyMs += performance.now() - busyFrom;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     if (fault === 'lostResponse') {
       req.socket.destroy();

@@ -91,6 +91,7 @@ describe('sync in the browser', () => {
           `  requests                       ${requests} (minimum ${2 * Math.ceil(HS_N / 100)}; ratio ${(requests / (2 * Math.ceil(HS_N / 100))).toFixed(2)}, target ≤ 1.1)`,
           `  routes                         ${JSON.stringify(sim.counters.routes)}`,
           `  429s                           ${sim.counters.rateLimited}`,
+          `  simulator busy (parse + answer) ${(sim.counters.busyMs / 1000).toFixed(1)} s`,
           `  floor (limit and batch size)   ${(floorMs / 1000).toFixed(1)} s; wall / floor ${(wall / floorMs).toFixed(2)} (target ≤ 1.2)`,
         ].join('\n'),
       );

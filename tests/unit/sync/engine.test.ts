@@ -7,6 +7,7 @@ import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors
 import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
 import { ENGINE_KEY, NEVER } from '../../../sync/model';
 import { entryKey } from '../../../sync/outbox';
+import { deleteRecords, writeScope } from '../../../storage/records';
 import { closeDbs, fakeFetch, setup, src } from './helpers';
 
 afterEach(closeDbs);
@@ -57,6 +58,20 @@ describe('runOnce', () => {
     expect(crm.records.get(`contact|${contact.id}`)!.writes).toBe(1);
     // Held back, never handed to the connector: still a first send (no look-up needed).
     expect(crm.pushes[3].items[0].firstSend).toBe(true);
+  });
+
+  it('drops an entry whose record is gone (deleted without its outbox entry) and sends the rest', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
+    await upsertContacts([{ name: 'Kept', emails: ['kept@x.io'] }, { name: 'Gone', emails: ['gone@x.io'] }], src, {}, db);
+    const gone = (await db.contacts.toArray()).find((c) => c.name === 'Gone')!;
+    // A low-level delete that leaves the outbox alone (as an older version or a repair could).
+    await db.transaction('rw', writeScope(db, 'contact'), () => deleteRecords(db, 'contact', [gone.id]));
+    expect(await db.outbox.count()).toBe(2);
+    const run = await runOnce(db, registry, engineOpts());
+    expect(run.pushed).toBe(1);
+    expect(crm.pushes.flatMap((p) => p.items.map((i) => (i.item.record as { name: string }).name))).toEqual(['Kept']);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await status(db, inst.id)).toMatchObject({ pending: 0, failed: 0, dead: 0 });
   });
 
   it('batches by the connector batch size', async () => {
