@@ -114,7 +114,10 @@ try {
           }
           if (painted === undefined) await new Promise((r) => setTimeout(r, 10));
         }
-        if (painted === undefined) throw new Error(`no ${frameFile} painted for ${url}`);
+        if (painted === undefined) {
+          const frames = page.frames().map((fr) => `${fr.url().slice(0, 60)}${fr.detached ? ' (detached)' : ''}${seen.has(fr) ? ' (seen)' : ''}`);
+          throw new Error(`no ${frameFile} painted for ${url} in run ${i}; frames: ${frames.join(' | ')}`);
+        }
         // The stored data (known contact or "not in Rapport yet") follows the first paint.
         if (lookups) {
           const frame = page.frames().filter((fr) => fr.url().includes(`/${frameFile}`) && !fr.detached).pop();
@@ -152,7 +155,10 @@ document.documentElement.append(f);`);
 requestAnimationFrame(() => setTimeout(() => { globalThis.__rapportPainted = { at: performance.timeOrigin + performance.now() }; }));`);
     const floor = await launch({ extraArgs: mapArgs, extensionDir: floorExt, waitForWorker: false, separateProfile: true });
     try {
+      // BENCH_SITES=linkedin,gmail,outlook: only these page-load figures.
+      const sites = (process.env.BENCH_SITES ?? 'linkedin,gmail,outlook').split(',');
       for (const [label, url] of [['LinkedIn profile', 'https://www.linkedin.com/in/mateo-quintero-vale/'], ['Gmail thread', 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601'], ['Outlook thread', 'https://outlook.office.com/mail/inbox/id/x']]) {
+        if (!sites.some((s) => label.toLowerCase().startsWith(s))) continue;
         const lookups = [];
         const t = await paint(env.browser, url, 'sidebar.html', lookups).catch((e) => {
           console.log(`${label}: could not measure (${e.message})`);
