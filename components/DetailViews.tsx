@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
 import { publicRecord } from '../storage/records';
-import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../storage/repositories';
+import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../storage/queries';
 import type { Activity, Company, Contact } from '../storage/schema';
 import { ContactCard } from './ContactCard';
 import { CrmPanel } from './CrmPanel';

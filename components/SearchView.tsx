@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
-import { recentContacts } from '../storage/repositories';
+import { recentContacts } from '../storage/queries';
 import type { Contact } from '../storage/schema';
 import { type SearchResults, search } from '../storage/search-index';
 import { formatDate } from './format';

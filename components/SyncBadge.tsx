@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
-import { status } from '../sync/engine';
+import { status } from '../sync/status';
 
 const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
 

@@ -1,4 +1,4 @@
-import type { TimelineItem } from '../storage/repositories';
+import type { TimelineItem } from '../storage/queries';
 import { formatDate } from './format';
 
 const LABEL: Record<string, string> = {

@@ -25,6 +25,8 @@ import {
 import { search } from './search-index';
 import { activityChanges, dropEntries, enqueue, outboxScope } from '../sync/outbox';
 
+export { findContactByEmail, findContactByLinkedin, getCompany, getCompanyPeople, getContact, getTimeline, recentContacts, type TimelineItem } from './queries';
+
 const MAX_SOURCES = 50;
 
 export type UpsertStatus = 'created' | 'merged' | 'unchanged';
@@ -269,25 +271,6 @@ export async function upsertContact(input: ContactInput, source: Source, opts: U
   return r;
 }
 
-export async function getContact(id: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
-  const c = await db.contacts.where('id').equals(id).first();
-  return c && (publicRecord(c) as Contact);
-}
-
-export async function findContactByEmail(email: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
-  const e = normalizeEmail(email);
-  if (!e) return undefined;
-  const c = await db.contacts.where('emails').equals(e).first();
-  return c && (publicRecord(c) as Contact);
-}
-
-export async function findContactByLinkedin(url: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
-  const li = normalizeLinkedinUrl(url);
-  if (!li) return undefined;
-  const c = await db.contacts.where('linkedinId').equals(li.id).first();
-  return c && (publicRecord(c) as Contact);
-}
-
 /** Edits fields of one contact the user changed by hand (stage, tags, …). */
 export async function updateContact(id: string, patch: Partial<ContactInput>, source: Source, db: RapportDB = getDb()): Promise<Contact> {
   return db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
@@ -414,41 +397,6 @@ export async function saveDeal(deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sou
     await enqueue(db, [{ kind: 'deal', localId: next.id }]);
     return next;
   });
-}
-
-// ------------------------------------------------------------------ reading
-
-export type TimelineItem =
-  | { kind: 'activity'; at: string; activity: Activity }
-  | { kind: 'task'; at: string; task: Task };
-
-/** A person's whole history, newest first. */
-export async function getTimeline(contactId: string, db: RapportDB = getDb()): Promise<TimelineItem[]> {
-  const [acts, tasks] = await Promise.all([
-    db.activities.where('contactIds').equals(contactId).toArray(),
-    db.tasks.where('contactIds').equals(contactId).toArray(),
-  ]);
-  const items: TimelineItem[] = [
-    ...acts.map((a) => ({ kind: 'activity' as const, at: a.occurredAt, activity: publicRecord(a) as Activity })),
-    ...tasks.map((t) => ({ kind: 'task' as const, at: t.dueAt ?? t.createdAt, task: t })),
-  ];
-  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
-}
-
-export async function getCompanyPeople(companyId: string, db: RapportDB = getDb()): Promise<Contact[]> {
-  const people = await db.contacts.where('companyId').equals(companyId).toArray();
-  return people.map((p) => publicRecord(p) as Contact).sort((a, b) => a.name.localeCompare(b.name));
-}
-
-export async function getCompany(id: string, db: RapportDB = getDb()): Promise<Company | undefined> {
-  const c = await db.companies.where('id').equals(id).first();
-  return c && (publicRecord(c) as Company);
-}
-
-export async function recentContacts(limit = 20, db: RapportDB = getDb()): Promise<Contact[]> {
-  // updatedAt is indexed; last activity bumps updatedAt too.
-  const rows = await db.contacts.orderBy('updatedAt').reverse().limit(limit).toArray();
-  return rows.map((r) => publicRecord(r) as Contact);
 }
 
 export async function counts(db: RapportDB = getDb()) {

@@ -957,38 +957,7 @@ export async function discardEntry(db: RapportDB, id: string): Promise<boolean> 
   });
 }
 
-export interface SyncStatus {
-  /** Waiting or being pushed. */
-  pending: number;
-  /** Failed transiently, will be retried. */
-  failed: number;
-  /** Rejected by the CRM; need the user (retry after a fix, or discard). */
-  dead: number;
-  lastSuccessAt?: number;
-  lastError?: string;
-  paused: boolean;
-  pausedReason?: string;
-}
-
-export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
-  const count = (state: OutboxEntry['state']) => db.outbox.where('[connectorId+state]').equals([connectorInstanceId, state]).count();
-  const [inst, pending, leased, failed, dead] = await Promise.all([
-    db.connectors.get(connectorInstanceId),
-    count('pending'),
-    count('leased'),
-    count('failed'),
-    count('dead'),
-  ]);
-  return {
-    pending: pending + leased,
-    failed,
-    dead,
-    lastSuccessAt: inst?.status.lastSuccessAt,
-    lastError: inst?.status.lastError,
-    paused: !!inst?.status.paused,
-    pausedReason: inst?.status.pausedReason,
-  };
-}
+export { type SyncStatus, status } from './status';
 
 /** Entries of an instance for the options page (failed and dead first: what needs attention). */
 export async function listEntries(db: RapportDB, connectorInstanceId: string, states: OutboxEntry['state'][] = ['dead', 'failed'], limit = 200): Promise<OutboxEntry[]> {

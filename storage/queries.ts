@@ -1,0 +1,61 @@
+// Reads of people, companies and their history: what the popup and the sidebar need first. Kept
+// apart from the repositories (writes, merge rules, validation) so those pages start without
+// loading the write path and its schemas.
+import { type RapportDB, getDb } from './db';
+import { normalizeEmail, normalizeLinkedinUrl } from './normalize';
+import { publicRecord } from './records';
+import type { Activity, Company, Contact, Task } from './schema';
+
+export async function getContact(id: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const c = await db.contacts.where('id').equals(id).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+export async function findContactByEmail(email: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const e = normalizeEmail(email);
+  if (!e) return undefined;
+  const c = await db.contacts.where('emails').equals(e).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+export async function findContactByLinkedin(url: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
+  const li = normalizeLinkedinUrl(url);
+  if (!li) return undefined;
+  const c = await db.contacts.where('linkedinId').equals(li.id).first();
+  return c && (publicRecord(c) as Contact);
+}
+
+// ------------------------------------------------------------------ reading
+
+export type TimelineItem =
+  | { kind: 'activity'; at: string; activity: Activity }
+  | { kind: 'task'; at: string; task: Task };
+
+/** A person's whole history, newest first. */
+export async function getTimeline(contactId: string, db: RapportDB = getDb()): Promise<TimelineItem[]> {
+  const [acts, tasks] = await Promise.all([
+    db.activities.where('contactIds').equals(contactId).toArray(),
+    db.tasks.where('contactIds').equals(contactId).toArray(),
+  ]);
+  const items: TimelineItem[] = [
+    ...acts.map((a) => ({ kind: 'activity' as const, at: a.occurredAt, activity: publicRecord(a) as Activity })),
+    ...tasks.map((t) => ({ kind: 'task' as const, at: t.dueAt ?? t.createdAt, task: t })),
+  ];
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
+}
+
+export async function getCompanyPeople(companyId: string, db: RapportDB = getDb()): Promise<Contact[]> {
+  const people = await db.contacts.where('companyId').equals(companyId).toArray();
+  return people.map((p) => publicRecord(p) as Contact).sort((a, b) => a.name.localeCompare(b.name));
+}
+
+export async function getCompany(id: string, db: RapportDB = getDb()): Promise<Company | undefined> {
+  const c = await db.companies.where('id').equals(id).first();
+  return c && (publicRecord(c) as Company);
+}
+
+export async function recentContacts(limit = 20, db: RapportDB = getDb()): Promise<Contact[]> {
+  // updatedAt is indexed; last activity bumps updatedAt too.
+  const rows = await db.contacts.orderBy('updatedAt').reverse().limit(limit).toArray();
+  return rows.map((r) => publicRecord(r) as Contact);
+}

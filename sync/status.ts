@@ -1,0 +1,37 @@
+// A connection's sync status (counts by state, last success/error, pause): read by the popup's
+// badge and the options page, apart from the engine so those pages do not load it.
+import type { RapportDB } from '../storage/db';
+import type { OutboxEntry } from './model';
+
+export interface SyncStatus {
+  /** Waiting or being pushed. */
+  pending: number;
+  /** Failed transiently, will be retried. */
+  failed: number;
+  /** Rejected by the CRM; need the user (retry after a fix, or discard). */
+  dead: number;
+  lastSuccessAt?: number;
+  lastError?: string;
+  paused: boolean;
+  pausedReason?: string;
+}
+
+export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
+  const count = (state: OutboxEntry['state']) => db.outbox.where('[connectorId+state]').equals([connectorInstanceId, state]).count();
+  const [inst, pending, leased, failed, dead] = await Promise.all([
+    db.connectors.get(connectorInstanceId),
+    count('pending'),
+    count('leased'),
+    count('failed'),
+    count('dead'),
+  ]);
+  return {
+    pending: pending + leased,
+    failed,
+    dead,
+    lastSuccessAt: inst?.status.lastSuccessAt,
+    lastError: inst?.status.lastError,
+    paused: !!inst?.status.paused,
+    pausedReason: inst?.status.pausedReason,
+  };
+}
