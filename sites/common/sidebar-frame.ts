@@ -55,12 +55,18 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
   };
   // The frame's script says when it runs (before its load event, which waits for the rest of
   // its page): it gets its port then. Only a message from that frame's own window counts.
-  window.addEventListener('message', (event) => {
+  const onReady = (event: MessageEvent) => {
+    // A frame taken out of the page has no window any more: stop listening for it.
+    if (!frame.contentWindow && !host.isConnected) {
+      window.removeEventListener('message', onReady);
+      return;
+    }
     if (event.source === null || event.source !== frame.contentWindow) return;
     if ((event.data as { rapportSidebarReady?: unknown } | null)?.rapportSidebarReady !== true) return;
     sendPort();
     link.sentEarly = true;
-  });
+  };
+  window.addEventListener('message', onReady);
   frame.addEventListener('load', () => {
     // Each document of the frame gets one port: here unless its script already asked for one.
     if (link.sentEarly) link.sentEarly = false;
