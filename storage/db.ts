@@ -1,6 +1,7 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rebuildIndexIn } from './search-index';
+import { type ChunkDocs, encodeOffsets } from './posting-chunk';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
 
@@ -14,12 +15,11 @@ export type StoredContact = Stored<Contact>;
 export type StoredCompany = Stored<Company>;
 export type StoredActivity = Stored<Activity>;
 
-/** Postings of one term, chunked by doc number range: ids sorted ascending. */
-export interface PostingChunk {
+/** Postings of one term within one chunk of 65,536 doc numbers (storage/posting-chunk.ts). */
+export interface PostingChunk extends ChunkDocs {
   k: IndexKind;
   t: string;
   c: number;
-  ids: Uint32Array;
 }
 
 /** For one prefix of one kind: the highest-ranked docs having a term with that prefix. */
@@ -94,6 +94,24 @@ export class RapportDB extends Dexie {
     this.version(4).stores({
       crmCache: 'key, connectorId, email',
     });
+    // v5: posting chunks as Roaring-style containers (16-bit offsets or a bitmap, ≤ 8 KiB) instead
+    // of absolute Uint32 doc numbers, which reached 100+ KiB per row and were stored by Chromium
+    // as separate blob files. Rows are converted in place; no record is read.
+    this.version(5)
+      .stores({})
+      .upgrade((tx) =>
+        tx
+          .table('postings')
+          .toCollection()
+          .modify((row: PostingChunk & { ids?: Uint32Array }) => {
+            if (!row.ids) return;
+            const base = row.c << 16;
+            const offs = new Uint16Array(row.ids.length);
+            for (let i = 0; i < offs.length; i++) offs[i] = row.ids[i] - base;
+            delete row.ids;
+            Object.assign(row, encodeOffsets(offs));
+          }),
+      );
   }
 }
 

@@ -2,7 +2,8 @@
 // freshly opened popup answers from a couple of key lookups instead of building anything in memory.
 //
 // Layout (per kind: contact / company / activity):
-//   postings [kind, term, chunk] → ascending doc numbers (`n`) having that term; chunk = n >> 16
+//   postings [kind, term, chunk] → the docs (`n`) having that term in that chunk (n >> 16), as
+//                                   16-bit offsets or a bitmap (posting-chunk.ts)
 //   prefixes [kind, prefix]      → for each prefix of 1..MAX_PREFIX chars: the TOP_K best-ranked
 //                                   docs with a term of that prefix, and how many postings lie below.
 // Single-word queries read one prefix entry; multi-word queries intersect postings unions of the
@@ -18,10 +19,10 @@ import type {
   StoredContact,
 } from './db';
 import { tokenize } from './normalize';
+import { CHUNK_SHIFT, CHUNK_SIZE, chunkOf, decodeOffsets, markChunk, mergeOffsets, offsetOf, addOffset, removeOffset } from './posting-chunk';
 
 export const MAX_PREFIX = 6;
 export const TOP_K = 128;
-const CHUNK_SHIFT = 16;
 const MAX_TERMS_PER_DOC = 96;
 export const KINDS: IndexKind[] = ['contact', 'company', 'activity'];
 
@@ -108,31 +109,6 @@ class U32List {
   view(): Uint32Array {
     return this.a.subarray(0, this.len);
   }
-}
-
-function insertSorted(ids: Uint32Array, n: number): Uint32Array {
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid] < n) lo = mid + 1;
-    else hi = mid;
-  }
-  if (ids[lo] === n) return ids;
-  const out = new Uint32Array(ids.length + 1);
-  out.set(ids.subarray(0, lo));
-  out[lo] = n;
-  out.set(ids.subarray(lo), lo + 1);
-  return out;
-}
-
-function removeSorted(ids: Uint32Array, n: number): Uint32Array {
-  const i = ids.indexOf(n);
-  if (i < 0) return ids;
-  const out = new Uint32Array(ids.length - 1);
-  out.set(ids.subarray(0, i));
-  out.set(ids.subarray(i + 1), i);
-  return out;
 }
 
 /** Merges ranked lists (ids with ranks, best first) into the TOP_K best, without duplicates. */
@@ -223,16 +199,16 @@ export class IndexBuilder {
   async flush(tables: IndexTables): Promise<void> {
     for (const [kind, byTerm] of this.terms) {
       // Postings: append to each term's chunks.
-      const chunkUpdates = new Map<string, { t: string; c: number; parts: Uint32Array[] }>();
+      const chunkUpdates = new Map<string, { t: string; c: number; ids: Uint32Array }>();
       const lists: [string, Uint32Array][] = [...byTerm].map(([t, e]) => [t, e.ids.view()]);
       for (const [key, l] of this.short.get(kind) ?? []) lists.push([key, l.view()]);
       for (const [t, ids] of lists) {
         let start = 0;
         while (start < ids.length) {
-          const c = ids[start] >>> CHUNK_SHIFT;
+          const c = chunkOf(ids[start]);
           let end = start;
-          while (end < ids.length && ids[end] >>> CHUNK_SHIFT === c) end++;
-          chunkUpdates.set(`${t}\u0000${c}`, { t, c, parts: [ids.subarray(start, end)] });
+          while (end < ids.length && chunkOf(ids[end]) === c) end++;
+          chunkUpdates.set(`${t}\u0000${c}`, { t, c, ids: ids.subarray(start, end) });
           start = end;
         }
       }
@@ -242,17 +218,9 @@ export class IndexBuilder {
       let i = 0;
       for (const u of chunkUpdates.values()) {
         const old = existing[i++];
-        const add = u.parts[0];
-        let ids: Uint32Array;
-        if (old && old.ids.length) {
-          ids = new Uint32Array(old.ids.length + add.length);
-          ids.set(old.ids);
-          ids.set(add, old.ids.length);
-          if (old.ids[old.ids.length - 1] >= add[0]) ids.sort();
-        } else {
-          ids = add.slice();
-        }
-        chunkRows.push({ k: kind, t: u.t, c: u.c, ids });
+        const add = new Uint16Array(u.ids.length);
+        for (let x = 0; x < add.length; x++) add[x] = offsetOf(u.ids[x]);
+        chunkRows.push({ k: kind, t: u.t, c: u.c, ...mergeOffsets(old, add) });
       }
       await tables.postings.bulkPut(chunkRows);
 
@@ -330,7 +298,8 @@ export async function reindexDoc(
   const newSet = new Set(newKeys);
   const removed = oldKeys.filter((t) => !newSet.has(t));
   const added = newKeys.filter((t) => !oldSet.has(t));
-  const c = n >>> CHUNK_SHIFT;
+  const c = chunkOf(n);
+  const off = offsetOf(n);
 
   if (removed.length || added.length) {
     const keys = [...removed, ...added].map((t) => [kind, t, c] as [IndexKind, string, number]);
@@ -341,11 +310,11 @@ export async function reindexDoc(
       const t = i < removed.length ? removed[i] : added[i - removed.length];
       if (i < removed.length) {
         if (!chunk) return;
-        const ids = removeSorted(chunk.ids, n);
-        if (ids.length) puts.push({ ...chunk, ids });
+        const left = removeOffset(chunk, off);
+        if (left) puts.push({ k: kind, t, c, ...left });
         else dels.push([kind, t, c]);
       } else {
-        puts.push({ k: kind, t, c, ids: insertSorted(chunk?.ids ?? new Uint32Array(0), n) });
+        puts.push({ k: kind, t, c, ...addOffset(chunk, off) });
       }
     });
     if (puts.length) await tables.postings.bulkPut(puts);
@@ -496,10 +465,12 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       const seen = new Set(candidates);
       let added = 0;
       for (let ci = exact.length - 1; ci >= 0 && added < limit; ci--) {
-        const ids = exact[ci].ids;
-        for (let x = ids.length - 1; x >= 0 && added < limit; x--) {
-          if (!seen.has(ids[x])) {
-            candidates.push(ids[x]);
+        const offs = decodeOffsets(exact[ci]);
+        const base = exact[ci].c << CHUNK_SHIFT;
+        for (let x = offs.length - 1; x >= 0 && added < limit; x--) {
+          const n = base + offs[x];
+          if (!seen.has(n)) {
+            candidates.push(n);
             added++;
           }
         }
@@ -535,9 +506,9 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       else {
         const last = await table.orderBy(':id').reverse().limit(1).primaryKeys();
         chunks = [];
-        for (let c = last.length ? (last[0] as number) >>> CHUNK_SHIFT : -1; c >= 0; c--) chunks.push(c);
+        for (let c = last.length ? chunkOf(last[0] as number) : -1; c >= 0; c--) chunks.push(c);
       }
-      const flags = new Uint8Array(1 << CHUNK_SHIFT);
+      const flags = new Uint8Array(CHUNK_SIZE);
       const all = (1 << selective.length) - 1;
       for (const c of chunks) {
         if (candidates.length >= want) break;
@@ -548,11 +519,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
         flags.fill(0);
         const base = c << CHUNK_SHIFT;
         perWord.forEach((rows, w) => {
-          const bit = 1 << w;
-          for (const row of rows) {
-            const ids = row.ids;
-            for (let x = 0; x < ids.length; x++) flags[ids[x] - base] |= bit;
-          }
+          for (const row of rows) markChunk(row, flags, 1 << w);
         });
         // Newest doc numbers first: recent records tend to matter more.
         for (let off = flags.length - 1; off >= 0 && candidates.length < want; off--) {

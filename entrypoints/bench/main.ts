@@ -140,7 +140,7 @@ function miniQuery(q: string) {
 async function storage() {
   const est = await navigator.storage.estimate();
   let indexBytes = 0;
-  await db.postings.each((p) => (indexBytes += p.ids.byteLength + p.t.length * 2 + 32));
+  await db.postings.each((p) => (indexBytes += (p.offs ?? p.bits)!.byteLength + p.t.length * 2 + 32));
   await db.prefixes.each((p) => (indexBytes += p.ids.byteLength + p.ranks.byteLength + p.p.length * 2 + 40));
   const counts = { contacts: await db.contacts.count(), companies: await db.companies.count(), activities: await db.activities.count() };
   return { usage: est.usage ?? 0, indexBytes, counts, postings: await db.postings.count(), prefixes: await db.prefixes.count() };

@@ -15,7 +15,8 @@ import {
   upsertContacts,
 } from '../../../storage/repositories';
 import { ExportFile, type Source } from '../../../storage/schema';
-import { IndexBuilder, docRank, docTerms, search } from '../../../storage/search-index';
+import { IndexBuilder, docRank, docTerms, reindexDoc, search } from '../../../storage/search-index';
+import { cardinality, decodeOffsets } from '../../../storage/posting-chunk';
 
 const src: Source = { type: 'manual', at: '2026-11-01T00:00:00.000Z' };
 let db: RapportDB;
@@ -265,10 +266,77 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
-    expect(upgraded.verno).toBe(4);
+    expect(upgraded.verno).toBe(5);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
     expect(names((await search(upgraded, 'lukasz')).contacts)).toEqual(['Łukasz Wróbel']);
     expect(names((await search(upgraded, 'spotk')).activities)).toEqual(['Spotkanie']);
+    upgraded.close();
+    await Dexie.delete(name);
+  });
+
+  it('converts v4 posting rows (absolute doc numbers) to offsets or bitmaps; search answers the same', async () => {
+    // Index 5,001 contacts with the current code, then write its rows into a v4 database the way
+    // v4 stored them (absolute Uint32 doc numbers), and let the v5 upgrade convert them back.
+    const at = '2025-01-01T00:00:00.000Z';
+    const rows = Array.from({ length: 5001 }, (_, i) => ({
+      n: 70_000 + i, id: `ct_z${i}`, name: i === 5000 ? 'Zed Único' : `Zed Person${i}`, emails: [], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [],
+    }));
+    await db.transaction('rw', db.contacts, db.postings, db.prefixes, async () => {
+      await db.contacts.bulkAdd(rows);
+      const b = new IndexBuilder();
+      for (const r of rows) b.add('contact', r.n, docTerms('contact', r), docRank('contact', r));
+      await b.flush(db);
+    });
+    const before = await search(db, 'zed uni');
+    expect(names(before.contacts)).toEqual(['Zed Único']);
+    const current = await db.postings.toArray();
+    expect(current.find((r) => r.t === 'zed')?.bits?.length).toBe(8192);
+    const legacy = current.map(({ k, t, c, ...docs }) => ({ k, t, c, ids: Uint32Array.from(decodeOffsets(docs), (o) => (c << 16) + o) }));
+
+    const name = `mig4-${Math.random().toString(36).slice(2)}`;
+    const v4 = new Dexie(name);
+    v4.version(4).stores({
+      contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
+      companies: 'n, &id, domain, name',
+      activities: 'n, &id, *contactIds, threadId, messageId',
+      tasks: 'id, *contactIds, dueAt, done',
+      deals: 'id, *contactIds, companyId, stage',
+      meta: 'key',
+      postings: '[k+t+c], [k+c+t]',
+      prefixes: '[k+p]',
+      connectors: 'id, type',
+      secrets: 'connectorId',
+      outbox: 'id, [connectorId+kind+nextAt], [connectorId+state], [kind+localId]',
+      links: '[connectorId+kind+localId], [connectorId+kind+remoteId]',
+      syncState: 'key',
+      crmCache: 'key, connectorId, email',
+    });
+    await v4.table('contacts').bulkAdd(rows);
+    await v4.table('postings').bulkAdd(legacy);
+    await v4.table('prefixes').bulkAdd(await db.prefixes.toArray());
+    v4.close();
+
+    const upgraded = new RapportDB(name);
+    await upgraded.open();
+    const converted = await upgraded.postings.toArray();
+    expect(converted).toHaveLength(current.length);
+    expect(converted.every((r) => !('ids' in r) && (r.offs || r.bits))).toBe(true);
+    expect(converted.find((r) => r.t === 'zed')?.bits).toEqual(current.find((r) => r.t === 'zed')?.bits);
+    expect(names((await search(upgraded, 'zed uni')).contacts)).toEqual(['Zed Único']);
+    expect((await search(upgraded, 'zed person4999')).contacts.map((h) => h.record.n)).toEqual([74_999]);
+
+    // A doc leaves and joins a bitmap chunk when its record changes.
+    const renamed = { ...rows[10], name: 'Ann Person10' };
+    await upgraded.transaction('rw', upgraded.contacts, upgraded.postings, upgraded.prefixes, async () => {
+      await upgraded.contacts.put(renamed);
+      await reindexDoc(upgraded, 'contact', renamed.n, docTerms('contact', rows[10]), docTerms('contact', renamed), docRank('contact', renamed));
+    });
+    const zedPerson10 = (await search(upgraded, 'zed person10', { limit: 20 })).contacts.map((h) => h.record.n);
+    expect(zedPerson10.length).toBeGreaterThan(0); // Person100…, Person1000…
+    expect(zedPerson10).not.toContain(70_010);
+    expect(names((await search(upgraded, 'ann person10')).contacts)).toEqual(['Ann Person10']);
+    const zed = await upgraded.postings.get(['contact', 'zed', 1]);
+    expect(cardinality(zed!)).toBe(5000);
     upgraded.close();
     await Dexie.delete(name);
   });
