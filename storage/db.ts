@@ -1,7 +1,7 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rebuildIndexIn } from './search-index';
-import { type ChunkDocs, encodeOffsets } from './posting-chunk';
+import type { ChunkDocs } from './posting-chunk';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
 
@@ -95,23 +95,11 @@ export class RapportDB extends Dexie {
       crmCache: 'key, connectorId, email',
     });
     // v5: posting chunks as Roaring-style containers (16-bit offsets or a bitmap, ≤ 8 KiB) instead
-    // of absolute Uint32 doc numbers, which reached 100+ KiB per row and were stored by Chromium
-    // as separate blob files. Rows are converted in place; no record is read.
+    // of absolute Uint32 doc numbers, and a prefix-union row per chunk for every prefix of up to
+    // six letters (was three): the index is rebuilt from the records.
     this.version(5)
       .stores({})
-      .upgrade((tx) =>
-        tx
-          .table('postings')
-          .toCollection()
-          .modify((row: PostingChunk & { ids?: Uint32Array }) => {
-            if (!row.ids) return;
-            const base = row.c << 16;
-            const offs = new Uint16Array(row.ids.length);
-            for (let i = 0; i < offs.length; i++) offs[i] = row.ids[i] - base;
-            delete row.ids;
-            Object.assign(row, encodeOffsets(offs));
-          }),
-      );
+      .upgrade((tx) => rebuildIndexIn(tx));
   }
 }
 
