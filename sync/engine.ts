@@ -807,7 +807,12 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepa
   let dead = 0;
   await c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.connectors], async () => {
     const keys = [...prepared.byEntry.keys()];
-    const fresh = await c.db.outbox.bulkGet(keys.map((k) => prepared.byEntry.get(k)!.entry.id));
+    // Every entry leased for this connector (the batches in flight) in one read, instead of a get
+    // per entry: one request rather than a hundred, each queued in Chromium's backend.
+    const leasedNow = new Map(
+      (await c.db.outbox.where('[connectorId+state]').equals([cid, 'leased']).toArray()).map((e) => [e.id, e]),
+    );
+    const fresh = keys.map((k) => leasedNow.get(prepared.byEntry.get(k)!.entry.id));
     const links: LinkRow[] = [];
     const puts: OutboxEntry[] = [];
     const deletes: string[] = [];
