@@ -433,6 +433,19 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
 /** Largest prefix-entry count for which a word's postings are read across all chunks at once. */
 const DRIVER_PREFETCH_MAX = 20_000;
 
+/** Chunks visited one read per word before the remaining chunks are read ahead in bulk. */
+const READ_AHEAD_AFTER = 2;
+
+function byChunk(rows: PostingChunk[]): Map<number, PostingChunk[]> {
+  const map = new Map<number, PostingChunk[]>();
+  for (const row of rows) {
+    const list = map.get(row.c);
+    if (list) list.push(row);
+    else map.set(row.c, [row]);
+  }
+  return map;
+}
+
 /** Postings of every chunk for every term that starts with `word` (one range read). */
 function wordPostingsAllChunks(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
   const t = word.length <= SHORT_PREFIX ? SHORT_MARK + word : word;
@@ -502,15 +515,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       // A fairly rare word (few postings, by its prefix entry's count) is read across all chunks in
       // one range read: only the chunks where it occurs are visited, instead of every chunk with a
       // read per word (a three-word query over 1M activities visited 16 chunks × 3 reads).
-      let driverRows: Map<number, PostingChunk[]> | undefined;
-      if (entries[driver]!.count <= DRIVER_PREFETCH_MAX) {
-        driverRows = new Map();
-        for (const row of await wordPostingsAllChunks(db, kind, words[driver])) {
-          const list = driverRows.get(row.c);
-          if (list) list.push(row);
-          else driverRows.set(row.c, [row]);
-        }
-      }
+      const driverRows = entries[driver]!.count <= DRIVER_PREFETCH_MAX ? byChunk(await wordPostingsAllChunks(db, kind, words[driver])) : undefined;
       let chunks: number[];
       if (driverRows) chunks = [...driverRows.keys()].sort((a, b) => b - a);
       else {
@@ -518,12 +523,30 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
         chunks = [];
         for (let c = last.length ? chunkOf(last[0] as number) : -1; c >= 0; c--) chunks.push(c);
       }
+      // Rows read ahead for a word: chunk → rows (a chunk missing from the map has none).
+      const ahead = new Map<number, Map<number, PostingChunk[]>>();
+      if (driverRows) ahead.set(driver, driverRows);
       const flags = new Uint8Array(CHUNK_SIZE);
       const all = (1 << selective.length) - 1;
+      let visited = 0;
       for (const c of chunks) {
         if (candidates.length >= want) break;
+        if (visited++ === READ_AHEAD_AFTER) {
+          // Still short after the newest chunks (rare words together): read the remaining chunks
+          // of every word that has a prefix-union row in one range read each (≤ 8 KiB per chunk),
+          // instead of a read per word per chunk.
+          await Promise.all(
+            selective
+              .filter((i) => !ahead.has(i) && words[i].length <= SHORT_PREFIX)
+              .map(async (i) => {
+                const key = SHORT_MARK + words[i];
+                ahead.set(i, byChunk(await db.postings.where(':id').between([kind, key, 0], [kind, key, c], true, true).toArray()));
+              }),
+          );
+        }
+        if (selective.some((i) => ahead.has(i) && !ahead.get(i)!.has(c))) continue;
         const perWord = await Promise.all(
-          selective.map((i) => (i === driver && driverRows ? Promise.resolve(driverRows.get(c) ?? []) : wordPostingsInChunk(db, kind, words[i], c))),
+          selective.map((i) => (ahead.has(i) ? Promise.resolve(ahead.get(i)!.get(c)!) : wordPostingsInChunk(db, kind, words[i], c))),
         );
         if (perWord.some((rows) => !rows.length)) continue;
         flags.fill(0);
