@@ -3,7 +3,9 @@
 //
 // Layout (per kind: contact / company / activity):
 //   postings [kind, term, chunk] → the docs (`n`) having that term in that chunk (n >> 16), as
-//                                   16-bit offsets or a bitmap (posting-chunk.ts)
+//                                   16-bit offsets or a bitmap (posting-chunk.ts); and under
+//                                   [kind, \u0001 + prefix, chunk] the union for every prefix of
+//                                   1..MAX_PREFIX chars of those terms
 //   prefixes [kind, prefix]      → for each prefix of 1..MAX_PREFIX chars: the TOP_K best-ranked
 //                                   docs with a term of that prefix, and how many postings lie below.
 // Single-word queries read one prefix entry; multi-word queries intersect postings unions of the
