@@ -181,28 +181,41 @@ export function sleep(ms: number): Promise<void> {
 
 /**
  * Keeps calls that share a key (e.g. a token's search budget) to at most `requests` per
- * `intervalMs` within this worker, counted from when each call actually starts (a rolling window).
- * The engine's token bucket covers the vendor's main limit; this covers the endpoint-specific ones
- * it cannot see. Give `intervalMs` a margin over the vendor's window: the server counts arrivals.
+ * `intervalMs` within this worker (a rolling window). The engine's token bucket covers the
+ * vendor's main limit; this covers the endpoint-specific ones it cannot see. A call counts from
+ * when its answer arrived, not from when it started: the vendor counts arrivals, and a call that
+ * started on time can arrive late (a busy machine, a slow network) and land in the same window
+ * as the next ones. `wait` resolves to the function that marks the call answered.
  */
 export class Pacer {
-  private readonly sent = new Map<string, number[]>();
+  /** Per key: when each recent call was answered (Infinity while it is in flight). */
+  private readonly calls = new Map<string, number[]>();
 
   constructor(
     private readonly requests: number,
     private readonly intervalMs: number,
   ) {}
 
-  async wait(key: string): Promise<void> {
+  async wait(key: string): Promise<() => void> {
     for (;;) {
       const now = Date.now();
-      const log = (this.sent.get(key) ?? []).filter((t) => t > now - this.intervalMs);
-      this.sent.set(key, log);
+      const log = (this.calls.get(key) ?? []).filter((t) => t > now - this.intervalMs);
+      this.calls.set(key, log);
       if (log.length < this.requests) {
-        log.push(now);
-        return;
+        log.push(Infinity);
+        let done = false;
+        return () => {
+          if (done) return;
+          done = true;
+          // In-flight calls are alike: whichever slot is marked, the window counts the same.
+          const calls = this.calls.get(key) ?? [];
+          const i = calls.indexOf(Infinity);
+          if (i >= 0) calls[i] = Date.now();
+        };
       }
-      await sleep(log[0] + this.intervalMs - now + 1);
+      const oldest = Math.min(...log);
+      // All in flight: look again shortly (an answer frees a slot one window later at the earliest).
+      await sleep(Number.isFinite(oldest) ? oldest + this.intervalMs - now + 1 : 25);
     }
   }
 }

@@ -155,14 +155,17 @@ export class HubspotClient {
    */
   async search(type: HsObjectType, request: HsSearchRequest): Promise<HsSearchResponse> {
     for (let attempt = 0; ; attempt++) {
-      await searchPacer.wait(this.key);
+      const answered = await searchPacer.wait(this.key);
+      let wait: number;
       try {
         return await this.request<HsSearchResponse>('POST', `/crm/v3/objects/${type}/search`, request);
       } catch (err) {
-        const wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 1000) : Infinity;
+        wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 1000) : Infinity;
         if (attempt >= 2 || wait > 2000) throw err;
-        await sleep(wait);
+      } finally {
+        answered();
       }
+      await sleep(wait);
     }
   }
 

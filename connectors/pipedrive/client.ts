@@ -125,16 +125,19 @@ export class PipedriveClient {
   /** Exact-match search (case-insensitive at Pipedrive); callers still verify the field. */
   async search<T>(kind: 'persons' | 'organizations', term: string, fields: string): Promise<T[]> {
     for (let attempt = 0; ; attempt++) {
-      await searchPacer.wait(this.key);
+      const answered = await searchPacer.wait(this.key);
+      let wait: number;
       try {
         const res = await this.get<{ items?: { item: T }[] }>(`/api/v2/${kind}/search`, { term, fields, exact_match: true, limit: 100 });
         return (res.data?.items ?? []).map((i) => i.item);
       } catch (err) {
         // Other clients share the token's search budget: wait out a short 429 here, twice at most.
-        const wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 2000) : Infinity;
+        wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 2000) : Infinity;
         if (attempt >= 2 || wait > 2500) throw err;
-        await sleep(wait);
+      } finally {
+        answered();
       }
+      await sleep(wait);
     }
   }
 }

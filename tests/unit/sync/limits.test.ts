@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay, seededRandom } from '../../../sync/backoff';
 import { RateLimiter } from '../../../sync/rate-limiter';
+import { Pacer } from '../../../connectors/http';
 
 /** Sends `n` requests as fast as the limiter allows, each taking `latency` ms; returns finish times. */
 function drive(limiter: RateLimiter, n: number, latency = 0, start = 0): { sent: number[]; finished: number[]; end: number } {
@@ -109,5 +110,32 @@ describe('backoff', () => {
     const a = seededRandom(7);
     const b = seededRandom(7);
     expect(Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: a }))).toEqual(Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: b })));
+  });
+});
+
+describe('Pacer (endpoint-specific limits such as HubSpot search, 4/s)', () => {
+  it('counts a call from when it was answered, so a late arrival never shares a window with the next calls', async () => {
+    const pacer = new Pacer(2, 100);
+    const started: number[] = [];
+    const t0 = Date.now();
+    const call = async (answerAfterMs: number) => {
+      const answered = await pacer.wait('token');
+      started.push(Date.now() - t0);
+      await new Promise((r) => setTimeout(r, answerAfterMs));
+      answered();
+    };
+    // Two slow calls (answered after 150 ms), then a third: it may start only one window after the
+    // first answer (≥ 250 ms), not one window after the first start (100 ms).
+    await Promise.all([call(150), call(150), call(0)]);
+    expect(started[0]).toBeLessThan(50);
+    expect(started[1]).toBeLessThan(50);
+    expect(started[2]).toBeGreaterThanOrEqual(245);
+  });
+
+  it('lets calls through at once while the window has room, per key', async () => {
+    const pacer = new Pacer(3, 1000);
+    const t0 = Date.now();
+    for (const key of ['a', 'a', 'a', 'b']) (await pacer.wait(key))();
+    expect(Date.now() - t0).toBeLessThan(50);
   });
 });
