@@ -1,8 +1,10 @@
 // The docs of one term within one range of 65,536 doc numbers (a "chunk"), stored the way Roaring
 // bitmaps store a container: a sorted array of 16-bit offsets while sparse, a bitmap once dense.
-// Either form stays at or under 8 KiB. Why it matters here: Chromium moves any IndexedDB value
-// above 64 KiB out of its database into a separate blob file, slow to write and to read back, and
-// a common word or a 1–3 letter prefix among a million activities used to reach 100+ KiB per chunk.
+// Either form stays at or under 8 KiB: Chromium moves any IndexedDB value above 64 KiB out of its
+// database into a separate blob file, and absolute Uint32 doc numbers made a common word or a short
+// prefix among a million activities 100+ KiB per chunk. Measured at 1.11M records: the whole
+// database 17 % smaller with the prefix-union rows for 1–6 letters included (query times alone did
+// not change measurably; the union rows are what made multi-word queries fast).
 
 export const CHUNK_SHIFT = 16;
 export const CHUNK_SIZE = 1 << CHUNK_SHIFT;
