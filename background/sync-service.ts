@@ -8,7 +8,7 @@ import { ConnectorError } from '../connectors/types';
 import { type RapportDB, getDb } from '../storage/db';
 import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../sync/engine';
 
-const ALARM = 'rapport-sync';
+export const ALARM = 'rapport-sync';
 const DUE_ALARM = 'rapport-sync-due';
 let running: Promise<unknown> | null = null;
 let again = false;

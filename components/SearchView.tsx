@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
-import { recentContacts } from '../storage/queries';
+import { indexRebuildProgress, recentContacts } from '../storage/queries';
 import type { Contact } from '../storage/schema';
 import { type SearchResults, search } from '../storage/search-index';
 import { formatDate } from './format';
@@ -50,6 +50,27 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
   const input = useRef<HTMLInputElement>(null);
 
   useEffect(() => input.current?.focus(), []);
+
+  // After an upgrade the background rebuilds the search index; until it is done, say so.
+  const [rebuilding, setRebuilding] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let alive = true;
+    const check = () =>
+      indexRebuildProgress()
+        .then((p) => {
+          if (!alive) return;
+          setRebuilding(p);
+          if (p !== undefined) timer = setTimeout(check, 2000);
+          else if (seq.current > 0) runQuery(input.current?.value ?? ''); // complete now: ask again
+        })
+        .catch(() => undefined);
+    void check();
+    return () => {
+      alive = false;
+      clearTimeout(timer);
+    };
+  }, []);
 
   // Started from the input event itself, not from an effect: Preact runs effects after the next
   // frame is painted, which would add up to a frame (16 ms) to every keystroke.
@@ -132,6 +153,11 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
           onKeyDown={onKey}
         />
       </div>
+      {rebuilding !== undefined && (
+        <p class="notice" role="status" data-testid="index-rebuilding">
+          Updating the search index ({Math.floor(rebuilding * 100)} % done): results may be incomplete until it finishes.
+        </p>
+      )}
       <div id="results" role="listbox" data-testid="search-results" data-query={shown?.query ?? ''} aria-busy={loading}>
         {error && <p class="empty error" role="alert">Could not search your data: {error}</p>}
         {!error && loading && !shown && <p class="empty">Searching…</p>}

@@ -1,5 +1,6 @@
 import { handlers } from '../background/handlers';
-import { installSyncTriggers } from '../background/sync-service';
+import { installIndexRebuild } from '../background/index-service';
+import { ALARM as SYNC_ALARM, installSyncTriggers } from '../background/sync-service';
 import { installRouter } from '../messaging/background-router';
 
 export default defineBackground(() => {
@@ -10,4 +11,6 @@ export default defineBackground(() => {
   if (import.meta.env.WXT_INBOXSDK_APP_ID) void import('@inboxsdk/core/background.js');
   installRouter(handlers);
   installSyncTriggers();
+  // A search-index rebuild left by an upgrade goes on at start-up and with the sync alarm (1 min).
+  installIndexRebuild(SYNC_ALARM);
 });

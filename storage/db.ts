@@ -1,6 +1,6 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import { rebuildIndexIn } from './search-index';
+import { startIndexRebuild } from './index-rebuild';
 import type { ChunkDocs } from './posting-chunk';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
@@ -72,14 +72,15 @@ export class RapportDB extends Dexie {
       deals: 'id, *contactIds, companyId, stage',
       meta: 'key',
     });
-    // v2: the persisted search index; existing records are indexed during the upgrade.
+    // v2: the persisted search index; existing records are indexed after the upgrade, resumably
+    // (storage/index-rebuild.ts).
     this.version(2)
       .stores({
         // [k+c+t]: one chunk (doc-number range) of every term under a prefix, newest chunk first.
         postings: '[k+t+c], [k+c+t]',
         prefixes: '[k+p]',
       })
-      .upgrade((tx) => rebuildIndexIn(tx));
+      .upgrade((tx) => startIndexRebuild(tx));
     // v3: sync to CRMs (sync/). Connector instances and their secrets (extension origin only,
     // never chrome.storage), the outbox (one entry per record and instance, written in the same
     // transaction as the change), links local id ↔ remote id, and engine state (lease, limiter).
@@ -96,10 +97,11 @@ export class RapportDB extends Dexie {
     });
     // v5: posting chunks as Roaring-style containers (16-bit offsets or a bitmap, ≤ 8 KiB) instead
     // of absolute Uint32 doc numbers, and a prefix-union row per chunk for every prefix of up to
-    // six letters (was three): the index is rebuilt from the records.
+    // six letters (was three): the index is rebuilt from the records, after the upgrade and
+    // resumably (storage/index-rebuild.ts) rather than inside it.
     this.version(5)
       .stores({})
-      .upgrade((tx) => rebuildIndexIn(tx));
+      .upgrade((tx) => startIndexRebuild(tx));
   }
 }
 

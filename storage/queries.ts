@@ -2,6 +2,7 @@
 // apart from the repositories (writes, merge rules, validation) so those pages start without
 // loading the write path and its schemas.
 import { type RapportDB, getDb } from './db';
+import { rebuildProgress, rebuildState } from './index-rebuild';
 import { normalizeEmail, normalizeLinkedinUrl } from './normalize';
 import { publicRecord } from './records';
 import type { Activity, Company, Contact, Task } from './schema';
@@ -58,4 +59,13 @@ export async function recentContacts(limit = 20, db: RapportDB = getDb()): Promi
   // updatedAt is indexed; last activity bumps updatedAt too.
   const rows = await db.contacts.orderBy('updatedAt').reverse().limit(limit).toArray();
   return rows.map((r) => publicRecord(r) as Contact);
+}
+
+/**
+ * A search-index rebuild in progress (after an upgrade): how far it is, 0–1, or undefined when the
+ * index is complete. Search answers meanwhile from what is indexed so far.
+ */
+export async function indexRebuildProgress(db: RapportDB = getDb()): Promise<number | undefined> {
+  const state = await rebuildState(db);
+  return state && rebuildProgress(db, state);
 }

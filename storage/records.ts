@@ -3,6 +3,7 @@
 import type { Table } from 'dexie';
 import type { IndexKind, RapportDB, StoredActivity, StoredCompany, StoredContact } from './db';
 import type { Activity, Company, Contact } from './schema';
+import { aheadOfRebuild, rebuildState } from './index-rebuild';
 import { IndexBuilder, docRank, docTerms, reindexDoc } from './search-index';
 
 export type RecordOf<K extends IndexKind> = K extends 'contact' ? Contact : K extends 'company' ? Company : Activity;
@@ -20,7 +21,7 @@ export function tableOf<K extends IndexKind>(db: RapportDB, kind: K): Table<Stor
 
 /** Tables a transaction needs to write records of these kinds together with their index. */
 export function writeScope(db: RapportDB, ...kinds: IndexKind[]): Table[] {
-  return [...kinds.map((k) => db.table(TABLE_OF[k])), db.postings, db.prefixes];
+  return [...kinds.map((k) => db.table(TABLE_OF[k])), db.postings, db.prefixes, db.meta];
 }
 
 async function nextNumber(table: Table<{ n: number }, number>): Promise<number> {
@@ -43,6 +44,8 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
   const existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
   const byId = new Map(existing.map((r) => [r.id, r]));
   let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
+  // During an index rebuild, docs it has not reached yet are left to it (index-rebuild.ts).
+  const rebuild = await rebuildState(db);
   const builder = new IndexBuilder();
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
@@ -50,12 +53,14 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
     const old = byId.get(rec.id);
     if (old) {
       const stored = { ...rec, n: old.n } as StoredOf<K>;
-      await reindexDoc(db, kind, old.n, docTerms(kind, old), docTerms(kind, stored), docRank(kind, stored));
+      if (!aheadOfRebuild(rebuild, kind, old.n)) {
+        await reindexDoc(db, kind, old.n, docTerms(kind, old), docTerms(kind, stored), docRank(kind, stored));
+      }
       byId.set(rec.id, stored);
       out.push(stored);
     } else {
       const stored = { ...rec, n: next++ } as StoredOf<K>;
-      builder.add(kind, stored.n, docTerms(kind, stored), docRank(kind, stored));
+      if (!aheadOfRebuild(rebuild, kind, stored.n)) builder.add(kind, stored.n, docTerms(kind, stored), docRank(kind, stored));
       byId.set(rec.id, stored);
       fresh.push(stored);
       out.push(stored);
@@ -73,8 +78,9 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
 export async function deleteRecords(db: RapportDB, kind: IndexKind, ids: string[]): Promise<number> {
   const table = tableOf(db, kind);
   const recs = await table.where('id').anyOf(ids).toArray();
+  const rebuild = await rebuildState(db);
   for (const rec of recs) {
-    await reindexDoc(db, kind, rec.n, docTerms(kind, rec), [], 0);
+    if (!aheadOfRebuild(rebuild, kind, rec.n)) await reindexDoc(db, kind, rec.n, docTerms(kind, rec), [], 0);
   }
   await table.bulkDelete(recs.map((r) => r.n));
   return recs.length;

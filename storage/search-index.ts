@@ -10,7 +10,7 @@
 //                                   docs with a term of that prefix, and how many postings lie below.
 // Single-word queries read one prefix entry; multi-word queries intersect postings unions of the
 // most selective words with a bitmap and verify the rest on the loaded records.
-import Dexie, { type Table, type Transaction } from 'dexie';
+import Dexie, { type Table } from 'dexie';
 import type {
   IndexKind,
   PostingChunk,
@@ -263,30 +263,6 @@ export class IndexBuilder {
     }
     this.terms.clear();
     this.short.clear();
-  }
-}
-
-/** Rebuilds the whole index from the records (used by the v2 migration and by "repair index"). */
-export async function rebuildIndexIn(tx: Transaction, pageSize = 20_000): Promise<void> {
-  const tables: IndexTables = { postings: tx.table('postings'), prefixes: tx.table('prefixes') };
-  await tables.postings.clear();
-  await tables.prefixes.clear();
-  const sources: [IndexKind, string][] = [
-    ['contact', 'contacts'],
-    ['company', 'companies'],
-    ['activity', 'activities'],
-  ];
-  for (const [kind, tableName] of sources) {
-    // Page by doc number (ascending, as the builder requires) so memory stays bounded by a page.
-    let after = -1;
-    for (;;) {
-      const page: AnyRecord[] = await tx.table(tableName).where(':id').above(after).limit(pageSize).toArray();
-      if (!page.length) break;
-      const builder = new IndexBuilder();
-      for (const rec of page) builder.add(kind, rec.n, docTerms(kind, rec), docRank(kind, rec));
-      await builder.flush(tables);
-      after = page[page.length - 1].n;
-    }
   }
 }
 

@@ -78,7 +78,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function isTransientWorkerError(err: unknown): boolean {
   const msg = err instanceof Error ? err.message : String(err);
-  return /chrome is not defined|browser is not defined|Execution context was destroyed|Target closed|Session closed|detached|No target with given id/i.test(
+  // A worker context attached while it starts can lack its extension bindings for a moment
+  // (`chrome` undefined, or `chrome.runtime` not yet there). Retried until the deadline, so a real
+  // error in the evaluated function still surfaces.
+  return /chrome is not defined|browser is not defined|Cannot read properties of undefined|Execution context was destroyed|Target closed|Session closed|detached|No target with given id/i.test(
     msg,
   );
 }

@@ -12,11 +12,13 @@ import {
   findContactByEmail,
   getTimeline,
   upsertContact,
+  updateContact,
   upsertContacts,
 } from '../../../storage/repositories';
 import { ExportFile, type Source } from '../../../storage/schema';
 import { IndexBuilder, docRank, docTerms, reindexDoc, search } from '../../../storage/search-index';
 import { cardinality, decodeOffsets } from '../../../storage/posting-chunk';
+import { continueIndexRebuild, rebuildIndexStep, rebuildProgress, rebuildState, startIndexRebuild } from '../../../storage/index-rebuild';
 
 const src: Source = { type: 'manual', at: '2026-11-01T00:00:00.000Z' };
 let db: RapportDB;
@@ -274,6 +276,11 @@ describe('schema migration', () => {
     await upgraded.open();
     expect(upgraded.verno).toBe(5);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
+    // The index is built after the upgrade, resumably: nothing is found until the rebuild runs.
+    expect(await rebuildState(upgraded)).toMatchObject({ kind: 'contact', after: -1 });
+    expect((await search(upgraded, 'lukasz')).contacts).toEqual([]);
+    expect(await continueIndexRebuild(upgraded)).toBe(true);
+    expect(await rebuildState(upgraded)).toBeUndefined();
     expect(names((await search(upgraded, 'lukasz')).contacts)).toEqual(['Łukasz Wróbel']);
     expect(names((await search(upgraded, 'spotk')).activities)).toEqual(['Spotkanie']);
     upgraded.close();
@@ -328,6 +335,11 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
+    expect(await upgraded.postings.count()).toBe(0);
+    // Small pages, and a stop half-way (a worker killed): the rebuild resumes where it was.
+    expect(await rebuildIndexStep(upgraded, 1000)).toBe(false);
+    expect(await rebuildState(upgraded)).toMatchObject({ kind: 'contact', after: 70_999 });
+    expect(await continueIndexRebuild(upgraded, Infinity, 1000)).toBe(true);
     const converted = await upgraded.postings.toArray(); // rebuilt from the records
     expect(converted).toHaveLength(current.length);
     expect(converted.every((r) => !('ids' in r) && (r.offs || r.bits))).toBe(true);
@@ -349,5 +361,57 @@ describe('schema migration', () => {
     expect(cardinality(zed!)).toBe(5000);
     upgraded.close();
     await Dexie.delete(name);
+  });
+
+  it('while the index is rebuilt, writes ahead of the rebuild are left to it and writes behind it are indexed: nothing twice, nothing missed', async () => {
+    const people = Array.from({ length: 30 }, (_, i) => ({ name: `Rhea Quint${i}`, emails: [`rq${i}@quint.example`] }));
+    for (const p of people) await upsertContact(p, src, {}, db);
+    const before = await db.postings.toArray();
+    await db.transaction('rw', db.postings, db.prefixes, db.meta, () => startIndexRebuild(Dexie.currentTransaction!));
+    expect((await search(db, 'rhea')).contacts).toEqual([]);
+    // A page of 12: the rebuild has passed 12 of the 30.
+    expect(await rebuildIndexStep(db, 12)).toBe(false);
+    const state = (await rebuildState(db))!;
+    expect(state.kind).toBe('contact');
+    expect(await rebuildProgress(db, state)).toBeGreaterThan(0);
+    const all = await db.contacts.orderBy(':id').toArray();
+    const behind = all.find((c) => c.n <= state.after && c.name.startsWith('Rhea'))!;
+    const ahead = all.find((c) => c.n > state.after && c.name.startsWith('Rhea'))!;
+    // Renamed: one the rebuild has passed, one it has not; a new one; one deleted ahead of it.
+    await updateContact(behind.id, { name: 'Rhea Renamedbehind' }, src, db);
+    await updateContact(ahead.id, { name: 'Rhea Renamedahead' }, src, db);
+    await upsertContact({ name: 'Rhea Newcomer', emails: ['new@quint.example'] }, src, {}, db);
+    const gone = all.filter((c) => c.name.startsWith('Rhea')).pop()!;
+    await deleteContact(gone.id, db);
+    expect(await continueIndexRebuild(db, Infinity, 12)).toBe(true);
+
+    expect(names((await search(db, 'renamedbehind')).contacts)).toEqual(['Rhea Renamedbehind']);
+    expect(names((await search(db, 'renamedahead')).contacts)).toEqual(['Rhea Renamedahead']);
+    expect(names((await search(db, 'newcomer')).contacts)).toEqual(['Rhea Newcomer']);
+    expect((await search(db, behind.name)).contacts.map((h) => h.record.name)).not.toContain(behind.name);
+    expect((await search(db, gone.name)).contacts.map((h) => h.record.name)).not.toContain(gone.name);
+    // Every doc is in the "rhea" row once: 30 − 1 deleted + 1 new.
+    const rhea = await db.postings.get(['contact', 'rhea', 0]);
+    expect(cardinality(rhea!)).toBe(30);
+    // And the rebuilt index is exactly what indexing the final records from scratch gives.
+    const fresh = new RapportDB(`${dbName}-fresh`);
+    await fresh.open();
+    const rows = await db.contacts.orderBy(':id').toArray();
+    await fresh.transaction('rw', fresh.contacts, fresh.postings, fresh.prefixes, async () => {
+      await fresh.contacts.bulkAdd(rows);
+      const b = new IndexBuilder();
+      for (const r of rows) b.add('contact', r.n, docTerms('contact', r), docRank('contact', r));
+      await b.flush(fresh);
+    });
+    const key = (r: { k: string; t: string; c: number }) => `${r.k}|${r.t}|${r.c}`;
+    const rebuilt = new Map((await db.postings.toArray()).filter((r) => r.k === 'contact').map((r) => [key(r), Array.from(decodeOffsets(r))]));
+    const expected = new Map((await fresh.postings.toArray()).map((r) => [key(r), Array.from(decodeOffsets(r))]));
+    expect(rebuilt).toEqual(expected);
+    const tops = async (d: RapportDB) =>
+      new Map((await d.prefixes.toArray()).filter((e) => e.k === 'contact').map((e) => [e.p, { count: e.count, ids: Array.from(e.ids).sort() }]));
+    expect(await tops(db)).toEqual(await tops(fresh));
+    expect(before.length).toBeGreaterThan(0);
+    fresh.close();
+    await Dexie.delete(`${dbName}-fresh`);
   });
 });
