@@ -82,13 +82,15 @@ describe('sync in the browser', () => {
         console.log('service worker CPU profile, self time (ms):\n' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ${k}`).join('\n'));
       }
       const requests = sim.counters.total;
-      const floorMs = (Math.ceil((2 * Math.ceil(HS_N / 100)) / 100) - 1) * 10_000;
+      // fill-empty reads the contacts before upserting them: a third batch of requests.
+      const minimum = (mode === 'fill-empty' ? 3 : 2) * Math.ceil(HS_N / 100);
+      const floorMs = (Math.ceil(minimum / 100) - 1) * 10_000;
       console.log(
         [
           `\nHubSpot (${mode}) in Chromium — ${HS_N} contacts + ${HS_N} logged emails, 100 requests / 10 s, batches of 100`,
           `  queued                         ${queued}`,
           `  wall time (first wake → outbox empty, polled every 100 ms)   ${(wall / 1000).toFixed(1)} s`,
-          `  requests                       ${requests} (minimum ${2 * Math.ceil(HS_N / 100)}; ratio ${(requests / (2 * Math.ceil(HS_N / 100))).toFixed(2)}, target ≤ 1.1)`,
+          `  requests                       ${requests} (minimum ${minimum}; ratio ${(requests / minimum).toFixed(2)}, target ≤ 1.1)`,
           `  routes                         ${JSON.stringify(sim.counters.routes)}`,
           `  429s                           ${sim.counters.rateLimited}`,
           `  simulator busy (parse + answer) ${(sim.counters.busyMs / 1000).toFixed(1)} s`,
