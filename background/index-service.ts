@@ -26,4 +26,7 @@ export function installIndexRebuild(alarmName: string): void {
   browser.alarms?.onAlarm.addListener((a: { name: string }) => {
     if (a.name === alarmName) kickIndexRebuild();
   });
+  // A listener here is what makes Chrome start the worker with the browser (alarms may not
+  // survive a restart); an update starts it through onInstalled.
+  browser.runtime.onStartup.addListener(kickIndexRebuild);
 }

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
 import { indexRebuildProgress, recentContacts } from '../storage/queries';
+import { continueIndexRebuild } from '../storage/index-rebuild';
 import type { Contact } from '../storage/schema';
 import { type SearchResults, search } from '../storage/search-index';
 import { formatDate } from './format';
@@ -53,16 +54,24 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
 
   // After an upgrade the background rebuilds the search index; until it is done, say so.
   const [rebuilding, setRebuilding] = useState<number | undefined>(undefined);
+  const rebuilt = useRef(false);
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let alive = true;
-    const check = () =>
+    const check = (): Promise<void> =>
       indexRebuildProgress()
-        .then((p) => {
+        .then(async (p) => {
           if (!alive) return;
           setRebuilding(p);
-          if (p !== undefined) timer = setTimeout(check, 2000);
-          else if (seq.current > 0) runQuery(input.current?.value ?? ''); // complete now: ask again
+          if (p === undefined) {
+            if (rebuilt.current) runQuery(input.current?.value ?? ''); // complete now: ask again
+            return;
+          }
+          // The service worker rebuilds it; while open, the popup helps in small pages (short
+          // transactions, so queries typed meanwhile wait little) in case the worker is not running.
+          rebuilt.current = true;
+          await continueIndexRebuild(getDb(), 300, 200).catch(() => undefined);
+          if (alive) timer = setTimeout(() => void check(), 200);
         })
         .catch(() => undefined);
     void check();
