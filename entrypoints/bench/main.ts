@@ -6,6 +6,7 @@ import { fold, tokenize } from '../../storage/normalize';
 import { putRecords, writeScope } from '../../storage/records';
 import { deleteAllData } from '../../storage/repositories';
 import { search } from '../../storage/search-index';
+import { rebuildState } from '../../storage/index-rebuild';
 import { registry } from '../../connectors/registry';
 import { saveConnectorInstance } from '../../sync/connectors';
 import { activityChanges, backfill, enqueue } from '../../sync/outbox';
@@ -233,12 +234,17 @@ async function searchTimes(qs: string[]) {
   return out;
 }
 
+/** Where a search-index rebuild stands (undefined when none runs). */
+function indexRebuild() {
+  return rebuildState(db);
+}
+
 async function outboxCount() {
   return db.outbox.count();
 }
 
 Object.assign(globalThis, {
-  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, runEngineHere, searchTimes },
+  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, runEngineHere, searchTimes, indexRebuild },
   benchReady: true,
 });
 
