@@ -8,10 +8,9 @@
 // twice and nothing is missed. Search answers from what is indexed so far (the popup says so).
 import type { Transaction } from 'dexie';
 import type { IndexKind, RapportDB } from './db';
-import { IndexBuilder, KINDS, docRank, docTerms } from './search-index';
+import { IndexBuilder, KINDS, TABLE_OF, docRank, docTerms } from './search-index';
 
 export const REBUILD_KEY = 'indexRebuild';
-const TABLES: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = { contact: 'contacts', company: 'companies', activity: 'activities' };
 
 /** Where a rebuild stands: every kind before `kind` is done; of `kind`, docs up to `after`. */
 export interface RebuildState {
@@ -46,7 +45,7 @@ export async function rebuildIndexStep(db: RapportDB, pageSize = 2000): Promise<
   return db.transaction('rw', [db.meta, db.postings, db.prefixes, db.contacts, db.companies, db.activities], async () => {
     const state = await rebuildState(db);
     if (!state) return true;
-    const page = await db.table(TABLES[state.kind]).where(':id').above(state.after).limit(pageSize).toArray();
+    const page = await db.table(TABLE_OF[state.kind]).where(':id').above(state.after).limit(pageSize).toArray();
     if (!page.length) {
       const next = KINDS[KINDS.indexOf(state.kind) + 1];
       if (next) await db.meta.put({ key: REBUILD_KEY, value: { ...state, kind: next, after: -1 } satisfies RebuildState });
@@ -73,7 +72,7 @@ export async function continueIndexRebuild(db: RapportDB, budgetMs = Infinity, p
 /** How far a running rebuild is, 0–1, by doc numbers (cheap: the last key of each table). */
 export async function rebuildProgress(db: RapportDB, state: RebuildState): Promise<number> {
   const last = await Promise.all(
-    KINDS.map(async (k) => ((await db.table(TABLES[k]).orderBy(':id').reverse().limit(1).primaryKeys())[0] as number | undefined) ?? 0),
+    KINDS.map(async (k) => ((await db.table(TABLE_OF[k]).orderBy(':id').reverse().limit(1).primaryKeys())[0] as number | undefined) ?? 0),
   );
   const total = last.reduce((a, b) => a + b, 0);
   if (!total) return 1;

@@ -378,7 +378,7 @@ export interface SearchOptions {
   kinds?: IndexKind[];
 }
 
-const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
+export const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'> = {
   contact: 'contacts',
   company: 'companies',
   activity: 'activities',
@@ -425,10 +425,10 @@ function byChunk(rows: PostingChunk[]): Map<number, PostingChunk[]> {
 }
 
 /** Postings of every chunk for every term that starts with `word` (one range read). */
-function wordPostingsAllChunks(db: RapportDB, kind: IndexKind, word: string): Promise<PostingChunk[]> {
+function wordPostingsAllChunks(db: RapportDB, kind: IndexKind, word: string, upToChunk = Infinity): Promise<PostingChunk[]> {
   const t = word.length <= SHORT_PREFIX ? SHORT_MARK + word : word;
   const end = word.length <= SHORT_PREFIX ? t : word + '\uffff';
-  return db.postings.where(':id').between([kind, t, 0], [kind, end, Infinity], true, true).toArray();
+  return db.postings.where(':id').between([kind, t, 0], [kind, end, upToChunk], true, true).toArray();
 }
 
 /** Postings of one chunk for every term that starts with `word`. */
@@ -516,10 +516,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
           await Promise.all(
             selective
               .filter((i) => !ahead.has(i) && words[i].length <= SHORT_PREFIX)
-              .map(async (i) => {
-                const key = SHORT_MARK + words[i];
-                ahead.set(i, byChunk(await db.postings.where(':id').between([kind, key, 0], [kind, key, c], true, true).toArray()));
-              }),
+              .map(async (i) => ahead.set(i, byChunk(await wordPostingsAllChunks(db, kind, words[i], c)))),
           );
         }
         if (selective.some((i) => ahead.has(i) && !ahead.get(i)!.has(c))) continue;

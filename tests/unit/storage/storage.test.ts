@@ -254,18 +254,33 @@ describe('export and import', () => {
   });
 });
 
+// Schemas as earlier versions declared them, written out here on purpose: a migration test must
+// open the database an older release left, not one derived from today's declarations.
+const V1_STORES = {
+  contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
+  companies: 'n, &id, domain, name',
+  activities: 'n, &id, *contactIds, threadId, messageId',
+  tasks: 'id, *contactIds, dueAt, done',
+  deals: 'id, *contactIds, companyId, stage',
+  meta: 'key',
+};
+const V4_STORES = {
+  ...V1_STORES,
+  postings: '[k+t+c], [k+c+t]',
+  prefixes: '[k+p]',
+  connectors: 'id, type',
+  secrets: 'connectorId',
+  outbox: 'id, [connectorId+kind+nextAt], [connectorId+state], [kind+localId]',
+  links: '[connectorId+kind+localId], [connectorId+kind+remoteId]',
+  syncState: 'key',
+  crmCache: 'key, connectorId, email',
+};
+
 describe('schema migration', () => {
   it('opens a v1 database with data, upgrades to the current version, data intact and searchable', async () => {
     const name = `mig-${Math.random().toString(36).slice(2)}`;
     const v1 = new Dexie(name);
-    v1.version(1).stores({
-      contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
-      companies: 'n, &id, domain, name',
-      activities: 'n, &id, *contactIds, threadId, messageId',
-      tasks: 'id, *contactIds, dueAt, done',
-      deals: 'id, *contactIds, companyId, stage',
-      meta: 'key',
-    });
+    v1.version(1).stores(V1_STORES);
     const at = '2025-01-01T00:00:00.000Z';
     const contact = { n: 1, id: 'ct_1', name: 'Łukasz Wróbel', emails: ['lw@firma.pl'], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [] };
     await v1.table('contacts').add(contact);
@@ -312,22 +327,7 @@ describe('schema migration', () => {
 
     const name = `mig4-${Math.random().toString(36).slice(2)}`;
     const v4 = new Dexie(name);
-    v4.version(4).stores({
-      contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',
-      companies: 'n, &id, domain, name',
-      activities: 'n, &id, *contactIds, threadId, messageId',
-      tasks: 'id, *contactIds, dueAt, done',
-      deals: 'id, *contactIds, companyId, stage',
-      meta: 'key',
-      postings: '[k+t+c], [k+c+t]',
-      prefixes: '[k+p]',
-      connectors: 'id, type',
-      secrets: 'connectorId',
-      outbox: 'id, [connectorId+kind+nextAt], [connectorId+state], [kind+localId]',
-      links: '[connectorId+kind+localId], [connectorId+kind+remoteId]',
-      syncState: 'key',
-      crmCache: 'key, connectorId, email',
-    });
+    v4.version(4).stores(V4_STORES);
     await v4.table('contacts').bulkAdd(rows);
     await v4.table('postings').bulkAdd(legacy);
     await v4.table('prefixes').bulkAdd(await db.prefixes.toArray());
