@@ -16,6 +16,7 @@ import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
 import { backoffDelay } from './backoff';
 import { KIND_ORDER, loadConnectorConfig, pauseConnector, saveConnectorInstance, supportsKind } from './connectors';
 import {
+  BATCH_PREFIX,
   ENGINE_KEY,
   NEVER,
   connectorStateKey,
@@ -161,6 +162,8 @@ interface Ctx {
   stop?: RunSummary['stopped'];
   /** Until when this engine's lease is known to hold. */
   leaseUntil: number;
+  /** Batches leased by this run so far (names its batch rows). */
+  batches: number;
 }
 
 // ------------------------------------------------------------------ the engine lease
@@ -207,7 +210,8 @@ export async function releaseDeadLeases(db: RapportDB, now: number = Date.now())
   return db.transaction('rw', db.syncState, db.outbox, db.connectors, async () => {
     const row = await db.syncState.get(ENGINE_KEY);
     if (row?.lease) await db.syncState.put({ key: ENGINE_KEY });
-    let n = 0;
+    let n = await settleBatches(db, now, false);
+    // Entries leased one by one (before batch leases; a database upgraded mid-sync).
     for (const id of await db.connectors.toCollection().primaryKeys()) {
       n += await db.outbox
         .where('[connectorId+state]')
@@ -220,6 +224,34 @@ export async function releaseDeadLeases(db: RapportDB, now: number = Date.now())
     }
     return n;
   });
+}
+
+/**
+ * Settles the batch leases left by runs that ended without committing them (killed, or lost the
+ * engine lease): their entries lose `fresh` — the request may have created the record remotely, so
+ * the next push looks it up first — and, with `waitForExpiry`, are not due before the lease's end
+ * (a run that lost its lease may still be waiting for an answer). Runs in the caller's transaction
+ * (outbox + syncState); returns how many entries were in those batches.
+ */
+async function settleBatches(db: RapportDB, now: number, waitForExpiry: boolean): Promise<number> {
+  const rows = await db.syncState.where('key').between(BATCH_PREFIX, `${BATCH_PREFIX}\uffff`).toArray();
+  let n = 0;
+  for (const row of rows) {
+    const batch = row.batch;
+    if (batch) {
+      const entries = await db.outbox.bulkGet(batch.entries.map(([id]) => id));
+      const settled = entries
+        .filter((e): e is OutboxEntry => !!e)
+        .map((e) => {
+          const { fresh: _f, ...rest } = e;
+          return waitForExpiry && batch.until > now ? { ...rest, nextAt: Math.max(e.nextAt, batch.until) } : rest;
+        });
+      await db.outbox.bulkPut(settled);
+      n += batch.entries.length;
+    }
+    await db.syncState.delete(row.key);
+  }
+  return n;
 }
 
 /** Who holds the engine lease now (for status displays and tests). */
@@ -254,6 +286,7 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
     hooks: opts.hooks,
     summary: { ran: false, pushed: 0, failed: 0, dead: 0, requests: 0, rateLimited: 0, paused: [], pulled: 0 },
     leaseUntil: 0,
+    batches: 0,
   };
   const active = (list: ConnectorInstance[]) =>
     list.filter((i) => i.enabled && !i.status.paused && (!opts.connectorIds || opts.connectorIds.includes(i.id)));
@@ -267,6 +300,8 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
   c.summary.ran = true;
   c.leaseUntil = lease.until;
   try {
+    // Batches a previous run left in flight (it died, or lost the lease to this one).
+    await db.transaction('rw', db.syncState, db.outbox, () => settleBatches(db, now(), true));
     // Read again under the lease: an instance may have been paused or removed meanwhile.
     const instances = active(await db.connectors.toArray());
     for (const inst of instances) {
@@ -297,7 +332,7 @@ export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise
       if (min === undefined || at < min) min = at;
     }
     for (const kind of KIND_ORDER) {
-      const first = await db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, NEVER], true, false).first();
+      const first = await db.outbox.where(DUE_INDEX).between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, NEVER, Dexie.minKey], true, false).first();
       if (first && (min === undefined || first.nextAt < min)) min = first.nextAt;
     }
   }
@@ -324,6 +359,33 @@ interface ConnectorRun {
   limiterSavedAt: number;
   /** Requests finished since then. */
   limiterUnsaved?: boolean;
+  /** Remote ids this run wrote or read from `links` (see LinkMemo). */
+  links: LinkMemo;
+}
+
+/**
+ * The remote ids of contacts and companies as this run knows them, so that a batch of emails
+ * need not read the link of every contact it names: on a first sync the contacts were pushed a
+ * moment before, by this run, which wrote those links. Only this engine writes links of its
+ * instance while it holds the lease (the pull keeps existing links), and commit updates the memo
+ * with every link it writes or drops, so a remembered id is the stored one. Bounded: the oldest
+ * are forgotten past MAX (then read again).
+ */
+class LinkMemo {
+  static readonly MAX = 50_000;
+  private readonly ids = new Map<string, string>();
+  get(kind: SyncKind, localId: string): string | undefined {
+    return this.ids.get(`${kind}|${localId}`);
+  }
+  set(kind: SyncKind, localId: string, remoteId: string): void {
+    const key = `${kind}|${localId}`;
+    this.ids.delete(key);
+    this.ids.set(key, remoteId);
+    if (this.ids.size > LinkMemo.MAX) this.ids.delete(this.ids.keys().next().value as string);
+  }
+  forget(kind: SyncKind, localId: string): void {
+    this.ids.delete(`${kind}|${localId}`);
+  }
 }
 
 /**
@@ -374,6 +436,7 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     secrets: secretValues,
     stateRow,
     limiterSavedAt: c.now(),
+    links: new LinkMemo(),
     ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
   };
   run.ctx = { config, fetch: engineFetch(c, run), fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
@@ -383,7 +446,7 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
       if (c.stop || run.paused || run.waitTooLong !== undefined) break;
       if (!inst.kinds.includes(kind)) {
         // The user no longer syncs this kind: forget what was queued for it.
-        await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, Dexie.maxKey]).delete();
+        await c.db.outbox.where(DUE_INDEX).between([inst.id, kind, Dexie.minKey], [inst.id, kind, Dexie.maxKey]).delete();
         continue;
       }
       if (!supportsKind(connector, kind)) {
@@ -448,7 +511,7 @@ async function runPull(c: Ctx, run: ConnectorRun): Promise<void> {
 async function killUnsupported(c: Ctx, inst: ConnectorInstance, connector: AnyConnector, kind: SyncKind): Promise<void> {
   const t = c.now();
   await c.db.transaction('rw', c.db.outbox, async () => {
-    const due = await c.db.outbox.where('[connectorId+kind+nextAt]').between([inst.id, kind, Dexie.minKey], [inst.id, kind, t], true, true).toArray();
+    const due = await c.db.outbox.where(DUE_INDEX).between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, t, Dexie.maxKey], true, true).toArray();
     await c.db.outbox.bulkPut(
       due.map((e) => ({ ...e, state: 'dead' as const, nextAt: NEVER, lastError: `${connector.displayName} does not sync ${kind}s`, lastErrorKind: 'validation' as const, updatedAt: t })),
     );
@@ -538,6 +601,19 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
   };
 }
 
+/** The outbox index the engine reads due entries from: by instance, kind, due time, then id. */
+const DUE_INDEX = '[connectorId+kind+nextAt+id]';
+
+/**
+ * Where one kind's run stands: the entries of its batches in flight (never read twice), and the
+ * due-index position just after the last batch taken, where the next one starts (the batches in
+ * flight are not written to, so a read from the start would have to read past them).
+ */
+interface Lane {
+  inFlight: Set<string>;
+  after?: [nextAt: number, id: string];
+}
+
 /**
  * Pushes every due entry of one kind, up to maxInFlight batches at a time (each batch leased before
  * it starts, so no two batches hold the same entry; the rate limiter is shared).
@@ -546,6 +622,7 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
   const batchSize = Math.max(1, run.connector.batchSize[kind] ?? 1);
   const maxInFlight = Math.max(1, Math.min(c.maxInFlight, run.connector.maxInFlight ?? Infinity));
   const inFlight = new Set<Promise<void>>();
+  const lane: Lane = { inFlight: new Set() };
   let failure: { error: unknown } | undefined;
   for (;;) {
     if (c.signal?.aborted) c.stop = 'aborted';
@@ -556,14 +633,19 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
       continue;
     }
     if (!(await ensureLease(c))) break;
-    const { found, prepared } = await leaseBatch(c, run, kind, batchSize);
+    const { found, prepared } = await leaseBatch(c, run, kind, batchSize, lane);
     if (found === 0) {
       if (inFlight.size === 0) break;
-      await Promise.race(inFlight); // what is in flight may make more entries due (dirty ones)
+      await Promise.race(inFlight); // what is in flight may make more entries due (changed ones)
       continue;
     }
     if (prepared.items.length === 0) continue; // all deleted locally or waiting for others
+    const ids = [...prepared.byEntry.values()].map((x) => x.entry.id);
+    ids.forEach((id) => lane.inFlight.add(id));
     const p: Promise<void> = pushBatch(c, run, kind, prepared)
+      .then(() => ids.forEach((id) => lane.inFlight.delete(id)))
+      // A batch whose outcome could not be committed stays in lane.inFlight: not sent again by this
+      // run (its lease row remains, and the next run settles it).
       .catch((error: unknown) => {
         failure ??= { error };
       })
@@ -576,39 +658,48 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
 
 /**
  * Takes the next batch of one kind, in one read-write transaction: finds up to `limit` due
- * entries, reads what their push needs (records, remote ids, unpushed dependencies), and writes
- * the outcome — entries to send are leased to this engine, entries whose record was deleted are
- * dropped, entries waiting for a contact or company to be pushed first are moved to later
- * (untouched otherwise). One transaction instead of one per step: in Chromium each transaction on
- * the outbox waits for every earlier one, and a batch spent most of its time in that queue.
- * Entries that were `fresh` lose the flag in the lease write, before any request is made: should
- * the push die half-way, the retry looks up before creating.
+ * entries after the lane's position, reads what their push needs (records, remote ids, unpushed
+ * dependencies), and writes the outcome — one lease row for the entries to send (the entries
+ * themselves are not written: 100 writes cost ~30 ms in Chromium, one row ~3 ms), entries whose
+ * record was deleted dropped, entries waiting for a contact or company to be pushed first moved to
+ * later. One transaction instead of one per step: in Chromium each transaction on the outbox waits
+ * for every earlier one. A fresh entry keeps its flag while in flight: the run that sent it clears
+ * it with the outcome, and a run that dies leaves its lease row behind, which the next run
+ * settles (settleBatches) before anything is sent again.
  */
-async function leaseBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, limit: number): Promise<{ found: number; prepared: Prepared }> {
+async function leaseBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, limit: number, lane: Lane): Promise<{ found: number; prepared: Prepared }> {
   const t = c.now();
   const until = t + c.leaseMs;
-  const connectorId = run.inst.id;
-  return c.db.transaction('rw', [c.db.outbox, c.db.links, recordTable(c.db, kind)], async () => {
-    const due = (
-      await c.db.outbox
-        .where('[connectorId+kind+nextAt]')
-        .between([connectorId, kind, Dexie.minKey], [connectorId, kind, t], true, true)
-        .limit(limit)
-        .toArray()
-    ).filter((e) => e.state !== 'dead');
-    if (!due.length) return { found: 0, prepared: { items: [], byEntry: new Map(), gone: [], deferred: [] } };
+  const cid = run.inst.id;
+  const empty = { found: 0, prepared: { items: [], byEntry: new Map(), gone: [], deferred: [] } as Prepared };
+  return c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.syncState, recordTable(c.db, kind)], async () => {
+    const read = (from: [number, string] | undefined, n: number) =>
+      c.db.outbox
+        .where(DUE_INDEX)
+        .between(from ? [cid, kind, from[0], from[1]] : [cid, kind, Dexie.minKey, Dexie.minKey], [cid, kind, t, Dexie.maxKey], !from, true)
+        .limit(n)
+        .toArray();
+    const usable = (e: OutboxEntry) => e.state !== 'dead' && !lane.inFlight.has(e.id);
+    let due = lane.after ? (await read(lane.after, limit)).filter(usable) : [];
+    if (!due.length) {
+      // From the start: entries that became due behind the position (put back after a failure,
+      // changed while in flight), past the ones in flight. Reading limit + in flight rows always
+      // finds one that is not in flight if there is one.
+      due = (await read(undefined, limit + lane.inFlight.size)).filter(usable).slice(0, limit);
+    }
+    if (!due.length) return empty;
+    const last = due[due.length - 1];
+    lane.after = [last.nextAt, last.id];
     const fresh = new Set(due.filter((e) => e.fresh).map((e) => e.id));
     const prepared = await prepare(c, run, kind, due, fresh);
-    const leased: OutboxEntry[] = [];
-    for (const [key, x] of prepared.byEntry) {
-      const { fresh: _f, ...rest } = x.entry;
-      const entry: OutboxEntry = { ...rest, state: 'leased', leaseOwner: c.owner, leaseUntil: until, nextAt: until, dirty: false, updatedAt: t };
-      prepared.byEntry.set(key, { ...x, entry });
-      leased.push(entry);
+    if (prepared.byEntry.size) {
+      prepared.batchKey = `${BATCH_PREFIX}${c.owner}|${c.batches++}`;
+      const entries = [...prepared.byEntry.values()].map(({ entry: e }) => [e.id, e.version, e.createdAt] as [string, number, number]);
+      await c.db.syncState.put({ key: prepared.batchKey, batch: { owner: c.owner, connectorId: cid, kind, until, entries } });
     }
     // Deferred entries were never handed to the connector: they keep their `fresh` flag.
-    const later = prepared.deferred.map((d) => release(d.entry, d.until, t));
-    if (leased.length || later.length) await c.db.outbox.bulkPut([...leased, ...later]);
+    const later = prepared.deferred.map((d) => ({ ...release(d.entry, d.until, t), ...(d.entry.fresh ? { fresh: true as const } : {}) }));
+    if (later.length) await c.db.outbox.bulkPut(later);
     if (prepared.gone.length) await c.db.outbox.bulkDelete(prepared.gone.map((e) => e.id));
     return { found: due.length, prepared };
   });
@@ -687,6 +778,8 @@ function references(kind: SyncKind, rec: AnyRecord): { contacts: string[]; compa
 }
 
 interface Prepared {
+  /** The syncState key of the batch's lease row (set once there is something to send). */
+  batchKey?: string;
   items: PushItem[];
   byEntry: Map<string, { entry: OutboxEntry; hadRemoteId: boolean }>;
   /** Records deleted locally since they were queued. */
@@ -713,13 +806,23 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
   ];
   // A fresh entry's record was never sent anywhere: it has no remote id to look for.
   const sentBefore = entries.filter((e) => !fresh.has(e.id));
+  const linked: LinkedIds = { contacts: {}, companies: {} };
+  const toRead: [string, SyncKind, string][] = [];
+  for (const k of refKeys) {
+    const remoteId = run.links.get(k[1], k[2]);
+    if (remoteId === undefined) toRead.push(k);
+    else (k[1] === 'contact' ? linked.contacts : linked.companies)[k[2]] = remoteId;
+  }
   const [refLinks, ownLinkRows] = await Promise.all([
-    c.db.links.bulkGet(refKeys),
+    c.db.links.bulkGet(toRead),
     c.db.links.bulkGet(sentBefore.map((e) => [cid, kind, e.localId] as [string, SyncKind, string])),
   ]);
   const ownLinks = new Map(sentBefore.map((e, i) => [e.id, ownLinkRows[i]]));
-  const linked: LinkedIds = { contacts: {}, companies: {} };
-  for (const l of refLinks) if (l) (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;
+  for (const l of refLinks) {
+    if (!l) continue;
+    (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;
+    run.links.set(l.kind, l.localId, l.remoteId);
+  }
 
   // Unlinked references that are still queued for this instance: push those first.
   const unlinked = refKeys.filter((k) => !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]));
@@ -771,7 +874,7 @@ async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Pr
     if (c.signal?.aborted || c.stop === 'lease-lost') {
       if (c.signal?.aborted) c.stop = 'aborted';
       // Still alive: give the entries back instead of waiting for their leases to expire.
-      if (c.stop === 'aborted') await releaseAll(c, [...prepared.byEntry.values()].map((x) => x.entry));
+      if (c.stop === 'aborted') await releaseAll(c, prepared);
       return;
     }
     const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
@@ -781,17 +884,29 @@ async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Pr
   await commit(c, run, kind, prepared, outcomes);
 }
 
+/** The entry back in the queue, due at `nextAt`, no longer fresh (it may have been sent). */
 function release(e: OutboxEntry, nextAt: number, t: number): OutboxEntry {
-  const { leaseOwner: _o, leaseUntil: _u, ...rest } = e;
-  return { ...rest, state: e.attempts > 0 ? 'failed' : 'pending', nextAt, dirty: false, updatedAt: t };
+  const { leaseOwner: _o, leaseUntil: _u, dirty: _d, fresh: _f, ...rest } = e;
+  return { ...rest, state: e.attempts > 0 ? 'failed' : 'pending', nextAt, updatedAt: t };
 }
 
-async function releaseAll(c: Ctx, entries: OutboxEntry[]): Promise<void> {
-  const t = c.now();
+/** An aborted batch: its lease row goes, its entries stay due and lose `fresh` (the request may have gone out). */
+async function releaseAll(c: Ctx, prepared: Prepared): Promise<void> {
+  const key = prepared.batchKey;
+  if (!key) return;
   await c.db
-    .transaction('rw', c.db.outbox, async () => {
-      const fresh = await c.db.outbox.bulkGet(entries.map((e) => e.id));
-      for (const e of fresh) if (e && e.state === 'leased' && e.leaseOwner === c.owner) await c.db.outbox.put(release(e, t, t));
+    .transaction('rw', c.db.outbox, c.db.syncState, async () => {
+      if ((await c.db.syncState.get(key))?.batch?.owner !== c.owner) return; // settled by another run
+      const entries = await c.db.outbox.bulkGet([...prepared.byEntry.values()].map((x) => x.entry.id));
+      await c.db.outbox.bulkPut(
+        entries
+          .filter((e): e is OutboxEntry => !!e?.fresh)
+          .map((e) => {
+            const { fresh: _f, ...rest } = e;
+            return rest;
+          }),
+      );
+      await c.db.syncState.delete(key);
     })
     .catch(() => undefined);
 }
@@ -806,8 +921,13 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepa
   let ok = 0;
   let failed = 0;
   let dead = 0;
-  await c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.connectors], async () => {
+  let committedLinks: LinkRow[] = [];
+  let committedUnlinks: [string, SyncKind, string][] = [];
+  await c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.connectors, c.db.syncState], async () => {
     const keys = [...prepared.byEntry.keys()];
+    // Still ours unless a later run settled the batch (this one lost the engine lease meanwhile).
+    const lease = prepared.batchKey ? await c.db.syncState.get(prepared.batchKey) : undefined;
+    const batchIsMine = lease?.batch?.owner === c.owner;
     // The batch's entries as they are now, with one read of the id range they span (entries were
     // picked in id order, so the range is mostly theirs); the same read tells which neighbours
     // sit between them, so the deletes below go as range deletes.
@@ -820,19 +940,21 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepa
     keys.forEach((key, i) => {
       const { entry: leasedEntry, hadRemoteId } = prepared.byEntry.get(key)!;
       const outcome: PushOutcome = byId.get(key) ?? { entryId: key, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
-      const e = fresh[i];
-      // Ours unless it was discarded, or another engine took it over after our lease expired.
-      const mine = !!e && e.state === 'leased' && e.leaseOwner === c.owner;
+      const current = fresh[i];
+      // Ours unless it was discarded, or another run settled the batch after our lease expired.
+      const mine = batchIsMine && !!current;
+      // Changed while in flight (a new version, or discarded and queued again): sent once more.
+      const e = current && { ...current, dirty: !!current.dirty || current.version !== leasedEntry.version || current.createdAt !== leasedEntry.createdAt };
       if (outcome.ok) {
         ok++;
         // The remote record exists whatever happened to the entry: remember its id.
         links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
-        if (!mine) return;
+        if (!mine || !e) return;
         if (e.dirty) puts.push({ ...release(e, t, t), state: 'pending', attempts: 0, lastError: undefined, lastErrorKind: undefined });
         else deletes.push(e.id);
         return;
       }
-      if (!mine) return;
+      if (!mine || !e) return;
       const err = outcome.error;
       const message = redact(err.message || err.kind, run.secrets);
       lastError = message;
@@ -871,10 +993,14 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepa
         }
       }
     });
+    committedLinks = links;
+    committedUnlinks = unlink;
     if (links.length) await c.db.links.bulkPut(links);
     if (unlink.length) await c.db.links.bulkDelete(unlink);
+    // Remembered once the transaction commits (below): a failed commit must not leave ids behind.
     if (puts.length) await c.db.outbox.bulkPut(puts);
     await deleteInRuns(c.db.outbox, current.scanned, new Set(deletes));
+    if (batchIsMine) await c.db.syncState.delete(prepared.batchKey!);
     const inst = await c.db.connectors.get(cid);
     if (inst) {
       const status: ConnectorStatus = { ...inst.status };
@@ -891,6 +1017,8 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepa
     }
     c.hooks?.inCommit?.({ connectorId: cid, kind, outcomes });
   });
+  for (const l of committedLinks) run.links.set(l.kind, l.localId, l.remoteId);
+  for (const k of committedUnlinks) run.links.forget(k[1], k[2]);
   c.summary.pushed += ok;
   c.summary.failed += failed;
   c.summary.dead += dead;

@@ -81,6 +81,31 @@ describe('runOnce', () => {
     expect(crm.pushes.map((p) => p.items.length)).toEqual([4, 4, 2]);
   });
 
+  it('takes each batch after the last one, and still finds an entry that became due behind it during the run', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ batchSize: 2, kinds: ['contact'] });
+    await upsertContacts(Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const entries = await db.outbox.orderBy('id').toArray();
+    const first = entries[0];
+    await db.outbox.update(first.id, { state: 'dead', nextAt: NEVER, lastError: 'bad' });
+    const connector = registry.get('memory')!;
+    const push = connector.push.bind(connector);
+    let retried = false;
+    connector.push = async (ctx, kind, items) => {
+      if (!retried) {
+        retried = true;
+        // Retried while the run is past it: due since long ago, before the run's position.
+        await retryEntry(db, first.id, 0);
+      }
+      return push(ctx, kind, items);
+    };
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.pushed).toBe(7);
+    expect(crm.pushes.flatMap((p) => p.items.map((i) => i.item.record.id)).sort()).toEqual(entries.map((e) => e.localId).sort());
+    expect(crm.records.size).toBe(7);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.syncState.where('key').startsWith('batch|').count()).toBe(0); // every lease row committed
+  });
+
   it('waits for rate-limit tokens between requests (logical clock)', async () => {
     const { db, crm, registry, engineOpts, clock, fetch } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 3, intervalMs: 10_000 } });
     await upsertContacts(Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
@@ -268,10 +293,13 @@ describe('killed at any instruction', () => {
     await expect(
       runOnce(db, registry, engineOpts({ hooks: { inCommit: () => { throw new Error('killed'); } } })),
     ).rejects.toThrow('killed');
-    // The remote write happened, the local commit did not: no link, the entry is still leased.
+    // The remote write happened, the local commit did not: no link, the entry is still queued and
+    // the batch's lease row still names it.
     expect(crm.writes).toBe(1);
     expect(await db.links.count()).toBe(0);
-    expect((await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!.state).toBe('leased');
+    expect(await db.outbox.get(entryKey(inst.id, 'contact', contact.id))).toBeDefined();
+    const leases = await db.syncState.where('key').startsWith('batch|').toArray();
+    expect(leases.flatMap((r) => r.batch!.entries.map(([id]) => id))).toContain(entryKey(inst.id, 'contact', contact.id));
     // Not due before its lease expires…
     await runOnce(db, registry, engineOpts());
     expect(crm.writes).toBe(1);

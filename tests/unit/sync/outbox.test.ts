@@ -94,9 +94,10 @@ describe('enqueue', () => {
         edited = true;
         // The user edits the contact while its push is on the wire.
         await updateContact(contact.id, { title: 'New title' }, src, db);
+        // The entry in flight is not written to: the change is a new version of it.
         const e = await db.outbox.get(entryKey(inst.id, 'contact', contact.id));
-        expect(e?.state).toBe('leased');
-        expect(e?.dirty).toBe(true);
+        expect(e?.state).toBe('pending');
+        expect(e?.version).toBe(2);
       }
       return push(ctx, kind, items);
     };
