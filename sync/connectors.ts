@@ -6,6 +6,7 @@ import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { newId } from '../storage/schema';
 import type { ConnectorInstance, ConnectorStatus, SyncDirection } from './model';
+import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from './model';
 
 /** Dependency order: companies before contacts (contacts link to them), people before activities. */
@@ -173,5 +174,6 @@ export async function removeConnectorInstance(db: RapportDB, id: string): Promis
       await db.links.where('[connectorId+kind+localId]').between([id, kind, Dexie.minKey], [id, kind, Dexie.maxKey]).delete();
     }
     await db.syncState.delete(connectorStateKey(id));
+    await dropLinkJournal(db, id);
   });
 }

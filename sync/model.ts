@@ -1,6 +1,7 @@
 // Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
 // compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
 import type { ConnectorError, RemoteContact, SyncKind } from '../connectors/types';
+import type { LinkJournal } from './link-journal';
 
 export type { SyncKind };
 
@@ -121,12 +122,14 @@ export interface BatchLease {
 
 /**
  * key 'engine' holds the engine lease; key `connector:<id>` the limiter and pull cursor;
- * keys `batch|<owner>|<n>` the batches in flight.
+ * keys `batch|<owner>|<n>` the batches in flight; keys `links|<connector>|…` the link journal.
  */
 export interface SyncStateRow {
   key: string;
   lease?: EngineLease;
   batch?: BatchLease;
+  /** Links committed but not yet folded into `links` (sync/link-journal.ts). */
+  linkJournal?: LinkJournal;
   limiter?: LimiterState;
   /** Where the last pull (CRM → local) stopped; the connector's own format. */
   pullCursor?: string;

@@ -13,6 +13,7 @@ import type { PullResult } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { upsertContacts } from '../storage/repositories';
 import { nowIso } from '../storage/schema';
+import { foldLinkJournal } from './link-journal';
 import { type LinkRow, type SyncStateRow } from './model';
 
 /** A complete pull is repeated this often (the engine wakes for it). */
@@ -56,6 +57,7 @@ export async function applyPullPage(
       links.push({ connectorId, kind: 'contact', localId: r.contact.id, remoteId: page.contacts[i].remoteId, syncedAt: now });
     });
     if (links.length) {
+      await foldLinkJournal(db, { connectorId }); // links the engine committed but has not folded yet
       const existing = await db.links.bulkGet(links.map((l) => [l.connectorId, l.kind, l.localId] as [string, 'contact', string]));
       // A person already linked (pushed from here, or pulled before) keeps its link.
       await db.links.bulkPut(links.filter((_, i) => !existing[i]));
