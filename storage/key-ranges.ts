@@ -7,7 +7,7 @@
 // picked in id order — usually sit next to each other: one range read finds them all. Where they
 // do not, what the range read did not reach is read key by key, so the answer never depends on
 // how the keys are spread; only the request count does.
-import type { Table } from 'dexie';
+import { cmp, type IndexableType, type Table } from 'dexie';
 
 /** How many rows a range read may return per key asked for before the rest is read key by key. */
 const SPREAD = 2;
@@ -27,27 +27,52 @@ export interface RangeRead<T> {
  * are absent from the answer.
  */
 export async function getManyInRange<T, K, I>(table: Table<T, K, I>, field: string, keys: readonly string[]): Promise<RangeRead<T>> {
+  const rows = await rowsInRange(table, field, keys, (r) => (r as Record<string, unknown>)[field] as string);
   const found = new Map<string, T>();
-  const sorted = [...new Set(keys)].sort();
-  if (sorted.length === 0) return { found, scanned: [] };
-  const wanted = new Set(sorted);
+  const wanted = new Set(keys);
+  for (const [k, r] of rows.byKey) if (wanted.has(k as string)) found.set(k as string, r);
+  return { found, scanned: rows.scanned as string[] };
+}
+
+/**
+ * The same for a compound key (`index` is Dexie's name of it, e.g. `[connectorId+kind+localId]`,
+ * `keyOf` builds a row's key): the rows found, in key order.
+ */
+export async function getManyInCompoundRange<T, K, I>(table: Table<T, K, I>, index: string, keys: readonly IndexableType[], keyOf: (row: T) => IndexableType): Promise<T[]> {
+  const wanted = keys.map((k) => JSON.stringify(k));
+  const want = new Set(wanted);
+  const { byKey } = await rowsInRange(table, index, keys, keyOf);
+  return [...byKey].filter(([k]) => want.has(JSON.stringify(k))).map(([, r]) => r);
+}
+
+async function rowsInRange<T, K, I>(
+  table: Table<T, K, I>,
+  index: string,
+  keys: readonly IndexableType[],
+  keyOf: (row: T) => IndexableType,
+): Promise<{ byKey: [IndexableType, T][]; scanned: IndexableType[] }> {
+  const sorted = dedupeSorted(keys);
+  if (sorted.length === 0) return { byKey: [], scanned: [] };
   const cap = sorted.length * SPREAD + SLACK;
-  const rows = await table.where(field).between(sorted[0], sorted[sorted.length - 1], true, true).limit(cap).toArray();
-  const keyOf = (r: T) => (r as Record<string, unknown>)[field] as string;
+  const rows = await table.where(index).between(sorted[0], sorted[sorted.length - 1], true, true).limit(cap).toArray();
   const scanned = rows.map(keyOf);
-  rows.forEach((r, i) => {
-    if (wanted.has(scanned[i])) found.set(scanned[i], r);
-  });
-  if (rows.length < cap) return { found, scanned }; // the whole range was read: what is missing does not exist
+  const byKey: [IndexableType, T][] = rows.map((r, i) => [scanned[i], r]);
+  if (rows.length < cap) return { byKey, scanned }; // the whole range was read: what is missing does not exist
   // Stopped at the cap: keys past the last row read are still unknown.
   const last = scanned[scanned.length - 1];
-  const rest = sorted.filter((k) => k > last);
-  const primary = table.schema.primKey.keyPath === field;
-  const more = await Promise.all(rest.map((k) => (primary ? table.get(k as K) : table.where(field).equals(k).first()) as Promise<T | undefined>));
+  const rest = sorted.filter((k) => cmp(k, last) > 0);
+  const primary = index === ':id' || table.schema.primKey.keyPath === index || table.schema.primKey.name === index;
+  const more = await Promise.all(rest.map((k) => (primary ? table.get(k as K) : table.where(index).equals(k).first()) as Promise<T | undefined>));
   more.forEach((r) => {
-    if (r) found.set(keyOf(r), r);
+    if (r) byKey.push([keyOf(r), r]);
   });
-  return { found, scanned };
+  return { byKey, scanned };
+}
+
+/** Distinct keys in IndexedDB order. */
+function dedupeSorted(keys: readonly IndexableType[]): IndexableType[] {
+  const sorted = [...keys].sort(cmp);
+  return sorted.filter((k, i) => i === 0 || cmp(sorted[i - 1], k) !== 0);
 }
 
 /**

@@ -10,7 +10,7 @@ import { parseRetryAfter } from '../connectors/http';
 import type { AnyConnector, ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError, type ConnectorContext, type LinkedIds, type PullResult, type PushItem, type PushOutcome, type PushRecord, type SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
-import { deleteInRuns, getManyInRange } from '../storage/key-ranges';
+import { deleteInRuns, getManyInCompoundRange, getManyInRange } from '../storage/key-ranges';
 import { publicRecord } from '../storage/records';
 import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
 import { backoffDelay } from './backoff';
@@ -847,11 +847,19 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
     if (remoteId === undefined) toRead.push(k);
     else (k[1] === 'contact' ? linked.contacts : linked.companies)[k[2]] = remoteId;
   }
+  // Own links in one range read: the batch is consecutive in local-id order, and on a first sync
+  // of existing records (a backfill) none exists yet — one request instead of a get per record.
   const [refLinks, ownLinkRows] = await Promise.all([
     c.db.links.bulkGet(toRead),
-    c.db.links.bulkGet(sentBefore.map((e) => [cid, kind, e.localId] as [string, SyncKind, string])),
+    getManyInCompoundRange(
+      c.db.links,
+      '[connectorId+kind+localId]',
+      sentBefore.map((e) => [cid, kind, e.localId]),
+      (l) => [l.connectorId, l.kind, l.localId],
+    ),
   ]);
-  const ownLinks = new Map(sentBefore.map((e, i) => [e.id, ownLinkRows[i]]));
+  const ownByLocal = new Map(ownLinkRows.map((l) => [l.localId, l]));
+  const ownLinks = new Map(sentBefore.map((e) => [e.id, ownByLocal.get(e.localId)]));
   for (const l of refLinks) {
     if (!l) continue;
     (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;

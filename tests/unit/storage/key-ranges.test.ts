@@ -1,6 +1,6 @@
 import Dexie, { type DBCore, type Table } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { deleteInRuns, getManyInRange } from '../../../storage/key-ranges';
+import { deleteInRuns, getManyInCompoundRange, getManyInRange } from '../../../storage/key-ranges';
 
 interface Row {
   id: string;
@@ -12,10 +12,11 @@ interface Row {
 class CountingDB extends Dexie {
   rows!: Table<Row, string>;
   byN!: Table<Row, number>;
+  pairs!: Table<{ a: string; b: string; v: number }, [string, string]>;
   calls: Record<string, number> = {};
   constructor(name: string) {
     super(name);
-    this.version(1).stores({ rows: 'id', byN: 'n, &id' });
+    this.version(1).stores({ rows: 'id', byN: 'n, &id', pairs: '[a+b]' });
     this.use({
       stack: 'dbcore',
       name: 'count',
@@ -79,6 +80,20 @@ describe('reading many keys with one range read', () => {
     expect(scanned).toHaveLength(58);
     // One range read, then one look-up per key past the 58th row (ids 100…950 and the missing one).
     expect(db.calls.query).toBe(1 + 18 + 1);
+  });
+});
+
+describe('compound keys', () => {
+  it('finds rows by [a+b] keys in one range read, in key order, and none when the range is empty', async () => {
+    await db.pairs.bulkAdd(Array.from({ length: 300 }, (_, i) => ({ a: i < 150 ? 'x' : 'y', b: id(i), v: i })));
+    db.calls = {};
+    const wanted = [['y', id(152)], ['x', id(140)], ['x', id(149)], ['x', `${id(145)}x`], ['x', id(140)]];
+    const rows = await db.transaction('r', db.pairs, () => getManyInCompoundRange(db.pairs, '[a+b]', wanted, (r) => [r.a, r.b]));
+    expect(rows.map((r) => r.v)).toEqual([140, 149, 152]);
+    expect(db.calls).toEqual({ query: 1 });
+    db.calls = {};
+    expect(await db.transaction('r', db.pairs, () => getManyInCompoundRange(db.pairs, '[a+b]', [['z', 'a'], ['z', 'b']], (r) => [r.a, r.b]))).toEqual([]);
+    expect(db.calls).toEqual({ query: 1 });
   });
 });
 
