@@ -338,6 +338,7 @@ describe('killed at any instruction', () => {
     let n = 0;
     // The worker is stopped while the second request is on the wire.
     const f: typeof fetch = async (_input, init) => {
+      if (init?.signal?.aborted) throw init.signal.reason; // as fetch does
       if (++n === 2) {
         ac.abort();
         throw init?.signal?.reason ?? new DOMException('aborted', 'AbortError');

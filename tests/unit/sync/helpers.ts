@@ -31,13 +31,18 @@ export async function closeDbs(): Promise<void> {
 
 /**
  * A logical clock: real time plus an offset that sleeping and advance() grow instantly. It never
- * runs behind the real clock, which the repositories use to stamp outbox entries.
+ * runs behind the real clock, which the repositories use to stamp outbox entries. Sleeps overlap
+ * as in real time: two requests waiting 10 s at once wake 10 s later, not 20.
  */
 export class FakeClock {
   offset = 0;
   now = (): number => Date.now() + this.offset;
   sleep = async (ms: number): Promise<void> => {
-    this.offset += Math.max(0, ms);
+    const until = this.now() + Math.max(0, ms);
+    // A few real milliseconds first: what was already under way (requests answered, commits)
+    // finishes at the time it would have in real life, before the clock jumps.
+    await new Promise((r) => setTimeout(r, 10));
+    this.offset += Math.max(0, until - this.now());
   };
   advance(ms: number): void {
     this.offset += ms;
