@@ -43,6 +43,8 @@ export interface SimLogEntry {
   path: string;
   status: number | 'dropped';
   fault?: FaultKind;
+  /** When the request arrived (epoch ms). */
+  at: number;
 }
 
 export interface SimHttpServer {
@@ -118,7 +120,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
     const method = req.method ?? 'GET';
     const routeKey = `${method} ${url.pathname}`;
     counters.routes[routeKey] = (counters.routes[routeKey] ?? 0) + 1;
-    const entry: SimLogEntry = { method, path: url.pathname + url.search, status: 'dropped' };
+    const entry: SimLogEntry = { method, path: url.pathname + url.search, status: 'dropped', at: Date.now() };
     log.push(entry);
 
     let raw: string;

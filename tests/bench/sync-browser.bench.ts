@@ -96,6 +96,10 @@ describe('sync in the browser', () => {
           `  routes                         ${JSON.stringify(sim.counters.routes)}`,
           `  429s                           ${sim.counters.rateLimited}`,
           `  simulator busy (parse + answer) ${(sim.counters.busyMs / 1000).toFixed(1)} s`,
+          `  requests arrived (s after wake) ${[1, 50, 100, 101, 150, 200, 201, 250, 300]
+            .filter((n) => n <= sim.server.log.length)
+            .map((n) => `#${n} ${((sim.server.log[n - 1].at - t0) / 1000).toFixed(2)}`)
+            .join(' · ')}`,
           `  floor (limit and batch size)   ${(floorMs / 1000).toFixed(1)} s; wall / floor ${(wall / floorMs).toFixed(2)} (target ≤ 1.2)`,
         ].join('\n'),
       );
