@@ -46,8 +46,8 @@ export interface SecretRow {
 
 /**
  * pending: waiting for nextAt (new, coalesced, rate-limited or paused by auth);
- * leased:  being pushed by the engine named in leaseOwner until leaseUntil (nextAt = leaseUntil,
- *          so an entry of a dead engine becomes due again by itself);
+ * leased:  written only by engines before DB v6 (being pushed by leaseOwner until leaseUntil =
+ *          nextAt); now a batch in flight is one BatchLease row and its entries stay as they are;
  * failed:  a transient failure, retried at nextAt (exponential backoff);
  * dead:    permanent failure (validation, not found): kept with the vendor's message until the
  *          user retries or discards it, or the record changes again.
@@ -74,7 +74,8 @@ export interface OutboxEntry {
   /**
    * Queued for a brand-new local record (a freshly generated id) and never handed to a connector:
    * no earlier request can have created it remotely, so the first push may create without the
-   * look-up that guards retries. Cleared (persisted) when the entry is first leased.
+   * look-up that guards retries. Cleared when the entry is written back after a push, or when a
+   * batch left behind by a dead run is settled (sync/engine.ts settleBatches).
    */
   fresh?: true;
   lastError?: string;

@@ -42,9 +42,10 @@ export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type
  * kind. Runs inside the caller's transaction (which must include outboxScope); with no connector
  * configured it costs one read of an empty table and writes nothing.
  *
- * Coalescing: an entry already waiting (pending/failed) only gets version+1; a leased entry (in
- * flight) is flagged dirty so the engine sends it again once the current push finishes; a dead
- * entry is re-armed (the change may fix what the vendor rejected).
+ * Coalescing: an entry already waiting (pending/failed) only gets version+1 — also while its batch
+ * is in flight: the engine's commit sees a version other than the one it sent, keeps the entry and
+ * sends it again (a `leased` entry, written by engines before DB v6, is flagged dirty instead); a
+ * dead entry is re-armed (the change may fix what the vendor rejected).
  */
 export async function enqueue(db: RapportDB, changes: Change[], now: number = Date.now(), opts: { exceptConnector?: string } = {}): Promise<number> {
   if (changes.length === 0) return 0;
