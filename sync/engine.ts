@@ -734,7 +734,8 @@ async function leaseBatches(c: Ctx, run: ConnectorRun, kind: SyncKind, size: num
         .limit(n)
         .toArray();
     const usable = (e: OutboxEntry) => e.state !== 'dead' && !lane.inFlight.has(e.id);
-    let due = lane.after ? (await read(lane.after, limit)).filter(usable) : [];
+    // (A clock set back behind the position reads from the start: IndexedDB rejects a reversed range.)
+    let due = lane.after && lane.after[0] <= t ? (await read(lane.after, limit)).filter(usable) : [];
     if (!due.length) {
       // From the start: entries that became due behind the position (put back after a failure,
       // changed while in flight), past the ones in flight. Reading limit + in flight rows always

@@ -13,6 +13,22 @@ afterEach(closeDbs);
 
 const journalRows = (db: Awaited<ReturnType<typeof setup>>['db']) => db.syncState.where('key').startsWith(LINK_JOURNAL_PREFIX).count();
 
+/**
+ * What a worker killed after a commit and before the fold leaves: Pia was pushed as
+ * `pushed-record`, her entry is gone, and the link is only in the journal.
+ */
+async function pushedByDeadRun() {
+  const ctx = await setup({ kinds: ['contact'] });
+  const [r] = await upsertContacts([{ name: 'Pia', emails: ['pia@x.io'] }], src, {}, ctx.db);
+  if (r instanceof Error) throw r;
+  await ctx.db.outbox.clear();
+  await ctx.db.syncState.put({
+    key: linkJournalKey(ctx.inst.id, Date.now(), 'eng_dead', 0),
+    linkJournal: { connectorId: ctx.inst.id, kind: 'contact', syncedAt: Date.now(), links: [[r.contact.id, 'pushed-record']] },
+  });
+  return { ...ctx, pia: r.contact };
+}
+
 describe('link journal', () => {
   it('a run ends with every link folded into the links table and no journal left', async () => {
     const { db, crm, registry, engineOpts, inst } = await setup({ batchSize: 3, kinds: ['contact'] });
@@ -26,18 +42,10 @@ describe('link journal', () => {
   });
 
   it('links journaled by a run that died before folding them are seen by a pull and folded by the next run', async () => {
-    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
-    const [r] = await upsertContacts([{ name: 'Pia', emails: ['pia@x.io'] }], src, {}, db);
-    if (r instanceof Error) throw r;
-    // What a worker killed after a commit and before the fold leaves: the entry gone, the link journaled.
-    await db.outbox.clear();
-    await db.syncState.put({
-      key: linkJournalKey(inst.id, Date.now(), 'eng_dead', 0),
-      linkJournal: { connectorId: inst.id, kind: 'contact', syncedAt: Date.now(), links: [[r.contact.id, 'pushed-record']] },
-    });
+    const { db, crm, registry, engineOpts, inst, pia } = await pushedByDeadRun();
     // The CRM sends that person back under another record id: the person keeps the link it was pushed with.
     await applyPullPage(db, inst.id, { contacts: [{ remoteId: 'other-record', contact: { emails: ['pia@x.io'] } }], cursor: 'c1', more: false }, 'pull-test', (row) => row);
-    expect((await db.links.get([inst.id, 'contact', r.contact.id]))?.remoteId).toBe('pushed-record');
+    expect((await db.links.get([inst.id, 'contact', pia.id]))?.remoteId).toBe('pushed-record');
     expect(await journalRows(db)).toBe(0);
     // A later edit updates that record (by its id) rather than creating one.
     await upsertContacts([{ name: 'Pia', emails: ['pia@x.io'], title: 'CFO' }], src, {}, db);
@@ -46,14 +54,7 @@ describe('link journal', () => {
   });
 
   it('a run folds what a dead run journaled before it pushes: an edit updates the pushed record', async () => {
-    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
-    const [r] = await upsertContacts([{ name: 'Pia', emails: ['pia@x.io'] }], src, {}, db);
-    if (r instanceof Error) throw r;
-    await db.outbox.clear();
-    await db.syncState.put({
-      key: linkJournalKey(inst.id, Date.now(), 'eng_dead', 0),
-      linkJournal: { connectorId: inst.id, kind: 'contact', syncedAt: Date.now(), links: [[r.contact.id, 'pushed-record']] },
-    });
+    const { db, crm, registry, engineOpts } = await pushedByDeadRun();
     await upsertContacts([{ name: 'Pia', emails: ['pia@x.io'], title: 'CFO' }], src, {}, db);
     await runOnce(db, registry, engineOpts());
     expect(crm.pushes).toHaveLength(1);
