@@ -125,7 +125,11 @@ export interface Connector<Config = Record<string, unknown>> {
   origins(config: Config): string[];
   capabilities: Capabilities;
   batchSize: Partial<Record<SyncKind, number>>;
-  /** At most this many batches in flight at once (default: the engine's, 4). */
+  /**
+   * Batches of one kind in flight at once (default 4). Vendors whose documented rate limit the
+   * engine enforces take 8: the engine's own work per batch (IndexedDB, building the request) then
+   * overlaps with more requests on the wire.
+   */
   maxInFlight?: number;
   rateLimit: RateLimit;
   /** The limit for a given config when it depends on it (e.g. the vendor plan); `rateLimit` otherwise. */

@@ -67,8 +67,9 @@ export interface EngineOptions {
   /** Longest wait for rate-limit tokens inside a run; longer waits end the run for that connector (default 30 s). */
   maxWaitMs?: number;
   /**
-   * Batches of one kind in flight at once per connector instance (default 4; a connector may ask
-   * for fewer). With real network latency one batch at a time could not reach the vendor's limit.
+   * At most this many batches of one kind in flight at once per connector instance (default: the
+   * connector's `maxInFlight`, else 4). With real network latency one batch at a time could not
+   * reach the vendor's limit.
    */
   maxInFlight?: number;
   /** Starts no new batch after this long (default: no limit). */
@@ -155,7 +156,7 @@ interface Ctx {
   owner: string;
   leaseMs: number;
   maxWaitMs: number;
-  maxInFlight: number;
+  maxInFlight?: number;
   deadline: number;
   log: (event: SyncLogEvent) => void;
   hooks: EngineOptions['hooks'];
@@ -283,7 +284,7 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
     owner: opts.owner ?? randomOwner(),
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
     maxWaitMs: opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-    maxInFlight: Math.max(1, opts.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT),
+    maxInFlight: opts.maxInFlight,
     deadline: opts.budgetMs === undefined ? Infinity : now() + opts.budgetMs,
     log: opts.log ?? (() => undefined),
     hooks: opts.hooks,
@@ -369,6 +370,8 @@ interface ConnectorRun {
   links: LinkMemo;
   /** A fold of the link journal running while requests wait for the rate limit. */
   folding?: Promise<void>;
+  /** Called when a request waits for the rate limit. */
+  idle?: () => void;
   /** The committer of each kind's pushed batches. */
   committer: (kind: SyncKind) => Committer;
 }
@@ -377,24 +380,39 @@ interface ConnectorRun {
  * The remote ids of contacts and companies as this run knows them, so that a batch of emails
  * need not read the link of every contact it names: on a first sync the contacts were pushed a
  * moment before, by this run, which wrote those links. Only this engine writes links of its
- * instance while it holds the lease (the pull keeps existing links), and commit updates the memo
- * with every link it writes or drops, so a remembered id is the stored one. Bounded: the oldest
- * are forgotten past MAX (then read again).
+ * instance while it holds the lease (the pull keeps existing links and runs after the pushes),
+ * and commit updates the memo with every link it writes or drops, so a remembered id — or a
+ * remembered absence — is what is stored. Bounded: the oldest are forgotten past MAX (then read
+ * again).
  */
 class LinkMemo {
   static readonly MAX = 50_000;
   private readonly ids = new Map<string, string>();
+  /** Looked for and not found (a contact's company that is not synced has no link, batch after batch). */
+  private readonly absent = new Set<string>();
   get(kind: SyncKind, localId: string): string | undefined {
     return this.ids.get(`${kind}|${localId}`);
   }
+  /** Known to have no link (until this run writes one). */
+  isAbsent(kind: SyncKind, localId: string): boolean {
+    return this.absent.has(`${kind}|${localId}`);
+  }
   set(kind: SyncKind, localId: string, remoteId: string): void {
     const key = `${kind}|${localId}`;
+    this.absent.delete(key);
     this.ids.delete(key);
     this.ids.set(key, remoteId);
     if (this.ids.size > LinkMemo.MAX) this.ids.delete(this.ids.keys().next().value as string);
   }
+  setAbsent(kind: SyncKind, localId: string): void {
+    const key = `${kind}|${localId}`;
+    this.ids.delete(key);
+    this.absent.add(key);
+    if (this.absent.size > LinkMemo.MAX) this.absent.delete(this.absent.values().next().value as string);
+  }
   forget(kind: SyncKind, localId: string): void {
     this.ids.delete(`${kind}|${localId}`);
+    this.absent.delete(`${kind}|${localId}`);
   }
 }
 
@@ -451,7 +469,7 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
     committer: (kind) => {
       let committer = committers.get(kind);
-      if (!committer) committers.set(kind, (committer = new Committer((group) => commit(c, run, kind, group))));
+      if (!committer) committers.set(kind, (committer = new Committer((group) => commit(c, run, kind, group), c.now)));
       return committer;
     },
   };
@@ -476,10 +494,13 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     // The window as this run leaves it, for the next run.
     if (run.limiterUnsaved) await saveLimiter(c, run, c.now());
     await run.folding;
-    // What this run journaled, into `links` (should this fail, the next run folds it first).
-    await foldLinkJournal(c.db, { connectorId: inst.id }).catch((err: unknown) =>
-      c.log({ level: 'warn', message: `links not folded yet: ${errorMessage(err)}`, connectorId: inst.id }),
-    );
+    // What this run journaled, into `links` (should this fail, the next run folds it first); a few
+    // rows per transaction, so readers of `links` are not held up by one large write.
+    try {
+      while ((await foldLinkJournal(c.db, { connectorId: inst.id, maxRows: FOLD_ROWS })) > 0);
+    } catch (err) {
+      c.log({ level: 'warn', message: `links not folded yet: ${errorMessage(err)}`, connectorId: inst.id });
+    }
   }
   await setStatus(c, inst.id, { lastRunAt: c.now() });
 }
@@ -575,6 +596,7 @@ function engineFetch(c: Ctx, run: ConnectorRun): typeof fetch {
       }
       // Nothing can be sent for a while: fold the link journal meanwhile.
       if (wait >= IDLE_FOLD_MIN_MS) foldWhileIdle(c, run, c.now() + wait - IDLE_FOLD_MARGIN_MS);
+      run.idle?.();
       await c.sleep(wait, c.signal);
     }
     // Take the token right after seeing it free (no await in between: concurrent calls from one
@@ -637,6 +659,8 @@ interface Lane {
   after?: [nextAt: number, id: string];
 }
 
+/** Link journal rows folded per transaction (≤ 500 links: ~150 ms in Chromium). */
+const FOLD_ROWS = 5;
 /** Waits for the rate limit of at least this long fold the link journal meanwhile… */
 const IDLE_FOLD_MIN_MS = 500;
 /** …stopping this long before the wait ends (one fold step writes ≤ 500 links, ~150 ms in Chromium). */
@@ -647,7 +671,8 @@ function foldWhileIdle(c: Ctx, run: ConnectorRun, until: number): void {
   if (run.folding) return;
   run.folding = (async () => {
     while (c.now() < until && !c.stop) {
-      if ((await foldLinkJournal(c.db, { connectorId: run.inst.id, maxRows: 5 })) === 0) break;
+      const folded = await foldLinkJournal(c.db, { connectorId: run.inst.id, maxRows: FOLD_ROWS });
+      if (folded === 0) break;
     }
   })()
     .catch((err: unknown) => c.log({ level: 'warn', message: `links not folded yet: ${errorMessage(err)}`, connectorId: run.inst.id }))
@@ -656,56 +681,125 @@ function foldWhileIdle(c: Ctx, run: ConnectorRun, until: number): void {
     });
 }
 
+/** An outcome waits at most this long for its commit while leases go first (see runKind). */
+const COMMIT_HOLD_MS = 2_000;
+/** At most this many batches per commit transaction (readers of the outbox wait for it). */
+const COMMIT_GROUP_MAX = 16;
+/** Batches kept leased and ready to send, at most this many records' worth… */
+const AHEAD_RECORDS = 10_000;
+/** …taken at most this many records per lease transaction (the first takes maxInFlight batches, to start sending soon). */
+const LEASE_TX_RECORDS = 2_500;
+
 /**
- * Pushes every due entry of one kind, up to maxInFlight batches at a time (each batch leased before
- * it starts, so no two batches hold the same entry; the rate limiter is shared).
+ * Pushes every due entry of one kind. Three things overlap: leasing (one transaction at a time,
+ * keeping up to what the rate limit lets out in one interval ready — also while the limit makes
+ * the requests wait, so the next window starts at full speed), sending (up to maxInFlight
+ * batches; a slot frees when the vendor answered) and committing (the Committer groups the
+ * outcomes that arrive meanwhile). Each batch is leased before it is sent, so no two batches hold
+ * the same entry; the rate limiter is shared.
  */
 async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void> {
   const batchSize = Math.max(1, run.connector.batchSize[kind] ?? 1);
-  const maxInFlight = Math.max(1, Math.min(c.maxInFlight, run.connector.maxInFlight ?? Infinity));
-  const inFlight = new Set<Promise<void>>();
+  const maxInFlight = Math.max(1, Math.min(c.maxInFlight ?? Infinity, run.connector.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT));
+  const ahead = Math.max(maxInFlight, Math.min(run.limiter.limit.requests, Math.ceil(AHEAD_RECORDS / batchSize)));
+  const perLease = Math.max(maxInFlight, Math.ceil(LEASE_TX_RECORDS / batchSize));
   const lane: Lane = { inFlight: new Set() };
-  // Batches leased and prepared, waiting for a slot: taken maxInFlight at a time, in one
-  // transaction (a read-write transaction costs ~10 ms in Chromium whatever it holds).
   const ready: Prepared[] = [];
+  const sending = new Set<Promise<void>>();
+  const committing = new Set<Promise<void>>();
+  let leasing: Promise<void> | undefined;
+  let leases = 0;
+  // The last lease found nothing due: after the position ('position'), or also from the start
+  // ('all'). Cleared once an entry a commit put back is due (wakeAt). The read from the start (for
+  // entries that became due behind the position: an enqueue that committed after a lease read
+  // past its time) has to skip every entry in flight, so it waits until nothing is.
+  const scan = { exhausted: false as false | 'position' | 'all' };
+  let wakeAt: number | undefined;
   let failure: { error: unknown } | undefined;
+  const fail = (error: unknown) => {
+    failure ??= { error };
+  };
+  // While the rate limit has tokens and there is more to take, leases come first: they and
+  // commits queue for the same IndexedDB, and only a lease brings the next request closer.
+  // Outcomes are committed once the limit makes requests wait (the commits then fill the wait),
+  // when nothing more is due, when the oldest has waited COMMIT_HOLD_MS, or when `ahead` batches
+  // wait for their commit.
+  const committer = run.committer(kind);
+  let draining = false;
+  committer.hold = () =>
+    !draining && !scan.exhausted && committing.size < ahead && c.now() - committer.oldestAt < COMMIT_HOLD_MS && run.limiter.tokens(c.now()) > 0;
+  run.idle = () => committer.kick();
   try {
     for (;;) {
+      committer.kick();
       if (c.signal?.aborted) c.stop = 'aborted';
       if (c.now() >= c.deadline) c.stop ??= 'budget';
       if (failure || c.stop || run.paused || run.waitTooLong !== undefined) break;
-      if (inFlight.size >= maxInFlight) {
-        await Promise.race(inFlight);
+      if (scan.exhausted && wakeAt !== undefined && wakeAt <= c.now()) {
+        scan.exhausted = false;
+        wakeAt = undefined;
+      }
+      if (!leasing && !scan.exhausted && ready.length < ahead) {
+        const count = Math.min(leases++ === 0 ? maxInFlight : perLease, ahead - ready.length);
+        leasing = (async () => {
+          if (!(await ensureLease(c))) return;
+          const quiet = !sending.size && !committing.size && !ready.length;
+          if (quiet && lane.after && !(await anyDueFromStart(c, run, kind, lane))) {
+            scan.exhausted = 'all';
+            return;
+          }
+          const { found, batches, swept } = await leaseBatches(c, run, kind, batchSize, count, lane, quiet);
+          ready.push(...batches); // none when all were deleted locally or wait for others
+          if (found === 0) scan.exhausted = swept ? 'all' : 'position';
+        })()
+          .catch(fail)
+          .finally(() => {
+            leasing = undefined;
+          });
+      }
+      if (ready.length && sending.size < maxInFlight && committing.size < ahead) {
+        const prepared = ready.shift()!;
+        const ids = [...prepared.byEntry.values()].map((x) => x.entry.id);
+        const sent: Promise<void> = pushBatch(c, run, kind, prepared)
+          .then((pushed) => {
+            if (!pushed) return ids.forEach((id) => lane.inFlight.delete(id)); // given back (aborted)
+            const committed: Promise<void> = run
+              .committer(kind)
+              .submit(pushed)
+              .then((dueAgain) => {
+                ids.forEach((id) => lane.inFlight.delete(id));
+                // Put back (changed in flight, failed): due again then.
+                if (dueAgain !== undefined && !(wakeAt! <= dueAgain)) wakeAt = dueAgain;
+              })
+              // A batch whose outcome could not be committed stays in lane.inFlight: not sent again
+              // by this run (its lease row remains, and the next run settles it).
+              .catch(fail)
+              .finally(() => committing.delete(committed));
+            committing.add(committed);
+          })
+          .catch(fail)
+          .finally(() => sending.delete(sent));
+        sending.add(sent);
         continue;
       }
-      if (ready.length === 0) {
-        if (!(await ensureLease(c))) break;
-        const { found, batches } = await leaseBatches(c, run, kind, batchSize, maxInFlight, lane);
-        if (found === 0) {
-          if (inFlight.size === 0) break;
-          await Promise.race(inFlight); // what is in flight may make more entries due (changed ones)
-          continue;
-        }
-        ready.push(...batches); // none when all were deleted locally or wait for others
+      const pending = [leasing, ...sending, ...committing].filter((p): p is Promise<void> => !!p);
+      if (!pending.length) {
+        if (scan.exhausted === 'position') scan.exhausted = false; // nothing in flight now: read from the start
+        else if (wakeAt === undefined || wakeAt > c.now()) break; // nothing due, nothing in flight
         continue;
       }
-      const prepared = ready.shift()!;
-      const ids = [...prepared.byEntry.values()].map((x) => x.entry.id);
-      const p: Promise<void> = pushBatch(c, run, kind, prepared)
-        .then(() => ids.forEach((id) => lane.inFlight.delete(id)))
-        // A batch whose outcome could not be committed stays in lane.inFlight: not sent again by this
-        // run (its lease row remains, and the next run settles it).
-        .catch((error: unknown) => {
-          failure ??= { error };
-        })
-        .finally(() => inFlight.delete(p));
-      inFlight.add(p);
+      await Promise.race(pending);
     }
   } finally {
+    await leasing;
     // Leased but never sent: their lease rows go, the entries stay as they were (still fresh).
-    if (ready.length) await dropLeases(c, ready);
+    if (ready.length) await dropLeases(c, ready.splice(0));
   }
-  await Promise.all(inFlight);
+  await Promise.all(sending);
+  draining = true;
+  committer.kick();
+  await Promise.all(committing);
+  run.idle = undefined;
   if (failure) throw failure.error;
 }
 
@@ -721,28 +815,46 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
  * dies leaves its lease row behind, which the next run settles (settleBatches) before anything is
  * sent again. The entries taken join lane.inFlight.
  */
-async function leaseBatches(c: Ctx, run: ConnectorRun, kind: SyncKind, size: number, count: number, lane: Lane): Promise<{ found: number; batches: Prepared[] }> {
+async function leaseBatches(
+  c: Ctx,
+  run: ConnectorRun,
+  kind: SyncKind,
+  size: number,
+  count: number,
+  lane: Lane,
+  sweep: boolean,
+): Promise<{ found: number; batches: Prepared[]; swept: boolean }> {
   const t = c.now();
   const until = t + c.leaseMs;
   const cid = run.inst.id;
   const limit = size * count;
   return c.db.transaction('rw', [c.db.outbox, c.db.links, c.db.syncState, recordTable(c.db, kind)], async () => {
-    const read = (from: [number, string] | undefined, n: number) =>
+    const read = (from: [number, string], n: number) =>
       c.db.outbox
         .where(DUE_INDEX)
-        .between(from ? [cid, kind, from[0], from[1]] : [cid, kind, Dexie.minKey, Dexie.minKey], [cid, kind, t, Dexie.maxKey], !from, true)
+        .between([cid, kind, from[0], from[1]], [cid, kind, t, Dexie.maxKey], false, true)
         .limit(n)
         .toArray();
     const usable = (e: OutboxEntry) => e.state !== 'dead' && !lane.inFlight.has(e.id);
     // (A clock set back behind the position reads from the start: IndexedDB rejects a reversed range.)
-    let due = lane.after && lane.after[0] <= t ? (await read(lane.after, limit)).filter(usable) : [];
+    const fromPosition = !!lane.after && lane.after[0] <= t;
+    let due = fromPosition ? (await read(lane.after!, limit)).filter(usable) : [];
+    if (!due.length && fromPosition && !sweep) return { found: 0, batches: [], swept: false };
     if (!due.length) {
       // From the start: entries that became due behind the position (put back after a failure,
       // changed while in flight), past the ones in flight. Reading limit + in flight rows always
       // finds one that is not in flight if there is one.
-      due = (await read(undefined, limit + lane.inFlight.size)).filter(usable).slice(0, limit);
+      // Only keys are read past the ones in flight (a key costs a fraction of a row to read).
+      const keys = (await c.db.outbox
+        .where(DUE_INDEX)
+        .between([cid, kind, Dexie.minKey, Dexie.minKey], [cid, kind, t, Dexie.maxKey], true, true)
+        .limit(limit + lane.inFlight.size)
+        .primaryKeys()) as string[];
+      const wanted = keys.filter((k) => !lane.inFlight.has(k)).slice(0, limit);
+      const rows = wanted.length ? (await getManyInRange(c.db.outbox, 'id', wanted)).found : new Map<string, OutboxEntry>();
+      due = wanted.map((k) => rows.get(k)).filter((e): e is OutboxEntry => !!e && usable(e) && e.nextAt <= t);
     }
-    if (!due.length) return { found: 0, batches: [] };
+    if (!due.length) return { found: 0, batches: [], swept: true };
     const last = due[due.length - 1];
     lane.after = [last.nextAt, last.id];
     const fresh = new Set(due.filter((e) => e.fresh).map((e) => e.id));
@@ -766,8 +878,25 @@ async function leaseBatches(c: Ctx, run: ConnectorRun, kind: SyncKind, size: num
     const later = all.deferred.map((d) => ({ ...release(d.entry, d.until, t), ...(d.entry.fresh ? { fresh: true as const } : {}) }));
     if (later.length) await c.db.outbox.bulkPut(later);
     if (all.gone.length) await c.db.outbox.bulkDelete(all.gone.map((e) => e.id));
-    return { found: due.length, batches };
+    return { found: due.length, batches, swept: false };
   });
+}
+
+/**
+ * Whether any entry of the kind not in flight is due, from the start of the due index: a read-only
+ * look (keys only) before the read-write lease, so that readers of the outbox (the popup, the
+ * options page) are not held up by a lease that finds nothing — after a large sync the index's
+ * start is a long run of deleted rows that IndexedDB still has to step over.
+ */
+async function anyDueFromStart(c: Ctx, run: ConnectorRun, kind: SyncKind, lane: Lane): Promise<boolean> {
+  const t = c.now();
+  const cid = run.inst.id;
+  const keys = (await c.db.outbox
+    .where(DUE_INDEX)
+    .between([cid, kind, Dexie.minKey, Dexie.minKey], [cid, kind, t, Dexie.maxKey], true, true)
+    .limit(1 + lane.inFlight.size)
+    .primaryKeys()) as string[];
+  return keys.some((k) => !lane.inFlight.has(k));
 }
 
 /** Batches leased but never handed to the connector: their lease rows go; the entries were not touched. */
@@ -886,8 +1015,8 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
   const toRead: [string, SyncKind, string][] = [];
   for (const k of refKeys) {
     const remoteId = run.links.get(k[1], k[2]);
-    if (remoteId === undefined) toRead.push(k);
-    else (k[1] === 'contact' ? linked.contacts : linked.companies)[k[2]] = remoteId;
+    if (remoteId !== undefined) (k[1] === 'contact' ? linked.contacts : linked.companies)[k[2]] = remoteId;
+    else if (!run.links.isAbsent(k[1], k[2])) toRead.push(k);
   }
   // Own links in one range read: the batch is consecutive in local-id order, and on a first sync
   // of existing records (a backfill) none exists yet — one request instead of a get per record.
@@ -902,14 +1031,15 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
   ]);
   const ownByLocal = new Map(ownLinkRows.map((l) => [l.localId, l]));
   const ownLinks = new Map(sentBefore.map((e) => [e.id, ownByLocal.get(e.localId)]));
-  for (const l of refLinks) {
-    if (!l) continue;
+  refLinks.forEach((l, i) => {
+    if (!l) return run.links.setAbsent(toRead[i][1], toRead[i][2]);
     (l.kind === 'contact' ? linked.contacts : linked.companies)[l.localId] = l.remoteId;
     run.links.set(l.kind, l.localId, l.remoteId);
-  }
+  });
 
-  // Unlinked references that are still queued for this instance: push those first.
-  const unlinked = refKeys.filter((k) => !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]));
+  // Unlinked references that are still queued for this instance: push those first. (None can be
+  // queued for a kind the instance does not sync.)
+  const unlinked = refKeys.filter((k) => run.inst.kinds.includes(k[1]) && !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]));
   const depEntries = await c.db.outbox.bulkGet(unlinked.map((k) => entryKey(cid, k[1], k[2])));
   const waiting = new Map<string, number>(); // `${kind}|${localId}` → nextAt of its live entry
   depEntries.forEach((e) => {
@@ -950,7 +1080,8 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
 
 // ------------------------------------------------------------------ push and commit
 
-async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<void> {
+/** Sends one batch; its outcomes, to commit (undefined: aborted, the batch was given back). */
+async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<Pushed | undefined> {
   let outcomes: PushOutcome[];
   try {
     outcomes = await run.connector.push(run.ctx, kind, prepared.items);
@@ -959,43 +1090,68 @@ async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Pr
       if (c.signal?.aborted) c.stop = 'aborted';
       // Still alive: give the entries back instead of waiting for their leases to expire.
       if (c.stop === 'aborted') await releaseAll(c, prepared);
-      return;
+      return undefined;
     }
     const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
     if (!(err instanceof ConnectorError)) c.log({ level: 'error', message: `connector threw: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
     outcomes = prepared.items.map((i) => ({ entryId: i.entryId, ok: false as const, error }));
   }
-  await run.committer(kind).submit({ prepared, outcomes });
+  return { prepared, outcomes };
 }
 
 /**
  * Commits pushed batches one transaction at a time: what finishes while a commit runs waits and
- * goes in the next one, together (a read-write transaction costs ~6–10 ms in Chromium of its own,
- * and each one holds up the leases behind it). A failed commit fails every batch in it.
+ * goes in the next one, together, up to COMMIT_GROUP_MAX batches (a read-write transaction costs
+ * ~6–10 ms in Chromium of its own, and each one holds up the leases behind it; a larger one would
+ * hold up the outbox's readers — the popup's status — too long). Nothing is committed while
+ * `hold()` says so; the engine kicks the committer when that may have changed. A failed commit
+ * fails every batch in it.
  */
 class Committer {
-  private queue: { pushed: Pushed; done: (error?: unknown) => void }[] = [];
+  private queue: { pushed: Pushed; at: number; done: (dueAgain: number | undefined, error?: unknown) => void }[] = [];
   private running = false;
-  constructor(private readonly flush: (group: Pushed[]) => Promise<void>) {}
+  /** While true, outcomes wait (the engine has something better to do with IndexedDB: see runKind). */
+  hold: () => boolean = () => false;
+  /**
+   * flush: commits a group, resolves to when the first entry it put back is due (none: undefined).
+   * now: when an outcome arrived (oldestAt).
+   */
+  constructor(
+    private readonly flush: (group: Pushed[]) => Promise<number | undefined>,
+    private readonly now: () => number,
+    private readonly maxGroup = COMMIT_GROUP_MAX,
+  ) {}
 
-  submit(pushed: Pushed): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ pushed, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.running) void this.drain();
+  /** When the oldest outcome waiting arrived (Infinity: none waits). */
+  get oldestAt(): number {
+    return this.queue[0]?.at ?? Infinity;
+  }
+
+  /** Resolves once committed, to when the first entry its commit put back is due. */
+  submit(pushed: Pushed): Promise<number | undefined> {
+    return new Promise<number | undefined>((resolve, reject) => {
+      this.queue.push({ pushed, at: this.now(), done: (dueAgain, error) => (error === undefined ? resolve(dueAgain) : reject(error)) });
+      this.kick();
     });
+  }
+
+  /** Commits what waits, unless held. */
+  kick(): void {
+    if (!this.running && this.queue.length && !this.hold()) void this.drain();
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.queue.length) {
-      const group = this.queue.splice(0);
+    while (this.queue.length && !this.hold()) {
+      const group = this.queue.splice(0, this.maxGroup);
       let error: unknown;
+      let dueAgain: number | undefined;
       try {
-        await this.flush(group.map((g) => g.pushed));
+        dueAgain = await this.flush(group.map((g) => g.pushed));
       } catch (err) {
         error = err ?? new Error('commit failed');
       }
-      group.forEach((g) => g.done(error));
+      group.forEach((g) => g.done(dueAgain, error));
     }
     this.running = false;
   }
@@ -1038,8 +1194,9 @@ interface Pushed {
  * Commits the outcomes of one or more pushed batches in one transaction (the batches that finished
  * while the previous commit ran: see Committer).
  */
-async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, group: Pushed[]): Promise<void> {
+async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, group: Pushed[]): Promise<number | undefined> {
   const t = c.now();
+  let dueAgain: number | undefined;
   const cid = run.inst.id;
   let answered = 0;
   let lastError: string | undefined;
@@ -1137,6 +1294,7 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, group: Pushed[]
       }
       // Remembered once the transaction commits (below): a failed commit must not leave ids behind.
       if (puts.length) await c.db.outbox.bulkPut(puts);
+      for (const p of puts) if (p.state !== 'dead' && !(dueAgain! <= p.nextAt)) dueAgain = p.nextAt;
       await deleteInRuns(c.db.outbox, current.scanned, new Set(deletes));
       if (batchIsMine) await c.db.syncState.delete(prepared.batchKey!);
       c.hooks?.inCommit?.({ connectorId: cid, kind, outcomes });
@@ -1169,6 +1327,7 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, group: Pushed[]
   }
   if (lastError && !authError) c.log({ level: 'warn', message: `push ${kind}: ${lastError}`, connectorId: cid, data: { ok, failed: answered - ok } });
   else c.log({ level: 'debug', message: `push ${kind}`, connectorId: cid, data: { ok } });
+  return dueAgain;
 }
 
 // ------------------------------------------------------------------ user actions and status

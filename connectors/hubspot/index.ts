@@ -654,6 +654,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
   origins: (config) => [`${new URL(config.baseUrl || HUBSPOT_BASE_URL).origin}/*`],
   capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
   batchSize: { contact: 100, company: 100, email: 100, note: 100, task: 100 },
+  maxInFlight: 8,
   rateLimit: { requests: 100, intervalMs: 10_000 },
   defaultFieldMapping: HUBSPOT_DEFAULT_MAPPING,
 

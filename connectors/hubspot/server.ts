@@ -347,6 +347,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
   // by rawCreate/rawUpdate. HubSpot answers these look-ups from an index; a linear scan here would
   // make the simulator, not the connector, the bottleneck of a 10,000-record benchmark.
   const propIndexes = new Map<string, Map<string, Set<string>>>();
+  /** The same indexes by type: property name → index. */
+  const indexesOfType = new Map<HsObjectType, Map<string, Map<string, Set<string>>>>();
   const indexKey = (v: string | null | undefined) => (v ?? '').toLowerCase();
   function propIndex(type: HsObjectType, name: string): Map<string, Set<string>> {
     let idx = propIndexes.get(`${type}|${name}`);
@@ -354,6 +356,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       idx = new Map();
       for (const o of state[type].values()) indexAdd(idx, indexKey(o.properties[name]), o.id);
       propIndexes.set(`${type}|${name}`, idx);
+      if (!indexesOfType.has(type)) indexesOfType.set(type, new Map());
+      indexesOfType.get(type)!.set(name, idx);
     }
     return idx;
   }
@@ -364,9 +368,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     ids.add(id);
   }
   function reindex(type: HsObjectType, obj: SimObject, before: Record<string, string | null | undefined>): void {
-    for (const [k, idx] of propIndexes) {
-      const [t, name] = k.split('|');
-      if (t !== type) continue;
+    for (const [name, idx] of indexesOfType.get(type) ?? []) {
       const was = indexKey(before[name]);
       const now = indexKey(obj.properties[name]);
       if (was === now) continue;
@@ -610,6 +612,13 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   // ---------- handlers ----------
 
+  /** Creates a validated input (checkProperties / checkAssociations passed). */
+  function createValidated(type: HsObjectType, props: Record<string, string>, assocs: AssocInput[]): SimObject {
+    const obj = rawCreate(type, props);
+    for (const a of assocs) addAssociation({ fromType: type, fromId: obj.id, toType: a.toType, toId: a.toId, typeId: a.typeId });
+    return obj;
+  }
+
   function createOne(type: HsObjectType, input: Record<string, unknown>): { obj?: SimObject; error?: SimResponse } {
     const { props, errors } = checkProperties(type, input.properties, true);
     if (errors.length > 0) return { error: validationError(errors) };
@@ -619,9 +628,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       const existing = findByProperty('contacts', 'email', props.email);
       if (existing) return { error: hsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`) };
     }
-    const obj = rawCreate(type, props);
-    for (const a of assocs) addAssociation({ fromType: type, fromId: obj.id, toType: a.toType, toId: a.toId, typeId: a.typeId });
-    return { obj };
+    return { obj: createValidated(type, props, assocs) };
   }
 
   function batchCreate(type: HsObjectType, body: unknown): SimResponse {
@@ -629,8 +636,9 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     if (error) return error;
     // Validate everything first: one invalid input rejects the whole batch.
     const seenEmails = new Set<string>();
+    const valid: { props: Record<string, string>; assocs: AssocInput[] }[] = [];
     for (const input of inputs) {
-      const { errors } = checkProperties(type, input.properties, true);
+      const { props, errors } = checkProperties(type, input.properties, true);
       if (errors.length > 0) return validationError(errors);
       const assoc = checkAssociations(type, input.associations);
       if (assoc.error) return assoc.error;
@@ -641,8 +649,9 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         if (seenEmails.has(email)) return hsError(400, 'VALIDATION_ERROR', `Duplicate emails found in batch input: [${email}]`);
         seenEmails.add(email);
       }
+      valid.push({ props, assocs: assoc.assocs });
     }
-    const results = inputs.map((input) => traced(view(type, createOne(type, input).obj as SimObject, Object.keys(input.properties as object)), input));
+    const results = inputs.map((input, i) => traced(view(type, createValidated(type, valid[i].props, valid[i].assocs), Object.keys(input.properties as object)), input));
     return complete(201, results);
   }
 
@@ -653,21 +662,23 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     if (typeof idProperty !== 'string') return idProperty;
     const ids = inputs.map((i) => String(i.id ?? ''));
     if (new Set(ids).size !== ids.length) return hsError(400, 'VALIDATION_ERROR', 'Duplicate IDs found in batch input');
+    const valid: Record<string, string>[] = [];
     for (const input of inputs) {
-      const { errors } = checkProperties(type, input.properties, false);
+      const { props, errors } = checkProperties(type, input.properties, false);
       if (errors.length > 0) return validationError(errors);
+      valid.push(props);
     }
     const results: unknown[] = [];
     const missing: string[] = [];
     const missingTraces: string[] = [];
-    for (const input of inputs) {
+    for (const [i, input] of inputs.entries()) {
       const obj = findByProperty(type, idProperty, String(input.id ?? ''));
       if (!obj) {
         missing.push(String(input.id ?? ''));
         if (typeof input.objectWriteTraceId === 'string') missingTraces.push(input.objectWriteTraceId);
         continue;
       }
-      const { props } = checkProperties(type, input.properties, false);
+      const props = valid[i];
       rawUpdate(type, obj, props);
       results.push(traced(view(type, obj, Object.keys(props)), input));
     }
@@ -689,6 +700,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     const { inputs, error } = batchInputs(body);
     if (error) return error;
     const values: string[] = [];
+    const valid: { idProperty: string; id: string; props: Record<string, string> }[] = [];
     for (const input of inputs) {
       const idProperty = uniqueIdProperty(type, input.idProperty ?? query.get('idProperty'));
       if (typeof idProperty !== 'string') return idProperty;
@@ -697,15 +709,14 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       if (!id) return hsError(400, 'VALIDATION_ERROR', 'Each upsert input needs an id (the idProperty value)');
       values.push(`${idProperty}:${id.toLowerCase()}`);
       const withId = { ...(isRecord(input.properties) ? input.properties : {}), [idProperty]: id };
-      const { errors } = checkProperties(type, withId, false);
+      const { props, errors } = checkProperties(type, withId, false);
       if (errors.length > 0) return validationError(errors);
+      valid.push({ idProperty, id, props });
     }
     if (new Set(values).size !== values.length) return hsError(400, 'VALIDATION_ERROR', 'Duplicate IDs found in batch input');
     const results: unknown[] = [];
-    for (const input of inputs) {
-      const idProperty = String(input.idProperty ?? query.get('idProperty'));
-      const id = String(input.id);
-      const { props } = checkProperties(type, { ...(input.properties as object), [idProperty]: id }, false);
+    for (const [i, input] of inputs.entries()) {
+      const { idProperty, id, props } = valid[i];
       const existing = findByProperty(type, idProperty, id);
       if (existing) {
         rawUpdate(type, existing, props);

@@ -486,6 +486,7 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
   origins: (config) => [`${new URL(pipedriveBase(config)).origin}/*`],
   capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
   batchSize: { contact: 1, company: 1, email: 1, note: 1, task: 1 },
+  maxInFlight: 8,
   rateLimit: { requests: PIPEDRIVE_PLANS.essential, intervalMs: 2000 },
   rateLimitFor: (config) => ({ requests: PIPEDRIVE_PLANS[config.plan] ?? PIPEDRIVE_PLANS.essential, intervalMs: 2000 }),
   defaultFieldMapping: PIPEDRIVE_DEFAULT_MAPPING,

@@ -540,6 +540,7 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
   origins: (config) => [...new Set([originPattern(config.instanceUrl), originPattern(config.loginUrl ?? DEFAULT_LOGIN_URL)])],
   capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
   batchSize: { contact: COLLECTION_MAX, company: COLLECTION_MAX, email: COLLECTION_MAX, note: COLLECTION_MAX, task: COLLECTION_MAX },
+  maxInFlight: 8,
   rateLimit: { requests: 25, intervalMs: 1000 },
   defaultFieldMapping: DEFAULT_FIELD_MAPPING,
 

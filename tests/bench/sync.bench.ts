@@ -138,7 +138,7 @@ function floor(requests: number, limit: { requests: number; intervalMs: number }
 
 describe('sync benchmark', () => {
   // Local server (no latency) in both contact modes; then a 150 ms round trip, as to HubSpot's API
-  // from Europe, with one batch in flight (the previous engine) and with the default four.
+  // from Europe, with one batch in flight (the previous engine) and with the connector's default (8 for HubSpot).
   const variants = [
     { mode: 'fill-empty', latencyMs: 0, maxInFlight: undefined },
     { mode: 'overwrite', latencyMs: 0, maxInFlight: undefined },
@@ -146,7 +146,7 @@ describe('sync benchmark', () => {
     { mode: 'overwrite', latencyMs: 150, maxInFlight: undefined },
   ] as const;
   for (const { mode, latencyMs, maxInFlight } of variants) {
-    const label = `${mode}${latencyMs ? `, ${latencyMs} ms round trip, ${maxInFlight ?? 4} in flight` : ''}`;
+    const label = `${mode}${latencyMs ? `, ${latencyMs} ms round trip, ${maxInFlight ?? "the connector's"} in flight` : ''}`;
     it.skipIf(only && only !== 'hubspot')(`HubSpot (${label}): ${HS_N} contacts + ${HS_N} emails at 100 requests / 10 s`, async () => {
       const sim: HubspotSim = await startHubspotSim({ tokens: ['hs-bench-token'], customProperties: { emails: ['rapport_id'] }, latencyMs });
       closers.push(() => sim.close());
