@@ -2,7 +2,7 @@
 // crashes between the remote write and the local commit, and secrets kept out of logs.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/types';
-import { addActivities, addNote, upsertContact, upsertContacts } from '../../../storage/repositories';
+import { addActivities, addNote, updateContact, upsertContact, upsertContacts } from '../../../storage/repositories';
 import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors';
 import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
 import { ENGINE_KEY, NEVER } from '../../../sync/model';
@@ -119,12 +119,42 @@ describe('runOnce', () => {
   });
 
   it('stops waiting for tokens beyond maxWaitMs and reports when to come back', async () => {
-    const { db, registry, engineOpts, clock } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 2, intervalMs: 60_000 } });
+    const { db, crm, registry, engineOpts, clock } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 2, intervalMs: 60_000 } });
     await upsertContacts(Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
     const r = await runOnce(db, registry, engineOpts({ maxWaitMs: 5_000 }));
     expect(r.pushed).toBe(2);
     expect(r.nextDueAt! - clock.now()).toBeGreaterThan(50_000);
     expect(await db.outbox.count()).toBe(1);
+    // The third batch was leased ahead while the limit made it wait: given back, not sent.
+    expect(await db.syncState.where('key').startsWith('batch|').count()).toBe(0);
+    expect(crm.pushes).toHaveLength(2);
+    clock.advance(r.nextDueAt! - clock.now());
+    expect((await runOnce(db, registry, engineOpts({ maxWaitMs: 5_000 }))).pushed).toBe(1);
+    expect(crm.records.size).toBe(3);
+    expect([...crm.records.values()].map((x) => x.writes)).toEqual([1, 1, 1]);
+  });
+
+  it('a record edited while its batch waits for the rate limit (leased ahead) reaches the CRM as edited', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 1, intervalMs: 10_000 } });
+    await upsertContacts([{ name: 'First', emails: ['first@x.io'] }, { name: 'Second', emails: ['second@x.io'] }], src, {}, db);
+    const second = (await db.contacts.toArray()).find((c) => c.name === 'Second')!;
+    const connector = registry.get('memory')!;
+    const push = connector.push.bind(connector);
+    let edited = false;
+    connector.push = async (ctx, kind, items) => {
+      if (!edited) {
+        edited = true;
+        // While the first request is out, the second batch is already leased and built.
+        await updateContact(second.id, { title: 'Edited while queued' }, src, db);
+      }
+      return push(ctx, kind, items);
+    };
+    await runOnce(db, registry, engineOpts());
+    const sentSecond = crm.pushes.flatMap((p) => p.items).filter((i) => i.item.record.id === second.id);
+    // Sent as leased (the change came after), then again as edited: its version changed in flight.
+    expect(sentSecond.map((i) => (i.item.record as { title?: string }).title)).toEqual([undefined, 'Edited while queued']);
+    expect(crm.records.size).toBe(2);
+    expect(await db.outbox.count()).toBe(0);
   });
 });
 
