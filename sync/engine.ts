@@ -763,8 +763,7 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
         const sent: Promise<void> = pushBatch(c, run, kind, prepared)
           .then((pushed) => {
             if (!pushed) return ids.forEach((id) => lane.inFlight.delete(id)); // given back (aborted)
-            const committed: Promise<void> = run
-              .committer(kind)
+            const committed: Promise<void> = committer
               .submit(pushed)
               .then((dueAgain) => {
                 ids.forEach((id) => lane.inFlight.delete(id));
