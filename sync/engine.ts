@@ -388,6 +388,8 @@ interface ConnectorRun {
 class LinkMemo {
   static readonly MAX = 50_000;
   private readonly ids = new Map<string, string>();
+  /** Some id was forgotten: it may be in a journal row not folded yet, so `links` alone is not the truth. */
+  evicted = false;
   /** Looked for and not found (a contact's company that is not synced has no link, batch after batch). */
   private readonly absent = new Set<string>();
   get(kind: SyncKind, localId: string): string | undefined {
@@ -402,7 +404,10 @@ class LinkMemo {
     this.absent.delete(key);
     this.ids.delete(key);
     this.ids.set(key, remoteId);
-    if (this.ids.size > LinkMemo.MAX) this.ids.delete(this.ids.keys().next().value as string);
+    if (this.ids.size > LinkMemo.MAX) {
+      this.ids.delete(this.ids.keys().next().value as string);
+      this.evicted = true;
+    }
   }
   setAbsent(kind: SyncKind, localId: string): void {
     const key = `${kind}|${localId}`;
@@ -715,6 +720,7 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
   // past its time) has to skip every entry in flight, so it waits until nothing is.
   const scan = { exhausted: false as false | 'position' | 'all' };
   let wakeAt: number | undefined;
+  let refused = false;
   let failure: { error: unknown } | undefined;
   const fail = (error: unknown) => {
     failure ??= { error };
@@ -722,12 +728,12 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
   // While the rate limit has tokens and there is more to take, leases come first: they and
   // commits queue for the same IndexedDB, and only a lease brings the next request closer.
   // Outcomes are committed once the limit makes requests wait (the commits then fill the wait),
-  // when nothing more is due, when the oldest has waited COMMIT_HOLD_MS, or when `ahead` batches
-  // wait for their commit.
+  // when nothing more is due, when one failed, when the oldest has waited COMMIT_HOLD_MS (checked
+  // whenever a lease, a request or a commit finishes), or when `ahead` batches wait for their commit.
   const committer = run.committer(kind);
   let draining = false;
   committer.hold = () =>
-    !draining && !scan.exhausted && committing.size < ahead && c.now() - committer.oldestAt < COMMIT_HOLD_MS && run.limiter.tokens(c.now()) > 0;
+    !draining && !scan.exhausted && committing.size < ahead && c.now() - committer.oldestAt < COMMIT_HOLD_MS && run.limiter.waitMs(c.now()) === 0;
   run.idle = () => committer.kick();
   try {
     for (;;) {
@@ -739,7 +745,7 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
         scan.exhausted = false;
         wakeAt = undefined;
       }
-      if (!leasing && !scan.exhausted && ready.length < ahead) {
+      if (!leasing && !scan.exhausted && ready.length < ahead && !refused) {
         const count = Math.min(leases++ === 0 ? maxInFlight : perLease, ahead - ready.length);
         leasing = (async () => {
           if (!(await ensureLease(c))) return;
@@ -757,12 +763,14 @@ async function runKind(c: Ctx, run: ConnectorRun, kind: SyncKind): Promise<void>
             leasing = undefined;
           });
       }
-      if (ready.length && sending.size < maxInFlight && committing.size < ahead) {
+      if (ready.length && sending.size < maxInFlight && committing.size < ahead && !refused) {
         const prepared = ready.shift()!;
         const ids = [...prepared.byEntry.values()].map((x) => x.entry.id);
         const sent: Promise<void> = pushBatch(c, run, kind, prepared)
           .then((pushed) => {
             if (!pushed) return ids.forEach((id) => lane.inFlight.delete(id)); // given back (aborted)
+            // Credentials refused: nothing more goes out; the commit pauses the instance.
+            if (pushed.outcomes.some((o) => !o.ok && o.error.kind === 'auth')) refused = true;
             const committed: Promise<void> = committer
               .submit(pushed)
               .then((dueAgain) => {
@@ -1019,6 +1027,8 @@ async function prepare(c: Ctx, run: ConnectorRun, kind: SyncKind, entries: Outbo
   }
   // Own links in one range read: the batch is consecutive in local-id order, and on a first sync
   // of existing records (a backfill) none exists yet — one request instead of a get per record.
+  // The memo forgot ids (a run past 50,000): what it forgot may still sit in the journal.
+  if (run.links.evicted && (toRead.length || sentBefore.length)) await foldLinkJournal(c.db, { connectorId: cid });
   const [refLinks, ownLinkRows] = await Promise.all([
     c.db.links.bulkGet(toRead),
     getManyInCompoundRange(
@@ -1107,7 +1117,7 @@ async function pushBatch(c: Ctx, run: ConnectorRun, kind: SyncKind, prepared: Pr
  * fails every batch in it.
  */
 class Committer {
-  private queue: { pushed: Pushed; at: number; done: (dueAgain: number | undefined, error?: unknown) => void }[] = [];
+  private queue: { pushed: Pushed; at: number; urgent: boolean; done: (dueAgain: number | undefined, error?: unknown) => void }[] = [];
   private running = false;
   /** While true, outcomes wait (the engine has something better to do with IndexedDB: see runKind). */
   hold: () => boolean = () => false;
@@ -1129,19 +1139,25 @@ class Committer {
   /** Resolves once committed, to when the first entry its commit put back is due. */
   submit(pushed: Pushed): Promise<number | undefined> {
     return new Promise<number | undefined>((resolve, reject) => {
-      this.queue.push({ pushed, at: this.now(), done: (dueAgain, error) => (error === undefined ? resolve(dueAgain) : reject(error)) });
+      // A failed outcome is never held: a pause (401), a 429's wait or a backoff takes effect now.
+      const urgent = pushed.outcomes.some((o) => !o.ok);
+      this.queue.push({ pushed, at: this.now(), urgent, done: (dueAgain, error) => (error === undefined ? resolve(dueAgain) : reject(error)) });
       this.kick();
     });
   }
 
   /** Commits what waits, unless held. */
   kick(): void {
-    if (!this.running && this.queue.length && !this.hold()) void this.drain();
+    if (!this.running && this.queue.length && !this.held()) void this.drain();
+  }
+
+  private held(): boolean {
+    return !this.queue.some((q) => q.urgent) && this.hold();
   }
 
   private async drain(): Promise<void> {
     this.running = true;
-    while (this.queue.length && !this.hold()) {
+    while (this.queue.length && !this.held()) {
       const group = this.queue.splice(0, this.maxGroup);
       let error: unknown;
       let dueAgain: number | undefined;
@@ -1319,7 +1335,7 @@ async function commit(c: Ctx, run: ConnectorRun, kind: SyncKind, group: Pushed[]
   c.summary.failed += failed;
   c.summary.dead += dead;
   if (rateUntil) run.limiter.block(rateUntil);
-  if (authError) {
+  if (authError && !run.paused) {
     run.paused = true;
     c.summary.paused.push(cid);
     c.log({ level: 'warn', message: `connector paused: ${authError}`, connectorId: cid });

@@ -178,6 +178,19 @@ describe('errors', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
+  it('auth: pauses at the first refusal, not after the rest of the window is spent on a revoked token', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 100, intervalMs: 10_000 } });
+    await upsertContacts(Array.from({ length: 40 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    for (let i = 0; i < 40; i++) crm.scripts.push({ throw: new ConnectorError('This oauth-token is expired', 'auth', 401) });
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.paused).toEqual([inst.id]);
+    // Only what was already on the wire when the first refusal came back (4 in flight, a few more
+    // started while its outcome was committed) — the limit's tokens alone would have let 40 go.
+    expect(crm.pushes.length).toBeGreaterThan(0);
+    expect(crm.pushes.length).toBeLessThanOrEqual(8);
+    expect(await status(db, inst.id)).toMatchObject({ paused: true, pending: 40, failed: 0 });
+  });
+
   it('rate-limit: retried after Retry-After, without counting an attempt', async () => {
     const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
     const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
