@@ -8,7 +8,7 @@ import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, 
 import { ENGINE_KEY, NEVER } from '../../../sync/model';
 import { entryKey } from '../../../sync/outbox';
 import { deleteRecords, writeScope } from '../../../storage/records';
-import { closeDbs, fakeFetch, setup, src } from './helpers';
+import { beforeFirstPush, closeDbs, fakeFetch, setup, src } from './helpers';
 
 afterEach(closeDbs);
 
@@ -87,17 +87,10 @@ describe('runOnce', () => {
     const entries = await db.outbox.orderBy('id').toArray();
     const first = entries[0];
     await db.outbox.update(first.id, { state: 'dead', nextAt: NEVER, lastError: 'bad' });
-    const connector = registry.get('memory')!;
-    const push = connector.push.bind(connector);
-    let retried = false;
-    connector.push = async (ctx, kind, items) => {
-      if (!retried) {
-        retried = true;
-        // Retried while the run is past it: due since long ago, before the run's position.
-        await retryEntry(db, first.id, 0);
-      }
-      return push(ctx, kind, items);
-    };
+    // Retried while the run is past it: due since long ago, before the run's position.
+    beforeFirstPush(registry, async () => {
+      await retryEntry(db, first.id, 0);
+    });
     const r = await runOnce(db, registry, engineOpts());
     expect(r.pushed).toBe(7);
     expect(crm.pushes.flatMap((p) => p.items.map((i) => i.item.record.id)).sort()).toEqual(entries.map((e) => e.localId).sort());
@@ -138,17 +131,10 @@ describe('runOnce', () => {
     const { db, crm, registry, engineOpts } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 1, intervalMs: 10_000 } });
     await upsertContacts([{ name: 'First', emails: ['first@x.io'] }, { name: 'Second', emails: ['second@x.io'] }], src, {}, db);
     const second = (await db.contacts.toArray()).find((c) => c.name === 'Second')!;
-    const connector = registry.get('memory')!;
-    const push = connector.push.bind(connector);
-    let edited = false;
-    connector.push = async (ctx, kind, items) => {
-      if (!edited) {
-        edited = true;
-        // While the first request is out, the second batch is already leased and built.
-        await updateContact(second.id, { title: 'Edited while queued' }, src, db);
-      }
-      return push(ctx, kind, items);
-    };
+    // While the first request is out, the second batch is already leased and built.
+    beforeFirstPush(registry, async () => {
+      await updateContact(second.id, { title: 'Edited while queued' }, src, db);
+    });
     await runOnce(db, registry, engineOpts());
     const sentSecond = crm.pushes.flatMap((p) => p.items).filter((i) => i.item.record.id === second.id);
     // Sent as leased (the change came after), then again as edited: its version changed in flight.

@@ -146,3 +146,17 @@ export async function setup(opts: { kinds?: SyncKind[]; batchSize?: number; rate
   const engineOpts = (extra: EngineOptions = {}): EngineOptions => ({ now: clock.now, sleep: clock.sleep, fetch, random: () => 0.5, ...extra });
   return { db, crm, connector, registry, inst, clock, fetch, engineOpts };
 }
+
+/** Runs `fn` once, when the in-memory connector is first asked to push (before that push goes out). */
+export function beforeFirstPush(registry: ConnectorRegistry, fn: () => Promise<void>): void {
+  const connector = registry.get('memory')!;
+  const push = connector.push.bind(connector);
+  let done = false;
+  connector.push = async (ctx, kind, items) => {
+    if (!done) {
+      done = true;
+      await fn();
+    }
+    return push(ctx, kind, items);
+  };
+}

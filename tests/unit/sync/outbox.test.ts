@@ -18,7 +18,7 @@ import {
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { runOnce } from '../../../sync/engine';
 import { backfill, enqueue, entryKey, outboxScope } from '../../../sync/outbox';
-import { MemoryCrm, closeDbs, freshDb, setup, src } from './helpers';
+import { MemoryCrm, beforeFirstPush, closeDbs, freshDb, setup, src } from './helpers';
 
 afterEach(closeDbs);
 
@@ -86,21 +86,14 @@ describe('enqueue', () => {
   it('a change while the entry is in flight is sent again after the push finishes', async () => {
     const { db, crm, registry, engineOpts, inst } = await setup();
     const { contact } = await upsertContact({ name: 'Di', emails: ['di@x.io'] }, src, {}, db);
-    let edited = false;
-    const connector = registry.get('memory')!;
-    const push = connector.push.bind(connector);
-    connector.push = async (ctx, kind, items) => {
-      if (!edited) {
-        edited = true;
-        // The user edits the contact while its push is on the wire.
-        await updateContact(contact.id, { title: 'New title' }, src, db);
-        // The entry in flight is not written to: the change is a new version of it.
-        const e = await db.outbox.get(entryKey(inst.id, 'contact', contact.id));
-        expect(e?.state).toBe('pending');
-        expect(e?.version).toBe(2);
-      }
-      return push(ctx, kind, items);
-    };
+    beforeFirstPush(registry, async () => {
+      // The user edits the contact while its push is on the wire.
+      await updateContact(contact.id, { title: 'New title' }, src, db);
+      // The entry in flight is not written to: the change is a new version of it.
+      const e = await db.outbox.get(entryKey(inst.id, 'contact', contact.id));
+      expect(e?.state).toBe('pending');
+      expect(e?.version).toBe(2);
+    });
     await runOnce(db, registry, engineOpts());
     // Pushed twice in the same run: the second carries the new title, and the link is kept.
     expect(crm.pushes).toHaveLength(2);
