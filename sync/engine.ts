@@ -243,7 +243,8 @@ async function settleBatches(db: RapportDB, now: number, waitForExpiry: boolean)
   for (const row of rows) {
     const batch = row.batch;
     if (batch) {
-      const entries = await db.outbox.bulkGet(batch.entries.map(([id]) => id));
+      const ids = batch.localIds?.map((l) => entryKey(batch.connectorId, batch.kind, l)) ?? batch.entries?.map(([id]) => id) ?? [];
+      const entries = await db.outbox.bulkGet(ids);
       const settled = entries
         .filter((e): e is OutboxEntry => !!e)
         .map((e) => {
@@ -251,7 +252,7 @@ async function settleBatches(db: RapportDB, now: number, waitForExpiry: boolean)
           return waitForExpiry && batch.until > now ? { ...rest, nextAt: Math.max(e.nextAt, batch.until) } : rest;
         });
       await db.outbox.bulkPut(settled);
-      n += batch.entries.length;
+      n += ids.length;
     }
     await db.syncState.delete(row.key);
   }
@@ -876,7 +877,7 @@ async function leaseBatches(
       await c.db.syncState.bulkPut(
         batches.map((b) => ({
           key: b.batchKey!,
-          batch: { owner: c.owner, connectorId: cid, kind, until, entries: [...b.byEntry.values()].map(({ entry: e }) => [e.id, e.version, e.createdAt] as [string, number, number]) },
+          batch: { owner: c.owner, connectorId: cid, kind, until, localIds: [...b.byEntry.values()].map(({ entry: e }) => e.localId) },
         })),
       );
       for (const b of batches) for (const { entry } of b.byEntry.values()) lane.inFlight.add(entry.id);

@@ -118,7 +118,14 @@ export interface BatchLease {
   connectorId: string;
   kind: SyncKind;
   until: number;
-  entries: [id: string, version: number, createdAt: number][];
+  /**
+   * The local ids of the batch's entries (each entry's id is entryKey(connectorId, kind, localId)).
+   * Only which entries: a run that finds the row of a dead one clears their `fresh` flag whatever
+   * their version. The bytes matter: a lease writes one row per batch while a window goes out.
+   */
+  localIds?: string[];
+  /** Rows written before 2026-11-24: [entry id, version, createdAt]; settled the same way. */
+  entries?: [id: string, version: number, createdAt: number][];
 }
 
 /**

@@ -328,7 +328,7 @@ describe('killed at any instruction', () => {
     expect(await db.links.count()).toBe(0);
     expect(await db.outbox.get(entryKey(inst.id, 'contact', contact.id))).toBeDefined();
     const leases = await db.syncState.where('key').startsWith('batch|').toArray();
-    expect(leases.flatMap((r) => r.batch!.entries.map(([id]) => id))).toContain(entryKey(inst.id, 'contact', contact.id));
+    expect(leases.map((r) => [r.batch!.connectorId, r.batch!.kind, r.batch!.localIds])).toContainEqual([inst.id, 'contact', [contact.id]]);
     // Not due before its lease expires…
     await runOnce(db, registry, engineOpts());
     expect(crm.writes).toBe(1);
@@ -358,6 +358,28 @@ describe('killed at any instruction', () => {
     // fresh, and after the crash it is sent again flagged for a look-up.
     expect(sends).toEqual(['contact:retry', 'email:retry', 'note:first', 'note:retry']);
     expect(crm.records.get(`note|${(await db.activities.toArray()).find((a) => a.type === 'note')!.id}`)!.writes).toBe(2);
+  });
+
+  it('a lease row of the earlier format ([id, version, createdAt] per entry) left by a dead run is settled', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact', 'note'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    await addNote([contact.id], 'hello', src, db);
+    const note = (await db.activities.toArray()).find((a) => a.type === 'note')!;
+    const noteEntry = (await db.outbox.get(entryKey(inst.id, 'note', note.id)))!;
+    expect(noteEntry.fresh).toBe(true);
+    // A run of the previous version died with the note's batch on the wire.
+    await db.syncState.put({
+      key: 'batch|dead-run|0',
+      batch: { owner: 'dead-run', connectorId: inst.id, kind: 'note', until: clock.now() + 60_000, entries: [[noteEntry.id, noteEntry.version, noteEntry.createdAt]] },
+    });
+    clock.advance(61_000);
+    while ((await db.outbox.count()) > 0) {
+      const r = await runOnce(db, registry, engineOpts());
+      if (r.nextDueAt) clock.advance(Math.max(0, r.nextDueAt - clock.now()));
+    }
+    // The request may have gone out: the note is sent flagged for a look-up, not as brand new.
+    expect(crm.pushes.filter((p) => p.kind === 'note').flatMap((p) => p.items.map((i) => !!i.firstSend))).toEqual([false]);
+    expect(await db.syncState.where('key').startsWith('batch|').count()).toBe(0);
   });
 
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
