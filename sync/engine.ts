@@ -74,6 +74,11 @@ export interface EngineOptions {
   maxInFlight?: number;
   /** Starts no new batch after this long (default: no limit). */
   budgetMs?: number;
+  /**
+   * Remote ids a run remembers per instance (default 50,000: a few MB). Past it the oldest are
+   * forgotten and read again from `links`, after the run's link journal is folded.
+   */
+  linkMemoMax?: number;
   /** Only these connector instances. */
   connectorIds?: string[];
   log?: (event: SyncLogEvent) => void;
@@ -157,6 +162,7 @@ interface Ctx {
   leaseMs: number;
   maxWaitMs: number;
   maxInFlight?: number;
+  linkMemoMax?: number;
   deadline: number;
   log: (event: SyncLogEvent) => void;
   hooks: EngineOptions['hooks'];
@@ -286,6 +292,7 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
     leaseMs: opts.leaseMs ?? DEFAULT_LEASE_MS,
     maxWaitMs: opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
     maxInFlight: opts.maxInFlight,
+    linkMemoMax: opts.linkMemoMax,
     deadline: opts.budgetMs === undefined ? Infinity : now() + opts.budgetMs,
     log: opts.log ?? (() => undefined),
     hooks: opts.hooks,
@@ -387,7 +394,7 @@ interface ConnectorRun {
  * again).
  */
 class LinkMemo {
-  static readonly MAX = 50_000;
+  constructor(private readonly max = 50_000) {}
   private readonly ids = new Map<string, string>();
   /** Some id was forgotten: it may be in a journal row not folded yet, so `links` alone is not the truth. */
   evicted = false;
@@ -405,7 +412,7 @@ class LinkMemo {
     this.absent.delete(key);
     this.ids.delete(key);
     this.ids.set(key, remoteId);
-    if (this.ids.size > LinkMemo.MAX) {
+    if (this.ids.size > this.max) {
       this.ids.delete(this.ids.keys().next().value as string);
       this.evicted = true;
     }
@@ -414,7 +421,7 @@ class LinkMemo {
     const key = `${kind}|${localId}`;
     this.ids.delete(key);
     this.absent.add(key);
-    if (this.absent.size > LinkMemo.MAX) this.absent.delete(this.absent.values().next().value as string);
+    if (this.absent.size > this.max) this.absent.delete(this.absent.values().next().value as string);
   }
   forget(kind: SyncKind, localId: string): void {
     this.ids.delete(`${kind}|${localId}`);
@@ -471,7 +478,7 @@ async function runConnector(c: Ctx, inst: ConnectorInstance): Promise<void> {
     secrets: secretValues,
     stateRow,
     limiterSavedAt: c.now(),
-    links: new LinkMemo(),
+    links: new LinkMemo(c.linkMemoMax),
     ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
     committer: (kind) => {
       let committer = committers.get(kind);

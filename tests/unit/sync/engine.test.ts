@@ -382,6 +382,19 @@ describe('killed at any instruction', () => {
     expect(await db.syncState.where('key').startsWith('batch|').count()).toBe(0);
   });
 
+  it('a run that remembers fewer remote ids than it wrote still finds a journaled link (the association is kept)', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact', 'email'], batchSize: 2 });
+    const { contact: first } = await upsertContact({ name: 'First', emails: ['first@x.io'] }, src, {}, db);
+    for (let i = 0; i < 3; i++) await upsertContact({ name: `N${i}`, emails: [`n${i}@x.io`] }, src, {}, db);
+    await addActivities([{ type: 'email', contactIds: [first.id], subject: 'Hello', occurredAt: '2026-01-02T00:00:00Z' }], src, db);
+    // The run remembers 2 ids: the first contact's is forgotten before the email is built, and its
+    // link is still in the run's journal (folded into `links` only when the run waits or ends).
+    await runOnce(db, registry, engineOpts({ linkMemoMax: 2 }));
+    const email = [...crm.records.values()].find((r) => r.kind === 'email')!;
+    expect(email.linked.contacts).toEqual({ [first.id]: crm.records.get(`contact|${first.id}`)!.remoteId });
+    expect(await db.outbox.count()).toBe(0);
+  });
+
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
     const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 2 });
     await upsertContacts(Array.from({ length: 6 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
