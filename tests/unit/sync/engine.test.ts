@@ -1,5 +1,6 @@
 // The engine against an in-memory CRM: dependency order, leases, error classes, user actions,
 // crashes between the remote write and the local commit, and secrets kept out of logs.
+import Dexie from 'dexie';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/types';
 import { addActivities, addNote, updateContact, upsertContact, upsertContacts } from '../../../storage/repositories';
@@ -393,6 +394,22 @@ describe('killed at any instruction', () => {
     const email = [...crm.records.values()].find((r) => r.kind === 'email')!;
     expect(email.linked.contacts).toEqual({ [first.id]: crm.records.get(`contact|${first.id}`)!.remoteId });
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('outcomes held while the window goes out are committed at most 16 batches per transaction', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 1 });
+    await upsertContacts(Array.from({ length: 60 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    // Batches per commit transaction (the hook runs inside it, once per batch).
+    const perTx = new Map<unknown, number>();
+    await runOnce(db, registry, engineOpts({ hooks: { inCommit: () => perTx.set(Dexie.currentTransaction, (perTx.get(Dexie.currentTransaction) ?? 0) + 1) } }));
+    const sizes = [...perTx.values()];
+    expect(crm.records.size).toBe(60);
+    expect(await db.outbox.count()).toBe(0);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
+    // Grouped (held while more could be leased and sent), never more than 16 in one transaction,
+    // so a reader of the outbox (the popup) never waits behind one huge commit.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(16);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
