@@ -64,6 +64,7 @@ async function measure() {
   await time('2,500 rows by a compound index range (getAll)', () => db.outbox.where('[connectorId+kind+nextAt+id]').between(...dueRange, true, true).toArray());
   await time('2,500 primary keys by the same range', () => db.outbox.where('[connectorId+kind+nextAt+id]').between(...dueRange, true, true).primaryKeys());
   await time('2,500 contacts by a unique index range', () => db.contacts.where('id').between(people[0].id, people[2499].id, true, true).toArray());
+  await time('2,500 contacts by a primary-key range', () => db.contacts.where(':id').between(people[0].n, people[2499].n, true, true).toArray());
   await time('one range delete of 100 rows', (r) => db.outbox.where('id').between(`${cid}|contact|${slice(r + 60)[0].id}`, `${cid}|contact|${slice(r + 60)[99].id}`, true, true).delete());
   db.close();
   await Dexie.delete('idb-requests');
