@@ -143,6 +143,35 @@ describe('runOnce', () => {
     expect(crm.records.size).toBe(2);
     expect(await db.outbox.count()).toBe(0);
   });
+
+  it('a run that remembers fewer remote ids than it wrote still finds a journaled link (the association is kept)', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact', 'email'], batchSize: 2 });
+    const { contact: first } = await upsertContact({ name: 'First', emails: ['first@x.io'] }, src, {}, db);
+    for (let i = 0; i < 3; i++) await upsertContact({ name: `N${i}`, emails: [`n${i}@x.io`] }, src, {}, db);
+    await addActivities([{ type: 'email', contactIds: [first.id], subject: 'Hello', occurredAt: '2026-01-02T00:00:00Z' }], src, db);
+    // The run remembers 2 ids: the first contact's is forgotten before the email is built, and its
+    // link is still in the run's journal (folded into `links` only when the run waits or ends).
+    await runOnce(db, registry, engineOpts({ linkMemoMax: 2 }));
+    const email = [...crm.records.values()].find((r) => r.kind === 'email')!;
+    expect(email.linked.contacts).toEqual({ [first.id]: crm.records.get(`contact|${first.id}`)!.remoteId });
+    expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('outcomes held while the window goes out are committed at most 16 batches per transaction', async () => {
+    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 1 });
+    await upsertContacts(Array.from({ length: 60 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    // Batches per commit transaction (the hook runs inside it, once per batch).
+    const perTx = new Map<unknown, number>();
+    await runOnce(db, registry, engineOpts({ hooks: { inCommit: () => perTx.set(Dexie.currentTransaction, (perTx.get(Dexie.currentTransaction) ?? 0) + 1) } }));
+    const sizes = [...perTx.values()];
+    expect(crm.records.size).toBe(60);
+    expect(await db.outbox.count()).toBe(0);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
+    // Grouped (held while more could be leased and sent), never more than 16 in one transaction,
+    // so a reader of the outbox (the popup) never waits behind one huge commit.
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(16);
+    expect(Math.max(...sizes)).toBeGreaterThan(1);
+  });
 });
 
 describe('errors', () => {
@@ -381,35 +410,6 @@ describe('killed at any instruction', () => {
     // The request may have gone out: the note is sent flagged for a look-up, not as brand new.
     expect(crm.pushes.filter((p) => p.kind === 'note').flatMap((p) => p.items.map((i) => !!i.firstSend))).toEqual([false]);
     expect(await db.syncState.where('key').startsWith('batch|').count()).toBe(0);
-  });
-
-  it('a run that remembers fewer remote ids than it wrote still finds a journaled link (the association is kept)', async () => {
-    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact', 'email'], batchSize: 2 });
-    const { contact: first } = await upsertContact({ name: 'First', emails: ['first@x.io'] }, src, {}, db);
-    for (let i = 0; i < 3; i++) await upsertContact({ name: `N${i}`, emails: [`n${i}@x.io`] }, src, {}, db);
-    await addActivities([{ type: 'email', contactIds: [first.id], subject: 'Hello', occurredAt: '2026-01-02T00:00:00Z' }], src, db);
-    // The run remembers 2 ids: the first contact's is forgotten before the email is built, and its
-    // link is still in the run's journal (folded into `links` only when the run waits or ends).
-    await runOnce(db, registry, engineOpts({ linkMemoMax: 2 }));
-    const email = [...crm.records.values()].find((r) => r.kind === 'email')!;
-    expect(email.linked.contacts).toEqual({ [first.id]: crm.records.get(`contact|${first.id}`)!.remoteId });
-    expect(await db.outbox.count()).toBe(0);
-  });
-
-  it('outcomes held while the window goes out are committed at most 16 batches per transaction', async () => {
-    const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 1 });
-    await upsertContacts(Array.from({ length: 60 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
-    // Batches per commit transaction (the hook runs inside it, once per batch).
-    const perTx = new Map<unknown, number>();
-    await runOnce(db, registry, engineOpts({ hooks: { inCommit: () => perTx.set(Dexie.currentTransaction, (perTx.get(Dexie.currentTransaction) ?? 0) + 1) } }));
-    const sizes = [...perTx.values()];
-    expect(crm.records.size).toBe(60);
-    expect(await db.outbox.count()).toBe(0);
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(60);
-    // Grouped (held while more could be leased and sent), never more than 16 in one transaction,
-    // so a reader of the outbox (the popup) never waits behind one huge commit.
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(16);
-    expect(Math.max(...sizes)).toBeGreaterThan(1);
   });
 
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
