@@ -2,6 +2,9 @@
 //
 //   npm run bench:sync-browser            BENCH_HS_N=10000 BENCH_MEM_N=100000 (defaults)
 //   BENCH_ONLY=hubspot|memory
+//   BENCH_PROFILE_DIR=/tmp/p              keeps each HubSpot run's Chromium profile in /tmp/p/<mode>
+//                                         (node scripts/leveldb-files.mjs /tmp/p/overwrite: what
+//                                         LevelDB flushed and compacted)
 //
 // 1. HubSpot: N contacts + N logged emails to the simulated HubSpot at its documented 100
 //    requests / 10 s and batches of 100, in both contact modes: wall time, requests, ratio to the
@@ -12,6 +15,8 @@
 // the service worker's engine syncs them; the worker's JS heap is read through CDP
 // (Runtime.getHeapUsage after HeapProfiler.collectGarbage) before, every 2 s during, and after the
 // sync. Unlike the Node figure of `bench:sync`, IndexedDB lives outside the JS heap here.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startHubspotSim, type HubspotSim } from '../../connectors/hubspot/server';
 import { type ExtensionHandle, launchWithExtension } from '../e2e/harness/browser';
@@ -45,7 +50,12 @@ describe('sync in the browser', () => {
     it.skipIf(only && only !== 'hubspot')(`HubSpot (${mode}): ${HS_N} contacts + ${HS_N} logged emails at 100 requests / 10 s`, async () => {
       const sim: HubspotSim = await startHubspotSim({ tokens: ['hs-bench-token'] });
       closers.push(() => sim.close());
-      const ext: ExtensionHandle = await launchWithExtension({ startTimeoutMs: 60_000 });
+      const keptProfile = process.env.BENCH_PROFILE_DIR ? join(process.env.BENCH_PROFILE_DIR, mode) : undefined;
+      if (keptProfile) {
+        rmSync(keptProfile, { recursive: true, force: true });
+        mkdirSync(keptProfile, { recursive: true });
+      }
+      const ext: ExtensionHandle = await launchWithExtension({ startTimeoutMs: 60_000, ...(keptProfile ? { userDataDir: keptProfile } : {}) });
       closers.push(() => ext.close());
       const page = await ext.openExtensionPage('bench.html');
       await page.waitForFunction('globalThis.benchReady === true');
