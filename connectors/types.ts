@@ -3,8 +3,9 @@
 // retries and the links table; a connector only translates records to its vendor's API and back.
 import type { z } from 'zod';
 import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
+import type { RemoteContact, SyncErrorKind, SyncKind } from '../storage/sync-rows';
 
-export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'task' | 'deal';
+export type { RemoteContact, SyncKind };
 
 export interface Capabilities {
   contacts: boolean;
@@ -57,15 +58,6 @@ export type PushOutcome =
   | { entryId: string; ok: true; remoteId: string }
   | { entryId: string; ok: false; error: ConnectorError };
 
-export interface RemoteContact {
-  remoteId: string;
-  url?: string;
-  owner?: string;
-  stage?: string;
-  deals?: { name: string; stage?: string; amount?: number; currency?: string }[];
-  fields: Record<string, string>;
-}
-
 export interface PullResult {
   contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
   cursor: string;
@@ -84,7 +76,7 @@ export interface ConnectorContext<Config> {
 export class ConnectorError extends Error {
   constructor(
     message: string,
-    readonly kind: 'auth' | 'rate-limit' | 'transient' | 'validation' | 'conflict' | 'not-found',
+    readonly kind: SyncErrorKind,
     readonly status?: number,
     /** From Retry-After (seconds or date) or the vendor's policy body. */
     readonly retryAfterMs?: number,

@@ -3,7 +3,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import { startIndexRebuild } from './index-rebuild';
 import type { ChunkDocs } from './posting-chunk';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
-import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from '../sync/model';
+import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
 
 /**
  * Searchable records carry `n`, an internal number that is their primary key and their id in the

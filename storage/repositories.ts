@@ -23,7 +23,7 @@ import {
   nowIso,
 } from './schema';
 import { search } from './search-index';
-import { activityChanges, dropEntries, enqueue, outboxScope } from '../sync/outbox';
+import { activityChanges, dropEntries, enqueue, outboxScope } from './outbox';
 
 export { findContactByEmail, findContactByLinkedin, getCompany, getCompanyPeople, getContact, getTimeline, recentContacts, type TimelineItem } from './queries';
 

@@ -5,9 +5,9 @@ import type { ConnectorRegistry, AnyConnector } from '../connectors/registry';
 import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { newId } from '../storage/schema';
-import type { ConnectorInstance, ConnectorStatus, SyncDirection } from './model';
+import type { ConnectorInstance, ConnectorStatus, SyncDirection } from '../storage/sync-rows';
 import { dropLinkJournal } from './link-journal';
-import { connectorStateKey } from './model';
+import { connectorStateKey } from '../storage/sync-rows';
 
 /** Dependency order: companies before contacts (contacts link to them), people before activities. */
 export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'task', 'deal'];

@@ -3,7 +3,7 @@
 // refreshes the cache (sync/lookups.ts).
 import type { RemoteContact } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
-import type { CrmCacheRow } from './model';
+import type { CrmCacheRow } from '../storage/sync-rows';
 
 /** How long a looked-up answer counts as fresh. */
 export const LOOKUP_FRESH_MS = 15 * 60_000;

@@ -25,9 +25,9 @@ import {
   type LinkRow,
   type OutboxEntry,
   type SyncStateRow,
-} from './model';
+} from '../storage/sync-rows';
 import { foldLinkJournal, linkJournalKey } from './link-journal';
-import { activityKind, entryKey } from './outbox';
+import { activityKind, entryKey } from '../storage/outbox';
 import { PULL_INTERVAL_MS, PULL_PAGES_PER_RUN, applyPullPage } from './pull';
 import { RateLimiter } from './rate-limiter';
 import { errorMessage, redact } from './redact';

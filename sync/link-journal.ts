@@ -8,17 +8,12 @@
 // first (pull, removal) — and the engine itself folds what earlier runs left before it starts, and
 // remembers what it journals (LinkMemo), so no reader sees a link missing.
 import type { RapportDB } from '../storage/db';
-import type { LinkRow, SyncKind, SyncStateRow } from './model';
+import type { LinkJournal, LinkRow, SyncStateRow } from '../storage/sync-rows';
+
+export type { LinkJournal };
 
 export const LINK_JOURNAL_PREFIX = 'links|';
 
-/** One commit's links. `at` orders journal rows of one connector (then the owner's counter). */
-export interface LinkJournal {
-  connectorId: string;
-  kind: SyncKind;
-  syncedAt: number;
-  links: [localId: string, remoteId: string][];
-}
 
 /** A journal row's key: sorts by connector, then time, then the writing run's counter. */
 export function linkJournalKey(connectorId: string, at: number, owner: string, n: number): string {

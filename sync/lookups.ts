@@ -10,7 +10,7 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError, type RemoteContact } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { loadConnectorConfig } from './connectors';
-import type { CrmCacheRow } from './model';
+import type { CrmCacheRow } from '../storage/sync-rows';
 import { redact } from './redact';
 import { type CrmCard, LOOKUP_ERROR_BACKOFF_MS, LOOKUP_FRESH_MS, cacheKey, cachedCrmCards, isStale, normalizeEmail } from './crm-cards';
 

@@ -14,7 +14,7 @@ import type { RapportDB } from '../storage/db';
 import { upsertContacts } from '../storage/repositories';
 import { nowIso } from '../storage/schema';
 import { foldLinkJournal } from './link-journal';
-import { type LinkRow, type SyncStateRow } from './model';
+import { type LinkRow, type SyncStateRow } from '../storage/sync-rows';
 
 /** A complete pull is repeated this often (the engine wakes for it). */
 export const PULL_INTERVAL_MS = 5 * 60_000;

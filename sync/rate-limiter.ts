@@ -10,7 +10,7 @@
 // than the vendor saw the request) can never exceed the vendor's window, yet sustains exactly N
 // per interval.
 import type { RateLimit } from '../connectors/types';
-import type { LimiterState } from './model';
+import type { LimiterState } from '../storage/sync-rows';
 
 export class RateLimiter {
   private spent: number[];

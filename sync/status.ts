@@ -1,7 +1,7 @@
 // A connection's sync status (counts by state, last success/error, pause): read by the popup's
 // badge and the options page, apart from the engine so those pages do not load it.
 import type { RapportDB } from '../storage/db';
-import type { OutboxEntry } from './model';
+import type { OutboxEntry } from '../storage/sync-rows';
 
 export interface SyncStatus {
   /** Waiting or being pushed. */

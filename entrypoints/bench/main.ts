@@ -9,7 +9,7 @@ import { search } from '../../storage/search-index';
 import { rebuildState } from '../../storage/index-rebuild';
 import { registry } from '../../connectors/registry';
 import { saveConnectorInstance } from '../../sync/connectors';
-import { activityChanges, backfill, enqueue } from '../../sync/outbox';
+import { activityChanges, backfill, enqueue } from '../../storage/outbox';
 import { runOnce } from '../../sync/engine';
 import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';

@@ -6,8 +6,8 @@ import { ConnectorError } from '../../../connectors/types';
 import { addActivities, addNote, updateContact, upsertContact, upsertContacts } from '../../../storage/repositories';
 import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors';
 import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
-import { ENGINE_KEY, NEVER } from '../../../sync/model';
-import { entryKey } from '../../../sync/outbox';
+import { ENGINE_KEY, NEVER } from '../../../storage/sync-rows';
+import { entryKey } from '../../../storage/outbox';
 import { deleteRecords, writeScope } from '../../../storage/records';
 import { beforeFirstPush, closeDbs, fakeFetch, setup, src } from './helpers';
 

@@ -17,7 +17,7 @@ import {
 } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { runOnce } from '../../../sync/engine';
-import { backfill, enqueue, entryKey, outboxScope } from '../../../sync/outbox';
+import { backfill, enqueue, entryKey, outboxScope } from '../../../storage/outbox';
 import { MemoryCrm, beforeFirstPush, closeDbs, freshDb, setup, src } from './helpers';
 
 afterEach(closeDbs);

@@ -8,7 +8,7 @@ import { createRegistry, type AnyConnector } from '../../../connectors/registry'
 import { findContactByEmail, upsertContact } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { runOnce, syncNow } from '../../../sync/engine';
-import { connectorStateKey } from '../../../sync/model';
+import { connectorStateKey } from '../../../storage/sync-rows';
 import { PULL_INTERVAL_MS } from '../../../sync/pull';
 import { closeDbs, FakeClock, freshDb, src } from './helpers';
 

@@ -2,9 +2,9 @@
 // Dexie transaction as the change they describe (DESIGN principle 3), one entry per record and
 // connector instance, coalesced: ten edits before a sync are one entry and one remote write.
 import type { IndexableType, Table } from 'dexie';
-import type { RapportDB } from '../storage/db';
-import type { Activity } from '../storage/schema';
-import { type OutboxEntry, type SyncKind } from './model';
+import type { RapportDB } from './db';
+import type { Activity } from './schema';
+import { type OutboxEntry, type SyncKind } from './sync-rows';
 
 export interface Change {
   kind: SyncKind;

@@ -1,9 +1,28 @@
 // Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
 // compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
-import type { ConnectorError, RemoteContact, SyncKind } from '../connectors/types';
-import type { LinkJournal } from './link-journal';
+/** What an outbox entry carries to a CRM. */
+export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'task' | 'deal';
 
-export type { SyncKind };
+/** How a connector classifies a failed request (connectors/types.ts ConnectorError). */
+export type SyncErrorKind = 'auth' | 'rate-limit' | 'transient' | 'validation' | 'conflict' | 'not-found';
+
+/** A contact as a CRM holds it, looked up by e-mail and cached for the sidebar's CRM panel. */
+export interface RemoteContact {
+  remoteId: string;
+  url?: string;
+  owner?: string;
+  stage?: string;
+  deals?: { name: string; stage?: string; amount?: number; currency?: string }[];
+  fields: Record<string, string>;
+}
+
+/** One commit's links. `at` orders journal rows of one connector (then the owner's counter). */
+export interface LinkJournal {
+  connectorId: string;
+  kind: SyncKind;
+  syncedAt: number;
+  links: [localId: string, remoteId: string][];
+}
 
 /** push: local → CRM; pull: CRM → local; both. Only push is implemented by the engine today. */
 export type SyncDirection = 'push' | 'pull' | 'both';
@@ -79,7 +98,7 @@ export interface OutboxEntry {
    */
   fresh?: true;
   lastError?: string;
-  lastErrorKind?: ConnectorError['kind'] | 'unknown';
+  lastErrorKind?: SyncErrorKind | 'unknown';
   createdAt: number;
   updatedAt: number;
 }
