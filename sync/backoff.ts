@@ -9,7 +9,7 @@ export const BACKOFF_CAP_MS = 15 * 60_000;
 export interface BackoffOptions {
   baseMs?: number;
   capMs?: number;
-  /** Uniform in [0, 1); injectable (seededRandom) for tests. */
+  /** Uniform in [0, 1); injectable so tests can make the jitter reproducible. */
   random?: () => number;
 }
 
@@ -26,16 +26,4 @@ export function backoffCeiling(attempt: number, opts: BackoffOptions = {}): numb
 export function backoffDelay(attempt: number, opts: BackoffOptions = {}): number {
   const random = opts.random ?? Math.random;
   return Math.floor(random() * backoffCeiling(attempt, opts));
-}
-
-/** mulberry32: a small seedable RNG for reproducible jitter in tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

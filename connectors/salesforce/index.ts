@@ -1,5 +1,5 @@
 // Salesforce connector (REST API, sObject Collections, SOQL). The simulated org used by the contract tests,
-// with the vendor documentation it follows, is server.ts.
+// with the vendor documentation it follows, is tests/sims/salesforce.ts.
 //
 // What goes where
 //   contact → Contact (or Lead, config objectForPeople): FirstName, LastName (required; derived from the

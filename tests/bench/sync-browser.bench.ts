@@ -18,7 +18,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startHubspotSim, type HubspotSim } from '../../connectors/hubspot/server';
+import { startHubspotSim, type HubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from '../e2e/harness/browser';
 
 const N = Number(process.env.BENCH_MEM_N ?? 100_000);

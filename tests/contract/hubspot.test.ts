@@ -1,9 +1,9 @@
-// Contract: the HubSpot connector against the simulated HubSpot API (connectors/hubspot/server.ts).
+// Contract: the HubSpot connector against the simulated HubSpot API (tests/sims/hubspot.ts).
 // Asserts what the vendor holds after each push, not which calls were made.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../connectors/http';
 import { hubspotConnector, type HubspotConfig } from '../../connectors/hubspot';
-import { startHubspotSim, type HubspotSim, type HubspotSimOptions, type HsObjectType } from '../../connectors/hubspot/server';
+import { startHubspotSim, type HubspotSim, type HubspotSimOptions, type HsObjectType } from '../sims/hubspot';
 import {
   Links,
   activity,
@@ -14,7 +14,7 @@ import {
   push,
   syncUntilDone,
   task,
-} from '../../connectors/sim/test-engine';
+} from '../sims/test-engine';
 import type { ConnectorContext } from '../../connectors/types';
 
 const TOKEN = 'hs-test-token';

@@ -1,8 +1,8 @@
-// Contract: the Pipedrive connector against the simulated Pipedrive API (connectors/pipedrive/server.ts).
+// Contract: the Pipedrive connector against the simulated Pipedrive API (tests/sims/pipedrive.ts).
 // Asserts what the vendor holds after each push, not which calls were made.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pipedriveConnector, pipedriveConfigSchema, type PipedriveConfig } from '../../connectors/pipedrive';
-import { startPipedriveSim, type PipedriveSim, type PipedriveSimOptions } from '../../connectors/pipedrive/server';
+import { startPipedriveSim, type PipedriveSim, type PipedriveSimOptions } from '../sims/pipedrive';
 import {
   Links,
   activity,
@@ -14,7 +14,7 @@ import {
   rateLimitedFetch,
   syncUntilDone,
   task,
-} from '../../connectors/sim/test-engine';
+} from '../sims/test-engine';
 import type { ConnectorContext } from '../../connectors/types';
 
 const TOKEN = 'pd-test-token';

@@ -1,10 +1,12 @@
-// Starts a real Radicale (Debian's /usr/bin/radicale, 3.1.x) on a free 127.0.0.1 port with a throw-away
-// config, htpasswd file and storage folder; waits until it answers; stop() kills it and removes the folder.
+// Starts a real Radicale (Debian's /usr/bin/radicale, 3.1.x; `npm test` installs it, see
+// scripts/system-deps.mjs) on a free 127.0.0.1 port with a throw-away config, htpasswd file and storage
+// folder; waits until it answers; stop() kills it and removes the folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireTool } from '../../scripts/lib/system-deps.mjs';
 
 export interface RadicaleServer {
   /** e.g. http://127.0.0.1:41234 (no trailing slash) */
@@ -16,8 +18,6 @@ export interface RadicaleServer {
   log(): string;
   stop(): Promise<void>;
 }
-
-export const RADICALE_BIN = process.env.RADICALE_BIN ?? '/usr/bin/radicale';
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,6 +33,8 @@ async function freePort(): Promise<number> {
 }
 
 export async function startRadicale(users: Record<string, string> = { alice: 'alice-secret' }): Promise<RadicaleServer> {
+  // RADICALE_BIN, else `radicale` on PATH; throws "radicale is not installed. Run: …" rather than ENOENT.
+  const bin = requireTool('radicale');
   const dir = mkdtempSync(join(tmpdir(), 'rapport-radicale-'));
   const port = await freePort();
   const htpasswd = join(dir, 'users');
@@ -62,13 +64,18 @@ export async function startRadicale(users: Record<string, string> = { alice: 'al
   );
 
   let stderr = '';
-  const child: ChildProcess = spawn(RADICALE_BIN, ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(bin, ['--config', config], { stdio: ['ignore', 'ignore', 'pipe'] });
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
     if (stderr.length > 200_000) stderr = stderr.slice(-100_000);
   });
   let exited = false;
   child.on('exit', () => {
+    exited = true;
+  });
+  // Without a listener a failed spawn (e.g. not executable) would be an uncaught exception.
+  child.on('error', (err) => {
+    stderr += `could not run ${bin}: ${err.message}\n`;
     exited = true;
   });
 

@@ -1,4 +1,4 @@
-// Salesforce connector against the simulated org (connectors/salesforce/server.ts): what each push leaves in
+// Salesforce connector against the simulated org (tests/sims/salesforce.ts): what each push leaves in
 // the org, no duplicates on re-push (also when answers are lost after the commit), error classification,
 // look-up, pull, and the OAuth web-server flow with PKCE against the simulated token endpoint.
 import { createHash } from 'node:crypto';
@@ -13,7 +13,7 @@ import {
   salesforceConnector as sf,
   SalesforceConfig,
 } from '../../connectors/salesforce';
-import { startSalesforceSim, type SalesforceSim, type SalesforceSimOptions } from '../../connectors/salesforce/server';
+import { startSalesforceSim, type SalesforceSim, type SalesforceSimOptions } from '../sims/salesforce';
 import { ConnectorError, type ConnectorContext, type LinkedIds, type PushItem, type PushOutcome, type SyncKind } from '../../connectors/types';
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 

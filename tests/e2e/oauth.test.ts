@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SalesforceSim, startSalesforceSim } from '../../connectors/salesforce/server';
+import { type SalesforceSim, startSalesforceSim } from '../sims/salesforce';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 
 const CLIENT = '3MVG9-rapport-e2e-client';

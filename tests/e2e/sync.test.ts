@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HubspotSim, startHubspotSim } from '../../connectors/hubspot/server';
+import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
 

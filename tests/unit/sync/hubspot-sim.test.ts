@@ -1,4 +1,4 @@
-// The engine against the simulated HubSpot API (connectors/hubspot/server.ts), with the real
+// The engine against the simulated HubSpot API (tests/sims/hubspot.ts), with the real
 // HubSpot connector: faults, kills, an offline period and a revoked token. Time is logical
 // (FakeClock): Retry-After and backoff are honoured through `now`, so the suite runs in seconds.
 // The simulator's own limits run on real time, so they are raised here; the engine still paces
@@ -6,13 +6,13 @@
 // real time: the HubSpot client's own search pacing (260 ms per search, HubSpot's 4/s search
 // limit, one search per email batch with rapportIdProperty) and request timeouts on hangs.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startHubspotSim, type HubspotSim } from '../../../connectors/hubspot/server';
-import type { FaultOptions } from '../../../connectors/sim/faults';
+import { startHubspotSim, type HubspotSim } from '../../sims/hubspot';
+import type { FaultOptions } from '../../sims/faults';
 import { registry } from '../../../connectors/registry';
 import type { RapportDB } from '../../../storage/db';
 import { addActivities, upsertContacts } from '../../../storage/repositories';
 import type { Contact } from '../../../storage/schema';
-import { seededRandom } from '../../../sync/backoff';
+import { seededRandom } from '../../sims/random';
 import { saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
 import { runOnce, status, syncNow, type EngineOptions, type RunSummary } from '../../../sync/engine';
 import { FakeClock, closeDbs, freshDb, src } from './helpers';

@@ -1,6 +1,7 @@
 // The limiter's arithmetic and the backoff's bounds.
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay, seededRandom } from '../../../sync/backoff';
+import { BACKOFF_CAP_MS, backoffCeiling, backoffDelay } from '../../../sync/backoff';
+import { seededRandom } from '../../sims/random';
 import { RateLimiter } from '../../../sync/rate-limiter';
 import { Pacer } from '../../../connectors/http';
 

@@ -3,7 +3,7 @@
 // without losing the last good answer.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hubspotConnector } from '../../../connectors/hubspot';
-import { startHubspotSim, type HubspotSim } from '../../../connectors/hubspot/server';
+import { startHubspotSim, type HubspotSim } from '../../sims/hubspot';
 import { CONNECTORS, createRegistry, type AnyConnector } from '../../../connectors/registry';
 import { removeConnectorInstance, saveConnectorInstance } from '../../../sync/connectors';
 import { LOOKUP_FRESH_MS, LOOKUP_TYPES, cachedCrmCards } from '../../../sync/crm-cards';

@@ -6,7 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectWithOAuth, type OAuthDeps } from '../../../background/oauth';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
 import { salesforceConnector } from '../../../connectors/salesforce';
-import { startSalesforceSim, type SalesforceSim } from '../../../connectors/salesforce/server';
+import { startSalesforceSim, type SalesforceSim } from '../../sims/salesforce';
 import { upsertContact } from '../../../storage/repositories';
 import { runOnce } from '../../../sync/engine';
 import { closeDbs, freshDb, src } from './helpers';

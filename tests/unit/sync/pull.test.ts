@@ -3,7 +3,7 @@
 // their links, without echoing back to that CRM, and reach the other connections.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hubspotConnector } from '../../../connectors/hubspot';
-import { startHubspotSim, type HubspotSim } from '../../../connectors/hubspot/server';
+import { startHubspotSim, type HubspotSim } from '../../sims/hubspot';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
 import { findContactByEmail, upsertContact } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';

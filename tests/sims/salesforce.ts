@@ -28,8 +28,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { condFields, evalCond, parseSoql, SoqlError, type Query } from './soql';
-import { seededRandom } from '../../sync/backoff';
+import { condFields, evalCond, parseSoql, SoqlError, type Query } from './salesforce-soql';
+import { seededRandom } from './random';
 
 type FieldType = 'string' | 'email' | 'url' | 'phone' | 'textarea' | 'longtext' | 'date' | 'datetime' | 'boolean' | 'number' | 'reference' | 'picklist' | 'id';
 interface FieldDef {

@@ -29,9 +29,9 @@
  * (`searchIndexLagMs`).
  */
 import { randomUUID } from 'node:crypto';
-import { seededRandom, shuffle, type FaultOptions } from '../sim/faults';
-import { SlidingWindowLimiter } from '../sim/rate-limit';
-import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from '../sim/server';
+import { seededRandom, shuffle, type FaultOptions } from './faults';
+import { SlidingWindowLimiter } from './rate-limit';
+import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from './server';
 
 export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'emails', 'notes', 'tasks'] as const;
 export type HsObjectType = (typeof HS_OBJECT_TYPES)[number];

@@ -2,7 +2,7 @@
 // with the links known so far, records the remote ids that come back, and (in `syncUntilDone`)
 // retries what the engine would retry. Shared by the HubSpot and Pipedrive contract tests.
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
-import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../types';
+import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../../connectors/types';
 
 export const T0 = '2025-03-03T09:15:00.000Z';
 

@@ -23,9 +23,9 @@
  * Not simulated: the daily token budget (only reported in `x-daily-requests-left`), OAuth, deals
  * and stages beyond what a look-up reads, webhooks.
  */
-import type { FaultOptions } from '../sim/faults';
-import { SlidingWindowLimiter } from '../sim/rate-limit';
-import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from '../sim/server';
+import type { FaultOptions } from './faults';
+import { SlidingWindowLimiter } from './rate-limit';
+import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from './server';
 
 export interface PdLabeled {
   value: string;

@@ -1,7 +1,7 @@
 // Fault injection for the simulated vendor servers, driven by a seeded RNG so a failing run can
 // be replayed. Probabilities are per request; `failNext` queues deterministic faults for tests.
 
-import { seededRandom } from '../../sync/backoff';
+import { seededRandom } from './random';
 
 /** The shared mulberry32 RNG (sync/backoff.ts): seedable fault schedules. */
 export { seededRandom };
