@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBrowser, isBrandedChrome } from './lib/browser-path.mjs';
+import { NEEDS, ensureSystemDeps } from './lib/system-deps.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXTENSION_ID = 'okngfgklmnoabbcbakcjdikdgdhemafp';
@@ -25,6 +26,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 function fail(message, code = 1) {
   console.error(`\n[rapport] ${message}`);
   process.exit(code);
+}
+
+// 0. Chromium: installed with apt when it is missing and this user may (else stop now, with the command).
+const deps = ensureSystemDeps(NEEDS.browser, { purpose: '`npm start`' });
+if (!deps.ok) {
+  console.error(`\n${deps.message}`);
+  process.exit(1);
 }
 
 // 1. Build (production: the test-only pages are left out).

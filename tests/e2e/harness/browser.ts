@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import puppeteer, { type Browser, type CDPSession, type Page, type Target, type WebWorker } from 'puppeteer-core';
-import { findBrowser, isBrandedChrome } from '../../../scripts/lib/browser-path.mjs';
+import { isBrandedChrome } from '../../../scripts/lib/browser-path.mjs';
+import { requireTool } from '../../../scripts/lib/system-deps.mjs';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
@@ -115,7 +116,8 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
         '(`npm run test:e2e` does it).',
     );
   }
-  const executablePath = findBrowser();
+  // CHROME_PATH, else the first browser of browser-path.mjs; throws with the install command if none.
+  const executablePath = requireTool('chromium');
   const ownsUserDataDir = !options.userDataDir;
   const userDataDir = options.userDataDir ?? mkdtempSync(join(tmpdir(), 'rapport-e2e-profile-'));
   const headless = options.headless ?? process.env.RAPPORT_E2E_HEADFUL !== '1';

@@ -19,6 +19,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { missingToolMessage } from '../../../scripts/lib/system-deps.mjs';
 
 /** Hostnames the certificate covers (and that `launchWithExtension` maps to the server). */
 export const FIXTURE_HOSTS = [
@@ -129,11 +130,9 @@ function makeCertificate(): { dir: string; key: string; cert: string } {
     rmSync(dir, { recursive: true, force: true });
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer };
     if (e.code === 'ENOENT') {
-      throw new Error(
-        'The e2e fixture server needs `openssl` to make its test certificate, and it is not installed ' +
-          '(apt-get install openssl / brew install openssl).',
-        { cause: err },
-      );
+      throw new Error(`The e2e fixture server makes its test certificate with openssl: ${missingToolMessage('openssl')}`, {
+        cause: err,
+      });
     }
     throw new Error(`openssl failed to make the test certificate: ${e.stderr?.toString() || e.message}`, {
       cause: err,
