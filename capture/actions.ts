@@ -1,8 +1,8 @@
 // What the user (or an auto-log rule) does with a page capture: save people, log a thread,
 // save or update a LinkedIn profile. Runs in extension pages and the background, never in a page.
-import { type LinkedinLeadCapture, type LinkedinProfileCapture } from '../sites/linkedin/capture';
-import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from '../sites/mail/capture';
-import { parseSignature } from '../sites/mail/signature';
+import { type LinkedinLeadCapture, type LinkedinProfileCapture } from './linkedin';
+import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from './mail';
+import { parseSignature } from './signature';
 import { normalizeEmail } from '../storage/normalize';
 import {
   type UpsertResult,

@@ -1,4 +1,4 @@
-import { LinkedinParseResult } from '../sites/linkedin/capture';
+import { LinkedinParseResult } from '../capture/linkedin';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseLinkedinPage } from '../sites/linkedin/parse';
 import { linkedinMayShowSidebar, linkedinWantsSidebar } from '../sites/linkedin/selectors';

@@ -1,4 +1,4 @@
-import { MailCaptureResult } from '../sites/mail/capture';
+import { MailCaptureResult } from '../capture/mail';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseOutlookThread } from '../sites/outlook/parse';
 import { outlookMayShowSidebar } from '../sites/outlook/selectors';

@@ -2,9 +2,9 @@
 // input; the background validates every message against it and checks who sent it. Callers use
 // `callBackground('name', input)` and get the handler's result type back.
 import { z } from 'zod';
-import { LinkedinCapture, NotCapturable as LinkedinNotCapturable } from '../sites/linkedin/capture';
-import { NotCapturable as MailNotCapturable, ThreadCapture } from '../sites/mail/capture';
-import { ComposeCapture } from '../sites/gmail/compose';
+import { LinkedinCapture, NotCapturable as LinkedinNotCapturable } from '../capture/linkedin';
+import { NotCapturable as MailNotCapturable, ThreadCapture } from '../capture/mail';
+import { ComposeCapture } from '../capture/compose';
 
 export const SITES = ['gmail', 'outlook', 'linkedin'] as const;
 /**

@@ -3,7 +3,7 @@ import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
 import { exportFileName, exportParts } from '../../storage/export';
 import { counts, deleteAllData } from '../../storage/repositories';
-import type { ImportSummary, WorkerReply } from '../../storage/import-job';
+import type { ImportSummary, WorkerReply } from '../../importers/import-job';
 
 type Counts = Awaited<ReturnType<typeof counts>>;
 type ImportState =
@@ -27,7 +27,7 @@ export function DataSection() {
     setNotice(null);
     setImp({ state: 'running', file: file.name, bytesRead: 0, totalBytes: file.size, rows: 0 });
     // Parsing and writing run in a worker so a 100k-row file never freezes this page.
-    const worker = new Worker(new URL('../../storage/import-worker.ts', import.meta.url), { type: 'module' });
+    const worker = new Worker(new URL('../../importers/import-worker.ts', import.meta.url), { type: 'module' });
     worker.onmessage = (e: MessageEvent<WorkerReply>) => {
       const msg = e.data;
       if (msg.type === 'progress') setImp({ state: 'running', file: file.name, ...msg.progress });

@@ -7,7 +7,7 @@
 // `load()` never settles on a page that is not (real) Gmail and can hang when Gmail changes: it is
 // raced against a timeout, and the caller falls back to the DOM driver.
 import type { InboxSDK } from '@inboxsdk/core';
-import { type ComposeCapture, type ComposeRecipient, composeRecipients } from './compose';
+import { type ComposeCapture, type ComposeRecipient, composeRecipients } from '../../capture/compose';
 
 /** How long `InboxSDK.load` may take before the DOM driver takes over. */
 export const LOAD_TIMEOUT_MS = 4_000;

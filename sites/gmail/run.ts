@@ -6,7 +6,7 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { callBackground } from '../../messaging/client';
 import { type DriverHandle, type SiteDriver, domReady, runSiteDriver } from '../common/driver';
 import { type SidebarFrame, createSidebarHost, mountSidebar } from '../common/sidebar-frame';
-import { type ComposeCapture, GmailCaptureResult } from './compose';
+import { type ComposeCapture, GmailCaptureResult } from '../../capture/compose';
 import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
 import { parseGmailThread } from './parse';
 

@@ -39,7 +39,7 @@ import {
   type LinkedinProfileCapture,
   type NotCapturable,
   type NotCapturableReason,
-} from './capture';
+} from '../../capture/linkedin';
 import {
   AUTH_WALL,
   COMPANY,
@@ -53,7 +53,7 @@ import {
   URL_PATTERNS,
 } from './selectors';
 
-export type { LinkedinCapture, NotCapturable } from './capture';
+export type { LinkedinCapture, NotCapturable } from '../../capture/linkedin';
 
 /** Parses a LinkedIn page. `url` is the page's address (location.href in the content script). */
 export function parseLinkedinPage(doc: Document, url: string): LinkedinCapture | NotCapturable {

@@ -5,7 +5,7 @@
 // `OPWRtmQC…`) are never used: they change weekly. When LinkedIn changes its markup, add the new
 // selector *first*, keep the old ones, add a dated fixture, and say which fixture it matches.
 import type { SelectorSpec } from '../common/selector-spec';
-import type { LinkedinParseResult } from './capture';
+import type { LinkedinParseResult } from '../../capture/linkedin';
 
 // Fixture names, to keep the comments short.
 const LOGGED_IN_2024 = ['scoutr-loggedin-profile1-2024-07', 'scoutr-loggedin-profile2-2024-07', 'scoutr-loggedin-profile3-2024-07'];

@@ -2,7 +2,8 @@
 // Works on plain text (`splitMessageText`) and on a message's HTML (`extractMessageParts`), where
 // the markers mail programs leave (Gmail's `gmail_quote` / `gmail_signature`, Outlook's
 // `divRplyFwdMsg` / `Signature`, `<blockquote>`) are used first and the text rules second.
-import { readRegions, tidyText, type RegionClassifier } from './dom';
+import { tidyText } from '../../capture/text';
+import { readRegions, type RegionClassifier } from './dom';
 
 export interface MessageParts {
   body: string;

@@ -1,6 +1,7 @@
 // DOM helpers shared by the webmail parsers: selector specs with fallbacks, the named error a
 // parser raises when a required element is missing, structural visibility, and a text reader
 // that behaves like `innerText` without needing layout (jsdom has neither layout nor innerText).
+import { tidyText } from '../../capture/text';
 
 /** One page element, with the selectors that find it, tried in order (first match wins). */
 export interface SelectorSpec {
@@ -239,19 +240,6 @@ export function readRegions(root: Element, classify: RegionClassifier = () => nu
 /** Plain text of an element (see `readRegions`), without region splitting. */
 export function readText(root: Element): string {
   return readRegions(root).body;
-}
-
-/** Trims each line, turns non-breaking spaces into spaces, keeps at most one blank line in a row. */
-export function tidyText(text: string): string {
-  return text
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00a0\u202f\u2007]/g, ' ')
-    .replace(/\u200b|\u200c|\u200d|\ufeff/g, '')
-    .split('\n')
-    .map((l) => l.replace(/[ \t]+$/g, '').replace(/^[ \t]+/, ''))
-    .join('\n')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
 }
 
 /** Single-line form: white space collapsed, trimmed. */

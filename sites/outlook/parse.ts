@@ -12,7 +12,7 @@ import {
   type MailMessage,
   type NotCapturable,
   type ThreadCapture,
-} from '../mail/capture';
+} from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
 import {
   MissingElementError,

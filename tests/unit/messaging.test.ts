@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { browser } from 'wxt/browser';
-import { handlers } from '../../background/handlers';
+import { handlers } from '../../entrypoints/background/handlers';
 import { installRouter } from '../../messaging/background-router';
 import { callBackground } from '../../messaging/client';
 import { validateMessage } from '../../messaging/protocol';

@@ -10,8 +10,8 @@ import { counts, findContactByEmail, getTimeline } from '../../../storage/reposi
 import { Settings, isNeverCaptured, updateSettings } from '../../../storage/settings';
 import { parseGmailThread } from '../../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../../sites/linkedin/parse';
-import type { ThreadCapture } from '../../../sites/mail/capture';
-import type { LinkedinProfileCapture } from '../../../sites/linkedin/capture';
+import type { ThreadCapture } from '../../../capture/mail';
+import type { LinkedinProfileCapture } from '../../../capture/linkedin';
 
 const fixture = (p: string) => readFileSync(resolve('tests/fixtures', p), 'utf8');
 const gmailUrl = 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601';

@@ -4,7 +4,7 @@
 // capture's schema, and where the sidebar goes (Gmail's side panel, else the floating frame).
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PageCapture } from '../../../messaging/protocol';
-import { ComposeCapture, GmailCaptureResult, composeRecipients } from '../../../sites/gmail/compose';
+import { ComposeCapture, GmailCaptureResult, composeRecipients } from '../../../capture/compose';
 import {
   type InboxSdkHooks,
   type SdkComposeView,

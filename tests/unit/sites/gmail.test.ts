@@ -12,10 +12,10 @@ import {
   effectiveInternalDomains,
   type NotCapturable,
   type ThreadCapture,
-} from '../../../sites/mail/capture';
+} from '../../../capture/mail';
 import { parseMailDate } from '../../../sites/mail/date';
 import { queryFirst, type SelectorSpec } from '../../../sites/mail/dom';
-import { parseSignature } from '../../../sites/mail/signature';
+import { parseSignature } from '../../../capture/signature';
 
 const DIR = new URL('../../fixtures/gmail/', import.meta.url);
 const HEADER = 'Constructed 2026-11 from the hooks in DOM-NOTES.md (no real Gmail/Outlook page is public); not a capture.';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { normalizeDateRange, cleanWebsite, parseLinkedinPage } from '../../../sites/linkedin/parse';
-import { LinkedinCapture, NotCapturable } from '../../../sites/linkedin/capture';
+import { LinkedinCapture, NotCapturable } from '../../../capture/linkedin';
 import { splitName, cleanDisplayName } from '../../../sites/common/person-name';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/linkedin');

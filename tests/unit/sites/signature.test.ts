@@ -2,7 +2,7 @@
 // Message splitting (body / quoted reply / signature) and signature reading, on plain text and HTML.
 import { describe, expect, it } from 'vitest';
 import { extractMessageParts, findQuoteStart, isSignoff, splitMessageText } from '../../../sites/mail/body';
-import { countryFromEmail, parseSignature, splitTitleCompany } from '../../../sites/mail/signature';
+import { countryFromEmail, parseSignature, splitTitleCompany } from '../../../capture/signature';
 
 const text = (...lines: string[]) => lines.join('\n');
 function html(markup: string): Element {

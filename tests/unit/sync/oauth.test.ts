@@ -3,7 +3,7 @@
 // played by following the provider's redirects up to the extension's redirect URL, which is what
 // the window does when the user is already signed in and approves.
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { connectWithOAuth, type OAuthDeps } from '../../../background/oauth';
+import { connectWithOAuth, type OAuthDeps } from '../../../entrypoints/background/oauth';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
 import { salesforceConnector } from '../../../connectors/salesforce';
 import { startSalesforceSim, type SalesforceSim } from '../../sims/salesforce';

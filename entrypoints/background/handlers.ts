@@ -1,14 +1,14 @@
 // What the background answers. Result types flow from here to callers (messaging/client.ts).
 import { browser } from 'wxt/browser';
-import { autoLogRuleMatches, logThread } from '../capture/actions';
-import type { Handlers, Sender } from '../messaging/background-router';
-import { type MessageInput, PageCapture, type RapportEvent } from '../messaging/protocol';
-import { registry } from '../connectors/registry';
-import { counts } from '../storage/repositories';
-import { getDb } from '../storage/db';
+import { autoLogRuleMatches, logThread } from '../../capture/actions';
+import type { Handlers, Sender } from '../../messaging/background-router';
+import { type MessageInput, PageCapture, type RapportEvent } from '../../messaging/protocol';
+import { registry } from '../../connectors/registry';
+import { counts } from '../../storage/repositories';
+import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
-import { getSettings, updateSettings } from '../storage/settings';
-import { refreshCrmCards } from '../sync/lookups';
+import { getSettings, updateSettings } from '../../storage/settings';
+import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
@@ -111,3 +111,9 @@ export const handlers = {
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;
+
+type HandlerResults = { [K in keyof BackgroundHandlers]: Awaited<ReturnType<BackgroundHandlers[K]>> };
+declare module '../../messaging/client' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface MessageResults extends HandlerResults {}
+}

@@ -2,8 +2,8 @@
 // the recipients, so the sidebar can show their cards. Text only, checked with zod on both sides
 // (content script and background), like every capture.
 import { z } from 'zod';
-import { normalizeEmail } from '../../storage/normalize';
-import { LIMITS, NotCapturable, ThreadCapture } from '../mail/capture';
+import { normalizeEmail } from '../storage/normalize';
+import { LIMITS, NotCapturable, ThreadCapture } from './mail';
 
 export const ComposeRecipient = z.object({
   /** Lowercased and trimmed. */

@@ -1,15 +1,15 @@
 // Runs an import: detects the file kind, streams it through the matching parser and stores each
 // batch (merging people) before reading the next, so memory stays bounded for any file size.
-import { getDb, type RapportDB } from './db';
-import { restoreExport } from './export';
-import { addActivities, upsertContacts } from './repositories';
-import type { Source } from './schema';
-import { detectImportKind } from '../importers';
-import { parseCsv } from '../importers/csv';
-import { parseVcard } from '../importers/vcard';
-import { parseExportJson } from '../importers/json';
-import type { ImportBatch, ImportError } from '../importers/types';
-import { readFirstBytes } from '../importers/text';
+import { getDb, type RapportDB } from '../storage/db';
+import { restoreExport } from '../storage/export';
+import { addActivities, upsertContacts } from '../storage/repositories';
+import type { Source } from '../storage/schema';
+import { detectImportKind } from '.';
+import { parseCsv } from './csv';
+import { parseVcard } from './vcard';
+import { parseExportJson } from './json';
+import type { ImportBatch, ImportError } from './types';
+import { readFirstBytes } from './text';
 
 export interface ImportSummary {
   kind: 'csv' | 'vcard' | 'json';

@@ -2,12 +2,12 @@
 // tokens never pass through a page. The options page asks for the `identity` permission and the
 // CRM's origins in the user's click, then sends the form's values here; this runs
 // launchWebAuthFlow, checks `state`, exchanges the code, and saves the connection with its tokens.
-import type { ConnectorRegistry } from '../connectors/registry';
-import { ConnectorError } from '../connectors/types';
-import { createPkcePair, createState } from '../connectors/pkce';
-import type { RapportDB } from '../storage/db';
-import { type ConnectorInput, saveConnectorInstance } from '../sync/connectors';
-import { redact } from '../sync/redact';
+import type { ConnectorRegistry } from '../../connectors/registry';
+import { ConnectorError } from '../../connectors/types';
+import { createPkcePair, createState } from '../../connectors/pkce';
+import type { RapportDB } from '../../storage/db';
+import { type ConnectorInput, saveConnectorInstance } from '../../sync/connectors';
+import { redact } from '../../sync/redact';
 
 export interface OAuthDeps {
   /** browser.identity.launchWebAuthFlow: resolves with the URL the provider redirected to. */

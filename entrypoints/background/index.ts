@@ -1,7 +1,7 @@
-import { handlers } from '../background/handlers';
-import { installIndexRebuild } from '../background/index-service';
-import { ALARM as SYNC_ALARM, installSyncTriggers } from '../background/sync-service';
-import { installRouter } from '../messaging/background-router';
+import { handlers } from './handlers';
+import { installIndexRebuild } from './index-service';
+import { ALARM as SYNC_ALARM, installSyncTriggers } from './sync-service';
+import { installRouter } from '../../messaging/background-router';
 
 export default defineBackground(() => {
   // Gmail through InboxSDK (build with WXT_INBOXSDK_APP_ID): its listener injects pageWorld.js

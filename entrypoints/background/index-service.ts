@@ -2,8 +2,8 @@
 // the worker starts and on every sync alarm, a page per transaction, so a worker stopped half-way
 // resumes from the last page on its next wake.
 import { browser } from 'wxt/browser';
-import { getDb } from '../storage/db';
-import { continueIndexRebuild } from '../storage/index-rebuild';
+import { getDb } from '../../storage/db';
+import { continueIndexRebuild } from '../../storage/index-rebuild';
 
 let running: Promise<void> | null = null;
 

@@ -2,11 +2,11 @@
 // alarm as the backstop, and by the user ("sync now"). All state is in IndexedDB, so a worker
 // killed mid-run loses nothing: the next wake-up resumes from the outbox.
 import { browser } from 'wxt/browser';
-import type { ConnectorRegistry } from '../connectors/registry';
-import { registry } from '../connectors/registry';
-import { ConnectorError } from '../connectors/types';
-import { type RapportDB, getDb } from '../storage/db';
-import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../sync/engine';
+import type { ConnectorRegistry } from '../../connectors/registry';
+import { registry } from '../../connectors/registry';
+import { ConnectorError } from '../../connectors/types';
+import { type RapportDB, getDb } from '../../storage/db';
+import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../../sync/engine';
 
 export const ALARM = 'rapport-sync';
 const DUE_ALARM = 'rapport-sync-due';

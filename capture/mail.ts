@@ -1,7 +1,7 @@
 // What a webmail content script hands to the background: a zod-checked `ThreadCapture`, or a
 // `NotCapturable` saying why the page holds no conversation. Shared by Gmail and Outlook.
 import { z } from 'zod';
-import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../../storage/normalize';
+import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../storage/normalize';
 
 export const MAIL_SITES = ['gmail', 'outlook'] as const;
 export type MailSite = (typeof MAIL_SITES)[number];

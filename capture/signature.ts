@@ -2,8 +2,8 @@
 // website, addresses. Heuristic by nature: the line after the name is usually the title, and
 // "Title | Company", "Title, Company", "Title at Company" put the company on the same line.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from '../../storage/normalize';
-import { tidyText } from './dom';
+import { fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from '../storage/normalize';
+import { tidyText } from './text';
 
 export type PhoneKind = 'work' | 'mobile' | 'fax' | 'other';
 
