@@ -1,7 +1,8 @@
 // Background side of the protocol: handlers are registered with their implementation, so the
 // result types callers see come from the code that answers.
 import { browser } from 'wxt/browser';
-import { type MessageInput, type MessageName, type Reply, validateMessage } from './protocol';
+import type { Reply } from './envelope';
+import { type MessageInput, type MessageName, validateMessage } from './protocol';
 
 export type Sender = { id?: string; tab?: { id?: number }; url?: string; frameId?: number };
 export type Handlers = { [K in MessageName]: (input: MessageInput<K>, sender: Sender) => Promise<unknown> };

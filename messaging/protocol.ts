@@ -107,8 +107,6 @@ export type RapportEvent = z.infer<typeof RapportEvent>;
 export type MessageName = keyof typeof messages;
 export type MessageInput<K extends MessageName> = z.infer<(typeof messages)[K]['input']>;
 
-export { MessageError, type Reply, envelope } from './envelope';
-
 export const Envelope = z.object({ rapport: z.literal(1), type: z.string().max(100), payload: z.unknown() });
 export type Envelope = z.infer<typeof Envelope>;
 

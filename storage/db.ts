@@ -1,7 +1,6 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import { startIndexRebuild } from './index-rebuild';
-import type { ChunkDocs } from './posting-chunk';
+import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, startIndexRebuild } from './index-rows';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
 
@@ -15,33 +14,7 @@ export type StoredContact = Stored<Contact>;
 export type StoredCompany = Stored<Company>;
 export type StoredActivity = Stored<Activity>;
 
-/** Postings of one term within one chunk of 65,536 doc numbers (storage/posting-chunk.ts). */
-export interface PostingChunk extends ChunkDocs {
-  k: IndexKind;
-  t: string;
-  c: number;
-}
-
-/** For one prefix of one kind: the highest-ranked docs having a term with that prefix. */
-export interface PrefixEntry {
-  k: IndexKind;
-  p: string;
-  /** How many (doc, term) postings lie under this prefix: an upper bound on matching docs. */
-  count: number;
-  /** Doc numbers, best rank first. */
-  ids: Uint32Array;
-  /** Rank of each doc in `ids` (minutes since epoch of its last activity). */
-  ranks: Uint32Array;
-  /** True when some docs under this prefix are not in `ids` (the list is a top, not the whole). */
-  truncated: boolean;
-}
-
-export interface MetaEntry {
-  key: string;
-  value: unknown;
-}
-
-export type IndexKind = 'contact' | 'company' | 'activity';
+export type { IndexKind, MetaEntry, PostingChunk, PrefixEntry };
 
 export const DB_NAME = 'rapport';
 

@@ -7,25 +7,11 @@
 // indexed by the rebuild when it gets there, with whatever they hold then. So nothing is indexed
 // twice and nothing is missed. Search answers from what is indexed so far (the popup says so).
 import type { Transaction } from 'dexie';
-import type { IndexKind, RapportDB } from './db';
-import { IndexBuilder, KINDS, TABLE_OF, docRank, docTerms } from './search-index';
+import type { RapportDB } from './db';
+import { type IndexKind, KINDS, REBUILD_KEY, type RebuildState } from './index-rows';
+import { IndexBuilder, TABLE_OF, docRank, docTerms } from './search-index';
 
-export const REBUILD_KEY = 'indexRebuild';
-
-/** Where a rebuild stands: every kind before `kind` is done; of `kind`, docs up to `after`. */
-export interface RebuildState {
-  kind: IndexKind;
-  after: number;
-  startedAt: string;
-}
-
-/** Starts a rebuild (inside an upgrade transaction): empties the index and records the start. */
-export async function startIndexRebuild(tx: Transaction): Promise<void> {
-  await tx.table('postings').clear();
-  await tx.table('prefixes').clear();
-  const state: RebuildState = { kind: KINDS[0], after: -1, startedAt: new Date().toISOString() };
-  await tx.table('meta').put({ key: REBUILD_KEY, value: state });
-}
+export { REBUILD_KEY, startIndexRebuild, type RebuildState } from './index-rows';
 
 /** The rebuild in progress, if any (call inside a transaction covering `meta`, or outside one). */
 export async function rebuildState(db: RapportDB): Promise<RebuildState | undefined> {

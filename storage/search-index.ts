@@ -20,13 +20,13 @@ import type {
   StoredCompany,
   StoredContact,
 } from './db';
+import { KINDS } from './index-rows';
 import { tokenize } from './normalize';
 import { CHUNK_SHIFT, CHUNK_SIZE, chunkOf, decodeOffsets, markChunk, mergeOffsets, offsetOf, addOffset, removeOffset } from './posting-chunk';
 
 export const MAX_PREFIX = 6;
 export const TOP_K = 128;
 const MAX_TERMS_PER_DOC = 96;
-export const KINDS: IndexKind[] = ['contact', 'company', 'activity'];
 
 export interface IndexTables {
   postings: Table<PostingChunk, [IndexKind, string, number]>;
