@@ -13,16 +13,8 @@ import {
   type ThreadCapture,
 } from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
-import {
-  MissingElementError,
-  clip,
-  isStructurallyHidden,
-  oneLine,
-  queryAll,
-  queryFirst,
-  queryOrFail,
-  stableHash,
-} from '../mail/dom';
+import { MissingElementError, clip, oneLine, queryAll, queryFirst, queryOrFail } from '../common/selector-spec';
+import { isStructurallyHidden, stableHash } from '../mail/dom';
 import {
   BCC_LABELS,
   CC_LABELS,

@@ -2,7 +2,7 @@
 // `seenIn` names the fixture pages (tests/fixtures/gmail/) each one must match; a test checks it.
 // Fixtures were constructed 2026-11 from the hooks public extensions rely on (2023–2025); no real
 // Gmail page is public, so a hook that Gmail renames shows up as `missing-field`, not as a crash.
-import type { SelectorSpec } from '../mail/dom';
+import type { SelectorSpec } from '../common/selector-spec';
 
 const THREADS = [
   'thread-3-messages-cc.html',

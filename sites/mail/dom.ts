@@ -1,113 +1,7 @@
-// DOM helpers shared by the webmail parsers: selector specs with fallbacks, the named error a
-// parser raises when a required element is missing, structural visibility, and a text reader
-// that behaves like `innerText` without needing layout (jsdom has neither layout nor innerText).
+// DOM helpers of the webmail parsers: structural visibility, and a text reader that behaves like
+// `innerText` without needing layout (jsdom has neither layout nor innerText). Selector specs and
+// the missing-element error are the sites' common toolkit (sites/common/selector-spec.ts).
 import { tidyText } from '../../capture/text';
-
-/** One page element, with the selectors that find it, tried in order (first match wins). */
-export interface SelectorSpec {
-  /** Field name: used in errors, in `NotCapturable.detail` and in the docs. */
-  readonly name: string;
-  readonly selectors: readonly string[];
-  /** Fixture pages (file names under tests/fixtures/<site>/) where this element appears. */
-  readonly seenIn: readonly string[];
-  readonly note?: string;
-}
-
-/** A required element is missing: names the field and every selector that was tried. */
-export class MissingElementError extends Error {
-  readonly field: string;
-  readonly selectors: readonly string[];
-  constructor(spec: Pick<SelectorSpec, 'name' | 'selectors'>, where?: string) {
-    super(`missing required element "${spec.name}"${where ? ` in ${where}` : ''} (tried: ${spec.selectors.join(' | ')})`);
-    this.name = 'MissingElementError';
-    this.field = spec.name;
-    this.selectors = spec.selectors;
-  }
-}
-
-// Fast path: a simple compound selector with a class ("span.gD[email]", ".iA.g6", "div.adn") is
-// answered with getElementsByClassName plus checks, several times faster than querySelector in
-// jsdom (and no slower in a browser). Anything else goes to querySelector(All).
-interface Simple {
-  tag?: string;
-  classes: string[];
-  attrs: string[];
-}
-const SIMPLE_RE = /^([a-z][a-z0-9-]*)?((?:\.[\w-]+)+)((?:\[[\w-]+\])*)$/i;
-const compiled = new Map<string, Simple | null>();
-
-function compile(sel: string): Simple | null {
-  let c = compiled.get(sel);
-  if (c === undefined) {
-    const m = SIMPLE_RE.exec(sel.trim());
-    c = m
-      ? {
-          tag: m[1]?.toLowerCase(),
-          classes: m[2].slice(1).split('.'),
-          attrs: m[3] ? m[3].slice(1, -1).split('][') : [],
-        }
-      : null;
-    compiled.set(sel, c);
-  }
-  return c;
-}
-
-function matchesSimple(el: Element, c: Simple): boolean {
-  if (c.tag && el.localName !== c.tag) return false;
-  if (c.classes.length > 1) {
-    const cls = ` ${(el.getAttribute('class') ?? '').replace(/\s+/g, ' ')} `;
-    for (let i = 1; i < c.classes.length; i++) if (!cls.includes(` ${c.classes[i]} `)) return false;
-  }
-  for (const a of c.attrs) if (!el.hasAttribute(a)) return false;
-  return true;
-}
-
-function select(root: ParentNode, sel: string, first: boolean): Element[] {
-  const c = compile(sel);
-  const byClass = (root as Partial<Element>).getElementsByClassName;
-  if (c && typeof byClass === 'function') {
-    const coll = byClass.call(root, c.classes[0]);
-    const out: Element[] = [];
-    for (let i = 0, n = coll.length; i < n; i++) {
-      const el = coll[i];
-      if (matchesSimple(el, c)) {
-        out.push(el);
-        if (first) break;
-      }
-    }
-    return out;
-  }
-  if (first) {
-    const el = root.querySelector(sel);
-    return el ? [el] : [];
-  }
-  return Array.from(root.querySelectorAll(sel));
-}
-
-/** The first element matched by the first selector of `spec` that matches anything. */
-export function queryFirst(root: ParentNode, spec: SelectorSpec): Element | null {
-  for (const sel of spec.selectors) {
-    const found = select(root, sel, true);
-    if (found.length) return found[0];
-  }
-  return null;
-}
-
-/** All elements matched by the first selector of `spec` that matches anything. */
-export function queryAll(root: ParentNode, spec: SelectorSpec): Element[] {
-  for (const sel of spec.selectors) {
-    const found = select(root, sel, false);
-    if (found.length) return found;
-  }
-  return [];
-}
-
-/** Like `queryFirst`, but a missing element throws a `MissingElementError`. */
-export function queryOrFail(root: ParentNode, spec: SelectorSpec, where?: string): Element {
-  const el = queryFirst(root, spec);
-  if (!el) throw new MissingElementError(spec, where);
-  return el;
-}
 
 const HIDING_STYLE = /(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)/i;
 
@@ -240,19 +134,6 @@ export function readRegions(root: Element, classify: RegionClassifier = () => nu
 /** Plain text of an element (see `readRegions`), without region splitting. */
 export function readText(root: Element): string {
   return readRegions(root).body;
-}
-
-/** Single-line form: white space collapsed, trimmed. */
-export function oneLine(text: string | null | undefined): string {
-  return (text ?? '').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
-}
-
-/** Cuts `text` to `max` characters (on a code-point boundary). */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return cut;
 }
 
 /** Short, stable, non-cryptographic hash (FNV-1a, 32 bit) as 8 hex digits: for synthesized ids. */

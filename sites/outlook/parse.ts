@@ -14,17 +14,8 @@ import {
   type ThreadCapture,
 } from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
-import {
-  MissingElementError,
-  clip,
-  isStructurallyHidden,
-  oneLine,
-  queryAll,
-  queryFirst,
-  queryOrFail,
-  readText,
-  stableHash,
-} from '../mail/dom';
+import { MissingElementError, clip, oneLine, queryAll, queryFirst, queryOrFail } from '../common/selector-spec';
+import { isStructurallyHidden, readText, stableHash } from '../mail/dom';
 import { L, MESSAGE_ID_ATTRS, OUTLOOK_HOSTS, S, URL_THREAD_ID } from './selectors';
 
 const SITE = 'outlook';

@@ -2,7 +2,7 @@
 // Outlook). Structure first (ids, data-* attributes, `data-testid`, layout classes), localized
 // aria-labels second. `seenIn` names the fixture pages (tests/fixtures/outlook/) each must match.
 // Hooks marked "assumed" are not in DOM-NOTES: the parser works without them.
-import type { SelectorSpec } from '../mail/dom';
+import type { SelectorSpec } from '../common/selector-spec';
 
 const THREADS = ['thread-en.html', 'thread-de.html', 'thread-xss-nonascii.html'];
 

@@ -14,7 +14,7 @@ import {
   type ThreadCapture,
 } from '../../../capture/mail';
 import { parseMailDate } from '../../../sites/mail/date';
-import { queryFirst, type SelectorSpec } from '../../../sites/mail/dom';
+import { queryFirst, type SelectorSpec } from '../../../sites/common/selector-spec';
 import { parseSignature } from '../../../capture/signature';
 
 const DIR = new URL('../../fixtures/gmail/', import.meta.url);

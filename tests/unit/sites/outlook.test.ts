@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { MailCaptureResult, type NotCapturable, type ThreadCapture } from '../../../capture/mail';
-import { queryFirst, type SelectorSpec } from '../../../sites/mail/dom';
+import { queryFirst, type SelectorSpec } from '../../../sites/common/selector-spec';
 import { parseSignature } from '../../../capture/signature';
 import { outlookUserEmail, parseOutlookThread, threadIdFromOutlookUrl } from '../../../sites/outlook/parse';
 import { S, outlookMayShowSidebar } from '../../../sites/outlook/selectors';
