@@ -76,7 +76,7 @@ export class RapportDB extends Dexie {
       .stores({})
       .upgrade((tx) => startIndexRebuild(tx));
     // v6: the outbox's due index ends with the entry id, so the engine reads the next batch after
-    // the last one it took (sync/engine.ts leaseBatch) instead of reading past the batches in
+    // the last one it took (sync/engine/batches.ts) instead of reading past the batches in
     // flight, which are no longer written to (a batch is leased as one syncState row).
     this.version(6).stores({
       outbox: 'id, [connectorId+kind+nextAt+id], [connectorId+state], [kind+localId]',

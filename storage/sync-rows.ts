@@ -94,7 +94,7 @@ export interface OutboxEntry {
    * Queued for a brand-new local record (a freshly generated id) and never handed to a connector:
    * no earlier request can have created it remotely, so the first push may create without the
    * look-up that guards retries. Cleared when the entry is written back after a push, or when a
-   * batch left behind by a dead run is settled (sync/engine.ts settleBatches).
+   * batch left behind by a dead run is settled (sync/engine/lease.ts settleBatches).
    */
   fresh?: true;
   lastError?: string;

@@ -1,0 +1,55 @@
+// The pull part of a run (CRM → local): pages of changed people while a pull is due, each applied
+// with its cursor in one transaction (sync/pull.ts).
+import { ConnectorError, type PullResult } from '../../connectors/types';
+import type { ConnectorInstance } from '../../storage/sync-rows';
+import { pauseConnector } from '../connectors';
+import { PULL_INTERVAL_MS, PULL_PAGES_PER_RUN, applyPullPage } from '../pull';
+import { errorMessage, redact } from '../redact';
+import { type ConnectorRun, setStatus } from './connector-run';
+import type { EngineEnv } from './env';
+import { ensureLease } from './lease';
+import { type RunState, checkStop } from './state';
+
+/** Whether an instance pulls people from its CRM (direction pull or both, contacts synced). */
+export function pulls(inst: ConnectorInstance): boolean {
+  return inst.direction !== 'push' && inst.kinds.includes('contact');
+}
+
+/** Pulls pages of changed people while due, saving the cursor with each page (sync/pull.ts). */
+export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun): Promise<void> {
+  const { db } = env;
+  if ((run.stateRow.nextPullAt ?? 0) > env.now()) return;
+  const cid = run.inst.id;
+  for (let page = 0; page < PULL_PAGES_PER_RUN; page++) {
+    if (checkStop(env, state) || !(await ensureLease(env, state))) return;
+    let result: PullResult;
+    try {
+      result = await run.connector.pull!(run.ctx, run.stateRow.pullCursor);
+    } catch (err) {
+      if (env.signal?.aborted || state.stop) return;
+      const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
+      const message = redact(`pull: ${error.message}${error.status ? ` (HTTP ${error.status})` : ''}`, run.secrets);
+      if (error.kind === 'auth') {
+        await pauseConnector(db, cid, message, env.now());
+        run.paused = true;
+        state.summary.paused.push(cid);
+      } else {
+        // Try again later; the cursor has not moved, so nothing is skipped.
+        const wait = error.kind === 'rate-limit' ? (error.retryAfterMs ?? 60_000) : 60_000;
+        run.stateRow = { ...run.stateRow, nextPullAt: env.now() + wait };
+        await db.syncState.put(run.stateRow);
+        await setStatus(db, cid, { lastError: message, lastErrorAt: env.now() });
+      }
+      env.log({ level: 'warn', message, connectorId: cid });
+      return;
+    }
+    const complete = !result.more;
+    const t = env.now();
+    run.stateRow = { ...run.stateRow, pullCursor: result.cursor, lastPullAt: t, ...(complete ? { nextPullAt: t + PULL_INTERVAL_MS } : {}) };
+    const stateRow = run.stateRow;
+    const s = await applyPullPage(db, cid, result, stateRow.key, (row) => ({ ...row, ...stateRow }), t);
+    state.summary.pulled += s.created + s.merged;
+    env.log({ level: 'debug', message: 'pull page', connectorId: cid, data: { ...s, more: result.more } });
+    if (complete) return;
+  }
+}
