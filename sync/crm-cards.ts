@@ -3,6 +3,7 @@
 // refreshes the cache (sync/lookups.ts).
 import type { RemoteContact } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
+import { normalizeEmail } from '../storage/normalize';
 import type { CrmCacheRow } from '../storage/sync-rows';
 
 /** How long a looked-up answer counts as fresh. */
@@ -30,11 +31,9 @@ export function cacheKey(connectorId: string, email: string): string {
   return `${connectorId}|${email}`;
 }
 
-export const normalizeEmail = (email: string) => email.trim().toLowerCase();
-
 /** The cached cards for these addresses, one per address and connected CRM (no network). */
 export async function cachedCrmCards(db: RapportDB, emails: string[], now: number = Date.now()): Promise<CrmCard[]> {
-  const addrs = [...new Set(emails.map(normalizeEmail).filter(Boolean))];
+  const addrs = [...new Set(emails.map((e) => normalizeEmail(e)).filter((e): e is string => !!e))];
   if (addrs.length === 0) return [];
   const instances = (await db.connectors.toArray()).filter((i) => i.enabled && LOOKUP_TYPES.has(i.type));
   if (instances.length === 0) return [];

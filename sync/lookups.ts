@@ -12,7 +12,8 @@ import type { RapportDB } from '../storage/db';
 import { loadConnectorConfig } from './connectors';
 import type { CrmCacheRow } from '../storage/sync-rows';
 import { redact } from './redact';
-import { type CrmCard, LOOKUP_ERROR_BACKOFF_MS, LOOKUP_FRESH_MS, cacheKey, cachedCrmCards, isStale, normalizeEmail } from './crm-cards';
+import { type CrmCard, LOOKUP_ERROR_BACKOFF_MS, LOOKUP_FRESH_MS, cacheKey, cachedCrmCards, isStale } from './crm-cards';
+import { normalizeEmail } from '../storage/normalize';
 
 export { LOOKUP_ERROR_BACKOFF_MS, LOOKUP_FRESH_MS };
 
@@ -49,7 +50,7 @@ export interface RefreshOptions {
  */
 export async function refreshCrmCards(db: RapportDB, registry: ConnectorRegistry, emails: string[], opts: RefreshOptions = {}): Promise<CrmCard[]> {
   const now = opts.now ?? Date.now;
-  const addrs = [...new Set(emails.map(normalizeEmail).filter(Boolean))].slice(0, 20);
+  const addrs = [...new Set(emails.map((e) => normalizeEmail(e)).filter((e): e is string => !!e))].slice(0, 20);
   await pruneCrmCache(db, now()).catch(() => 0);
   const instances = await lookupInstances(db, registry);
   await Promise.all(
