@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { ActivityView, CompanyView, ContactView } from '../../components/DetailViews';
-import { type Opened, SearchView } from '../../components/SearchView';
+import { ActivityView, CompanyView, ContactView } from './DetailViews';
+import { type Opened, SearchView } from './SearchView';
 import { SyncBadge } from '../../components/SyncBadge';
 import '../../components/theme.css';
 import { getDb } from '../../storage/db';

@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import '../../components/theme.css';
-import { SidebarApp, prefetchSidebar } from '../../components/sidebar/SidebarApp';
+import { SidebarApp, prefetchSidebar } from './SidebarApp';
 import { getDb } from '../../storage/db';
 import './sidebar.css';
 

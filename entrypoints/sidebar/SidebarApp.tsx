@@ -10,10 +10,10 @@ import type { ThreadCapture } from '../../capture/mail';
 import { type TimelineItem, findContactByEmail, findContactByLinkedin, getTimeline, upsertCompany } from '../../storage/repositories';
 import type { Contact, Source } from '../../storage/schema';
 import type { Settings } from '../../storage/settings';
-import { ContactCard } from '../ContactCard';
-import { CrmPanel } from '../CrmPanel';
-import { formatDate } from '../format';
-import { Timeline } from '../Timeline';
+import { ContactCard } from '../../components/ContactCard';
+import { CrmPanel } from '../../components/CrmPanel';
+import { formatDate } from '../../components/format';
+import { Timeline } from '../../components/Timeline';
 import { ContactActions } from './ContactActions';
 
 type State = { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; capture: PageCapture | null; settings: Settings };

@@ -1,12 +1,12 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getDb } from '../storage/db';
-import { publicRecord } from '../storage/records';
-import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../storage/queries';
-import type { Activity, Company, Contact } from '../storage/schema';
-import { ContactCard } from './ContactCard';
-import { CrmPanel } from './CrmPanel';
-import { formatDate, safeHref } from './format';
-import { Timeline } from './Timeline';
+import { getDb } from '../../storage/db';
+import { publicRecord } from '../../storage/records';
+import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../../storage/queries';
+import type { Activity, Company, Contact } from '../../storage/schema';
+import { ContactCard } from '../../components/ContactCard';
+import { CrmPanel } from '../../components/CrmPanel';
+import { formatDate, safeHref } from '../../components/format';
+import { Timeline } from '../../components/Timeline';
 
 type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
 

@@ -1,10 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { getDb } from '../storage/db';
-import { indexRebuildProgress, recentContacts } from '../storage/queries';
-import { continueIndexRebuild } from '../storage/index-rebuild';
-import type { Contact } from '../storage/schema';
-import { type SearchResults, search } from '../storage/search-index';
-import { formatDate } from './format';
+import { getDb } from '../../storage/db';
+import { indexRebuildProgress, recentContacts } from '../../storage/queries';
+import { continueIndexRebuild } from '../../storage/index-rebuild';
+import type { Contact } from '../../storage/schema';
+import { type SearchResults, search } from '../../storage/search-index';
+import { formatDate } from '../../components/format';
 
 export type Opened = { kind: 'contact' | 'company' | 'activity'; id: string; contactId?: string };
 
