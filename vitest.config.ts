@@ -27,7 +27,7 @@ export default defineConfig({
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
           // One retry: on a 2-core machine puppeteer now and then never gets an execution context for
-          // an out-of-process extension frame (a different test each time; README → Status). A
+          // an out-of-process extension frame (a different test each time; docs/testing.md). A
           // retried test is reported as such, and a test failing twice fails the run.
           retry: 1,
           testTimeout: 180_000,

@@ -31,7 +31,7 @@ export const NOT_CAPTURABLE_REASONS = ['not-found', 'auth-wall', 'not-a-profile-
 
 // The schemas are built on first use, not when the module loads: building zod schemas costs
 // milliseconds of main-thread time, which a content script would add to every page of the site,
-// even one it never reads (README, Benchmarks). Each export is a `z.lazy` over the built schema
+// even one it never reads (docs/decisions/0008-lazy-capture-schemas-and-url-gate.md). Each export is a `z.lazy` over the built schema
 // (marked pure, so a bundle that does not use an export leaves it out).
 function build() {
   const str = (max: number) => z.string().min(1).max(max);

@@ -1,4 +1,4 @@
-// Rapport's own export format (DESIGN.md "Export format"): validates the envelope, then every record
+// Rapport's own export format (docs/architecture.md, "Export format"): validates the envelope, then every record
 // against its schema. A file that is not an export gives one error; invalid records give one error each
 // and the valid ones are returned, so importing an export restores it exactly.
 import type { z } from 'zod';

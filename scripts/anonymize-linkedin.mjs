@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Anonymizes the real LinkedIn pages kept in /work/shared/fixtures/linkedin/ into the project's own
+// Anonymizes the real LinkedIn pages kept in ../shared/fixtures/linkedin/ (the shared folder beside the repository) into the project's own
 // test fixtures (tests/fixtures/linkedin/), keeping the DOM structure, tags, class names and the
 // attributes that parsers hook on, and replacing everything that could identify a person.
 //
@@ -41,7 +41,7 @@ const arg = (name, dflt) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : dflt;
 };
-const SRC = path.resolve(arg('--src', '/work/shared/fixtures/linkedin'));
+const SRC = path.resolve(arg('--src', '../shared/fixtures/linkedin'));
 const OUT = path.resolve(arg('--out', path.join(here, '..', 'tests', 'fixtures', 'linkedin')));
 const REPORT = arg('--report', null);
 

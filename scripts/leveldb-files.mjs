@@ -1,6 +1,6 @@
 // What Chromium's LevelDB did with the extension's IndexedDB: the live table files by level with
 // the key range each spans (decoded as IndexedDB key prefixes: database, object store, index), and
-// the flushes and compactions its LOG recorded. Evidence behind README → Benchmarks ("What the
+// the flushes and compactions its LOG recorded. Evidence behind docs/decisions/0017-leveldb-compaction-analysis.md ("What the
 // 2-core VM spends the windows on").
 //
 //   BENCH_PROFILE_DIR=/tmp/p npm run bench:sync-browser   (keeps Chromium's profile there)

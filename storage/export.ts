@@ -1,4 +1,4 @@
-// The export format of DESIGN.md, written in pieces so a large database never becomes one string.
+// The export format of docs/architecture.md, written in pieces so a large database never becomes one string.
 import { type RapportDB, getDb } from './db';
 import { publicRecord, putRecords, writeScope } from './records';
 import { Activity, Company, Contact, Deal, EXPORT_FORMAT, EXPORT_VERSION, Task } from './schema';

@@ -1,7 +1,8 @@
 // Rebuilding the search index outside a schema upgrade: a page of records per transaction, its
 // progress saved in the same transaction, so it can stop anywhere (a service worker killed, a
-// closed page) and resume. A rebuild inside the upgrade itself held the database closed for
-// 15 minutes at 1.1M records, and an upgrade cut off half-way starts again from nothing.
+// closed page) and resume. A rebuild inside the upgrade itself holds the database closed for as
+// long as it takes (docs/decisions/0003-index-rebuild-after-upgrade.md), and an upgrade cut off
+// half-way starts again from nothing.
 //
 // While it runs, writes index only the docs the rebuild has already passed; docs ahead of it are
 // indexed by the rebuild when it gets there, with whatever they hold then. So nothing is indexed

@@ -1,8 +1,8 @@
 // Reading and deleting many rows by key with few IndexedDB requests.
 //
-// In Chromium every get, put and delete is its own request to the browser process, ~0.25 ms each
-// on the 2-core VM (tests/bench: 100 puts 30 ms, 100 index gets 22 ms), while one getAll over a key
-// range or one range delete of 100 rows costs 4–6 ms. Ids here are time-ordered
+// In Chromium every get, put and delete is its own request to the browser process, while one
+// getAll over a key range or one range delete of 100 rows costs about as much as a dozen single
+// requests (`npm run bench:idb`, docs/decisions/0009-sync-rows-per-batch.md). Ids here are time-ordered
 // (storage/schema.ts `newId`: creation time, then random), so the records of one sync batch —
 // picked in id order — usually sit next to each other: one range read finds them all. Where they
 // do not, what the range read did not reach is read key by key, so the answer never depends on

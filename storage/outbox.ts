@@ -1,5 +1,5 @@
 // The outbox: what has to reach each CRM. Entries are written by the repositories inside the same
-// Dexie transaction as the change they describe (DESIGN principle 3), one entry per record and
+// Dexie transaction as the change they describe (docs/architecture.md, principle 3), one entry per record and
 // connector instance, coalesced: ten edits before a sync are one entry and one remote write.
 import type { IndexableType, Table } from 'dexie';
 import type { RapportDB } from './db';

@@ -128,7 +128,7 @@ export interface LimiterState {
 /**
  * A batch handed to a connector: which entries (id, version, createdAt) are in flight, by whom,
  * until when. One row per batch instead of a write to each of its entries (in Chromium each write
- * is its own ~0.3 ms request). Deleted when the batch's outcome is committed; one left behind
+ * is its own request to the browser process; docs/decisions/0009). Deleted when the batch's outcome is committed; one left behind
  * belongs to a run that died or lost its lease: the next run (or worker) settles it — its entries
  * lose `fresh` (a request may have created them remotely) and are not due before `until`.
  */

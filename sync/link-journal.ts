@@ -1,7 +1,7 @@
 // The links a batch's commit records, as one journal row instead of one `links` row per record.
 //
-// In Chromium each put is its own ~0.3 ms request: writing a batch's 100 links was most of its
-// commit (~30 ms), and commits sit on the path of the next requests. The commit writes one journal
+// In Chromium each put is its own request: writing a batch's 100 links one by one was most of its
+// commit, and commits sit on the path of the next requests (docs/decisions/0009). The commit writes one journal
 // row in the same transaction that deletes the batch's entries (so a pushed record is never
 // without its remote id), and the engine folds journal rows into `links` when it waits for the
 // rate limit and before its run ends. Everything that reads `links` outside a running engine folds

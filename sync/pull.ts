@@ -1,7 +1,7 @@
 // Pull (CRM → local): people changed in the CRM since the last cursor are merged into the local
 // database, so the sidebar and popup know them offline.
 //
-// Merge rule (DESIGN principle 6 seen from the other side): a pulled person fills the empty local
+// Merge rule (docs/architecture.md, principle 6, seen from the other side): a pulled person fills the empty local
 // fields of the same person (same email or LinkedIn profile) or becomes a new local contact; a
 // local value is never overwritten by a pull. The remote id is recorded in the links table, so a
 // later local change updates that CRM record instead of searching for it. What a pull writes is

@@ -1,6 +1,6 @@
 // A small selector matcher for the simple selectors the site parsers use, so that the parsers are
-// fast under jsdom too (its selector engine costs 5–40 ms per document-wide query on a 2,000-element
-// LinkedIn page; browsers are fast either way). Supported: type, #id, .class, [attr], [attr=v],
+// fast under jsdom too (its selector engine walks the whole tree for every document-wide query;
+// browsers are fast either way). Supported: type, #id, .class, [attr], [attr=v],
 // [attr^=v], [attr$=v], [attr*=v], [attr~=v], [attr|=v] (with an optional ` i` flag), :first-child,
 // :last-child, :not(<simple compounds>), descendant and child combinators, and selector lists.
 // Anything else returns `null` from `compileSelector`, and callers fall back to the native

@@ -86,8 +86,7 @@ export function compact<T extends Record<string, unknown>>(obj: T, dropEmpty = t
 
 // ---------------------------------------------------------------------------------------------
 // Fast paths. Native `querySelector` is fast in browsers, but the unit tests run the parsers under
-// jsdom, whose selector engine walks the whole tree for every document-wide query (~5–40 ms on a
-// 2,000-element LinkedIn page). These helpers return exactly what `querySelectorAll` would for the
+// jsdom, whose selector engine walks the whole tree for every document-wide query. These helpers return exactly what `querySelectorAll` would for the
 // simple selectors the parsers use (see fast-select.ts), using `getElementById` and
 // `getElementsByTagName` to find candidates when the selector's subject allows it.
 

@@ -1,7 +1,7 @@
 // Every LinkedIn hook the parser uses, in one place. Each entry lists its selectors in priority
 // order and where each was seen: the fixture pages under tests/fixtures/linkedin/ (anonymized real
 // captures, dated in their names) or "constructed" pages built from hooks that open-source
-// extensions use (see /work/shared/DOM-NOTES.md). Generated class names (hashes like
+// extensions use (see docs/dom-notes.md). Generated class names (hashes like
 // `OPWRtmQC…`) are never used: they change weekly. When LinkedIn changes its markup, add the new
 // selector *first*, keep the old ones, add a dated fixture, and say which fixture it matches.
 import type { SelectorSpec } from '../common/selector-spec';

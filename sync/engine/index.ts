@@ -1,5 +1,5 @@
 // The sync engine: outbox → connectors → CRMs. It runs in the background service worker and
-// assumes it can be killed at any instruction (DESIGN principle 4):
+// assumes it can be killed at any instruction (docs/architecture.md, principle 4):
 // - all state is in IndexedDB: the engine lease, entry leases, attempt counters, the limiter;
 // - an entry is deleted only in the transaction that records its remote id in `links`, so a crash
 //   after the remote write and before that commit leaves the entry leased; its lease expires, it

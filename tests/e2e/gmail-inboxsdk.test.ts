@@ -3,7 +3,7 @@
 // This file builds its own variant of the test build (WXT_INBOXSDK_APP_ID set) into
 // .output/test-inboxsdk-chrome-mv3, never into the shared .output/test-chrome-mv3.
 //
-// What a fixture page can show (see README "Gmail: InboxSDK or DOM driver"):
+// What a fixture page can show (see docs/gmail-inboxsdk.md):
 // - without Gmail's `GLOBALS`, InboxSDK.load never settles: after the timeout the DOM driver runs
 //   and the sidebar shows the thread's people;
 // - with a minimal `GLOBALS`, load() resolves (pageWorld.js injected by the background through

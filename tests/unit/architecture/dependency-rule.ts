@@ -1,4 +1,4 @@
-// The dependency rule of the code map (README → Code map; docs/decisions/0000-dependency-direction.md)
+// The dependency rule of the code map (README, "Code map"; docs/decisions/0000-dependency-direction.md)
 // as data, and a checker over an import graph. Pure: the graph is read by import-graph.ts, and
 // the tests feed it synthetic graphs too, to show that a forbidden edge, a cycle or a `node:`
 // import in product code fails.

@@ -1,5 +1,5 @@
 // @vitest-environment jsdom
-// Gmail through InboxSDK, against a fake SDK (the real one needs Gmail itself; see README): the
+// Gmail through InboxSDK, against a fake SDK (the real one needs Gmail itself; see docs/gmail-inboxsdk.md): the
 // timeout race that picks the DOM driver, the thread view and compose view wiring, the compose
 // capture's schema, and where the sidebar goes (Gmail's side panel, else the floating frame).
 import { afterEach, describe, expect, it, vi } from 'vitest';

@@ -10,7 +10,8 @@ import { LinkedinCapture, NotCapturable } from '../../../capture/linkedin';
 import { splitName, cleanDisplayName } from '../../../sites/common/person-name';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/linkedin');
-const ORIGINALS = '/work/shared/fixtures/linkedin';
+// The project's shared folder sits beside the repository (locally and in CI).
+const ORIGINALS = path.resolve(process.env.RAPPORT_SHARED_DIR ?? '../shared', 'fixtures/linkedin');
 
 interface ExpectedEntry {
   url: string;
