@@ -1,17 +1,15 @@
 // Minimal launcher shared by the benchmark scripts (plain Node, no test runner).
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { requireTool } from '../../scripts/lib/system-deps.mjs';
 
 export const EXTENSION_ID = 'okngfgklmnoabbcbakcjdikdgdhemafp';
 
+/** CHROME_PATH, else the first browser of scripts/lib/browser-path.mjs; throws with the install command if none. */
 export function findChrome() {
-  const candidates = [process.env.CHROME_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome',
-    '/usr/bin/google-chrome-stable', '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome'].filter(Boolean);
-  const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new Error('No Chromium/Chrome found: set CHROME_PATH to the browser executable.');
-  return found;
+  return requireTool('chromium');
 }
 
 export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false, waitForWorker = true, separateProfile = false } = {}) {
