@@ -15,6 +15,7 @@ import { normalizeLinkedinUrl } from '../storage/normalize';
 import { buildContact, cleanLine, emptyRaw, splitTags, type CountryCode, type RawContact } from './contact';
 import { DEFAULT_CHUNK_BYTES, binaryToBytes, bytesToBinary, decodeBytes, readBlobChunks, readFirstBytes, readTextChunks, sniffBom, sniffUtf16WithoutBom, utf8Length } from './text';
 import type { ImportBatch, ImportError, ImportInput, ImportRow, ImportStream } from './types';
+import { splitEscaped, unescapeText } from './vcard-text';
 
 export interface VcardOptions {
   /** Country for phone numbers without international prefix. */
@@ -432,28 +433,6 @@ function fieldsFromIcal(comp: InstanceType<typeof ICAL.Component>): Field[] {
   return out;
 }
 
-/** vCard 3.0/4.0 text unescaping for our own reader. */
-function unescapeText(s: string): string {
-  return s.replace(/\\([nN\\;,:"])/g, (_, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
-}
-
-function splitUnescaped(s: string, sep: string): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\' && i + 1 < s.length) {
-      cur += c + s[i + 1];
-      i++;
-    } else if (c === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
 /** Our own tolerant reader: used when ical.js rejects a card. */
 function fieldsFromProps(props: Prop[]): Field[] {
   return props.map((p) => {
@@ -462,9 +441,9 @@ function fieldsFromProps(props: Prop[]): Field[] {
     if (paramValue(p.params, 'PREF')) types.push('pref');
     let values: (string | string[])[];
     if (name === 'n' || name === 'adr' || name === 'org') {
-      values = [splitUnescaped(p.value, ';').map((c) => splitUnescaped(c, ',').map(unescapeText).join(', '))];
+      values = [splitEscaped(p.value, ';').map((c) => splitEscaped(c, ',').map(unescapeText).join(', '))];
     } else if (name === 'categories') {
-      values = splitUnescaped(p.value, ',').map(unescapeText);
+      values = splitEscaped(p.value, ',').map(unescapeText);
     } else {
       values = [unescapeText(p.value)];
     }
@@ -486,7 +465,7 @@ function firstText(fields: Field[], name: string): string | undefined {
 function components(f: Field): string[] {
   const v = f.values[0];
   if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return splitUnescaped(v, ';').map(unescapeText);
+  if (typeof v === 'string') return splitEscaped(v, ';').map(unescapeText);
   return [];
 }
 

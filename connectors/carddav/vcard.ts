@@ -3,7 +3,8 @@
 // Why not ical.js for writing: we edit cards other clients own, so the card is handled as a list of
 // property lines and only the properties Rapport manages are touched (PHOTO, ADR, X-… and every other
 // property keep their bytes and order). ical.js would re-serialize the whole card, and its folder lets
-// continuation lines reach 76 octets. Reading a card into a Contact stays with importers/vcard.ts.
+// continuation lines reach 76 octets. Reading a card into a Contact stays with importers/vcard.ts. Text
+// escaping and line folding come from importers/vcard-text.ts, shared with the importer.
 //
 // Written per RFC 6350: CRLF line ends; lines folded at 75 octets (continuation lines count their leading
 // space), never inside a UTF-8 sequence; text values escape `\` `,` `;` and newlines.
@@ -21,6 +22,7 @@
 // removed (so a value deleted on the server comes back if Rapport still has it: no per-value base is kept).
 import type { Contact } from '../../storage/schema';
 import { normalizeLinkedinUrl } from '../../storage/normalize';
+import { escapeText, foldLine, splitEscaped, unescapeText } from '../../importers/vcard-text';
 
 export interface VcardProp {
   /** "item1" in "item1.EMAIL", if any. */
@@ -35,60 +37,6 @@ export interface VcardProp {
 
 export const PRODID = '-//Rapport//Rapport CRM sidebar//EN';
 export const BASE_PROP = 'X-RAPPORT-BASE';
-
-// ---------------------------------------------------------------------------------------------------
-// Escaping and folding
-
-export function escapeText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\r\n|\r|\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;');
-}
-
-export function unescapeText(s: string): string {
-  return s.replace(/\\(.)/g, (_m, c: string) => (c === 'n' || c === 'N' ? '\n' : c));
-}
-
-/** Splits on separators not preceded by a backslash escape; pieces stay escaped. */
-export function splitEscaped(s: string, sep: ',' | ';'): string[] {
-  const out: string[] = [];
-  let cur = '';
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === '\\' && i + 1 < s.length) {
-      cur += c + s[i + 1];
-      i++;
-    } else if (c === sep) {
-      out.push(cur);
-      cur = '';
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-function utf8Bytes(cp: number): number {
-  return cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-}
-
-/** Folds one logical line: every physical line ≤ 75 octets (including a continuation's leading space). */
-export function foldLine(line: string): string {
-  const parts: string[] = [];
-  let cur = '';
-  let bytes = 0;
-  let limit = 75;
-  for (const ch of line) {
-    const b = utf8Bytes(ch.codePointAt(0) ?? 0);
-    if (bytes + b > limit) {
-      parts.push(cur);
-      cur = '';
-      bytes = 0;
-      limit = 74; // the continuation's leading space is the 75th octet
-    }
-    cur += ch;
-    bytes += b;
-  }
-  parts.push(cur);
-  return parts.join('\r\n ');
-}
 
 // ---------------------------------------------------------------------------------------------------
 // Reading a card into property lines
