@@ -31,9 +31,14 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact()],
     build: { chunkSizeWarningLimit: 2000 },
-    // A compile-time constant: `if (import.meta.env.WXT_INBOXSDK_APP_ID)` folds to `if ("")`
-    // without an id, so the InboxSDK import is dropped from the Gmail script and the background.
-    define: { 'import.meta.env.WXT_INBOXSDK_APP_ID': JSON.stringify(inboxSdkAppId()) },
+    // Compile-time constants: `if (import.meta.env.WXT_INBOXSDK_APP_ID)` folds to `if ("")`
+    // without an id, so the InboxSDK import is dropped from the Gmail script and the background;
+    // `if (import.meta.env.RAPPORT_TEST_BUILD)` folds to `if (false)` in a release build, so
+    // test-only code (the sidebar's measurements) is left out of it.
+    define: {
+      'import.meta.env.WXT_INBOXSDK_APP_ID': JSON.stringify(inboxSdkAppId()),
+      'import.meta.env.RAPPORT_TEST_BUILD': JSON.stringify(testBuild),
+    },
   }),
   hooks: {
     // InboxSDK's background part injects pageWorld.js into Gmail's main world: ship it at the root.

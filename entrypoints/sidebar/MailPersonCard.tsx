@@ -1,0 +1,66 @@
+import { useState } from 'preact/hooks';
+import { type OutsidePerson, saveMailPerson } from '../../capture/actions';
+import type { ThreadCapture } from '../../capture/mail';
+import { ContactCard } from '../../components/ContactCard';
+import { CrmPanel } from '../../components/CrmPanel';
+import { formatDate } from '../../components/format';
+import { Timeline } from '../../components/Timeline';
+import { findContactByEmail, type TimelineItem } from '../../storage/queries';
+import type { Source } from '../../storage/schema';
+import { ContactActions } from './ContactActions';
+import { useContact } from './use-contact';
+
+function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
+  const open = timeline.filter((i): i is Extract<TimelineItem, { kind: 'task' }> => i.kind === 'task' && !i.task.done);
+  if (!open.length) return null;
+  return (
+    <div class="small">
+      <strong>Open follow-ups:</strong> {open.map((t) => `${t.task.title}${t.task.dueAt ? ` (${formatDate(t.task.dueAt)})` : ''}`).join('; ')}
+    </div>
+  );
+}
+
+/** One outside person of a conversation: what is stored about them, or what the email tells. */
+export function MailPersonCard({ person, capture, refresh }: { person: OutsidePerson; capture: ThreadCapture; refresh: number }) {
+  const { data, reload } = useContact(() => findContactByEmail(person.email), [person.email, refresh]);
+  const [saved, setSaved] = useState<string | null>(null);
+  const source = (): Source => ({ type: capture.site, ref: capture.threadId, at: new Date().toISOString() });
+  const save = async () => {
+    const r = await saveMailPerson(capture, person);
+    setSaved(r.status === 'created' ? 'Contact saved.' : r.status === 'merged' ? 'Contact updated.' : 'Already up to date.');
+    reload();
+    return r.contact;
+  };
+  const contact = data?.contact;
+  const sig = person.fromSignature;
+  return (
+    <article class="sb-card" data-testid="sidebar-contact" data-email={person.email} data-known={data ? String(!!contact) : undefined}>
+      {contact ? (
+        <ContactCard contact={contact}>
+          <OpenTasks timeline={data!.timeline} />
+        </ContactCard>
+      ) : (
+        <div>
+          <h3 dir="auto">{person.name}</h3>
+          <div class="muted small">{person.email}</div>
+          {(sig.title || sig.company) && <div class="small" dir="auto">{[sig.title, sig.company].filter(Boolean).join(' · ')}</div>}
+          {sig.phones.length > 0 && <div class="small">{sig.phones.join(', ')}</div>}
+          {sig.linkedinUrl && <div class="small muted">{sig.linkedinUrl}</div>}
+          {data && <p class="small muted">Not in Rapport yet.</p>}
+        </div>
+      )}
+      <CrmPanel emails={[person.email]} />
+      <div class="sb-actions">
+        <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
+      </div>
+      {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
+      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} onChanged={reload} />
+      {contact && (
+        <>
+          <h4 class="section-title" style="margin-left:0">History</h4>
+          <Timeline items={data!.timeline} />
+        </>
+      )}
+    </article>
+  );
+}

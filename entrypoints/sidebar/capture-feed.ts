@@ -1,0 +1,118 @@
+// The captures this frame shows: asked of the background when the frame's script runs, then
+// pushed by the content script (over a port of its own) and by the background, each copy numbered
+// alike so the first to arrive is shown and the other skipped. The sidebar renders what the feed
+// publishes; anything else (the test build's measurements) can watch it too.
+import { useEffect, useState } from 'preact/hooks';
+import { z } from 'zod';
+import { browser } from 'wxt/browser';
+import { callBackground } from '../../messaging/client';
+import { PageCapture, RapportEvent } from '../../messaging/protocol';
+import type { Settings } from '../../storage/settings';
+
+export type FeedState =
+  | { status: 'loading' }
+  | { status: 'error'; message: string }
+  | { status: 'ready'; capture: PageCapture | null; settings: Settings };
+
+/** Watches the feed. Every member is optional. */
+export interface FeedObserver {
+  /** A message came over the content script's port (before it is checked or deduplicated). */
+  direct?(): void;
+  /** What the sidebar is to show now. */
+  state?(state: FeedState): void;
+}
+
+const observers = new Set<FeedObserver>();
+export function observeFeed(observer: FeedObserver): () => void {
+  observers.add(observer);
+  return () => observers.delete(observer);
+}
+
+// Asked for as soon as the frame's script runs (not after the first paint): the first cards
+// appear one round trip after the frame loads.
+let initial: Promise<{ tabId: number; capture: PageCapture | null; settings: Settings }> | undefined;
+/** The content script's session this frame belongs to (see sites/common/sidebar-frame.ts). */
+const session = new URLSearchParams(location.search).get('session') ?? undefined;
+export function prefetchSidebar() {
+  initial ??= callBackground('getCapture', session ? { session } : {});
+  return initial;
+}
+
+// Captures sent straight from the content script (a MessagePort handed over with our session,
+// registered at module load so none is missed). Validated like any message: the page could post
+// to this frame too, but it cannot know the session.
+type DirectListener = (capture: PageCapture, seq: number | undefined) => void;
+const direct: { latest?: { capture: PageCapture; seq: number }; listener?: DirectListener } = {};
+const DirectMessage = z.object({ capture: PageCapture, seq: z.number().int().nonnegative() });
+if (session) {
+  addEventListener('message', (event: MessageEvent) => {
+    const data = event.data as { rapportPort?: unknown } | null;
+    if (!data || data.rapportPort !== session || !event.ports[0]) return;
+    event.ports[0].onmessage = (m: MessageEvent) => {
+      for (const o of observers) o.direct?.();
+      const parsed = DirectMessage.safeParse(m.data);
+      if (!parsed.success) return;
+      direct.latest = parsed.data;
+      direct.listener?.(parsed.data.capture, parsed.data.seq);
+    };
+  });
+  // Ask the content script for the port now rather than at this frame's load event. Nothing
+  // secret in it: the page sees it too, and the content script answers only its own frame.
+  window.parent.postMessage({ rapportSidebarReady: true }, '*');
+}
+
+/** Starts receiving captures from both channels; returns the function that stops it. */
+function startFeed(publish: (state: FeedState) => void): () => void {
+  let tabId: number | undefined;
+  let settings: Settings | undefined;
+  // Captures that arrive before the settings are kept (the newest) and applied once they are.
+  let early: PageCapture | undefined;
+  let shownSeq = -1;
+  const apply = (capture: PageCapture, seq: number | undefined) => {
+    if (seq !== undefined) {
+      if (seq <= shownSeq) return; // already shown (the other copy), or older
+      shownSeq = seq;
+    }
+    if (settings) publish({ status: 'ready', capture, settings });
+    else early = capture;
+  };
+  direct.listener = apply;
+  if (direct.latest) apply(direct.latest.capture, direct.latest.seq);
+  const onEvent = (raw: unknown) => {
+    const ev = RapportEvent.safeParse(raw);
+    if (!ev.success || ev.data.rapportEvent !== 'capture') return undefined;
+    if (session ? ev.data.session !== session : ev.data.tabId !== tabId) return undefined;
+    apply(ev.data.capture, ev.data.seq);
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(onEvent);
+  prefetchSidebar()
+    .then((res) => {
+      tabId = res.tabId;
+      settings = res.settings;
+      publish({ status: 'ready', capture: early ?? res.capture, settings: res.settings });
+    })
+    .catch((e: unknown) => publish({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
+  return () => {
+    browser.runtime.onMessage.removeListener(onEvent);
+    direct.listener = undefined;
+  };
+}
+
+/** The feed's current state, for the component that renders it (started on mount). */
+export function useCaptureFeed(): FeedState {
+  const [state, setState] = useState<FeedState>({ status: 'loading' });
+  useEffect(() => {
+    let live = true;
+    const stop = startFeed((next) => {
+      if (!live) return;
+      setState(next);
+      for (const o of observers) o.state?.(next);
+    });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, []);
+  return state;
+}
