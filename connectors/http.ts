@@ -74,8 +74,11 @@ export function buildUrl(base: string, path: string, query?: JsonRequestOptions[
   return url.toString();
 }
 
-/** AbortSignal.any where available (Chrome 116+, Firefox 124+, Node 20.3+), else a manual union. */
-function anySignal(signals: AbortSignal[]): AbortSignal {
+/**
+ * AbortSignal.any where available (Chrome 116+, Firefox 124+, Node 20.3+), else a manual union. Also
+ * the sync engine's (sync/ may import connectors/).
+ */
+export function anySignal(signals: AbortSignal[]): AbortSignal {
   const native = (AbortSignal as unknown as { any?: (s: AbortSignal[]) => AbortSignal }).any;
   if (native) return native.call(AbortSignal, signals);
   const controller = new AbortController();
@@ -87,6 +90,10 @@ function anySignal(signals: AbortSignal[]): AbortSignal {
     s.addEventListener('abort', () => controller.abort(s.reason), { once: true });
   }
   return controller.signal;
+}
+
+export function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function errorName(err: unknown): string {
@@ -220,6 +227,27 @@ export class Pacer {
   }
 }
 
+/**
+ * One call paced by `pacer` under `key` (e.g. a token's search budget, shared with other clients). A
+ * rate-limit answer asking for at most `maxWaitMs` (`defaultWaitMs` when it names no wait) is waited out
+ * here, twice at most, rather than failing the whole batch; any other failure is thrown.
+ */
+export async function pacedCall<T>(pacer: Pacer, key: string, call: () => Promise<T>, retry: { defaultWaitMs: number; maxWaitMs: number }): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const answered = await pacer.wait(key);
+    let wait: number;
+    try {
+      return await call();
+    } catch (err) {
+      wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? retry.defaultWaitMs) : Infinity;
+      if (attempt >= 2 || wait > retry.maxWaitMs) throw err;
+    } finally {
+      answered();
+    }
+    await sleep(wait);
+  }
+}
+
 /** Escapes text for HTML bodies (notes are HTML in HubSpot and Pipedrive). Newlines become <br>. */
 export function escapeHtml(text: string): string {
   return text
@@ -236,6 +264,17 @@ export function chunk<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * An address as a CRM keys it (look-ups, upserts, unions): trimmed and lowercased, as the record holds
+ * it. Not storage/normalize's normalizeEmail, which also drops what does not look like an address: a
+ * push sends what the record holds (an invalid address is the CRM's to reject), so it looks it up by
+ * the same value.
+ */
+export function emailKey(email: string | null | undefined): string | undefined {
+  const e = email?.trim().toLowerCase();
+  return e ? e : undefined;
 }
 
 /** Splits a display name into first and last name at the first space ("Jean-Luc de la Tour"). */
