@@ -1,21 +1,15 @@
 // A thin HubSpot CRM v3/v4 client over connectors/http.ts: error classification for HubSpot's
 // error body, pacing for the search API (4 requests/s per token, a limit the engine's bucket does
 // not see), and batch writes that turn 207s and whole-batch 400s into per-input outcomes.
-import { Pacer, chunk, requestJson, sleep, type DescribeError, type ErrorKind, type JsonRequestOptions } from '../http';
+import { Pacer, buildUrl, chunk, isRecord, pacedCall, requestJson, type DescribeError, type ErrorKind, type JsonRequestOptions } from '../http';
+import { isPermanent } from '../outcomes';
 import { ConnectorError, type ConnectorContext } from '../types';
+import { HUBSPOT_BASE_URL, type HubspotConfig } from './config';
 
-export const HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 export const BATCH_LIMIT = 100;
 /** Search returns at most 200 per page and 10,000 per query. */
 export const SEARCH_PAGE = 100;
 const SEARCH_MAX_RESULTS = 10_000;
-
-export interface HubspotConfig {
-  accessToken: string;
-  baseUrl: string;
-  rapportIdProperty?: string;
-  existingContacts?: 'fill-empty' | 'overwrite';
-}
 
 export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'emails' | 'notes' | 'tasks';
 
@@ -69,10 +63,6 @@ export interface WriteInput {
   /** Our key for the input; sent as objectWriteTraceId so results can be matched back. */
   trace: string;
   body: Record<string, unknown>;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function msToNextUtcMidnight(now = Date.now()): number {
@@ -135,11 +125,7 @@ export class HubspotClient {
   }
 
   async request<T>(method: NonNullable<JsonRequestOptions['method']>, path: string, body?: unknown, query?: JsonRequestOptions['query']): Promise<T> {
-    const url = new URL(this.base + path);
-    for (const [k, v] of Object.entries(query ?? {})) {
-      for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined && item !== null) url.searchParams.append(k, String(item));
-    }
-    const res = await requestJson<T>(this.ctx.fetch, url.toString(), {
+    const res = await requestJson<T>(this.ctx.fetch, buildUrl(this.base, path, query), {
       method,
       body,
       headers: { authorization: `Bearer ${this.ctx.config.accessToken}` },
@@ -153,20 +139,11 @@ export class HubspotClient {
    * Paced search. A SECONDLY 429 (other clients share the token's search budget) is waited out
    * here, twice at most, rather than failing the whole batch.
    */
-  async search(type: HsObjectType, request: HsSearchRequest): Promise<HsSearchResponse> {
-    for (let attempt = 0; ; attempt++) {
-      const answered = await searchPacer.wait(this.key);
-      let wait: number;
-      try {
-        return await this.request<HsSearchResponse>('POST', `/crm/v3/objects/${type}/search`, request);
-      } catch (err) {
-        wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 1000) : Infinity;
-        if (attempt >= 2 || wait > 2000) throw err;
-      } finally {
-        answered();
-      }
-      await sleep(wait);
-    }
+  search(type: HsObjectType, request: HsSearchRequest): Promise<HsSearchResponse> {
+    return pacedCall(searchPacer, this.key, () => this.request<HsSearchResponse>('POST', `/crm/v3/objects/${type}/search`, request), {
+      defaultWaitMs: 1000,
+      maxWaitMs: 2000,
+    });
   }
 
   /** All pages of a search (bounded by the API's 10,000-result window and `maxResults`). */
@@ -213,8 +190,7 @@ export class HubspotClient {
         inputs: inputs.map((i) => ({ ...i.body, objectWriteTraceId: i.trace })),
       });
     } catch (err) {
-      const permanent = err instanceof ConnectorError && (err.kind === 'validation' || err.kind === 'conflict' || err.kind === 'not-found');
-      if (!permanent) throw err;
+      if (!isPermanent(err)) throw err;
       if (inputs.length === 1) {
         results.set(inputs[0].trace, { ok: false, error: err });
         return;

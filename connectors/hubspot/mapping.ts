@@ -1,5 +1,6 @@
 // Local records ↔ HubSpot properties. Pure functions: tested through the contract tests.
-import { escapeHtml, splitName } from '../http';
+import { emailKey, escapeHtml, splitName } from '../http';
+import { normalizeEmail } from '../../storage/normalize';
 import type { Activity, Company, Contact, Participant, Task } from '../../storage/schema';
 
 /**
@@ -57,11 +58,6 @@ export function mappedProperties(mapping: Record<string, string>): string[] {
   return [...new Set(Object.values(mapping).filter(Boolean))];
 }
 
-export function normalizeEmail(email: string | undefined): string | undefined {
-  const e = email?.trim().toLowerCase();
-  return e ? e : undefined;
-}
-
 /** Canonical form of a LinkedIn profile URL for comparison (no scheme, www, query or trailing slash). */
 export function normalizeLinkedin(url: string | undefined | null): string | undefined {
   if (!url) return undefined;
@@ -92,7 +88,7 @@ export function contactProperties(c: Contact, mapping: Record<string, string>): 
         set(prop, c.lastName ?? split.last);
         break;
       case 'emails':
-        set(prop, normalizeEmail(c.emails[0]));
+        set(prop, emailKey(c.emails[0]));
         break;
       case 'phones':
         set(prop, c.phones[0]);
@@ -123,7 +119,7 @@ export function contactFromProperties(
     return v == null || v === '' ? undefined : v;
   };
   const emails = [get('emails'), ...(props.hs_additional_emails ?? '').split(';')]
-    .map((e) => normalizeEmail(e ?? undefined))
+    .map((e) => normalizeEmail(e))
     .filter((e): e is string => !!e);
   const out: Partial<Contact> & { emails: string[] } = { emails: [...new Set(emails)] };
   const firstName = get('firstName');
@@ -175,6 +171,12 @@ export function companyProperties(c: Company): Record<string, string> {
   set('city', c.location);
   set('linkedin_company_page', c.linkedinUrl);
   return out;
+}
+
+/** A HubSpot timestamp (epoch milliseconds or ISO 8601) in milliseconds; NaN when absent or unreadable. */
+export function toMs(value: string | null | undefined): number {
+  if (!value) return NaN;
+  return /^-?\d+$/.test(value) ? Number(value) : Date.parse(value);
 }
 
 export function isoTimestamp(value: string): string {
