@@ -1,31 +1,23 @@
-import { useEffect, useState } from 'preact/hooks';
 import { getDb } from '../storage/db';
 import { status } from '../sync/status';
+import { useLiveQuery } from './use-live-query';
 
 const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
 
-/** Pending and failed counts and the last successful sync, over all CRM connections. */
-export function SyncBadge({ refreshKey }: { refreshKey?: unknown }) {
-  const [sum, setSum] = useState<{ connections: number; pending: number; failed: number; paused: number; last?: number } | null>(null);
-  useEffect(() => {
-    let live = true;
-    void (async () => {
-      const db = getDb();
-      const ids = (await db.connectors.toCollection().primaryKeys()) as string[];
-      const all = await Promise.all(ids.map((id) => status(db, id)));
-      if (!live) return;
-      setSum({
-        connections: ids.length,
-        pending: all.reduce((s, x) => s + x.pending, 0),
-        failed: all.reduce((s, x) => s + x.failed + x.dead, 0),
-        paused: all.filter((x) => x.paused).length,
-        last: Math.max(0, ...all.map((x) => x.lastSuccessAt ?? 0)) || undefined,
-      });
-    })().catch(() => undefined);
-    return () => {
-      live = false;
+/** Pending and failed counts and the last successful sync, over all CRM connections; kept current. */
+export function SyncBadge() {
+  const sum = useLiveQuery(async () => {
+    const db = getDb();
+    const ids = (await db.connectors.toCollection().primaryKeys()) as string[];
+    const all = await Promise.all(ids.map((id) => status(db, id)));
+    return {
+      connections: ids.length,
+      pending: all.reduce((s, x) => s + x.pending, 0),
+      failed: all.reduce((s, x) => s + x.failed + x.dead, 0),
+      paused: all.filter((x) => x.paused).length,
+      last: Math.max(0, ...all.map((x) => x.lastSuccessAt ?? 0)) || undefined,
     };
-  }, [refreshKey]);
+  }, []);
   if (!sum) return null;
   if (!sum.connections) {
     return <p class="small muted sync-status" data-testid="sync-status" data-pending="0" data-failed="0">No CRM connected: nothing to sync.</p>;

@@ -4,12 +4,13 @@ import { type AnyConnector, registry } from '../../connectors/registry';
 import type { SyncKind } from '../../connectors/types';
 import { callBackground } from '../../messaging/client';
 import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
-import { type SyncStatus, discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
-import type { OutboxEntry, SyncDirection } from '../../storage/sync-rows';
+import { discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
+import type { SyncDirection } from '../../storage/sync-rows';
 import { backfill } from '../../storage/outbox';
 import { getDb } from '../../storage/db';
 import { type FormField, formFields } from './schema-form';
 import { SyncBadge } from '../../components/SyncBadge';
+import { useLiveQuery, useLiveState } from '../../components/use-live-query';
 
 const KIND_LABEL: Record<SyncKind, string> = { contact: 'Contacts', company: 'Companies', email: 'Logged emails', note: 'Notes', task: 'Tasks', deal: 'Deals' };
 const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
@@ -27,15 +28,10 @@ async function releaseOrigins(origins: string[], stillUsed: string[]) {
 }
 
 export function ConnectorsSection() {
-  const [instances, setInstances] = useState<PublicConnectorInstance[] | null>(null);
+  // Live: a connection saved, synced, paused or removed (here or by the background) shows at once.
+  const live = useLiveState(() => listConnectorInstances(getDb()), []);
+  const instances = live.state === 'ready' ? live.value : null;
   const [editing, setEditing] = useState<{ type: string; instance?: PublicConnectorInstance } | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const refresh = () => listConnectorInstances(getDb()).then(setInstances, (e: Error) => setError(e.message));
-  useEffect(() => {
-    void refresh();
-    const t = setInterval(() => void refresh(), 3000);
-    return () => clearInterval(t);
-  }, []);
 
   return (
     <section class="card" aria-labelledby="conn-h">
@@ -44,10 +40,10 @@ export function ConnectorsSection() {
         Rapport pushes what you save and log to your CRM in the background. Access to the CRM's address is asked only when you
         save a connection, and given back when you remove it. Tokens stay in this browser's extension database.
       </p>
-      <SyncBadge refreshKey={instances} />
-      {error && <p class="error" role="alert">{error}</p>}
+      <SyncBadge />
+      {live.state === 'error' && <p class="error" role="alert">{live.message}</p>}
       {instances?.map((inst) => (
-        <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} onChanged={refresh} all={instances} />
+        <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} all={instances} />
       ))}
       {!editing && (
         <button class="primary" data-testid="connector-add" onClick={() => setEditing({ type: [...registry.keys()][0] })}>Add a CRM connection</button>
@@ -57,27 +53,23 @@ export function ConnectorsSection() {
           key={editing.instance?.id ?? 'new'}
           initialType={editing.type}
           instance={editing.instance}
-          onDone={() => {
-            setEditing(null);
-            void refresh();
-          }}
+          onDone={() => setEditing(null)}
         />
       )}
     </section>
   );
 }
 
-function ConnectorRow({ inst, onEdit, onChanged, all }: { inst: PublicConnectorInstance; onEdit: () => void; onChanged: () => void; all: PublicConnectorInstance[] }) {
+function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; onEdit: () => void; all: PublicConnectorInstance[] }) {
   const connector = registry.get(inst.type);
-  const [st, setSt] = useState<SyncStatus | null>(null);
-  const [entries, setEntries] = useState<OutboxEntry[]>([]);
+  const live = useLiveQuery(async () => {
+    const db = getDb();
+    return { st: await status(db, inst.id), entries: await listEntries(db, inst.id, ['dead', 'failed'], 20) };
+  }, [inst.id]);
+  const st = live?.st ?? null;
+  const entries = live?.entries ?? [];
   const [busy, setBusy] = useState<string | null>(null);
   const [note, setNote] = useState<string | null>(null);
-  const load = async () => {
-    setSt(await status(getDb(), inst.id));
-    setEntries(await listEntries(getDb(), inst.id, ['dead', 'failed'], 20));
-  };
-  useEffect(() => void load(), [inst]);
   const act = async (name: string, fn: () => Promise<string | void>) => {
     setBusy(name);
     try {
@@ -87,8 +79,6 @@ function ConnectorRow({ inst, onEdit, onChanged, all }: { inst: PublicConnectorI
       setNote(e instanceof Error ? e.message : String(e));
     } finally {
       setBusy(null);
-      await load();
-      onChanged();
     }
   };
   return (

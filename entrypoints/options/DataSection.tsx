@@ -1,11 +1,11 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
+import { useLiveState } from '../../components/use-live-query';
 import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
 import { exportFileName, exportParts } from '../../storage/export';
 import { counts, deleteAllData } from '../../storage/repositories';
 import type { ImportSummary, WorkerReply } from '../../importers/import-job';
 
-type Counts = Awaited<ReturnType<typeof counts>>;
 type ImportState =
   | { state: 'idle' }
   | { state: 'running'; file: string; bytesRead: number; totalBytes: number; rows: number }
@@ -15,13 +15,14 @@ type ImportState =
 const fmt = new Intl.NumberFormat();
 
 export function DataSection() {
-  const [stats, setStats] = useState<Counts | null>(null);
+  // Live: an import (in its worker), a delete, a capture or a sync pull shows in the counts at once.
+  const live = useLiveState(() => counts(), []);
+  const stats = live.state === 'ready' ? live.value : null;
   const [imp, setImp] = useState<ImportState>({ state: 'idle' });
   const [busy, setBusy] = useState<string | null>(null);
-  const [notice, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const [message, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
+  const notice = message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
   const fileInput = useRef<HTMLInputElement>(null);
-  const refresh = () => counts().then(setStats, (e: Error) => setNotice({ kind: 'error', text: `Could not read the database: ${e.message}` }));
-  useEffect(() => void refresh(), []);
 
   const startImport = (file: File) => {
     setNotice(null);
@@ -37,7 +38,6 @@ export function DataSection() {
           setImp({ state: 'done', file: file.name, summary: msg.summary });
           void callBackground('dataChanged', { what: 'import', count: msg.summary.imported }).catch(() => undefined);
         } else setImp({ state: 'failed', file: file.name, message: msg.message });
-        void refresh();
         if (fileInput.current) fileInput.current.value = '';
       }
     };
@@ -83,7 +83,6 @@ export function DataSection() {
       setNotice({ kind: 'error', text: `Delete failed, nothing was removed: ${(e as Error).message}` });
     } finally {
       setBusy(null);
-      void refresh();
     }
   };
 

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'preact/hooks';
 import { getDb } from '../../storage/db';
 import { publicRecord } from '../../storage/records';
 import { type TimelineItem, getCompany, getCompanyPeople, getContact, getTimeline } from '../../storage/queries';
@@ -7,33 +6,18 @@ import { ContactCard } from '../../components/ContactCard';
 import { CrmPanel } from '../../components/CrmPanel';
 import { formatDate, safeHref } from '../../components/format';
 import { Timeline } from '../../components/Timeline';
+import { type Live, useLiveState } from '../../components/use-live-query';
 
-type Load<T> = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; value: T };
+// Each view reads live: an edit, a sync or a delete elsewhere shows here at once.
 
-function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): Load<T> {
-  const [s, set] = useState<Load<T>>({ state: 'loading' });
-  useEffect(() => {
-    let live = true;
-    set({ state: 'loading' });
-    fn().then(
-      (value) => live && set({ state: 'ready', value }),
-      (e: unknown) => live && set({ state: 'error', message: e instanceof Error ? e.message : String(e) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, deps);
-  return s;
-}
-
-function Status({ s, what }: { s: Load<unknown>; what: string }) {
+function Status({ s, what }: { s: Live<unknown>; what: string }) {
   if (s.state === 'loading') return <p class="empty">Loading {what}…</p>;
   if (s.state === 'error') return <p class="empty error" role="alert">Could not load {what}: {s.message}</p>;
   return null;
 }
 
 export function ContactView({ id }: { id: string }) {
-  const s = useLoad(async () => {
+  const s = useLiveState(async () => {
     const contact = await getContact(id);
     if (!contact) throw new Error('this contact no longer exists');
     return { contact, timeline: await getTimeline(id) };
@@ -49,7 +33,7 @@ export function ContactView({ id }: { id: string }) {
 }
 
 export function CompanyView({ id, onOpenContact }: { id: string; onOpenContact: (id: string) => void }) {
-  const s = useLoad(async () => {
+  const s = useLiveState(async () => {
     const company = await getCompany(id);
     if (!company) throw new Error('this company no longer exists');
     return { company, people: await getCompanyPeople(id) };
@@ -79,7 +63,7 @@ export function CompanyView({ id, onOpenContact }: { id: string; onOpenContact: 
 
 /** A conversation or note found by search: shown with the people it belongs to. */
 export function ActivityView({ id, onOpenContact }: { id: string; onOpenContact: (id: string) => void }) {
-  const s = useLoad(async () => {
+  const s = useLiveState(async () => {
     const a = await getDb().activities.where('id').equals(id).first();
     if (!a) throw new Error('this entry no longer exists');
     const people = await getDb().contacts.where('id').anyOf(a.contactIds).toArray();

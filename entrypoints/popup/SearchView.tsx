@@ -5,6 +5,7 @@ import { continueIndexRebuild } from '../../storage/index-rebuild';
 import type { Contact } from '../../storage/schema';
 import { type SearchResults, search } from '../../storage/search-index';
 import { formatDate } from '../../components/format';
+import { useLiveQuery } from '../../components/use-live-query';
 
 export type Opened = { kind: 'contact' | 'company' | 'activity'; id: string; contactId?: string };
 
@@ -53,33 +54,32 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
   useEffect(() => input.current?.focus(), []);
 
   // After an upgrade the background rebuilds the search index; until it is done, say so.
-  const [rebuilding, setRebuilding] = useState<number | undefined>(undefined);
+  const rebuilding = useLiveQuery(() => indexRebuildProgress(), []);
+  const pending = rebuilding !== undefined;
   const rebuilt = useRef(false);
   useEffect(() => {
+    if (!pending) {
+      if (rebuilt.current) runQuery(input.current?.value ?? ''); // complete now: ask again
+      rebuilt.current = false;
+      return;
+    }
+    // The service worker rebuilds it; while open, the popup helps in small pages (short
+    // transactions, so queries typed meanwhile wait little) in case the worker is not running.
+    rebuilt.current = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let alive = true;
-    const check = (): Promise<void> =>
-      indexRebuildProgress()
-        .then(async (p) => {
-          if (!alive) return;
-          setRebuilding(p);
-          if (p === undefined) {
-            if (rebuilt.current) runQuery(input.current?.value ?? ''); // complete now: ask again
-            return;
-          }
-          // The service worker rebuilds it; while open, the popup helps in small pages (short
-          // transactions, so queries typed meanwhile wait little) in case the worker is not running.
-          rebuilt.current = true;
-          await continueIndexRebuild(getDb(), 300, 200).catch(() => undefined);
-          if (alive) timer = setTimeout(() => void check(), 200);
-        })
-        .catch(() => undefined);
-    void check();
+    const help = (): Promise<void> =>
+      continueIndexRebuild(getDb(), 300, 200)
+        .catch(() => false)
+        .then((done) => {
+          if (alive && !done) timer = setTimeout(() => void help(), 200);
+        });
+    void help();
     return () => {
       alive = false;
       clearTimeout(timer);
     };
-  }, []);
+  }, [pending]);
 
   // Started from the input event itself, not from an effect: Preact runs effects after the next
   // frame is painted, which would add up to a frame (16 ms) to every keystroke.

@@ -4,13 +4,13 @@ import { type Contact, STAGES, type Source } from '../../storage/schema';
 
 /**
  * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
- * card shows someone not yet in Rapport (any action on a person keeps them).
+ * card shows someone not yet in Rapport (any action on a person keeps them). The card reads the
+ * person live, so it shows each change without being told.
  */
-export function ContactActions({ contact, ensureSaved, source, onChanged }: {
+export function ContactActions({ contact, ensureSaved, source }: {
   contact?: Contact;
   ensureSaved: () => Promise<Contact>;
   source: () => Source;
-  onChanged: () => void;
 }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
   const [note, setNote] = useState('');
@@ -21,7 +21,6 @@ export function ContactActions({ contact, ensureSaved, source, onChanged }: {
   const run = async (fn: () => Promise<string>) => {
     try {
       setMsg({ ok: true, text: await fn() });
-      onChanged();
     } catch (e) {
       setMsg({ ok: false, text: e instanceof Error ? e.message : String(e) });
     }

@@ -21,14 +21,13 @@ function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
 }
 
 /** One outside person of a conversation: what is stored about them, or what the email tells. */
-export function MailPersonCard({ person, capture, refresh }: { person: OutsidePerson; capture: ThreadCapture; refresh: number }) {
-  const { data, reload } = useContact(() => findContactByEmail(person.email), [person.email, refresh]);
+export function MailPersonCard({ person, capture }: { person: OutsidePerson; capture: ThreadCapture }) {
+  const data = useContact(() => findContactByEmail(person.email), [person.email]);
   const [saved, setSaved] = useState<string | null>(null);
   const source = (): Source => ({ type: capture.site, ref: capture.threadId, at: new Date().toISOString() });
   const save = async () => {
     const r = await saveMailPerson(capture, person);
     setSaved(r.status === 'created' ? 'Contact saved.' : r.status === 'merged' ? 'Contact updated.' : 'Already up to date.');
-    reload();
     return r.contact;
   };
   const contact = data?.contact;
@@ -54,7 +53,7 @@ export function MailPersonCard({ person, capture, refresh }: { person: OutsidePe
         <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
       </div>
       {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
-      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} onChanged={reload} />
+      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} />
       {contact && (
         <>
           <h4 class="section-title" style="margin-left:0">History</h4>

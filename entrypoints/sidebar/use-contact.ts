@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useLiveQuery } from '../../components/use-live-query';
 import { type TimelineItem, getTimeline } from '../../storage/queries';
 import type { Contact } from '../../storage/schema';
 
@@ -8,20 +8,13 @@ export interface ContactData {
   timeline: TimelineItem[];
 }
 
-/** The stored person a card shows (found by `find`) and their history; null until looked up. */
-export function useContact(find: () => Promise<Contact | undefined>, deps: unknown[]) {
-  const [data, setData] = useState<ContactData | null>(null);
-  const [version, setVersion] = useState(0);
-  useEffect(() => {
-    let live = true;
-    void (async () => {
-      const contact = await find();
-      const timeline = contact ? await getTimeline(contact.id) : [];
-      if (live) setData({ contact, timeline });
-    })();
-    return () => {
-      live = false;
-    };
-  }, [...deps, version]);
-  return { data, reload: () => setVersion((v) => v + 1) };
+/**
+ * The stored person a card shows (found by `find`) and their history, kept current as they are
+ * saved, noted, logged or synced; undefined until looked up.
+ */
+export function useContact(find: () => Promise<Contact | undefined>, deps: unknown[]): ContactData | undefined {
+  return useLiveQuery(async () => {
+    const contact = await find();
+    return { contact, timeline: contact ? await getTimeline(contact.id) : [] };
+  }, deps);
 }

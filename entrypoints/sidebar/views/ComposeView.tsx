@@ -42,7 +42,7 @@ export function ComposeView({ capture, settings }: { capture: ComposeCapture; se
         <div class="small muted">Writing to {capture.recipients.length} recipient{capture.recipients.length === 1 ? '' : 's'}</div>
       </div>
       {!people.length && <p class="empty">Everyone you are writing to is on your team.</p>}
-      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={asThread} refresh={0} />)}
+      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={asThread} />)}
     </div>
   );
 }

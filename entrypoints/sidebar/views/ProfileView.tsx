@@ -11,7 +11,7 @@ import { useContact } from '../use-contact';
 
 /** A LinkedIn profile or lead: what the page says, whether the person is saved and what changed. */
 export function ProfileView({ capture }: { capture: ProfileLike }) {
-  const { data, reload } = useContact(() => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)), [capture.profileUrl]);
+  const data = useContact(() => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)), [capture.profileUrl]);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const contact = data?.contact;
@@ -22,7 +22,6 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
       const r = await saveProfile(capture, overwrite);
       setSaved(r.status === 'created' ? 'Saved to Rapport.' : 'Contact updated.');
       setError(null);
-      reload();
       return r.contact;
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
@@ -71,7 +70,7 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
       )}
       {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
       {error && <p class="error small" role="alert">{error}</p>}
-      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} onChanged={reload} />
+      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} />
       {contact && contact.emails.length > 0 && <CrmPanel emails={contact.emails} />}
       {contact && (
         <ContactCard contact={contact}>

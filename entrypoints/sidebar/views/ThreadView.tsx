@@ -9,14 +9,12 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
   const people = outsidePeople(capture, settings);
   const [logged, setLogged] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
-  const [version, setVersion] = useState(0);
   useEffect(() => setLogged(null), [capture.threadId]);
   const log = async () => {
     setBusy(true);
     try {
       const r = await logThread(capture, settings);
       setLogged({ ok: true, text: r.added ? `Logged ${r.added} message${r.added === 1 ? '' : 's'} to ${r.contacts.length} contact${r.contacts.length === 1 ? '' : 's'}.` : 'Already logged: nothing new.' });
-      setVersion((v) => v + 1);
     } catch (e) {
       setLogged({ ok: false, text: e instanceof Error ? e.message : String(e) });
     } finally {
@@ -38,7 +36,7 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
         )}
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
-      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={capture} refresh={version} />)}
+      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={capture} />)}
     </div>
   );
 }
