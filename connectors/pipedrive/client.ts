@@ -2,18 +2,9 @@
 // `{success, data, additional_data}` envelope, error classification for `{success:false, error}`,
 // and pacing of the search endpoints (10 requests / 2 s per token, tighter than the burst limit the
 // engine's bucket enforces).
-import { Pacer, requestJson, sleep, type DescribeError, type JsonRequestOptions } from '../http';
+import { Pacer, buildUrl, isRecord, pacedCall, requestJson, type DescribeError, type JsonRequestOptions } from '../http';
 import { ConnectorError, type ConnectorContext } from '../types';
-
-export const PIPEDRIVE_PLANS = { essential: 20, advanced: 40, professional: 80, power: 100, enterprise: 120 } as const;
-export type PipedrivePlan = keyof typeof PIPEDRIVE_PLANS;
-
-export interface PipedriveConfig {
-  apiToken: string;
-  companyDomain: string;
-  baseUrl?: string;
-  plan: PipedrivePlan;
-}
+import { pipedriveBase, type PipedriveConfig } from './config';
 
 export interface PdEnvelope<T> {
   success: boolean;
@@ -67,10 +58,6 @@ export interface PdActivity {
   note?: string | null;
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Reads `{success:false, error, error_info}`; Retry-After falls back to x-ratelimit-reset. */
 export const describePipedriveError: DescribeError = (status, body, headers) => {
   const message = isRecord(body) && typeof body.error === 'string' ? body.error : undefined;
@@ -80,10 +67,6 @@ export const describePipedriveError: DescribeError = (status, body, headers) => 
   }
   return { message };
 };
-
-export function pipedriveBase(config: Pick<PipedriveConfig, 'baseUrl' | 'companyDomain'>): string {
-  return (config.baseUrl || `https://${config.companyDomain}.pipedrive.com`).replace(/\/+$/, '');
-}
 
 /** Per-worker pacing of search, keyed by token: 10 requests / 2 s (+25% margin). */
 const searchPacer = new Pacer(10, 2500);
@@ -104,11 +87,7 @@ export class PipedriveClient {
     path: string,
     options: { body?: unknown; query?: JsonRequestOptions['query'] } = {},
   ): Promise<PdEnvelope<T>> {
-    const url = new URL(this.base + path);
-    for (const [k, v] of Object.entries(options.query ?? {})) {
-      for (const item of Array.isArray(v) ? v : [v]) if (item !== undefined && item !== null) url.searchParams.append(k, String(item));
-    }
-    const res = await requestJson<PdEnvelope<T>>(this.ctx.fetch, url.toString(), {
+    const res = await requestJson<PdEnvelope<T>>(this.ctx.fetch, buildUrl(this.base, path, options.query), {
       method,
       body: options.body,
       headers: { 'x-api-token': this.ctx.config.apiToken },
@@ -122,22 +101,29 @@ export class PipedriveClient {
     return this.request<T>('GET', path, { query });
   }
 
-  /** Exact-match search (case-insensitive at Pipedrive); callers still verify the field. */
-  async search<T>(kind: 'persons' | 'organizations', term: string, fields: string): Promise<T[]> {
-    for (let attempt = 0; ; attempt++) {
-      const answered = await searchPacer.wait(this.key);
-      let wait: number;
-      try {
+  /** GET of one record; null when Pipedrive answers that it does not exist. */
+  async getOrNull<T>(path: string): Promise<T | null> {
+    try {
+      return (await this.get<T>(path)).data;
+    } catch (err) {
+      if (err instanceof ConnectorError && err.kind === 'not-found') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Exact-match search (case-insensitive at Pipedrive); callers still verify the field. Other clients
+   * share the token's search budget: a short 429 is waited out here, twice at most.
+   */
+  search<T>(kind: 'persons' | 'organizations', term: string, fields: string): Promise<T[]> {
+    return pacedCall(
+      searchPacer,
+      this.key,
+      async () => {
         const res = await this.get<{ items?: { item: T }[] }>(`/api/v2/${kind}/search`, { term, fields, exact_match: true, limit: 100 });
         return (res.data?.items ?? []).map((i) => i.item);
-      } catch (err) {
-        // Other clients share the token's search budget: wait out a short 429 here, twice at most.
-        wait = err instanceof ConnectorError && err.kind === 'rate-limit' ? (err.retryAfterMs ?? 2000) : Infinity;
-        if (attempt >= 2 || wait > 2500) throw err;
-      } finally {
-        answered();
-      }
-      await sleep(wait);
-    }
+      },
+      { defaultWaitMs: 2000, maxWaitMs: 2500 },
+    );
   }
 }
