@@ -277,6 +277,11 @@ export function emailKey(email: string | null | undefined): string | undefined {
   return e ? e : undefined;
 }
 
+/** A mail participant as mail clients show one: `Name <address>`, or whichever of the two is known. */
+export function participantLabel(p: { name?: string; email?: string }): string {
+  return p.name && p.email ? `${p.name} <${p.email}>` : (p.email ?? p.name ?? '');
+}
+
 /** Splits a display name into first and last name at the first space ("Jean-Luc de la Tour"). */
 export function splitName(name: string): { first: string; last: string } {
   const trimmed = name.trim().replace(/\s+/g, ' ');

@@ -1,7 +1,7 @@
 // Local records ↔ Pipedrive bodies: persons (with the field mapping), notes (logged emails and notes)
 // and task activities, each note and activity ending with the marker that finds it again.
 import type { Activity, Contact, Participant, Task } from '../../storage/schema';
-import { emailKey, escapeHtml } from '../http';
+import { emailKey, escapeHtml, participantLabel } from '../http';
 import type { PushItem } from '../types';
 import type { PdLabeled, PdPerson } from './client';
 
@@ -93,10 +93,6 @@ export function personToContact(p: PdPerson, mapping: Record<string, string>): P
   return out;
 }
 
-function who(p: Participant): string {
-  return p.name && p.email ? `${p.name} <${p.email}>` : (p.email ?? p.name ?? '');
-}
-
 function utc(iso: string): string {
   return new Date(iso).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
 }
@@ -109,7 +105,7 @@ export function noteContent(a: Activity): string {
   }
   const ps = a.participants ?? [];
   const line = (label: string, role: Participant['role']) => {
-    const list = ps.filter((p) => p.role === role).map(who).filter(Boolean);
+    const list = ps.filter((p) => p.role === role).map(participantLabel).filter(Boolean);
     return list.length ? `${label}: ${escapeHtml(list.join(', '))}` : '';
   };
   const heading = a.direction === 'incoming' ? 'Email received' : 'Email sent';

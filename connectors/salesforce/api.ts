@@ -3,6 +3,7 @@
 // REST API Developer Guide: https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/
 import { requestJson, type VendorErrorInfo } from '../http';
 import { ConnectorError } from '../types';
+import type { Ctx } from './config';
 
 export interface SfRecord {
   attributes?: { type: string; url?: string };
@@ -170,4 +171,9 @@ export class SfClient {
     }
     return out;
   }
+}
+
+/** The client for a connection's org, token and API version. */
+export function sfClient(ctx: Ctx): SfClient {
+  return new SfClient(ctx.fetch, ctx.config.instanceUrl, ctx.config.accessToken, ctx.config.apiVersion);
 }
