@@ -1,6 +1,6 @@
 // fetch as a connector sees it: rate-limited, timed out, abortable, renewing the engine lease,
 // refreshing an expired OAuth token once per run.
-import { parseRetryAfter } from '../../connectors/http';
+import { anySignal, parseRetryAfter } from '../../connectors/http';
 import { ConnectorError } from '../../connectors/types';
 import { saveConnectorInstance } from '../connectors';
 import { errorMessage, redact } from '../redact';
@@ -94,18 +94,4 @@ async function refreshTokens(env: Pick<EngineEnv, 'db' | 'registry' | 'fetch' | 
     env.log({ level: 'warn', message: `token refresh failed: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
     return undefined;
   }
-}
-
-function anySignal(signals: AbortSignal[]): AbortSignal {
-  const native = (AbortSignal as unknown as { any?: (s: AbortSignal[]) => AbortSignal }).any;
-  if (native) return native.call(AbortSignal, signals);
-  const c = new AbortController();
-  for (const s of signals) {
-    if (s.aborted) {
-      c.abort(s.reason);
-      break;
-    }
-    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
 }
