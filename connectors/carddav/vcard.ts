@@ -23,6 +23,7 @@
 import type { Contact } from '../../storage/schema';
 import { normalizeLinkedinUrl } from '../../storage/normalize';
 import { escapeText, foldLine, splitEscaped, unescapeText } from '../../importers/vcard-text';
+import { emailKey } from '../http';
 
 export interface VcardProp {
   /** "item1" in "item1.EMAIL", if any. */
@@ -208,14 +209,13 @@ function writeBase(f: CardFields): string {
   }).join('&');
 }
 
-const emailKey = (e: string) => e.trim().toLowerCase();
 const telKey = (t: string) => {
   const digits = t.replace(/[^\d+]/g, '');
   return digits.replace(/^00/, '+');
 };
 const catKey = (c: string) => c.trim().toLowerCase();
 
-function union(remote: string[], local: string[], key: (s: string) => string): string[] {
+function union(remote: string[], local: string[], key: (s: string) => string | undefined): string[] {
   const seen = new Set(remote.map(key));
   const out = [...remote];
   for (const v of local) {
