@@ -9,7 +9,7 @@
 // Written per RFC 6350: CRLF line ends; lines folded at 75 octets (continuation lines count their leading
 // space), never inside a UTF-8 sequence; text values escape `\` `,` `;` and newlines.
 //
-// Merge rule (DESIGN principle 6, "the CRM is the system of record for what it owns"): the address book
+// Merge rule (docs/architecture.md, principle 6: "the CRM is the system of record for what it owns"): the address book
 // owns the card. For each single-valued field (FN, N, ORG, TITLE, URL=LinkedIn, NOTE) we remember, inside
 // the card itself, a hash of the value Rapport last wrote (X-RAPPORT-BASE). On the next write:
 //   - remote empty → the local value fills it (unless it is exactly what Rapport last wrote: then someone

@@ -18,7 +18,7 @@
 //   An e-mail, note or task that names contacts/companies none of which is linked yet fails with
 //   'not-found' (the engine retries after they sync) instead of creating a Task attached to nothing.
 //
-// Idempotency (DESIGN principle 4)
+// Idempotency (docs/architecture.md, principle 4)
 //   - An update when the engine knows the remote id.
 //   - People and accounts: look-up-then-create on their natural key (Email; else first+last name with the
 //     account/company; Account by Website domain or Name), which also links records the CRM already had.
