@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { addNote, createTask, updateContact } from '../../storage/repositories';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 
@@ -16,7 +16,13 @@ export function ContactActions({ contact, ensureSaved, source }: {
   const [note, setNote] = useState('');
   const [taskTitle, setTaskTitle] = useState('Follow up');
   const [due, setDue] = useState(() => new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10));
-  const [tags, setTags] = useState((contact?.tags ?? []).join(', '));
+  const storedTags = (contact?.tags ?? []).join(', ');
+  const [tags, setTags] = useState(storedTags);
+  // Tags changed elsewhere (another page, a sync) show here unless the user is editing them.
+  const [tagsEdited, setTagsEdited] = useState(false);
+  useEffect(() => {
+    if (!tagsEdited) setTags(storedTags);
+  }, [storedTags, tagsEdited]);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const run = async (fn: () => Promise<string>) => {
     try {
@@ -58,13 +64,17 @@ export function ContactActions({ contact, ensureSaved, source }: {
             const c = await ensureSaved();
             const list = [...new Set(tags.split(',').map((t) => t.trim()).filter(Boolean))];
             await updateContact(c.id, { tags: list }, source());
+            setTagsEdited(false);
             return 'Tags saved.';
           });
         }}
       >
         <label class="small muted" for="tags">Tags (comma separated)</label>
         <div class="row">
-          <input id="tags" class="grow" data-testid="tags-input" value={tags} onInput={(e) => setTags((e.target as HTMLInputElement).value)} />
+          <input id="tags" class="grow" data-testid="tags-input" value={tags} onInput={(e) => {
+            setTags((e.target as HTMLInputElement).value);
+            setTagsEdited(true);
+          }} />
           <button type="submit" data-testid="tags-save">Save tags</button>
         </div>
       </form>

@@ -53,7 +53,7 @@ export function MailPersonCard({ person, capture }: { person: OutsidePerson; cap
         <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
       </div>
       {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
-      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} />
+      <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} />
       {contact && (
         <>
           <h4 class="section-title" style="margin-left:0">History</h4>

@@ -70,7 +70,7 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
       )}
       {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
       {error && <p class="error small" role="alert">{error}</p>}
-      <ContactActions key={contact?.updatedAt ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} />
+      <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} />
       {contact && contact.emails.length > 0 && <CrmPanel emails={contact.emails} />}
       {contact && (
         <ContactCard contact={contact}>
