@@ -66,10 +66,7 @@ export default defineConfig({
     // (a headless browser cannot click one). Absent from the release build.
     ...(testBuild || inboxSdkAppId()
       ? {
-          host_permissions: [
-            ...(testBuild ? ['http://127.0.0.1/*'] : []),
-            ...(inboxSdkAppId() ? ['https://mail.google.com/*'] : []),
-          ],
+          host_permissions: [...(testBuild ? ['http://127.0.0.1/*'] : []), ...(inboxSdkAppId() ? ['https://mail.google.com/*'] : [])],
         }
       : {}),
     // The sidebar page is the only resource pages may load, from the three sites only, and under
@@ -77,13 +74,17 @@ export default defineConfig({
     web_accessible_resources: [
       {
         resources: ['sidebar.html'],
-        matches: ['https://mail.google.com/*', 'https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://outlook.live.com/*', 'https://www.linkedin.com/*'],
+        matches: [
+          'https://mail.google.com/*',
+          'https://outlook.office.com/*',
+          'https://outlook.office365.com/*',
+          'https://outlook.live.com/*',
+          'https://www.linkedin.com/*',
+        ],
         use_dynamic_url: true,
       },
     ],
     action: { default_title: 'Rapport — search your contacts' },
-    ...(browser === 'firefox'
-      ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } }
-      : {}),
+    ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } } : {}),
   }),
 });

@@ -4,13 +4,7 @@ import { type LinkedinLeadCapture, type LinkedinProfileCapture } from './linkedi
 import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from './mail';
 import { parseSignature } from './signature';
 import { normalizeEmail } from '../storage/normalize';
-import {
-  type UpsertResult,
-  addActivities,
-  findContactByEmail,
-  upsertContact,
-  upsertContacts,
-} from '../storage/repositories';
+import { type UpsertResult, addActivities, findContactByEmail, upsertContact, upsertContacts } from '../storage/repositories';
 import type { Contact, ContactInput, Source } from '../storage/schema';
 import { type Settings, isNeverCaptured } from '../storage/settings';
 
@@ -63,7 +57,10 @@ export async function saveMailPerson(capture: ThreadCapture, person: OutsidePers
  * Logs every message of the thread as an email activity linked to every outside person (saving
  * the ones not yet known). Deduplicated by message id: logging twice adds nothing.
  */
-export async function logThread(capture: ThreadCapture, settings: Settings): Promise<{ added: number; existing: number; contacts: Contact[] }> {
+export async function logThread(
+  capture: ThreadCapture,
+  settings: Settings,
+): Promise<{ added: number; existing: number; contacts: Contact[] }> {
   const people = outsidePeople(capture, settings);
   if (!people.length) throw new Error('nobody outside your team in this conversation: nothing to log');
   const source = sourceOf(capture);

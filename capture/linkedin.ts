@@ -133,7 +133,16 @@ function build() {
   });
 
   const LinkedinParseResult = z.union([LinkedinCapture, NotCapturable]);
-  return { LinkedinExperience, LinkedinEducation, LinkedinProfileCapture, LinkedinCompanyCapture, LinkedinLeadCapture, LinkedinCapture, NotCapturable, LinkedinParseResult };
+  return {
+    LinkedinExperience,
+    LinkedinEducation,
+    LinkedinProfileCapture,
+    LinkedinCompanyCapture,
+    LinkedinLeadCapture,
+    LinkedinCapture,
+    NotCapturable,
+    LinkedinParseResult,
+  };
 }
 let built: ReturnType<typeof build> | undefined;
 const schemas = () => (built ??= build());

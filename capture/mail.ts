@@ -135,7 +135,13 @@ export interface ClassifyOptions {
 /** Internal domains in effect for a user (see `ClassifyOptions.internalDomains`). */
 export function effectiveInternalDomains(userEmail: string | undefined, configured?: readonly string[]): string[] {
   const list = (configured ?? [])
-    .map((d) => d.trim().toLowerCase().replace(/^@/, '').replace(/^www\./, ''))
+    .map((d) =>
+      d
+        .trim()
+        .toLowerCase()
+        .replace(/^@/, '')
+        .replace(/^www\./, ''),
+    )
     .filter(Boolean);
   if (list.length) return list;
   const user = normalizeEmail(userEmail);
@@ -239,12 +245,7 @@ export function finalizeCapture(capture: ThreadCapture): ThreadCapture | NotCapt
   };
 }
 
-export function notCapturable(
-  site: MailSite,
-  reason: NotCapturable['reason'],
-  detail: string,
-  field?: string,
-): NotCapturable {
+export function notCapturable(site: MailSite, reason: NotCapturable['reason'], detail: string, field?: string): NotCapturable {
   return { kind: 'not-capturable', site, reason, detail: detail.slice(0, 2000), ...(field ? { field } : {}) };
 }
 

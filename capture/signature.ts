@@ -40,7 +40,35 @@ export interface SignatureOptions {
 }
 
 // Country-code TLDs that are mostly sold as generic names: they say nothing about a phone region.
-const VANITY_TLDS = new Set(['io', 'co', 'ai', 'me', 'tv', 'ly', 'fm', 'am', 'to', 'cc', 'ws', 'gg', 'sh', 'ac', 'la', 'so', 'vc', 'app', 'dev', 'gl', 'im', 'nu', 'tk', 'ml', 'ga', 'cf', 'gq']);
+const VANITY_TLDS = new Set([
+  'io',
+  'co',
+  'ai',
+  'me',
+  'tv',
+  'ly',
+  'fm',
+  'am',
+  'to',
+  'cc',
+  'ws',
+  'gg',
+  'sh',
+  'ac',
+  'la',
+  'so',
+  'vc',
+  'app',
+  'dev',
+  'gl',
+  'im',
+  'nu',
+  'tk',
+  'ml',
+  'ga',
+  'cf',
+  'gq',
+]);
 
 /** Default phone region from an address's country TLD (".de" → DE, ".co.uk" → GB); undefined for .com, .io… */
 export function countryFromEmail(email: string | undefined): CountryCode | undefined {
@@ -67,7 +95,8 @@ const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'|,;()]+/gi;
 const LINKEDIN_RE = /(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/(?:in|pub)\/[^\s<>"'|,;()]+/i;
 const EMAIL_RE = /[^\s<>()[\]"';:,|]+@[^\s<>()[\]"';:,|]+\.[a-z]{2,}/gi;
 const BARE_DOMAIN_RE = /(?:^|[\s:|])((?:[a-z0-9-]+\.)+[a-z]{2,})(\/[^\s|,;]*)?(?=$|[\s|,;])/i;
-const SOCIAL_HOSTS = /(?:^|\.)(?:linkedin\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|xing\.com|tiktok\.com|github\.com|calendly\.com|bit\.ly|zoom\.us|teams\.microsoft\.com|google\.com|goo\.gl|aka\.ms)$/i;
+const SOCIAL_HOSTS =
+  /(?:^|\.)(?:linkedin\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|xing\.com|tiktok\.com|github\.com|calendly\.com|bit\.ly|zoom\.us|teams\.microsoft\.com|google\.com|goo\.gl|aka\.ms)$/i;
 const WEB_LABEL = /^(?:w|web|website|webseite|internet|site|site web|url|www)\s*[:.]/i;
 
 const LEGAL_SUFFIX =
@@ -75,21 +104,125 @@ const LEGAL_SUFFIX =
 
 const TITLE_WORDS = new RegExp(
   [
-    'manager', 'management', 'director', 'head', 'vp', 'svp', 'evp', 'vice president', 'president', 'officer', 'chief',
-    'ceo', 'cto', 'cfo', 'coo', 'cmo', 'cro', 'cio', 'ciso', 'founder', 'co-founder', 'cofounder', 'owner', 'partner',
-    'principal', 'consultant', 'specialist', 'analyst', 'engineer', 'engineering', 'developer', 'architect',
-    'designer', 'lead', 'executive', 'representative', 'associate', 'assistant', 'coordinator', 'administrator',
-    'recruiter', 'recruiting', 'talent', 'sales', 'marketing', 'account', 'procurement', 'purchasing', 'buyer',
-    'intern', 'advisor', 'adviser', 'counsel', 'attorney', 'lawyer', 'accountant', 'controller', 'treasurer',
-    'secretary', 'editor', 'professor', 'researcher', 'scientist', 'product', 'operations', 'success', 'support',
-    'geschäftsführer', 'geschäftsführerin', 'geschaftsfuhrer', 'leiter', 'leiterin', 'leitung', 'vertrieb', 'einkauf',
-    'einkäufer', 'einkäuferin', 'berater', 'beraterin', 'referent', 'referentin', 'sachbearbeiter', 'sachbearbeiterin',
-    'projektleiter', 'projektleiterin', 'vorstand', 'prokurist', 'prokuristin', 'inhaber', 'inhaberin', 'ingenieur',
-    'ingenieurin', 'entwickler', 'entwicklerin', 'kundenbetreuer', 'kundenbetreuerin', 'vertriebsleiter',
-    'vertriebsleiterin', 'directeur', 'directrice', 'responsable', 'chargé', 'chargée', 'gérant', 'gérante',
-    'commercial', 'commerciale', 'chef', 'gerente', 'jefe', 'jefa', 'ejecutivo', 'ejecutiva', 'directora',
-    'direttore', 'direttrice',
-  ].join('|').replace(/^/, '(?:^|[^\\p{L}])(?:') + ')(?=$|[^\\p{L}])|部長|課長|マネージャー|営業|经理|总监|主管|مدير|مديرة|رئيس',
+    'manager',
+    'management',
+    'director',
+    'head',
+    'vp',
+    'svp',
+    'evp',
+    'vice president',
+    'president',
+    'officer',
+    'chief',
+    'ceo',
+    'cto',
+    'cfo',
+    'coo',
+    'cmo',
+    'cro',
+    'cio',
+    'ciso',
+    'founder',
+    'co-founder',
+    'cofounder',
+    'owner',
+    'partner',
+    'principal',
+    'consultant',
+    'specialist',
+    'analyst',
+    'engineer',
+    'engineering',
+    'developer',
+    'architect',
+    'designer',
+    'lead',
+    'executive',
+    'representative',
+    'associate',
+    'assistant',
+    'coordinator',
+    'administrator',
+    'recruiter',
+    'recruiting',
+    'talent',
+    'sales',
+    'marketing',
+    'account',
+    'procurement',
+    'purchasing',
+    'buyer',
+    'intern',
+    'advisor',
+    'adviser',
+    'counsel',
+    'attorney',
+    'lawyer',
+    'accountant',
+    'controller',
+    'treasurer',
+    'secretary',
+    'editor',
+    'professor',
+    'researcher',
+    'scientist',
+    'product',
+    'operations',
+    'success',
+    'support',
+    'geschäftsführer',
+    'geschäftsführerin',
+    'geschaftsfuhrer',
+    'leiter',
+    'leiterin',
+    'leitung',
+    'vertrieb',
+    'einkauf',
+    'einkäufer',
+    'einkäuferin',
+    'berater',
+    'beraterin',
+    'referent',
+    'referentin',
+    'sachbearbeiter',
+    'sachbearbeiterin',
+    'projektleiter',
+    'projektleiterin',
+    'vorstand',
+    'prokurist',
+    'prokuristin',
+    'inhaber',
+    'inhaberin',
+    'ingenieur',
+    'ingenieurin',
+    'entwickler',
+    'entwicklerin',
+    'kundenbetreuer',
+    'kundenbetreuerin',
+    'vertriebsleiter',
+    'vertriebsleiterin',
+    'directeur',
+    'directrice',
+    'responsable',
+    'chargé',
+    'chargée',
+    'gérant',
+    'gérante',
+    'commercial',
+    'commerciale',
+    'chef',
+    'gerente',
+    'jefe',
+    'jefa',
+    'ejecutivo',
+    'ejecutiva',
+    'directora',
+    'direttore',
+    'direttrice',
+  ]
+    .join('|')
+    .replace(/^/, '(?:^|[^\\p{L}])(?:') + ')(?=$|[^\\p{L}])|部長|課長|マネージャー|営業|经理|总监|主管|مدير|مديرة|رئيس',
   'iu',
 );
 
@@ -109,7 +242,14 @@ function domainLabel(email: string | undefined): string | undefined {
 function companyLike(s: string, label: string | undefined): boolean {
   if (!s || s.length > 80) return false;
   if (LEGAL_SUFFIX.test(s)) return true;
-  if (label && label.length >= 3 && fold(s).replace(/[^a-z0-9]/g, '').includes(label.replace(/[^a-z0-9]/g, ''))) return true;
+  if (
+    label &&
+    label.length >= 3 &&
+    fold(s)
+      .replace(/[^a-z0-9]/g, '')
+      .includes(label.replace(/[^a-z0-9]/g, ''))
+  )
+    return true;
   return false;
 }
 
@@ -135,7 +275,10 @@ function lastLabel(segment: string): RegExpExecArray | undefined {
   return last;
 }
 
-function extractPhones(lines: readonly string[], defaultCountry: CountryCode | undefined): { phones: SignaturePhone[]; spans: Map<number, [number, number][]> } {
+function extractPhones(
+  lines: readonly string[],
+  defaultCountry: CountryCode | undefined,
+): { phones: SignaturePhone[]; spans: Map<number, [number, number][]> } {
   const phones: (SignaturePhone & { at: number })[] = [];
   const spans = new Map<number, [number, number][]>();
   const seen = new Set<string>();
@@ -219,15 +362,23 @@ export function splitTitleCompany(line: string, companyHint?: string): { title: 
     const m = re.exec(line);
     if (!m || m.index === 0) continue;
     const left = line.slice(0, m.index).trim();
-    const right = line.slice(m.index + m[0].length).trim().replace(/\s*[|·•].*$/, '');
+    const right = line
+      .slice(m.index + m[0].length)
+      .trim()
+      .replace(/\s*[|·•].*$/, '');
     if (!left || !right) continue;
-    if (strong || companyLike(right, companyHint) || (!looksLikeTitle(right) && looksLikeTitle(left) && /^\p{Lu}/u.test(right) && !REGION_WORDS.test(right))) {
+    if (
+      strong ||
+      companyLike(right, companyHint) ||
+      (!looksLikeTitle(right) && looksLikeTitle(left) && /^\p{Lu}/u.test(right) && !REGION_WORDS.test(right))
+    ) {
       return { title: left, company: right };
     }
   }
   return { title: line };
 }
-const REGION_WORDS = /^(?:EMEA|APAC|APJ|LATAM|DACH|CEE|Nordics|Benelux|Americas|North America|Europe|Asia|Germany|France|UK|US|USA|Global|International|Worldwide|International Sales)$/i;
+const REGION_WORDS =
+  /^(?:EMEA|APAC|APJ|LATAM|DACH|CEE|Nordics|Benelux|Americas|North America|Europe|Asia|Germany|France|UK|US|USA|Global|International|Worldwide|International Sales)$/i;
 
 /** Signature text (plus the sender's name and address) → fields. Never throws. */
 export function parseSignature(text: string, opts: SignatureOptions = {}): SignatureFields {
@@ -272,7 +423,7 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
       const bare = line.replace(EMAIL_RE, ' ');
       const m = BARE_DOMAIN_RE.exec(bare);
       if (!m) continue;
-      const isAlone = bare.trim() === (m[1] + (m[2] ?? '')) || WEB_LABEL.test(line);
+      const isAlone = bare.trim() === m[1] + (m[2] ?? '') || WEB_LABEL.test(line);
       const isSender = senderDomain && m[1].toLowerCase().replace(/^www\./, '') === senderDomain;
       if (!isAlone && !isSender) continue;
       const w = normalizeWebsite(m[1] + (m[2] ?? ''));
@@ -308,8 +459,12 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
       .replace(EMAIL_RE, ' ')
       .replace(LABEL_RE, ' ')
       .replace(/\b(?:e-?mail|mail|web|website|linkedin|w|e)\s*[:.]/gi, ' ');
-    if (BARE_DOMAIN_RE.test(rest) && (WEB_LABEL.test(line) || rest.trim().split(/\s+/).length === 1)) rest = rest.replace(BARE_DOMAIN_RE, ' ');
-    rest = rest.replace(/\s+/g, ' ').replace(/^[\s|·•,;:–—-]+|[\s|·•,;:–—-]+$/g, '').trim();
+    if (BARE_DOMAIN_RE.test(rest) && (WEB_LABEL.test(line) || rest.trim().split(/\s+/).length === 1))
+      rest = rest.replace(BARE_DOMAIN_RE, ' ');
+    rest = rest
+      .replace(/\s+/g, ' ')
+      .replace(/^[\s|·•,;:–—-]+|[\s|·•,;:–—-]+$/g, '')
+      .trim();
     // Postal addresses and other digit-heavy lines are not name/title/company lines.
     if (!rest || (rest.match(/\d/g)?.length ?? 0) >= 3 || !/\p{L}/u.test(rest)) return;
     textLines.push(rest);

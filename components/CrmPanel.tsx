@@ -63,7 +63,11 @@ export function CrmPanel({ emails }: { emails: string[] }) {
       {cards.map((c) => (
         <CrmCardView key={`${c.connectorId}|${c.email}`} card={c} busy={busy} multi={emails.length > 1} />
       ))}
-      {failure && <p class="small error" role="alert">CRM look-up unavailable: {failure}</p>}
+      {failure && (
+        <p class="small error" role="alert">
+          CRM look-up unavailable: {failure}
+        </p>
+      )}
       <button type="button" class="link small" data-testid="crm-refresh" disabled={busy} onClick={() => refresh(true, () => true)}>
         {busy ? 'Checking the CRM…' : 'Refresh from CRM'}
       </button>
@@ -83,8 +87,18 @@ function CrmCardView({ card, busy, multi }: { card: CrmCard; busy: boolean; mult
       </div>
       {found && (
         <dl class="facts">
-          {found.owner && (<><dt>Owner</dt><dd data-testid="crm-owner">{found.owner}</dd></>)}
-          {found.stage && (<><dt>Stage</dt><dd data-testid="crm-stage">{found.stage}</dd></>)}
+          {found.owner && (
+            <>
+              <dt>Owner</dt>
+              <dd data-testid="crm-owner">{found.owner}</dd>
+            </>
+          )}
+          {found.stage && (
+            <>
+              <dt>Stage</dt>
+              <dd data-testid="crm-stage">{found.stage}</dd>
+            </>
+          )}
           {found.deals && found.deals.length > 0 && (
             <>
               <dt>Deals</dt>
@@ -102,7 +116,9 @@ function CrmCardView({ card, busy, multi }: { card: CrmCard; busy: boolean; mult
         </dl>
       )}
       {found === null && <p class="small">Not in {card.connectorName} yet.</p>}
-      {found === undefined && !card.error && <p class="small muted">{busy ? `Looking up in ${card.connectorName}…` : 'Not looked up yet.'}</p>}
+      {found === undefined && !card.error && (
+        <p class="small muted">{busy ? `Looking up in ${card.connectorName}…` : 'Not looked up yet.'}</p>
+      )}
       {href && (
         <a data-testid="crm-link" href={href} target="_blank" rel="noopener noreferrer">
           Open in {card.connectorName}

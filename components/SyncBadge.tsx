@@ -20,11 +20,21 @@ export function SyncBadge() {
   }, []);
   if (!sum) return null;
   if (!sum.connections) {
-    return <p class="small muted sync-status" data-testid="sync-status" data-pending="0" data-failed="0">No CRM connected: nothing to sync.</p>;
+    return (
+      <p class="small muted sync-status" data-testid="sync-status" data-pending="0" data-failed="0">
+        No CRM connected: nothing to sync.
+      </p>
+    );
   }
   return (
-    <p class={'small sync-status' + (sum.failed || sum.paused ? ' error' : '')} data-testid="sync-status" data-pending={sum.pending} data-failed={sum.failed}>
-      Sync: {sum.pending} pending · {sum.failed} failed{sum.paused ? ` · ${sum.paused} connection${sum.paused > 1 ? 's' : ''} need reconnecting` : ''} · last sync {fmtTime(sum.last)}
+    <p
+      class={'small sync-status' + (sum.failed || sum.paused ? ' error' : '')}
+      data-testid="sync-status"
+      data-pending={sum.pending}
+      data-failed={sum.failed}
+    >
+      Sync: {sum.pending} pending · {sum.failed} failed
+      {sum.paused ? ` · ${sum.paused} connection${sum.paused > 1 ? 's' : ''} need reconnecting` : ''} · last sync {fmtTime(sum.last)}
     </p>
   );
 }

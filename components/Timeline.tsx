@@ -2,7 +2,12 @@ import type { TimelineItem } from '../storage/queries';
 import { formatDate } from './format';
 
 const LABEL: Record<string, string> = {
-  email: 'Email', note: 'Note', task: 'Task', call: 'Call', meeting: 'Meeting', profile: 'Profile capture',
+  email: 'Email',
+  note: 'Note',
+  task: 'Task',
+  call: 'Call',
+  meeting: 'Meeting',
+  profile: 'Profile capture',
 };
 
 /** A person's history, newest first. Everything is rendered as text. */
@@ -24,7 +29,11 @@ export function Timeline({ items }: { items: TimelineItem[] }) {
               {LABEL[item.activity.type] ?? item.activity.type}
               {item.activity.direction ? ` · ${item.activity.direction}` : ''} · {formatDate(item.activity.occurredAt)}
             </div>
-            {item.activity.subject && item.activity.type !== 'note' && <div><strong>{item.activity.subject}</strong></div>}
+            {item.activity.subject && item.activity.type !== 'note' && (
+              <div>
+                <strong>{item.activity.subject}</strong>
+              </div>
+            )}
             {(item.activity.type === 'note' ? item.activity.body : item.activity.snippet) && (
               <div class="body">{item.activity.type === 'note' ? item.activity.body : item.activity.snippet}</div>
             )}

@@ -232,7 +232,12 @@ export class Pacer {
  * rate-limit answer asking for at most `maxWaitMs` (`defaultWaitMs` when it names no wait) is waited out
  * here, twice at most, rather than failing the whole batch; any other failure is thrown.
  */
-export async function pacedCall<T>(pacer: Pacer, key: string, call: () => Promise<T>, retry: { defaultWaitMs: number; maxWaitMs: number }): Promise<T> {
+export async function pacedCall<T>(
+  pacer: Pacer,
+  key: string,
+  call: () => Promise<T>,
+  retry: { defaultWaitMs: number; maxWaitMs: number },
+): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const answered = await pacer.wait(key);
     let wait: number;

@@ -16,7 +16,13 @@ export type AnyConnector = Connector<any>;
 
 export type ConnectorRegistry = ReadonlyMap<string, AnyConnector>;
 
-export const CONNECTORS: readonly AnyConnector[] = [hubspotConnector, pipedriveConnector, salesforceConnector, carddavConnector, webhookConnector];
+export const CONNECTORS: readonly AnyConnector[] = [
+  hubspotConnector,
+  pipedriveConnector,
+  salesforceConnector,
+  carddavConnector,
+  webhookConnector,
+];
 
 export function createRegistry(connectors: readonly AnyConnector[]): ConnectorRegistry {
   const map = new Map<string, AnyConnector>();

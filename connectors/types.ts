@@ -54,9 +54,7 @@ export interface PushItem {
 }
 
 /** Outcome per item. Throwing a ConnectorError fails the whole batch (the engine classifies it). */
-export type PushOutcome =
-  | { entryId: string; ok: true; remoteId: string }
-  | { entryId: string; ok: false; error: ConnectorError };
+export type PushOutcome = { entryId: string; ok: true; remoteId: string } | { entryId: string; ok: false; error: ConnectorError };
 
 export interface PullResult {
   contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
@@ -97,7 +95,11 @@ export interface OAuthSupport<Config> {
   origins(config: Partial<Config>): string[];
   authorizeUrl(config: Partial<Config>, p: { redirectUri: string; codeChallenge: string; state: string }): string;
   /** The code from the redirect → the config values to save (tokens, instance URL…). */
-  exchange(fetchFn: typeof fetch, config: Partial<Config>, p: { code: string; codeVerifier: string; redirectUri: string }): Promise<Partial<Config>>;
+  exchange(
+    fetchFn: typeof fetch,
+    config: Partial<Config>,
+    p: { code: string; codeVerifier: string; redirectUri: string },
+  ): Promise<Partial<Config>>;
   /**
    * New tokens from the stored refresh token (with rotation, a new refresh token too: the caller
    * stores whatever comes back). null when the config holds no refresh token.

@@ -41,7 +41,19 @@ export interface BuildOptions {
 }
 
 // Limits mirrored from storage/schema.ts (Contact).
-const MAX = { name: 300, part: 200, title: 500, company: 300, location: 300, url: 500, headline: 1000, tag: 100, stage: 100, email: 320, phone: 60 };
+const MAX = {
+  name: 300,
+  part: 200,
+  title: 500,
+  company: 300,
+  location: 300,
+  url: 500,
+  headline: 1000,
+  tag: 100,
+  stage: 100,
+  email: 320,
+  phone: 60,
+};
 const MAX_LIST = 50;
 const MAX_TAGS = 100;
 const MAX_NOTE = 20_000;
@@ -173,9 +185,7 @@ function pushUnique(list: string[], value: string, key = value.toLowerCase()): v
   if (!list.some((v) => v.toLowerCase() === key)) list.push(value);
 }
 
-export type BuildResult =
-  | { ok: true; row: Omit<ImportRow, 'row'>; warnings: string[] }
-  | { ok: false; error: string; warnings: string[] };
+export type BuildResult = { ok: true; row: Omit<ImportRow, 'row'>; warnings: string[] } | { ok: false; error: string; warnings: string[] };
 
 /** Cleans a RawContact. Fails when it has neither a name nor a valid e-mail. */
 export function buildContact(raw: RawContact, options: BuildOptions = {}): BuildResult {
@@ -252,7 +262,11 @@ export function buildContact(raw: RawContact, options: BuildOptions = {}): Build
   // Defence in depth: what we hand over must satisfy the schema the repository validates against.
   const checked = ContactInput.safeParse(contact);
   if (!checked.success) {
-    return { ok: false, error: `invalid contact: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, warnings };
+    return {
+      ok: false,
+      error: `invalid contact: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      warnings,
+    };
   }
 
   const note = cleanMultiline(raw.notes.filter(Boolean).join('\n\n'));

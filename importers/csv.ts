@@ -10,8 +10,24 @@ import { DEFAULT_CHUNK_BYTES, readTextChunks } from './text';
 import type { ImportBatch, ImportError, ImportInput, ImportRow, ImportStream } from './types';
 
 export const CSV_FIELDS = [
-  'name', 'firstName', 'middleName', 'lastName', 'email', 'phone', 'company', 'title', 'headline',
-  'city', 'region', 'country', 'location', 'tags', 'linkedinUrl', 'companyDomain', 'note', 'stage',
+  'name',
+  'firstName',
+  'middleName',
+  'lastName',
+  'email',
+  'phone',
+  'company',
+  'title',
+  'headline',
+  'city',
+  'region',
+  'country',
+  'location',
+  'tags',
+  'linkedinUrl',
+  'companyDomain',
+  'note',
+  'stage',
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
 export type CsvPreset = 'google' | 'outlook' | 'linkedin' | 'hubspot' | 'generic';
@@ -33,16 +49,56 @@ const GENERIC: Table = {
   middleName: ['middlename', 'additionalname'],
   lastName: ['lastname', 'last', 'surname', 'familyname', 'lname', 'nom', 'nachname', 'apellido', 'apellidos'],
   email: [
-    /^e?mail\d*$/, /^emailaddress\d*$/, /^email\d*address$/, 'emails', 'workemail', 'personalemail', 'businessemail',
-    'primaryemail', 'mailaddress', 'courriel', 'emailadresse', 'correo', 'correoelectronico',
+    /^e?mail\d*$/,
+    /^emailaddress\d*$/,
+    /^email\d*address$/,
+    'emails',
+    'workemail',
+    'personalemail',
+    'businessemail',
+    'primaryemail',
+    'mailaddress',
+    'courriel',
+    'emailadresse',
+    'correo',
+    'correoelectronico',
   ],
   phone: [
-    /^phone\d*$/, /^phonenumber\d*$/, 'phones', 'telephone', 'tel', 'mobile', 'mobilephone', 'mobilenumber', 'cell',
-    'cellphone', 'workphone', 'homephone', 'businessphone', 'officephone', 'directphone', 'telefon', 'telefono', 'portable', 'handy',
+    /^phone\d*$/,
+    /^phonenumber\d*$/,
+    'phones',
+    'telephone',
+    'tel',
+    'mobile',
+    'mobilephone',
+    'mobilenumber',
+    'cell',
+    'cellphone',
+    'workphone',
+    'homephone',
+    'businessphone',
+    'officephone',
+    'directphone',
+    'telefon',
+    'telefono',
+    'portable',
+    'handy',
   ],
   company: [
-    'company', 'companyname', 'organization', 'organisation', 'organizationname', 'org', 'employer', 'account',
-    'accountname', 'firma', 'unternehmen', 'entreprise', 'societe', 'empresa',
+    'company',
+    'companyname',
+    'organization',
+    'organisation',
+    'organizationname',
+    'org',
+    'employer',
+    'account',
+    'accountname',
+    'firma',
+    'unternehmen',
+    'entreprise',
+    'societe',
+    'empresa',
   ],
   title: ['title', 'jobtitle', 'position', 'role', 'jobrole', 'occupation', 'poste', 'fonction', 'cargo'],
   headline: ['headline'],
@@ -53,7 +109,16 @@ const GENERIC: Table = {
   tags: ['tags', 'tag', 'labels', 'label', 'categories', 'category', 'groups', 'group'],
   linkedinUrl: ['linkedin', 'linkedinurl', 'linkedinprofile', 'linkedinprofileurl', 'profileurl', 'linkedinlink'],
   companyDomain: [
-    'website', 'websiteurl', 'domain', 'companydomain', 'companywebsite', 'companydomainname', 'web', 'url', 'homepage', 'site',
+    'website',
+    'websiteurl',
+    'domain',
+    'companydomain',
+    'companywebsite',
+    'companydomainname',
+    'web',
+    'url',
+    'homepage',
+    'site',
   ],
   note: ['notes', 'note', 'comments', 'comment', 'description', 'remarks'],
   stage: ['stage', 'lifecyclestage', 'leadstatus', 'status', 'pipelinestage'],
@@ -95,8 +160,16 @@ const PRESETS: Record<Exclude<CsvPreset, 'generic'>, PresetDef> = {
       lastName: ['lastname'],
       email: ['emailaddress', 'email2address', 'email3address'],
       phone: [
-        'mobilephone', 'businessphone', 'businessphone2', 'homephone', 'homephone2', 'primaryphone', 'otherphone',
-        'carphone', 'companymainphone', 'radiophone',
+        'mobilephone',
+        'businessphone',
+        'businessphone2',
+        'homephone',
+        'homephone2',
+        'primaryphone',
+        'otherphone',
+        'carphone',
+        'companymainphone',
+        'radiophone',
       ],
       company: ['company'],
       title: ['jobtitle'],
@@ -155,17 +228,35 @@ function fieldFor(key: string, table: Table): CsvField | undefined {
 export function detectPreset(headers: string[]): CsvPreset {
   const keys = new Set(headers.map(normalizeHeader));
   // Google numbers its repeated columns "E-mail 1 - Value"; Outlook writes "E-mail 2 Address".
-  const googleNumbered = headers.some((h) => /^\s*(e-?mail|phone|website|address|organization|relation|event|im)\s+\d+\s+-\s+/i.test(String(h ?? '')));
+  const googleNumbered = headers.some((h) =>
+    /^\s*(e-?mail|phone|website|address|organization|relation|event|im)\s+\d+\s+-\s+/i.test(String(h ?? '')),
+  );
   const has = (k: string) => keys.has(k);
   const some = (re: RegExp) => [...keys].some((k) => re.test(k));
   if (has('connectedon') || (has('url') && has('position') && has('emailaddress'))) return 'linkedin';
-  if (has('lifecyclestage') || has('recordid') || has('contactowner') || has('hubspotscore') || (has('phonenumber') && has('companyname'))) {
+  if (
+    has('lifecyclestage') ||
+    has('recordid') ||
+    has('contactowner') ||
+    has('hubspotscore') ||
+    (has('phonenumber') && has('companyname'))
+  ) {
     return 'hubspot';
   }
-  if (has('emailaddress') && (has('email2address') || has('businessphone') || has('mobilephone') || has('businesscity') || has('homephone') || has('jobtitle'))) {
+  if (
+    has('emailaddress') &&
+    (has('email2address') || has('businessphone') || has('mobilephone') || has('businesscity') || has('homephone') || has('jobtitle'))
+  ) {
     return 'outlook';
   }
-  if (googleNumbered || some(/^(email|phone|website|address)\d+value$/) || some(/^organization\d+name$/) || has('organizationname') || has('groupmembership') || (has('givenname') && has('familyname'))) {
+  if (
+    googleNumbered ||
+    some(/^(email|phone|website|address)\d+value$/) ||
+    some(/^organization\d+name$/) ||
+    has('organizationname') ||
+    has('groupmembership') ||
+    (has('givenname') && has('familyname'))
+  ) {
     return 'google';
   }
   return 'generic';
@@ -329,7 +420,9 @@ export interface CsvBatch extends ImportBatch {
 const HEADER_SCAN_ROWS = 20;
 
 function usable(m: CsvMapping): boolean {
-  return ['name', 'firstName', 'lastName', 'email'].some((f) => m[f as CsvField] !== undefined && (!Array.isArray(m[f as CsvField]) || (m[f as CsvField] as number[]).length > 0));
+  return ['name', 'firstName', 'lastName', 'email'].some(
+    (f) => m[f as CsvField] !== undefined && (!Array.isArray(m[f as CsvField]) || (m[f as CsvField] as number[]).length > 0),
+  );
 }
 /** An unterminated quote would otherwise make the carried-over record grow to the file's size. */
 const MAX_RECORD_CHARS = 8 * 1024 * 1024;
@@ -394,14 +487,25 @@ export async function* parseCsv(input: ImportInput, options: CsvOptions = {}): I
       const nonBlank = before.filter((r) => !isBlankRow(r.cells)).length;
       const scored = before.findIndex((r) => !isBlankRow(r.cells) && headerScore(r.cells) >= 2);
       if (scored < 0 && nonBlank < HEADER_SCAN_ROWS && !force) return;
-      idx = scored >= 0 ? scored : findHeaderRow(before.map((r) => r.cells), HEADER_SCAN_ROWS);
+      idx =
+        scored >= 0
+          ? scored
+          : findHeaderRow(
+              before.map((r) => r.cells),
+              HEADER_SCAN_ROWS,
+            );
     }
     if (idx < 0 || !before[idx]) {
-      if (force && before.some((r) => !isBlankRow(r.cells))) errors.push({ row: null, message: `header row ${options.headerRow ?? ''} not found`, severity: 'error' });
+      if (force && before.some((r) => !isBlankRow(r.cells)))
+        errors.push({ row: null, message: `header row ${options.headerRow ?? ''} not found`, severity: 'error' });
       return;
     }
     if (isBlankRow(before[idx].cells)) return; // only blank lines so far: an empty file
-    const headers = before[idx].cells.map((h) => String(h ?? '').replace(/^\ufeff/, '').trim());
+    const headers = before[idx].cells.map((h) =>
+      String(h ?? '')
+        .replace(/^\ufeff/, '')
+        .trim(),
+    );
     const detected = detectMapping(headers);
     info = {
       headers,
@@ -501,7 +605,10 @@ export async function* parseCsv(input: ImportInput, options: CsvOptions = {}): I
  * Reads just enough of a file to show its header, detected preset and mapping (for a mapping UI).
  * Returns null when no header could be found.
  */
-export async function readCsvHeader(input: ImportInput, options: Pick<CsvOptions, 'encoding' | 'delimiter' | 'headerRow' | 'chunkBytes'> = {}): Promise<CsvInfo | null> {
+export async function readCsvHeader(
+  input: ImportInput,
+  options: Pick<CsvOptions, 'encoding' | 'delimiter' | 'headerRow' | 'chunkBytes'> = {},
+): Promise<CsvInfo | null> {
   let text = '';
   for await (const chunk of readTextChunks(input, { chunkBytes: options.chunkBytes ?? 256 * 1024, encoding: options.encoding })) {
     text += chunk.text;
@@ -513,7 +620,11 @@ export async function readCsvHeader(input: ImportInput, options: Pick<CsvOptions
       if (!data.length) return null;
       const idx = options.headerRow !== undefined ? options.headerRow - 1 : findHeaderRow(data, HEADER_SCAN_ROWS);
       if (!data[idx]) return null;
-      const headers = data[idx].map((h) => String(h ?? '').replace(/^\ufeff/, '').trim());
+      const headers = data[idx].map((h) =>
+        String(h ?? '')
+          .replace(/^\ufeff/, '')
+          .trim(),
+      );
       const { preset, mapping } = detectMapping(headers);
       return { headers, headerRow: idx + 1, preset, mapping, delimiter: fmt.delimiter, encoding };
     }

@@ -27,9 +27,7 @@ export interface ImportProgressInfo {
   rows: number;
 }
 export type WorkerReply =
-  | { type: 'progress'; progress: ImportProgressInfo }
-  | { type: 'done'; summary: ImportSummary }
-  | { type: 'failed'; message: string };
+  { type: 'progress'; progress: ImportProgressInfo } | { type: 'done'; summary: ImportSummary } | { type: 'failed'; message: string };
 
 const MAX_REPORTED_ERRORS = 500;
 
@@ -65,7 +63,12 @@ export async function runImport(
     report(batch.errors);
     rows += batch.rows.length;
     if (batch.rows.length) {
-      const results = await upsertContacts(batch.rows.map((r) => r.contact), source, {}, db);
+      const results = await upsertContacts(
+        batch.rows.map((r) => r.contact),
+        source,
+        {},
+        db,
+      );
       const notes: Parameters<typeof addActivities>[0] = [];
       results.forEach((r, i) => {
         const row = batch.rows[i];

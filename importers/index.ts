@@ -58,21 +58,26 @@ export function detectImportKind(fileName: string, firstBytes: Uint8Array | Arra
     if (startsWithBytes(bytes, [0x50, 0x4b, 0x03, 0x04])) {
       return {
         kind: 'unknown',
-        error: ext === 'xlsx' || ext === 'numbers' || ext === 'ods'
-          ? `"${fileName}" is a spreadsheet workbook: save or export it as CSV (UTF-8) and import that file`
-          : `"${fileName}" is a ZIP archive: unzip it and import the .csv, .vcf or .json file inside`,
+        error:
+          ext === 'xlsx' || ext === 'numbers' || ext === 'ods'
+            ? `"${fileName}" is a spreadsheet workbook: save or export it as CSV (UTF-8) and import that file`
+            : `"${fileName}" is a ZIP archive: unzip it and import the .csv, .vcf or .json file inside`,
       };
     }
     if (startsWithBytes(bytes, [0xd0, 0xcf, 0x11, 0xe0])) {
       return { kind: 'unknown', error: `"${fileName}" is an old Excel/Office file: save it as CSV (UTF-8) and import that file` };
     }
-    if (startsWithBytes(bytes, [0x25, 0x50, 0x44, 0x46])) return { kind: 'unknown', error: `"${fileName}" is a PDF: contacts can be imported from .csv, .vcf or Rapport .json files` };
+    if (startsWithBytes(bytes, [0x25, 0x50, 0x44, 0x46]))
+      return { kind: 'unknown', error: `"${fileName}" is a PDF: contacts can be imported from .csv, .vcf or Rapport .json files` };
     // Decode the sample (BOM, UTF-16, UTF-8 or Windows-1252); a cut multi-byte character at the end is harmless.
     text = decodeBytes(bytes).text;
     // eslint-disable-next-line no-control-regex
     const nul = (text.match(/\u0000/g) ?? []).length;
     if (nul > 0 && nul > text.length / 20) {
-      return { kind: 'unknown', error: `"${fileName}" looks like a binary file: contacts can be imported from .csv, .vcf or Rapport .json files` };
+      return {
+        kind: 'unknown',
+        error: `"${fileName}" looks like a binary file: contacts can be imported from .csv, .vcf or Rapport .json files`,
+      };
     }
   }
   const head = text.replace(/^[\ufeff\s]+/, '');
@@ -86,7 +91,10 @@ export function detectImportKind(fileName: string, firstBytes: Uint8Array | Arra
   if (head.startsWith('[')) {
     // jCard is a JSON array starting with "vcard"; other JSON arrays are not something we read.
     if (/^\[\s*(\[\s*)?"vcard"/i.test(head)) return 'vcard';
-    return { kind: 'unknown', error: `"${fileName}" is a JSON array, not a Rapport export (which is a JSON object with "format": "rapport-export")` };
+    return {
+      kind: 'unknown',
+      error: `"${fileName}" is a JSON array, not a Rapport export (which is a JSON object with "format": "rapport-export")`,
+    };
   }
   if (head.startsWith('<')) {
     if (/urn:ietf:params:xml:ns:vcard-4\.0|<vcards[\s>]/i.test(head)) return 'vcard'; // xCard: parseVcard explains it is unsupported
@@ -95,7 +103,10 @@ export function detectImportKind(fileName: string, firstBytes: Uint8Array | Arra
   if (EXT_KIND[ext] === 'vcard') return { kind: 'unknown', error: `"${fileName}" does not contain a vCard (no BEGIN:VCARD)` };
   if (EXT_KIND[ext] === 'json') return { kind: 'unknown', error: `"${fileName}" is not JSON` };
   // Anything else that is text with a delimiter on its first lines is treated as CSV.
-  const firstLines = head.split(/\r\n|\n|\r/).slice(0, 10).join('\n');
+  const firstLines = head
+    .split(/\r\n|\n|\r/)
+    .slice(0, 10)
+    .join('\n');
   if (ext === 'csv' || ext === 'tsv' || /[,;\t|]/.test(firstLines)) return 'csv';
   return {
     kind: 'unknown',
@@ -109,6 +120,10 @@ export async function detectFileKind(file: Blob & { name?: string }): Promise<De
 }
 
 /** The contact stream for a CSV or vCard file (JSON exports go through parseExportFile instead). */
-export function parseContacts(input: ImportInput, kind: 'csv' | 'vcard', options: CsvOptions & VcardOptions = {}): ImportStream<ImportBatch> {
+export function parseContacts(
+  input: ImportInput,
+  kind: 'csv' | 'vcard',
+  options: CsvOptions & VcardOptions = {},
+): ImportStream<ImportBatch> {
   return kind === 'csv' ? parseCsv(input, options) : parseVcard(input, options);
 }

@@ -56,11 +56,17 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
 /** Validates an already-parsed JSON value as a Rapport export. */
 export function validateExport(value: unknown): ExportParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return notExport(`expected a JSON object with "format": "${EXPORT_FORMAT}", got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`);
+    return notExport(
+      `expected a JSON object with "format": "${EXPORT_FORMAT}", got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}`,
+    );
   }
   const obj = value as Record<string, unknown>;
   if (obj.format !== EXPORT_FORMAT) {
-    return notExport(obj.format === undefined ? `missing "format": "${EXPORT_FORMAT}"` : `"format" is ${JSON.stringify(obj.format)}, expected "${EXPORT_FORMAT}"`);
+    return notExport(
+      obj.format === undefined
+        ? `missing "format": "${EXPORT_FORMAT}"`
+        : `"format" is ${JSON.stringify(obj.format)}, expected "${EXPORT_FORMAT}"`,
+    );
   }
   if (obj.version !== EXPORT_VERSION) {
     return notExport(`unsupported version ${JSON.stringify(obj.version)} (this version of Rapport reads version ${EXPORT_VERSION})`);
@@ -75,11 +81,21 @@ export function validateExport(value: unknown): ExportParseResult {
     const seen = new Set<string>();
     const out = data[collection] as unknown[];
     envelope.data[collection].forEach((record, index) => {
-      const id = typeof record === 'object' && record !== null && typeof (record as { id?: unknown }).id === 'string' ? (record as { id: string }).id : undefined;
+      const id =
+        typeof record === 'object' && record !== null && typeof (record as { id?: unknown }).id === 'string'
+          ? (record as { id: string }).id
+          : undefined;
       const where = `${collection}[${index}]${id ? ` (${id})` : ''}`;
       const parsed = schema.safeParse(record);
       if (!parsed.success) {
-        errors.push({ row: index + 1, collection, index, id, message: `${where}: ${describeIssues(parsed.error.issues)}`, severity: 'error' });
+        errors.push({
+          row: index + 1,
+          collection,
+          index,
+          id,
+          message: `${where}: ${describeIssues(parsed.error.issues)}`,
+          severity: 'error',
+        });
         return;
       }
       const rec = parsed.data as { id: string };

@@ -35,8 +35,8 @@ export function sniffUtf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be'
 // value, as the WHATWG Encoding Standard does, so decoding is a bijection. Implemented here rather than with
 // TextDecoder because some engines (Node 20's non-streaming path) decode "windows-1252" as plain Latin-1.
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019,
+  0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 
 function codeUnitsToString(units: Uint16Array): string {
@@ -74,13 +74,28 @@ export function binaryToBytes(s: string): Uint8Array {
 
 function normalizeCharsetLabel(charset: string | undefined): string | undefined {
   if (!charset) return undefined;
-  const c = charset.trim().replace(/^["']|["']$/g, '').toLowerCase();
+  const c = charset
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .toLowerCase();
   return c || undefined;
 }
 
 const WINDOWS_1252_LABELS = new Set([
-  'windows-1252', 'cp1252', 'x-cp1252', 'iso-8859-1', 'iso8859-1', 'iso_8859-1', 'latin1', 'l1', 'ascii', 'us-ascii',
-  'ansi_x3.4-1968', 'cp819', 'ibm819', 'iso-ir-100',
+  'windows-1252',
+  'cp1252',
+  'x-cp1252',
+  'iso-8859-1',
+  'iso8859-1',
+  'iso_8859-1',
+  'latin1',
+  'l1',
+  'ascii',
+  'us-ascii',
+  'ansi_x3.4-1968',
+  'cp819',
+  'ibm819',
+  'iso-ir-100',
 ]);
 
 /**
@@ -222,7 +237,10 @@ async function blobBytes(blob: Blob): Promise<Uint8Array> {
 }
 
 /** Reads a Blob (File) slice by slice. */
-export async function* readBlobChunks(blob: Blob, chunkBytes = DEFAULT_CHUNK_BYTES): AsyncGenerator<{ bytes: Uint8Array; end: number; final: boolean }> {
+export async function* readBlobChunks(
+  blob: Blob,
+  chunkBytes = DEFAULT_CHUNK_BYTES,
+): AsyncGenerator<{ bytes: Uint8Array; end: number; final: boolean }> {
   const size = blob.size;
   if (size === 0) {
     yield { bytes: new Uint8Array(0), end: 0, final: true };
@@ -263,7 +281,10 @@ export interface TextChunk {
 }
 
 /** Streams any input as decoded text chunks, never holding more than one chunk of it. */
-export async function* readTextChunks(input: Blob | string, options: { chunkBytes?: number; encoding?: string } = {}): AsyncGenerator<TextChunk> {
+export async function* readTextChunks(
+  input: Blob | string,
+  options: { chunkBytes?: number; encoding?: string } = {},
+): AsyncGenerator<TextChunk> {
   const chunkBytes = options.chunkBytes ?? DEFAULT_CHUNK_BYTES;
   if (typeof input === 'string') {
     // Already text. Progress is counted in UTF-8 bytes, as if the string were the file.

@@ -3,7 +3,11 @@
 
 /** Escapes a text value: `\` `,` `;` and line breaks (as `\n`). */
 export function escapeText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\r\n|\r|\n/g, '\\n').replace(/,/g, '\\,').replace(/;/g, '\\;');
+  return s
+    .replace(/\\/g, '\\\\')
+    .replace(/\r\n|\r|\n/g, '\\n')
+    .replace(/,/g, '\\,')
+    .replace(/;/g, '\\;');
 }
 
 /**

@@ -13,7 +13,18 @@
 import ICAL from 'ical.js';
 import { normalizeLinkedinUrl } from '../storage/normalize';
 import { buildContact, cleanLine, emptyRaw, splitTags, type CountryCode, type RawContact } from './contact';
-import { DEFAULT_CHUNK_BYTES, binaryToBytes, bytesToBinary, decodeBytes, readBlobChunks, readFirstBytes, readTextChunks, sniffBom, sniffUtf16WithoutBom, utf8Length } from './text';
+import {
+  DEFAULT_CHUNK_BYTES,
+  binaryToBytes,
+  bytesToBinary,
+  decodeBytes,
+  readBlobChunks,
+  readFirstBytes,
+  readTextChunks,
+  sniffBom,
+  sniffUtf16WithoutBom,
+  utf8Length,
+} from './text';
 import type { ImportBatch, ImportError, ImportInput, ImportRow, ImportStream } from './types';
 import { splitEscaped, unescapeText } from './vcard-text';
 
@@ -31,7 +42,18 @@ export interface VcardOptions {
 
 /** Properties we read; everything else (PHOTO, KEY, TZ, X-…) is dropped before parsing. */
 const WANTED = new Set([
-  'FN', 'N', 'EMAIL', 'TEL', 'ORG', 'TITLE', 'ADR', 'URL', 'CATEGORIES', 'NOTE', 'X-SOCIALPROFILE', 'KIND',
+  'FN',
+  'N',
+  'EMAIL',
+  'TEL',
+  'ORG',
+  'TITLE',
+  'ADR',
+  'URL',
+  'CATEGORIES',
+  'NOTE',
+  'X-SOCIALPROFILE',
+  'KIND',
   'X-ADDRESSBOOKSERVER-KIND',
 ]);
 /** Text properties whose commas are literal in vCard 2.1 but separators in 3.0/4.0. */
@@ -138,7 +160,6 @@ class CardSplitter {
   private finish(): void {
     if (this.inCard) this.emit(true);
   }
-
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -190,7 +211,14 @@ function pushParam(params: Param[], raw: string): void {
   if (!s) return;
   const eq = s.indexOf('=');
   if (eq < 0) params.push({ key: null, value: s.replace(/"/g, '') });
-  else params.push({ key: s.slice(0, eq).trim().toUpperCase(), value: s.slice(eq + 1).trim().replace(/"/g, '') });
+  else
+    params.push({
+      key: s.slice(0, eq).trim().toUpperCase(),
+      value: s
+        .slice(eq + 1)
+        .trim()
+        .replace(/"/g, ''),
+    });
 }
 
 function encodingOf(params: Param[]): 'qp' | 'b64' | null {
@@ -370,7 +398,8 @@ function typeTokens(params: Param[]): string[] {
       for (const t of p.value.split(',')) {
         const tok = t.trim();
         const up = tok.toUpperCase();
-        if (p.key === null && (up === 'QUOTED-PRINTABLE' || up === 'BASE64' || up === 'B' || up === 'QP' || up.startsWith('CHARSET'))) continue;
+        if (p.key === null && (up === 'QUOTED-PRINTABLE' || up === 'BASE64' || up === 'B' || up === 'QP' || up.startsWith('CHARSET')))
+          continue;
         if (TYPE_TOKEN_RE.test(tok)) out.push(tok.toLowerCase());
       }
     }
@@ -633,7 +662,10 @@ function parseJcardText(text: string, options: VcardOptions): { rows: ImportRow[
   try {
     json = JSON.parse(text.replace(/^\ufeff/, ''));
   } catch (e) {
-    return { rows, errors: [{ row: null, message: `not a jCard file: invalid JSON (${e instanceof Error ? e.message : String(e)})`, severity: 'error' }] };
+    return {
+      rows,
+      errors: [{ row: null, message: `not a jCard file: invalid JSON (${e instanceof Error ? e.message : String(e)})`, severity: 'error' }],
+    };
   }
   const isCard = (v: unknown): v is unknown[] => Array.isArray(v) && typeof v[0] === 'string' && v[0].toLowerCase() === 'vcard';
   const cards: unknown[] = isCard(json) ? [json] : Array.isArray(json) && json.some(isCard) ? json : [];

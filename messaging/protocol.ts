@@ -31,7 +31,9 @@ export const messages = {
   },
   /** An extension page changed data (import, edit): wakes background work such as sync. */
   dataChanged: {
-    input: z.object({ what: z.enum(['import', 'delete-all', 'edit', 'capture']), count: z.number().int().nonnegative().optional() }).strict(),
+    input: z
+      .object({ what: z.enum(['import', 'delete-all', 'edit', 'capture']), count: z.number().int().nonnegative().optional() })
+      .strict(),
     fromContentScript: false,
   },
   counts: {
@@ -98,7 +100,13 @@ export const messages = {
 
 /** Events the background sends to extension pages and content scripts (not requests). */
 export const RapportEvent = z.discriminatedUnion('rapportEvent', [
-  z.object({ rapportEvent: z.literal('capture'), tabId: z.number(), capture: PageCapture, session: SessionId.optional(), seq: CaptureSeq.optional() }),
+  z.object({
+    rapportEvent: z.literal('capture'),
+    tabId: z.number(),
+    capture: PageCapture,
+    session: SessionId.optional(),
+    seq: CaptureSeq.optional(),
+  }),
   z.object({ rapportEvent: z.literal('layout'), collapsed: z.boolean() }),
   z.object({ rapportEvent: z.literal('recapture') }),
 ]);
@@ -109,7 +117,6 @@ export type MessageInput<K extends MessageName> = z.infer<(typeof messages)[K]['
 
 export const Envelope = z.object({ rapport: z.literal(1), type: z.string().max(100), payload: z.unknown() });
 export type Envelope = z.infer<typeof Envelope>;
-
 
 /** Checks an incoming message; returns the parsed input or a readable error. */
 export function validateMessage(

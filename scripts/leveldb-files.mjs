@@ -27,7 +27,7 @@ if (!dbs.length) {
 function logRecords(buf) {
   const records = [];
   let pending = null;
-  for (let i = 0; i < buf.length; ) {
+  for (let i = 0; i < buf.length;) {
     const left = 32768 - (i % 32768);
     if (left < 7) {
       i += left;
@@ -70,11 +70,13 @@ function lengthPrefixed(b, p) {
 function liveFiles(manifest) {
   const files = new Map();
   for (const r of logRecords(manifest)) {
-    for (let p = 0; p < r.length; ) {
+    for (let p = 0; p < r.length;) {
       let tag;
       [tag, p] = varint(r, p);
-      if (tag === 1) [, p] = lengthPrefixed(r, p); // comparator
-      else if (tag === 2 || tag === 3 || tag === 4 || tag === 9) [, p] = varint(r, p); // log/next file/sequence/prev log
+      if (tag === 1)
+        [, p] = lengthPrefixed(r, p); // comparator
+      else if (tag === 2 || tag === 3 || tag === 4 || tag === 9)
+        [, p] = varint(r, p); // log/next file/sequence/prev log
       else if (tag === 5) {
         [, p] = varint(r, p); // compact pointer: level, key
         [, p] = lengthPrefixed(r, p);
@@ -113,7 +115,12 @@ function prefix(key) {
   const db = num(1, dbLen);
   const store = num(1 + dbLen, storeLen);
   const index = num(1 + dbLen + storeLen, indexLen);
-  const where = db === 0 ? 'global metadata' : store === 0 ? `database ${db} metadata` : `database ${db} · store ${store} · ${index === 1 ? 'rows' : index === 2 ? 'exists entries' : index === 3 ? 'blob entries' : `index ${index}`}`;
+  const where =
+    db === 0
+      ? 'global metadata'
+      : store === 0
+        ? `database ${db} metadata`
+        : `database ${db} · store ${store} · ${index === 1 ? 'rows' : index === 2 ? 'exists entries' : index === 3 ? 'blob entries' : `index ${index}`}`;
   return `${where} (${key.subarray(0, 8).toString('hex')}…)`;
 }
 
@@ -122,13 +129,19 @@ for (const d of dbs) {
   const manifest = fs.readdirSync(dir).find((f) => f.startsWith('MANIFEST-'));
   console.log(`\n${d}`);
   if (manifest) {
-    const files = [...liveFiles(fs.readFileSync(path.join(dir, manifest))).entries()].sort((a, b) => a[1].level - b[1].level || Buffer.compare(a[1].smallest, b[1].smallest));
+    const files = [...liveFiles(fs.readFileSync(path.join(dir, manifest))).entries()].sort(
+      (a, b) => a[1].level - b[1].level || Buffer.compare(a[1].smallest, b[1].smallest),
+    );
     console.log('live table files (level, size, first key → last key):');
-    for (const [num, f] of files) console.log(`  #${num} L${f.level} ${(f.size / 1024).toFixed(0).padStart(6)} KiB  ${prefix(f.smallest)} → ${prefix(f.largest)}`);
+    for (const [num, f] of files)
+      console.log(`  #${num} L${f.level} ${(f.size / 1024).toFixed(0).padStart(6)} KiB  ${prefix(f.smallest)} → ${prefix(f.largest)}`);
   }
   const logPath = path.join(dir, 'LOG');
   if (fs.existsSync(logPath)) {
-    const lines = fs.readFileSync(logPath, 'utf8').split('\n').filter((l) => !since || l.slice(11, 19) >= since);
+    const lines = fs
+      .readFileSync(logPath, 'utf8')
+      .split('\n')
+      .filter((l) => !since || l.slice(11, 19) >= since);
     const flushes = lines.filter((l) => /Level-0 table #\d+: \d+ bytes OK/.test(l));
     const compactions = lines.filter((l) => /Compacted \d+@\d+ \+ \d+@\d+ files => \d+ bytes/.test(l));
     const written = compactions.reduce((n, l) => n + Number(/=> (\d+) bytes/.exec(l)[1]), 0);
@@ -137,8 +150,11 @@ for (const d of dbs) {
       const shape = /Compacted (\d+@\d+ \+ \d+@\d+) files/.exec(l)[1];
       shapes.set(shape, (shapes.get(shape) ?? 0) + 1);
     }
-    console.log(`LOG${since ? ` since ${since}` : ''}: ${flushes.length} write-buffer flushes, ${compactions.length} compactions writing ${(written / 1024 / 1024).toFixed(1)} MiB`);
+    console.log(
+      `LOG${since ? ` since ${since}` : ''}: ${flushes.length} write-buffer flushes, ${compactions.length} compactions writing ${(written / 1024 / 1024).toFixed(1)} MiB`,
+    );
     for (const [shape, n] of shapes) console.log(`  ${String(n).padStart(4)} × ${shape} files`);
-    for (const l of lines.filter((x) => /Level-0 table #\d+: \d+ bytes OK|Compacting|Compacted/.test(x))) console.log(`  ${l.slice(11, 23)} ${l.slice(28, 100)}`);
+    for (const l of lines.filter((x) => /Level-0 table #\d+: \d+ bytes OK|Compacting|Compacted/.test(x)))
+      console.log(`  ${l.slice(11, 23)} ${l.slice(28, 100)}`);
   }
 }

@@ -31,7 +31,10 @@ function draw(size) {
   const px = Buffer.alloc(size * size * 4);
   for (let j = 0; j < size; j++) {
     for (let i = 0; i < size; i++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sj = 0; sj < S; sj++) {
         for (let si = 0; si < S; si++) {
           const c = shape((i + (si + 0.5) / S) / size, (j + (sj + 0.5) / S) / size);

@@ -195,9 +195,42 @@ const THREE = {
   permId: '1783629384756201473',
   subject: 'Q1 renewal – Globex platform licences',
   messages: [
-    { id: '18c2f4a9b7d3e601', permId: '1783629384756201473', state: 'expanded', details: true, from: P.marco, to: [P.dana], cc: [P.ben, P.sabine], date: 'Mon, Nov 2, 2026, 9:41 AM', shortDate: 'Nov 2, 2026, 9:41 AM', body: marcoBody },
-    { id: '18c2f7c1d20a9b44', permId: '1783632871154105156', state: 'expanded', details: true, from: P.dana, to: [P.marco], cc: [P.ben, P.sabine], date: 'Mon, Nov 2, 2026, 2:05 PM', shortDate: 'Nov 2, 2026, 2:05 PM', body: danaReply },
-    { id: '18c33b0e5f6a7c89', permId: '1783707412396702857', state: 'expanded', details: false, from: P.sabine, to: [P.dana], cc: [P.marco, P.ben], date: 'Tue, Nov 3, 2026, 8:12 AM', shortDate: '8:12 AM (2 hours ago)', body: sabineBody },
+    {
+      id: '18c2f4a9b7d3e601',
+      permId: '1783629384756201473',
+      state: 'expanded',
+      details: true,
+      from: P.marco,
+      to: [P.dana],
+      cc: [P.ben, P.sabine],
+      date: 'Mon, Nov 2, 2026, 9:41 AM',
+      shortDate: 'Nov 2, 2026, 9:41 AM',
+      body: marcoBody,
+    },
+    {
+      id: '18c2f7c1d20a9b44',
+      permId: '1783632871154105156',
+      state: 'expanded',
+      details: true,
+      from: P.dana,
+      to: [P.marco],
+      cc: [P.ben, P.sabine],
+      date: 'Mon, Nov 2, 2026, 2:05 PM',
+      shortDate: 'Nov 2, 2026, 2:05 PM',
+      body: danaReply,
+    },
+    {
+      id: '18c33b0e5f6a7c89',
+      permId: '1783707412396702857',
+      state: 'expanded',
+      details: false,
+      from: P.sabine,
+      to: [P.dana],
+      cc: [P.marco, P.ben],
+      date: 'Tue, Nov 3, 2026, 8:12 AM',
+      shortDate: '8:12 AM (2 hours ago)',
+      body: sabineBody,
+    },
   ],
 };
 
@@ -230,10 +263,48 @@ const COLLAPSED = {
   messages: [
     { id: '18b9a0c3e4f51627', permId: '1781234567890123456', state: 'not-loaded' },
     { id: '18b9a1d4f5061738', permId: '1781235678901234567', state: 'not-loaded' },
-    { id: '18b9a2e506172849', permId: '1781236789012345678', state: 'collapsed', from: P.priya, date: 'Mon, Oct 26, 2026, 4:30 PM', shortDate: 'Oct 26', snippet: 'Thanks Dana – Tuesday works for our team. Could we start at 10:00 UK time?' },
-    { id: '18b9a3f61728394a', permId: '1781237890123456789', state: 'collapsed', from: P.dana, date: 'Tue, Oct 27, 2026, 10:02 AM', shortDate: 'Oct 27', snippet: 'Hi Priya, please find the pilot plan attached.' },
-    { id: '18b9a5072839405b', permId: '1781238901234567890', state: 'expanded', details: false, from: P.ben, to: [P.dana], cc: [], date: 'Tue, Oct 27, 2026, 11:45 AM', shortDate: 'Oct 27', body: divs('Dana, FYI: Initech asked about SSO last year too – they use Okta. I can join the call.', '', 'Ben') },
-    { id: '18b9a618394a516c', permId: '1781239012345678901', state: 'expanded', details: false, from: P.priya, to: [P.dana], cc: [P.ben], date: 'Wed, Oct 28, 2026, 9:05 AM', shortDate: '9:05 AM', body: priyaBody },
+    {
+      id: '18b9a2e506172849',
+      permId: '1781236789012345678',
+      state: 'collapsed',
+      from: P.priya,
+      date: 'Mon, Oct 26, 2026, 4:30 PM',
+      shortDate: 'Oct 26',
+      snippet: 'Thanks Dana – Tuesday works for our team. Could we start at 10:00 UK time?',
+    },
+    {
+      id: '18b9a3f61728394a',
+      permId: '1781237890123456789',
+      state: 'collapsed',
+      from: P.dana,
+      date: 'Tue, Oct 27, 2026, 10:02 AM',
+      shortDate: 'Oct 27',
+      snippet: 'Hi Priya, please find the pilot plan attached.',
+    },
+    {
+      id: '18b9a5072839405b',
+      permId: '1781238901234567890',
+      state: 'expanded',
+      details: false,
+      from: P.ben,
+      to: [P.dana],
+      cc: [],
+      date: 'Tue, Oct 27, 2026, 11:45 AM',
+      shortDate: 'Oct 27',
+      body: divs('Dana, FYI: Initech asked about SSO last year too – they use Okta. I can join the call.', '', 'Ben'),
+    },
+    {
+      id: '18b9a618394a516c',
+      permId: '1781239012345678901',
+      state: 'expanded',
+      details: false,
+      from: P.priya,
+      to: [P.dana],
+      cc: [P.ben],
+      date: 'Wed, Oct 28, 2026, 9:05 AM',
+      shortDate: '9:05 AM',
+      body: priyaBody,
+    },
   ],
 };
 
@@ -244,7 +315,17 @@ const OLD = {
   subject: 'Invoice 4471 – payment reminder',
   hidden: true,
   messages: [
-    { id: '18a1b2c3d4e5f607', permId: '1779000000000000001', state: 'expanded', details: false, from: P.marco, to: [P.dana], cc: [], date: 'Thu, Oct 1, 2026, 3:00 PM', body: divs('Dana, invoice 4471 is still open.', '', 'Marco') },
+    {
+      id: '18a1b2c3d4e5f607',
+      permId: '1779000000000000001',
+      state: 'expanded',
+      details: false,
+      from: P.marco,
+      to: [P.dana],
+      cc: [],
+      date: 'Thu, Oct 1, 2026, 3:00 PM',
+      body: divs('Dana, invoice 4471 is still open.', '', 'Marco'),
+    },
   ],
 };
 const lenaBody = `<div dir="ltr">${divs(
@@ -263,7 +344,17 @@ const VISIBLE = {
   permId: '1783801122334455667',
   subject: 'Demo follow-up: reporting module',
   messages: [
-    { id: '18c4d5e6f7a8b9c0', permId: '1783801122334455667', state: 'expanded', details: false, from: P.lena, to: [P.dana], cc: [], date: 'Wed, Nov 4, 2026, 5:20 PM', body: lenaBody },
+    {
+      id: '18c4d5e6f7a8b9c0',
+      permId: '1783801122334455667',
+      state: 'expanded',
+      details: false,
+      from: P.lena,
+      to: [P.dana],
+      cc: [],
+      date: 'Wed, Nov 4, 2026, 5:20 PM',
+      body: lenaBody,
+    },
   ],
 };
 
@@ -305,10 +396,50 @@ const NON_ASCII = {
   permId: '1784400000000000002',
   subject: '見積もりのご依頼 / Angebot für Zusammenarbeit – عرض سعر',
   messages: [
-    { id: '18d0e1f2a3b4c5d6', permId: '1784400000000000002', state: 'expanded', details: false, from: P.tanaka, to: [P.dana], cc: [P.jose], date: '2 Nov 2026, 10:14', body: tanakaBody },
-    { id: '18d0e2a3b4c5d6e7', permId: '1784400000000000003', state: 'expanded', details: false, from: P.dana, to: [P.tanaka], cc: [P.jose, P.alali, P.zoe], date: '2 Nov 2026, 16:30', body: `<div dir="ltr">${divs('Dear Tanaka-san,', '', 'the quote for 40 seats is attached. I have copied José, Mohammed and Zoë, who asked for the same offer.', '', 'Best regards,', 'Dana', '')}${DANA_SIG}</div>${gmailQuote(`On Mon, 2 Nov 2026 at 10:14, 田中 太郎 ${mailto(P.tanaka)} wrote:`, tanakaBody)}` },
-    { id: '18d0e3b4c5d6e7f8', permId: '1784400000000000004', state: 'expanded', details: false, from: P.alali, to: [P.dana], cc: [], date: '3 Nov 2026, 07:05', body: alaliBody },
-    { id: '18d0e4c5d6e7f809', permId: '1784400000000000005', state: 'expanded', details: false, from: P.jose, to: [P.dana], cc: [P.zoe], date: '3 Nov 2026, 09:40', body: joseBody },
+    {
+      id: '18d0e1f2a3b4c5d6',
+      permId: '1784400000000000002',
+      state: 'expanded',
+      details: false,
+      from: P.tanaka,
+      to: [P.dana],
+      cc: [P.jose],
+      date: '2 Nov 2026, 10:14',
+      body: tanakaBody,
+    },
+    {
+      id: '18d0e2a3b4c5d6e7',
+      permId: '1784400000000000003',
+      state: 'expanded',
+      details: false,
+      from: P.dana,
+      to: [P.tanaka],
+      cc: [P.jose, P.alali, P.zoe],
+      date: '2 Nov 2026, 16:30',
+      body: `<div dir="ltr">${divs('Dear Tanaka-san,', '', 'the quote for 40 seats is attached. I have copied José, Mohammed and Zoë, who asked for the same offer.', '', 'Best regards,', 'Dana', '')}${DANA_SIG}</div>${gmailQuote(`On Mon, 2 Nov 2026 at 10:14, 田中 太郎 ${mailto(P.tanaka)} wrote:`, tanakaBody)}`,
+    },
+    {
+      id: '18d0e3b4c5d6e7f8',
+      permId: '1784400000000000004',
+      state: 'expanded',
+      details: false,
+      from: P.alali,
+      to: [P.dana],
+      cc: [],
+      date: '3 Nov 2026, 07:05',
+      body: alaliBody,
+    },
+    {
+      id: '18d0e4c5d6e7f809',
+      permId: '1784400000000000005',
+      state: 'expanded',
+      details: false,
+      from: P.jose,
+      to: [P.dana],
+      cc: [P.zoe],
+      date: '3 Nov 2026, 09:40',
+      body: joseBody,
+    },
   ],
 };
 
@@ -378,7 +509,10 @@ function bigThread() {
     }
     const sig = from.email === USER.email ? DANA_SIG : divs('', ...(SIGS[from.email] ?? ['Thanks,', from.name]));
     const quote = i
-      ? gmailQuote(`On ${gmailDate(minutes - 97)} ${esc(prev.name)} ${mailto(prev)} wrote:`, divs(`Update ${String(i).padStart(3, '0')}: see the status page for details.`, 'Thanks'))
+      ? gmailQuote(
+          `On ${gmailDate(minutes - 97)} ${esc(prev.name)} ${mailto(prev)} wrote:`,
+          divs(`Update ${String(i).padStart(3, '0')}: see the status page for details.`, 'Thanks'),
+        )
       : '';
     messages.push({
       id,
@@ -413,8 +547,7 @@ const EMPTY_MAIN = `<div class="nH" data-view="thread-list"><div class="Cp"><tab
 <div class="TC">No new mail! Your Primary tab is empty.</div></div></div>`;
 
 // -- write ----------------------------------------------------------------------------------------
-const threadPage = (t, extra = {}) =>
-  page({ title: `${t.subject} - ${USER.email} - Gmail`, main: thread(t), ...extra });
+const threadPage = (t, extra = {}) => page({ title: `${t.subject} - ${USER.email} - Gmail`, main: thread(t), ...extra });
 
 const FILES = {
   'thread-3-messages-cc.html': threadPage(THREE),

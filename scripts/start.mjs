@@ -119,14 +119,7 @@ async function runHeadlessCheck() {
   console.log(`[rapport] RAPPORT_HEADLESS=1: starting ${browserPath} headless to check that the extension loads…`);
   const child = spawn(
     browserPath,
-    [
-      ...baseArgs,
-      '--headless',
-      '--disable-gpu',
-      '--remote-debugging-port=0',
-      `--user-data-dir=${profile}`,
-      OPTIONS_URL,
-    ],
+    [...baseArgs, '--headless', '--disable-gpu', '--remote-debugging-port=0', `--user-data-dir=${profile}`, OPTIONS_URL],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';
@@ -143,9 +136,7 @@ async function runHeadlessCheck() {
     try {
       const port = readFileSync(join(profile, 'DevToolsActivePort'), 'utf8').split('\n')[0];
       const targets = await (await fetch(`http://127.0.0.1:${port}/json/list`)).json();
-      const worker = targets.find(
-        (t) => t.type === 'service_worker' && /^chrome-extension:\/\/[a-p]{32}\/background\.js$/.test(t.url),
-      );
+      const worker = targets.find((t) => t.type === 'service_worker' && /^chrome-extension:\/\/[a-p]{32}\/background\.js$/.test(t.url));
       if (worker) workerId = new URL(worker.url).host;
       optionsOpen = targets.some((t) => t.type === 'page' && t.url === OPTIONS_URL);
     } catch {

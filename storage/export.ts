@@ -46,11 +46,19 @@ export interface ValidatedExport {
  * Restores validated export records: records are matched by id (replaced when present, added
  * otherwise), so importing the same export twice changes nothing.
  */
-export async function restoreExport(data: ValidatedExport, onProgress?: (done: number, total: number) => void, db: RapportDB = getDb()): Promise<number> {
+export async function restoreExport(
+  data: ValidatedExport,
+  onProgress?: (done: number, total: number) => void,
+  db: RapportDB = getDb(),
+): Promise<number> {
   const total = SECTIONS.reduce((s, k) => s + data[k].length, 0);
   let done = 0;
   const BATCH = 10_000;
-  for (const [kind, section] of [['company', 'companies'], ['contact', 'contacts'], ['activity', 'activities']] as const) {
+  for (const [kind, section] of [
+    ['company', 'companies'],
+    ['contact', 'contacts'],
+    ['activity', 'activities'],
+  ] as const) {
     const rows = data[section] as (Contact | Company | Activity)[];
     for (let i = 0; i < rows.length; i += BATCH) {
       const slice = rows.slice(i, i + BATCH);

@@ -38,7 +38,12 @@ export async function getManyInRange<T, K, I>(table: Table<T, K, I>, field: stri
  * The same for a compound key (`index` is Dexie's name of it, e.g. `[connectorId+kind+localId]`,
  * `keyOf` builds a row's key): the rows found, in key order.
  */
-export async function getManyInCompoundRange<T, K, I>(table: Table<T, K, I>, index: string, keys: readonly IndexableType[], keyOf: (row: T) => IndexableType): Promise<T[]> {
+export async function getManyInCompoundRange<T, K, I>(
+  table: Table<T, K, I>,
+  index: string,
+  keys: readonly IndexableType[],
+  keyOf: (row: T) => IndexableType,
+): Promise<T[]> {
   const wanted = keys.map((k) => JSON.stringify(k));
   const want = new Set(wanted);
   const { byKey } = await rowsInRange(table, index, keys, keyOf);
@@ -54,7 +59,11 @@ async function rowsInRange<T, K, I>(
   const sorted = dedupeSorted(keys);
   if (sorted.length === 0) return { byKey: [], scanned: [] };
   const cap = sorted.length * SPREAD + SLACK;
-  const rows = await table.where(index).between(sorted[0], sorted[sorted.length - 1], true, true).limit(cap).toArray();
+  const rows = await table
+    .where(index)
+    .between(sorted[0], sorted[sorted.length - 1], true, true)
+    .limit(cap)
+    .toArray();
   const scanned = rows.map(keyOf);
   const byKey: [IndexableType, T][] = rows.map((r, i) => [scanned[i], r]);
   if (rows.length < cap) return { byKey, scanned }; // the whole range was read: what is missing does not exist
@@ -62,7 +71,9 @@ async function rowsInRange<T, K, I>(
   const last = scanned[scanned.length - 1];
   const rest = sorted.filter((k) => cmp(k, last) > 0);
   const primary = index === ':id' || table.schema.primKey.keyPath === index || table.schema.primKey.name === index;
-  const more = await Promise.all(rest.map((k) => (primary ? table.get(k as K) : table.where(index).equals(k).first()) as Promise<T | undefined>));
+  const more = await Promise.all(
+    rest.map((k) => (primary ? table.get(k as K) : table.where(index).equals(k).first()) as Promise<T | undefined>),
+  );
   more.forEach((r) => {
     if (r) byKey.push([keyOf(r), r]);
   });
@@ -82,7 +93,11 @@ function dedupeSorted(keys: readonly IndexableType[]): IndexableType[] {
  * delete; rows kept in between split the ranges. Doomed keys outside `scanned` are deleted one by
  * one. The transaction must not have added rows inside the range since the read.
  */
-export async function deleteInRuns<T, I>(table: Table<T, string, I>, scanned: readonly string[], doomed: ReadonlySet<string>): Promise<void> {
+export async function deleteInRuns<T, I>(
+  table: Table<T, string, I>,
+  scanned: readonly string[],
+  doomed: ReadonlySet<string>,
+): Promise<void> {
   if (doomed.size === 0) return;
   const runs: [string, string][] = [];
   let start: string | undefined;

@@ -2,8 +2,24 @@
 
 // Letters that Unicode decomposition (NFKD) does not reduce to an ASCII base letter.
 const SPECIAL_FOLDS: Record<string, string> = {
-  ß: 'ss', ẞ: 'ss', æ: 'ae', Æ: 'ae', œ: 'oe', Œ: 'oe', ø: 'o', Ø: 'o', ł: 'l', Ł: 'l',
-  đ: 'd', Đ: 'd', ð: 'd', Ð: 'd', þ: 'th', Þ: 'th', ı: 'i', ĸ: 'k',
+  ß: 'ss',
+  ẞ: 'ss',
+  æ: 'ae',
+  Æ: 'ae',
+  œ: 'oe',
+  Œ: 'oe',
+  ø: 'o',
+  Ø: 'o',
+  ł: 'l',
+  Ł: 'l',
+  đ: 'd',
+  Đ: 'd',
+  ð: 'd',
+  Ð: 'd',
+  þ: 'th',
+  Þ: 'th',
+  ı: 'i',
+  ĸ: 'k',
 };
 const SPECIAL_RE = /[ßẞæÆœŒøØłŁđĐðÐþÞıĸ]/g;
 const MARKS_RE = /\p{M}+/gu;
@@ -51,7 +67,10 @@ export function normalizeDomain(input: string | undefined | null): string | unde
   if (!input) return undefined;
   let d = input.trim().toLowerCase();
   if (!d) return undefined;
-  d = d.replace(/^[a-z][a-z0-9+.-]*:\/\//, '').replace(/[/?#].*$/, '').replace(/:\d+$/, '');
+  d = d
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/:\d+$/, '');
   d = d.replace(/^www\./, '');
   if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(d)) return undefined;
   return d;
@@ -77,10 +96,37 @@ export function normalizeLinkedinUrl(input: string | undefined | null): { url: s
 
 /** Mailbox providers whose domain says nothing about a person's employer. */
 export const PUBLIC_MAIL_DOMAINS = new Set([
-  'gmail.com', 'googlemail.com', 'outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'yahoo.com',
-  'yahoo.co.uk', 'yahoo.fr', 'ymail.com', 'icloud.com', 'me.com', 'mac.com', 'aol.com', 'gmx.de',
-  'gmx.net', 'gmx.com', 'web.de', 'proton.me', 'protonmail.com', 'mail.com', 'yandex.ru', 'mail.ru',
-  'qq.com', '163.com', 'orange.fr', 'free.fr', 'laposte.net', 't-online.de', 'hey.com', 'fastmail.com',
+  'gmail.com',
+  'googlemail.com',
+  'outlook.com',
+  'hotmail.com',
+  'live.com',
+  'msn.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'yahoo.fr',
+  'ymail.com',
+  'icloud.com',
+  'me.com',
+  'mac.com',
+  'aol.com',
+  'gmx.de',
+  'gmx.net',
+  'gmx.com',
+  'web.de',
+  'proton.me',
+  'protonmail.com',
+  'mail.com',
+  'yandex.ru',
+  'mail.ru',
+  'qq.com',
+  '163.com',
+  'orange.fr',
+  'free.fr',
+  'laposte.net',
+  't-online.de',
+  'hey.com',
+  'fastmail.com',
 ]);
 
 /** Similarity of two names in [0,1] (token-set Jaccard over folded words). */

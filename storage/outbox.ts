@@ -47,7 +47,12 @@ export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type
  * sends it again (a `leased` entry, written by engines before DB v6, is flagged dirty instead); a
  * dead entry is re-armed (the change may fix what the vendor rejected).
  */
-export async function enqueue(db: RapportDB, changes: Change[], now: number = Date.now(), opts: { exceptConnector?: string } = {}): Promise<number> {
+export async function enqueue(
+  db: RapportDB,
+  changes: Change[],
+  now: number = Date.now(),
+  opts: { exceptConnector?: string } = {},
+): Promise<number> {
   if (changes.length === 0) return 0;
   return db.transaction('rw', db.outbox, db.connectors, async () => {
     // exceptConnector: a change that came from that CRM (a pull) is not sent back to it.
@@ -121,8 +126,16 @@ export async function backfill(db: RapportDB, connectorId: string, chunkSize = 2
     if (changes.length) total += await db.transaction('rw', db.outbox, db.connectors, () => enqueueFor(db, connectorId, changes, now));
   };
   const sources: { kinds: SyncKind[]; table: Table; toChanges: (rows: unknown[]) => Change[] }[] = [
-    { kinds: ['company'], table: db.companies, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'company', localId: r.id })) },
-    { kinds: ['contact'], table: db.contacts, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'contact', localId: r.id })) },
+    {
+      kinds: ['company'],
+      table: db.companies,
+      toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'company', localId: r.id })),
+    },
+    {
+      kinds: ['contact'],
+      table: db.contacts,
+      toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'contact', localId: r.id })),
+    },
     { kinds: ['email', 'note'], table: db.activities, toChanges: (rows) => activityChanges(rows as Activity[]) },
     { kinds: ['task'], table: db.tasks, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'task', localId: r.id })) },
     { kinds: ['deal'], table: db.deals, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'deal', localId: r.id })) },
@@ -150,7 +163,18 @@ async function enqueueFor(db: RapportDB, connectorId: string, changes: Change[],
   const rows: OutboxEntry[] = [];
   changes.forEach((c, i) => {
     if (existing[i]) return; // already queued: the engine reads the current record anyway
-    rows.push({ id: ids[i], connectorId, kind: c.kind, localId: c.localId, state: 'pending', attempts: 0, nextAt: now, version: 1, createdAt: now, updatedAt: now });
+    rows.push({
+      id: ids[i],
+      connectorId,
+      kind: c.kind,
+      localId: c.localId,
+      state: 'pending',
+      attempts: 0,
+      nextAt: now,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    });
   });
   await db.outbox.bulkPut(rows);
   return rows.length;

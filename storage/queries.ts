@@ -28,9 +28,7 @@ export async function findContactByLinkedin(url: string, db: RapportDB = getDb()
 
 // ------------------------------------------------------------------ reading
 
-export type TimelineItem =
-  | { kind: 'activity'; at: string; activity: Activity }
-  | { kind: 'task'; at: string; task: Task };
+export type TimelineItem = { kind: 'activity'; at: string; activity: Activity } | { kind: 'task'; at: string; task: Task };
 
 /** A person's whole history, newest first. */
 export async function getTimeline(contactId: string, db: RapportDB = getDb()): Promise<TimelineItem[]> {

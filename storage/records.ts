@@ -40,7 +40,10 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
   const table = tableOf(db, kind);
   // Most bulk writes are new records: ask the id index which exist (keys only, cheap) and load
   // just those, whose old terms the index must forget.
-  const existingIds = (await table.where('id').anyOf(records.map((r) => r.id)).keys()) as string[];
+  const existingIds = (await table
+    .where('id')
+    .anyOf(records.map((r) => r.id))
+    .keys()) as string[];
   const existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
   const byId = new Map(existing.map((r) => [r.id, r]));
   let next = await nextNumber(table as unknown as Table<{ n: number }, number>);

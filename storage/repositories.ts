@@ -1,31 +1,22 @@
 // Repositories: the only way the app writes people, companies and their history. They merge
 // instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
 import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
-import {
-  PUBLIC_MAIL_DOMAINS,
-  emailDomain,
-  fold,
-  nameSimilarity,
-  normalizeDomain,
-  normalizeEmail,
-  normalizeLinkedinUrl,
-} from './normalize';
+import { PUBLIC_MAIL_DOMAINS, emailDomain, fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from './normalize';
 import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
-import {
-  Activity,
-  type Company,
-  Contact,
-  type ContactInput,
-  type Deal,
-  type Source,
-  Task,
-  newId,
-  nowIso,
-} from './schema';
+import { Activity, type Company, Contact, type ContactInput, type Deal, type Source, Task, newId, nowIso } from './schema';
 import { search } from './search-index';
 import { activityChanges, dropEntries, enqueue, outboxScope } from './outbox';
 
-export { findContactByEmail, findContactByLinkedin, getCompany, getCompanyPeople, getContact, getTimeline, recentContacts, type TimelineItem } from './queries';
+export {
+  findContactByEmail,
+  findContactByLinkedin,
+  getCompany,
+  getCompanyPeople,
+  getContact,
+  getTimeline,
+  recentContacts,
+  type TimelineItem,
+} from './queries';
 
 const MAX_SOURCES = 50;
 
@@ -57,7 +48,9 @@ function clean(s: string | undefined | null): string | undefined {
 }
 
 /** Normalizes what a capture or an importer hands over; throws a readable error when unusable. */
-export function normalizeContactInput(input: ContactInput & { companyDomain?: string }): ContactInput & { companyDomain?: string } & { emails: string[]; phones: string[]; tags: string[] } {
+export function normalizeContactInput(
+  input: ContactInput & { companyDomain?: string },
+): ContactInput & { companyDomain?: string } & { emails: string[]; phones: string[]; tags: string[] } {
   const emails = uniq((input.emails ?? []).map(normalizeEmail));
   const li = normalizeLinkedinUrl(input.linkedinUrl ?? undefined);
   const firstName = clean(input.firstName);
@@ -83,9 +76,27 @@ export function normalizeContactInput(input: ContactInput & { companyDomain?: st
   };
 }
 
-const SCALAR_FIELDS = ['name', 'firstName', 'lastName', 'title', 'company', 'location', 'headline', 'photoUrl', 'linkedinUrl', 'linkedinId', 'stage', 'lastActivityAt'] as const;
+const SCALAR_FIELDS = [
+  'name',
+  'firstName',
+  'lastName',
+  'title',
+  'company',
+  'location',
+  'headline',
+  'photoUrl',
+  'linkedinUrl',
+  'linkedinId',
+  'stage',
+  'lastActivityAt',
+] as const;
 
-function mergeContact(existing: Contact, input: ReturnType<typeof normalizeContactInput>, source: Source, overwrite: boolean): { contact: Contact; changed: boolean } {
+function mergeContact(
+  existing: Contact,
+  input: ReturnType<typeof normalizeContactInput>,
+  source: Source,
+  overwrite: boolean,
+): { contact: Contact; changed: boolean } {
   const next: Contact = { ...existing, emails: [...existing.emails], phones: [...existing.phones], tags: [...existing.tags] };
   let changed = false;
   for (const f of SCALAR_FIELDS) {
@@ -152,16 +163,27 @@ async function resolveCompanies(
     result.set(k, company);
   }
   if (toWrite.size) {
-    await putRecords(db, "company", [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company));
+    await putRecords(
+      db,
+      'company',
+      [...toWrite.values()].map((c) => publicRecord(c as Company & { n?: number }) as Company),
+    );
     // Sync intent in the same transaction as the change (no-op without a connector).
-    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'company' as const, localId })), Date.now(), { exceptConnector });
+    await enqueue(
+      db,
+      [...toWrite.keys()].map((localId) => ({ kind: 'company' as const, localId })),
+      Date.now(),
+      { exceptConnector },
+    );
   }
   return result;
 }
 
 /** The employer's domain: given by the source, else the person's work (non-webmail) address. */
 function companyDomainOf(input: { emails: string[]; companyDomain?: string }, opts: UpsertOptions): string | undefined {
-  return normalizeDomain(input.companyDomain ?? opts.companyDomain ?? input.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x)));
+  return normalizeDomain(
+    input.companyDomain ?? opts.companyDomain ?? input.emails.map(emailDomain).find((x) => !PUBLIC_MAIL_DOMAINS.has(x)),
+  );
 }
 
 /**
@@ -217,8 +239,7 @@ export async function upsertContacts(
         const co = companies.get(d ?? `name:${fold(input.company)}`);
         if (co && (!input.companyId || opts.overwrite)) input.companyId = co.id;
       }
-      const existing =
-        input.emails.map((e) => byEmail.get(e)).find(Boolean) ?? (input.linkedinId ? byLi.get(input.linkedinId) : undefined);
+      const existing = input.emails.map((e) => byEmail.get(e)).find(Boolean) ?? (input.linkedinId ? byLi.get(input.linkedinId) : undefined);
       if (existing) {
         const { contact, changed } = mergeContact(toWrite.get(existing.id) ?? existing, input, source, !!opts.overwrite);
         if (changed) toWrite.set(contact.id, contact);
@@ -245,7 +266,12 @@ export async function upsertContacts(
       }
     }
     await putRecords(db, 'contact', [...toWrite.values()]);
-    await enqueue(db, [...toWrite.keys()].map((localId) => ({ kind: 'contact' as const, localId })), Date.now(), { exceptConnector: opts.exceptConnector });
+    await enqueue(
+      db,
+      [...toWrite.keys()].map((localId) => ({ kind: 'contact' as const, localId })),
+      Date.now(),
+      { exceptConnector: opts.exceptConnector },
+    );
 
     if (opts.suggest) {
       for (const r of results) {
@@ -265,7 +291,12 @@ export async function upsertContacts(
   });
 }
 
-export async function upsertContact(input: ContactInput, source: Source, opts: UpsertOptions = {}, db: RapportDB = getDb()): Promise<UpsertResult> {
+export async function upsertContact(
+  input: ContactInput,
+  source: Source,
+  opts: UpsertOptions = {},
+  db: RapportDB = getDb(),
+): Promise<UpsertResult> {
   const [r] = await upsertContacts([input], source, { suggest: true, ...opts }, db);
   if (r instanceof Error) throw r;
   return r;
@@ -276,7 +307,13 @@ export async function updateContact(id: string, patch: Partial<ContactInput>, so
   return db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
     const old = await db.contacts.where('id').equals(id).first();
     if (!old) throw new Error(`no contact ${id}`);
-    const next = Contact.parse({ ...publicRecord(old), ...patch, id, updatedAt: nowIso(), sources: [...old.sources, source].slice(-MAX_SOURCES) });
+    const next = Contact.parse({
+      ...publicRecord(old),
+      ...patch,
+      id,
+      updatedAt: nowIso(),
+      sources: [...old.sources, source].slice(-MAX_SOURCES),
+    });
     await putRecords(db, 'contact', [next]);
     await enqueue(db, [{ kind: 'contact', localId: id }]);
     return next;
@@ -342,7 +379,10 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
       for (const cid of a.contactIds) if (!latest.has(cid) || latest.get(cid)! < a.occurredAt) latest.set(cid, a.occurredAt);
     }
     if (latest.size) {
-      const people = await db.contacts.where('id').anyOf([...latest.keys()]).toArray();
+      const people = await db.contacts
+        .where('id')
+        .anyOf([...latest.keys()])
+        .toArray();
       const bumped = people
         .filter((c) => !c.lastActivityAt || c.lastActivityAt < latest.get(c.id)!)
         .map((c) => ({ ...(publicRecord(c) as Contact), lastActivityAt: latest.get(c.id)!, updatedAt: nowIso() }));
@@ -386,7 +426,11 @@ export async function setTaskDone(id: string, done: boolean, db: RapportDB = get
   });
 }
 
-export async function saveDeal(deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sources' | 'id'> & { id?: string }, source: Source, db: RapportDB = getDb()): Promise<Deal> {
+export async function saveDeal(
+  deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sources' | 'id'> & { id?: string },
+  source: Source,
+  db: RapportDB = getDb(),
+): Promise<Deal> {
   return db.transaction('rw', [db.deals, ...outboxScope(db)], async () => {
     const old = deal.id ? await db.deals.get(deal.id) : undefined;
     const at = nowIso();

@@ -97,7 +97,10 @@ export const Deal = z.object({
   name: text(500),
   stage: text(100),
   amount: z.number().finite().optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
   closeDate: isoDate.optional(),
   contactIds: z.array(z.string().max(100)).max(100),
   companyId: z.string().max(100).optional(),

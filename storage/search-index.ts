@@ -11,18 +11,20 @@
 // Single-word queries read one prefix entry; multi-word queries intersect postings unions of the
 // most selective words with a bitmap and verify the rest on the loaded records.
 import Dexie, { type Table } from 'dexie';
-import type {
-  IndexKind,
-  PostingChunk,
-  PrefixEntry,
-  RapportDB,
-  StoredActivity,
-  StoredCompany,
-  StoredContact,
-} from './db';
+import type { IndexKind, PostingChunk, PrefixEntry, RapportDB, StoredActivity, StoredCompany, StoredContact } from './db';
 import { KINDS } from './index-rows';
 import { tokenize } from './normalize';
-import { CHUNK_SHIFT, CHUNK_SIZE, chunkOf, decodeOffsets, markChunk, mergeOffsets, offsetOf, addOffset, removeOffset } from './posting-chunk';
+import {
+  CHUNK_SHIFT,
+  CHUNK_SIZE,
+  chunkOf,
+  decodeOffsets,
+  markChunk,
+  mergeOffsets,
+  offsetOf,
+  addOffset,
+  removeOffset,
+} from './posting-chunk';
 
 export const MAX_PREFIX = 6;
 export const TOP_K = 128;
@@ -119,7 +121,11 @@ class U32List {
 }
 
 /** Merges ranked lists (ids with ranks, best first) into the TOP_K best, without duplicates. */
-function mergeTop(lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[]): { ids: Uint32Array; ranks: Uint32Array; truncated: boolean } {
+function mergeTop(lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[]): {
+  ids: Uint32Array;
+  ranks: Uint32Array;
+  truncated: boolean;
+} {
   if (lists.length === 1 && lists[0].ids.length <= TOP_K) {
     return { ids: Uint32Array.from(lists[0].ids), ranks: Uint32Array.from(lists[0].ranks), truncated: false };
   }
@@ -384,7 +390,6 @@ export const TABLE_OF: Record<IndexKind, 'contacts' | 'companies' | 'activities'
   activity: 'activities',
 };
 
-
 export async function search(db: RapportDB, query: string, opts: SearchOptions = {}): Promise<SearchResults> {
   const t0 = performance.now();
   const words = [...new Set(tokenize(query))].sort((a, b) => b.length - a.length);
@@ -399,7 +404,9 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
     Promise.all(
       KINDS.map((k) => (kinds.includes(k) ? searchKind(db, k, words, k === 'company' ? Math.min(limit, 5) : limit) : Promise.resolve([]))),
     );
-  const per = Dexie.currentTransaction ? await all() : await db.transaction('r', [db.prefixes, db.postings, db.contacts, db.companies, db.activities], all);
+  const per = Dexie.currentTransaction
+    ? await all()
+    : await db.transaction('r', [db.prefixes, db.postings, db.contacts, db.companies, db.activities], all);
   return {
     contacts: per[0] as SearchHit<StoredContact>[],
     companies: per[1] as SearchHit<StoredCompany>[],
@@ -437,7 +444,10 @@ async function wordPostingsInChunk(db: RapportDB, kind: IndexKind, word: string,
     const row = await db.postings.get([kind, SHORT_MARK + word, c]);
     return row ? [row] : [];
   }
-  return db.postings.where('[k+c+t]').between([kind, c, word], [kind, c, word + '\uffff'], true, true).toArray();
+  return db.postings
+    .where('[k+c+t]')
+    .between([kind, c, word], [kind, c, word + '\uffff'], true, true)
+    .toArray();
 }
 
 async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit: number): Promise<SearchHit<AnyRecord>[]> {
@@ -456,12 +466,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
     if (entries[0]!.truncated) {
       // Newest chunks of the exact term only (its newest docs), not its whole postings.
       const exact = (
-        await db.postings
-          .where(':id')
-          .between([kind, words[0], 0], [kind, words[0], Infinity], true, true)
-          .reverse()
-          .limit(2)
-          .toArray()
+        await db.postings.where(':id').between([kind, words[0], 0], [kind, words[0], Infinity], true, true).reverse().limit(2).toArray()
       ).reverse();
       const seen = new Set(candidates);
       let added = 0;
@@ -493,7 +498,8 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
       // A fairly rare word (few postings, by its prefix entry's count) is read across all chunks in
       // one range read: only the chunks where it occurs are visited, instead of every chunk with a
       // read per word (a three-word query over 1M activities visited 16 chunks × 3 reads).
-      const driverRows = entries[driver]!.count <= DRIVER_PREFETCH_MAX ? byChunk(await wordPostingsAllChunks(db, kind, words[driver])) : undefined;
+      const driverRows =
+        entries[driver]!.count <= DRIVER_PREFETCH_MAX ? byChunk(await wordPostingsAllChunks(db, kind, words[driver])) : undefined;
       let chunks: number[];
       if (driverRows) chunks = [...driverRows.keys()].sort((a, b) => b - a);
       else {
@@ -546,10 +552,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
   // Equal match quality: people with recent activity first, then recently changed records.
   const activityTime = (r: AnyRecord) => (kind === 'contact' ? Date.parse((r as StoredContact).lastActivityAt ?? '') || 0 : 0);
   hits.sort(
-    (a, b) =>
-      b.score - a.score ||
-      activityTime(b.record) - activityTime(a.record) ||
-      docRank(kind, b.record) - docRank(kind, a.record),
+    (a, b) => b.score - a.score || activityTime(b.record) - activityTime(a.record) || docRank(kind, b.record) - docRank(kind, a.record),
   );
   return hits.slice(0, limit);
 }

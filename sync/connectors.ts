@@ -133,7 +133,9 @@ export async function loadConnectorConfig(
   db: RapportDB,
   registry: ConnectorRegistry,
   id: string,
-): Promise<{ instance: ConnectorInstance; connector: AnyConnector; config: Record<string, unknown>; secretValues: string[] } | { error: string }> {
+): Promise<
+  { instance: ConnectorInstance; connector: AnyConnector; config: Record<string, unknown>; secretValues: string[] } | { error: string }
+> {
   const instance = await db.connectors.get(id);
   if (!instance) return { error: `no connector ${id}` };
   const connector = registry.get(instance.type);

@@ -65,4 +65,3 @@ export function isStale(row: CrmCacheRow, now: number): boolean {
   if (row.error) return now - (row.attemptedAt ?? row.fetchedAt) >= LOOKUP_ERROR_BACKOFF_MS;
   return now - row.fetchedAt >= LOOKUP_FRESH_MS;
 }
-

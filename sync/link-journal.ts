@@ -14,7 +14,6 @@ export type { LinkJournal };
 
 export const LINK_JOURNAL_PREFIX = 'links|';
 
-
 /** A journal row's key: sorts by connector, then time, then the writing run's counter. */
 export function linkJournalKey(connectorId: string, at: number, owner: string, n: number): string {
   return `${LINK_JOURNAL_PREFIX}${connectorId}|${at.toString(36).padStart(10, '0')}|${owner}|${n.toString(36).padStart(8, '0')}`;
@@ -39,10 +38,14 @@ export async function foldLinkJournal(db: RapportDB, opts: { connectorId?: strin
     if (rows.length === 0) return 0;
     const links: LinkRow[] = [];
     for (const { linkJournal: j } of rows) {
-      for (const [localId, remoteId] of j.links) links.push({ connectorId: j.connectorId, kind: j.kind, localId, remoteId, syncedAt: j.syncedAt });
+      for (const [localId, remoteId] of j.links)
+        links.push({ connectorId: j.connectorId, kind: j.kind, localId, remoteId, syncedAt: j.syncedAt });
     }
     await db.links.bulkPut(links);
-    await db.syncState.where('key').between(rows[0].key, rows[rows.length - 1].key, true, true).delete();
+    await db.syncState
+      .where('key')
+      .between(rows[0].key, rows[rows.length - 1].key, true, true)
+      .delete();
     return rows.length;
   });
 }

@@ -48,7 +48,12 @@ export interface RefreshOptions {
  * Looks up the stale addresses in every connected CRM and stores the answers. Failures are cached
  * as errors (the previous good answer is kept beside them) so the card can say what happened.
  */
-export async function refreshCrmCards(db: RapportDB, registry: ConnectorRegistry, emails: string[], opts: RefreshOptions = {}): Promise<CrmCard[]> {
+export async function refreshCrmCards(
+  db: RapportDB,
+  registry: ConnectorRegistry,
+  emails: string[],
+  opts: RefreshOptions = {},
+): Promise<CrmCard[]> {
   const now = opts.now ?? Date.now;
   const addrs = [...new Set(emails.map((e) => normalizeEmail(e)).filter((e): e is string => !!e))].slice(0, 20);
   await pruneCrmCache(db, now()).catch(() => 0);
@@ -84,7 +89,12 @@ export async function refreshCrmCards(db: RapportDB, registry: ConnectorRegistry
           const found = await connector.lookupByEmail!(ctx, email);
           row = { key, connectorId: inst.id, email, fetchedAt: now(), found: found ? sanitize(found) : null };
         } catch (err) {
-          const message = err instanceof ConnectorError ? `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}` : err instanceof Error ? err.message : String(err);
+          const message =
+            err instanceof ConnectorError
+              ? `${err.message}${err.status ? ` (HTTP ${err.status})` : ''}`
+              : err instanceof Error
+                ? err.message
+                : String(err);
           row = {
             key,
             connectorId: inst.id,
@@ -120,4 +130,3 @@ function sanitize(found: RemoteContact): RemoteContact {
     fields: {},
   };
 }
-

@@ -141,7 +141,11 @@ export class DavClient {
     try {
       return parseMultistatus(text, res.url || url);
     } catch (e) {
-      throw new ConnectorError(`CardDAV ${method}: unreadable answer (${e instanceof Error ? e.message : String(e)})`, 'transient', res.status);
+      throw new ConnectorError(
+        `CardDAV ${method}: unreadable answer (${e instanceof Error ? e.message : String(e)})`,
+        'transient',
+        res.status,
+      );
     }
   }
 

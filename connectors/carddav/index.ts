@@ -17,7 +17,15 @@
 import { z } from 'zod';
 import { parseVcardText } from '../../importers/vcard';
 import type { Contact } from '../../storage/schema';
-import { ConnectorError, type Connector, type ConnectorContext, type PullResult, type PushItem, type PushOutcome, type SyncKind } from '../types';
+import {
+  ConnectorError,
+  type Connector,
+  type ConnectorContext,
+  type PullResult,
+  type PushItem,
+  type PushOutcome,
+  type SyncKind,
+} from '../types';
 import { DavClient, discoverAddressBook, prop, withSlash, type AddressBook, type DavResponse } from './dav';
 import { contactUuid, fieldsFromContact, fieldsFromProps, mergeFields, parseCardProps, readBase, writeCard } from './vcard';
 import { CARDDAV_NS, DAV_NS, escapeXml, textOf } from './xml';
@@ -68,7 +76,10 @@ async function findByEmail(dav: DavClient, book: string, emails: string[], prefe
   if (!emails.length) return undefined;
   const filters = emails
     .slice(0, 10)
-    .map((e) => `<card:prop-filter name="EMAIL"><card:text-match collation="i;unicode-casemap" match-type="equals">${escapeXml(e)}</card:text-match></card:prop-filter>`)
+    .map(
+      (e) =>
+        `<card:prop-filter name="EMAIL"><card:text-match collation="i;unicode-casemap" match-type="equals">${escapeXml(e)}</card:text-match></card:prop-filter>`,
+    )
     .join('');
   const body =
     `<?xml version="1.0" encoding="utf-8"?><card:addressbook-query xmlns:d="DAV:" xmlns:card="${CARDDAV_NS}">` +
@@ -155,7 +166,9 @@ async function syncCollection(dav: DavClient, book: string, token: string): Prom
     if (/supported-report/.test(e.message) || [400, 405, 415, 501].includes(e.status)) return 'unsupported';
     throw e;
   }
-  const changed = ms.responses.filter((r) => isCard(r, book) && (r.status ?? 200) < 300 && r.propstats.some((p) => p.status < 300)).map((r) => r.url);
+  const changed = ms.responses
+    .filter((r) => isCard(r, book) && (r.status ?? 200) < 300 && r.propstats.some((p) => p.status < 300))
+    .map((r) => r.url);
   return { token: ms.syncToken ?? token, changed };
 }
 

@@ -239,7 +239,8 @@ export function mergeFields(local: CardFields, remote: CardFields, base: Partial
     const l = scalarText(local, key);
     const r = scalarText(remote, key);
     let takeLocal: boolean;
-    if (!r) takeLocal = !!l && !(base[key] !== undefined && base[key] === hashValue(l)); // cleared on the server: stays cleared
+    if (!r)
+      takeLocal = !!l && !(base[key] !== undefined && base[key] === hashValue(l)); // cleared on the server: stays cleared
     else if (!l || l === r) takeLocal = false;
     else takeLocal = base[key] !== undefined && base[key] === hashValue(r);
     const src = takeLocal ? local : remote;
@@ -262,18 +263,25 @@ function textProp(name: string, value: string): VcardProp {
  * Writes `fields` into a card: the remote card's properties when given (unmanaged ones untouched), or a new
  * vCard 4.0 with `uid`. Returns the card text and whether anything Rapport manages changed.
  */
-export function writeCard(
-  fields: CardFields,
-  opts: { uid: string; remote?: VcardProp[]; now?: Date },
-): { text: string; changed: boolean } {
+export function writeCard(fields: CardFields, opts: { uid: string; remote?: VcardProp[]; now?: Date }): { text: string; changed: boolean } {
   const remote = opts.remote;
   const props: VcardProp[] = remote
     ? remote.map((p) => ({ ...p }))
-    : [{ name: 'VERSION', params: '', value: '4.0' }, { name: 'PRODID', params: '', value: PRODID }, { name: 'UID', params: '', value: opts.uid }];
+    : [
+        { name: 'VERSION', params: '', value: '4.0' },
+        { name: 'PRODID', params: '', value: PRODID },
+        { name: 'UID', params: '', value: opts.uid },
+      ];
   const current = fieldsFromProps(props);
   let changed = !remote;
 
-  const setScalar = (name: string, value: string | undefined, was: string | undefined, build: (v: string, old?: VcardProp) => VcardProp, match?: (p: VcardProp) => boolean) => {
+  const setScalar = (
+    name: string,
+    value: string | undefined,
+    was: string | undefined,
+    build: (v: string, old?: VcardProp) => VcardProp,
+    match?: (p: VcardProp) => boolean,
+  ) => {
     if (value === undefined || value === was) return;
     changed = true;
     const idx = props.findIndex((p) => p.name === name && (!match || match(p)));

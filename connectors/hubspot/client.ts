@@ -1,7 +1,17 @@
 // A thin HubSpot CRM v3/v4 client over connectors/http.ts: error classification for HubSpot's
 // error body, pacing for the search API (4 requests/s per token, a limit the engine's bucket does
 // not see), and batch writes that turn 207s and whole-batch 400s into per-input outcomes.
-import { Pacer, buildUrl, chunk, isRecord, pacedCall, requestJson, type DescribeError, type ErrorKind, type JsonRequestOptions } from '../http';
+import {
+  Pacer,
+  buildUrl,
+  chunk,
+  isRecord,
+  pacedCall,
+  requestJson,
+  type DescribeError,
+  type ErrorKind,
+  type JsonRequestOptions,
+} from '../http';
 import { isPermanent } from '../outcomes';
 import { ConnectorError, type ConnectorContext } from '../types';
 import { HUBSPOT_BASE_URL, type HubspotConfig } from './config';
@@ -124,7 +134,12 @@ export class HubspotClient {
     return `${this.base}|${this.ctx.config.accessToken}`;
   }
 
-  async request<T>(method: NonNullable<JsonRequestOptions['method']>, path: string, body?: unknown, query?: JsonRequestOptions['query']): Promise<T> {
+  async request<T>(
+    method: NonNullable<JsonRequestOptions['method']>,
+    path: string,
+    body?: unknown,
+    query?: JsonRequestOptions['query'],
+  ): Promise<T> {
     const res = await requestJson<T>(this.ctx.fetch, buildUrl(this.base, path, query), {
       method,
       body,
@@ -183,7 +198,12 @@ export class HubspotClient {
     return results;
   }
 
-  private async writeChunk(type: HsObjectType, op: 'create' | 'update' | 'upsert', inputs: WriteInput[], results: Map<string, WriteResult>): Promise<void> {
+  private async writeChunk(
+    type: HsObjectType,
+    op: 'create' | 'update' | 'upsert',
+    inputs: WriteInput[],
+    results: Map<string, WriteResult>,
+  ): Promise<void> {
     let res: HsBatchResponse;
     try {
       res = await this.request<HsBatchResponse>('POST', `/crm/v3/objects/${type}/batch/${op}`, {

@@ -27,7 +27,11 @@ export async function pushCompanies(client: HubspotClient, items: PushItem[], ou
 
   const withRemoteId = work.filter((w) => w.items[0].remoteId);
   if (withRemoteId.length > 0) {
-    const found = await client.batchRead('companies', withRemoteId.map((w) => w.items[0].remoteId as string), readProps);
+    const found = await client.batchRead(
+      'companies',
+      withRemoteId.map((w) => w.items[0].remoteId as string),
+      readProps,
+    );
     const map = new Map(found.map((o) => [o.id, o]));
     for (const w of withRemoteId) w.remote = map.get(w.items[0].remoteId as string);
   }
@@ -45,7 +49,8 @@ export async function pushCompanies(client: HubspotClient, items: PushItem[], ou
       filterGroups: [{ filters: [{ propertyName: 'name', operator: 'IN', values: part.map((w) => w.props.name.toLowerCase()) }] }],
       properties: readProps,
     });
-    for (const w of part) w.remote = oldest(found.filter((o) => (o.properties.name ?? '').trim().toLowerCase() === w.props.name.toLowerCase()));
+    for (const w of part)
+      w.remote = oldest(found.filter((o) => (o.properties.name ?? '').trim().toLowerCase() === w.props.name.toLowerCase()));
   }
 
   await writeAndSettle(client, 'companies', work, outcomes);

@@ -14,7 +14,12 @@ interface ContactWork extends RecordWork {
   email?: string;
 }
 
-export async function pushContacts(client: HubspotClient, ctx: ConnectorContext<HubspotConfig>, items: PushItem[], outcomes: Outcomes): Promise<void> {
+export async function pushContacts(
+  client: HubspotClient,
+  ctx: ConnectorContext<HubspotConfig>,
+  items: PushItem[],
+  outcomes: Outcomes,
+): Promise<void> {
   const mapping = effectiveMapping(ctx.fieldMapping);
   const emailProp = mapping.emails || 'email';
   const linkedinProp = mapping.linkedinUrl;
@@ -40,14 +45,23 @@ export async function pushContacts(client: HubspotClient, ctx: ConnectorContext<
   // A. Known remote ids.
   const byRemoteId = work.filter((w) => w.items[0].remoteId && !overwrite);
   if (byRemoteId.length > 0) {
-    const found = await client.batchRead('contacts', byRemoteId.map((w) => w.items[0].remoteId as string), readProps);
+    const found = await client.batchRead(
+      'contacts',
+      byRemoteId.map((w) => w.items[0].remoteId as string),
+      readProps,
+    );
     const map = new Map(found.map((o) => [o.id, o]));
     for (const w of byRemoteId) w.remote = map.get(w.items[0].remoteId as string);
   }
   // B. By email (HubSpot's unique id property for contacts).
   const byEmail = work.filter((w) => !w.remote && w.email && !overwrite);
   if (byEmail.length > 0) {
-    const found = await client.batchRead('contacts', byEmail.map((w) => w.email as string), readProps, emailProp);
+    const found = await client.batchRead(
+      'contacts',
+      byEmail.map((w) => w.email as string),
+      readProps,
+      emailProp,
+    );
     const map = new Map(found.map((o) => [emailKey(o.properties[emailProp] ?? undefined), o]));
     for (const w of byEmail) w.remote = map.get(w.email);
   }
@@ -83,14 +97,19 @@ export async function pushContacts(client: HubspotClient, ctx: ConnectorContext<
     for (const w of part) {
       w.remote = oldest(
         found.filter(
-          (o) => same(o.properties[firstProp], w.props[firstProp]) && (!lastProp || same(o.properties[lastProp], w.props[lastProp])) && !o.properties[emailProp],
+          (o) =>
+            same(o.properties[firstProp], w.props[firstProp]) &&
+            (!lastProp || same(o.properties[lastProp], w.props[lastProp])) &&
+            !o.properties[emailProp],
         ),
       );
     }
   }
 
   // E. Writes: update the empty properties, upsert by email, or create.
-  const remoteIds = await writeAndSettle(client, 'contacts', work, outcomes, (w) => (w.email ? { idProperty: emailProp, id: w.email } : undefined));
+  const remoteIds = await writeAndSettle(client, 'contacts', work, outcomes, (w) =>
+    w.email ? { idProperty: emailProp, id: w.email } : undefined,
+  );
 
   // F. Contact → company (default association; idempotent).
   const companyPairs: { from: string; to: string }[] = [];

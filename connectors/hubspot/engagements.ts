@@ -78,7 +78,9 @@ export async function pushEngagements(
   const spec = ENGAGEMENTS[kind];
   const idProp = ctx.config.rapportIdProperty || undefined;
   const valid = items.filter((i) => recordOf(i, kind === 'task' ? ['task'] : ['email', 'note']) !== undefined);
-  const groups = groupBy(valid, (i) => (i.remoteId ? `id:${i.remoteId}` : `local:${(recordOf(i, ['email', 'note', 'task']) as Activity | Task).id}`));
+  const groups = groupBy(valid, (i) =>
+    i.remoteId ? `id:${i.remoteId}` : `local:${(recordOf(i, ['email', 'note', 'task']) as Activity | Task).id}`,
+  );
   const work: EngagementWork[] = [...groups.values()].map((group) => {
     const record = recordOf(group[0], ['email', 'note', 'task']) as Activity | Task;
     const linked = group[0].linked;
@@ -86,8 +88,22 @@ export async function pushEngagements(
       items: group,
       record,
       props: spec.properties(record),
-      contacts: [...new Set(spec.contactIds(record).map((id) => linked.contacts[id]).filter(Boolean))],
-      companies: [...new Set(spec.companyIds(record).map((id) => linked.companies[id]).filter(Boolean))],
+      contacts: [
+        ...new Set(
+          spec
+            .contactIds(record)
+            .map((id) => linked.contacts[id])
+            .filter(Boolean),
+        ),
+      ],
+      companies: [
+        ...new Set(
+          spec
+            .companyIds(record)
+            .map((id) => linked.companies[id])
+            .filter(Boolean),
+        ),
+      ],
       remoteId: group[0].remoteId,
     };
   });
@@ -111,8 +127,16 @@ export async function pushEngagements(
       settle(w, r?.ok ? r.object.id : undefined, r && !r.ok ? r.error : undefined);
     }
     const done = known.filter((w) => results.get(w.items[0].entryId)?.ok);
-    await client.associateDefault(spec.type, 'contacts', done.flatMap((w) => w.contacts.map((to) => ({ from: w.remoteId as string, to }))));
-    await client.associateDefault(spec.type, 'companies', done.flatMap((w) => w.companies.map((to) => ({ from: w.remoteId as string, to }))));
+    await client.associateDefault(
+      spec.type,
+      'contacts',
+      done.flatMap((w) => w.contacts.map((to) => ({ from: w.remoteId as string, to }))),
+    );
+    await client.associateDefault(
+      spec.type,
+      'companies',
+      done.flatMap((w) => w.companies.map((to) => ({ from: w.remoteId as string, to }))),
+    );
   }
 
   // 2. Unknown remote ids: look for an earlier create (a lost response, a crash before the link).
@@ -161,8 +185,14 @@ export async function pushEngagements(
       continue;
     }
     const associations = [
-      ...w.contacts.map((id) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.contactAssociation }] })),
-      ...w.companies.map((id) => ({ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.companyAssociation }] })),
+      ...w.contacts.map((id) => ({
+        to: { id },
+        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.contactAssociation }],
+      })),
+      ...w.companies.map((id) => ({
+        to: { id },
+        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.companyAssociation }],
+      })),
     ];
     const properties = idProp ? { ...w.props, [idProp]: w.record.id } : w.props;
     const trace = w.items[0].entryId;

@@ -42,13 +42,18 @@ export async function lookupByEmail(ctx: ConnectorContext<HubspotConfig>, email:
   for (const [k, v] of Object.entries(hit.properties)) if (v != null && v !== '') fields[k] = v;
 
   const account = await accountInfo(client);
-  const url = account?.portalId ? `https://${account.uiDomain || 'app.hubspot.com'}/contacts/${account.portalId}/record/0-1/${hit.id}` : undefined;
+  const url = account?.portalId
+    ? `https://${account.uiDomain || 'app.hubspot.com'}/contacts/${account.portalId}/record/0-1/${hit.id}`
+    : undefined;
 
   let owner: string | undefined;
   const ownerId = hit.properties.hubspot_owner_id;
   if (ownerId) {
     try {
-      const o = await client.request<{ firstName?: string; lastName?: string; email?: string }>('GET', `/crm/v3/owners/${encodeURIComponent(ownerId)}`);
+      const o = await client.request<{ firstName?: string; lastName?: string; email?: string }>(
+        'GET',
+        `/crm/v3/owners/${encodeURIComponent(ownerId)}`,
+      );
       owner = [o.firstName, o.lastName].filter(Boolean).join(' ') || o.email || ownerId;
     } catch (err) {
       if (!(err instanceof ConnectorError && err.kind === 'not-found')) throw err;

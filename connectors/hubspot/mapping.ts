@@ -28,7 +28,16 @@ const STAGE_TO_LIFECYCLE: Record<string, string> = {
   customer: 'customer',
   churned: 'other',
 };
-const LIFECYCLE_VALUES = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
+const LIFECYCLE_VALUES = [
+  'subscriber',
+  'lead',
+  'marketingqualifiedlead',
+  'salesqualifiedlead',
+  'opportunity',
+  'customer',
+  'evangelist',
+  'other',
+];
 const LIFECYCLE_TO_STAGE: Record<string, string> = {
   subscriber: 'lead',
   lead: 'lead',
@@ -61,7 +70,13 @@ export function mappedProperties(mapping: Record<string, string>): string[] {
 /** Canonical form of a LinkedIn profile URL for comparison (no scheme, www, query or trailing slash). */
 export function normalizeLinkedin(url: string | undefined | null): string | undefined {
   if (!url) return undefined;
-  const s = url.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/[?#].*$/, '').replace(/\/+$/, '');
+  const s = url
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/^www\./, '')
+    .replace(/[?#].*$/, '')
+    .replace(/\/+$/, '');
   return s || undefined;
 }
 
@@ -156,7 +171,12 @@ export function fillEmpty(local: Record<string, string>, remote: Record<string, 
 export function domainOf(company: Company): string | undefined {
   const raw = company.domain || company.website;
   if (!raw) return undefined;
-  const host = raw.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/[/?#].*$/, '').replace(/^www\./, '');
+  const host = raw
+    .trim()
+    .toLowerCase()
+    .replace(/^https?:\/\//, '')
+    .replace(/[/?#].*$/, '')
+    .replace(/^www\./, '');
   return host || undefined;
 }
 

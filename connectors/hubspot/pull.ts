@@ -20,7 +20,11 @@ function decodeCursor(cursor: string | undefined): PullCursor {
   if (!cursor) return { x: [] };
   try {
     const c = JSON.parse(cursor) as Partial<PullCursor>;
-    return { t: typeof c.t === 'number' ? c.t : undefined, x: Array.isArray(c.x) ? c.x.map(String) : [], a: typeof c.a === 'number' ? c.a : undefined };
+    return {
+      t: typeof c.t === 'number' ? c.t : undefined,
+      x: Array.isArray(c.x) ? c.x.map(String) : [],
+      a: typeof c.a === 'number' ? c.a : undefined,
+    };
   } catch {
     const t = toMs(cursor);
     return Number.isNaN(t) ? { x: [] } : { t, x: [] };

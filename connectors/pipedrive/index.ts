@@ -74,7 +74,8 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       const { item: rec } = item;
       if (kind === 'contact' && rec.kind === 'contact') await perItem(outcomes, item, () => pushContact(client, ctx, item, rec.record));
       else if (kind === 'company' && rec.kind === 'company') await perItem(outcomes, item, () => pushCompany(client, item, rec.record));
-      else if ((kind === 'email' || kind === 'note') && rec.kind === kind) await perItem(outcomes, item, () => pushNote(client, item, rec.record));
+      else if ((kind === 'email' || kind === 'note') && rec.kind === kind)
+        await perItem(outcomes, item, () => pushNote(client, item, rec.record));
       else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushTask(client, item, rec.record));
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }

@@ -45,7 +45,8 @@ export function personBody(c: Contact, mapping: Record<string, string>, orgId: n
     if (!target) continue;
     let value: unknown;
     if (field === 'name') value = name;
-    else if (field === 'emails') value = c.emails.length ? labeled([...new Set(c.emails.map(emailKey).filter((e): e is string => !!e))]) : undefined;
+    else if (field === 'emails')
+      value = c.emails.length ? labeled([...new Set(c.emails.map(emailKey).filter((e): e is string => !!e))]) : undefined;
     else if (field === 'phones') value = c.phones.length ? labeled(c.phones) : undefined;
     else {
       const v = (c as Record<string, unknown>)[field];
@@ -76,7 +77,10 @@ export function fillEmpty(existing: PdPerson, wanted: Record<string, unknown>): 
 
 export function personToContact(p: PdPerson, mapping: Record<string, string>): Partial<Contact> & { emails: string[] } {
   const sortPrimary = (list: PdLabeled[] | undefined) =>
-    [...(list ?? [])].sort((a, b) => Number(Boolean(b.primary)) - Number(Boolean(a.primary))).map((e) => e.value).filter(Boolean);
+    [...(list ?? [])]
+      .sort((a, b) => Number(Boolean(b.primary)) - Number(Boolean(a.primary)))
+      .map((e) => e.value)
+      .filter(Boolean);
   const out: Partial<Contact> & { emails: string[] } = {
     emails: [...new Set(sortPrimary(p.emails).map((e) => e.toLowerCase()))],
     name: p.name,
@@ -105,7 +109,10 @@ export function noteContent(a: Activity): string {
   }
   const ps = a.participants ?? [];
   const line = (label: string, role: Participant['role']) => {
-    const list = ps.filter((p) => p.role === role).map(participantLabel).filter(Boolean);
+    const list = ps
+      .filter((p) => p.role === role)
+      .map(participantLabel)
+      .filter(Boolean);
     return list.length ? `${label}: ${escapeHtml(list.join(', '))}` : '';
   };
   const heading = a.direction === 'incoming' ? 'Email received' : 'Email sent';

@@ -19,7 +19,11 @@ function decodeCursor(cursor: string | undefined): PullCursor {
   if (!cursor) return { x: [] };
   try {
     const v = JSON.parse(cursor) as Partial<PullCursor>;
-    return { s: typeof v.s === 'string' ? v.s : undefined, x: Array.isArray(v.x) ? v.x.map(Number) : [], c: typeof v.c === 'string' ? v.c : undefined };
+    return {
+      s: typeof v.s === 'string' ? v.s : undefined,
+      x: Array.isArray(v.x) ? v.x.map(Number) : [],
+      c: typeof v.c === 'string' ? v.c : undefined,
+    };
   } catch {
     return Number.isNaN(Date.parse(cursor)) ? { x: [] } : { s: cursor, x: [] };
   }

@@ -29,7 +29,12 @@ async function findPerson(client: PipedriveClient, c: Contact): Promise<PdPerson
   return hit ? client.getOrNull<PdPerson>(`/api/v2/persons/${hit.id}`) : null;
 }
 
-export async function pushContact(client: PipedriveClient, ctx: ConnectorContext<PipedriveConfig>, item: PushItem, c: Contact): Promise<number> {
+export async function pushContact(
+  client: PipedriveClient,
+  ctx: ConnectorContext<PipedriveConfig>,
+  item: PushItem,
+  c: Contact,
+): Promise<number> {
   const linkedOrg = c.companyId ? item.linked.companies[c.companyId] : undefined;
   const wanted = personBody(c, mappingOf(ctx.fieldMapping), linkedOrg ? Number(linkedOrg) : undefined);
   let existing = item.remoteId ? await client.getOrNull<PdPerson>(`/api/v2/persons/${encodeURIComponent(item.remoteId)}`) : null;
@@ -45,14 +50,20 @@ export async function pushContact(client: PipedriveClient, ctx: ConnectorContext
 export async function pushCompany(client: PipedriveClient, item: PushItem, co: Company): Promise<number> {
   const name = co.name.trim();
   if (!name) throw new ConnectorError('A Pipedrive organization needs a name', 'validation');
-  let existing = item.remoteId ? await client.getOrNull<PdOrganization>(`/api/v2/organizations/${encodeURIComponent(item.remoteId)}`) : null;
+  let existing = item.remoteId
+    ? await client.getOrNull<PdOrganization>(`/api/v2/organizations/${encodeURIComponent(item.remoteId)}`)
+    : null;
   if (!existing) {
     const items = await client.search<PdOrganization>('organizations', name, 'name');
     existing = oldest(items.filter((o) => o.name.trim().toLowerCase() === name.toLowerCase())) ?? null;
   }
   const address = co.location?.trim();
   if (!existing) {
-    return (await client.request<PdOrganization>('POST', '/api/v2/organizations', { body: { name, ...(address ? { address: { value: address } } : {}) } })).data.id;
+    return (
+      await client.request<PdOrganization>('POST', '/api/v2/organizations', {
+        body: { name, ...(address ? { address: { value: address } } : {}) },
+      })
+    ).data.id;
   }
   if (address && !existing.address?.value) {
     await client.request('PATCH', `/api/v2/organizations/${existing.id}`, { body: { address: { value: address } } });
@@ -67,7 +78,11 @@ function firstLinked(ids: string[], linked: Record<string, string>): number | un
   return undefined;
 }
 
-async function findNoteWithMarker(client: PipedriveClient, owner: { person_id?: number; org_id?: number }, marker: string): Promise<number | undefined> {
+async function findNoteWithMarker(
+  client: PipedriveClient,
+  owner: { person_id?: number; org_id?: number },
+  marker: string,
+): Promise<number | undefined> {
   let start = 0;
   for (let page = 0; page < SCAN_PAGES; page++) {
     const res = await client.get<PdNote[] | null>('/api/v1/notes', { ...owner, start, limit: 100, sort: 'id DESC' });
@@ -97,16 +112,31 @@ export async function pushNote(client: PipedriveClient, item: PushItem, a: Activ
   // A first send cannot have been created before (PushItem.firstSend): no scan for the marker.
   const found = item.firstSend ? undefined : await findNoteWithMarker(client, owner, MARKER(a.id));
   if (found !== undefined) return found;
-  const body = { content, ...(personId !== undefined ? { person_id: personId } : {}), ...(orgId !== undefined ? { org_id: orgId } : {}), add_time: v1Time(a.occurredAt) };
+  const body = {
+    content,
+    ...(personId !== undefined ? { person_id: personId } : {}),
+    ...(orgId !== undefined ? { org_id: orgId } : {}),
+    add_time: v1Time(a.occurredAt),
+  };
   return (await client.request<PdNote>('POST', '/api/v1/notes', { body })).data.id;
 }
 
 // ---------- tasks → activities ----------
 
-async function findActivityWithMarker(client: PipedriveClient, owner: { person_id?: number; org_id?: number }, marker: string): Promise<number | undefined> {
+async function findActivityWithMarker(
+  client: PipedriveClient,
+  owner: { person_id?: number; org_id?: number },
+  marker: string,
+): Promise<number | undefined> {
   let cursor: string | undefined;
   for (let page = 0; page < SCAN_PAGES; page++) {
-    const res = await client.get<PdActivity[] | null>('/api/v2/activities', { ...owner, limit: 100, sort_by: 'id', sort_direction: 'desc', cursor });
+    const res = await client.get<PdActivity[] | null>('/api/v2/activities', {
+      ...owner,
+      limit: 100,
+      sort_by: 'id',
+      sort_direction: 'desc',
+      cursor,
+    });
     const hit = (res.data ?? []).find((act) => (act.note ?? '').includes(marker));
     if (hit) return hit.id;
     cursor = res.additional_data?.next_cursor ?? undefined;

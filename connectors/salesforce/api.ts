@@ -52,11 +52,20 @@ export function classify(status: number, errors: SfError[], retryAfter?: number)
   const code = first.errorCode ?? first.statusCode ?? '';
   const msg = `Salesforce ${status}${code ? ` ${code}` : ''}: ${first.message ?? 'request failed'}`.slice(0, 500);
   if (status === 401 || code === 'INVALID_SESSION_ID' || code === 'INVALID_AUTH_HEADER') return new ConnectorError(msg, 'auth', status);
-  if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS' || status === 429) return new ConnectorError(msg, 'rate-limit', status, retryAfter);
+  if (code === 'REQUEST_LIMIT_EXCEEDED' || code === 'TOO_MANY_REQUESTS' || status === 429)
+    return new ConnectorError(msg, 'rate-limit', status, retryAfter);
   if (status === 403) return new ConnectorError(msg, 'auth', status); // API_DISABLED_FOR_ORG, INSUFFICIENT_ACCESS…: reconnect/fix permissions
-  if (status >= 500 || status === 408 || code === 'UNABLE_TO_LOCK_ROW' || code === 'SERVER_UNAVAILABLE') return new ConnectorError(msg, 'transient', status, retryAfter);
+  if (status >= 500 || status === 408 || code === 'UNABLE_TO_LOCK_ROW' || code === 'SERVER_UNAVAILABLE')
+    return new ConnectorError(msg, 'transient', status, retryAfter);
   if (status === 404) return new ConnectorError(msg, 'not-found', status);
-  if (status === 300 || status === 409 || status === 412 || code === 'DUPLICATES_DETECTED' || code === 'DUPLICATE_VALUE' || code === 'DUPLICATE_EXTERNAL_ID') {
+  if (
+    status === 300 ||
+    status === 409 ||
+    status === 412 ||
+    code === 'DUPLICATES_DETECTED' ||
+    code === 'DUPLICATE_VALUE' ||
+    code === 'DUPLICATE_EXTERNAL_ID'
+  ) {
     return new ConnectorError(msg, 'conflict', status);
   }
   return new ConnectorError(msg, 'validation', status);
@@ -150,7 +159,8 @@ export class SfClient {
     };
     for (const v of values) {
       const next = [...chunk, v];
-      if (chunk.length && encodeURIComponent(`${head} WHERE ${clause(next)}${tail}`).length + this.base.length > MAX_QUERY_URL) await flush();
+      if (chunk.length && encodeURIComponent(`${head} WHERE ${clause(next)}${tail}`).length + this.base.length > MAX_QUERY_URL)
+        await flush();
       chunk.push(v);
     }
     await flush();
@@ -158,14 +168,21 @@ export class SfClient {
   }
 
   /** sObject Collections: create (POST), update (PATCH) or upsert by external id; ≤ 200 records per call. */
-  async collection(method: 'POST' | 'PATCH', records: Record<string, unknown>[], upsert?: { object: string; field: string }): Promise<SaveResult[]> {
+  async collection(
+    method: 'POST' | 'PATCH',
+    records: Record<string, unknown>[],
+    upsert?: { object: string; field: string },
+  ): Promise<SaveResult[]> {
     const out: SaveResult[] = [];
     for (let i = 0; i < records.length; i += COLLECTION_MAX) {
       const chunk = records.slice(i, i + COLLECTION_MAX);
       const path = upsert ? `/composite/sobjects/${upsert.object}/${upsert.field}` : '/composite/sobjects';
       const res = await this.request<SaveResult[]>(method, path, { allOrNone: false, records: chunk });
       if (!Array.isArray(res) || res.length !== chunk.length) {
-        throw new ConnectorError(`Salesforce ${method} ${path}: expected ${chunk.length} results, got ${Array.isArray(res) ? res.length : typeof res}`, 'transient');
+        throw new ConnectorError(
+          `Salesforce ${method} ${path}: expected ${chunk.length} results, got ${Array.isArray(res) ? res.length : typeof res}`,
+          'transient',
+        );
       }
       out.push(...res);
     }

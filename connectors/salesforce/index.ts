@@ -54,7 +54,15 @@ import { pushAccounts, pushPeople, pushTasks } from './push';
 import { lookup, pullPeople } from './read';
 
 export { SalesforceConfig } from './config';
-export { buildAuthorizeUrl, createPkcePair, createState, exchangeCode, pkceChallenge, refreshAccessToken, type SalesforceTokens } from './oauth';
+export {
+  buildAuthorizeUrl,
+  createPkcePair,
+  createState,
+  exchangeCode,
+  pkceChallenge,
+  refreshAccessToken,
+  type SalesforceTokens,
+} from './oauth';
 
 const tokenValues = (t: SalesforceTokens): Partial<SalesforceConfig> => ({
   accessToken: t.accessToken,
@@ -82,8 +90,13 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
   async testConnection(ctx) {
     const sf = sfClient(ctx);
     await sf.request('GET', '/'); // token and API version
-    const me = await sf.request<{ preferred_username?: string; name?: string; organization_id?: string }>('GET', '/services/oauth2/userinfo');
-    return { account: `${me.preferred_username ?? me.name ?? 'Salesforce user'}${me.organization_id ? ` (org ${me.organization_id})` : ''}` };
+    const me = await sf.request<{ preferred_username?: string; name?: string; organization_id?: string }>(
+      'GET',
+      '/services/oauth2/userinfo',
+    );
+    return {
+      account: `${me.preferred_username ?? me.name ?? 'Salesforce user'}${me.organization_id ? ` (org ${me.organization_id})` : ''}`,
+    };
   },
 
   async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
@@ -119,12 +132,28 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
       return [originPattern(login.href), ...(atSalesforce ? ['https://*.salesforce.com/*'] : [])];
     },
     authorizeUrl: (config, p) =>
-      buildAuthorizeUrl({ clientId: config.clientId ?? '', redirectUri: p.redirectUri, codeChallenge: p.codeChallenge, state: p.state, loginUrl: config.loginUrl }),
+      buildAuthorizeUrl({
+        clientId: config.clientId ?? '',
+        redirectUri: p.redirectUri,
+        codeChallenge: p.codeChallenge,
+        state: p.state,
+        loginUrl: config.loginUrl,
+      }),
     exchange: async (fetchFn, config, p) =>
-      tokenValues(await exchangeCode(fetchFn, { clientId: config.clientId ?? '', redirectUri: p.redirectUri, code: p.code, codeVerifier: p.codeVerifier, loginUrl: config.loginUrl })),
+      tokenValues(
+        await exchangeCode(fetchFn, {
+          clientId: config.clientId ?? '',
+          redirectUri: p.redirectUri,
+          code: p.code,
+          codeVerifier: p.codeVerifier,
+          loginUrl: config.loginUrl,
+        }),
+      ),
     refresh: async (fetchFn, config) => {
       if (!config.refreshToken || !config.clientId) return null;
-      return tokenValues(await refreshAccessToken(fetchFn, { clientId: config.clientId, refreshToken: config.refreshToken, loginUrl: config.loginUrl }));
+      return tokenValues(
+        await refreshAccessToken(fetchFn, { clientId: config.clientId, refreshToken: config.refreshToken, loginUrl: config.loginUrl }),
+      );
     },
   },
 };

@@ -18,7 +18,21 @@ export const DEFAULT_FIELD_MAPPING: Record<string, string> = {
   headline: '',
 };
 
-const FIELD_LIMITS: Record<string, number> = { FirstName: 40, LastName: 80, Email: 80, Phone: 40, MobilePhone: 40, Title: 128, Company: 255, Name: 255, Website: 255, Subject: 255, Description: 32000, City: 40, MailingCity: 40 };
+const FIELD_LIMITS: Record<string, number> = {
+  FirstName: 40,
+  LastName: 80,
+  Email: 80,
+  Phone: 40,
+  MobilePhone: 40,
+  Title: 128,
+  Company: 255,
+  Name: 255,
+  Website: 255,
+  Subject: 255,
+  Description: 32000,
+  City: 40,
+  MailingCity: 40,
+};
 export const NOT_PROVIDED = '[not provided]';
 export const MARKER = (localId: string) => `[rapport:${localId}]`;
 
@@ -44,7 +58,12 @@ export function splitName(c: Pick<Contact, 'name' | 'firstName' | 'lastName' | '
   return { first: c.firstName?.trim() || undefined, last: local || NOT_PROVIDED };
 }
 
-export function personFields(c: Contact, object: 'Contact' | 'Lead', mapping: Record<string, string>, linked: PushItem['linked']): Record<string, string> {
+export function personFields(
+  c: Contact,
+  object: 'Contact' | 'Lead',
+  mapping: Record<string, string>,
+  linked: PushItem['linked'],
+): Record<string, string> {
   const m = { ...DEFAULT_FIELD_MAPPING, ...mapping };
   const { first, last } = splitName(c);
   const local: Record<string, string | undefined> = {
@@ -81,7 +100,10 @@ export function accountFields(co: Company): Record<string, string> {
 function participantsText(a: Activity): string[] {
   const lines: string[] = [];
   for (const role of ['from', 'to', 'cc'] as const) {
-    const ps = (a.participants ?? []).filter((p) => p.role === role).map(participantLabel).filter(Boolean);
+    const ps = (a.participants ?? [])
+      .filter((p) => p.role === role)
+      .map(participantLabel)
+      .filter(Boolean);
     if (ps.length) lines.push(`${role === 'from' ? 'From' : role === 'to' ? 'To' : 'Cc'}: ${ps.join(', ')}`);
   }
   return lines;
@@ -95,7 +117,11 @@ function description(text: string, localId: string): string {
   return `${body}${marker}`.replace(/^\n+/, '');
 }
 
-function whoWhat(contactIds: string[], companyIds: (string | undefined)[], linked: PushItem['linked']): { WhoId?: string; WhatId?: string } {
+function whoWhat(
+  contactIds: string[],
+  companyIds: (string | undefined)[],
+  linked: PushItem['linked'],
+): { WhoId?: string; WhatId?: string } {
   const out: { WhoId?: string; WhatId?: string } = {};
   const who = contactIds.map((id) => linked.contacts[id]).find(Boolean);
   if (who) out.WhoId = who;

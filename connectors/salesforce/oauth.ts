@@ -46,7 +46,12 @@ export function buildAuthorizeUrl(opts: {
   return url.href;
 }
 
-async function tokenRequest(fetchFn: typeof fetch, loginUrl: string | undefined, params: Record<string, string | undefined>, previousRefresh?: string): Promise<SalesforceTokens> {
+async function tokenRequest(
+  fetchFn: typeof fetch,
+  loginUrl: string | undefined,
+  params: Record<string, string | undefined>,
+  previousRefresh?: string,
+): Promise<SalesforceTokens> {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v !== undefined) body.set(k, v);
   const url = new URL('/services/oauth2/token', loginUrl ?? DEFAULT_LOGIN_URL).href;

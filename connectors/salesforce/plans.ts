@@ -37,12 +37,21 @@ export async function loadCurrent(sf: SfClient, object: string, plans: Plan[], f
   const known = plans.filter((p) => p.remoteId && !p.done && !p.current);
   if (!known.length) return;
   const select = `SELECT ${['Id', ...new Set(fields)].join(', ')} FROM ${object}`;
-  const rows = await sf.queryChunked(select, [...new Set(known.map((p) => p.remoteId!))], (ids) => `Id IN (${ids.map(soqlString).join(', ')})`);
+  const rows = await sf.queryChunked(
+    select,
+    [...new Set(known.map((p) => p.remoteId!))],
+    (ids) => `Id IN (${ids.map(soqlString).join(', ')})`,
+  );
   const byId = new Map(rows.map((r) => [r.Id.slice(0, 15), r]));
   for (const p of known) {
     const r = byId.get(p.remoteId!.slice(0, 15));
     if (r) p.current = r;
-    else p.done = { entryId: p.entryId, ok: false, error: new ConnectorError(`Salesforce: ${object} ${p.remoteId} no longer exists (deleted or merged)`, 'not-found', 404) };
+    else
+      p.done = {
+        entryId: p.entryId,
+        ok: false,
+        error: new ConnectorError(`Salesforce: ${object} ${p.remoteId} no longer exists (deleted or merged)`, 'not-found', 404),
+      };
   }
 }
 
@@ -60,7 +69,10 @@ export async function execute(sf: SfClient, object: string, plans: Plan[], exter
     else updates.push({ p, fields });
   }
   if (updates.length) {
-    const res = await sf.collection('PATCH', updates.map((u) => ({ attributes: { type: object }, id: u.p.remoteId, ...u.fields })));
+    const res = await sf.collection(
+      'PATCH',
+      updates.map((u) => ({ attributes: { type: object }, id: u.p.remoteId, ...u.fields })),
+    );
     updates.forEach((u, i) => outcome(u.p, res[i]));
   }
   const creates = plans.filter((p) => !p.done && !p.remoteId);
@@ -73,7 +85,10 @@ export async function execute(sf: SfClient, object: string, plans: Plan[], exter
     );
     creates.forEach((p, i) => outcome(p, res[i]));
   } else {
-    const res = await sf.collection('POST', creates.map((p) => ({ attributes: { type: object }, ...p.desired })));
+    const res = await sf.collection(
+      'POST',
+      creates.map((p) => ({ attributes: { type: object }, ...p.desired })),
+    );
     creates.forEach((p, i) => outcome(p, res[i]));
   }
 }

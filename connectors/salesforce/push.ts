@@ -8,7 +8,10 @@ import type { Ctx } from './config';
 import { MARKER, accountFields, personFields, taskFields } from './mapping';
 import { execute, loadCurrent, type Plan } from './plans';
 
-const lower = (s: unknown) => String(s ?? '').trim().toLowerCase();
+const lower = (s: unknown) =>
+  String(s ?? '')
+    .trim()
+    .toLowerCase();
 
 export async function pushPeople(ctx: Ctx, items: PushItem[]): Promise<PushOutcome[]> {
   const sf = sfClient(ctx);
@@ -17,9 +20,20 @@ export async function pushPeople(ctx: Ctx, items: PushItem[]): Promise<PushOutco
   for (const it of items) {
     if (it.item.kind !== 'contact') throw new ConnectorError(`Salesforce: expected contacts, got ${it.item.kind}`, 'validation');
     const c = it.item.record;
-    plans.push({ entryId: it.entryId, localId: c.id, desired: personFields(c, object, ctx.fieldMapping, it.linked), remoteId: it.remoteId });
+    plans.push({
+      entryId: it.entryId,
+      localId: c.id,
+      desired: personFields(c, object, ctx.fieldMapping, it.linked),
+      remoteId: it.remoteId,
+    });
   }
-  const fields = ['FirstName', 'LastName', 'Email', ...(object === 'Lead' ? ['Company'] : ['AccountId']), ...plans.flatMap((p) => Object.keys(p.desired))];
+  const fields = [
+    'FirstName',
+    'LastName',
+    'Email',
+    ...(object === 'Lead' ? ['Company'] : ['AccountId']),
+    ...plans.flatMap((p) => Object.keys(p.desired)),
+  ];
   const selectFields = [...new Set(['Id', ...fields])].join(', ');
   await loadCurrent(sf, object, plans, fields);
 
@@ -47,9 +61,18 @@ export async function pushPeople(ctx: Ctx, items: PushItem[]): Promise<PushOutco
     const extra = object === 'Lead' ? 'Company' : 'AccountId';
     const clause = (p: Plan) =>
       `(FirstName = ${p.desired.FirstName ? soqlString(p.desired.FirstName) : 'null'} AND LastName = ${soqlString(p.desired.LastName)} AND ${extra} = ${p.desired[extra] ? soqlString(p.desired[extra]) : 'null'})`;
-    const rows = await sf.queryChunked(`SELECT ${selectFields} FROM ${object}`, byName, (chunk) => `(${chunk.map(clause).join(' OR ')})${notConverted}`);
+    const rows = await sf.queryChunked(
+      `SELECT ${selectFields} FROM ${object}`,
+      byName,
+      (chunk) => `(${chunk.map(clause).join(' OR ')})${notConverted}`,
+    );
     for (const p of byName) {
-      const hit = rows.find((r) => lower(r.FirstName) === lower(p.desired.FirstName) && lower(r.LastName) === lower(p.desired.LastName) && lower(r[extra]) === lower(p.desired[extra]));
+      const hit = rows.find(
+        (r) =>
+          lower(r.FirstName) === lower(p.desired.FirstName) &&
+          lower(r.LastName) === lower(p.desired.LastName) &&
+          lower(r[extra]) === lower(p.desired[extra]),
+      );
       if (hit) {
         p.remoteId = hit.Id;
         p.current = hit;
@@ -73,18 +96,23 @@ export async function pushAccounts(ctx: Ctx, items: PushItem[]): Promise<PushOut
   const open = plans.filter((p) => !p.remoteId);
   if (open.length) {
     const domainOf = (p: Plan) => normalizeDomain(companies.get(p.entryId)!.domain ?? p.desired.Website);
-    const rows = await sf.queryChunked('SELECT Id, Name, Website FROM Account', open, (chunk) =>
-      chunk
-        .map((p) => {
-          const d = domainOf(p);
-          return `Name = ${soqlString(p.desired.Name)}${d ? ` OR Website LIKE ${soqlLike(d)}` : ''}`;
-        })
-        .join(' OR '),
+    const rows = await sf.queryChunked(
+      'SELECT Id, Name, Website FROM Account',
+      open,
+      (chunk) =>
+        chunk
+          .map((p) => {
+            const d = domainOf(p);
+            return `Name = ${soqlString(p.desired.Name)}${d ? ` OR Website LIKE ${soqlLike(d)}` : ''}`;
+          })
+          .join(' OR '),
       ' ORDER BY CreatedDate ASC',
     );
     for (const p of open) {
       const d = domainOf(p);
-      const hit = (d && rows.find((r) => normalizeDomain(String(r.Website ?? '')) === d)) || rows.find((r) => lower(r.Name) === lower(p.desired.Name));
+      const hit =
+        (d && rows.find((r) => normalizeDomain(String(r.Website ?? '')) === d)) ||
+        rows.find((r) => lower(r.Name) === lower(p.desired.Name));
       if (hit) {
         p.remoteId = hit.Id;
         p.current = hit;
@@ -105,10 +133,18 @@ export async function pushTasks(ctx: Ctx, kind: 'email' | 'note' | 'task', items
     const desired = taskFields(kind, rec, it.linked);
     const p: Plan = { entryId: it.entryId, localId: rec.id, desired, remoteId: it.remoteId };
     created.set(it.entryId, rec.createdAt);
-    const refs = [...rec.contactIds, ...('companyIds' in rec ? (rec.companyIds ?? []) : []), ...('companyId' in rec && rec.companyId ? [rec.companyId] : [])];
+    const refs = [
+      ...rec.contactIds,
+      ...('companyIds' in rec ? (rec.companyIds ?? []) : []),
+      ...('companyId' in rec && rec.companyId ? [rec.companyId] : []),
+    ];
     if (!it.remoteId && refs.length && !desired.WhoId && !desired.WhatId) {
       // Its people/companies are not in Salesforce yet: wait for them rather than create an orphan Task.
-      p.done = { entryId: it.entryId, ok: false, error: new ConnectorError(`Salesforce: none of the contacts or companies of ${kind} ${rec.id} is synced yet`, 'not-found') };
+      p.done = {
+        entryId: it.entryId,
+        ok: false,
+        error: new ConnectorError(`Salesforce: none of the contacts or companies of ${kind} ${rec.id} is synced yet`, 'not-found'),
+      };
       plans.push(p);
       continue;
     }

@@ -36,7 +36,18 @@ export async function lookup(ctx: Ctx, email: string): Promise<RemoteContact | n
     const r = rows[0];
     if (!r) continue;
     const fields: Record<string, string> = { object };
-    for (const k of ['Name', 'FirstName', 'LastName', 'Email', 'Title', 'Phone', 'MobilePhone', 'LeadSource', 'Status', 'Company'] as const) {
+    for (const k of [
+      'Name',
+      'FirstName',
+      'LastName',
+      'Email',
+      'Title',
+      'Phone',
+      'MobilePhone',
+      'LeadSource',
+      'Status',
+      'Company',
+    ] as const) {
       const v = r[k];
       if (typeof v === 'string' && v) fields[k] = v;
     }
@@ -51,7 +62,11 @@ export async function lookup(ctx: Ctx, email: string): Promise<RemoteContact | n
       );
       out.deals = roles
         .filter((x) => x.Opportunity?.Name)
-        .map((x) => ({ name: x.Opportunity!.Name!, stage: x.Opportunity!.StageName ?? undefined, ...(typeof x.Opportunity!.Amount === 'number' ? { amount: x.Opportunity!.Amount } : {}) }));
+        .map((x) => ({
+          name: x.Opportunity!.Name!,
+          stage: x.Opportunity!.StageName ?? undefined,
+          ...(typeof x.Opportunity!.Amount === 'number' ? { amount: x.Opportunity!.Amount } : {}),
+        }));
       const open = roles.find((x) => x.Opportunity && !x.Opportunity.IsClosed);
       if (open?.Opportunity?.StageName) out.stage = open.Opportunity.StageName;
     }
@@ -69,7 +84,9 @@ export async function pullPeople(ctx: Ctx, cursor: string | undefined): Promise<
   const conds: string[] = [];
   if (since) {
     const t = soqlDateTime(since);
-    conds.push(lastId ? `(LastModifiedDate > ${t} OR (LastModifiedDate = ${t} AND Id > ${soqlString(lastId)}))` : `LastModifiedDate > ${t}`);
+    conds.push(
+      lastId ? `(LastModifiedDate > ${t} OR (LastModifiedDate = ${t} AND Id > ${soqlString(lastId)}))` : `LastModifiedDate > ${t}`,
+    );
   }
   if (object === 'Lead') conds.push('IsConverted = false');
   const rows = await sf.query<PersonRow>(
@@ -91,6 +108,8 @@ export async function pullPeople(ctx: Ctx, cursor: string | undefined): Promise<
     return { remoteId: r.Id, contact: c };
   });
   const last = rows[rows.length - 1];
-  const next = last?.LastModifiedDate ? `${new Date(last.LastModifiedDate.replace(/\+0000$/, 'Z')).toISOString()}|${last.Id}` : (cursor ?? '');
+  const next = last?.LastModifiedDate
+    ? `${new Date(last.LastModifiedDate.replace(/\+0000$/, 'Z')).toISOString()}|${last.Id}`
+    : (cursor ?? '');
   return { contacts, cursor: next, more: rows.length === PULL_PAGE };
 }

@@ -135,7 +135,11 @@ async function deliver(ctx: ConnectorContext<WebhookConfig>, event: WebhookEvent
   const detail = text.replace(/\s+/g, ' ').trim().slice(0, 200);
   const msg = `${what}: HTTP ${res.status}${detail ? ` ${detail}` : ''}`;
   if (res.type === 'opaqueredirect' || (res.status >= 300 && res.status < 400)) {
-    throw new ConnectorError(`${what}: the URL redirects${res.headers.get('Location') ? ` to ${res.headers.get('Location')}` : ''}; configure the final URL`, 'validation', res.status || undefined);
+    throw new ConnectorError(
+      `${what}: the URL redirects${res.headers.get('Location') ? ` to ${res.headers.get('Location')}` : ''}; configure the final URL`,
+      'validation',
+      res.status || undefined,
+    );
   }
   if (res.status >= 200 && res.status < 300) {
     let remoteId: string | undefined;

@@ -65,9 +65,9 @@ export const handlers = {
     if (!capture) {
       // Not read yet, or the worker was restarted since the page was read: ask the page's content
       // script (it answers once it runs; before that, the capture arrives as an event).
-      const raw = (await browser.tabs.sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined)) as
-        | { capture?: unknown; session?: unknown }
-        | undefined;
+      const raw = (await browser.tabs
+        .sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 })
+        .catch(() => undefined)) as { capture?: unknown; session?: unknown } | undefined;
       const parsed = PageCapture.safeParse(raw?.capture);
       const from = typeof raw?.session === 'string' ? raw.session : undefined;
       if (parsed.success && (!session || from === session)) {
@@ -83,7 +83,9 @@ export const handlers = {
     await updateSettings({ sidebarCollapsed: collapsed });
     const tabId = sender.tab?.id;
     if (typeof tabId === 'number') {
-      await browser.tabs.sendMessage(tabId, { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
+      await browser.tabs
+        .sendMessage(tabId, { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 })
+        .catch(() => undefined);
     }
     return { collapsed };
   },
@@ -92,11 +94,19 @@ export const handlers = {
     return { pushed: r.pushed, failed: r.failed + r.dead, paused: r.paused.length };
   },
 
-  crmLookup: async ({ emails, force }: MessageInput<'crmLookup'>) => ({ cards: await refreshCrmCards(getDb(), registry, emails, { force }) }),
+  crmLookup: async ({ emails, force }: MessageInput<'crmLookup'>) => ({
+    cards: await refreshCrmCards(getDb(), registry, emails, { force }),
+  }),
 
   connectorOAuth: async (input: MessageInput<'connectorOAuth'>) => {
     // The identity API exists once the optional permission was granted (asked for in the click).
-    const identity = (globalThis as { chrome?: { identity?: { launchWebAuthFlow(d: { url: string; interactive: boolean }): Promise<string | undefined>; getRedirectURL(): string } } }).chrome?.identity;
+    const identity = (
+      globalThis as {
+        chrome?: {
+          identity?: { launchWebAuthFlow(d: { url: string; interactive: boolean }): Promise<string | undefined>; getRedirectURL(): string };
+        };
+      }
+    ).chrome?.identity;
     if (!identity) return { ok: false as const, error: 'Rapport needs the "identity" permission to open the sign-in window' };
     const r = await connectWithOAuth(getDb(), registry, input, {
       launchWebAuthFlow: (d) => identity.launchWebAuthFlow(d),

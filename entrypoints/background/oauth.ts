@@ -19,9 +19,15 @@ export interface OAuthDeps {
 
 export type OAuthOutcome = { ok: true; id: string; account: string } | { ok: false; error: string };
 
-export async function connectWithOAuth(db: RapportDB, registry: ConnectorRegistry, input: ConnectorInput, deps: OAuthDeps): Promise<OAuthOutcome> {
+export async function connectWithOAuth(
+  db: RapportDB,
+  registry: ConnectorRegistry,
+  input: ConnectorInput,
+  deps: OAuthDeps,
+): Promise<OAuthOutcome> {
   const connector = registry.get(input.type);
-  if (!connector?.oauth) return { ok: false, error: `${connector?.displayName ?? input.type} has no "connect" flow: paste a token instead` };
+  if (!connector?.oauth)
+    return { ok: false, error: `${connector?.displayName ?? input.type} has no "connect" flow: paste a token instead` };
   const oauth = connector.oauth;
   const stored = input.id ? { ...((await db.connectors.get(input.id))?.config ?? {}) } : {};
   // Defaults (login URL…) from the schema, without requiring what the flow will bring back.
@@ -34,7 +40,10 @@ export async function connectWithOAuth(db: RapportDB, registry: ConnectorRegistr
   const state = createState();
   let redirected: string | undefined;
   try {
-    redirected = await deps.launchWebAuthFlow({ url: oauth.authorizeUrl(config, { redirectUri: deps.redirectUri, codeChallenge: challenge, state }), interactive: true });
+    redirected = await deps.launchWebAuthFlow({
+      url: oauth.authorizeUrl(config, { redirectUri: deps.redirectUri, codeChallenge: challenge, state }),
+      interactive: true,
+    });
   } catch (e) {
     // Closed by the user, or the provider showed an error page instead of redirecting.
     return { ok: false, error: `${connector.displayName} sign-in did not complete: ${(e as Error).message}` };
@@ -42,14 +51,22 @@ export async function connectWithOAuth(db: RapportDB, registry: ConnectorRegistr
   if (!redirected) return { ok: false, error: `${connector.displayName} sign-in was cancelled` };
   const back = new URL(redirected);
   const params = new URLSearchParams(back.search || back.hash.slice(1));
-  if (params.get('error')) return { ok: false, error: `${connector.displayName} refused: ${params.get('error')}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}` };
-  if (params.get('state') !== state) return { ok: false, error: 'the sign-in answer did not match this request (state): nothing was saved' };
+  if (params.get('error'))
+    return {
+      ok: false,
+      error: `${connector.displayName} refused: ${params.get('error')}${params.get('error_description') ? ` (${params.get('error_description')})` : ''}`,
+    };
+  if (params.get('state') !== state)
+    return { ok: false, error: 'the sign-in answer did not match this request (state): nothing was saved' };
   const code = params.get('code');
   if (!code) return { ok: false, error: `${connector.displayName} answered without an authorization code` };
 
   let tokens: Record<string, unknown>;
   try {
-    tokens = (await oauth.exchange(deps.fetch, config, { code, codeVerifier: verifier, redirectUri: deps.redirectUri })) as Record<string, unknown>;
+    tokens = (await oauth.exchange(deps.fetch, config, { code, codeVerifier: verifier, redirectUri: deps.redirectUri })) as Record<
+      string,
+      unknown
+    >;
   } catch (e) {
     const msg = e instanceof ConnectorError ? e.message : (e as Error).message;
     return { ok: false, error: redact(msg, [code, verifier]) };

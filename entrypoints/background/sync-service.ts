@@ -100,7 +100,8 @@ export async function testConnection(
     const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {} });
     return { ok: true, account: redact(r.account) };
   } catch (e) {
-    const msg = e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);
+    const msg =
+      e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);
     return { ok: false, error: redact(msg) };
   }
 }

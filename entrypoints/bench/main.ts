@@ -77,9 +77,18 @@ async function naive(q: string, limit = 20) {
   const m = naiveMatcher(q);
   const t = performance.now();
   const [c, o, a] = await Promise.all([
-    db.contacts.filter((r) => m([r.name, r.company, r.title, r.location, ...r.emails, ...r.tags].join(' '))).limit(limit).toArray(),
-    db.companies.filter((r) => m(`${r.name} ${r.domain ?? ''}`)).limit(10).toArray(),
-    db.activities.filter((r) => m([r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' '))).limit(limit).toArray(),
+    db.contacts
+      .filter((r) => m([r.name, r.company, r.title, r.location, ...r.emails, ...r.tags].join(' ')))
+      .limit(limit)
+      .toArray(),
+    db.companies
+      .filter((r) => m(`${r.name} ${r.domain ?? ''}`))
+      .limit(10)
+      .toArray(),
+    db.activities
+      .filter((r) => m([r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' ')))
+      .limit(limit)
+      .toArray(),
   ]);
   return { ms: performance.now() - t, hits: c.length + o.length + a.length };
 }
@@ -107,7 +116,11 @@ async function miniBuild() {
     docs++;
   });
   await db.activities.each((r) => {
-    mini!.add({ id: `a${r.n}`, kind: 'activity', text: [r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' ') });
+    mini!.add({
+      id: `a${r.n}`,
+      kind: 'activity',
+      text: [r.subject, r.snippet, ...(r.participants ?? []).flatMap((p) => [p.name, p.email])].join(' '),
+    });
     docs++;
   });
   const buildMs = performance.now() - t0;
@@ -152,7 +165,10 @@ async function idbFloor(count = 20_000) {
   const ds = makeDataSet({ contacts: 1000, companies: 100, seed: 3 });
   const rows = ds.activities(0, count).map((r, i) => ({ ...r, n: i }));
   const name = 'rapport-bench-floor';
-  await new Promise((res) => { const d = indexedDB.deleteDatabase(name); d.onsuccess = d.onerror = () => res(undefined); });
+  await new Promise((res) => {
+    const d = indexedDB.deleteDatabase(name);
+    d.onsuccess = d.onerror = () => res(undefined);
+  });
   const idb: IDBDatabase = await new Promise((res, rej) => {
     const r = indexedDB.open(name, 1);
     r.onupgradeneeded = () => r.result.createObjectStore('s', { keyPath: 'n' });
@@ -249,7 +265,22 @@ async function outboxEmpty() {
 }
 
 Object.assign(globalThis, {
-  bench: { parseTimes, idbFloor, seed, queries, naive, miniBuild, miniLoad, miniQuery, storage, connectHubspot, outboxCount, outboxEmpty, runEngineHere, searchTimes, indexRebuild },
+  bench: {
+    parseTimes,
+    idbFloor,
+    seed,
+    queries,
+    naive,
+    miniBuild,
+    miniLoad,
+    miniQuery,
+    storage,
+    connectHubspot,
+    outboxCount,
+    outboxEmpty,
+    runEngineHere,
+    searchTimes,
+    indexRebuild,
+  },
   benchReady: true,
 });
-

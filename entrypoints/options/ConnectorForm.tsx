@@ -9,7 +9,14 @@ import type { SyncDirection } from '../../storage/sync-rows';
 import { type PublicConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
 import { type FormField, formFields } from './schema-form';
 
-export const KIND_LABEL: Record<SyncKind, string> = { contact: 'Contacts', company: 'Companies', email: 'Logged emails', note: 'Notes', task: 'Tasks', deal: 'Deals' };
+export const KIND_LABEL: Record<SyncKind, string> = {
+  contact: 'Contacts',
+  company: 'Companies',
+  email: 'Logged emails',
+  note: 'Notes',
+  task: 'Tasks',
+  deal: 'Deals',
+};
 
 /** Origins a config needs, for the optional host permission asked when the user saves. */
 export function originsFor(connector: AnyConnector, values: Record<string, unknown>): string[] {
@@ -19,13 +26,22 @@ export function originsFor(connector: AnyConnector, values: Record<string, unkno
 }
 
 /** A connection's settings, generated from its connector's config schema: test, connect, save. */
-export function ConnectorForm({ initialType, instance, onDone }: { initialType: string; instance?: PublicConnectorInstance; onDone: () => void }) {
+export function ConnectorForm({
+  initialType,
+  instance,
+  onDone,
+}: {
+  initialType: string;
+  instance?: PublicConnectorInstance;
+  onDone: () => void;
+}) {
   const [type, setType] = useState(initialType);
   const connector = registry.get(type)!;
   const fields: FormField[] = formFields(connector.configSchema, connector.secretKeys);
   const initial = () => {
     const v: Record<string, unknown> = {};
-    for (const f of fields) v[f.name] = instance?.config[f.name] ?? (f.kind === 'password' ? '' : f.defaultValue ?? (f.kind === 'checkbox' ? false : ''));
+    for (const f of fields)
+      v[f.name] = instance?.config[f.name] ?? (f.kind === 'password' ? '' : (f.defaultValue ?? (f.kind === 'checkbox' ? false : '')));
     return v;
   };
   const [values, setValues] = useState<Record<string, unknown>>(initial);
@@ -48,7 +64,11 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
     setMsg(null);
     try {
       const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id });
-      setMsg(r.ok ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' } : { ok: false, text: r.error, testid: 'connector-test-failed' });
+      setMsg(
+        r.ok
+          ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' }
+          : { ok: false, text: r.error, testid: 'connector-test-failed' },
+      );
     } catch (e) {
       setMsg({ ok: false, text: (e as Error).message, testid: 'connector-test-failed' });
     } finally {
@@ -67,12 +87,27 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
       return false;
     });
     if (!granted) {
-      setMsg((m) => m ?? { ok: false, text: `Connecting needs the sign-in permission and access to ${origins.join(', ')}. Nothing was saved.`, testid: 'connector-test-failed' });
+      setMsg(
+        (m) =>
+          m ?? {
+            ok: false,
+            text: `Connecting needs the sign-in permission and access to ${origins.join(', ')}. Nothing was saved.`,
+            testid: 'connector-test-failed',
+          },
+      );
       return;
     }
     setBusy(true);
     try {
-      const r = await callBackground('connectorOAuth', { type, values: clean(), id: instance?.id, name, kinds, direction, fieldMapping: mapping });
+      const r = await callBackground('connectorOAuth', {
+        type,
+        values: clean(),
+        id: instance?.id,
+        name,
+        kinds,
+        direction,
+        fieldMapping: mapping,
+      });
       if (!r.ok) {
         setMsg({ ok: false, text: r.error, testid: 'connector-test-failed' });
         return;
@@ -90,20 +125,38 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
     e.preventDefault();
     setMsg(null);
     // Ask for the CRM's address first, in the click: browsers allow the prompt only there.
-    const origins = originsFor(connector, { ...(instance?.config ?? {}), ...clean(), ...Object.fromEntries(connector.secretKeys.map((k) => [k, values[k] || 'x'])) });
+    const origins = originsFor(connector, {
+      ...(instance?.config ?? {}),
+      ...clean(),
+      ...Object.fromEntries(connector.secretKeys.map((k) => [k, values[k] || 'x'])),
+    });
     if (origins.length) {
       const granted = await browser.permissions.request({ origins }).catch((err: Error) => {
         setMsg({ ok: false, text: `Could not ask for access to ${origins.join(', ')}: ${err.message}` });
         return false;
       });
       if (!granted) {
-        setMsg((m) => m ?? { ok: false, text: `Rapport needs access to ${origins.join(', ')} to talk to ${connector.displayName}. Nothing was saved.` });
+        setMsg(
+          (m) =>
+            m ?? {
+              ok: false,
+              text: `Rapport needs access to ${origins.join(', ')} to talk to ${connector.displayName}. Nothing was saved.`,
+            },
+        );
         return;
       }
     }
     setBusy(true);
     try {
-      const saved = await saveConnectorInstance(getDb(), registry, { id: instance?.id, type, name, values: clean(), kinds, direction, fieldMapping: mapping });
+      const saved = await saveConnectorInstance(getDb(), registry, {
+        id: instance?.id,
+        type,
+        name,
+        values: clean(),
+        kinds,
+        direction,
+        fieldMapping: mapping,
+      });
       // A new connection also gets everything saved before it existed.
       if (!instance) await backfill(getDb(), saved.id);
       void callBackground('syncNow', {}).catch(() => undefined);
@@ -119,28 +172,56 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
       <label>
         CRM
         <select name="type" value={type} disabled={!!instance} onChange={(e) => setType((e.target as HTMLSelectElement).value)}>
-          {[...registry.values()].map((c) => <option key={c.id} value={c.id}>{c.displayName}</option>)}
+          {[...registry.values()].map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.displayName}
+            </option>
+          ))}
         </select>
       </label>
       <label>
-        Name <input name="connectionName" value={name} placeholder={connector.displayName} onInput={(e) => setName((e.target as HTMLInputElement).value)} />
+        Name{' '}
+        <input
+          name="connectionName"
+          value={name}
+          placeholder={connector.displayName}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+        />
       </label>
       {fields.map((f) => (
         <label key={f.name}>
-          {f.label}{f.required ? ' *' : ''}
+          {f.label}
+          {f.required ? ' *' : ''}
           {f.kind === 'select' ? (
-            <select name={f.name} value={String(values[f.name] ?? '')} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}>
+            <select
+              name={f.name}
+              value={String(values[f.name] ?? '')}
+              onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLSelectElement).value })}
+            >
               {!f.required && <option value="">—</option>}
-              {f.options!.map((o) => <option key={o} value={o}>{o}</option>)}
+              {f.options!.map((o) => (
+                <option key={o} value={o}>
+                  {o}
+                </option>
+              ))}
             </select>
           ) : f.kind === 'checkbox' ? (
-            <input type="checkbox" name={f.name} checked={!!values[f.name]} onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).checked })} />
+            <input
+              type="checkbox"
+              name={f.name}
+              checked={!!values[f.name]}
+              onChange={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).checked })}
+            />
           ) : (
             <input
               name={f.name}
               type={(f.kind === 'password' ? 'password' : f.kind === 'number' ? 'number' : f.kind === 'url' ? 'url' : 'text') as 'text'}
               autocomplete="off"
-              placeholder={f.kind === 'password' && instance?.secretsSet.includes(f.name) ? '(saved — leave empty to keep)' : String(f.defaultValue ?? '')}
+              placeholder={
+                f.kind === 'password' && instance?.secretsSet.includes(f.name)
+                  ? '(saved — leave empty to keep)'
+                  : String(f.defaultValue ?? '')
+              }
               value={String(values[f.name] ?? '')}
               onInput={(e) => {
                 const raw = (e.target as HTMLInputElement).value;
@@ -154,15 +235,23 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
         <legend>What to sync</legend>
         {supportedKinds(connector).map((k) => (
           <label key={k} class="row">
-            <input type="checkbox" name={`kind-${k}`} checked={kinds.includes(k)}
-              onChange={(e) => setKinds((e.target as HTMLInputElement).checked ? [...kinds, k] : kinds.filter((x) => x !== k))} />
+            <input
+              type="checkbox"
+              name={`kind-${k}`}
+              checked={kinds.includes(k)}
+              onChange={(e) => setKinds((e.target as HTMLInputElement).checked ? [...kinds, k] : kinds.filter((x) => x !== k))}
+            />
             {KIND_LABEL[k]}
           </label>
         ))}
         {connector.capabilities.pull ? (
           <label class="row">
             Direction
-            <select name="direction" value={direction} onChange={(e) => setDirection((e.target as HTMLSelectElement).value as SyncDirection)}>
+            <select
+              name="direction"
+              value={direction}
+              onChange={(e) => setDirection((e.target as HTMLSelectElement).value as SyncDirection)}
+            >
               <option value="push">Rapport → CRM</option>
               <option value="both">Both ways (people from the CRM fill empty fields here)</option>
               <option value="pull">CRM → Rapport only</option>
@@ -171,7 +260,9 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
         ) : (
           <p class="small muted">Direction: Rapport → CRM.</p>
         )}
-        <p class="small muted">The CRM stays the system of record for what it owns: Rapport fills empty fields and never overwrites a value unless you choose so.</p>
+        <p class="small muted">
+          The CRM stays the system of record for what it owns: Rapport fills empty fields and never overwrites a value unless you choose so.
+        </p>
       </fieldset>
       {Object.keys(mapping).length > 0 && (
         <details>
@@ -179,7 +270,11 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
           {Object.entries(mapping).map(([local, remote]) => (
             <label key={local} class="row small">
               <span class="grow">{local} →</span>
-              <input name={`map-${local}`} value={remote} onInput={(e) => setMapping({ ...mapping, [local]: (e.target as HTMLInputElement).value })} />
+              <input
+                name={`map-${local}`}
+                value={remote}
+                onInput={(e) => setMapping({ ...mapping, [local]: (e.target as HTMLInputElement).value })}
+              />
             </label>
           ))}
         </details>
@@ -190,11 +285,21 @@ export function ConnectorForm({ initialType, instance, onDone }: { initialType: 
             Connect with {connector.displayName}
           </button>
         )}
-        <button type="button" data-testid="connector-test" disabled={busy} onClick={() => void test()}>Test connection</button>
-        <button type="submit" class="primary" data-testid="connector-save" disabled={busy}>Save</button>
-        <button type="button" onClick={onDone}>Cancel</button>
+        <button type="button" data-testid="connector-test" disabled={busy} onClick={() => void test()}>
+          Test connection
+        </button>
+        <button type="submit" class="primary" data-testid="connector-save" disabled={busy}>
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
       </div>
-      {msg && <p class={msg.ok ? 'ok' : 'error'} role={msg.ok ? 'status' : 'alert'} data-testid={msg.testid}>{msg.text}</p>}
+      {msg && (
+        <p class={msg.ok ? 'ok' : 'error'} role={msg.ok ? 'status' : 'alert'} data-testid={msg.testid}>
+          {msg.text}
+        </p>
+      )}
     </form>
   );
 }

@@ -26,16 +26,22 @@ export function ConnectorsSection() {
     <section class="card" aria-labelledby="conn-h">
       <h2 id="conn-h">CRM connections</h2>
       <p class="muted small">
-        Rapport pushes what you save and log to your CRM in the background. Access to the CRM's address is asked only when you
-        save a connection, and given back when you remove it. Tokens stay in this browser's extension database.
+        Rapport pushes what you save and log to your CRM in the background. Access to the CRM's address is asked only when you save a
+        connection, and given back when you remove it. Tokens stay in this browser's extension database.
       </p>
       <SyncBadge />
-      {live.state === 'error' && <p class="error" role="alert">{live.message}</p>}
+      {live.state === 'error' && (
+        <p class="error" role="alert">
+          {live.message}
+        </p>
+      )}
       {instances?.map((inst) => (
         <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} all={instances} />
       ))}
       {!editing && (
-        <button class="primary" data-testid="connector-add" onClick={() => setEditing({ type: [...registry.keys()][0] })}>Add a CRM connection</button>
+        <button class="primary" data-testid="connector-add" onClick={() => setEditing({ type: [...registry.keys()][0] })}>
+          Add a CRM connection
+        </button>
       )}
       {editing && (
         <ConnectorForm
@@ -71,8 +77,15 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
     }
   };
   return (
-    <div class="card" data-testid="connector-status" data-connector-id={inst.id} data-type={inst.type}
-      data-pending={st?.pending ?? ''} data-failed={st ? st.failed + st.dead : ''} data-paused={String(!!st?.paused)}>
+    <div
+      class="card"
+      data-testid="connector-status"
+      data-connector-id={inst.id}
+      data-type={inst.type}
+      data-pending={st?.pending ?? ''}
+      data-failed={st ? st.failed + st.dead : ''}
+      data-paused={String(!!st?.paused)}
+    >
       <div class="row">
         <strong class="grow">{inst.name}</strong>
         <span class="muted small">{connector?.displayName ?? inst.type}</span>
@@ -80,9 +93,13 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
       {st && (
         <div class="small">
           {st.paused ? (
-            <p class="error" role="alert">Paused: {st.pausedReason ?? 'the CRM refused the credentials'}. Reconnect (edit and save new credentials) to resume.</p>
+            <p class="error" role="alert">
+              Paused: {st.pausedReason ?? 'the CRM refused the credentials'}. Reconnect (edit and save new credentials) to resume.
+            </p>
           ) : null}
-          <div>{st.pending} pending · {st.failed} retrying · {st.dead} failed · last success {fmtTime(st.lastSuccessAt)}</div>
+          <div>
+            {st.pending} pending · {st.failed} retrying · {st.dead} failed · last success {fmtTime(st.lastSuccessAt)}
+          </div>
           {st.lastError && <div class="muted">Last error: {st.lastError}</div>}
         </div>
       )}
@@ -91,28 +108,58 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
           {entries.map((e) => (
             <li key={e.id} data-testid="outbox-entry" data-state={e.state}>
               {KIND_LABEL[e.kind]} {e.localId}: {e.state === 'dead' ? 'rejected' : 'will retry'} — {e.lastError ?? 'no message'}{' '}
-              <button class="small" onClick={() => void act('retry', async () => void (await retryEntry(getDb(), e.id)))}>Retry</button>{' '}
-              <button class="small" onClick={() => void act('discard', async () => void (await discardEntry(getDb(), e.id)))}>Discard</button>
+              <button class="small" onClick={() => void act('retry', async () => void (await retryEntry(getDb(), e.id)))}>
+                Retry
+              </button>{' '}
+              <button class="small" onClick={() => void act('discard', async () => void (await discardEntry(getDb(), e.id)))}>
+                Discard
+              </button>
             </li>
           ))}
         </ul>
       )}
       <div class="row" style="margin-top:8px">
-        <button data-testid="connector-sync" disabled={!!busy} onClick={() => void act('sync', async () => {
-          const r = await callBackground('syncNow', { connectorId: inst.id });
-          return `Synced: ${r.pushed} sent, ${r.failed} failed.`;
-        })}>{busy === 'sync' ? 'Syncing…' : 'Sync now'}</button>
+        <button
+          data-testid="connector-sync"
+          disabled={!!busy}
+          onClick={() =>
+            void act('sync', async () => {
+              const r = await callBackground('syncNow', { connectorId: inst.id });
+              return `Synced: ${r.pushed} sent, ${r.failed} failed.`;
+            })
+          }
+        >
+          {busy === 'sync' ? 'Syncing…' : 'Sync now'}
+        </button>
         <button onClick={onEdit}>Edit</button>
-        <button class="danger" data-testid="connector-remove" disabled={!!busy} onClick={() => void act('remove', async () => {
-          if (!confirm(`Remove the connection "${inst.name}"? Its queue is dropped; your local data stays.`)) return;
-          const origins = connector ? originsFor(connector, inst.config) : [];
-          await removeConnectorInstance(getDb(), inst.id);
-          const others = all.filter((o) => o.id !== inst.id).flatMap((o) => { const c = registry.get(o.type); return c ? originsFor(c, o.config) : []; });
-          await releaseOrigins(origins, others);
-          return 'Connection removed.';
-        })}>Remove</button>
+        <button
+          class="danger"
+          data-testid="connector-remove"
+          disabled={!!busy}
+          onClick={() =>
+            void act('remove', async () => {
+              if (!confirm(`Remove the connection "${inst.name}"? Its queue is dropped; your local data stays.`)) return;
+              const origins = connector ? originsFor(connector, inst.config) : [];
+              await removeConnectorInstance(getDb(), inst.id);
+              const others = all
+                .filter((o) => o.id !== inst.id)
+                .flatMap((o) => {
+                  const c = registry.get(o.type);
+                  return c ? originsFor(c, o.config) : [];
+                });
+              await releaseOrigins(origins, others);
+              return 'Connection removed.';
+            })
+          }
+        >
+          Remove
+        </button>
       </div>
-      {note && <p class="small muted" role="status">{note}</p>}
+      {note && (
+        <p class="small muted" role="status">
+          {note}
+        </p>
+      )}
     </div>
   );
 }

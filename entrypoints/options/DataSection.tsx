@@ -21,7 +21,8 @@ export function DataSection() {
   const [imp, setImp] = useState<ImportState>({ state: 'idle' });
   const [busy, setBusy] = useState<string | null>(null);
   const [message, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
-  const notice = message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
+  const notice =
+    message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   const startImport = (file: File) => {
@@ -72,7 +73,8 @@ export function DataSection() {
 
   const doDeleteAll = async () => {
     const total = stats ? stats.contacts + stats.companies + stats.activities + stats.tasks + stats.deals : 0;
-    if (!confirm(`Delete all local Rapport data (${fmt.format(total)} records)? This cannot be undone. Export first if you may need it.`)) return;
+    if (!confirm(`Delete all local Rapport data (${fmt.format(total)} records)? This cannot be undone. Export first if you may need it.`))
+      return;
     setBusy('delete');
     try {
       await deleteAllData();
@@ -93,7 +95,10 @@ export function DataSection() {
       <div class="stats" data-testid="data-stats">
         {stats ? (
           (['contacts', 'companies', 'activities', 'tasks', 'deals'] as const).map((k) => (
-            <div key={k}><strong>{fmt.format(stats[k])}</strong><span class="muted">{k}</span></div>
+            <div key={k}>
+              <strong>{fmt.format(stats[k])}</strong>
+              <span class="muted">{k}</span>
+            </div>
           ))
         ) : (
           <span class="muted">Counting…</span>
@@ -102,8 +107,8 @@ export function DataSection() {
 
       <h3>Import</h3>
       <p class="muted small">
-        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot or any sheet with a header row; vCard (.vcf,
-        3.0/4.0); or a Rapport export (.json). People already here are merged by email or LinkedIn profile, never duplicated.
+        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot or any sheet with a header row; vCard (.vcf, 3.0/4.0); or a
+        Rapport export (.json). People already here are merged by email or LinkedIn profile, never duplicated.
       </p>
       <input
         ref={fileInput}
@@ -119,7 +124,9 @@ export function DataSection() {
       {imp.state === 'running' && (
         <div data-testid="import-progress" role="status">
           <progress max={100} value={pct} aria-label="Import progress" />
-          <div class="small muted">Importing {imp.file}: {pct}% · {fmt.format(imp.rows)} rows read</div>
+          <div class="small muted">
+            Importing {imp.file}: {pct}% · {fmt.format(imp.rows)} rows read
+          </div>
         </div>
       )}
       {imp.state === 'done' && (
@@ -133,24 +140,42 @@ export function DataSection() {
             <ul class="errors" data-testid="import-errors">
               {imp.summary.errors.map((er, i) => (
                 <li key={i} class={er.severity === 'warning' ? 'muted' : 'error'}>
-                  {er.row !== null ? `Row ${er.row}: ` : ''}{er.card ? `“${er.card}”: ` : ''}{er.message}
+                  {er.row !== null ? `Row ${er.row}: ` : ''}
+                  {er.card ? `“${er.card}”: ` : ''}
+                  {er.message}
                 </li>
               ))}
-              {imp.summary.errorCount > imp.summary.errors.length && <li class="muted">… and {fmt.format(imp.summary.errorCount - imp.summary.errors.length)} more</li>}
+              {imp.summary.errorCount > imp.summary.errors.length && (
+                <li class="muted">… and {fmt.format(imp.summary.errorCount - imp.summary.errors.length)} more</li>
+              )}
             </ul>
           )}
         </div>
       )}
-      {imp.state === 'failed' && <p class="error" role="alert" data-testid="import-failed">Import of {imp.file} failed: {imp.message}. Nothing already stored was changed.</p>}
+      {imp.state === 'failed' && (
+        <p class="error" role="alert" data-testid="import-failed">
+          Import of {imp.file} failed: {imp.message}. Nothing already stored was changed.
+        </p>
+      )}
 
       <h3>Export and delete</h3>
       <div class="row">
-        <button data-testid="export-json" onClick={doExport} disabled={!!busy}>{busy === 'export' ? 'Exporting…' : 'Export everything (JSON)'}</button>
+        <button data-testid="export-json" onClick={doExport} disabled={!!busy}>
+          {busy === 'export' ? 'Exporting…' : 'Export everything (JSON)'}
+        </button>
         <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || imp.state === 'running'}>
           {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
         </button>
       </div>
-      {notice && <p class={notice.kind === 'error' ? 'error' : 'muted'} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="data-notice">{notice.text}</p>}
+      {notice && (
+        <p
+          class={notice.kind === 'error' ? 'error' : 'muted'}
+          role={notice.kind === 'error' ? 'alert' : 'status'}
+          data-testid="data-notice"
+        >
+          {notice.text}
+        </p>
+      )}
     </section>
   );
 }

@@ -25,7 +25,11 @@ type JsonSchema = {
   const?: unknown;
 };
 
-const humanize = (key: string) => key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/\bUrl\b/, 'URL');
+const humanize = (key: string) =>
+  key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\bUrl\b/, 'URL');
 
 export function formFields(schema: z.ZodType, secretKeys: readonly string[]): FormField[] {
   let json: JsonSchema;
@@ -56,7 +60,8 @@ export function formFields(schema: z.ZodType, secretKeys: readonly string[]): Fo
       options: p.enum ?? variant.enum,
       pattern: variant.pattern,
     };
-    if (p.default !== undefined && (typeof p.default === 'string' || typeof p.default === 'number' || typeof p.default === 'boolean')) field.defaultValue = p.default;
+    if (p.default !== undefined && (typeof p.default === 'string' || typeof p.default === 'number' || typeof p.default === 'boolean'))
+      field.defaultValue = p.default;
     return field;
   });
 }

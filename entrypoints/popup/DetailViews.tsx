@@ -12,7 +12,12 @@ import { type Live, useLiveState } from '../../components/use-live-query';
 
 function Status({ s, what }: { s: Live<unknown>; what: string }) {
   if (s.state === 'loading') return <p class="empty">Loading {what}…</p>;
-  if (s.state === 'error') return <p class="empty error" role="alert">Could not load {what}: {s.message}</p>;
+  if (s.state === 'error')
+    return (
+      <p class="empty error" role="alert">
+        Could not load {what}: {s.message}
+      </p>
+    );
   return null;
 }
 
@@ -26,7 +31,9 @@ export function ContactView({ id }: { id: string }) {
   return (
     <ContactCard contact={s.value.contact}>
       <CrmPanel emails={s.value.contact.emails} />
-      <h3 class="section-title" style="margin-left:0">History</h3>
+      <h3 class="section-title" style="margin-left:0">
+        History
+      </h3>
       <Timeline items={s.value.timeline} />
     </ContactCard>
   );
@@ -43,16 +50,39 @@ export function CompanyView({ id, onOpenContact }: { id: string; onOpenContact: 
   const site = safeHref(company.website ?? (company.domain ? `https://${company.domain}` : undefined));
   return (
     <section data-testid="company-detail" class="contact-card">
-      <h2 class="name" dir="auto">{company.name}</h2>
-      {company.domain && <div class="muted">{site ? <a href={site} target="_blank" rel="noopener noreferrer">{company.domain}</a> : company.domain}</div>}
+      <h2 class="name" dir="auto">
+        {company.name}
+      </h2>
+      {company.domain && (
+        <div class="muted">
+          {site ? (
+            <a href={site} target="_blank" rel="noopener noreferrer">
+              {company.domain}
+            </a>
+          ) : (
+            company.domain
+          )}
+        </div>
+      )}
       {company.industry && <div class="muted">{company.industry}</div>}
-      <h3 class="section-title" style="margin-left:0">People ({people.length})</h3>
+      <h3 class="section-title" style="margin-left:0">
+        People ({people.length})
+      </h3>
       {!people.length && <p class="muted small">Nobody saved at this company yet.</p>}
       {people.map((p) => (
-        <div key={p.id} class="result" data-testid="company-person" tabIndex={0} role="button"
-          onClick={() => onOpenContact(p.id)} onKeyDown={(e) => e.key === 'Enter' && onOpenContact(p.id)}>
+        <div
+          key={p.id}
+          class="result"
+          data-testid="company-person"
+          tabIndex={0}
+          role="button"
+          onClick={() => onOpenContact(p.id)}
+          onKeyDown={(e) => e.key === 'Enter' && onOpenContact(p.id)}
+        >
           <div class="grow">
-            <div class="ellipsis" dir="auto">{p.name}</div>
+            <div class="ellipsis" dir="auto">
+              {p.name}
+            </div>
             <div class="ellipsis muted small">{[p.title, p.emails[0]].filter(Boolean).join(' · ')}</div>
           </div>
         </div>
@@ -74,14 +104,28 @@ export function ActivityView({ id, onOpenContact }: { id: string; onOpenContact:
   const item: TimelineItem = { kind: 'activity', at: activity.occurredAt, activity };
   return (
     <section data-testid="activity-detail" class="contact-card">
-      <h2 class="name" dir="auto">{activity.subject || activity.type}</h2>
+      <h2 class="name" dir="auto">
+        {activity.subject || activity.type}
+      </h2>
       <div class="muted">{formatDate(activity.occurredAt)}</div>
       <Timeline items={[item]} />
-      {activity.body && activity.type === 'email' && <div class="body" style="white-space:pre-wrap">{activity.body}</div>}
-      <h3 class="section-title" style="margin-left:0">People</h3>
+      {activity.body && activity.type === 'email' && (
+        <div class="body" style="white-space:pre-wrap">
+          {activity.body}
+        </div>
+      )}
+      <h3 class="section-title" style="margin-left:0">
+        People
+      </h3>
       {people.map((p) => (
-        <div key={p.id} class="result" tabIndex={0} role="button" onClick={() => onOpenContact(p.id)}
-          onKeyDown={(e) => e.key === 'Enter' && onOpenContact(p.id)}>
+        <div
+          key={p.id}
+          class="result"
+          tabIndex={0}
+          role="button"
+          onClick={() => onOpenContact(p.id)}
+          onKeyDown={(e) => e.key === 'Enter' && onOpenContact(p.id)}
+        >
           <span dir="auto">{p.name}</span>
         </div>
       ))}

@@ -30,8 +30,19 @@ function rowsOf(r: SearchResults): Row[] {
   }
   for (const h of r.activities) {
     const a = h.record;
-    const who = (a.participants ?? []).map((p) => p.name || p.email).filter(Boolean).slice(0, 3).join(', ');
-    rows.push({ kind: 'activity', id: a.id, contactId: a.contactIds[0], title: a.subject || a.snippet || a.type, detail: who, meta: formatDate(a.occurredAt) });
+    const who = (a.participants ?? [])
+      .map((p) => p.name || p.email)
+      .filter(Boolean)
+      .slice(0, 3)
+      .join(', ');
+    rows.push({
+      kind: 'activity',
+      id: a.id,
+      contactId: a.contactIds[0],
+      title: a.subject || a.snippet || a.type,
+      detail: who,
+      meta: formatDate(a.occurredAt),
+    });
   }
   return rows;
 }
@@ -168,15 +179,30 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
         </p>
       )}
       <div id="results" role="listbox" data-testid="search-results" data-query={shown?.query ?? ''} aria-busy={loading}>
-        {error && <p class="empty error" role="alert">Could not search your data: {error}</p>}
-        {!error && loading && !shown && <p class="empty">Searching…</p>}
-        {!error && shown && !rows.length && (
-          shown.query ? (
-            <p class="empty">No matches for “{shown.query}”.<br /><span class="small">Try fewer letters, or another word of the name, company or subject.</span></p>
-          ) : (
-            <p class="empty">No contacts yet.<br /><span class="small">Open a Gmail or Outlook thread or a LinkedIn profile to capture people, or import a file in Options.</span></p>
-          )
+        {error && (
+          <p class="empty error" role="alert">
+            Could not search your data: {error}
+          </p>
         )}
+        {!error && loading && !shown && <p class="empty">Searching…</p>}
+        {!error &&
+          shown &&
+          !rows.length &&
+          (shown.query ? (
+            <p class="empty">
+              No matches for “{shown.query}”.
+              <br />
+              <span class="small">Try fewer letters, or another word of the name, company or subject.</span>
+            </p>
+          ) : (
+            <p class="empty">
+              No contacts yet.
+              <br />
+              <span class="small">
+                Open a Gmail or Outlook thread or a LinkedIn profile to capture people, or import a file in Options.
+              </span>
+            </p>
+          ))}
         {!error && !shown?.query && rows.length > 0 && <div class="section-title">Recent</div>}
         {!error &&
           grouped.map((g) => (
@@ -197,8 +223,14 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
                   onMouseMove={() => index !== sel && setSel(index)}
                 >
                   <div class="grow">
-                    <div class="ellipsis title" dir="auto">{row.title}</div>
-                    {row.detail && <div class="ellipsis muted small" dir="auto">{row.detail}</div>}
+                    <div class="ellipsis title" dir="auto">
+                      {row.title}
+                    </div>
+                    {row.detail && (
+                      <div class="ellipsis muted small" dir="auto">
+                        {row.detail}
+                      </div>
+                    )}
                   </div>
                   {row.meta && <div class="muted small">{row.meta}</div>}
                 </div>

@@ -8,7 +8,9 @@ import { getDb } from '../../storage/db';
 import './popup.css';
 
 // Open the database while the first frame renders: the first keystroke finds it ready.
-void getDb().open().catch(() => undefined);
+void getDb()
+  .open()
+  .catch(() => undefined);
 
 function Popup() {
   const [stack, setStack] = useState<Opened[]>([]);
@@ -30,14 +32,16 @@ function Popup() {
   if (!top) {
     return (
       <>
-      <SearchView
-        initialQuery={lastQuery}
-        onOpen={(o) => {
-          setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
-          push(o);
-        }}
-      />
-      <footer class="popup-footer"><SyncBadge /></footer>
+        <SearchView
+          initialQuery={lastQuery}
+          onOpen={(o) => {
+            setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
+            push(o);
+          }}
+        />
+        <footer class="popup-footer">
+          <SyncBadge />
+        </footer>
       </>
     );
   }
@@ -45,7 +49,9 @@ function Popup() {
   return (
     <div>
       <div class="topbar">
-        <button data-testid="back" onClick={back} autoFocus aria-label="Back to search">← Back</button>
+        <button data-testid="back" onClick={back} autoFocus aria-label="Back to search">
+          ← Back
+        </button>
       </div>
       {top.kind === 'contact' && <ContactView id={top.id} />}
       {top.kind === 'company' && <CompanyView id={top.id} onOpenContact={openContact} />}

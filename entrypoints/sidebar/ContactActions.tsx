@@ -7,7 +7,11 @@ import { type Contact, STAGES, type Source } from '../../storage/schema';
  * card shows someone not yet in Rapport (any action on a person keeps them). The card reads the
  * person live, so it shows each change without being told.
  */
-export function ContactActions({ contact, ensureSaved, source }: {
+export function ContactActions({
+  contact,
+  ensureSaved,
+  source,
+}: {
   contact?: Contact;
   ensureSaved: () => Promise<Contact>;
   source: () => Source;
@@ -34,8 +38,12 @@ export function ContactActions({ contact, ensureSaved, source }: {
   return (
     <div>
       <div class="sb-actions">
-        <button data-testid="add-note" aria-expanded={open === 'note'} onClick={() => setOpen(open === 'note' ? null : 'note')}>Add note</button>
-        <button data-testid="follow-up" aria-expanded={open === 'task'} onClick={() => setOpen(open === 'task' ? null : 'task')}>Follow-up</button>
+        <button data-testid="add-note" aria-expanded={open === 'note'} onClick={() => setOpen(open === 'note' ? null : 'note')}>
+          Add note
+        </button>
+        <button data-testid="follow-up" aria-expanded={open === 'task'} onClick={() => setOpen(open === 'task' ? null : 'task')}>
+          Follow-up
+        </button>
         <label class="row small">
           Stage
           <select
@@ -51,8 +59,14 @@ export function ContactActions({ contact, ensureSaved, source }: {
             }}
           >
             <option value="">—</option>
-            {STAGES.map((s) => <option key={s} value={s}>{s}</option>)}
-            {contact?.stage && !(STAGES as readonly string[]).includes(contact.stage) && <option value={contact.stage}>{contact.stage}</option>}
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+            {contact?.stage && !(STAGES as readonly string[]).includes(contact.stage) && (
+              <option value={contact.stage}>{contact.stage}</option>
+            )}
           </select>
         </label>
       </div>
@@ -62,20 +76,37 @@ export function ContactActions({ contact, ensureSaved, source }: {
           e.preventDefault();
           void run(async () => {
             const c = await ensureSaved();
-            const list = [...new Set(tags.split(',').map((t) => t.trim()).filter(Boolean))];
+            const list = [
+              ...new Set(
+                tags
+                  .split(',')
+                  .map((t) => t.trim())
+                  .filter(Boolean),
+              ),
+            ];
             await updateContact(c.id, { tags: list }, source());
             setTagsEdited(false);
             return 'Tags saved.';
           });
         }}
       >
-        <label class="small muted" for="tags">Tags (comma separated)</label>
+        <label class="small muted" for="tags">
+          Tags (comma separated)
+        </label>
         <div class="row">
-          <input id="tags" class="grow" data-testid="tags-input" value={tags} onInput={(e) => {
-            setTags((e.target as HTMLInputElement).value);
-            setTagsEdited(true);
-          }} />
-          <button type="submit" data-testid="tags-save">Save tags</button>
+          <input
+            id="tags"
+            class="grow"
+            data-testid="tags-input"
+            value={tags}
+            onInput={(e) => {
+              setTags((e.target as HTMLInputElement).value);
+              setTagsEdited(true);
+            }}
+          />
+          <button type="submit" data-testid="tags-save">
+            Save tags
+          </button>
         </div>
       </form>
       {open === 'note' && (
@@ -92,8 +123,16 @@ export function ContactActions({ contact, ensureSaved, source }: {
             });
           }}
         >
-          <textarea data-testid="note-input" aria-label="Note" value={note} autoFocus onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)} />
-          <button type="submit" class="primary" data-testid="note-save" disabled={!note.trim()}>Save note</button>
+          <textarea
+            data-testid="note-input"
+            aria-label="Note"
+            value={note}
+            autoFocus
+            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+          />
+          <button type="submit" class="primary" data-testid="note-save" disabled={!note.trim()}>
+            Save note
+          </button>
         </form>
       )}
       {open === 'task' && (
@@ -103,18 +142,38 @@ export function ContactActions({ contact, ensureSaved, source }: {
             e.preventDefault();
             void run(async () => {
               const c = await ensureSaved();
-              await createTask({ title: taskTitle.trim() || 'Follow up', dueAt: new Date(`${due}T09:00:00`).toISOString(), contactIds: [c.id] }, source());
+              await createTask(
+                { title: taskTitle.trim() || 'Follow up', dueAt: new Date(`${due}T09:00:00`).toISOString(), contactIds: [c.id] },
+                source(),
+              );
               setOpen(null);
               return `Follow-up set for ${due}.`;
             });
           }}
         >
-          <input aria-label="Task" data-testid="follow-up-title" value={taskTitle} onInput={(e) => setTaskTitle((e.target as HTMLInputElement).value)} />
-          <input aria-label="Due date" type="date" data-testid="follow-up-date" value={due} onInput={(e) => setDue((e.target as HTMLInputElement).value)} />
-          <button type="submit" class="primary" data-testid="follow-up-save">Create follow-up</button>
+          <input
+            aria-label="Task"
+            data-testid="follow-up-title"
+            value={taskTitle}
+            onInput={(e) => setTaskTitle((e.target as HTMLInputElement).value)}
+          />
+          <input
+            aria-label="Due date"
+            type="date"
+            data-testid="follow-up-date"
+            value={due}
+            onInput={(e) => setDue((e.target as HTMLInputElement).value)}
+          />
+          <button type="submit" class="primary" data-testid="follow-up-save">
+            Create follow-up
+          </button>
         </form>
       )}
-      {msg && <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>{msg.text}</p>}
+      {msg && (
+        <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>
+          {msg.text}
+        </p>
+      )}
     </div>
   );
 }

@@ -15,7 +15,8 @@ function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
   if (!open.length) return null;
   return (
     <div class="small">
-      <strong>Open follow-ups:</strong> {open.map((t) => `${t.task.title}${t.task.dueAt ? ` (${formatDate(t.task.dueAt)})` : ''}`).join('; ')}
+      <strong>Open follow-ups:</strong>{' '}
+      {open.map((t) => `${t.task.title}${t.task.dueAt ? ` (${formatDate(t.task.dueAt)})` : ''}`).join('; ')}
     </div>
   );
 }
@@ -42,7 +43,11 @@ export function MailPersonCard({ person, capture }: { person: OutsidePerson; cap
         <div>
           <h3 dir="auto">{person.name}</h3>
           <div class="muted small">{person.email}</div>
-          {(sig.title || sig.company) && <div class="small" dir="auto">{[sig.title, sig.company].filter(Boolean).join(' · ')}</div>}
+          {(sig.title || sig.company) && (
+            <div class="small" dir="auto">
+              {[sig.title, sig.company].filter(Boolean).join(' · ')}
+            </div>
+          )}
           {sig.phones.length > 0 && <div class="small">{sig.phones.join(', ')}</div>}
           {sig.linkedinUrl && <div class="small muted">{sig.linkedinUrl}</div>}
           {data && <p class="small muted">Not in Rapport yet.</p>}
@@ -50,13 +55,21 @@ export function MailPersonCard({ person, capture }: { person: OutsidePerson; cap
       )}
       <CrmPanel emails={[person.email]} />
       <div class="sb-actions">
-        <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>{contact ? 'Update from email' : 'Save contact'}</button>
+        <button data-testid="save-contact" class={contact ? '' : 'primary'} onClick={() => void save()}>
+          {contact ? 'Update from email' : 'Save contact'}
+        </button>
       </div>
-      {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
+      {saved && (
+        <p class="ok small" role="status" data-testid="contact-saved">
+          {saved}
+        </p>
+      )}
       <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} />
       {contact && (
         <>
-          <h4 class="section-title" style="margin-left:0">History</h4>
+          <h4 class="section-title" style="margin-left:0">
+            History
+          </h4>
           <Timeline items={data!.timeline} />
         </>
       )}

@@ -24,7 +24,9 @@ export function SidebarApp() {
   if (collapsed) {
     return (
       <div class="sb-collapsed">
-        <button data-testid="sidebar-toggle" aria-expanded="false" aria-label="Open Rapport sidebar" onClick={toggle}>R</button>
+        <button data-testid="sidebar-toggle" aria-expanded="false" aria-label="Open Rapport sidebar" onClick={toggle}>
+          R
+        </button>
       </div>
     );
   }
@@ -32,10 +34,16 @@ export function SidebarApp() {
     <div>
       <header class="sb-head">
         <span class="brand">Rapport</span>
-        <button data-testid="sidebar-toggle" aria-expanded="true" aria-label="Collapse Rapport sidebar" onClick={toggle}>⟩</button>
+        <button data-testid="sidebar-toggle" aria-expanded="true" aria-label="Collapse Rapport sidebar" onClick={toggle}>
+          ⟩
+        </button>
       </header>
       {state.status === 'loading' && <p class="empty">Reading this page…</p>}
-      {state.status === 'error' && <p class="empty error" role="alert">Rapport could not read this page: {state.message}</p>}
+      {state.status === 'error' && (
+        <p class="empty error" role="alert">
+          Rapport could not read this page: {state.message}
+        </p>
+      )}
       {state.status === 'ready' && <CaptureView capture={state.capture} settings={state.settings} />}
     </div>
   );

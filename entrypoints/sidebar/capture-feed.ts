@@ -10,9 +10,7 @@ import { PageCapture, RapportEvent } from '../../messaging/protocol';
 import type { Settings } from '../../storage/settings';
 
 export type FeedState =
-  | { status: 'loading' }
-  | { status: 'error'; message: string }
-  | { status: 'ready'; capture: PageCapture | null; settings: Settings };
+  { status: 'loading' } | { status: 'error'; message: string } | { status: 'ready'; capture: PageCapture | null; settings: Settings };
 
 /** Watches the feed. Every member is optional. */
 export interface FeedObserver {

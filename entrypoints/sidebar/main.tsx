@@ -17,7 +17,9 @@ addEventListener('message', (event: MessageEvent) => {
   const t = (event.data as { rapportTheme?: unknown } | null)?.rapportTheme;
   if (t === 'dark' || t === 'light') document.documentElement.dataset.theme = t;
 });
-void getDb().open().catch(() => undefined);
+void getDb()
+  .open()
+  .catch(() => undefined);
 void prefetchSidebar().catch(() => undefined);
 
 render(<SidebarApp />, document.getElementById('app')!);

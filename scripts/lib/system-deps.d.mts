@@ -6,9 +6,7 @@ export declare function onPath(name: string, env?: Env): string | null;
 export declare function findMissing(names: ToolName[], env?: Env): ToolName[];
 export declare function aptCommand(missing: ToolName[], options?: { isRoot?: boolean }): string;
 export type SystemDepsPlan =
-  | { action: 'none' }
-  | { action: 'install'; packages: string[]; sudo: boolean }
-  | { action: 'manual'; command?: string; message: string };
+  { action: 'none' } | { action: 'install'; packages: string[]; sudo: boolean } | { action: 'manual'; command?: string; message: string };
 export declare function planSystemDeps(input: {
   missing: ToolName[];
   isRoot: boolean;
@@ -21,6 +19,4 @@ export declare function requireTool(name: ToolName, env?: Env): string;
 export declare function ensureSystemDeps(
   names: ToolName[],
   options?: { env?: Env; purpose?: string },
-):
-  | { ok: true; installed: { name: ToolName; pkg: string; version: string; path: string }[] }
-  | { ok: false; message: string };
+): { ok: true; installed: { name: ToolName; pkg: string; version: string; path: string }[] } | { ok: false; message: string };

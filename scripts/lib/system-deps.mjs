@@ -91,9 +91,7 @@ export function planSystemDeps({ missing, isRoot, hasSudo, hasApt, noInstall = f
     if (!noInstall && (isRoot || hasSudo)) {
       return { action: 'install', packages: missing.map((name) => TOOLS[name].pkg), sudo: !isRoot };
     }
-    const why = noInstall
-      ? 'RAPPORT_NO_INSTALL is set'
-      : 'this user is not root and has no passwordless sudo';
+    const why = noInstall ? 'RAPPORT_NO_INSTALL is set' : 'this user is not root and has no passwordless sudo';
     return {
       action: 'manual',
       command,
@@ -146,7 +144,17 @@ function packageVersion(pkg) {
 }
 
 // apt options: wait a little for a lock held by another apt (then fail), don't stall on a dead network.
-const APT_OPTS = ['-q', '-o', 'Dpkg::Use-Pty=0', '-o', 'DPkg::Lock::Timeout=10', '-o', 'Acquire::http::Timeout=30', '-o', 'Acquire::Retries=1'];
+const APT_OPTS = [
+  '-q',
+  '-o',
+  'Dpkg::Use-Pty=0',
+  '-o',
+  'DPkg::Lock::Timeout=10',
+  '-o',
+  'Acquire::http::Timeout=30',
+  '-o',
+  'Acquire::Retries=1',
+];
 
 function runApt(args, sudo) {
   const argv = [...(sudo ? ['sudo', '-n'] : []), 'env', 'DEBIAN_FRONTEND=noninteractive', 'apt-get', ...APT_OPTS, ...args];
@@ -228,8 +236,6 @@ export function ensureSystemDeps(names, { env = process.env, purpose = 'the test
     version: packageVersion(TOOLS[name].pkg),
     path: TOOLS[name].find(env),
   }));
-  console.log(
-    `Rapport: installed ${installed.map((i) => `${i.pkg} ${i.version} (${i.path})`).join(', ')}.`,
-  );
+  console.log(`Rapport: installed ${installed.map((i) => `${i.pkg} ${i.version} (${i.path})`).join(', ')}.`);
   return { ok: true, installed };
 }

@@ -49,7 +49,7 @@ export interface DriverHandle {
 function keyOf(result: PageCapture['result'], url: string): string {
   switch (result.kind) {
     case 'thread':
-      return `t:${result.threadId}:${result.messages.length}:${result.messages.map((m) => m.collapsed ? 0 : 1).join('')}`;
+      return `t:${result.threadId}:${result.messages.length}:${result.messages.map((m) => (m.collapsed ? 0 : 1)).join('')}`;
     case 'profile':
       return `p:${result.publicId}:${result.currentTitle ?? ''}:${result.currentCompany ?? ''}:${result.headline ?? ''}`;
     case 'company':
@@ -103,11 +103,13 @@ export async function runSiteDriver(
     preloaded?.remove();
     return undefined;
   }
-  const mount = options.mountSidebar ?? ((site: PageCapture['site'], collapsed: boolean) => {
-    const f = mountSidebar(site, collapsed, session, preloaded);
-    preloaded = undefined;
-    return f;
-  });
+  const mount =
+    options.mountSidebar ??
+    ((site: PageCapture['site'], collapsed: boolean) => {
+      const f = mountSidebar(site, collapsed, session, preloaded);
+      preloaded = undefined;
+      return f;
+    });
 
   let frame: SidebarFrame | undefined;
   let lastKey = '';
@@ -124,7 +126,9 @@ export async function runSiteDriver(
     const capture: PageCapture = {
       site: driver.site,
       url,
-      result: parsed.success ? parsed.data : { kind: 'not-capturable', reason: 'missing-field', detail: 'the page could not be read reliably' },
+      result: parsed.success
+        ? parsed.data
+        : { kind: 'not-capturable', reason: 'missing-field', detail: 'the page could not be read reliably' },
     };
     const key = keyOf(capture.result, url);
     if (key === lastKey) return;

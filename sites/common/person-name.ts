@@ -4,16 +4,64 @@
 const EMOJI_RE = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Regional_Indicator}|\u200d|\ufe0e|\ufe0f|\u20e3/gu;
 /** Name particles that start a family name ("Ludwig van Beethoven", "Ana de la Cruz"). */
 const PARTICLES = new Set([
-  'van', 'von', 'de', 'del', 'della', 'dei', 'der', 'den', 'di', 'da', 'das', 'do', 'dos', 'du', 'le', 'la',
-  'les', 'ter', 'ten', 'bin', 'binti', 'ibn', 'al', 'el', 'af', 'av', 'zu', 'st.', 'saint',
+  'van',
+  'von',
+  'de',
+  'del',
+  'della',
+  'dei',
+  'der',
+  'den',
+  'di',
+  'da',
+  'das',
+  'do',
+  'dos',
+  'du',
+  'le',
+  'la',
+  'les',
+  'ter',
+  'ten',
+  'bin',
+  'binti',
+  'ibn',
+  'al',
+  'el',
+  'af',
+  'av',
+  'zu',
+  'st.',
+  'saint',
 ]);
-const HONORIFICS = new Set(['dr', 'dr.', 'prof', 'prof.', 'mr', 'mr.', 'mrs', 'mrs.', 'ms', 'ms.', 'mx', 'mx.', 'sir', 'dame', 'ing.', 'mag.']);
+const HONORIFICS = new Set([
+  'dr',
+  'dr.',
+  'prof',
+  'prof.',
+  'mr',
+  'mr.',
+  'mrs',
+  'mrs.',
+  'ms',
+  'ms.',
+  'mx',
+  'mx.',
+  'sir',
+  'dame',
+  'ing.',
+  'mag.',
+]);
 /** Post-nominals: "MBA", "CSPO", "PMP®", "CFA", "PhD", "Ph.D.", "MSc", "MEng"… (not "Jane"). */
-const CREDENTIAL_RE = /^(?:\p{Lu}[\p{Lu}\d&.]{1,7}®?|Ph\.?\s?D\.?|D\.?Phil\.?|M\.?Sc\.?|B\.?Sc\.?|M\.?Eng\.?|B\.?Eng\.?|M\.?A\.?|B\.?A\.?|Jr\.?|Sr\.?|II|III|IV)$/u;
+const CREDENTIAL_RE =
+  /^(?:\p{Lu}[\p{Lu}\d&.]{1,7}®?|Ph\.?\s?D\.?|D\.?Phil\.?|M\.?Sc\.?|B\.?Sc\.?|M\.?Eng\.?|B\.?Eng\.?|M\.?A\.?|B\.?A\.?|Jr\.?|Sr\.?|II|III|IV)$/u;
 
 /** The name with emoji removed and white space collapsed ("⚡️Ada Lovelace 🚀" → "Ada Lovelace"). */
 export function cleanDisplayName(raw: string): string {
-  const cleaned = raw.replace(EMOJI_RE, ' ').replace(/[\s\u00a0\u202f]+/g, ' ').trim();
+  const cleaned = raw
+    .replace(EMOJI_RE, ' ')
+    .replace(/[\s\u00a0\u202f]+/g, ' ')
+    .trim();
   // A name made only of emoji stays as it was rather than becoming empty.
   return cleaned || raw.replace(/[\s\u00a0\u202f]+/g, ' ').trim();
 }
@@ -34,7 +82,10 @@ export interface NameParts {
  */
 export function splitName(raw: string): NameParts {
   // Parenthesised parts that stand alone ("Ana Ruiz (She/Her)"), not "alert(1)" inside a word.
-  let s = cleanDisplayName(raw).replace(/(^|\s)\([^()]*\)(?=\s|$)/g, ' ').replace(/\s+/g, ' ').trim();
+  let s = cleanDisplayName(raw)
+    .replace(/(^|\s)\([^()]*\)(?=\s|$)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const commaParts = s.split(/\s*,\s*/).filter(Boolean);
   if (commaParts.length > 1) {
     const rest = commaParts.slice(1);

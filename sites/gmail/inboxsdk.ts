@@ -60,13 +60,22 @@ export interface SdkLike {
   Conversations: { registerThreadViewHandler(handler: (view: SdkThreadView) => void): () => void };
   Compose: { registerComposeViewHandler(handler: (view: SdkComposeView) => void): () => void };
   Global: {
-    addSidebarContentPanel(descriptor: { el: HTMLElement; title?: string; iconUrl?: string; id?: string }): Promise<{ remove(): void } | null>;
+    addSidebarContentPanel(descriptor: {
+      el: HTMLElement;
+      title?: string;
+      iconUrl?: string;
+      id?: string;
+    }): Promise<{ remove(): void } | null>;
   };
   User: { getEmailAddress(): string };
   destroy(): void;
 }
 export interface SdkModule {
-  load(version: number, appId: string, opts?: { eventTracking?: boolean; globalErrorLogging?: boolean; appName?: string | null }): Promise<SdkLike>;
+  load(
+    version: number,
+    appId: string,
+    opts?: { eventTracking?: boolean; globalErrorLogging?: boolean; appName?: string | null },
+  ): Promise<SdkLike>;
 }
 // Compile-time check that the real SDK fits the structural types above.
 export const realSdkFits = (sdk: InboxSDK): SdkLike => sdk;
@@ -148,7 +157,9 @@ function register(sdk: SdkLike, hooks: InboxSdkHooks): void {
   let published = 'null'; // nothing shown yet
   const publish = () => {
     const recipients = [...open.values()].filter((r) => r.length).pop();
-    const capture: ComposeCapture | null = recipients ? { kind: 'compose', site: 'gmail', ...(userEmail ? { userEmail } : {}), recipients } : null;
+    const capture: ComposeCapture | null = recipients
+      ? { kind: 'compose', site: 'gmail', ...(userEmail ? { userEmail } : {}), recipients }
+      : null;
     const key = JSON.stringify(capture);
     if (key === published) return;
     published = key;

@@ -169,7 +169,8 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
   if (!scope || scope === main.parentElement) throw new MissingElementError(S.message, 'open conversation');
 
   const threadId = attr(heading, THREAD_ID_ATTRS) ?? urlThreadId;
-  if (!threadId) throw new MissingElementError({ name: 'threadId', selectors: [...THREAD_ID_ATTRS.map((a) => `h2.hP[${a}]`), 'URL #<folder>/<id>'] });
+  if (!threadId)
+    throw new MissingElementError({ name: 'threadId', selectors: [...THREAD_ID_ATTRS.map((a) => `h2.hP[${a}]`), 'URL #<folder>/<id>'] });
   const subject = clip(oneLine(heading.textContent), 2000);
 
   const messageEls = outermost(queryAll(scope, S.message)).filter((m) => !isStructurallyHidden(m, scope));
@@ -219,7 +220,21 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
     const messageId =
       idFrom(el, MESSAGE_ID_ATTRS)?.replace(/^#/, '') ??
       `gmail-${stableHash(`${threadId}\n${i}\n${from.email ?? from.name}\n${dateText}\n${snippet}`)}`;
-    messages.push({ messageId, from, to, cc, ...(date ? { date } : {}), dateText, snippet, bodyText, quotedText, signature, links, direction: 'incoming', collapsed });
+    messages.push({
+      messageId,
+      from,
+      to,
+      cc,
+      ...(date ? { date } : {}),
+      dateText,
+      snippet,
+      bodyText,
+      quotedText,
+      signature,
+      links,
+      direction: 'incoming',
+      collapsed,
+    });
   }
   if (!messages.length) throw new MissingElementError(S.sender, 'every message');
 

@@ -65,7 +65,9 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
   }
   ctx.onInvalidated(() => sdk.destroy());
   markDriver('inboxsdk', 'loaded');
-  running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, { mountSidebar: (site, collapsed, session) => mountInSidePanel(site, collapsed, session, sdk) });
+  running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, {
+    mountSidebar: (site, collapsed, session) => mountInSidePanel(site, collapsed, session, sdk),
+  });
   if (compose) running.handle?.setOverride(compose);
 }
 
@@ -74,7 +76,12 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
  * across thread list, threads and compose, so one frame serves all three). When Gmail offers no
  * panel within PANEL_WAIT_MS, the usual floating sidebar is mounted instead; never both.
  */
-export function mountInSidePanel(site: 'gmail' | 'outlook' | 'linkedin', collapsed: boolean, session: string, sdk: Pick<GmailSdk, 'addSidebarPanel'>): SidebarFrame {
+export function mountInSidePanel(
+  site: 'gmail' | 'outlook' | 'linkedin',
+  collapsed: boolean,
+  session: string,
+  sdk: Pick<GmailSdk, 'addSidebarPanel'>,
+): SidebarFrame {
   const host = createSidebarHost(site, session);
   host.setAttribute('data-placement', 'panel');
   host.style.cssText = 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px;';

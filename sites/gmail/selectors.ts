@@ -81,11 +81,7 @@ export const S = {
   /** The account button in the top bar; its aria-label holds name and address. */
   accountButton: {
     name: 'accountButton',
-    selectors: [
-      'a[aria-label*="@"][href*="accounts.google.com"]',
-      'header a[aria-label*="@"]',
-      '[role="banner"] [aria-label*="@"]',
-    ],
+    selectors: ['a[aria-label*="@"][href*="accounts.google.com"]', 'header a[aria-label*="@"]', '[role="banner"] [aria-label*="@"]'],
     seenIn: [...THREADS, 'inbox-list.html', 'empty-inbox.html'],
   },
 } satisfies Record<string, SelectorSpec>;

@@ -156,7 +156,9 @@ export function normalizeDateRange(raw: string | null | undefined): string | und
   s = s.split(' · ')[0];
   s = s.replace(/\([^)]*\)/g, ' ');
   s = s.replace(/\s*[–—-]\s*/g, ' - ');
-  s = oneLine(s).replace(/^- | -$/g, '').trim();
+  s = oneLine(s)
+    .replace(/^- | -$/g, '')
+    .trim();
   return s ? clip(s, LIM.dateRange) : undefined;
 }
 
@@ -273,23 +275,26 @@ function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
   const { url: profileUrl, id: publicId } = profileIdentity(doc, card, url);
 
   const parts = profileNameParts(doc, variant, name);
-  return compact({
-    kind: 'profile' as const,
-    site: 'linkedin' as const,
-    variant,
-    name,
-    firstName: clip(parts.firstName || name, LIM.nameParts),
-    lastName: clip(parts.lastName, LIM.nameParts),
-    headline,
-    location,
-    currentTitle: opt(currentTitle, LIM.title),
-    currentCompany: opt(currentCompany, LIM.company),
-    experience: experience.slice(0, LIM.experience),
-    education: education.slice(0, LIM.education),
-    photoUrl,
-    profileUrl,
-    publicId,
-  }, false) as LinkedinProfileCapture;
+  return compact(
+    {
+      kind: 'profile' as const,
+      site: 'linkedin' as const,
+      variant,
+      name,
+      firstName: clip(parts.firstName || name, LIM.nameParts),
+      lastName: clip(parts.lastName, LIM.nameParts),
+      headline,
+      location,
+      currentTitle: opt(currentTitle, LIM.title),
+      currentCompany: opt(currentCompany, LIM.company),
+      experience: experience.slice(0, LIM.experience),
+      education: education.slice(0, LIM.education),
+      photoUrl,
+      profileUrl,
+      publicId,
+    },
+    false,
+  ) as LinkedinProfileCapture;
 }
 
 /** Public pages state the first/last split in meta tags; use it when it matches the name. */
@@ -307,7 +312,8 @@ function titleTagRole(title: string, name: string, knownCompany: string | undefi
   let t = oneLine(title).replace(/\s*\|\s*LinkedIn\s*$/i, '');
   if (!t.startsWith(`${name} - `)) return {};
   t = t.slice(name.length + 3);
-  if (knownCompany && t.endsWith(` - ${knownCompany}`)) return { title: t.slice(0, -(knownCompany.length + 3)) || undefined, company: knownCompany };
+  if (knownCompany && t.endsWith(` - ${knownCompany}`))
+    return { title: t.slice(0, -(knownCompany.length + 3)) || undefined, company: knownCompany };
   const i = t.lastIndexOf(' - ');
   if (i < 0) return {};
   return { title: t.slice(0, i) || undefined, company: t.slice(i + 3) || undefined };
@@ -443,7 +449,8 @@ function datesAndPlace(parts: EntityParts): { dateRange?: string; location?: str
 }
 
 /** Workplace types LinkedIn appends to a position's place ("Oslo, Norway · Hybrid"). */
-const WORKPLACE_RE = /\s+·\s+(?:on-site|onsite|hybrid|remote|sur site|hybride|à distance|télétravail|vor ort|hybrid|remote|presencial|híbrido|en remoto|remoto|in sede|ibrido|da remoto)$/i;
+const WORKPLACE_RE =
+  /\s+·\s+(?:on-site|onsite|hybrid|remote|sur site|hybride|à distance|télétravail|vor ort|hybrid|remote|presencial|híbrido|en remoto|remoto|in sede|ibrido|da remoto)$/i;
 function withoutWorkplaceType(place: string): string | undefined {
   const t = place.replace(WORKPLACE_RE, '').trim();
   return t && !WORKPLACE_RE.test(` · ${t}`) ? t : undefined;
@@ -529,7 +536,7 @@ function publicExperience(doc: Document): LinkedinExperience[] {
     const company = textOf(selectFirst(li, PUB.expCompany)) || groupCompany(li);
     const dateEl = selectFirst(li, PUB.dateRange);
     let location: string | undefined;
-    for (const meta of (selectAll(li, PUB.expMeta))) {
+    for (const meta of selectAll(li, PUB.expMeta)) {
       if (dateEl && meta.contains(dateEl)) continue;
       location = textOf(meta) || undefined;
       if (location) break;
@@ -549,7 +556,7 @@ function publicEducation(doc: Document): LinkedinEducation[] {
     const school = textOf(selectFirst(li, PUB.eduSchool));
     if (!school) continue;
     const degreeName = textOf(selectFirst(li, PUB.eduDegree));
-    const field = (selectAll(li, PUB.eduFields))
+    const field = selectAll(li, PUB.eduFields)
       .map((e) => textOf(e))
       .find((t) => t && !GRADE_RE.test(t));
     const degree = [degreeName, field].filter(Boolean).join(', ');
@@ -566,7 +573,12 @@ function experience2016(doc: Document): LinkedinExperience[] {
     const title = textOf(selectFirst(li, P16.title));
     if (!title) continue;
     out.push(
-      experienceItem(title, textOf(selectFirst(li, P16.subtitle)) || undefined, normalizeDateRange(textOf(selectFirst(li, P16.dateRange))), textOf(selectFirst(li, P16.location)) || undefined),
+      experienceItem(
+        title,
+        textOf(selectFirst(li, P16.subtitle)) || undefined,
+        normalizeDateRange(textOf(selectFirst(li, P16.dateRange))),
+        textOf(selectFirst(li, P16.location)) || undefined,
+      ),
     );
   }
   return out;
@@ -623,7 +635,9 @@ function parseCompany(doc: Document, url: URL): LinkedinCompanyCapture {
   if (!name) throw new MissingElementError(COMPANY.name, 'the company top card');
 
   const website = cleanWebsite(queryFirst(doc, COMPANY.website)?.getAttribute('href'));
-  const info = queryAll(doc, COMPANY.infoItems).map((e) => textOf(e)).filter(Boolean);
+  const info = queryAll(doc, COMPANY.infoItems)
+    .map((e) => textOf(e))
+    .filter(Boolean);
   const plain = info.filter((t) => !COMPANY.sizeText.test(t) && !COMPANY.followersText.test(t));
   const industry = opt(plain[0] ?? textOf(queryFirst(doc, COMPANY.industry)), LIM.industry);
   const location = opt(plain[1], LIM.location);
@@ -666,19 +680,22 @@ function parseLead(doc: Document, url: URL, source: LinkedinLeadCapture['source'
   }
 
   const parts = splitName(name);
-  return compact({
-    kind: 'lead' as const,
-    site: 'linkedin' as const,
-    source,
-    name,
-    firstName: clip(parts.firstName || name, LIM.nameParts),
-    lastName: clip(parts.lastName, LIM.nameParts),
-    headline: opt(textOf(queryFirst(card, LEAD.headline)), LIM.headline),
-    title: opt(textOf(queryFirst(card, LEAD.title)), LIM.title),
-    company: opt(textOf(queryFirst(card, LEAD.company)), LIM.company),
-    location: opt(textOf(queryFirst(card, LEAD.location)), LIM.location),
-    profileUrl: profile?.url,
-    publicId: profile?.id,
-    pageUrl: `https://www.linkedin.com${url.pathname}`,
-  }, false) as LinkedinLeadCapture;
+  return compact(
+    {
+      kind: 'lead' as const,
+      site: 'linkedin' as const,
+      source,
+      name,
+      firstName: clip(parts.firstName || name, LIM.nameParts),
+      lastName: clip(parts.lastName, LIM.nameParts),
+      headline: opt(textOf(queryFirst(card, LEAD.headline)), LIM.headline),
+      title: opt(textOf(queryFirst(card, LEAD.title)), LIM.title),
+      company: opt(textOf(queryFirst(card, LEAD.company)), LIM.company),
+      location: opt(textOf(queryFirst(card, LEAD.location)), LIM.location),
+      profileUrl: profile?.url,
+      publicId: profile?.id,
+      pageUrl: `https://www.linkedin.com${url.pathname}`,
+    },
+    false,
+  ) as LinkedinLeadCapture;
 }

@@ -78,7 +78,11 @@ export const TITLE_NOT_FOUND = /^\s*(?:Profile Not Found|Page Not Found|This pag
 
 export const AUTH_WALL = {
   /** Anti-bot page: a meta refresh back to linkedin.com and an (almost) empty body. */
-  metaRefresh: spec('auth-wall.meta-refresh', ['meta[http-equiv="refresh"]', 'meta[http-equiv="Refresh"]'], ['scoutr-authwall-banned-page-2024-06']),
+  metaRefresh: spec(
+    'auth-wall.meta-refresh',
+    ['meta[http-equiv="refresh"]', 'meta[http-equiv="Refresh"]'],
+    ['scoutr-authwall-banned-page-2024-06'],
+  ),
   /** Join / sign-in walls shown instead of a profile (open-source extensions, 2023–2025; no fixture). */
   forms: spec(
     'auth-wall.form',
@@ -153,7 +157,12 @@ export const PROFILE = {
       [...LOGGED_IN_2024, ...LOGGED_IN_2025],
       'A data: URL (private photo) or a static.licdn.com ghost image counts as no photo.',
     ),
-    public: spec('photoUrl', ['img.top-card-layout__entity-image', 'img.top-card__profile-image'], PUBLIC_2024, 'The ghost silhouette (data-ghost-url) counts as no photo.'),
+    public: spec(
+      'photoUrl',
+      ['img.top-card-layout__entity-image', 'img.top-card__profile-image'],
+      PUBLIC_2024,
+      'The ghost silhouette (data-ghost-url) counts as no photo.',
+    ),
     public2016: spec('photoUrl', ['.profile-picture img', 'img.photo'], PUBLIC_2016),
   },
 
@@ -174,7 +183,8 @@ export const PROFILE = {
     [...LOGGED_IN_2024, ...LOGGED_IN_2025],
   ),
   /** Label text around the company name, to read it from the label when the button is empty. */
-  currentCompanyLabel: /^(?:Current company|Entreprise actuelle|Empresa actual|Aktuelles Unternehmen|Azienda attuale|Empresa atual|Huidig bedrijf|Nuvarande företag)\s*:\s*(.+?)\.\s+\S.*$/i,
+  currentCompanyLabel:
+    /^(?:Current company|Entreprise actuelle|Empresa actual|Aktuelles Unternehmen|Azienda attuale|Empresa atual|Huidig bedrijf|Nuvarande företag)\s*:\s*(.+?)\.\s+\S.*$/i,
 
   /** Public top card: the current position link (public 2024), inside the top card. */
   currentCompanyPublic: spec(
@@ -266,7 +276,12 @@ export const PUBLIC_SECTIONS = {
   duration: 'span.before\\:middot, .date-range__duration',
 
   educationSection: spec('education', ['section[data-section="educationsDetails"]', 'section.education'], PUBLIC_2024),
-  educationItems: spec('education', ['li.profile-section-card', 'li.education__list-item'], PUBLIC_2024, 'Looked up inside educationSection.'),
+  educationItems: spec(
+    'education',
+    ['li.profile-section-card', 'li.education__list-item'],
+    PUBLIC_2024,
+    'Looked up inside educationSection.',
+  ),
   eduSchool: 'h3',
   /** Degree name (no data-section) and field of study / grade (data-section="educations"). */
   eduDegree: 'h4 span:not([data-section])',
@@ -336,10 +351,26 @@ export const LEAD = {
     ['constructed-sales-lead-2026-11'],
     'data-anonymize="person-name" also marks other people (related leads): the top card comes first.',
   ),
-  topCard: spec('lead.topCard', ['.profile-topcard', 'section[data-sn-view-name="lead-top-card"]', '#profile-card-section'], ['constructed-sales-lead-2026-11']),
-  headline: spec('lead.headline', ['[data-anonymize="headline"]', '.profile-topcard__summary-position'], ['constructed-sales-lead-2026-11']),
-  title: spec('lead.title', ['[data-anonymize="job-title"]', '.profile-topcard__summary-position-title'], ['constructed-sales-lead-2026-11']),
-  company: spec('lead.company', ['[data-anonymize="company-name"]', '.profile-topcard__summary-position a[href*="/sales/company/"]'], ['constructed-sales-lead-2026-11']),
+  topCard: spec(
+    'lead.topCard',
+    ['.profile-topcard', 'section[data-sn-view-name="lead-top-card"]', '#profile-card-section'],
+    ['constructed-sales-lead-2026-11'],
+  ),
+  headline: spec(
+    'lead.headline',
+    ['[data-anonymize="headline"]', '.profile-topcard__summary-position'],
+    ['constructed-sales-lead-2026-11'],
+  ),
+  title: spec(
+    'lead.title',
+    ['[data-anonymize="job-title"]', '.profile-topcard__summary-position-title'],
+    ['constructed-sales-lead-2026-11'],
+  ),
+  company: spec(
+    'lead.company',
+    ['[data-anonymize="company-name"]', '.profile-topcard__summary-position a[href*="/sales/company/"]'],
+    ['constructed-sales-lead-2026-11'],
+  ),
   location: spec('lead.location', ['[data-anonymize="location"]', '.profile-topcard__location-data'], ['constructed-sales-lead-2026-11']),
   profileLink: spec(
     'lead.profileUrl',

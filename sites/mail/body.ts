@@ -76,34 +76,135 @@ function withSeparator(lines: readonly string[], i: number): number {
 
 const SIGNOFFS = [
   // English
-  'best', 'best regards', 'best wishes', 'all the best', 'all best', 'kind regards', 'kindest regards',
-  'warm regards', 'warmest regards', 'warm wishes', 'regards', 'many thanks', 'many thanks again', 'thanks',
-  'thanks again', 'thanks so much', 'thanks a lot', 'thanks in advance', 'thank you', 'thank you very much',
-  'thank you again', 'thx', 'cheers', 'sincerely', 'yours sincerely', 'sincerely yours', 'yours truly',
-  'yours', 'talk soon', 'speak soon', 'take care', 'br', 'kr', 'rgds', 'with thanks', 'with best regards',
-  'with kind regards', 'respectfully',
+  'best',
+  'best regards',
+  'best wishes',
+  'all the best',
+  'all best',
+  'kind regards',
+  'kindest regards',
+  'warm regards',
+  'warmest regards',
+  'warm wishes',
+  'regards',
+  'many thanks',
+  'many thanks again',
+  'thanks',
+  'thanks again',
+  'thanks so much',
+  'thanks a lot',
+  'thanks in advance',
+  'thank you',
+  'thank you very much',
+  'thank you again',
+  'thx',
+  'cheers',
+  'sincerely',
+  'yours sincerely',
+  'sincerely yours',
+  'yours truly',
+  'yours',
+  'talk soon',
+  'speak soon',
+  'take care',
+  'br',
+  'kr',
+  'rgds',
+  'with thanks',
+  'with best regards',
+  'with kind regards',
+  'respectfully',
   // German
-  'mit freundlichen grüßen', 'mit freundlichen grüssen', 'mit freundlichem gruß', 'mit freundlichem gruss',
-  'freundliche grüße', 'freundliche grüsse', 'viele grüße', 'viele grüsse', 'beste grüße', 'beste grüsse',
-  'liebe grüße', 'liebe grüsse', 'herzliche grüße', 'herzliche grüsse', 'schöne grüße', 'schöne grüsse',
-  'grüße', 'grüsse', 'gruß', 'gruss', 'vg', 'lg', 'mfg', 'danke', 'vielen dank', 'besten dank',
-  'danke und viele grüße', 'danke und grüße',
+  'mit freundlichen grüßen',
+  'mit freundlichen grüssen',
+  'mit freundlichem gruß',
+  'mit freundlichem gruss',
+  'freundliche grüße',
+  'freundliche grüsse',
+  'viele grüße',
+  'viele grüsse',
+  'beste grüße',
+  'beste grüsse',
+  'liebe grüße',
+  'liebe grüsse',
+  'herzliche grüße',
+  'herzliche grüsse',
+  'schöne grüße',
+  'schöne grüsse',
+  'grüße',
+  'grüsse',
+  'gruß',
+  'gruss',
+  'vg',
+  'lg',
+  'mfg',
+  'danke',
+  'vielen dank',
+  'besten dank',
+  'danke und viele grüße',
+  'danke und grüße',
   // French
-  'cordialement', 'bien cordialement', 'très cordialement', 'bien à vous', 'salutations', 'meilleures salutations',
-  'bien amicalement', 'amicalement', 'amitiés', 'merci', 'merci beaucoup', 'merci d\'avance', 'bonne journée',
-  'bonne soirée', 'à bientôt',
+  'cordialement',
+  'bien cordialement',
+  'très cordialement',
+  'bien à vous',
+  'salutations',
+  'meilleures salutations',
+  'bien amicalement',
+  'amicalement',
+  'amitiés',
+  'merci',
+  'merci beaucoup',
+  "merci d'avance",
+  'bonne journée',
+  'bonne soirée',
+  'à bientôt',
   // Spanish, Italian, Dutch, Portuguese
-  'saludos', 'saludos cordiales', 'un saludo', 'un cordial saludo', 'atentamente', 'un abrazo', 'gracias',
-  'muchas gracias', 'cordiali saluti', 'distinti saluti', 'saluti', 'grazie', 'met vriendelijke groet',
-  'met vriendelijke groeten', 'vriendelijke groet', 'hartelijke groet', 'groeten', 'groet', 'atenciosamente',
-  'abraços', 'obrigado', 'obrigada', 'cumprimentos',
+  'saludos',
+  'saludos cordiales',
+  'un saludo',
+  'un cordial saludo',
+  'atentamente',
+  'un abrazo',
+  'gracias',
+  'muchas gracias',
+  'cordiali saluti',
+  'distinti saluti',
+  'saluti',
+  'grazie',
+  'met vriendelijke groet',
+  'met vriendelijke groeten',
+  'vriendelijke groet',
+  'hartelijke groet',
+  'groeten',
+  'groet',
+  'atenciosamente',
+  'abraços',
+  'obrigado',
+  'obrigada',
+  'cumprimentos',
   // Japanese, Chinese, Arabic
-  'よろしくお願いします', 'よろしくお願いいたします', '宜しくお願い致します', '敬具', '此致', '此致敬礼', '谢谢', '祝好',
-  'مع التحية', 'مع خالص التحية', 'تحياتي', 'مع أطيب التحيات', 'شكرا', 'شكراً',
+  'よろしくお願いします',
+  'よろしくお願いいたします',
+  '宜しくお願い致します',
+  '敬具',
+  '此致',
+  '此致敬礼',
+  '谢谢',
+  '祝好',
+  'مع التحية',
+  'مع خالص التحية',
+  'تحياتي',
+  'مع أطيب التحيات',
+  'شكرا',
+  'شكراً',
 ];
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SIGNOFF_RE = new RegExp(
-  `^(?:${SIGNOFFS.slice().sort((a, b) => b.length - a.length).map(esc).join('|')})(?=$|[\\s,.!;:、。，！،-])`,
+  `^(?:${SIGNOFFS.slice()
+    .sort((a, b) => b.length - a.length)
+    .map(esc)
+    .join('|')})(?=$|[\\s,.!;:、。，！،-])`,
   'i',
 );
 // What may follow a sign-off on its line: punctuation, or ", Jane" / " – Jane Doe".
@@ -159,7 +260,13 @@ export function splitSignature(lines: readonly string[]): { body: string; signat
   let start = end;
   while (start > 0 && lines[start - 1]) start--;
   const block = lines.slice(start, end);
-  if (start > 0 && block.length >= 2 && block.length <= 8 && looksLikeName(block[0]) && block.some((l) => PHONEISH.test(l) || CONTACTISH.test(l))) {
+  if (
+    start > 0 &&
+    block.length >= 2 &&
+    block.length <= 8 &&
+    looksLikeName(block[0]) &&
+    block.some((l) => PHONEISH.test(l) || CONTACTISH.test(l))
+  ) {
     return { body: join(lines.slice(0, start)), signature: join(block) };
   }
   return { body: join(lines), signature: '' };
@@ -177,7 +284,14 @@ export function splitMessageText(text: string, opts: { signature?: boolean } = {
 
 // -- HTML markers ------------------------------------------------------------------------------
 
-const QUOTE_CLASSES = new Set(['gmail_quote', 'gmail_quote_container', 'gmail_extra', 'yahoo_quoted', 'moz-cite-prefix', 'OutlookMessageHeader']);
+const QUOTE_CLASSES = new Set([
+  'gmail_quote',
+  'gmail_quote_container',
+  'gmail_extra',
+  'yahoo_quoted',
+  'moz-cite-prefix',
+  'OutlookMessageHeader',
+]);
 const SIGNATURE_CLASSES = new Set(['gmail_signature', 'moz-signature']);
 
 /**

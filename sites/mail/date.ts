@@ -6,8 +6,7 @@
 // (`toISOString()`). A text with an explicit zone or offset is read as such.
 
 const MONTHS: Record<string, number> = {};
-const addMonths = (names: string[][]) =>
-  names.forEach((list, i) => list.forEach((n) => (MONTHS[n] = i)));
+const addMonths = (names: string[][]) => names.forEach((list, i) => list.forEach((n) => (MONTHS[n] = i)));
 addMonths([
   ['jan', 'january', 'januar', 'jän', 'jänner', 'janv', 'janvier', 'ene', 'enero', 'gen', 'gennaio'],
   ['feb', 'february', 'februar', 'févr', 'fevr', 'février', 'fevrier', 'febrero', 'febbraio'],
@@ -55,7 +54,11 @@ function build(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ampm?: st
 /** ISO 8601 (UTC) for a webmail date text, or undefined when it cannot be read. */
 export function parseMailDate(raw: string | null | undefined, opts: DateOptions = {}): string | undefined {
   if (!raw) return undefined;
-  const text = raw.replace(/[\u00a0\u202f\u2009]/g, ' ').replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const text = raw
+    .replace(/[\u00a0\u202f\u2009]/g, ' ')
+    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (!text) return undefined;
 
   if (ISO_LIKE.test(text) || (HAS_ZONE.test(text) && /\d{4}/.test(text))) {

@@ -51,10 +51,7 @@ export function outlookUserEmail(doc: Document): string | undefined {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const FROM_PREFIX = new RegExp(`^\\s*(?:${L.from.map(esc).join('|')})\\s*:\\s*`, 'i');
-const ROLE_LABEL = new RegExp(
-  `(?:^|[;\\n]|\\s{2,})\\s*(${[...L.to, ...L.cc, ...L.bcc].map(esc).join('|')})\\s*:\\s*`,
-  'g',
-);
+const ROLE_LABEL = new RegExp(`(?:^|[;\\n]|\\s{2,})\\s*(${[...L.to, ...L.cc, ...L.bcc].map(esc).join('|')})\\s*:\\s*`, 'g');
 
 /** Display name part of "Name <a@b>", "a@b (Name)", "\"Doe, Jane\" <a@b>"; other text is kept as is. */
 function stripAddress(text: string): string {
@@ -110,7 +107,8 @@ function recipients(msg: Element): { to: MailAddress[]; cc: MailAddress[] } {
     }
     ROLE_LABEL.lastIndex = 0;
     const marks: { role: string; start: number; end: number }[] = [];
-    for (let m = ROLE_LABEL.exec(text); m; m = ROLE_LABEL.exec(text)) marks.push({ role: m[1], start: m.index, end: m.index + m[0].length });
+    for (let m = ROLE_LABEL.exec(text); m; m = ROLE_LABEL.exec(text))
+      marks.push({ role: m[1], start: m.index, end: m.index + m[0].length });
     if (!marks.length) marks.push({ role: L.to[0], start: 0, end: 0 });
     marks.forEach((mk, i) => {
       const section = text.slice(mk.end, marks[i + 1]?.start ?? text.length);
@@ -190,7 +188,11 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
   if (!pane) return notCapturable(SITE, 'no-thread', `no reading pane (message list with ${listCount} items)`);
   const messageEls = messageElements(pane).filter((m) => !isStructurallyHidden(m, pane));
   if (!messageEls.length) {
-    return notCapturable(SITE, 'no-thread', `reading pane shows no message (nothing selected or empty folder; list has ${listCount} items)`);
+    return notCapturable(
+      SITE,
+      'no-thread',
+      `reading pane shows no message (nothing selected or empty folder; list has ${listCount} items)`,
+    );
   }
 
   const subjectEl = queryAll(pane, S.subject).find((h) => !isStructurallyHidden(h, pane) && !messageEls.some((m) => m.contains(h)));
@@ -233,8 +235,14 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
       if (snip) snippet = oneLine(snip.textContent);
       else {
         // The collapsed item's own text, minus the sender and date lines.
-        const drop = new Set([oneLine(queryFirst(el, S.sender)?.closest('[aria-label]')?.textContent), dateText, from.name].filter(Boolean));
-        snippet = readText(el).split('\n').map(oneLine).filter((l) => l && !drop.has(l)).join(' ');
+        const drop = new Set(
+          [oneLine(queryFirst(el, S.sender)?.closest('[aria-label]')?.textContent), dateText, from.name].filter(Boolean),
+        );
+        snippet = readText(el)
+          .split('\n')
+          .map(oneLine)
+          .filter((l) => l && !drop.has(l))
+          .join(' ');
       }
     }
     snippet = clip(snippet, 200);
@@ -247,7 +255,21 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
       seen.set(base, n);
       messageId = n === 1 ? base : `${base}-${n}`;
     }
-    messages.push({ messageId, from, to, cc, ...(date ? { date } : {}), dateText, snippet, bodyText, quotedText, signature, links, direction: 'incoming', collapsed });
+    messages.push({
+      messageId,
+      from,
+      to,
+      cc,
+      ...(date ? { date } : {}),
+      dateText,
+      snippet,
+      bodyText,
+      quotedText,
+      signature,
+      links,
+      direction: 'incoming',
+      collapsed,
+    });
   }
   messages = resolveNamesFromThread(messages);
 

@@ -25,7 +25,11 @@ export const S = {
   /** The reading pane; the first that exists wins. */
   readingPane: {
     name: 'readingPane',
-    selectors: ['[data-app-section="ConversationContainer"]', '#ConversationReadingPaneContainer', 'div[data-app-section="MailReadCompose"]'],
+    selectors: [
+      '[data-app-section="ConversationContainer"]',
+      '#ConversationReadingPaneContainer',
+      'div[data-app-section="MailReadCompose"]',
+    ],
     seenIn: [...THREADS, 'inbox-empty.html'],
   },
   /** Message list items; `data-convid` is the conversation id. */

@@ -32,7 +32,15 @@ export async function retryEntry(db: RapportDB, id: string, now: number = Date.n
   return db.transaction('rw', db.outbox, async () => {
     const e = await db.outbox.get(id);
     if (!e || e.state === 'leased') return false;
-    await db.outbox.put({ ...e, state: 'pending', attempts: 0, nextAt: now, lastError: undefined, lastErrorKind: undefined, updatedAt: now });
+    await db.outbox.put({
+      ...e,
+      state: 'pending',
+      attempts: 0,
+      nextAt: now,
+      lastError: undefined,
+      lastErrorKind: undefined,
+      updatedAt: now,
+    });
     return true;
   });
 }
@@ -60,11 +68,22 @@ export async function discardEntry(db: RapportDB, id: string): Promise<boolean> 
 }
 
 /** Entries of an instance for the options page (failed and dead first: what needs attention). */
-export async function listEntries(db: RapportDB, connectorInstanceId: string, states: OutboxEntry['state'][] = ['dead', 'failed'], limit = 200): Promise<OutboxEntry[]> {
+export async function listEntries(
+  db: RapportDB,
+  connectorInstanceId: string,
+  states: OutboxEntry['state'][] = ['dead', 'failed'],
+  limit = 200,
+): Promise<OutboxEntry[]> {
   const out: OutboxEntry[] = [];
   for (const state of states) {
     if (out.length >= limit) break;
-    out.push(...(await db.outbox.where('[connectorId+state]').equals([connectorInstanceId, state]).limit(limit - out.length).toArray()));
+    out.push(
+      ...(await db.outbox
+        .where('[connectorId+state]')
+        .equals([connectorInstanceId, state])
+        .limit(limit - out.length)
+        .toArray()),
+    );
   }
   return out;
 }

@@ -50,11 +50,7 @@ export async function leaseBatches(
   const limit = size * count;
   return db.transaction('rw', [db.outbox, db.links, db.syncState, tableFor(db, kind)], async () => {
     const read = (from: [number, string], n: number) =>
-      db.outbox
-        .where(DUE_INDEX)
-        .between([cid, kind, from[0], from[1]], [cid, kind, t, Dexie.maxKey], false, true)
-        .limit(n)
-        .toArray();
+      db.outbox.where(DUE_INDEX).between([cid, kind, from[0], from[1]], [cid, kind, t, Dexie.maxKey], false, true).limit(n).toArray();
     const usable = (e: OutboxEntry) => e.state !== 'dead' && !lane.inFlight.has(e.id);
     // (A clock set back behind the position reads from the start: IndexedDB rejects a reversed range.)
     const fromPosition = !!lane.after && lane.after[0] <= t;

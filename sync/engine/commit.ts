@@ -48,7 +48,11 @@ export async function commit(
       // The batch's entries as they are now, with one read of the id range they span (entries were
       // picked in id order, so the range is mostly theirs); the same read tells which neighbours
       // sit between them, so the deletes below go as range deletes.
-      const current = await getManyInRange(db.outbox, 'id', keys.map((k) => prepared.byEntry.get(k)!.entry.id));
+      const current = await getManyInRange(
+        db.outbox,
+        'id',
+        keys.map((k) => prepared.byEntry.get(k)!.entry.id),
+      );
       const fresh = keys.map((k) => current.found.get(prepared.byEntry.get(k)!.entry.id));
       const links: LinkRow[] = [];
       const puts: OutboxEntry[] = [];
@@ -56,12 +60,19 @@ export async function commit(
       const unlink: [string, SyncKind, string][] = [];
       keys.forEach((key, i) => {
         const { entry: leasedEntry, hadRemoteId } = prepared.byEntry.get(key)!;
-        const outcome: PushOutcome = byId.get(key) ?? { entryId: key, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
+        const outcome: PushOutcome = byId.get(key) ?? {
+          entryId: key,
+          ok: false,
+          error: new ConnectorError('the connector returned no outcome for this record', 'transient'),
+        };
         const current = fresh[i];
         // Ours unless it was discarded, or another run settled the batch after our lease expired.
         const mine = batchIsMine && !!current;
         // Changed while in flight (a new version, or discarded and queued again): sent once more.
-        const e = current && { ...current, dirty: !!current.dirty || current.version !== leasedEntry.version || current.createdAt !== leasedEntry.createdAt };
+        const e = current && {
+          ...current,
+          dirty: !!current.dirty || current.version !== leasedEntry.version || current.createdAt !== leasedEntry.createdAt,
+        };
         if (outcome.ok) {
           ok++;
           // The remote record exists whatever happened to the entry: remember its id.
@@ -95,7 +106,10 @@ export async function commit(
               puts.push({ ...base, state: 'pending', attempts: 0, nextAt: t });
               return;
             }
-            const why = err.kind === 'not-found' && hadRemoteId ? `${message} (the record was deleted in the CRM; retry to create it again)` : message;
+            const why =
+              err.kind === 'not-found' && hadRemoteId
+                ? `${message} (the record was deleted in the CRM; retry to create it again)`
+                : message;
             puts.push({ ...base, state: 'dead', nextAt: NEVER, lastError: why });
             dead++;
             return;
@@ -155,7 +169,8 @@ export async function commit(
     state.summary.paused.push(cid);
     env.log({ level: 'warn', message: `connector paused: ${authError}`, connectorId: cid });
   }
-  if (lastError && !authError) env.log({ level: 'warn', message: `push ${kind}: ${lastError}`, connectorId: cid, data: { ok, failed: answered - ok } });
+  if (lastError && !authError)
+    env.log({ level: 'warn', message: `push ${kind}: ${lastError}`, connectorId: cid, data: { ok, failed: answered - ok } });
   else env.log({ level: 'debug', message: `push ${kind}`, connectorId: cid, data: { ok } });
   return dueAgain;
 }

@@ -44,7 +44,12 @@ export class Committer {
     return new Promise<number | undefined>((resolve, reject) => {
       // A failed outcome is never held: a pause (401), a 429's wait or a backoff takes effect now.
       const urgent = pushed.outcomes.some((o) => !o.ok);
-      this.queue.push({ pushed, at: this.now(), urgent, done: (dueAgain, error) => (error === undefined ? resolve(dueAgain) : reject(error)) });
+      this.queue.push({
+        pushed,
+        at: this.now(),
+        urgent,
+        done: (dueAgain, error) => (error === undefined ? resolve(dueAgain) : reject(error)),
+      });
       this.kick();
     });
   }

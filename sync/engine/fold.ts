@@ -14,7 +14,12 @@ export const IDLE_FOLD_MIN_MS = 500;
 export const IDLE_FOLD_MARGIN_MS = 250;
 
 /** Folds the run's link journal, a few rows per transaction, until `until` (one fold at a time). */
-export function foldWhileIdle(env: Pick<EngineEnv, 'db' | 'now' | 'log'>, state: RunState, run: Pick<ConnectorRun, 'inst' | 'folding'>, until: number): void {
+export function foldWhileIdle(
+  env: Pick<EngineEnv, 'db' | 'now' | 'log'>,
+  state: RunState,
+  run: Pick<ConnectorRun, 'inst' | 'folding'>,
+  until: number,
+): void {
   if (run.folding) return;
   run.folding = (async () => {
     while (env.now() < until && !state.stop) {

@@ -24,7 +24,13 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
   const loaded = await loadConnectorConfig(db, env.registry, inst.id);
   if ('error' in loaded) {
     // Missing or invalid settings: nothing can be pushed until the user fixes them.
-    await setStatus(db, inst.id, { paused: true, pausedReason: loaded.error, pausedAt: env.now(), lastError: loaded.error, lastErrorAt: env.now() });
+    await setStatus(db, inst.id, {
+      paused: true,
+      pausedReason: loaded.error,
+      pausedAt: env.now(),
+      lastError: loaded.error,
+      lastErrorAt: env.now(),
+    });
     state.summary.paused.push(inst.id);
     env.log({ level: 'warn', message: 'connector paused: settings', connectorId: inst.id });
     return;
@@ -64,7 +70,8 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
       }
       await runKind(env, state, run, kind);
     }
-    if (pulls(inst) && connector.pull && connector.capabilities.pull && !state.stop && !run.paused && run.waitTooLong === undefined) await runPull(env, state, run);
+    if (pulls(inst) && connector.pull && connector.capabilities.pull && !state.stop && !run.paused && run.waitTooLong === undefined)
+      await runPull(env, state, run);
   } finally {
     // The window as this run leaves it, for the next run.
     if (run.limiterUnsaved) await saveLimiter(db, run, env.now());
@@ -77,9 +84,19 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
 /** Entries of a kind the connector cannot sync, due by `t`: dead, with a message saying so. */
 async function killUnsupported(db: RapportDB, t: number, inst: ConnectorInstance, connector: AnyConnector, kind: SyncKind): Promise<void> {
   await db.transaction('rw', db.outbox, async () => {
-    const due = await db.outbox.where(DUE_INDEX).between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, t, Dexie.maxKey], true, true).toArray();
+    const due = await db.outbox
+      .where(DUE_INDEX)
+      .between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, t, Dexie.maxKey], true, true)
+      .toArray();
     await db.outbox.bulkPut(
-      due.map((e) => ({ ...e, state: 'dead' as const, nextAt: NEVER, lastError: `${connector.displayName} does not sync ${kind}s`, lastErrorKind: 'validation' as const, updatedAt: t })),
+      due.map((e) => ({
+        ...e,
+        state: 'dead' as const,
+        nextAt: NEVER,
+        lastError: `${connector.displayName} does not sync ${kind}s`,
+        lastErrorKind: 'validation' as const,
+        updatedAt: t,
+      })),
     );
   });
 }

@@ -55,7 +55,11 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
   const committer = run.committer(kind);
   let draining = false;
   committer.hold = () =>
-    !draining && !scan.exhausted && committing.size < ahead && env.now() - committer.oldestAt < COMMIT_HOLD_MS && run.limiter.waitMs(env.now()) === 0;
+    !draining &&
+    !scan.exhausted &&
+    committing.size < ahead &&
+    env.now() - committer.oldestAt < COMMIT_HOLD_MS &&
+    run.limiter.waitMs(env.now()) === 0;
   run.idle = () => committer.kick();
   try {
     for (;;) {
@@ -112,7 +116,8 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
       }
       const pending = [leasing, ...sending, ...committing].filter((p): p is Promise<void> => !!p);
       if (!pending.length) {
-        if (scan.exhausted === 'position') scan.exhausted = false; // nothing in flight now: read from the start
+        if (scan.exhausted === 'position')
+          scan.exhausted = false; // nothing in flight now: read from the start
         else if (wakeAt === undefined || wakeAt > env.now()) break; // nothing due, nothing in flight
         continue;
       }
@@ -132,7 +137,13 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
 }
 
 /** Sends one batch; its outcomes, to commit (undefined: aborted, the batch was given back). */
-async function pushBatch(env: EngineEnv, state: RunState, run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<Pushed | undefined> {
+async function pushBatch(
+  env: EngineEnv,
+  state: RunState,
+  run: ConnectorRun,
+  kind: SyncKind,
+  prepared: Prepared,
+): Promise<Pushed | undefined> {
   let outcomes: PushOutcome[];
   try {
     outcomes = await run.connector.push(run.ctx, kind, prepared.items);
@@ -144,7 +155,8 @@ async function pushBatch(env: EngineEnv, state: RunState, run: ConnectorRun, kin
       return undefined;
     }
     const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
-    if (!(err instanceof ConnectorError)) env.log({ level: 'error', message: `connector threw: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
+    if (!(err instanceof ConnectorError))
+      env.log({ level: 'error', message: `connector threw: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
     outcomes = prepared.items.map((i) => ({ entryId: i.entryId, ok: false as const, error }));
   }
   return { prepared, outcomes };

@@ -38,7 +38,11 @@ export async function prepare(
 ): Promise<Prepared> {
   const { db } = env;
   const cid = inst.id;
-  const records = await loadRecords(db, kind, entries.map((e) => e.localId));
+  const records = await loadRecords(
+    db,
+    kind,
+    entries.map((e) => e.localId),
+  );
   const refs = new Map<string, References>();
   const contactIds = new Set<string>();
   const companyIds = new Set<string>();
@@ -84,7 +88,9 @@ export async function prepare(
 
   // Unlinked references that are still queued for this instance: push those first. (None can be
   // queued for a kind the instance does not sync.)
-  const unlinked = refKeys.filter((k) => inst.kinds.includes(k[1]) && !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]));
+  const unlinked = refKeys.filter(
+    (k) => inst.kinds.includes(k[1]) && !(k[1] === 'contact' ? linked.contacts[k[2]] : linked.companies[k[2]]),
+  );
   const depEntries = await db.outbox.bulkGet(unlinked.map((k) => entryKey(cid, k[1], k[2])));
   const waiting = new Map<string, number>(); // `${kind}|${localId}` → nextAt of its live entry
   depEntries.forEach((e) => {
@@ -99,9 +105,10 @@ export async function prepare(
       return;
     }
     const r = refs.get(entry.localId)!;
-    const blockers = [...r.contacts.map((id) => waiting.get(`contact|${id}`)), ...r.companies.map((id) => waiting.get(`company|${id}`))].filter(
-      (x): x is number => x !== undefined,
-    );
+    const blockers = [
+      ...r.contacts.map((id) => waiting.get(`contact|${id}`)),
+      ...r.companies.map((id) => waiting.get(`company|${id}`)),
+    ].filter((x): x is number => x !== undefined);
     if (blockers.length) {
       prepared.deferred.push({ entry, until: Math.max(env.now() + DEFER_MS, ...blockers) });
       return;

@@ -61,7 +61,9 @@ export async function runOnce(db: RapportDB, registry: ConnectorRegistry, opts: 
 
 /** The earliest nextAt of anything queued (or pull due) for enabled, non-paused instances. */
 export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise<number | undefined> {
-  const instances = (await db.connectors.toArray()).filter((i) => i.enabled && !i.status.paused && (!connectorIds || connectorIds.includes(i.id)));
+  const instances = (await db.connectors.toArray()).filter(
+    (i) => i.enabled && !i.status.paused && (!connectorIds || connectorIds.includes(i.id)),
+  );
   let min: number | undefined;
   for (const inst of instances) {
     if (pulls(inst)) {
@@ -69,7 +71,10 @@ export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise
       if (min === undefined || at < min) min = at;
     }
     for (const kind of KIND_ORDER) {
-      const first = await db.outbox.where(DUE_INDEX).between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, NEVER, Dexie.minKey], true, false).first();
+      const first = await db.outbox
+        .where(DUE_INDEX)
+        .between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, NEVER, Dexie.minKey], true, false)
+        .first();
       if (first && (min === undefined || first.nextAt < min)) min = first.nextAt;
     }
   }

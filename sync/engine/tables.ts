@@ -45,8 +45,18 @@ const KIND_TABLES: Record<SyncKind, KindTable> = {
     },
   },
   company: { table: (db) => db.companies, indexed: true, references: () => ({ contacts: [], companies: [] }) },
-  email: { table: (db) => db.activities, indexed: true, accepts: (rec) => activityKind(rec as Activity) === 'email', references: activityRefs },
-  note: { table: (db) => db.activities, indexed: true, accepts: (rec) => activityKind(rec as Activity) === 'note', references: activityRefs },
+  email: {
+    table: (db) => db.activities,
+    indexed: true,
+    accepts: (rec) => activityKind(rec as Activity) === 'email',
+    references: activityRefs,
+  },
+  note: {
+    table: (db) => db.activities,
+    indexed: true,
+    accepts: (rec) => activityKind(rec as Activity) === 'note',
+    references: activityRefs,
+  },
   task: { table: (db) => db.tasks, indexed: false, references: ownedRefs },
   deal: { table: (db) => db.deals, indexed: false, references: ownedRefs },
 };

@@ -54,7 +54,11 @@ export function engineFetch(env: EngineEnv, state: RunState, run: ConnectorRun):
           const headers = new Headers(init?.headers);
           headers.set('authorization', `Bearer ${token}`);
           state.summary.requests++;
-          res = await env.fetch(input, { ...init, headers, signal: anySignal([AbortSignal.timeout(env.timeoutMs), ...(env.signal ? [env.signal] : [])]) });
+          res = await env.fetch(input, {
+            ...init,
+            headers,
+            signal: anySignal([AbortSignal.timeout(env.timeoutMs), ...(env.signal ? [env.signal] : [])]),
+          });
         }
       }
       if (res.status === 429) {
@@ -79,11 +83,15 @@ export function engineFetch(env: EngineEnv, state: RunState, run: ConnectorRun):
  * (with rotation, the new refresh token replaces the old one, which no longer works). Returns the
  * new access token, or undefined when there is no refresh token or the provider refused.
  */
-async function refreshTokens(env: Pick<EngineEnv, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'log'>, run: ConnectorRun): Promise<string | undefined> {
+async function refreshTokens(
+  env: Pick<EngineEnv, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'log'>,
+  run: ConnectorRun,
+): Promise<string | undefined> {
   try {
-    const fresh = (await run.connector.oauth!.refresh((input, init) => env.fetch(input, { ...init, signal: AbortSignal.timeout(env.timeoutMs) }), run.ctx.config)) as
-      | Record<string, unknown>
-      | null;
+    const fresh = (await run.connector.oauth!.refresh(
+      (input, init) => env.fetch(input, { ...init, signal: AbortSignal.timeout(env.timeoutMs) }),
+      run.ctx.config,
+    )) as Record<string, unknown> | null;
     if (!fresh || typeof fresh.accessToken !== 'string') return undefined;
     await saveConnectorInstance(env.db, env.registry, { id: run.inst.id, type: run.inst.type, values: fresh });
     Object.assign(run.ctx.config, fresh);

@@ -12,7 +12,13 @@ export function findChrome() {
   return requireTool('chromium');
 }
 
-export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'), extraArgs = [], noExtension = false, waitForWorker = true, separateProfile = false } = {}) {
+export async function launch({
+  extensionDir = resolve(process.env.RAPPORT_BENCH_EXT ?? '.output/test-chrome-mv3'),
+  extraArgs = [],
+  noExtension = false,
+  waitForWorker = true,
+  separateProfile = false,
+} = {}) {
   // BENCH_PROFILE keeps (and reuses) a profile, e.g. to re-measure without seeding again.
   // The plain browser (no extension) never shares the kept profile: both can run at once.
   const keep = noExtension || separateProfile ? undefined : process.env.BENCH_PROFILE;
@@ -23,11 +29,22 @@ export async function launch({ extensionDir = resolve(process.env.RAPPORT_BENCH_
     userDataDir,
     ignoreDefaultArgs: noExtension ? [] : ['--disable-extensions'],
     protocolTimeout: 1_800_000,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync',
-      ...(noExtension ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]), ...extraArgs],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      ...(noExtension ? [] : [`--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`]),
+      ...extraArgs,
+    ],
   });
-  if (!noExtension && waitForWorker) await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), { timeout: 30_000 });
+  if (!noExtension && waitForWorker)
+    await browser.waitForTarget((t) => t.type() === 'service_worker' && t.url().startsWith(`chrome-extension://${EXTENSION_ID}/`), {
+      timeout: 30_000,
+    });
   return {
     browser,
     url: (path) => `chrome-extension://${EXTENSION_ID}/${path}`,

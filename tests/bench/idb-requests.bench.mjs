@@ -31,7 +31,19 @@ async function measure() {
     companyId: `co${i % 100}`,
     updatedAt: 1,
   }));
-  const entry = (c, extra = {}) => ({ id: `${cid}|contact|${c.id}`, connectorId: cid, kind: 'contact', localId: c.id, state: 'pending', attempts: 0, nextAt: 1000, version: 1, createdAt: 1, updatedAt: 1, ...extra });
+  const entry = (c, extra = {}) => ({
+    id: `${cid}|contact|${c.id}`,
+    connectorId: cid,
+    kind: 'contact',
+    localId: c.id,
+    state: 'pending',
+    attempts: 0,
+    nextAt: 1000,
+    version: 1,
+    createdAt: 1,
+    updatedAt: 1,
+    ...extra,
+  });
   for (let i = 0; i < N; i += 2000) {
     await db.contacts.bulkAdd(people.slice(i, i + 2000));
     await db.outbox.bulkAdd(people.slice(i, i + 2000).map((c) => entry(c)));
@@ -48,12 +60,20 @@ async function measure() {
     out.push([name, ts[15]]);
   };
   await time('empty read-write transaction', () => db.transaction('rw', db.outbox, async () => {}));
-  await time('100 gets by a unique index (issued at once)', (r) => db.transaction('r', db.contacts, () => Promise.all(slice(r).map((c) => db.contacts.get({ id: c.id })))));
+  await time('100 gets by a unique index (issued at once)', (r) =>
+    db.transaction('r', db.contacts, () => Promise.all(slice(r).map((c) => db.contacts.get({ id: c.id })))),
+  );
   await time('100 gets by primary key (bulkGet)', (r) => db.contacts.bulkGet(slice(r).map((c) => c.n)));
-  await time('one range read of 100 rows (unique index)', (r) => db.contacts.where('id').between(slice(r)[0].id, slice(r)[99].id, true, true).toArray());
+  await time('one range read of 100 rows (unique index)', (r) =>
+    db.contacts.where('id').between(slice(r)[0].id, slice(r)[99].id, true, true).toArray(),
+  );
   await time('100 puts, 3 compound indexes (bulkPut)', (r) => db.outbox.bulkPut(slice(r).map((c) => entry(c, { nextAt: 5000 + r }))));
-  await time('100 puts, link rows (bulkPut)', (r) => db.links.bulkPut(slice(r).map((c) => ({ connectorId: cid, kind: 'contact', localId: c.id, remoteId: String(r), syncedAt: 1 }))));
-  await time('one put of a row holding 100 pairs', (r) => db.syncState.put({ key: `links|${r}`, links: slice(r).map((c) => [c.id, String(r)]) }));
+  await time('100 puts, link rows (bulkPut)', (r) =>
+    db.links.bulkPut(slice(r).map((c) => ({ connectorId: cid, kind: 'contact', localId: c.id, remoteId: String(r), syncedAt: 1 }))),
+  );
+  await time('one put of a row holding 100 pairs', (r) =>
+    db.syncState.put({ key: `links|${r}`, links: slice(r).map((c) => [c.id, String(r)]) }),
+  );
   await time('100 deletes (bulkDelete)', (r) => db.outbox.bulkDelete(slice(r + 30).map((c) => `${cid}|contact|${c.id}`)));
   // 2,500 rows: what the engine reads for a lease of 25 batches (the same range each time, so
   // warm; a first read of rows is ~2–3× slower, and under the load of a sync slower again).
@@ -61,11 +81,30 @@ async function measure() {
     [cid, 'contact', 1000, `${cid}|contact|${people[0].id}`],
     [cid, 'contact', 1000, `${cid}|contact|${people[2499].id}`],
   ];
-  await time('2,500 rows by a compound index range (getAll)', () => db.outbox.where('[connectorId+kind+nextAt+id]').between(...dueRange, true, true).toArray());
-  await time('2,500 primary keys by the same range', () => db.outbox.where('[connectorId+kind+nextAt+id]').between(...dueRange, true, true).primaryKeys());
-  await time('2,500 contacts by a unique index range', () => db.contacts.where('id').between(people[0].id, people[2499].id, true, true).toArray());
-  await time('2,500 contacts by a primary-key range', () => db.contacts.where(':id').between(people[0].n, people[2499].n, true, true).toArray());
-  await time('one range delete of 100 rows', (r) => db.outbox.where('id').between(`${cid}|contact|${slice(r + 60)[0].id}`, `${cid}|contact|${slice(r + 60)[99].id}`, true, true).delete());
+  await time('2,500 rows by a compound index range (getAll)', () =>
+    db.outbox
+      .where('[connectorId+kind+nextAt+id]')
+      .between(...dueRange, true, true)
+      .toArray(),
+  );
+  await time('2,500 primary keys by the same range', () =>
+    db.outbox
+      .where('[connectorId+kind+nextAt+id]')
+      .between(...dueRange, true, true)
+      .primaryKeys(),
+  );
+  await time('2,500 contacts by a unique index range', () =>
+    db.contacts.where('id').between(people[0].id, people[2499].id, true, true).toArray(),
+  );
+  await time('2,500 contacts by a primary-key range', () =>
+    db.contacts.where(':id').between(people[0].n, people[2499].n, true, true).toArray(),
+  );
+  await time('one range delete of 100 rows', (r) =>
+    db.outbox
+      .where('id')
+      .between(`${cid}|contact|${slice(r + 60)[0].id}`, `${cid}|contact|${slice(r + 60)[99].id}`, true, true)
+      .delete(),
+  );
   db.close();
   await Dexie.delete('idb-requests');
   return out;

@@ -22,13 +22,23 @@ try {
 
   log(`# Rapport search benchmark — ${CONTACTS} contacts, ${COMPANIES} companies, ${ACTIVITIES} activities`);
   const floor = await bench.evaluate(() => globalThis.bench.idbFloor(20000));
-  log(`IndexedDB floor on this machine: ${floor.rows} plain puts (same rows, no indexes, one transaction) in ${f(floor.ms, 0)} ms = ${f(floor.rowsPerSec, 0)} rows/s`);
+  log(
+    `IndexedDB floor on this machine: ${floor.rows} plain puts (same rows, no indexes, one transaction) in ${f(floor.ms, 0)} ms = ${f(floor.rowsPerSec, 0)} rows/s`,
+  );
   // BENCH_SKIP_SEED=1 with BENCH_PROFILE: reuse the data seeded by an earlier run (seed figures then n/a).
-  const seed = process.env.BENCH_SKIP_SEED === '1'
-    ? { rows: NaN, ms: NaN, rowsPerSec: NaN, times: { companies: NaN, contacts: NaN, activities: NaN }, generatorMs: NaN }
-    : await bench.evaluate((o) => globalThis.bench.seed(o), { contacts: CONTACTS, companies: COMPANIES, activities: ACTIVITIES, seed: 42 });
-  log(`seed: ${seed.rows} rows in ${f(seed.ms / 1000, 2)} s = ${f(seed.rowsPerSec, 0)} rows/s (target ≥ 50,000) ` +
-    `= ${f(seed.rowsPerSec / floor.rowsPerSec * 100, 0)} % of the raw put floor [companies ${f(seed.times.companies / 1000, 2)} s, contacts ${f(seed.times.contacts / 1000, 2)} s, activities ${f(seed.times.activities / 1000, 2)} s; generator time excluded: ${f(seed.generatorMs / 1000, 2)} s]`);
+  const seed =
+    process.env.BENCH_SKIP_SEED === '1'
+      ? { rows: NaN, ms: NaN, rowsPerSec: NaN, times: { companies: NaN, contacts: NaN, activities: NaN }, generatorMs: NaN }
+      : await bench.evaluate((o) => globalThis.bench.seed(o), {
+          contacts: CONTACTS,
+          companies: COMPANIES,
+          activities: ACTIVITIES,
+          seed: 42,
+        });
+  log(
+    `seed: ${seed.rows} rows in ${f(seed.ms / 1000, 2)} s = ${f(seed.rowsPerSec, 0)} rows/s (target ≥ 50,000) ` +
+      `= ${f((seed.rowsPerSec / floor.rowsPerSec) * 100, 0)} % of the raw put floor [companies ${f(seed.times.companies / 1000, 2)} s, contacts ${f(seed.times.contacts / 1000, 2)} s, activities ${f(seed.times.activities / 1000, 2)} s; generator time excluded: ${f(seed.generatorMs / 1000, 2)} s]`,
+  );
 
   const queries = await bench.evaluate((n) => globalThis.bench.queries(n, 7), QUERIES);
 
@@ -40,13 +50,23 @@ try {
     const input = document.querySelector('[data-testid="search-input"]');
     const list = document.querySelector('[data-testid="search-results"]');
     const out = [];
-    const wait = (q) => new Promise((res) => {
-      if (list.dataset.query === q) return res();
-      const obs = new MutationObserver(() => { if (list.dataset.query === q) { obs.disconnect(); res(); } });
-      obs.observe(list, { attributes: true, childList: true, subtree: true });
-    });
+    const wait = (q) =>
+      new Promise((res) => {
+        if (list.dataset.query === q) return res();
+        const obs = new MutationObserver(() => {
+          if (list.dataset.query === q) {
+            obs.disconnect();
+            res();
+          }
+        });
+        obs.observe(list, { attributes: true, childList: true, subtree: true });
+      });
     // Warm-up (JIT, connection) with queries not in the measured set.
-    for (const q of ['zz', 'a', '']) { input.value = q; input.dispatchEvent(new Event('input', { bubbles: true })); await wait(q.trim()); }
+    for (const q of ['zz', 'a', '']) {
+      input.value = q;
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      await wait(q.trim());
+    }
     for (const q of qs) {
       // As between real keystrokes, the previous results get painted before the next query is
       // typed (otherwise each query would also pay for painting the one before).
@@ -60,14 +80,23 @@ try {
     return out;
   }, queries);
   const ms = latencies.map((l) => l.ms);
-  const p50 = percentile(ms, 50), p95 = percentile(ms, 95), p99 = percentile(ms, 99);
+  const p50 = percentile(ms, 50),
+    p95 = percentile(ms, 95),
+    p99 = percentile(ms, 99);
   const withResults = latencies.filter((l) => l.results > 0).length;
-  log(`query latency (popup, input → list updated), ${ms.length} queries: p50 ${f(p50, 2)} ms (target ≤ 5), p95 ${f(p95, 2)} ms (target ≤ 15), p99 ${f(p99, 2)} ms, max ${f(Math.max(...ms), 1)} ms; ${withResults}/${ms.length} with results`);
-  const slowest = [...latencies].sort((a, b) => b.ms - a.ms).slice(0, 5).map((l) => `"${l.q}" ${f(l.ms, 1)} ms`);
+  log(
+    `query latency (popup, input → list updated), ${ms.length} queries: p50 ${f(p50, 2)} ms (target ≤ 5), p95 ${f(p95, 2)} ms (target ≤ 15), p99 ${f(p99, 2)} ms, max ${f(Math.max(...ms), 1)} ms; ${withResults}/${ms.length} with results`,
+  );
+  const slowest = [...latencies]
+    .sort((a, b) => b.ms - a.ms)
+    .slice(0, 5)
+    .map((l) => `"${l.q}" ${f(l.ms, 1)} ms`);
   log(`  slowest: ${slowest.join(', ')}`);
   // The same queries through search() alone (no rendering), to tell the index from the UI.
   const alone = (await bench.evaluate((qs) => globalThis.bench.searchTimes(qs), queries)).map((x) => x.ms);
-  log(`  search() alone, same queries: p50 ${f(percentile(alone, 50), 2)} ms, p95 ${f(percentile(alone, 95), 2)} ms (the rest is building and committing the result list)`);
+  log(
+    `  search() alone, same queries: p50 ${f(percentile(alone, 50), 2)} ms, p95 ${f(percentile(alone, 95), 2)} ms (the rest is building and committing the result list)`,
+  );
 
   // Cold popup: a freshly opened popup page, the query typed as soon as the box exists.
   const colds = [];
@@ -81,9 +110,16 @@ try {
         if (!input || !list) return requestAnimationFrame(start);
         input.value = query;
         input.dispatchEvent(new Event('input', { bubbles: true }));
-        const done = () => { globalThis.__cold = performance.now(); };
+        const done = () => {
+          globalThis.__cold = performance.now();
+        };
         if (list.dataset.query === query.trim()) return done();
-        const obs = new MutationObserver(() => { if (list.dataset.query === query.trim()) { obs.disconnect(); done(); } });
+        const obs = new MutationObserver(() => {
+          if (list.dataset.query === query.trim()) {
+            obs.disconnect();
+            done();
+          }
+        });
         obs.observe(list, { attributes: true, childList: true, subtree: true });
       };
       document.addEventListener('DOMContentLoaded', start);
@@ -94,15 +130,20 @@ try {
     await p.close();
   }
   const coldMedian = percentile(colds, 50);
-  log(`cold popup (navigation start → first results for a typed query), ${colds.length} opens: median ${f(coldMedian, 1)} ms, max ${f(Math.max(...colds), 1)} ms (target ≤ 150)`);
+  log(
+    `cold popup (navigation start → first results for a typed query), ${colds.length} opens: median ${f(coldMedian, 1)} ms, max ${f(Math.max(...colds), 1)} ms (target ≤ 150)`,
+  );
 
   // Baseline (a): Dexie filter() scans, on a subset of the same queries (each scans the tables).
   const naive = [];
   for (const q of queries.slice(0, NAIVE_QUERIES)) naive.push(await bench.evaluate((qq) => globalThis.bench.naive(qq), q));
   const nms = naive.map((n) => n.ms);
-  const np50 = percentile(nms, 50), np95 = percentile(nms, 95);
+  const np50 = percentile(nms, 50),
+    np95 = percentile(nms, 95);
   const ours = latencies.slice(0, NAIVE_QUERIES).map((l) => l.ms);
-  log(`baseline (a) Dexie filter() scan, ${nms.length} of the same queries: p50 ${f(np50, 1)} ms, p95 ${f(np95, 1)} ms → ours is ${f(np95 / p95, 0)}× faster on p95 (must be ≥ 100×); same-query p95 ours ${f(percentile(ours, 95), 2)} ms`);
+  log(
+    `baseline (a) Dexie filter() scan, ${nms.length} of the same queries: p50 ${f(np50, 1)} ms, p95 ${f(np95, 1)} ms → ours is ${f(np95 / p95, 0)}× faster on p95 (must be ≥ 100×); same-query p95 ours ${f(percentile(ours, 95), 2)} ms`,
+  );
 
   // Baseline (b): MiniSearch, built from IndexedDB (what a fresh popup pays) and loaded from JSON.
   const mb = await bench.evaluate(() => globalThis.bench.miniBuild());
@@ -110,16 +151,34 @@ try {
   const mq = [];
   for (const q of queries) mq.push((await bench.evaluate((qq) => globalThis.bench.miniQuery(qq), q)).ms);
   const coldB = Math.min(mb.buildMs, ml.ms ?? Infinity);
-  log(`baseline (b) MiniSearch over ${mb.docs} docs: build from IndexedDB ${f(mb.buildMs, 0)} ms; ` +
-    ('error' in mb.serialized ? `serialize failed: ${mb.serialized.error}` : `serialized ${f(mb.serialized.chars / 1e6, 1)} M chars, load ${'error' in ml ? ml.error : f(ml.ms, 0) + ' ms'} (not counting reading the JSON from storage)`) +
-    `; warm query p50 ${f(percentile(mq, 50), 2)} ms, p95 ${f(percentile(mq, 95), 2)} ms`);
+  log(
+    `baseline (b) MiniSearch over ${mb.docs} docs: build from IndexedDB ${f(mb.buildMs, 0)} ms; ` +
+      ('error' in mb.serialized
+        ? `serialize failed: ${mb.serialized.error}`
+        : `serialized ${f(mb.serialized.chars / 1e6, 1)} M chars, load ${'error' in ml ? ml.error : f(ml.ms, 0) + ' ms'} (not counting reading the JSON from storage)`) +
+      `; warm query p50 ${f(percentile(mq, 50), 2)} ms, p95 ${f(percentile(mq, 95), 2)} ms`,
+  );
   log(`  cold popup: ours ${f(coldMedian, 1)} ms vs MiniSearch ≥ ${f(coldB, 0)} ms → ${f(coldB / coldMedian, 0)}× faster`);
 
   const st = await bench.evaluate(() => globalThis.bench.storage());
   const perContact = st.usage / st.counts.contacts;
-  log(`storage: ${f(st.usage / 1e6, 1)} MB on disk (navigator.storage.estimate) = ${f(perContact, 0)} bytes per contact (all data included); ` +
-    `search index ≈ ${f(st.indexBytes / 1e6, 1)} MB payload (${f((st.indexBytes / st.usage) * 100, 1)} % of usage; ${st.postings} posting chunks, ${st.prefixes} prefix entries)`);
-  console.log(JSON.stringify({ floor, seed, p50, p95, p99, coldMedian, naive: { p50: np50, p95: np95 }, mini: { buildMs: mb.buildMs, load: ml }, storage: st }));
+  log(
+    `storage: ${f(st.usage / 1e6, 1)} MB on disk (navigator.storage.estimate) = ${f(perContact, 0)} bytes per contact (all data included); ` +
+      `search index ≈ ${f(st.indexBytes / 1e6, 1)} MB payload (${f((st.indexBytes / st.usage) * 100, 1)} % of usage; ${st.postings} posting chunks, ${st.prefixes} prefix entries)`,
+  );
+  console.log(
+    JSON.stringify({
+      floor,
+      seed,
+      p50,
+      p95,
+      p99,
+      coldMedian,
+      naive: { p50: np50, p95: np95 },
+      mini: { buildMs: mb.buildMs, load: ml },
+      storage: st,
+    }),
+  );
 } finally {
   await env.close();
 }

@@ -47,76 +47,97 @@ afterAll(async () => {
 describe('sync in the browser', () => {
   // BENCH_MODE=fill-empty|overwrite: one mode only.
   for (const mode of (process.env.BENCH_MODE ? [process.env.BENCH_MODE] : ['fill-empty', 'overwrite']) as ('fill-empty' | 'overwrite')[]) {
-    it.skipIf(only && only !== 'hubspot')(`HubSpot (${mode}): ${HS_N} contacts + ${HS_N} logged emails at 100 requests / 10 s`, async () => {
-      const sim: HubspotSim = await startHubspotSim({ tokens: ['hs-bench-token'] });
-      closers.push(() => sim.close());
-      const keptProfile = process.env.BENCH_PROFILE_DIR ? join(process.env.BENCH_PROFILE_DIR, mode) : undefined;
-      if (keptProfile) {
-        rmSync(keptProfile, { recursive: true, force: true });
-        mkdirSync(keptProfile, { recursive: true });
-      }
-      const ext: ExtensionHandle = await launchWithExtension({ startTimeoutMs: 60_000, ...(keptProfile ? { userDataDir: keptProfile } : {}) });
-      closers.push(() => ext.close());
-      const page = await ext.openExtensionPage('bench.html');
-      await page.waitForFunction('globalThis.benchReady === true');
-      await page.evaluate((n) => (globalThis as unknown as BenchPage).bench.seed({ contacts: n, companies: Math.ceil(n / 100), activities: n, seed: 42 }), HS_N);
-      const { queued } = await page.evaluate(
-        (url, m) => (globalThis as unknown as BenchPage).bench.connectHubspot(url, 'hs-bench-token', { existingContacts: m, kinds: ['contact', 'email'], queue: 'logged' }),
-        sim.url,
-        mode,
-      );
-      sim.server.resetCounters();
-      // BENCH_PROFILE_SW=1: a CPU profile of the service worker during the sync (top self times).
-      const profiling = process.env.BENCH_PROFILE_SW === '1';
-      const swSession = profiling ? await (await ext.serviceWorker()).client : undefined;
-      if (swSession) {
-        await swSession.send('Profiler.enable');
-        await swSession.send('Profiler.setSamplingInterval', { interval: 200 });
-        await swSession.send('Profiler.start');
-      }
-      const t0 = Date.now();
-      await page.evaluate(wake);
-      for (;;) {
-        if (await page.evaluate(() => (globalThis as unknown as BenchPage).bench.outboxEmpty())) break;
-        if (Date.now() - t0 > 900_000) throw new Error('sync did not finish');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      const wall = Date.now() - t0;
-      if (swSession) {
-        const { profile } = await swSession.send('Profiler.stop');
-        const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-        const self = new Map<string, number>();
-        profile.samples!.forEach((id, i) => {
-          const n = byId.get(id)!;
-          const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
-          self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas![i] ?? 0) / 1000);
+    it.skipIf(only && only !== 'hubspot')(
+      `HubSpot (${mode}): ${HS_N} contacts + ${HS_N} logged emails at 100 requests / 10 s`,
+      async () => {
+        const sim: HubspotSim = await startHubspotSim({ tokens: ['hs-bench-token'] });
+        closers.push(() => sim.close());
+        const keptProfile = process.env.BENCH_PROFILE_DIR ? join(process.env.BENCH_PROFILE_DIR, mode) : undefined;
+        if (keptProfile) {
+          rmSync(keptProfile, { recursive: true, force: true });
+          mkdirSync(keptProfile, { recursive: true });
+        }
+        const ext: ExtensionHandle = await launchWithExtension({
+          startTimeoutMs: 60_000,
+          ...(keptProfile ? { userDataDir: keptProfile } : {}),
         });
-        console.log('service worker CPU profile, self time (ms):\n' + [...self].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ${k}`).join('\n'));
-      }
-      const requests = sim.counters.total;
-      // fill-empty reads the contacts before upserting them: a third batch of requests.
-      const minimum = (mode === 'fill-empty' ? 3 : 2) * Math.ceil(HS_N / 100);
-      const floorMs = (Math.ceil(minimum / 100) - 1) * 10_000;
-      console.log(
-        [
-          `\nHubSpot (${mode}) in Chromium — ${HS_N} contacts + ${HS_N} logged emails, 100 requests / 10 s, batches of 100`,
-          `  queued                         ${queued}`,
-          `  wall time (first wake → outbox empty, polled every 100 ms)   ${(wall / 1000).toFixed(1)} s`,
-          `  requests                       ${requests} (minimum ${minimum}; ratio ${(requests / minimum).toFixed(2)}, target ≤ 1.1)`,
-          `  routes                         ${JSON.stringify(sim.counters.routes)}`,
-          `  429s                           ${sim.counters.rateLimited}`,
-          `  simulator busy (parse + answer) ${(sim.counters.busyMs / 1000).toFixed(1)} s`,
-          `  requests arrived (s after wake) ${[1, 50, 100, 101, 150, 200, 201, 250, 300]
-            .filter((n) => n <= sim.server.log.length)
-            .map((n) => `#${n} ${((sim.server.log[n - 1].at - t0) / 1000).toFixed(2)}`)
-            .join(' · ')}`,
-          `  floor (limit and batch size)   ${(floorMs / 1000).toFixed(1)} s; wall / floor ${(wall / floorMs).toFixed(2)} (target ≤ 1.2)`,
-        ].join('\n'),
-      );
-      expect(sim.list('contacts')).toHaveLength(HS_N);
-      expect(sim.list('emails')).toHaveLength(HS_N);
-      await ext.close();
-    });
+        closers.push(() => ext.close());
+        const page = await ext.openExtensionPage('bench.html');
+        await page.waitForFunction('globalThis.benchReady === true');
+        await page.evaluate(
+          (n) => (globalThis as unknown as BenchPage).bench.seed({ contacts: n, companies: Math.ceil(n / 100), activities: n, seed: 42 }),
+          HS_N,
+        );
+        const { queued } = await page.evaluate(
+          (url, m) =>
+            (globalThis as unknown as BenchPage).bench.connectHubspot(url, 'hs-bench-token', {
+              existingContacts: m,
+              kinds: ['contact', 'email'],
+              queue: 'logged',
+            }),
+          sim.url,
+          mode,
+        );
+        sim.server.resetCounters();
+        // BENCH_PROFILE_SW=1: a CPU profile of the service worker during the sync (top self times).
+        const profiling = process.env.BENCH_PROFILE_SW === '1';
+        const swSession = profiling ? await (await ext.serviceWorker()).client : undefined;
+        if (swSession) {
+          await swSession.send('Profiler.enable');
+          await swSession.send('Profiler.setSamplingInterval', { interval: 200 });
+          await swSession.send('Profiler.start');
+        }
+        const t0 = Date.now();
+        await page.evaluate(wake);
+        for (;;) {
+          if (await page.evaluate(() => (globalThis as unknown as BenchPage).bench.outboxEmpty())) break;
+          if (Date.now() - t0 > 900_000) throw new Error('sync did not finish');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const wall = Date.now() - t0;
+        if (swSession) {
+          const { profile } = await swSession.send('Profiler.stop');
+          const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+          const self = new Map<string, number>();
+          profile.samples!.forEach((id, i) => {
+            const n = byId.get(id)!;
+            const k = `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber}:${n.callFrame.columnNumber}`;
+            self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas![i] ?? 0) / 1000);
+          });
+          console.log(
+            'service worker CPU profile, self time (ms):\n' +
+              [...self]
+                .sort((a, b) => b[1] - a[1])
+                .slice(0, 25)
+                .map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ${k}`)
+                .join('\n'),
+          );
+        }
+        const requests = sim.counters.total;
+        // fill-empty reads the contacts before upserting them: a third batch of requests.
+        const minimum = (mode === 'fill-empty' ? 3 : 2) * Math.ceil(HS_N / 100);
+        const floorMs = (Math.ceil(minimum / 100) - 1) * 10_000;
+        console.log(
+          [
+            `\nHubSpot (${mode}) in Chromium — ${HS_N} contacts + ${HS_N} logged emails, 100 requests / 10 s, batches of 100`,
+            `  queued                         ${queued}`,
+            `  wall time (first wake → outbox empty, polled every 100 ms)   ${(wall / 1000).toFixed(1)} s`,
+            `  requests                       ${requests} (minimum ${minimum}; ratio ${(requests / minimum).toFixed(2)}, target ≤ 1.1)`,
+            `  routes                         ${JSON.stringify(sim.counters.routes)}`,
+            `  429s                           ${sim.counters.rateLimited}`,
+            `  simulator busy (parse + answer) ${(sim.counters.busyMs / 1000).toFixed(1)} s`,
+            `  requests arrived (s after wake) ${[1, 50, 100, 101, 150, 200, 201, 250, 300]
+              .filter((n) => n <= sim.server.log.length)
+              .map((n) => `#${n} ${((sim.server.log[n - 1].at - t0) / 1000).toFixed(2)}`)
+              .join(' · ')}`,
+            `  floor (limit and batch size)   ${(floorMs / 1000).toFixed(1)} s; wall / floor ${(wall / floorMs).toFixed(2)} (target ≤ 1.2)`,
+          ].join('\n'),
+        );
+        expect(sim.list('contacts')).toHaveLength(HS_N);
+        expect(sim.list('emails')).toHaveLength(HS_N);
+        await ext.close();
+      },
+    );
   }
 
   it.skipIf(only && only !== 'memory')(`service worker heap while syncing ${N} contacts`, async () => {
@@ -131,7 +152,16 @@ describe('sync in the browser', () => {
     const page = await ext.openExtensionPage('bench.html');
     await page.waitForFunction('globalThis.benchReady === true');
     const seedStart = Date.now();
-    await page.evaluate((n) => (globalThis as unknown as { bench: { seed(o: object): Promise<unknown> } }).bench.seed({ contacts: n, companies: Math.ceil(n / 100), activities: 0, seed: 42 }), N);
+    await page.evaluate(
+      (n) =>
+        (globalThis as unknown as { bench: { seed(o: object): Promise<unknown> } }).bench.seed({
+          contacts: n,
+          companies: Math.ceil(n / 100),
+          activities: 0,
+          seed: 42,
+        }),
+      N,
+    );
     const seedMs = Date.now() - seedStart;
 
     const worker = await ext.serviceWorker();
@@ -143,7 +173,11 @@ describe('sync in the browser', () => {
     const before = await heap();
     const t0 = Date.now();
     const { queued } = await page.evaluate(
-      (url) => (globalThis as unknown as { bench: { connectHubspot(u: string, t: string): Promise<{ queued: number }> } }).bench.connectHubspot(url, 'hs-mem-token'),
+      (url) =>
+        (globalThis as unknown as { bench: { connectHubspot(u: string, t: string): Promise<{ queued: number }> } }).bench.connectHubspot(
+          url,
+          'hs-mem-token',
+        ),
       sim.url,
     );
     // What the options page does after saving: wake the engine.

@@ -71,7 +71,13 @@ async function seed(db: RapportDB, n: number, withEmails: boolean): Promise<void
   for (let start = 0; start < n; start += chunk) {
     const people = Array.from({ length: Math.min(chunk, n - start) }, (_, k) => {
       const i = start + k;
-      return { name: `Bench Person ${i}`, firstName: 'Bench', lastName: `Person ${i}`, emails: [`bench${i}@example${i % 97}.test`], title: 'Buyer' };
+      return {
+        name: `Bench Person ${i}`,
+        firstName: 'Bench',
+        lastName: `Person ${i}`,
+        emails: [`bench${i}@example${i % 97}.test`],
+        title: 'Buyer',
+      };
     });
     const results = await upsertContacts(people, src, {}, db);
     if (!withEmails) continue;
@@ -112,7 +118,12 @@ function countingFetch(windowMs: number): { fetch: typeof fetch; tally: Tally } 
   return { fetch: f, tally };
 }
 
-async function syncAll(db: RapportDB, registry: ReturnType<typeof createRegistry>, fetchFn: typeof fetch, maxInFlight?: number): Promise<number> {
+async function syncAll(
+  db: RapportDB,
+  registry: ReturnType<typeof createRegistry>,
+  fetchFn: typeof fetch,
+  maxInFlight?: number,
+): Promise<number> {
   let runs = 0;
   while ((await db.outbox.count()) > 0) {
     runs++;
@@ -148,7 +159,11 @@ describe('sync benchmark', () => {
   for (const { mode, latencyMs, maxInFlight } of variants) {
     const label = `${mode}${latencyMs ? `, ${latencyMs} ms round trip, ${maxInFlight ?? "the connector's"} in flight` : ''}`;
     it.skipIf(only && only !== 'hubspot')(`HubSpot (${label}): ${HS_N} contacts + ${HS_N} emails at 100 requests / 10 s`, async () => {
-      const sim: HubspotSim = await startHubspotSim({ tokens: ['hs-bench-token'], customProperties: { emails: ['rapport_id'] }, latencyMs });
+      const sim: HubspotSim = await startHubspotSim({
+        tokens: ['hs-bench-token'],
+        customProperties: { emails: ['rapport_id'] },
+        latencyMs,
+      });
       closers.push(() => sim.close());
       const db = await freshDb();
       const registry = createRegistry([hubspotConnector as AnyConnector]);
@@ -175,24 +190,32 @@ describe('sync benchmark', () => {
       const briefFloor = floor(briefMin, limit);
       const connectorFloor = floor(connectorMin, limit);
       const routes = sim.counters.routes;
-      report(`HubSpot (${label}) — ${HS_N} contacts + ${HS_N} logged emails, limit ${limit.requests} / ${limit.intervalMs / 1000} s, batch 100`, [
-        ['seeding (import path, outbox entries)', `${s(seedMs)}, ${queued} entries`],
-        ['wall time (sync)', s(wall)],
-        ['engine runs', runs],
-        ['requests sent', tally.requests],
-        ['  of which searches (HubSpot search limit, 4/s)', Object.entries(routes).filter(([k]) => k.endsWith('/search')).reduce((n, [, v]) => n + v, 0)],
-        ['  by route', JSON.stringify(routes)],
-        ['statuses', JSON.stringify(tally.byStatus)],
-        ['429s after the first window', `${tally.late429} (target 0)`],
-        ['min requests, brief (ceil(N/100) × 2)', briefMin],
-        ['floor, brief', `${s(briefFloor)} + processing`],
-        ['wall / floor, brief (target ≤ 1.2)', (wall / briefFloor).toFixed(2)],
-        ['requests / min, brief (target ≤ 1.1)', (tally.requests / briefMin).toFixed(2)],
-        [`min requests, connector in ${mode} mode`, connectorMin],
-        ['floor, connector', `${s(connectorFloor)} + processing`],
-        ['wall / floor, connector', (wall / connectorFloor).toFixed(2)],
-        ['requests / min, connector', (tally.requests / connectorMin).toFixed(2)],
-      ]);
+      report(
+        `HubSpot (${label}) — ${HS_N} contacts + ${HS_N} logged emails, limit ${limit.requests} / ${limit.intervalMs / 1000} s, batch 100`,
+        [
+          ['seeding (import path, outbox entries)', `${s(seedMs)}, ${queued} entries`],
+          ['wall time (sync)', s(wall)],
+          ['engine runs', runs],
+          ['requests sent', tally.requests],
+          [
+            '  of which searches (HubSpot search limit, 4/s)',
+            Object.entries(routes)
+              .filter(([k]) => k.endsWith('/search'))
+              .reduce((n, [, v]) => n + v, 0),
+          ],
+          ['  by route', JSON.stringify(routes)],
+          ['statuses', JSON.stringify(tally.byStatus)],
+          ['429s after the first window', `${tally.late429} (target 0)`],
+          ['min requests, brief (ceil(N/100) × 2)', briefMin],
+          ['floor, brief', `${s(briefFloor)} + processing`],
+          ['wall / floor, brief (target ≤ 1.2)', (wall / briefFloor).toFixed(2)],
+          ['requests / min, brief (target ≤ 1.1)', (tally.requests / briefMin).toFixed(2)],
+          [`min requests, connector in ${mode} mode`, connectorMin],
+          ['floor, connector', `${s(connectorFloor)} + processing`],
+          ['wall / floor, connector', (wall / connectorFloor).toFixed(2)],
+          ['requests / min, connector', (tally.requests / connectorMin).toFixed(2)],
+        ],
+      );
       expect(await db.outbox.count()).toBe(0);
       expect(sim.list('contacts')).toHaveLength(HS_N);
       expect(sim.list('emails')).toHaveLength(HS_N);
@@ -221,23 +244,26 @@ describe('sync benchmark', () => {
     const connectorMin = PD_N * 4;
     const briefFloor = floor(briefMin, limit);
     const connectorFloor = floor(connectorMin, limit);
-    report(`Pipedrive — ${PD_N} contacts + ${PD_N} logged emails (N scaled down from 10,000), limit ${limit.requests} / ${limit.intervalMs / 1000} s, batch 1`, [
-      ['wall time (sync)', s(wall)],
-      ['engine runs', runs],
-      ['requests sent', tally.requests],
-      ['  by route', JSON.stringify(sim.counters.routes)],
-      ['statuses', JSON.stringify(tally.byStatus)],
-      ['429s after the first window', `${tally.late429} (target 0)`],
-      ['min requests, brief (one per record)', briefMin],
-      ['floor, brief', `${s(briefFloor)} + processing`],
-      ['wall / floor, brief', (wall / briefFloor).toFixed(2)],
-      ['requests / min, brief', (tally.requests / briefMin).toFixed(2)],
-      ['min requests, connector (look-up + write per record)', connectorMin],
-      ['floor, connector', `${s(connectorFloor)} + processing`],
-      ['wall / floor, connector (target ≤ 1.2)', (wall / connectorFloor).toFixed(2)],
-      ['requests / min, connector (target ≤ 1.1)', (tally.requests / connectorMin).toFixed(2)],
-      ['final status', JSON.stringify(await status(db, inst.id))],
-    ]);
+    report(
+      `Pipedrive — ${PD_N} contacts + ${PD_N} logged emails (N scaled down from 10,000), limit ${limit.requests} / ${limit.intervalMs / 1000} s, batch 1`,
+      [
+        ['wall time (sync)', s(wall)],
+        ['engine runs', runs],
+        ['requests sent', tally.requests],
+        ['  by route', JSON.stringify(sim.counters.routes)],
+        ['statuses', JSON.stringify(tally.byStatus)],
+        ['429s after the first window', `${tally.late429} (target 0)`],
+        ['min requests, brief (one per record)', briefMin],
+        ['floor, brief', `${s(briefFloor)} + processing`],
+        ['wall / floor, brief', (wall / briefFloor).toFixed(2)],
+        ['requests / min, brief', (tally.requests / briefMin).toFixed(2)],
+        ['min requests, connector (look-up + write per record)', connectorMin],
+        ['floor, connector', `${s(connectorFloor)} + processing`],
+        ['wall / floor, connector (target ≤ 1.2)', (wall / connectorFloor).toFixed(2)],
+        ['requests / min, connector (target ≤ 1.1)', (tally.requests / connectorMin).toFixed(2)],
+        ['final status', JSON.stringify(await status(db, inst.id))],
+      ],
+    );
     expect(await db.outbox.count()).toBe(0);
     db.close();
   });

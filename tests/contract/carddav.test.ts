@@ -5,7 +5,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carddavConnector, resetDiscoveryCache, type CardDavConfig } from '../../connectors/carddav';
-import { contactUuid, fieldsFromContact, mergeFields, parseCardProps, readBase, fieldsFromProps, writeCard } from '../../connectors/carddav/vcard';
+import {
+  contactUuid,
+  fieldsFromContact,
+  mergeFields,
+  parseCardProps,
+  readBase,
+  fieldsFromProps,
+  writeCard,
+} from '../../connectors/carddav/vcard';
 import { escapeText, foldLine } from '../../importers/vcard-text';
 import { ConnectorError, type ConnectorContext, type PushItem } from '../../connectors/types';
 import { collectImport } from '../../importers/types';
@@ -68,7 +76,13 @@ async function mkBook(user: keyof typeof USERS, path: string, name: string) {
 
 /** Card resources in a book (PROPFIND Depth 1). */
 async function listCards(user: keyof typeof USERS, bookPath: string): Promise<string[]> {
-  const r = await raw(user, 'PROPFIND', bookPath, '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>', { Depth: '1' });
+  const r = await raw(
+    user,
+    'PROPFIND',
+    bookPath,
+    '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:getetag/></d:prop></d:propfind>',
+    { Depth: '1' },
+  );
   expect(r.status).toBe(207);
   return [...r.text.matchAll(/<href>([^<]+\.vcf)<\/href>/g)].map((m) => m[1]).sort();
 }
@@ -138,7 +152,17 @@ describe('vCard writer', () => {
     for (const l of text.split('\r\n')) expect(Buffer.byteLength(l, 'utf8')).toBeLessThanOrEqual(75);
     // What we write, our importer reads back.
     const back = parseVcardText(text).rows[0].contact;
-    expect(back).toMatchObject({ name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', company: 'Acme, Inc.', title: 'Head of Sales', emails: ['ann.lee@acme.example'], phones: ['+14155550101'], linkedinUrl: 'https://www.linkedin.com/in/ann-lee-acme/', tags: ['vip', 'q3'] });
+    expect(back).toMatchObject({
+      name: 'Ann Lee',
+      firstName: 'Ann',
+      lastName: 'Lee',
+      company: 'Acme, Inc.',
+      title: 'Head of Sales',
+      emails: ['ann.lee@acme.example'],
+      phones: ['+14155550101'],
+      linkedinUrl: 'https://www.linkedin.com/in/ann-lee-acme/',
+      tags: ['vip', 'q3'],
+    });
   });
 
   it('UID is a stable UUIDv5 of the local id', async () => {
@@ -175,7 +199,13 @@ describe('CardDAV against Radicale', () => {
     const ctx = ctxFor({ url: `${server.url}/`, username: 'bob', password: USERS.bob });
     const r = await carddavConnector.testConnection(ctx);
     expect(r.account).toBe('bob — Rapport (/bob/rapport/)');
-    const again = await raw('bob', 'PROPFIND', '/bob/rapport/', '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>', { Depth: '0' });
+    const again = await raw(
+      'bob',
+      'PROPFIND',
+      '/bob/rapport/',
+      '<?xml version="1.0"?><d:propfind xmlns:d="DAV:"><d:prop><d:resourcetype/></d:prop></d:propfind>',
+      { Depth: '0' },
+    );
     expect(again.text).toContain('addressbook');
   });
 
@@ -266,9 +296,22 @@ describe('CardDAV against Radicale', () => {
     });
 
     it('fills a card someone else created with the same e-mail instead of adding a duplicate', async () => {
-      const foreign = 'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1234\r\nFN:Dan Phone\r\nN:Phone;Dan;;;\r\nEMAIL;TYPE=INTERNET:DAN@initech.example\r\nTITLE:CFO\r\nNICKNAME:Danny\r\nEND:VCARD\r\n';
+      const foreign =
+        'BEGIN:VCARD\r\nVERSION:3.0\r\nUID:phone-1234\r\nFN:Dan Phone\r\nN:Phone;Dan;;;\r\nEMAIL;TYPE=INTERNET:DAN@initech.example\r\nTITLE:CFO\r\nNICKNAME:Danny\r\nEND:VCARD\r\n';
       expect((await raw('alice', 'PUT', '/alice/contacts/phone-1234.vcf', foreign, { 'Content-Type': 'text/vcard' })).status).toBe(201);
-      const c = contact({ id: 'c_dan', name: 'Daniel Phone', firstName: 'Daniel', lastName: 'Phone', emails: ['dan@initech.example'], phones: ['+14155550199'], title: 'Chief Financial Officer', company: 'Initech', linkedinUrl: undefined, headline: undefined, tags: [] });
+      const c = contact({
+        id: 'c_dan',
+        name: 'Daniel Phone',
+        firstName: 'Daniel',
+        lastName: 'Phone',
+        emails: ['dan@initech.example'],
+        phones: ['+14155550199'],
+        title: 'Chief Financial Officer',
+        company: 'Initech',
+        linkedinUrl: undefined,
+        headline: undefined,
+        tags: [],
+      });
       const href = await pushOne(ctxFor(config()), c);
       expect(href).toBe(`${server.url}/alice/contacts/phone-1234.vcf`);
       const card = await getCard('alice', href);
@@ -291,7 +334,9 @@ describe('CardDAV against Radicale', () => {
           interfered = true;
           // Another client edits the card after the connector read it: new title, one more phone, a nickname.
           const cur = await raw('alice', 'GET', new URL(href).pathname);
-          const edited = cur.text.replace(/TITLE:[^\n]*\n/, 'TITLE:Chief Revenue Officer\r\n').replace('END:VCARD', 'TEL:+33 1 23 45 67 89\r\nNICKNAME:Annie\r\nEND:VCARD');
+          const edited = cur.text
+            .replace(/TITLE:[^\n]*\n/, 'TITLE:Chief Revenue Officer\r\n')
+            .replace('END:VCARD', 'TEL:+33 1 23 45 67 89\r\nNICKNAME:Annie\r\nEND:VCARD');
           const w = await raw('alice', 'PUT', new URL(href).pathname, edited, { 'Content-Type': 'text/vcard', 'If-Match': cur.etag ?? '' });
           expect(w.status).toBeLessThan(300);
         },
@@ -326,7 +371,10 @@ describe('CardDAV against Radicale', () => {
       resetDiscoveryCache();
       await mkBook('carol', '/carol/book/', 'Book');
       const ctx = ctxFor({ url: `${server.url}/carol/`, username: 'carol', password: USERS.carol });
-      const first = await pushOne(ctx, contact({ id: 'c_p1', name: 'Pia Pull', firstName: 'Pia', lastName: 'Pull', emails: ['pia@pull.example'] }));
+      const first = await pushOne(
+        ctx,
+        contact({ id: 'c_p1', name: 'Pia Pull', firstName: 'Pia', lastName: 'Pull', emails: ['pia@pull.example'] }),
+      );
 
       const r1 = await carddavConnector.pull!(ctx, undefined);
       expect(r1.more).toBe(false);
@@ -337,12 +385,23 @@ describe('CardDAV against Radicale', () => {
       const r2 = await carddavConnector.pull!(ctx, r1.cursor);
       expect(r2.contacts).toEqual([]);
 
-      const card = 'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:0f7c2a1e-1111-4222-8333-944455556666\r\nFN:Zoë Server\r\nN:Server;Zoë;;;\r\nEMAIL;TYPE=work:zoe@server.example\r\nTEL;VALUE=uri:tel:+4930123456\r\nORG:Serverhaus GmbH;Vertrieb\r\nTITLE:Leiterin\r\nEND:VCARD\r\n';
-      expect((await raw('carol', 'PUT', '/carol/book/zoe.vcf', card, { 'Content-Type': 'text/vcard', 'If-None-Match': '*' })).status).toBe(201);
+      const card =
+        'BEGIN:VCARD\r\nVERSION:4.0\r\nUID:urn:uuid:0f7c2a1e-1111-4222-8333-944455556666\r\nFN:Zoë Server\r\nN:Server;Zoë;;;\r\nEMAIL;TYPE=work:zoe@server.example\r\nTEL;VALUE=uri:tel:+4930123456\r\nORG:Serverhaus GmbH;Vertrieb\r\nTITLE:Leiterin\r\nEND:VCARD\r\n';
+      expect((await raw('carol', 'PUT', '/carol/book/zoe.vcf', card, { 'Content-Type': 'text/vcard', 'If-None-Match': '*' })).status).toBe(
+        201,
+      );
       const r3 = await carddavConnector.pull!(ctx, r2.cursor);
       expect(r3.contacts).toHaveLength(1);
       expect(r3.contacts[0].remoteId).toBe(`${server.url}/carol/book/zoe.vcf`);
-      expect(r3.contacts[0].contact).toMatchObject({ name: 'Zoë Server', firstName: 'Zoë', lastName: 'Server', emails: ['zoe@server.example'], phones: ['+4930123456'], company: 'Serverhaus GmbH', title: 'Leiterin' });
+      expect(r3.contacts[0].contact).toMatchObject({
+        name: 'Zoë Server',
+        firstName: 'Zoë',
+        lastName: 'Server',
+        emails: ['zoe@server.example'],
+        phones: ['+4930123456'],
+        company: 'Serverhaus GmbH',
+        title: 'Leiterin',
+      });
       expect((await carddavConnector.pull!(ctx, r3.cursor)).contacts).toEqual([]);
 
       // An expired/unknown token starts over instead of failing.
@@ -353,10 +412,20 @@ describe('CardDAV against Radicale', () => {
     it('servers without sync-collection: PROPFIND etags + multiget, diffed through the cursor', async () => {
       await mkBook('carol', '/carol/nosync/', 'No sync');
       const put = (name: string, title: string) =>
-        raw('carol', 'PUT', `/carol/nosync/${name}.vcf`, `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${name}\r\nFN:${name}\r\nTITLE:${title}\r\nEMAIL:${name}@nosync.example\r\nEND:VCARD\r\n`, { 'Content-Type': 'text/vcard' });
+        raw(
+          'carol',
+          'PUT',
+          `/carol/nosync/${name}.vcf`,
+          `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:${name}\r\nFN:${name}\r\nTITLE:${title}\r\nEMAIL:${name}@nosync.example\r\nEND:VCARD\r\n`,
+          { 'Content-Type': 'text/vcard' },
+        );
       await put('uma', 'One');
       await put('vic', 'One');
-      const unsupported = () => new Response('<?xml version="1.0"?><d:error xmlns:d="DAV:"><d:supported-report/></d:error>', { status: 403, headers: { 'Content-Type': 'application/xml' } });
+      const unsupported = () =>
+        new Response('<?xml version="1.0"?><d:error xmlns:d="DAV:"><d:supported-report/></d:error>', {
+          status: 403,
+          headers: { 'Content-Type': 'application/xml' },
+        });
       const ctx = ctxFor(
         { url: `${server.url}/carol/nosync/`, username: 'carol', password: USERS.carol },
         { intercept: (method, _url, body) => (method === 'REPORT' && body.includes('sync-collection') ? unsupported() : undefined) },
@@ -374,7 +443,8 @@ describe('CardDAV against Radicale', () => {
     it('pages large change sets through the cursor', async () => {
       // One PUT of a whole address book (Radicale's collection upload) writes 130 cards at once.
       let cards = '';
-      for (let i = 0; i < 130; i++) cards += `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulk-${i}\r\nFN:Bulk ${i}\r\nEMAIL:bulk${i}@bulk.example\r\nEND:VCARD\r\n`;
+      for (let i = 0; i < 130; i++)
+        cards += `BEGIN:VCARD\r\nVERSION:3.0\r\nUID:bulk-${i}\r\nFN:Bulk ${i}\r\nEMAIL:bulk${i}@bulk.example\r\nEND:VCARD\r\n`;
       expect((await raw('carol', 'PUT', '/carol/bulk/', cards, { 'Content-Type': 'text/vcard' })).status).toBe(201);
       const ctx = ctxFor({ url: `${server.url}/carol/bulk/`, username: 'carol', password: USERS.carol });
       const seen = new Set<string>();
@@ -395,7 +465,11 @@ describe('CardDAV against Radicale', () => {
   describe('vCard vectors PUT through Radicale', () => {
     const ROOT = join(__dirname, '../fixtures/vcard');
     const FOLDERS = ['ez-vcard', 'caldavtester/vcardput', 'caldavtester/vnonascii', 'caldavtester/vcarderrors'];
-    const files = FOLDERS.flatMap((d) => readdirSync(join(ROOT, d)).filter((f) => f.endsWith('.vcf')).map((f) => `${d}/${f}`));
+    const files = FOLDERS.flatMap((d) =>
+      readdirSync(join(ROOT, d))
+        .filter((f) => f.endsWith('.vcf'))
+        .map((f) => `${d}/${f}`),
+    );
 
     /** Splits a file's bytes into top-level cards (nested AGENT cards stay inside). */
     function splitCards(bytes: Buffer): Buffer[] {
@@ -438,7 +512,11 @@ describe('CardDAV against Radicale', () => {
       let n = 0;
       const put = async (path: string, bytes: Buffer) => {
         const logBefore = server.log().length;
-        const res = await fetch(new URL(path, server.url), { method: 'PUT', body: new Uint8Array(bytes), headers: { Authorization: auth('alice'), 'Content-Type': 'text/vcard', 'If-None-Match': '*' } });
+        const res = await fetch(new URL(path, server.url), {
+          method: 'PUT',
+          body: new Uint8Array(bytes),
+          headers: { Authorization: auth('alice'), 'Content-Type': 'text/vcard', 'If-None-Match': '*' },
+        });
         await res.arrayBuffer();
         const why = /Bad PUT request on '[^']*': (.*)/.exec(server.log().slice(logBefore))?.[1] ?? '';
         return { status: res.status, why };

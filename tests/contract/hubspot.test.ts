@@ -4,17 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseRetryAfter } from '../../connectors/http';
 import { hubspotConnector, type HubspotConfig } from '../../connectors/hubspot';
 import { startHubspotSim, type HubspotSim, type HubspotSimOptions, type HsObjectType } from '../sims/hubspot';
-import {
-  Links,
-  activity,
-  company,
-  connectorError,
-  contact,
-  fetchWithTimeout,
-  push,
-  syncUntilDone,
-  task,
-} from '../sims/test-engine';
+import { Links, activity, company, connectorError, contact, fetchWithTimeout, push, syncUntilDone, task } from '../sims/test-engine';
 import type { ConnectorContext } from '../../connectors/types';
 
 const TOKEN = 'hs-test-token';
@@ -100,11 +90,19 @@ const thread = [
     occurredAt: '2025-03-01T10:45:00.000Z',
     direction: 'outgoing',
     threadId: 'th_1',
-    participants: [{ email: 'me@rapport.test', role: 'from' }, { email: 'zoe.lefevre@acme.fr', role: 'to' }],
+    participants: [
+      { email: 'me@rapport.test', role: 'from' },
+      { email: 'zoe.lefevre@acme.fr', role: 'to' },
+    ],
   }),
 ];
 const notes = [
-  activity('nt_1', { type: 'note', contactIds: ['ct_zoe'], body: 'Budget validé <sous réserve> & signature en avril', occurredAt: '2025-03-02T12:00:00.000Z' }),
+  activity('nt_1', {
+    type: 'note',
+    contactIds: ['ct_zoe'],
+    body: 'Budget validé <sous réserve> & signature en avril',
+    occurredAt: '2025-03-02T12:00:00.000Z',
+  }),
   activity('nt_2', { type: 'note', contactIds: ['ct_lukasz'], body: 'Rencontré au salon', occurredAt: '2025-03-02T13:00:00.000Z' }),
 ];
 const tasks = [
@@ -124,7 +122,10 @@ function counts(s: HubspotSim): Record<HsObjectType, number> {
 }
 
 function assocIds(s: HubspotSim, from: HsObjectType, id: string, to: HsObjectType): string[] {
-  return s.associationsOf(from, id, to).map((a) => a.toId).sort();
+  return s
+    .associationsOf(from, id, to)
+    .map((a) => a.toId)
+    .sort();
 }
 
 // ---------- tests ----------
@@ -159,7 +160,12 @@ describe('HubSpot connector — push against the simulated API', () => {
 
     expect(counts(hs)).toMatchObject({ companies: 2, contacts: 4 });
     const acmeRemote = hs.state.companies.get(links.companies.co_acme)!;
-    expect(acmeRemote.properties).toMatchObject({ name: 'Acmé Industries', domain: 'acme.fr', website: 'https://www.acme.fr', city: 'Besançon' });
+    expect(acmeRemote.properties).toMatchObject({
+      name: 'Acmé Industries',
+      domain: 'acme.fr',
+      website: 'https://www.acme.fr',
+      city: 'Besançon',
+    });
     expect(hs.state.companies.get(links.companies.co_globex)!.properties.domain).toBeUndefined();
 
     const z = hs.state.contacts.get(links.contacts.ct_zoe)!;
@@ -173,9 +179,18 @@ describe('HubSpot connector — push against the simulated API', () => {
       city: 'Besançon',
       lifecyclestage: 'customer',
     });
-    expect(hs.state.contacts.get(links.contacts.ct_jose)!.properties).toMatchObject({ firstname: 'José', lastname: 'Álvarez Núñez', lifecyclestage: 'lead' });
+    expect(hs.state.contacts.get(links.contacts.ct_jose)!.properties).toMatchObject({
+      firstname: 'José',
+      lastname: 'Álvarez Núñez',
+      lifecyclestage: 'lead',
+    });
     const l = hs.state.contacts.get(links.contacts.ct_lukasz)!;
-    expect(l.properties).toMatchObject({ firstname: 'Łukasz', lastname: 'Żółć', hs_linkedin_url: 'https://www.linkedin.com/in/lukasz-zolc/', jobtitle: 'Inżynier' });
+    expect(l.properties).toMatchObject({
+      firstname: 'Łukasz',
+      lastname: 'Żółć',
+      hs_linkedin_url: 'https://www.linkedin.com/in/lukasz-zolc/',
+      jobtitle: 'Inżynier',
+    });
     expect(l.properties.email).toBeUndefined();
     expect(hs.state.contacts.get(links.contacts.ct_nokey)!.properties).toMatchObject({ firstname: 'Ana', lastname: 'Núñez' });
 
@@ -239,17 +254,30 @@ describe('HubSpot connector — push against the simulated API', () => {
     const beforeIds = { ...links.contacts, ...links.companies, ...links.other };
     // As after a crash that lost the links: every look-up must find the earlier create.
     const lost = new Links();
-    for (const [kind, records] of [['company', [acme, globex]], ['contact', contacts]] as const) {
+    for (const [kind, records] of [
+      ['company', [acme, globex]],
+      ['contact', contacts],
+    ] as const) {
       const out = await push(hubspotConnector, ctx, kind, records, lost);
       expect(out.every((o) => o.ok)).toBe(true);
     }
-    for (const [kind, records] of [['email', thread], ['note', notes], ['task', tasks]] as const) {
+    for (const [kind, records] of [
+      ['email', thread],
+      ['note', notes],
+      ['task', tasks],
+    ] as const) {
       const out = await push(hubspotConnector, ctx, kind, records, lost);
       expect(out.every((o) => o.ok)).toBe(true);
     }
     expect({ ...lost.contacts, ...lost.companies, ...lost.other }).toEqual(beforeIds);
     // And with the remote ids (updates in place).
-    for (const [kind, records] of [['company', [acme, globex]], ['contact', contacts], ['email', thread], ['note', notes], ['task', tasks]] as const) {
+    for (const [kind, records] of [
+      ['company', [acme, globex]],
+      ['contact', contacts],
+      ['email', thread],
+      ['note', notes],
+      ['task', tasks],
+    ] as const) {
       const out = await push(hubspotConnector, ctx, kind, records, links, { useRemoteIds: true });
       expect(out.every((o) => o.ok)).toBe(true);
     }
@@ -269,16 +297,38 @@ describe('HubSpot connector — push against the simulated API', () => {
 
   it('fills empty HubSpot properties only: values the CRM holds are kept', async () => {
     const existing = hs.create('contacts', { email: 'marie@initech.io', firstname: 'Marie', jobtitle: 'CEO' });
-    const local = contact('ct_marie', { name: 'Marie Curie', emails: ['marie@initech.io'], title: 'Chief Scientist', phones: ['+33 1 00 00 00 00'] });
+    const local = contact('ct_marie', {
+      name: 'Marie Curie',
+      emails: ['marie@initech.io'],
+      title: 'Chief Scientist',
+      phones: ['+33 1 00 00 00 00'],
+    });
     const out = await push(hubspotConnector, ctx, 'contact', [local], links);
     expect(out[0]).toMatchObject({ ok: true, remoteId: existing.id });
-    expect(hs.state.contacts.get(existing.id)!.properties).toMatchObject({ jobtitle: 'CEO', firstname: 'Marie', lastname: 'Curie', phone: '+33 1 00 00 00 00' });
+    expect(hs.state.contacts.get(existing.id)!.properties).toMatchObject({
+      jobtitle: 'CEO',
+      firstname: 'Marie',
+      lastname: 'Curie',
+      phone: '+33 1 00 00 00 00',
+    });
   });
 
   it('a first send creates in one request (no search); a retry of a lost response finds the earlier create', async () => {
     const fresh = [
-      activity('em_fresh_1', { type: 'email', contactIds: ['ct_zoe'], subject: 'Devis signé', occurredAt: '2025-03-05T08:00:00.000Z', direction: 'incoming' }),
-      activity('em_fresh_2', { type: 'email', contactIds: ['ct_jose'], subject: 'Planning', occurredAt: '2025-03-05T09:00:00.000Z', direction: 'outgoing' }),
+      activity('em_fresh_1', {
+        type: 'email',
+        contactIds: ['ct_zoe'],
+        subject: 'Devis signé',
+        occurredAt: '2025-03-05T08:00:00.000Z',
+        direction: 'incoming',
+      }),
+      activity('em_fresh_2', {
+        type: 'email',
+        contactIds: ['ct_jose'],
+        subject: 'Planning',
+        occurredAt: '2025-03-05T09:00:00.000Z',
+        direction: 'outgoing',
+      }),
     ];
     const before = counts(hs).emails;
     const from = hs.server.log.length;
@@ -298,7 +348,13 @@ describe('HubSpot connector — push against the simulated API', () => {
     const local = contact('ct_pierre', { name: 'Pierre Curie', emails: ['Pierre@Initech.io'], title: 'Physicien' });
     const newcomer = contact('ct_irene', { name: 'Irène Joliot-Curie', emails: ['irene@initech.io'], title: 'Chimiste' });
     const from = hs.server.log.length;
-    const out = await push(hubspotConnector, ctxFor(hs, { rapportIdProperty: 'rapport_id', existingContacts: 'overwrite' }), 'contact', [local, newcomer], new Links());
+    const out = await push(
+      hubspotConnector,
+      ctxFor(hs, { rapportIdProperty: 'rapport_id', existingContacts: 'overwrite' }),
+      'contact',
+      [local, newcomer],
+      new Links(),
+    );
     expect(out[0]).toMatchObject({ ok: true, remoteId: existing.id });
     expect(out[1].ok).toBe(true);
     expect(hs.server.log.slice(from).map((l) => `${l.method} ${l.path}`)).toEqual(['POST /crm/v3/objects/contacts/batch/upsert']);
@@ -307,7 +363,12 @@ describe('HubSpot connector — push against the simulated API', () => {
   });
 
   it('an email whose contacts are not synced yet is refused as not-found, not created orphaned', async () => {
-    const orphan = activity('em_orphan', { type: 'email', contactIds: ['ct_unknown'], subject: 'x', occurredAt: '2025-03-04T10:00:00.000Z' });
+    const orphan = activity('em_orphan', {
+      type: 'email',
+      contactIds: ['ct_unknown'],
+      subject: 'x',
+      occurredAt: '2025-03-04T10:00:00.000Z',
+    });
     const [o] = await push(hubspotConnector, ctx, 'email', [orphan], links);
     expect(o.ok).toBe(false);
     if (!o.ok) expect(o.error.kind).toBe('not-found');
@@ -324,7 +385,11 @@ describe('HubSpot connector — without the rapport_id property (fallback matchi
     await push(hubspotConnector, ctx, 'contact', contacts, links);
     for (const round of [1, 2]) {
       const linksThisRound = round === 1 ? links : Object.assign(new Links(), { contacts: links.contacts, companies: links.companies });
-      for (const [kind, records] of [['email', thread], ['note', notes], ['task', tasks]] as const) {
+      for (const [kind, records] of [
+        ['email', thread],
+        ['note', notes],
+        ['task', tasks],
+      ] as const) {
         const out = await push(hubspotConnector, ctx, kind, records, linksThisRound);
         expect(out.every((o) => o.ok)).toBe(true);
       }
@@ -370,19 +435,36 @@ describe('HubSpot connector — errors are classified', () => {
 
   it('a rapport_id property missing from the portal fails the batch as validation, naming the property', async () => {
     const strict = { ...ctx, config: { ...ctx.config, rapportIdProperty: 'rapport_id' } };
-    const err = await connectorError(push(hubspotConnector, strict, 'note', [activity('nt_x', { type: 'note', contactIds: ['ct_zoe'], body: 'x' })], links));
+    const err = await connectorError(
+      push(hubspotConnector, strict, 'note', [activity('nt_x', { type: 'note', contactIds: ['ct_zoe'], body: 'x' })], links),
+    );
     expect(err).toMatchObject({ kind: 'validation', status: 400 });
     expect(err.message).toContain('Property "rapport_id" does not exist');
   });
 
   it('the simulator validates like HubSpot: missing hs_timestamp (400), duplicate contact email (409 with the id)', async () => {
     const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
-    const r1 = await fetch(`${hs.url}/crm/v3/objects/emails`, { method: 'POST', headers, body: JSON.stringify({ properties: { hs_email_subject: 'x' } }) });
+    const r1 = await fetch(`${hs.url}/crm/v3/objects/emails`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ properties: { hs_email_subject: 'x' } }),
+    });
     expect(r1.status).toBe(400);
-    expect(await r1.json()).toMatchObject({ status: 'error', category: 'VALIDATION_ERROR', message: expect.stringContaining('hs_timestamp is required') });
-    const r2 = await fetch(`${hs.url}/crm/v3/objects/contacts`, { method: 'POST', headers, body: JSON.stringify({ properties: { email: 'ZOE.lefevre@acme.fr' } }) });
+    expect(await r1.json()).toMatchObject({
+      status: 'error',
+      category: 'VALIDATION_ERROR',
+      message: expect.stringContaining('hs_timestamp is required'),
+    });
+    const r2 = await fetch(`${hs.url}/crm/v3/objects/contacts`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ properties: { email: 'ZOE.lefevre@acme.fr' } }),
+    });
     expect(r2.status).toBe(409);
-    expect(await r2.json()).toMatchObject({ category: 'CONFLICT', message: `Contact already exists. Existing ID: ${links.contacts.ct_zoe}` });
+    expect(await r2.json()).toMatchObject({
+      category: 'CONFLICT',
+      message: `Contact already exists. Existing ID: ${links.contacts.ct_zoe}`,
+    });
     const r3 = await fetch(`${hs.url}/crm/v3/objects/companies/batch/upsert`, {
       method: 'POST',
       headers,
@@ -394,7 +476,11 @@ describe('HubSpot connector — errors are classified', () => {
   it('a 429 is rate-limit with retryAfterMs from Retry-After', async () => {
     hs.faults.set({ retryAfterSeconds: 7 });
     hs.faults.failNext('rate429');
-    const err = await connectorError(hubspotConnector.push(ctx, 'contact', [{ entryId: 'e', item: { kind: 'contact', record: jose }, linked: { contacts: {}, companies: {} } }]));
+    const err = await connectorError(
+      hubspotConnector.push(ctx, 'contact', [
+        { entryId: 'e', item: { kind: 'contact', record: jose }, linked: { contacts: {}, companies: {} } },
+      ]),
+    );
     expect(err).toMatchObject({ kind: 'rate-limit', status: 429, retryAfterMs: 7000 });
     expect(hs.counters.rateLimited).toBeGreaterThanOrEqual(1);
   });
@@ -454,7 +540,9 @@ describe('HubSpot simulator — rate limits', () => {
     const hs = await sim();
     const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' };
     const statuses = await Promise.all(
-      Array.from({ length: 6 }, () => fetch(`${hs.url}/crm/v3/objects/contacts/search`, { method: 'POST', headers, body: '{}' }).then((r) => r.status)),
+      Array.from({ length: 6 }, () =>
+        fetch(`${hs.url}/crm/v3/objects/contacts/search`, { method: 'POST', headers, body: '{}' }).then((r) => r.status),
+      ),
     );
     expect(statuses.filter((s) => s === 429).length).toBe(2);
     await new Promise((r) => setTimeout(r, 1100));
@@ -480,7 +568,12 @@ describe('HubSpot connector — lookupByEmail and pull', () => {
   it('finds a contact by email with owner, lifecycle stage, deals and record URL', async () => {
     hs.state.owners.set('501', { id: '501', email: 'owner@rapport.test', firstName: 'Olivia', lastName: 'Owner' });
     hs.update('contacts', links.contacts.ct_zoe, { hubspot_owner_id: '501' });
-    const deal = hs.create('deals', { dealname: 'Acmé — licence 2025', dealstage: 'contractsent', amount: '12000', deal_currency_code: 'EUR' });
+    const deal = hs.create('deals', {
+      dealname: 'Acmé — licence 2025',
+      dealstage: 'contractsent',
+      amount: '12000',
+      deal_currency_code: 'EUR',
+    });
     hs.associate('deals', deal.id, 'contacts', links.contacts.ct_zoe);
 
     const found = await hubspotConnector.lookupByEmail!(ctx, 'ZOE.LEFEVRE@acme.fr');
@@ -504,7 +597,14 @@ describe('HubSpot connector — lookupByEmail and pull', () => {
     expect(first.more).toBe(false);
     expect(first.contacts.map((c) => c.remoteId).sort()).toEqual(Object.values(links.contacts).sort());
     const z = first.contacts.find((c) => c.remoteId === links.contacts.ct_zoe)!.contact;
-    expect(z).toMatchObject({ name: 'Zoë Lefèvre-Dupré', firstName: 'Zoë', emails: ['zoe.lefevre@acme.fr'], title: 'Directrice générale', stage: 'customer', phones: ['+33 6 12 34 56 78'] });
+    expect(z).toMatchObject({
+      name: 'Zoë Lefèvre-Dupré',
+      firstName: 'Zoë',
+      emails: ['zoe.lefevre@acme.fr'],
+      title: 'Directrice générale',
+      stage: 'customer',
+      phones: ['+33 6 12 34 56 78'],
+    });
 
     const second = await hubspotConnector.pull!(ctx, first.cursor);
     expect(second.contacts).toEqual([]);
@@ -564,7 +664,9 @@ describe('HubSpot connector — under random faults (seeded)', () => {
         direction: i % 2 ? 'incoming' : 'outgoing',
       }),
     );
-    const manyTasks = Array.from({ length: 10 }, (_, i) => task(`tk_f${i}`, { title: `Tâche ${i}`, contactIds: [`ct_f${i}`], dueAt: '2025-04-01T09:00:00.000Z' }));
+    const manyTasks = Array.from({ length: 10 }, (_, i) =>
+      task(`tk_f${i}`, { title: `Tâche ${i}`, contactIds: [`ct_f${i}`], dueAt: '2025-04-01T09:00:00.000Z' }),
+    );
 
     const r1 = await syncUntilDone(hubspotConnector, ctx, 'company', [acme], links, 100);
     const r2 = await syncUntilDone(hubspotConnector, ctx, 'contact', manyContacts, links, 10);

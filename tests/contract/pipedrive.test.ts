@@ -19,7 +19,10 @@ import type { ConnectorContext } from '../../connectors/types';
 
 const TOKEN = 'pd-test-token';
 
-function ctxFor(sim: PipedriveSim, opts: { timeoutMs?: number; throttle?: boolean; config?: Partial<PipedriveConfig>; mapping?: Record<string, string> } = {}): ConnectorContext<PipedriveConfig> {
+function ctxFor(
+  sim: PipedriveSim,
+  opts: { timeoutMs?: number; throttle?: boolean; config?: Partial<PipedriveConfig>; mapping?: Record<string, string> } = {},
+): ConnectorContext<PipedriveConfig> {
   const config: PipedriveConfig = { apiToken: TOKEN, companyDomain: 'rapport-test', baseUrl: sim.url, plan: 'essential', ...opts.config };
   const base = fetchWithTimeout(opts.timeoutMs ?? 5000);
   return {
@@ -80,7 +83,10 @@ const thread = [
     body: 'Merci, ça me va.',
     occurredAt: '2025-03-01T09:30:00.000Z',
     direction: 'incoming',
-    participants: [{ email: 'zoe.lefevre@acme.fr', role: 'from' }, { email: 'me@rapport.test', role: 'to' }],
+    participants: [
+      { email: 'zoe.lefevre@acme.fr', role: 'from' },
+      { email: 'me@rapport.test', role: 'to' },
+    ],
   }),
   activity('em_3', {
     type: 'email',
@@ -93,15 +99,32 @@ const thread = [
 ];
 const notes = [
   activity('nt_1', { type: 'note', contactIds: ['ct_zoe'], body: 'Budget validé <sous réserve>', occurredAt: '2025-03-02T12:00:00.000Z' }),
-  activity('nt_2', { type: 'note', contactIds: [], companyIds: ['co_globex'], body: 'Note sur la société', occurredAt: '2025-03-02T13:00:00.000Z' }),
+  activity('nt_2', {
+    type: 'note',
+    contactIds: [],
+    companyIds: ['co_globex'],
+    body: 'Note sur la société',
+    occurredAt: '2025-03-02T13:00:00.000Z',
+  }),
 ];
 const tasks = [
-  task('tk_1', { title: 'Relancer Zoë', notes: 'Apporter le contrat', dueAt: '2025-03-10T09:30:00.000Z', contactIds: ['ct_zoe', 'ct_jose'], companyId: 'co_acme' }),
+  task('tk_1', {
+    title: 'Relancer Zoë',
+    notes: 'Apporter le contrat',
+    dueAt: '2025-03-10T09:30:00.000Z',
+    contactIds: ['ct_zoe', 'ct_jose'],
+    companyId: 'co_acme',
+  }),
   task('tk_2', { title: 'Envoyer le devis', contactIds: ['ct_lukasz'], done: true }),
 ];
 
 function counts(s: PipedriveSim) {
-  return { persons: s.persons().length, organizations: s.organizations().length, notes: s.notes().length, activities: s.activities().length };
+  return {
+    persons: s.persons().length,
+    organizations: s.organizations().length,
+    notes: s.notes().length,
+    activities: s.activities().length,
+  };
 }
 
 // ---------- tests ----------
@@ -137,7 +160,10 @@ describe('Pipedrive connector — push against the simulated API', () => {
     expect((await push(pipedriveConnector, ctx, 'contact', contacts, links)).every((o) => o.ok)).toBe(true);
     expect(counts(pd)).toMatchObject({ organizations: 2, persons: 4 });
 
-    expect(pd.state.organizations.get(id(links.companies.co_acme))).toMatchObject({ name: 'Acmé Industries', address: { value: '12 rue de la Paix, Besançon' } });
+    expect(pd.state.organizations.get(id(links.companies.co_acme))).toMatchObject({
+      name: 'Acmé Industries',
+      address: { value: '12 rue de la Paix, Besançon' },
+    });
     expect(pd.state.organizations.get(id(links.companies.co_globex))!.address).toBeNull();
     const z = pd.state.persons.get(id(links.contacts.ct_zoe))!;
     expect(z).toMatchObject({
@@ -150,8 +176,16 @@ describe('Pipedrive connector — push against the simulated API', () => {
       job_title: 'Directrice générale',
       org_id: id(links.companies.co_acme),
     });
-    expect(pd.state.persons.get(id(links.contacts.ct_jose))).toMatchObject({ name: 'José Álvarez Núñez', org_id: id(links.companies.co_globex) });
-    expect(pd.state.persons.get(id(links.contacts.ct_lukasz))).toMatchObject({ name: 'Łukasz Żółć', emails: [], job_title: 'Inżynier', org_id: null });
+    expect(pd.state.persons.get(id(links.contacts.ct_jose))).toMatchObject({
+      name: 'José Álvarez Núñez',
+      org_id: id(links.companies.co_globex),
+    });
+    expect(pd.state.persons.get(id(links.contacts.ct_lukasz))).toMatchObject({
+      name: 'Łukasz Żółć',
+      emails: [],
+      job_title: 'Inżynier',
+      org_id: null,
+    });
     expect(pd.state.persons.get(id(links.contacts.ct_noname))!.name).toBe('anon@example.org');
   });
 
@@ -160,7 +194,11 @@ describe('Pipedrive connector — push against the simulated API', () => {
     expect(out.every((o) => o.ok)).toBe(true);
     expect(counts(pd).notes).toBe(3);
     const n1 = pd.state.notes.get(id(links.other.em_1))!;
-    expect(n1).toMatchObject({ person_id: id(links.contacts.ct_zoe), org_id: id(links.companies.co_acme), add_time: '2025-03-01 08:00:00' });
+    expect(n1).toMatchObject({
+      person_id: id(links.contacts.ct_zoe),
+      org_id: id(links.companies.co_acme),
+      add_time: '2025-03-01 08:00:00',
+    });
     expect(n1.content).toBe(
       '<p><b>Email sent: Proposition — réunion</b></p>' +
         '<p>From: Moi Même &lt;me@rapport.test&gt;<br>To: Zoë Lefèvre-Dupré &lt;zoe.lefevre@acme.fr&gt;<br>Cc: jose@globex.es<br>Date: 2025-03-01 08:00 UTC</p>' +
@@ -173,7 +211,14 @@ describe('Pipedrive connector — push against the simulated API', () => {
   });
 
   it('a first send creates the note in one request; a retry after a lost response finds it by its marker', async () => {
-    const fresh = activity('em_fresh', { type: 'email', contactIds: ['ct_zoe'], subject: 'Devis signé', body: 'Signé.', occurredAt: '2025-03-05T08:00:00.000Z', direction: 'incoming' });
+    const fresh = activity('em_fresh', {
+      type: 'email',
+      contactIds: ['ct_zoe'],
+      subject: 'Devis signé',
+      body: 'Signé.',
+      occurredAt: '2025-03-05T08:00:00.000Z',
+      direction: 'incoming',
+    });
     const peopleOnly = () => Object.assign(new Links(), { contacts: { ...links.contacts }, companies: { ...links.companies } });
     const before = counts(pd).notes;
     const from = pd.server.log.length;
@@ -208,19 +253,35 @@ describe('Pipedrive connector — push against the simulated API', () => {
       ],
       note: '<p>Apporter le contrat</p><p>[rapport:tk_1]</p>',
     });
-    expect(pd.state.activities.get(id(links.other.tk_2))).toMatchObject({ done: true, due_date: null, person_id: id(links.contacts.ct_lukasz) });
+    expect(pd.state.activities.get(id(links.other.tk_2))).toMatchObject({
+      done: true,
+      due_date: null,
+      person_id: id(links.contacts.ct_lukasz),
+    });
   });
 
   it('pushing everything again, with or without the remote ids, creates no duplicates', async () => {
     const before = counts(pd);
     const beforeIds = { ...links.contacts, ...links.companies, ...links.other };
     const lost = new Links();
-    for (const [kind, records] of [['company', [acme, globex]], ['contact', contacts], ['email', thread], ['note', notes], ['task', tasks]] as const) {
+    for (const [kind, records] of [
+      ['company', [acme, globex]],
+      ['contact', contacts],
+      ['email', thread],
+      ['note', notes],
+      ['task', tasks],
+    ] as const) {
       const out = await push(pipedriveConnector, ctx, kind, records, lost);
       expect(out.every((o) => o.ok)).toBe(true);
     }
     expect({ ...lost.contacts, ...lost.companies, ...lost.other }).toEqual(beforeIds);
-    for (const [kind, records] of [['company', [acme, globex]], ['contact', contacts], ['email', thread], ['note', notes], ['task', tasks]] as const) {
+    for (const [kind, records] of [
+      ['company', [acme, globex]],
+      ['contact', contacts],
+      ['email', thread],
+      ['note', notes],
+      ['task', tasks],
+    ] as const) {
       const out = await push(pipedriveConnector, ctx, kind, records, links, { useRemoteIds: true });
       expect(out.every((o) => o.ok)).toBe(true);
     }
@@ -235,15 +296,34 @@ describe('Pipedrive connector — push against the simulated API', () => {
   });
 
   it('fills empty fields only: values Pipedrive holds are kept', async () => {
-    const existing = pd.createPerson({ name: 'Marie C.', emails: [{ value: 'marie@initech.io', primary: true, label: 'work' }], job_title: 'CEO' });
-    const local = contact('ct_marie', { name: 'Marie Curie', emails: ['marie@initech.io'], title: 'Chief Scientist', phones: ['+33 1 00 00 00 00'] });
+    const existing = pd.createPerson({
+      name: 'Marie C.',
+      emails: [{ value: 'marie@initech.io', primary: true, label: 'work' }],
+      job_title: 'CEO',
+    });
+    const local = contact('ct_marie', {
+      name: 'Marie Curie',
+      emails: ['marie@initech.io'],
+      title: 'Chief Scientist',
+      phones: ['+33 1 00 00 00 00'],
+    });
     const [o] = await push(pipedriveConnector, ctx, 'contact', [local], links);
     expect(o).toMatchObject({ ok: true, remoteId: String(existing.id) });
-    expect(pd.state.persons.get(existing.id)).toMatchObject({ name: 'Marie C.', job_title: 'CEO', phones: [{ value: '+33 1 00 00 00 00', primary: true }] });
+    expect(pd.state.persons.get(existing.id)).toMatchObject({
+      name: 'Marie C.',
+      job_title: 'CEO',
+      phones: [{ value: '+33 1 00 00 00 00', primary: true }],
+    });
   });
 
   it('a note whose people are not synced yet is refused as not-found; a note deleted in Pipedrive is not recreated', async () => {
-    const [o] = await push(pipedriveConnector, ctx, 'note', [activity('nt_orphan', { type: 'note', contactIds: ['ct_unknown'], body: 'x' })], links);
+    const [o] = await push(
+      pipedriveConnector,
+      ctx,
+      'note',
+      [activity('nt_orphan', { type: 'note', contactIds: ['ct_unknown'], body: 'x' })],
+      links,
+    );
     expect(o.ok === false && o.error.kind).toBe('not-found');
     pd.state.notes.get(id(links.other.nt_1))!.active_flag = false;
     const [gone] = await push(pipedriveConnector, ctx, 'note', [notes[0]], links, { useRemoteIds: true });
@@ -266,27 +346,52 @@ describe('Pipedrive connector — errors are classified', () => {
 
   it('a bad token is auth (401 unauthorized access)', async () => {
     const bad = { ...ctx, config: { ...ctx.config, apiToken: 'nope' } };
-    expect(await connectorError(pipedriveConnector.testConnection(bad))).toMatchObject({ kind: 'auth', status: 401, message: 'unauthorized access' });
+    expect(await connectorError(pipedriveConnector.testConnection(bad))).toMatchObject({
+      kind: 'auth',
+      status: 401,
+      message: 'unauthorized access',
+    });
     expect(await connectorError(push(pipedriveConnector, bad, 'contact', [jose], new Links()))).toMatchObject({ kind: 'auth' });
   });
 
   it('a validation error is the item outcome, with the vendor message', async () => {
     const mapped = { ...ctx, fieldMapping: { ...ctx.fieldMapping, linkedinUrl: 'not_a_field_key' } };
-    const [o] = await push(pipedriveConnector, mapped, 'contact', [contact('ct_li', { name: 'Li Wei', emails: ['li@example.cn'], linkedinUrl: 'https://linkedin.com/in/liwei' })], links);
+    const [o] = await push(
+      pipedriveConnector,
+      mapped,
+      'contact',
+      [contact('ct_li', { name: 'Li Wei', emails: ['li@example.cn'], linkedinUrl: 'https://linkedin.com/in/liwei' })],
+      links,
+    );
     expect(o.ok).toBe(false);
     if (!o.ok) expect(o.error).toMatchObject({ kind: 'validation', status: 400, message: 'Unknown custom field key: not_a_field_key' });
     // A defined custom field key is written into custom_fields.
     const good = { ...ctx, fieldMapping: { ...ctx.fieldMapping, linkedinUrl: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' } };
-    const [ok] = await push(pipedriveConnector, good, 'contact', [contact('ct_li', { name: 'Li Wei', emails: ['li@example.cn'], linkedinUrl: 'https://linkedin.com/in/liwei' })], links);
+    const [ok] = await push(
+      pipedriveConnector,
+      good,
+      'contact',
+      [contact('ct_li', { name: 'Li Wei', emails: ['li@example.cn'], linkedinUrl: 'https://linkedin.com/in/liwei' })],
+      links,
+    );
     expect(ok.ok).toBe(true);
-    expect(pd.state.persons.get(Number(links.contacts.ct_li))!.custom_fields).toEqual({ a1b2c3d4e5f60718293a4b5c6d7e8f9012345678: 'https://linkedin.com/in/liwei' });
+    expect(pd.state.persons.get(Number(links.contacts.ct_li))!.custom_fields).toEqual({
+      a1b2c3d4e5f60718293a4b5c6d7e8f9012345678: 'https://linkedin.com/in/liwei',
+    });
   });
 
   it('the simulator validates like Pipedrive: person_id is read-only on v2 activities, notes need an owner', async () => {
     const headers = { 'x-api-token': TOKEN, 'content-type': 'application/json' };
-    const r1 = await fetch(`${pd.url}/api/v2/activities`, { method: 'POST', headers, body: JSON.stringify({ subject: 'x', type: 'task', person_id: 1 }) });
+    const r1 = await fetch(`${pd.url}/api/v2/activities`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ subject: 'x', type: 'task', person_id: 1 }),
+    });
     expect(r1.status).toBe(400);
-    expect(await r1.json()).toMatchObject({ success: false, error: "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead." });
+    expect(await r1.json()).toMatchObject({
+      success: false,
+      error: "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead.",
+    });
     const r2 = await fetch(`${pd.url}/api/v1/notes`, { method: 'POST', headers, body: JSON.stringify({ content: 'x' }) });
     expect(r2.status).toBe(400);
     expect(await r2.json()).toMatchObject({ success: false, error_info: expect.stringContaining('developers.pipedrive.com') });
@@ -295,7 +400,11 @@ describe('Pipedrive connector — errors are classified', () => {
   it('a 429 is rate-limit with retryAfterMs from Retry-After', async () => {
     pd.faults.set({ retryAfterSeconds: 3 });
     pd.faults.failNext('rate429');
-    expect(await connectorError(pipedriveConnector.testConnection(ctx))).toMatchObject({ kind: 'rate-limit', status: 429, retryAfterMs: 3000 });
+    expect(await connectorError(pipedriveConnector.testConnection(ctx))).toMatchObject({
+      kind: 'rate-limit',
+      status: 429,
+      retryAfterMs: 3000,
+    });
   });
 
   it('a 500 is transient; a hang past the timeout and a reset connection too', async () => {
@@ -428,12 +537,26 @@ describe('Pipedrive connector — under random faults (seeded)', () => {
     const ctx = ctxFor(pd, { timeoutMs: 250, throttle: false });
     const links = new Links();
     const people = Array.from({ length: 20 }, (_, i) =>
-      contact(`ct_f${i}`, i % 4 === 0 ? { name: `Fiona Ñandú ${i}` } : { name: `Félix Ørsted ${i}`, emails: [`felix${i}@faults.example`], companyId: 'co_acme' }),
+      contact(
+        `ct_f${i}`,
+        i % 4 === 0
+          ? { name: `Fiona Ñandú ${i}` }
+          : { name: `Félix Ørsted ${i}`, emails: [`felix${i}@faults.example`], companyId: 'co_acme' },
+      ),
     );
     const mails = Array.from({ length: 15 }, (_, i) =>
-      activity(`em_f${i}`, { type: 'email', contactIds: [`ct_f${(i * 7) % 20}`], subject: `Sujet ${i}`, body: `Corps ${i}`, occurredAt: '2025-02-01T00:00:00.000Z', direction: 'incoming' }),
+      activity(`em_f${i}`, {
+        type: 'email',
+        contactIds: [`ct_f${(i * 7) % 20}`],
+        subject: `Sujet ${i}`,
+        body: `Corps ${i}`,
+        occurredAt: '2025-02-01T00:00:00.000Z',
+        direction: 'incoming',
+      }),
     );
-    const todo = Array.from({ length: 8 }, (_, i) => task(`tk_f${i}`, { title: `Tâche ${i}`, contactIds: [`ct_f${i}`], dueAt: '2025-04-01T09:00:00.000Z' }));
+    const todo = Array.from({ length: 8 }, (_, i) =>
+      task(`tk_f${i}`, { title: `Tâche ${i}`, contactIds: [`ct_f${i}`], dueAt: '2025-04-01T09:00:00.000Z' }),
+    );
 
     const runs = [
       await syncUntilDone(pipedriveConnector, ctx, 'company', [acme], links, 1),

@@ -38,7 +38,12 @@ export async function startRadicale(users: Record<string, string> = { alice: 'al
   const dir = mkdtempSync(join(tmpdir(), 'rapport-radicale-'));
   const port = await freePort();
   const htpasswd = join(dir, 'users');
-  writeFileSync(htpasswd, Object.entries(users).map(([u, p]) => `${u}:${p}`).join('\n') + '\n');
+  writeFileSync(
+    htpasswd,
+    Object.entries(users)
+      .map(([u, p]) => `${u}:${p}`)
+      .join('\n') + '\n',
+  );
   const config = join(dir, 'config');
   writeFileSync(
     config,

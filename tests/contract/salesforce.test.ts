@@ -14,7 +14,14 @@ import {
   SalesforceConfig,
 } from '../../connectors/salesforce';
 import { startSalesforceSim, type SalesforceSim, type SalesforceSimOptions } from '../sims/salesforce';
-import { ConnectorError, type ConnectorContext, type LinkedIds, type PushItem, type PushOutcome, type SyncKind } from '../../connectors/types';
+import {
+  ConnectorError,
+  type ConnectorContext,
+  type LinkedIds,
+  type PushItem,
+  type PushOutcome,
+  type SyncKind,
+} from '../../connectors/types';
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 
 const T0 = '2026-01-05T10:00:00.000Z';
@@ -32,7 +39,15 @@ afterEach(async () => {
 });
 
 type Cfg = SalesforceConfig;
-function ctxFor(s: SalesforceSim, over: Partial<Record<keyof Cfg, unknown>> = {}, opts: { timeoutMs?: number; fieldMapping?: Record<string, string>; before?: (url: string, init?: RequestInit) => void | Promise<void> } = {}): ConnectorContext<Cfg> {
+function ctxFor(
+  s: SalesforceSim,
+  over: Partial<Record<keyof Cfg, unknown>> = {},
+  opts: {
+    timeoutMs?: number;
+    fieldMapping?: Record<string, string>;
+    before?: (url: string, init?: RequestInit) => void | Promise<void>;
+  } = {},
+): ConnectorContext<Cfg> {
   const config = SalesforceConfig.parse({ instanceUrl: s.url, accessToken: 'sim-token', ...over });
   const wrapped: typeof fetch = async (input, init) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
@@ -58,7 +73,12 @@ function task(over: Partial<Task> & { id: string; title: string }): Task {
 }
 
 let entrySeq = 0;
-function items(kind: SyncKind, records: (Contact | Company | Activity | Task)[], linked = noLinks(), remoteIds: Record<string, string> = {}): PushItem[] {
+function items(
+  kind: SyncKind,
+  records: (Contact | Company | Activity | Task)[],
+  linked = noLinks(),
+  remoteIds: Record<string, string> = {},
+): PushItem[] {
   return records.map((record) => ({
     entryId: `entry-${record.id}-${++entrySeq}`,
     item: { kind, record } as PushItem['item'],
@@ -97,17 +117,92 @@ const pick = (r: Record<string, unknown> | undefined, keys: string[]) => Object.
 const acme = company({ id: 'co_acme', name: 'Acme Corp', domain: 'acme.example' });
 const globex = company({ id: 'co_globex', name: 'Globex', website: 'https://globex.example/about' });
 const initech = company({ id: 'co_initech', name: 'Initech', domain: 'initech.example' });
-const ann = contact({ id: 'ct_ann', name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', emails: ['ann.lee@acme.example'], phones: ['+14155550101'], title: 'Head of Sales', company: 'Acme Corp', companyId: 'co_acme' });
+const ann = contact({
+  id: 'ct_ann',
+  name: 'Ann Lee',
+  firstName: 'Ann',
+  lastName: 'Lee',
+  emails: ['ann.lee@acme.example'],
+  phones: ['+14155550101'],
+  title: 'Head of Sales',
+  company: 'Acme Corp',
+  companyId: 'co_acme',
+});
 const bo = contact({ id: 'ct_bo', name: 'Bo Quiet', emails: [], phones: ['+14155550102'], company: 'Globex', companyId: 'co_globex' });
-const carl = contact({ id: 'ct_carl', name: 'Carl Crm', firstName: 'Carl', lastName: 'Crm', emails: ['Carl@Initech.example'], phones: ['+14155550103'], title: 'Controller', companyId: 'co_initech' });
+const carl = contact({
+  id: 'ct_carl',
+  name: 'Carl Crm',
+  firstName: 'Carl',
+  lastName: 'Crm',
+  emails: ['Carl@Initech.example'],
+  phones: ['+14155550103'],
+  title: 'Controller',
+  companyId: 'co_initech',
+});
 
 const thread: Activity[] = [
-  activity({ id: 'ac_m1', type: 'email', occurredAt: '2026-01-05T09:00:00.000Z', subject: 'Pricing for 2026', body: 'Hi Ann,\nhere are our prices.', direction: 'outgoing', threadId: 'th1', messageId: '<m1@x>', contactIds: ['ct_ann'], companyIds: ['co_acme'], participants: [{ role: 'from', email: 'me@rapport.example', name: 'Me' }, { role: 'to', email: 'ann.lee@acme.example', name: 'Ann Lee' }] }),
-  activity({ id: 'ac_m2', type: 'email', occurredAt: '2026-01-06T15:30:00.000Z', subject: 'Re: Pricing for 2026', body: "Thanks — what's the discount for 3 years?", direction: 'incoming', threadId: 'th1', messageId: '<m2@x>', contactIds: ['ct_ann'], companyIds: ['co_acme'], participants: [{ role: 'from', email: 'ann.lee@acme.example', name: 'Ann Lee' }, { role: 'to', email: 'me@rapport.example' }, { role: 'cc', email: 'cfo@acme.example' }] }),
-  activity({ id: 'ac_m3', type: 'email', occurredAt: '2026-01-07T08:15:00.000Z', subject: 'Re: Pricing for 2026', snippet: '15% for a 3-year term.', direction: 'outgoing', threadId: 'th1', messageId: '<m3@x>', contactIds: ['ct_ann'], companyIds: ['co_acme'] }),
+  activity({
+    id: 'ac_m1',
+    type: 'email',
+    occurredAt: '2026-01-05T09:00:00.000Z',
+    subject: 'Pricing for 2026',
+    body: 'Hi Ann,\nhere are our prices.',
+    direction: 'outgoing',
+    threadId: 'th1',
+    messageId: '<m1@x>',
+    contactIds: ['ct_ann'],
+    companyIds: ['co_acme'],
+    participants: [
+      { role: 'from', email: 'me@rapport.example', name: 'Me' },
+      { role: 'to', email: 'ann.lee@acme.example', name: 'Ann Lee' },
+    ],
+  }),
+  activity({
+    id: 'ac_m2',
+    type: 'email',
+    occurredAt: '2026-01-06T15:30:00.000Z',
+    subject: 'Re: Pricing for 2026',
+    body: "Thanks — what's the discount for 3 years?",
+    direction: 'incoming',
+    threadId: 'th1',
+    messageId: '<m2@x>',
+    contactIds: ['ct_ann'],
+    companyIds: ['co_acme'],
+    participants: [
+      { role: 'from', email: 'ann.lee@acme.example', name: 'Ann Lee' },
+      { role: 'to', email: 'me@rapport.example' },
+      { role: 'cc', email: 'cfo@acme.example' },
+    ],
+  }),
+  activity({
+    id: 'ac_m3',
+    type: 'email',
+    occurredAt: '2026-01-07T08:15:00.000Z',
+    subject: 'Re: Pricing for 2026',
+    snippet: '15% for a 3-year term.',
+    direction: 'outgoing',
+    threadId: 'th1',
+    messageId: '<m3@x>',
+    contactIds: ['ct_ann'],
+    companyIds: ['co_acme'],
+  }),
 ];
-const note = activity({ id: 'ac_note', type: 'note', occurredAt: '2026-01-07T12:00:00.000Z', body: 'Budget approved; legal review next week.', contactIds: ['ct_ann'], companyIds: ['co_acme'] });
-const followUp = task({ id: 'tk_follow', title: 'Send the 3-year quote', notes: 'Include the SLA', dueAt: '2026-01-09T09:00:00.000Z', contactIds: ['ct_ann'], companyId: 'co_acme' });
+const note = activity({
+  id: 'ac_note',
+  type: 'note',
+  occurredAt: '2026-01-07T12:00:00.000Z',
+  body: 'Budget approved; legal review next week.',
+  contactIds: ['ct_ann'],
+  companyIds: ['co_acme'],
+});
+const followUp = task({
+  id: 'tk_follow',
+  title: 'Send the 3-year quote',
+  notes: 'Include the SLA',
+  dueAt: '2026-01-09T09:00:00.000Z',
+  contactIds: ['ct_ann'],
+  companyId: 'co_acme',
+});
 
 /** Pushes companies, contacts, the thread, a note and a task as the engine would (links fed forward). */
 async function pushAll(ctx: ConnectorContext<Cfg>, remote: Record<string, string> = {}) {
@@ -129,7 +224,14 @@ async function pushAll(ctx: ConnectorContext<Cfg>, remote: Record<string, string
 
 function seedCrm(s: SalesforceSim) {
   const initechAcc = s.insert('Account', { Name: 'Initech', Website: 'http://www.initech.example/' });
-  const carlCrm = s.insert('Contact', { FirstName: 'Carl', LastName: 'Crm', Email: 'carl@initech.example', Title: 'CFO', AccountId: initechAcc.Id, LeadSource: 'Trade Show' });
+  const carlCrm = s.insert('Contact', {
+    FirstName: 'Carl',
+    LastName: 'Crm',
+    Email: 'carl@initech.example',
+    Title: 'CFO',
+    AccountId: initechAcc.Id,
+    LeadSource: 'Trade Show',
+  });
   return { initechAcc, carlCrm };
 }
 
@@ -175,17 +277,62 @@ describe('Salesforce connector against the simulated org', () => {
     // Contacts: Carl was in the CRM (matched by e-mail, case-insensitive): his Title stays, his empty Phone is filled.
     expect(ids.ct_carl).toBe(carlCrm.Id);
     const fields = ['FirstName', 'LastName', 'Email', 'Title', 'Phone', 'AccountId', 'LeadSource'];
-    expect(pick(s.get(ids.ct_ann), fields)).toEqual({ FirstName: 'Ann', LastName: 'Lee', Email: 'ann.lee@acme.example', Title: 'Head of Sales', Phone: '+14155550101', AccountId: ids.co_acme, LeadSource: null });
-    expect(pick(s.get(ids.ct_bo), fields)).toEqual({ FirstName: 'Bo', LastName: 'Quiet', Email: null, Title: null, Phone: '+14155550102', AccountId: ids.co_globex, LeadSource: null });
-    expect(pick(s.get(ids.ct_carl), fields)).toEqual({ FirstName: 'Carl', LastName: 'Crm', Email: 'carl@initech.example', Title: 'CFO', Phone: '+14155550103', AccountId: initechAcc.Id, LeadSource: 'Trade Show' });
+    expect(pick(s.get(ids.ct_ann), fields)).toEqual({
+      FirstName: 'Ann',
+      LastName: 'Lee',
+      Email: 'ann.lee@acme.example',
+      Title: 'Head of Sales',
+      Phone: '+14155550101',
+      AccountId: ids.co_acme,
+      LeadSource: null,
+    });
+    expect(pick(s.get(ids.ct_bo), fields)).toEqual({
+      FirstName: 'Bo',
+      LastName: 'Quiet',
+      Email: null,
+      Title: null,
+      Phone: '+14155550102',
+      AccountId: ids.co_globex,
+      LeadSource: null,
+    });
+    expect(pick(s.get(ids.ct_carl), fields)).toEqual({
+      FirstName: 'Carl',
+      LastName: 'Crm',
+      Email: 'carl@initech.example',
+      Title: 'CFO',
+      Phone: '+14155550103',
+      AccountId: initechAcc.Id,
+      LeadSource: 'Trade Show',
+    });
     expect(s.all('Contact')).toHaveLength(3);
 
     // The thread: one completed Email task per message, on Ann and Acme.
     const taskFields = ['Subject', 'TaskSubtype', 'Status', 'WhoId', 'WhatId', 'ActivityDate'];
     expect(thread.map((m) => pick(s.get(ids[m.id]), taskFields))).toEqual([
-      { Subject: 'Email: Pricing for 2026', TaskSubtype: 'Email', Status: 'Completed', WhoId: ids.ct_ann, WhatId: ids.co_acme, ActivityDate: localDay(thread[0].occurredAt) },
-      { Subject: 'Email: Re: Pricing for 2026', TaskSubtype: 'Email', Status: 'Completed', WhoId: ids.ct_ann, WhatId: ids.co_acme, ActivityDate: localDay(thread[1].occurredAt) },
-      { Subject: 'Email: Re: Pricing for 2026', TaskSubtype: 'Email', Status: 'Completed', WhoId: ids.ct_ann, WhatId: ids.co_acme, ActivityDate: localDay(thread[2].occurredAt) },
+      {
+        Subject: 'Email: Pricing for 2026',
+        TaskSubtype: 'Email',
+        Status: 'Completed',
+        WhoId: ids.ct_ann,
+        WhatId: ids.co_acme,
+        ActivityDate: localDay(thread[0].occurredAt),
+      },
+      {
+        Subject: 'Email: Re: Pricing for 2026',
+        TaskSubtype: 'Email',
+        Status: 'Completed',
+        WhoId: ids.ct_ann,
+        WhatId: ids.co_acme,
+        ActivityDate: localDay(thread[1].occurredAt),
+      },
+      {
+        Subject: 'Email: Re: Pricing for 2026',
+        TaskSubtype: 'Email',
+        Status: 'Completed',
+        WhoId: ids.ct_ann,
+        WhatId: ids.co_acme,
+        ActivityDate: localDay(thread[2].occurredAt),
+      },
     ]);
     expect(s.get(ids.ac_m1)?.Description).toBe(
       'From: Me <me@rapport.example>\nTo: Ann Lee <ann.lee@acme.example>\nDate: 2026-01-05T09:00:00.000Z\nDirection: outgoing\n\nHi Ann,\nhere are our prices.\n\n[rapport:ac_m1]',
@@ -194,12 +341,23 @@ describe('Salesforce connector against the simulated org', () => {
     expect(s.get(ids.ac_m3)?.Description).toContain('15% for a 3-year term.');
 
     expect(pick(s.get(ids.ac_note), [...taskFields, 'Description'])).toEqual({
-      Subject: 'Note', TaskSubtype: 'Task', Status: 'Completed', WhoId: ids.ct_ann, WhatId: ids.co_acme, ActivityDate: localDay(note.occurredAt),
+      Subject: 'Note',
+      TaskSubtype: 'Task',
+      Status: 'Completed',
+      WhoId: ids.ct_ann,
+      WhatId: ids.co_acme,
+      ActivityDate: localDay(note.occurredAt),
       Description: 'Budget approved; legal review next week.\n\n[rapport:ac_note]',
     });
     expect(pick(s.get(ids.tk_follow), [...taskFields, 'Description', 'Priority'])).toEqual({
-      Subject: 'Send the 3-year quote', TaskSubtype: 'Task', Status: 'Not Started', WhoId: ids.ct_ann, WhatId: ids.co_acme, ActivityDate: localDay(followUp.dueAt!),
-      Description: 'Include the SLA\n\n[rapport:tk_follow]', Priority: 'Normal',
+      Subject: 'Send the 3-year quote',
+      TaskSubtype: 'Task',
+      Status: 'Not Started',
+      WhoId: ids.ct_ann,
+      WhatId: ids.co_acme,
+      ActivityDate: localDay(followUp.dueAt!),
+      Description: 'Include the SLA\n\n[rapport:tk_follow]',
+      Priority: 'Normal',
     });
     expect(counts(s)).toEqual({ Account: 3, Contact: 3, Lead: 0, Task: 5 });
   });
@@ -227,10 +385,32 @@ describe('Salesforce connector against the simulated org', () => {
     s.update(first.ct_ann, { Title: 'VP Sales (edited in Salesforce)' });
     const annChanged = { ...ann, title: 'Chief Revenue Officer', phones: ['+14155550199'], updatedAt: '2026-01-08T00:00:00.000Z' };
     const boChanged = { ...bo, title: 'Buyer' };
-    okIds(await sf.push(ctx, 'contact', items('contact', [annChanged, boChanged], { contacts: {}, companies: { co_acme: first.co_acme, co_globex: first.co_globex } }, first)));
+    okIds(
+      await sf.push(
+        ctx,
+        'contact',
+        items(
+          'contact',
+          [annChanged, boChanged],
+          { contacts: {}, companies: { co_acme: first.co_acme, co_globex: first.co_globex } },
+          first,
+        ),
+      ),
+    );
     expect(s.get(first.ct_ann)).toMatchObject({ Title: 'VP Sales (edited in Salesforce)', Phone: '+14155550101' });
     expect(s.get(first.ct_bo)).toMatchObject({ Title: 'Buyer' });
-    okIds(await sf.push(ctx, 'task', items('task', [{ ...followUp, done: true, title: 'Send the 3-year quote (sent)' }], { contacts: { ct_ann: first.ct_ann }, companies: { co_acme: first.co_acme } }, first)));
+    okIds(
+      await sf.push(
+        ctx,
+        'task',
+        items(
+          'task',
+          [{ ...followUp, done: true, title: 'Send the 3-year quote (sent)' }],
+          { contacts: { ct_ann: first.ct_ann }, companies: { co_acme: first.co_acme } },
+          first,
+        ),
+      ),
+    );
     expect(s.get(first.tk_follow)).toMatchObject({ Status: 'Completed', Subject: 'Send the 3-year quote (sent)', TaskSubtype: 'Task' });
     expect(counts(s)).toEqual(before);
   });
@@ -238,8 +418,12 @@ describe('Salesforce connector against the simulated org', () => {
   it('no duplicates when answers are lost after the commit (seeded faults), retried like the engine does', async () => {
     const s = await sim({ faults: { dropAfterCommitRatio: 0.35, errorRatio: 0.15, seed: 20260105 } });
     const ctx = ctxFor(s, {}, { timeoutMs: 5000 });
-    const people = Array.from({ length: 30 }, (_, i) => contact({ id: `ct_f${i}`, name: `Fault Person${i}`, emails: i % 3 ? [`p${i}@faults.example`] : [], phones: [] }));
-    const logged = Array.from({ length: 20 }, (_, i) => activity({ id: `ac_f${i}`, type: 'email', occurredAt: T0, subject: `Hello ${i % 4}`, body: `message ${i}` }));
+    const people = Array.from({ length: 30 }, (_, i) =>
+      contact({ id: `ct_f${i}`, name: `Fault Person${i}`, emails: i % 3 ? [`p${i}@faults.example`] : [], phones: [] }),
+    );
+    const logged = Array.from({ length: 20 }, (_, i) =>
+      activity({ id: `ac_f${i}`, type: 'email', occurredAt: T0, subject: `Hello ${i % 4}`, body: `message ${i}` }),
+    );
     let failures = 0;
     const pushUntilDone = async (kind: SyncKind, recs: (Contact | Activity)[]) => {
       let pending = items(kind, recs);
@@ -279,8 +463,18 @@ describe('Salesforce connector against the simulated org', () => {
       { FirstName: 'Dee', LastName: 'Lead', Company: '[not provided]', Email: 'dee@nowhere.example', Status: 'Open - Not Contacted' },
       { FirstName: 'Ann', LastName: 'Lee', Company: 'Acme Corp', Email: 'ann.lee@acme.example', Status: 'Open - Not Contacted' },
     ]);
-    const mail = activity({ id: 'ac_lead', type: 'email', occurredAt: T0, subject: 'Hi', body: 'x', contactIds: ['ct_dee'], companyIds: ['co_acme'] });
-    const [taskId] = okIds(await sf.push(ctx, 'email', items('email', [mail], { contacts: { ct_dee: leadId }, companies: { co_acme: accId } })));
+    const mail = activity({
+      id: 'ac_lead',
+      type: 'email',
+      occurredAt: T0,
+      subject: 'Hi',
+      body: 'x',
+      contactIds: ['ct_dee'],
+      companyIds: ['co_acme'],
+    });
+    const [taskId] = okIds(
+      await sf.push(ctx, 'email', items('email', [mail], { contacts: { ct_dee: leadId }, companies: { co_acme: accId } })),
+    );
     expect(pick(s.get(taskId), ['WhoId', 'WhatId'])).toEqual({ WhoId: leadId, WhatId: null });
   });
 
@@ -308,7 +502,9 @@ describe('Salesforce connector against the simulated org', () => {
 
   it('more than 200 records: split into Collections calls of 200; long IN lists split into short queries', async () => {
     const s = await sim();
-    const many = Array.from({ length: 450 }, (_, i) => contact({ id: `ct_m${i}`, name: `Many Person${i}`, emails: [`a.rather.long.address.number.${i}@many-contacts.example`] }));
+    const many = Array.from({ length: 450 }, (_, i) =>
+      contact({ id: `ct_m${i}`, name: `Many Person${i}`, emails: [`a.rather.long.address.number.${i}@many-contacts.example`] }),
+    );
     const ids = okIds(await sf.push(ctxFor(s), 'contact', items('contact', many)));
     expect(new Set(ids).size).toBe(450);
     expect(s.all('Contact')).toHaveLength(450);
@@ -337,7 +533,13 @@ describe('Salesforce connector against the simulated org', () => {
         expect(outs[1].error.kind).toBe('validation');
         expect(outs[1].error.message).toContain('INVALID_EMAIL_ADDRESS');
       }
-      const mapped = await errorOf(sf.push(ctxFor(s, {}, { fieldMapping: { linkedinUrl: 'LinkedIn__c' } }), 'contact', items('contact', [{ ...ann, id: 'ct_ann2', emails: ['ann2@acme.example'], linkedinUrl: 'https://www.linkedin.com/in/ann/' }])));
+      const mapped = await errorOf(
+        sf.push(
+          ctxFor(s, {}, { fieldMapping: { linkedinUrl: 'LinkedIn__c' } }),
+          'contact',
+          items('contact', [{ ...ann, id: 'ct_ann2', emails: ['ann2@acme.example'], linkedinUrl: 'https://www.linkedin.com/in/ann/' }]),
+        ),
+      );
       expect([mapped.kind, mapped.status]).toEqual(['validation', 400]);
       expect(mapped.message).toContain('INVALID_FIELD');
       // A task pointing at a contact that no longer exists.
@@ -354,28 +556,41 @@ describe('Salesforce connector against the simulated org', () => {
         { attributes: { type: 'Lead' }, LastName: 'Nocompany' },
         { attributes: { type: 'Lead' }, LastName: 'Fine', Company: 'Fine Co' },
       ]);
-      expect(res.map((r) => (r.success ? 'ok' : `${r.errors[0].statusCode} ${r.errors[0].fields?.join(',')}`))).toEqual(['REQUIRED_FIELD_MISSING LastName', 'REQUIRED_FIELD_MISSING Company', 'ok']);
+      expect(res.map((r) => (r.success ? 'ok' : `${r.errors[0].statusCode} ${r.errors[0].fields?.join(',')}`))).toEqual([
+        'REQUIRED_FIELD_MISSING LastName',
+        'REQUIRED_FIELD_MISSING Company',
+        'ok',
+      ]);
       expect(recordError(res[0].errors).kind).toBe('validation');
       const filtered = await errorOf(api.query("SELECT Id FROM Task WHERE Description LIKE '%[rapport:x]%'"));
       expect([filtered.kind, filtered.status]).toEqual(['validation', 400]);
       expect(filtered.message).toContain("field 'Description' can not be filtered");
       const malformed = await errorOf(api.query("SELECT Id FROM Contact WHERE Email = 'unterminated"));
       expect(malformed.message).toContain('MALFORMED_QUERY');
-      const tooMany = await errorOf(api.request('POST', '/composite/sobjects', { allOrNone: false, records: Array.from({ length: 201 }, () => ({ attributes: { type: 'Account' }, Name: 'x' })) }));
+      const tooMany = await errorOf(
+        api.request('POST', '/composite/sobjects', {
+          allOrNone: false,
+          records: Array.from({ length: 201 }, () => ({ attributes: { type: 'Account' }, Name: 'x' })),
+        }),
+      );
       expect(tooMany.message).toContain('EXCEEDED_ID_LIMIT');
     });
 
     it('duplicate rule: a same-e-mail contact created in between the look-up and the create → conflict', async () => {
       const s = await sim();
       let raced = false;
-      const ctx = ctxFor(s, {}, {
-        before: (url, init) => {
-          if (!raced && (init?.method ?? 'GET') === 'POST' && url.endsWith('/composite/sobjects')) {
-            raced = true;
-            s.insert('Contact', { LastName: 'Lee', Email: 'ANN.LEE@acme.example' });
-          }
+      const ctx = ctxFor(
+        s,
+        {},
+        {
+          before: (url, init) => {
+            if (!raced && (init?.method ?? 'GET') === 'POST' && url.endsWith('/composite/sobjects')) {
+              raced = true;
+              s.insert('Contact', { LastName: 'Lee', Email: 'ANN.LEE@acme.example' });
+            }
+          },
         },
-      });
+      );
       const [out] = await sf.push(ctx, 'contact', items('contact', [ann]));
       expect(out.ok).toBe(false);
       if (!out.ok) {
@@ -414,13 +629,39 @@ describe('Salesforce connector against the simulated org', () => {
   it('lookupByEmail: owner, opportunities via OpportunityContactRole, record URL; leads with status; quoting', async () => {
     const s = await sim();
     const acc = s.insert('Account', { Name: 'Umbrella' });
-    const c = s.insert('Contact', { FirstName: 'Owen', LastName: "O'Brien", Email: "o'brien@umbrella.example", Title: 'CTO', LeadSource: 'Web', AccountId: acc.Id });
-    const won = s.insert('Opportunity', { Name: 'Umbrella pilot', StageName: 'Closed Won', Amount: 12000, CloseDate: '2025-11-30', AccountId: acc.Id });
-    const open = s.insert('Opportunity', { Name: 'Umbrella rollout', StageName: 'Negotiation/Review', Amount: 50000, CloseDate: '2026-03-31', AccountId: acc.Id });
+    const c = s.insert('Contact', {
+      FirstName: 'Owen',
+      LastName: "O'Brien",
+      Email: "o'brien@umbrella.example",
+      Title: 'CTO',
+      LeadSource: 'Web',
+      AccountId: acc.Id,
+    });
+    const won = s.insert('Opportunity', {
+      Name: 'Umbrella pilot',
+      StageName: 'Closed Won',
+      Amount: 12000,
+      CloseDate: '2025-11-30',
+      AccountId: acc.Id,
+    });
+    const open = s.insert('Opportunity', {
+      Name: 'Umbrella rollout',
+      StageName: 'Negotiation/Review',
+      Amount: 50000,
+      CloseDate: '2026-03-31',
+      AccountId: acc.Id,
+    });
     s.update(won.Id, { IsClosed: true });
     s.insert('OpportunityContactRole', { OpportunityId: won.Id, ContactId: c.Id, Role: 'Decision Maker' });
     s.insert('OpportunityContactRole', { OpportunityId: open.Id, ContactId: c.Id, Role: 'Decision Maker' });
-    s.insert('Lead', { FirstName: 'Lena', LastName: 'Lead', Company: 'Lead Co', Email: 'lena@leadco.example', Status: 'Working - Contacted', LeadSource: 'Partner' });
+    s.insert('Lead', {
+      FirstName: 'Lena',
+      LastName: 'Lead',
+      Company: 'Lead Co',
+      Email: 'lena@leadco.example',
+      Status: 'Working - Contacted',
+      LeadSource: 'Partner',
+    });
 
     const ctx = ctxFor(s);
     expect(await sf.lookupByEmail!(ctx, "O'Brien@umbrella.example")).toEqual({
@@ -432,18 +673,39 @@ describe('Salesforce connector against the simulated org', () => {
         { name: 'Umbrella pilot', stage: 'Closed Won', amount: 12000 },
         { name: 'Umbrella rollout', stage: 'Negotiation/Review', amount: 50000 },
       ],
-      fields: { object: 'Contact', Name: "Owen O'Brien", FirstName: 'Owen', LastName: "O'Brien", Email: "o'brien@umbrella.example", Title: 'CTO', LeadSource: 'Web', Account: 'Umbrella' },
+      fields: {
+        object: 'Contact',
+        Name: "Owen O'Brien",
+        FirstName: 'Owen',
+        LastName: "O'Brien",
+        Email: "o'brien@umbrella.example",
+        Title: 'CTO',
+        LeadSource: 'Web',
+        Account: 'Umbrella',
+      },
     });
     const lead = await sf.lookupByEmail!(ctx, 'lena@leadco.example');
-    expect(lead).toMatchObject({ owner: 'Sim Admin', stage: 'Working - Contacted', fields: { object: 'Lead', Company: 'Lead Co', LeadSource: 'Partner', Status: 'Working - Contacted' } });
-    expect(await sf.lookupByEmail!(ctx, 'nobody\\\'@x.example')).toBeNull();
+    expect(lead).toMatchObject({
+      owner: 'Sim Admin',
+      stage: 'Working - Contacted',
+      fields: { object: 'Lead', Company: 'Lead Co', LeadSource: 'Partner', Status: 'Working - Contacted' },
+    });
+    expect(await sf.lookupByEmail!(ctx, "nobody\\'@x.example")).toBeNull();
     expect(s.requests.some((r) => r.status === 400)).toBe(false);
   });
 
   it('pull: everything first, then only what changed since the cursor; pages of 200 with same-second ties', async () => {
     const s = await sim();
     const acc = s.insert('Account', { Name: 'Pull Co' });
-    const people = Array.from({ length: 230 }, (_, i) => s.insert('Contact', { FirstName: 'P', LastName: `Person ${i}`, Email: `p${i}@pull.example`, Title: i === 0 ? 'Boss' : null, AccountId: acc.Id }));
+    const people = Array.from({ length: 230 }, (_, i) =>
+      s.insert('Contact', {
+        FirstName: 'P',
+        LastName: `Person ${i}`,
+        Email: `p${i}@pull.example`,
+        Title: i === 0 ? 'Boss' : null,
+        AccountId: acc.Id,
+      }),
+    );
     const ctx = ctxFor(s);
     const r1 = await sf.pull!(ctx, undefined);
     expect(r1.contacts).toHaveLength(200);
@@ -453,7 +715,15 @@ describe('Salesforce connector against the simulated org', () => {
     const seen = [...r1.contacts, ...r2.contacts].map((c) => c.remoteId);
     expect(new Set(seen).size).toBe(230);
     expect(seen.sort()).toEqual(people.map((p) => p.Id).sort());
-    expect(r1.contacts.find((c) => c.remoteId === people[0].Id)?.contact).toEqual({ name: 'P Person 0', firstName: 'P', lastName: 'Person 0', emails: ['p0@pull.example'], phones: [], title: 'Boss', company: 'Pull Co' });
+    expect(r1.contacts.find((c) => c.remoteId === people[0].Id)?.contact).toEqual({
+      name: 'P Person 0',
+      firstName: 'P',
+      lastName: 'Person 0',
+      emails: ['p0@pull.example'],
+      phones: [],
+      title: 'Boss',
+      company: 'Pull Co',
+    });
 
     expect((await sf.pull!(ctx, r2.cursor)).contacts).toEqual([]);
     s.advanceClock(5000);
@@ -476,9 +746,17 @@ describe('Salesforce connector against the simulated org', () => {
       const url = new URL(buildAuthorizeUrl({ loginUrl: s.url, clientId, redirectUri, codeChallenge: challenge, state }));
       expect(url.origin + url.pathname).toBe(`${s.url}/services/oauth2/authorize`);
       expect(Object.fromEntries(url.searchParams)).toEqual({
-        response_type: 'code', client_id: clientId, redirect_uri: redirectUri, code_challenge: challenge, code_challenge_method: 'S256', state, scope: 'api refresh_token',
+        response_type: 'code',
+        client_id: clientId,
+        redirect_uri: redirectUri,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state,
+        scope: 'api refresh_token',
       });
-      expect(new URL(buildAuthorizeUrl({ clientId, redirectUri, codeChallenge: challenge, state })).origin).toBe('https://login.salesforce.com');
+      expect(new URL(buildAuthorizeUrl({ clientId, redirectUri, codeChallenge: challenge, state })).origin).toBe(
+        'https://login.salesforce.com',
+      );
 
       // What launchWebAuthFlow would return: the redirect with code and state.
       const res = await fetch(url, { redirect: 'manual' });
@@ -491,10 +769,14 @@ describe('Salesforce connector against the simulated org', () => {
       const tokens = await exchangeCode(fetch, { loginUrl: s.url, clientId, redirectUri, code, codeVerifier: verifier });
       expect(tokens.instanceUrl).toBe(s.url);
       expect(tokens.refreshToken).toBeTruthy();
-      expect(await sf.testConnection(ctxFor(s, { accessToken: tokens.accessToken }))).toEqual({ account: 'admin@sim-org.example (org 00DRs0000000001AAA)' });
+      expect(await sf.testConnection(ctxFor(s, { accessToken: tokens.accessToken }))).toEqual({
+        account: 'admin@sim-org.example (org 00DRs0000000001AAA)',
+      });
 
       // A code works once.
-      expect((await errorOf(exchangeCode(fetch, { loginUrl: s.url, clientId, redirectUri, code, codeVerifier: verifier }))).kind).toBe('auth');
+      expect((await errorOf(exchangeCode(fetch, { loginUrl: s.url, clientId, redirectUri, code, codeVerifier: verifier }))).kind).toBe(
+        'auth',
+      );
 
       const refreshed = await refreshAccessToken(fetch, { loginUrl: s.url, clientId, refreshToken: tokens.refreshToken! });
       expect(refreshed.accessToken).not.toBe(tokens.accessToken);
@@ -511,7 +793,9 @@ describe('Salesforce connector against the simulated org', () => {
       const s = await sim({ clients: [{ clientId, redirectUris: [redirectUri] }] });
       const { challenge } = await createPkcePair();
       const other = await createPkcePair();
-      const res = await fetch(buildAuthorizeUrl({ loginUrl: s.url, clientId, redirectUri, codeChallenge: challenge, state: 'x' }), { redirect: 'manual' });
+      const res = await fetch(buildAuthorizeUrl({ loginUrl: s.url, clientId, redirectUri, codeChallenge: challenge, state: 'x' }), {
+        redirect: 'manual',
+      });
       const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
       const e = await errorOf(exchangeCode(fetch, { loginUrl: s.url, clientId, redirectUri, code, codeVerifier: other.verifier }));
       expect(e.kind).toBe('auth');
@@ -524,9 +808,21 @@ describe('Salesforce connector against the simulated org', () => {
     const ctx = ctxFor(s);
     const first = await pushAll(ctx);
     const linked: LinkedIds = { contacts: { ct_ann: first.ct_ann }, companies: { co_acme: first.co_acme } };
-    const fresh = task({ id: 'tk_fresh', title: 'Call back', dueAt: '2026-01-12T09:00:00.000Z', contactIds: ['ct_ann'], companyId: 'co_acme' });
+    const fresh = task({
+      id: 'tk_fresh',
+      title: 'Call back',
+      dueAt: '2026-01-12T09:00:00.000Z',
+      contactIds: ['ct_ann'],
+      companyId: 'co_acme',
+    });
     s.requests.length = 0;
-    const [created] = okIds(await sf.push(ctx, 'task', items('task', [fresh], linked).map((i) => ({ ...i, firstSend: true }))));
+    const [created] = okIds(
+      await sf.push(
+        ctx,
+        'task',
+        items('task', [fresh], linked).map((i) => ({ ...i, firstSend: true })),
+      ),
+    );
     expect(s.requests.filter((r) => r.query?.includes('FROM Task'))).toEqual([]);
     const before = counts(s);
     const [again] = okIds(await sf.push(ctx, 'task', items('task', [fresh], linked)));
@@ -541,7 +837,10 @@ describe('Salesforce connector against the simulated org', () => {
     expect(sf.origins(cfg)).toEqual(['https://acme.my.salesforce.com/*', 'https://login.salesforce.com/*']);
     // Sign-in: the instance URL comes with the token answer, so any Salesforce host may be it;
     // a login URL elsewhere (proxy, test server) serves the API itself.
-    expect(sf.oauth!.origins({ loginUrl: 'https://login.salesforce.com' })).toEqual(['https://login.salesforce.com/*', 'https://*.salesforce.com/*']);
+    expect(sf.oauth!.origins({ loginUrl: 'https://login.salesforce.com' })).toEqual([
+      'https://login.salesforce.com/*',
+      'https://*.salesforce.com/*',
+    ]);
     expect(sf.oauth!.origins({ loginUrl: 'https://sso.example.org' })).toEqual(['https://sso.example.org/*']);
     expect(sf.batchSize.contact).toBe(200);
     expect(sf.rateLimit).toEqual({ requests: 25, intervalMs: 1000 });

@@ -5,7 +5,15 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError, type ConnectorContext, type PushItem, type SyncKind } from '../../connectors/types';
-import { eventFor, signBody, verifySignature, webhookConnector as wh, WebhookConfig, WEBHOOK_SCHEMA, type WebhookEvent } from '../../connectors/webhook';
+import {
+  eventFor,
+  signBody,
+  verifySignature,
+  webhookConnector as wh,
+  WebhookConfig,
+  WEBHOOK_SCHEMA,
+  type WebhookEvent,
+} from '../../connectors/webhook';
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 
 const SECRET = 'whsec_0123456789abcdef-rapport';
@@ -101,7 +109,18 @@ function ctxFor(url: string, secret = SECRET, timeoutMs = 10_000): ConnectorCont
   return { config, fetch: (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) }), fieldMapping: {} };
 }
 
-const ann: Contact = { ...base, id: 'ct_ann', name: 'Ann Lee', firstName: 'Ann', lastName: 'Lee', emails: ['ann.lee@acme.example'], phones: [], tags: ['vip'], companyId: 'co_acme', company: 'Acme' };
+const ann: Contact = {
+  ...base,
+  id: 'ct_ann',
+  name: 'Ann Lee',
+  firstName: 'Ann',
+  lastName: 'Lee',
+  emails: ['ann.lee@acme.example'],
+  phones: [],
+  tags: ['vip'],
+  companyId: 'co_acme',
+  company: 'Acme',
+};
 const acme: Company = { ...base, id: 'co_acme', name: 'Acme', domain: 'acme.example', tags: [] };
 const thread: Activity[] = [1, 2, 3].map((n) => ({
   ...base,
@@ -117,7 +136,11 @@ const thread: Activity[] = [1, 2, 3].map((n) => ({
 const followUp: Task = { ...base, id: 'tk_1', title: 'Send quote', done: false, dueAt: '2026-01-09T09:00:00.000Z', contactIds: ['ct_ann'] };
 
 function items(kind: SyncKind, records: (Contact | Company | Activity | Task)[]): PushItem[] {
-  return records.map((record, i) => ({ entryId: `out_${kind}_${record.id}_${i}`, item: { kind, record } as PushItem['item'], linked: { contacts: {}, companies: {} } }));
+  return records.map((record, i) => ({
+    entryId: `out_${kind}_${record.id}_${i}`,
+    item: { kind, record } as PushItem['item'],
+    linked: { contacts: {}, companies: {} },
+  }));
 }
 
 async function errorOf(p: Promise<unknown>): Promise<ConnectorError> {
@@ -166,10 +189,23 @@ describe('webhook connector against a verifying receiver', () => {
     expect(outs.map((o) => (o.ok ? o.remoteId : ''))).toEqual(['co_acme', 'rcv-ct_ann', 'ac_m1', 'ac_m2', 'ac_m3', 'tk_1']);
     expect(r.attempts).toHaveLength(6);
     expect(r.attempts.every((a) => a.answered === 200)).toBe(true);
-    expect(r.attempts.map((a) => a.event?.type)).toEqual(['company.upserted', 'contact.upserted', 'activity.logged', 'activity.logged', 'activity.logged', 'task.created']);
+    expect(r.attempts.map((a) => a.event?.type)).toEqual([
+      'company.upserted',
+      'contact.upserted',
+      'activity.logged',
+      'activity.logged',
+      'activity.logged',
+      'task.created',
+    ]);
 
     const mail = r.attempts[3];
-    expect(mail.event).toEqual({ schema: 'rapport.webhook/v1', id: 'out_email_ac_m2_1', type: 'activity.logged', occurredAt: '2026-01-06T09:00:00.000Z', data: thread[1] });
+    expect(mail.event).toEqual({
+      schema: 'rapport.webhook/v1',
+      id: 'out_email_ac_m2_1',
+      type: 'activity.logged',
+      occurredAt: '2026-01-06T09:00:00.000Z',
+      data: thread[1],
+    });
     expect(mail.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(mail.headers['x-rapport-event-id']).toBe('out_email_ac_m2_1');
     expect(mail.headers['x-rapport-event-type']).toBe('activity.logged');
@@ -185,7 +221,11 @@ describe('webhook connector against a verifying receiver', () => {
     const good = r.attempts[0];
     // Replay the captured request with one byte changed.
     const tampered = Buffer.from(good.raw.toString('utf8').replace('Ann Lee', 'Ann Lea'));
-    const res = await fetch(r.url, { method: 'POST', body: new Uint8Array(tampered), headers: { 'Content-Type': 'application/json', 'X-Rapport-Signature': String(good.headers['x-rapport-signature']) } });
+    const res = await fetch(r.url, {
+      method: 'POST',
+      body: new Uint8Array(tampered),
+      headers: { 'Content-Type': 'application/json', 'X-Rapport-Signature': String(good.headers['x-rapport-signature']) },
+    });
     expect(res.status).toBe(401);
     expect(await verifySignature(new Uint8Array(tampered), String(good.headers['x-rapport-signature']), SECRET)).toBe(false);
 
@@ -272,7 +312,9 @@ describe('webhook connector against a verifying receiver', () => {
   it('config: secret of at least 16 characters; deals are refused; origins', () => {
     expect(WebhookConfig.safeParse({ url: 'https://hooks.example/x', secret: 'short' }).success).toBe(false);
     expect(WebhookConfig.safeParse({ url: 'ftp://hooks.example/x', secret: SECRET }).success).toBe(false);
-    expect(wh.origins(WebhookConfig.parse({ url: 'https://hooks.zapier.com/hooks/catch/1/abc/', secret: SECRET }))).toEqual(['https://hooks.zapier.com/*']);
+    expect(wh.origins(WebhookConfig.parse({ url: 'https://hooks.zapier.com/hooks/catch/1/abc/', secret: SECRET }))).toEqual([
+      'https://hooks.zapier.com/*',
+    ]);
     expect(wh.capabilities.deals).toBe(false);
     expect(wh.capabilities.pull).toBe(false);
   });

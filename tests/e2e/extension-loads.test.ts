@@ -71,9 +71,7 @@ describe('extension loads', () => {
   it('serves https://www.linkedin.com/feed/ from the fixture server', async () => {
     const page = await ext.openPage('https://www.linkedin.com/feed/');
     expect(await page.$eval('#marker', (el) => el.textContent)).toBe('linkedin-fixture-feed');
-    expect(server.requests).toContainEqual(
-      expect.objectContaining({ host: 'www.linkedin.com', path: '/feed/', matched: true }),
-    );
+    expect(server.requests).toContainEqual(expect.objectContaining({ host: 'www.linkedin.com', path: '/feed/', matched: true }));
     await page.close();
   });
 

@@ -50,7 +50,9 @@ async function sidebarFrame(page: Page): Promise<Frame> {
 
 async function cardEmails(frame: Frame): Promise<string[]> {
   await frame.waitForSelector('[data-testid="sidebar-contact"][data-email]', { timeout: 15_000 });
-  const emails = await frame.$$eval('[data-testid="sidebar-contact"][data-email]', (els) => els.map((e) => e.getAttribute('data-email') ?? ''));
+  const emails = await frame.$$eval('[data-testid="sidebar-contact"][data-email]', (els) =>
+    els.map((e) => e.getAttribute('data-email') ?? ''),
+  );
   return emails.sort();
 }
 
@@ -84,7 +86,10 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
   });
 
   it('the build carries InboxSDK: scripting + Gmail host permission, pageWorld.js at the root', () => {
-    const manifest = JSON.parse(readFileSync(`${REPO_ROOT}.output/${OUTDIR}/manifest.json`, 'utf8')) as { permissions: string[]; host_permissions?: string[] };
+    const manifest = JSON.parse(readFileSync(`${REPO_ROOT}.output/${OUTDIR}/manifest.json`, 'utf8')) as {
+      permissions: string[];
+      host_permissions?: string[];
+    };
     expect(manifest.permissions).toContain('scripting');
     expect(manifest.host_permissions).toContain('https://mail.google.com/*');
     expect(readFileSync(`${REPO_ROOT}.output/${OUTDIR}/pageWorld.js`, 'utf8').length).toBeGreaterThan(100_000);
@@ -137,25 +142,27 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
     expect(session).toBeTruthy();
     await ext.evaluateInWorker(async (session: string) => {
       const [tab] = await chrome.tabs.query({ url: 'https://mail.google.com/mail/u/0/*' });
-      await chrome.runtime.sendMessage({
-        rapportEvent: 'capture',
-        tabId: tab.id,
-        session,
-        seq: 1_000_000,
-        capture: {
-          site: 'gmail',
-          url: tab.url,
-          result: {
-            kind: 'compose',
+      await chrome.runtime
+        .sendMessage({
+          rapportEvent: 'capture',
+          tabId: tab.id,
+          session,
+          seq: 1_000_000,
+          capture: {
             site: 'gmail',
-            userEmail: 'dana.whitfield@acme.test',
-            recipients: [
-              { email: 'new.person@initech.example', name: 'New <b>Person</b>', field: 'to' },
-              { email: 'colleague@acme.test', name: 'Colleague', field: 'cc' },
-            ],
+            url: tab.url,
+            result: {
+              kind: 'compose',
+              site: 'gmail',
+              userEmail: 'dana.whitfield@acme.test',
+              recipients: [
+                { email: 'new.person@initech.example', name: 'New <b>Person</b>', field: 'to' },
+                { email: 'colleague@acme.test', name: 'Colleague', field: 'cc' },
+              ],
+            },
           },
-        },
-      }).catch(() => undefined);
+        })
+        .catch(() => undefined);
     }, session!);
     await frame.waitForSelector('[data-testid="compose-recipients"]');
     expect(await cardEmails(frame)).toEqual(['new.person@initech.example']); // the colleague is on the team

@@ -54,7 +54,9 @@ describe('large import', () => {
 
     const popup = await ext.openPopup();
     await popup.type('[data-testid="search-input"]', 'person99999');
-    await popup.waitForFunction(() => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === 'person99999');
+    await popup.waitForFunction(
+      () => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === 'person99999',
+    );
     const first = await popup.$eval('[data-testid="search-result"]', (el) => (el as HTMLElement).innerText);
     expect(first).toContain('Person99999');
   });

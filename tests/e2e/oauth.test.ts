@@ -21,7 +21,10 @@ describe('OAuth sign-in', () => {
 
   beforeAll(async () => {
     ext = await launchWithExtension();
-    sim = await startSalesforceSim({ tokens: [], clients: [{ clientId: CLIENT, redirectUris: [`https://${ext.extensionId}.chromiumapp.org/`] }] });
+    sim = await startSalesforceSim({
+      tokens: [],
+      clients: [{ clientId: CLIENT, redirectUris: [`https://${ext.extensionId}.chromiumapp.org/`] }],
+    });
     options = await ext.openOptions();
     const input = await options.waitForSelector('[data-testid="import-file"]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);

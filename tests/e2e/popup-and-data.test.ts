@@ -105,7 +105,9 @@ describe('popup search, import, export and delete-all', () => {
     expect(r.count).toBe(0);
     const errors = await options.$eval('[data-testid="import-errors"]', (el) => (el as HTMLElement).innerText);
     expect(errors).toContain('not a Rapport export');
-    await options.waitForFunction(() => /4\s*contacts/.test((document.querySelector('[data-testid="data-stats"]') as HTMLElement | null)?.innerText ?? ''));
+    await options.waitForFunction(() =>
+      /4\s*contacts/.test((document.querySelector('[data-testid="data-stats"]') as HTMLElement | null)?.innerText ?? ''),
+    );
     await popup.bringToFront();
     expect((await search(popup, 'jose'))[0].text).toContain('José Álvarez');
   });
@@ -214,9 +216,13 @@ describe('popup search, import, export and delete-all', () => {
     await page.bringToFront();
     await page.goto(`chrome-extension://${ext.extensionId}/popup.html`, { waitUntil: 'load' });
     popup = page;
-    await popup.waitForFunction(() => !document.querySelector('[data-testid="index-rebuilding"]') && (window as unknown as { __notices: string[] }).__notices.length > 0, {
-      timeout: 30_000,
-    });
+    await popup.waitForFunction(
+      () =>
+        !document.querySelector('[data-testid="index-rebuilding"]') && (window as unknown as { __notices: string[] }).__notices.length > 0,
+      {
+        timeout: 30_000,
+      },
+    );
     const notices = await popup.evaluate(() => (window as unknown as { __notices: string[] }).__notices);
     expect(notices[0]).toMatch(/Updating the search index \(\d+ % done\): results may be incomplete/);
     expect(await rebuildPending()).toBe(false);

@@ -30,7 +30,13 @@ describe('release build', () => {
 
   it('ships the three sites’ content scripts', () => {
     const matches = (manifest.content_scripts ?? []).flatMap((c) => c.matches).sort();
-    expect(matches).toEqual(['https://mail.google.com/*', 'https://outlook.live.com/*', 'https://outlook.office.com/*', 'https://outlook.office365.com/*', 'https://www.linkedin.com/*']);
+    expect(matches).toEqual([
+      'https://mail.google.com/*',
+      'https://outlook.live.com/*',
+      'https://outlook.office.com/*',
+      'https://outlook.office365.com/*',
+      'https://www.linkedin.com/*',
+    ]);
     for (const c of manifest.content_scripts ?? []) for (const js of c.js) expect(existsSync(join(dir, js))).toBe(true);
   });
 

@@ -28,7 +28,10 @@ async function sidebarFrame(page: Page): Promise<Frame> {
   let lastError: unknown;
   let lastBody = '';
   while (Date.now() < deadline) {
-    const f = page.frames().filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached && !handedOut.has(fr)).pop();
+    const f = page
+      .frames()
+      .filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached && !handedOut.has(fr))
+      .pop();
     if (f) {
       try {
         await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 10_000 });
@@ -47,14 +50,18 @@ async function sidebarFrame(page: Page): Promise<Frame> {
     await new Promise((r) => setTimeout(r, 200));
   }
   if (process.env.RAPPORT_E2E_SHOT) await page.screenshot({ path: process.env.RAPPORT_E2E_SHOT });
-  throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${lastBody || '(no sidebar frame found)'}`, { cause: lastError });
+  throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${lastBody || '(no sidebar frame found)'}`, {
+    cause: lastError,
+  });
 }
 
 async function popupSearch(ext: ExtensionHandle, q: string) {
   const popup = await ext.openPopup();
   await popup.type('[data-testid="search-input"]', q);
   await popup.waitForFunction((qq) => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === qq, {}, q);
-  const rows = await popup.$$eval('[data-testid="search-result"]', (els) => els.map((e) => ({ kind: e.getAttribute('data-kind'), text: (e as HTMLElement).innerText })));
+  const rows = await popup.$$eval('[data-testid="search-result"]', (els) =>
+    els.map((e) => ({ kind: e.getAttribute('data-kind'), text: (e as HTMLElement).innerText })),
+  );
   await popup.close();
   return rows;
 }
@@ -100,10 +107,19 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     await frame.click(`${marco} [data-testid="add-note"]`);
     await frame.type(`${marco} [data-testid="note-input"]`, 'Wants 40 seats <b>not bold</b>');
     await frame.click(`${marco} [data-testid="note-save"]`);
-    await frame.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.textContent?.includes('Wants 40 seats')), {}, marco);
+    await frame.waitForFunction(
+      (sel) =>
+        [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.textContent?.includes('Wants 40 seats')),
+      {},
+      marco,
+    );
     await frame.click(`${marco} [data-testid="follow-up"]`);
     await frame.click(`${marco} [data-testid="follow-up-save"]`);
-    await frame.waitForFunction((sel) => [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.getAttribute('data-type') === 'task'), {}, marco);
+    await frame.waitForFunction(
+      (sel) => [...document.querySelectorAll(`${sel} [data-testid="timeline-item"]`)].some((e) => e.getAttribute('data-type') === 'task'),
+      {},
+      marco,
+    );
 
     await page.reload();
     frame = await sidebarFrame(page);
@@ -150,7 +166,9 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     await frame.waitForSelector(`${sel} [data-testid="already-saved"]`);
 
     // The person changed jobs: the same profile now shows another title.
-    server.route('www.linkedin.com', '/in/mateo-quintero-vale/', { html: PROFILE.replaceAll('Learning Programme Lead', 'Head of Learning') });
+    server.route('www.linkedin.com', '/in/mateo-quintero-vale/', {
+      html: PROFILE.replaceAll('Learning Programme Lead', 'Head of Learning'),
+    });
     await page.reload();
     frame = await sidebarFrame(page);
     const change = await frame.waitForSelector(`${sel} [data-testid="profile-changes"] [data-field="title"]`);
@@ -211,7 +229,12 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
       document.body.innerHTML = (window as unknown as { __next: string }).__next;
       history.pushState(null, '', '/mail/u/2/#inbox/other-thread');
     });
-    await frame.waitForFunction(() => !document.querySelector('[data-email="marco.rossi@globex.example.de"]') && document.querySelectorAll('[data-testid="sidebar-contact"]').length > 0, { timeout: 10_000 });
+    await frame.waitForFunction(
+      () =>
+        !document.querySelector('[data-email="marco.rossi@globex.example.de"]') &&
+        document.querySelectorAll('[data-testid="sidebar-contact"]').length > 0,
+      { timeout: 10_000 },
+    );
     const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
     expect(emails.length).toBeGreaterThan(0);
     expect(emails).not.toContain('marco.rossi@globex.example.de');
@@ -246,11 +269,27 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
       site: 'gmail',
       url: 'https://mail.google.com/mail/u/6/#inbox/forged',
       result: {
-        kind: 'thread', site: 'gmail', threadId: 'forged', subject: 'Forged', url: 'https://mail.google.com/mail/u/6/#inbox/forged',
-        messages: [{
-          messageId: 'forged-1', from: { email: 'mallory@attacker.example', name: 'Mallory' }, to: [], cc: [], dateText: '',
-          snippet: '', bodyText: '', quotedText: '', signature: '', links: [], direction: 'incoming', collapsed: false,
-        }],
+        kind: 'thread',
+        site: 'gmail',
+        threadId: 'forged',
+        subject: 'Forged',
+        url: 'https://mail.google.com/mail/u/6/#inbox/forged',
+        messages: [
+          {
+            messageId: 'forged-1',
+            from: { email: 'mallory@attacker.example', name: 'Mallory' },
+            to: [],
+            cc: [],
+            dateText: '',
+            snippet: '',
+            bodyText: '',
+            quotedText: '',
+            signature: '',
+            links: [],
+            direction: 'incoming',
+            collapsed: false,
+          },
+        ],
         participants: [{ email: 'mallory@attacker.example', name: 'Mallory', isUser: false, isInternal: false, roles: ['from'] }],
       },
     };
@@ -273,7 +312,9 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
       };
       setInterval(hit, 25);
     </script>`;
-    server.route('mail.google.com', '/mail/u/6/', { html: GMAIL_THREAD.replace('<body>', `<body>${attack}`).replace('</body>', `${attack}</body>`) });
+    server.route('mail.google.com', '/mail/u/6/', {
+      html: GMAIL_THREAD.replace('<body>', `<body>${attack}`).replace('</body>', `${attack}</body>`),
+    });
     const page = await ext.openPage('https://mail.google.com/mail/u/6/#inbox/18c2f4a9b7d3e601');
     const frame = await sidebarFrame(page);
     await frame.waitForSelector(card('marco.rossi@globex.example.de'));
@@ -295,7 +336,9 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
   it('follows the page theme: a dark Gmail gets a dark sidebar, a light one a light sidebar', async () => {
     // The frame is created at document_start, before the page has a background: it is told the
     // page's theme when it is shown.
-    server.route('mail.google.com', '/mail/u/5/', { html: GMAIL_THREAD.replace('<body', '<body style="background-color: rgb(32, 33, 36); color: #e8eaed"') });
+    server.route('mail.google.com', '/mail/u/5/', {
+      html: GMAIL_THREAD.replace('<body', '<body style="background-color: rgb(32, 33, 36); color: #e8eaed"'),
+    });
     const dark = await ext.openPage('https://mail.google.com/mail/u/5/#inbox/18c2f4a9b7d3e601');
     const darkFrame = await sidebarFrame(dark);
     await darkFrame.waitForFunction(() => document.documentElement.dataset.theme === 'dark', { timeout: 10_000 });

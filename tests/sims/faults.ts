@@ -32,7 +32,6 @@ export interface FaultOptions {
   seed?: number;
 }
 
-
 export class FaultInjector {
   private options: FaultOptions = {};
   private random: () => number = seededRandom(1);

@@ -424,7 +424,11 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   function addAssociation(a: SimAssociation): void {
     const key = (f: string, fi: string, t: string, ti: string) => `${a.typeId}|${f}|${fi}|${t}|${ti}`;
-    if (associationKeys.has(key(a.fromType, a.fromId, a.toType, a.toId)) || associationKeys.has(key(a.toType, a.toId, a.fromType, a.fromId))) return;
+    if (
+      associationKeys.has(key(a.fromType, a.fromId, a.toType, a.toId)) ||
+      associationKeys.has(key(a.toType, a.toId, a.fromType, a.fromId))
+    )
+      return;
     associationKeys.add(key(a.fromType, a.fromId, a.toType, a.toId));
     state.associations.push(a);
   }
@@ -450,11 +454,18 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   // ---------- validation ----------
 
-  function checkProperties(type: HsObjectType, props: unknown, creating: boolean): { props: Record<string, string>; errors: PropertyError[] } {
+  function checkProperties(
+    type: HsObjectType,
+    props: unknown,
+    creating: boolean,
+  ): { props: Record<string, string>; errors: PropertyError[] } {
     const errors: PropertyError[] = [];
     const out: Record<string, string> = {};
     if (!isRecord(props)) {
-      return { props: out, errors: [{ isValid: false, message: 'properties must be an object', error: 'INVALID_INPUT', name: 'properties' }] };
+      return {
+        props: out,
+        errors: [{ isValid: false, message: 'properties must be an object', error: 'INVALID_INPUT', name: 'properties' }],
+      };
     }
     for (const [name, rawValue] of Object.entries(props)) {
       const def = schema[type][name];
@@ -463,11 +474,21 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         continue;
       }
       if (def.readOnly) {
-        errors.push({ isValid: false, message: `"${name}" is a read only property; its value cannot be set.`, error: 'READ_ONLY_VALUE', name });
+        errors.push({
+          isValid: false,
+          message: `"${name}" is a read only property; its value cannot be set.`,
+          error: 'READ_ONLY_VALUE',
+          name,
+        });
         continue;
       }
       if (rawValue !== null && typeof rawValue === 'object') {
-        errors.push({ isValid: false, message: `${JSON.stringify(rawValue)} is not a valid value for ${name}`, error: 'INVALID_INPUT', name });
+        errors.push({
+          isValid: false,
+          message: `${JSON.stringify(rawValue)} is not a valid value for ${name}`,
+          error: 'INVALID_INPUT',
+          name,
+        });
         continue;
       }
       const value = rawValue === null || rawValue === undefined ? '' : String(rawValue);
@@ -485,7 +506,12 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
           continue;
         }
         if (def.type === 'enumeration' && !def.options?.includes(value)) {
-          errors.push({ isValid: false, message: `${value} was not one of the allowed options: [${def.options?.join(', ')}]`, error: 'INVALID_OPTION', name });
+          errors.push({
+            isValid: false,
+            message: `${value} was not one of the allowed options: [${def.options?.join(', ')}]`,
+            error: 'INVALID_OPTION',
+            name,
+          });
           continue;
         }
         if (def.type === 'json') {
@@ -529,8 +555,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         const typeId = isRecord(t) ? Number(t.associationTypeId) : NaN;
         const category = isRecord(t) ? t.associationCategory : undefined;
         const toType = (HS_OBJECT_TYPES as readonly string[]).find(
-          (other) =>
-            DEFAULT_ASSOCIATION[`${type}>${other}`] === typeId || (EXTRA_ASSOCIATION[`${type}>${other}`] ?? []).includes(typeId),
+          (other) => DEFAULT_ASSOCIATION[`${type}>${other}`] === typeId || (EXTRA_ASSOCIATION[`${type}>${other}`] ?? []).includes(typeId),
         ) as HsObjectType | undefined;
         if (category !== 'HUBSPOT_DEFINED' || !toType) {
           return {
@@ -539,7 +564,10 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
           };
         }
         if (!state[toType].has(toId)) {
-          return { assocs, error: hsError(400, 'VALIDATION_ERROR', `One or more associations are invalid: ${SINGULAR[toType]} ${toId} does not exist`) };
+          return {
+            assocs,
+            error: hsError(400, 'VALIDATION_ERROR', `One or more associations are invalid: ${SINGULAR[toType]} ${toId} does not exist`),
+          };
         }
         assocs.push({ toType, toId, typeId });
       }
@@ -561,7 +589,11 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
   }
 
   function propertyList(q: URLSearchParams | unknown): string[] {
-    if (q instanceof URLSearchParams) return q.getAll('properties').flatMap((p) => p.split(',')).filter(Boolean);
+    if (q instanceof URLSearchParams)
+      return q
+        .getAll('properties')
+        .flatMap((p) => p.split(','))
+        .filter(Boolean);
     return Array.isArray(q) ? q.map(String) : [];
   }
 
@@ -570,7 +602,10 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON on line 1: inputs is required') };
     }
     if (body.inputs.length > 100) {
-      return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', `Batch input must contain at most 100 inputs; got ${body.inputs.length}`) };
+      return {
+        inputs: [],
+        error: hsError(400, 'VALIDATION_ERROR', `Batch input must contain at most 100 inputs; got ${body.inputs.length}`),
+      };
     }
     if (!body.inputs.every(isRecord)) return { inputs: [], error: hsError(400, 'VALIDATION_ERROR', 'Each input must be an object') };
     return { inputs: body.inputs as Record<string, unknown>[] };
@@ -651,7 +686,9 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       }
       valid.push({ props, assocs: assoc.assocs });
     }
-    const results = inputs.map((input, i) => traced(view(type, createValidated(type, valid[i].props, valid[i].assocs), Object.keys(input.properties as object)), input));
+    const results = inputs.map((input, i) =>
+      traced(view(type, createValidated(type, valid[i].props, valid[i].assocs), Object.keys(input.properties as object)), input),
+    );
     return complete(201, results);
   }
 
@@ -704,7 +741,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     for (const input of inputs) {
       const idProperty = uniqueIdProperty(type, input.idProperty ?? query.get('idProperty'));
       if (typeof idProperty !== 'string') return idProperty;
-      if (idProperty === 'hs_object_id') return hsError(400, 'VALIDATION_ERROR', 'idProperty hs_object_id cannot be used to upsert; use batch/update');
+      if (idProperty === 'hs_object_id')
+        return hsError(400, 'VALIDATION_ERROR', 'idProperty hs_object_id cannot be used to upsert; use batch/update');
       const id = typeof input.id === 'string' ? input.id : '';
       if (!id) return hsError(400, 'VALIDATION_ERROR', 'Each upsert input needs an id (the idProperty value)');
       values.push(`${idProperty}:${id.toLowerCase()}`);
@@ -768,7 +806,21 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     return a === b ? 0 : a < b ? -1 : 1;
   }
 
-  const OPERATORS = ['EQ', 'NEQ', 'LT', 'LTE', 'GT', 'GTE', 'BETWEEN', 'IN', 'NOT_IN', 'HAS_PROPERTY', 'NOT_HAS_PROPERTY', 'CONTAINS_TOKEN', 'NOT_CONTAINS_TOKEN'];
+  const OPERATORS = [
+    'EQ',
+    'NEQ',
+    'LT',
+    'LTE',
+    'GT',
+    'GTE',
+    'BETWEEN',
+    'IN',
+    'NOT_IN',
+    'HAS_PROPERTY',
+    'NOT_HAS_PROPERTY',
+    'CONTAINS_TOKEN',
+    'NOT_CONTAINS_TOKEN',
+  ];
 
   function matches(type: HsObjectType, obj: SimObject, f: Record<string, unknown>): boolean {
     const name = String(f.propertyName);
@@ -805,9 +857,23 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         return f.operator === 'IN' ? has && hit : !hit;
       }
       case 'CONTAINS_TOKEN':
-        return has && actual.toLowerCase().includes(String(f.value ?? '').replace(/\*/g, '').toLowerCase());
+        return (
+          has &&
+          actual.toLowerCase().includes(
+            String(f.value ?? '')
+              .replace(/\*/g, '')
+              .toLowerCase(),
+          )
+        );
       case 'NOT_CONTAINS_TOKEN':
-        return !has || !actual.toLowerCase().includes(String(f.value ?? '').replace(/\*/g, '').toLowerCase());
+        return (
+          !has ||
+          !actual.toLowerCase().includes(
+            String(f.value ?? '')
+              .replace(/\*/g, '')
+              .toLowerCase(),
+          )
+        );
       default:
         return false;
     }
@@ -894,7 +960,11 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         from: { id },
         to: list.map((a) => ({
           toObjectId: Number(a.toId),
-          associationTypes: a.typeIds.map((typeId) => ({ category: 'HUBSPOT_DEFINED', typeId, label: typeId === 1 || typeId === 2 ? 'Primary' : null })),
+          associationTypes: a.typeIds.map((typeId) => ({
+            category: 'HUBSPOT_DEFINED',
+            typeId,
+            label: typeId === 1 || typeId === 2 ? 'Primary' : null,
+          })),
         })),
       });
     }
@@ -981,7 +1051,14 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         const toId = isRecord(input.to) ? String(input.to.id ?? '') : '';
         const failure = associateDefault(from, fromId, to, toId);
         if (failure) errors.push({ ...(failure.body as object), context: { fromObjectId: [fromId], toObjectId: [toId] } });
-        else results.push({ fromObjectTypeId: TYPE_IDS[from], fromObjectId: Number(fromId), toObjectTypeId: TYPE_IDS[to], toObjectId: Number(toId), labels: [] });
+        else
+          results.push({
+            fromObjectTypeId: TYPE_IDS[from],
+            fromObjectId: Number(fromId),
+            toObjectTypeId: TYPE_IDS[to],
+            toObjectId: Number(toId),
+            labels: [],
+          });
       }
       return complete(200, results, errors);
     }

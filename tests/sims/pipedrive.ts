@@ -153,7 +153,10 @@ export interface PipedriveSim {
 const ERROR_INFO = 'Please check developers.pipedrive.com for more information about Pipedrive API.';
 
 function pdError(status: number, error: string, extra: Record<string, unknown> = {}): SimResponse {
-  return { status, body: { success: false, error, errorCode: status, error_info: ERROR_INFO, data: null, additional_data: null, ...extra } };
+  return {
+    status,
+    body: { success: false, error, errorCode: status, error_info: ERROR_INFO, data: null, additional_data: null, ...extra },
+  };
 }
 
 function ok(data: unknown, additional?: Record<string, unknown>, status = 200): SimResponse {
@@ -207,7 +210,12 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     notes: new Map(),
     activities: new Map(),
     deals: new Map(),
-    users: new Map(tokens.map((_, i) => [i + 1, { id: i + 1, name: i === 0 ? 'Pat Pipeline' : `User ${i + 1}`, email: `user${i + 1}@${companyDomain}.example` }])),
+    users: new Map(
+      tokens.map((_, i) => [
+        i + 1,
+        { id: i + 1, name: i === 0 ? 'Pat Pipeline' : `User ${i + 1}`, email: `user${i + 1}@${companyDomain}.example` },
+      ]),
+    ),
     stages: new Map([
       [1, { id: 1, name: 'Qualified', pipeline_id: 1 }],
       [2, { id: 2, name: 'Contact Made', pipeline_id: 1 }],
@@ -234,7 +242,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
 
   function labeledList(raw: unknown, field: string): Checked<PdLabeled[]> {
     if (raw === undefined || raw === null) return { value: [] };
-    if (!Array.isArray(raw)) return { error: pdError(400, `Validation failed: ${field}: Expected array`, { code: 'ERR_SCHEMA_VALIDATION_FAILED' }) };
+    if (!Array.isArray(raw))
+      return { error: pdError(400, `Validation failed: ${field}: Expected array`, { code: 'ERR_SCHEMA_VALIDATION_FAILED' }) };
     const out: PdLabeled[] = [];
     for (const [i, e] of raw.entries()) {
       if (!isRecord(e) || typeof e.value !== 'string') {
@@ -250,7 +259,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     if (raw === undefined || raw === null) return { value: null };
     const id = Number(raw);
     const org = state.organizations.get(id);
-    if (!Number.isInteger(id) || !org || org.is_deleted) return { error: pdError(400, `Organization with id ${String(raw)} does not exist`) };
+    if (!Number.isInteger(id) || !org || org.is_deleted)
+      return { error: pdError(400, `Organization with id ${String(raw)} does not exist`) };
     return { value: id };
   }
 
@@ -258,13 +268,15 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     if (raw === undefined || raw === null) return { value: null };
     const id = Number(raw);
     const person = state.persons.get(id);
-    if (!Number.isInteger(id) || !person || person.is_deleted) return { error: pdError(400, `Person with id ${String(raw)} does not exist`) };
+    if (!Number.isInteger(id) || !person || person.is_deleted)
+      return { error: pdError(400, `Person with id ${String(raw)} does not exist`) };
     return { value: id };
   }
 
   function checkCustomFields(raw: unknown): Checked<Record<string, string | null>> {
     if (raw === undefined || raw === null) return { value: {} };
-    if (!isRecord(raw)) return { error: pdError(400, 'Validation failed: custom_fields: Expected object', { code: 'ERR_SCHEMA_VALIDATION_FAILED' }) };
+    if (!isRecord(raw))
+      return { error: pdError(400, 'Validation failed: custom_fields: Expected object', { code: 'ERR_SCHEMA_VALIDATION_FAILED' }) };
     const out: Record<string, string | null> = {};
     for (const [k, v] of Object.entries(raw)) {
       if (!customKeys.has(k)) return { error: pdError(400, `Unknown custom field key: ${k}`, { code: 'ERR_SCHEMA_VALIDATION_FAILED' }) };
@@ -362,8 +374,10 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
   function search(kind: 'persons' | 'organizations', q: URLSearchParams): SimResponse {
     const term = (q.get('term') ?? '').trim();
     const exact = q.get('exact_match') === 'true' || q.get('exact_match') === '1';
-    if (term.length < (exact ? 1 : 2)) return pdError(400, 'Validation failed: term: Search term must be at least 2 characters long (1 with exact_match)');
-    const allowed = kind === 'persons' ? ['name', 'email', 'phone', 'notes', 'custom_fields'] : ['name', 'address', 'notes', 'custom_fields'];
+    if (term.length < (exact ? 1 : 2))
+      return pdError(400, 'Validation failed: term: Search term must be at least 2 characters long (1 with exact_match)');
+    const allowed =
+      kind === 'persons' ? ['name', 'email', 'phone', 'notes', 'custom_fields'] : ['name', 'address', 'notes', 'custom_fields'];
     const fields = (q.get('fields') ?? allowed.join(',')).split(',').filter(Boolean);
     const badField = fields.find((f) => !allowed.includes(f));
     if (badField) return pdError(400, `Validation failed: fields: Invalid enum value '${badField}'`);
@@ -411,7 +425,16 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
         if (!match) continue;
         items.push({
           result_score: exact ? 1 : 0.5,
-          item: { id: o.id, type: 'organization', name: o.name, address: o.address?.value ?? null, visible_to: o.visible_to, owner: { id: o.owner_id }, custom_fields: [], notes: [] },
+          item: {
+            id: o.id,
+            type: 'organization',
+            name: o.name,
+            address: o.address?.value ?? null,
+            visible_to: o.visible_to,
+            owner: { id: o.owner_id },
+            custom_fields: [],
+            notes: [],
+          },
         });
       }
     }
@@ -436,7 +459,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       return pdError(400, 'Validation failed: updated_since: Invalid RFC3339 date-time');
     }
     const sortBy = q.get('sort_by') ?? 'id';
-    if (!['id', 'update_time', 'add_time'].includes(sortBy)) return pdError(400, `Validation failed: sort_by: Invalid enum value '${sortBy}'`);
+    if (!['id', 'update_time', 'add_time'].includes(sortBy))
+      return pdError(400, `Validation failed: sort_by: Invalid enum value '${sortBy}'`);
     const dir = q.get('sort_direction') === 'desc' ? -1 : 1;
     const key = (t: T) => (sortBy === 'id' ? t.id : Date.parse(sortBy === 'update_time' ? t.update_time : t.add_time));
     const rows = all
@@ -522,7 +546,9 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       .sort((a, b) => ((field === 'id' ? a.id - b.id : a[field].localeCompare(b[field])) || a.id - b.id) * dir);
     const page = rows.slice(start, start + limit);
     const more = start + limit < rows.length;
-    return ok(page.map(noteView), { pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) } });
+    return ok(page.map(noteView), {
+      pagination: { start, limit, more_items_in_collection: more, ...(more ? { next_start: start + limit } : {}) },
+    });
   }
 
   // ---------- activities (v2) ----------
@@ -530,14 +556,20 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
   function writeActivity(existing: PdActivity | undefined, body: unknown, token: string): SimResponse {
     if (!isRecord(body)) return pdError(400, 'Validation failed: body: Expected object', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
     if (body.person_id !== undefined) {
-      return pdError(400, "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead.", { code: 'ERR_BAD_REQUEST' });
+      return pdError(400, "'person_id' is a read-only field. Add a primary participant to set 'person_id' instead.", {
+        code: 'ERR_BAD_REQUEST',
+      });
     }
     const type = body.type === undefined ? (existing?.type ?? 'task') : String(body.type);
-    if (!state.activityTypes.includes(type)) return pdError(400, `Validation failed: type: Activity type '${type}' does not exist`, { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
+    if (!state.activityTypes.includes(type))
+      return pdError(400, `Validation failed: type: Activity type '${type}' does not exist`, { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
     const subject = body.subject === undefined ? (existing?.subject ?? type) : String(body.subject);
     let dueDate = existing?.due_date ?? null;
     if (body.due_date !== undefined) {
-      if (body.due_date !== null && (typeof body.due_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.due_date) || Number.isNaN(Date.parse(body.due_date)))) {
+      if (
+        body.due_date !== null &&
+        (typeof body.due_date !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(body.due_date) || Number.isNaN(Date.parse(body.due_date)))
+      ) {
         return pdError(400, 'Validation failed: due_date: Invalid date, expected YYYY-MM-DD', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
       }
       dueDate = body.due_date as string | null;
@@ -551,18 +583,21 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     }
     let participants = existing?.participants ?? [];
     if (body.participants !== undefined) {
-      if (!Array.isArray(body.participants)) return pdError(400, 'Validation failed: participants: Expected array', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
+      if (!Array.isArray(body.participants))
+        return pdError(400, 'Validation failed: participants: Expected array', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
       participants = [];
       for (const p of body.participants) {
         if (!isRecord(p)) return pdError(400, 'Validation failed: participants: Expected object', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
         const person = checkPerson(p.person_id);
-        if (person.error || person.value === null) return person.error ?? pdError(400, 'Validation failed: participants.person_id: Required');
+        if (person.error || person.value === null)
+          return person.error ?? pdError(400, 'Validation failed: participants.person_id: Required');
         participants.push({ person_id: person.value, primary: p.primary === true });
       }
     }
     const org = body.org_id === undefined ? { value: existing?.org_id ?? null } : checkOrg(body.org_id);
     if (org.error) return org.error;
-    if (body.done !== undefined && typeof body.done !== 'boolean') return pdError(400, 'Validation failed: done: Expected boolean', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
+    if (body.done !== undefined && typeof body.done !== 'boolean')
+      return pdError(400, 'Validation failed: done: Expected boolean', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
     const now = rfc3339();
     const activity: PdActivity = existing ?? {
       id: nextId++,
@@ -614,7 +649,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
 
     if (path === '/api/v2/persons') {
       if (method === 'POST') return writePerson(undefined, body, token);
-      if (method === 'GET') return list([...state.persons.values()], q, (p) => !q.get('org_id') || p.org_id === Number(q.get('org_id')), personView);
+      if (method === 'GET')
+        return list([...state.persons.values()], q, (p) => !q.get('org_id') || p.org_id === Number(q.get('org_id')), personView);
     }
     if ((m = path.match(/^\/api\/v2\/persons\/(\d+)$/))) {
       const p = state.persons.get(Number(m[1]));
@@ -664,7 +700,9 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     if (method === 'GET' && path === '/api/v2/deals') {
       const personId = q.get('person_id');
       const status = q.get('status');
-      const rows = [...state.deals.values()].filter((d) => (!personId || d.person_id === Number(personId)) && (!status || d.status === status));
+      const rows = [...state.deals.values()].filter(
+        (d) => (!personId || d.person_id === Number(personId)) && (!status || d.status === status),
+      );
       return ok(rows, { next_cursor: null });
     }
     if (method === 'GET' && (m = path.match(/^\/api\/v2\/stages\/(\d+)$/))) {
@@ -694,7 +732,12 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
         ? pdError(500, 'Internal server error')
         : {
             ...pdError(429, 'Request over limit'),
-            headers: { 'Retry-After': String(retryAfterSeconds), 'x-ratelimit-limit': String(burst.requests), 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2' },
+            headers: {
+              'Retry-After': String(retryAfterSeconds),
+              'x-ratelimit-limit': String(burst.requests),
+              'x-ratelimit-remaining': '0',
+              'x-ratelimit-reset': '2',
+            },
           },
     handler: (req) => {
       const headerToken = req.headers['x-api-token'];

@@ -8,7 +8,13 @@
 // "Date Formats and Date Literals" — https://developer.salesforce.com/docs/atlas.en-us.soql_sosl.meta/soql_sosl/
 // Tests only; never bundled into the extension.
 
-export type Literal = { kind: 'string'; value: string } | { kind: 'number'; value: number } | { kind: 'bool'; value: boolean } | { kind: 'null' } | { kind: 'date'; value: string } | { kind: 'datetime'; value: number };
+export type Literal =
+  | { kind: 'string'; value: string }
+  | { kind: 'number'; value: number }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'null' }
+  | { kind: 'date'; value: string }
+  | { kind: 'datetime'; value: number };
 
 export type Cond =
   | { op: 'and' | 'or'; left: Cond; right: Cond }
@@ -51,7 +57,18 @@ function tokenize(q: string): Tok[] {
         const d = q[i];
         if (d === '\\') {
           const e = q[i + 1];
-          const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f', '"': '"', "'": "'", '\\': '\\', _: '\\_', '%': '\\%' };
+          const map: Record<string, string> = {
+            n: '\n',
+            r: '\r',
+            t: '\t',
+            b: '\b',
+            f: '\f',
+            '"': '"',
+            "'": "'",
+            '\\': '\\',
+            _: '\\_',
+            '%': '\\%',
+          };
           if (e === undefined || !(e in map)) throw new SoqlError(`invalid escape sequence \\${e ?? ''}`);
           s += map[e];
           i += 2;

@@ -31,7 +31,20 @@ import type { AddressInfo, Socket } from 'node:net';
 import { condFields, evalCond, parseSoql, SoqlError, type Query } from './salesforce-soql';
 import { seededRandom } from './random';
 
-type FieldType = 'string' | 'email' | 'url' | 'phone' | 'textarea' | 'longtext' | 'date' | 'datetime' | 'boolean' | 'number' | 'reference' | 'picklist' | 'id';
+type FieldType =
+  | 'string'
+  | 'email'
+  | 'url'
+  | 'phone'
+  | 'textarea'
+  | 'longtext'
+  | 'date'
+  | 'datetime'
+  | 'boolean'
+  | 'number'
+  | 'reference'
+  | 'picklist'
+  | 'id';
 interface FieldDef {
   type: FieldType;
   length?: number;
@@ -94,7 +107,11 @@ const BASE_SCHEMA: Record<string, Record<string, FieldDef>> = {
     MobilePhone: { type: 'phone', length: 40 },
     Website: { type: 'url', length: 255 },
     City: { type: 'string', length: 40 },
-    Status: { type: 'picklist', values: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'], default: 'Open - Not Contacted' },
+    Status: {
+      type: 'picklist',
+      values: ['Open - Not Contacted', 'Working - Contacted', 'Closed - Converted', 'Closed - Not Converted'],
+      default: 'Open - Not Contacted',
+    },
     LeadSource: { type: 'picklist' },
     IsConverted: { type: 'boolean', readonly: true, default: false },
     Description: { type: 'longtext', length: 32000 },
@@ -201,7 +218,6 @@ class SfError extends Error {
   }
 }
 
-
 /** 15-char id + the documented 3-char case-safe suffix. */
 function toId18(id15: string): string {
   const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
@@ -227,7 +243,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   const schema: Record<string, Record<string, FieldDef>> = {};
   for (const [type, fields] of Object.entries(BASE_SCHEMA)) {
     schema[type] = { ...SYSTEM, ...fields };
-    for (const ext of options.externalIdFields?.[type] ?? []) schema[type][ext] = { type: 'string', length: 255, externalId: true, unique: true };
+    for (const ext of options.externalIdFields?.[type] ?? [])
+      schema[type][ext] = { type: 'string', length: 255, externalId: true, unique: true };
   }
   const records = new Map<string, { type: string; fields: SObject }>();
   const byType = new Map<string, string[]>();
@@ -262,7 +279,16 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   const owner = (() => {
     const id = newId('User');
     const t = now();
-    const u: SObject = { Id: id, Name: 'Sim Admin', Username: 'admin@sim-org.example', Email: 'admin@sim-org.example', CreatedDate: sfDate(t), LastModifiedDate: sfDate(t), SystemModstamp: sfDate(t), IsDeleted: false };
+    const u: SObject = {
+      Id: id,
+      Name: 'Sim Admin',
+      Username: 'admin@sim-org.example',
+      Email: 'admin@sim-org.example',
+      CreatedDate: sfDate(t),
+      LastModifiedDate: sfDate(t),
+      SystemModstamp: sfDate(t),
+      IsDeleted: false,
+    };
     records.set(id, { type: 'User', fields: u });
     byType.set('User', [id]);
     return u;
@@ -281,7 +307,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (!def) throw new SfError(400, 'INVALID_FIELD', `No such column '${k}' on sobject of type ${type}`, [k]);
       if (mode !== 'system' && (def.readonly || (mode === 'update' && def.createOnly))) {
         if (k === 'Id' && mode === 'update') continue;
-        throw new SfError(400, 'INVALID_FIELD_FOR_INSERT_UPDATE', `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`, [k]);
+        throw new SfError(
+          400,
+          'INVALID_FIELD_FOR_INSERT_UPDATE',
+          `Unable to create/update fields: ${k}. Please check the security settings of this field and verify that it is read/write for your profile or permission set.`,
+          [k],
+        );
       }
       out[k] = v;
     }
@@ -289,11 +320,18 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   }
 
   /** Per-record validation: returns field errors (statusCode, message, fields) or the clean values. */
-  function validateRecord(type: string, values: Record<string, unknown>, existing: SObject | undefined): { statusCode: string; message: string; fields: string[] } | null {
+  function validateRecord(
+    type: string,
+    values: Record<string, unknown>,
+    existing: SObject | undefined,
+  ): { statusCode: string; message: string; fields: string[] } | null {
     const defs = schema[type];
     const merged = { ...(existing ?? {}), ...values };
-    const missing = Object.entries(defs).filter(([k, d]) => d.required && d.default === undefined && (merged[k] == null || merged[k] === '')).map(([k]) => k);
-    if (missing.length) return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
+    const missing = Object.entries(defs)
+      .filter(([k, d]) => d.required && d.default === undefined && (merged[k] == null || merged[k] === ''))
+      .map(([k]) => k);
+    if (missing.length)
+      return { statusCode: 'REQUIRED_FIELD_MISSING', message: `Required fields are missing: [${missing.join(', ')}]`, fields: missing };
     for (const [k, v] of Object.entries(values)) {
       const d = defs[k];
       if (v == null || v === '') continue;
@@ -304,38 +342,85 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         case 'textarea':
         case 'longtext':
         case 'email':
-          if (typeof v !== 'string') return { statusCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of string from ${typeof v} value`, fields: [k] };
-          if (d.length && v.length > d.length) return { statusCode: 'STRING_TOO_LONG', message: `${k}: data value too large: ${v.slice(0, 40)}… (max length=${d.length})`, fields: [k] };
-          if (d.type === 'email' && !EMAIL_RE.test(v)) return { statusCode: 'INVALID_EMAIL_ADDRESS', message: `${k}: invalid email address: ${v}`, fields: [k] };
+          if (typeof v !== 'string')
+            return {
+              statusCode: 'JSON_PARSER_ERROR',
+              message: `Cannot deserialize instance of string from ${typeof v} value`,
+              fields: [k],
+            };
+          if (d.length && v.length > d.length)
+            return {
+              statusCode: 'STRING_TOO_LONG',
+              message: `${k}: data value too large: ${v.slice(0, 40)}… (max length=${d.length})`,
+              fields: [k],
+            };
+          if (d.type === 'email' && !EMAIL_RE.test(v))
+            return { statusCode: 'INVALID_EMAIL_ADDRESS', message: `${k}: invalid email address: ${v}`, fields: [k] };
           break;
         case 'date':
-          if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)) return { statusCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of date from VALUE_STRING value ${String(v)}`, fields: [k] };
+          if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v))
+            return {
+              statusCode: 'JSON_PARSER_ERROR',
+              message: `Cannot deserialize instance of date from VALUE_STRING value ${String(v)}`,
+              fields: [k],
+            };
           break;
         case 'number':
-          if (typeof v !== 'number') return { statusCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of double from ${typeof v} value`, fields: [k] };
+          if (typeof v !== 'number')
+            return {
+              statusCode: 'JSON_PARSER_ERROR',
+              message: `Cannot deserialize instance of double from ${typeof v} value`,
+              fields: [k],
+            };
           break;
         case 'boolean':
-          if (typeof v !== 'boolean') return { statusCode: 'JSON_PARSER_ERROR', message: `Cannot deserialize instance of boolean from ${typeof v} value`, fields: [k] };
+          if (typeof v !== 'boolean')
+            return {
+              statusCode: 'JSON_PARSER_ERROR',
+              message: `Cannot deserialize instance of boolean from ${typeof v} value`,
+              fields: [k],
+            };
           break;
         case 'picklist':
-          if (d.values && !d.values.includes(String(v))) return { statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST', message: `${k}: bad value for restricted picklist field: ${String(v)}`, fields: [k] };
+          if (d.values && !d.values.includes(String(v)))
+            return {
+              statusCode: 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST',
+              message: `${k}: bad value for restricted picklist field: ${String(v)}`,
+              fields: [k],
+            };
           break;
         case 'reference': {
           const target = typeof v === 'string' ? typeOfId(v) : undefined;
           if (!target || !d.to?.includes(target)) {
-            return { statusCode: k === 'WhatId' || k === 'WhoId' ? 'FIELD_INTEGRITY_EXCEPTION' : 'INVALID_CROSS_REFERENCE_KEY', message: `${k}: id value of incorrect type: ${String(v)}`, fields: [k] };
+            return {
+              statusCode: k === 'WhatId' || k === 'WhoId' ? 'FIELD_INTEGRITY_EXCEPTION' : 'INVALID_CROSS_REFERENCE_KEY',
+              message: `${k}: id value of incorrect type: ${String(v)}`,
+              fields: [k],
+            };
           }
           break;
         }
       }
     }
     if (type === 'Task' && typeof merged.WhoId === 'string' && typeOfId(merged.WhoId) === 'Lead' && merged.WhatId) {
-      return { statusCode: 'FIELD_INTEGRITY_EXCEPTION', message: 'Related To ID: You can\u2019t associate a lead with a related record. (If the WhoId refers to a lead, the WhatId field must be empty.)', fields: ['WhatId'] };
+      return {
+        statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+        message:
+          'Related To ID: You can\u2019t associate a lead with a related record. (If the WhoId refers to a lead, the WhatId field must be empty.)',
+        fields: ['WhatId'],
+      };
     }
     for (const [k, d] of Object.entries(defs)) {
       if (!d.unique || merged[k] == null || merged[k] === '') continue;
-      const clash = (byType.get(type) ?? []).find((id) => id !== existing?.Id && String(records.get(id)!.fields[k]).toLowerCase() === String(merged[k]).toLowerCase());
-      if (clash) return { statusCode: 'DUPLICATE_VALUE', message: `duplicate value found: ${k} duplicates value on record with id: ${clash}`, fields: [k] };
+      const clash = (byType.get(type) ?? []).find(
+        (id) => id !== existing?.Id && String(records.get(id)!.fields[k]).toLowerCase() === String(merged[k]).toLowerCase(),
+      );
+      if (clash)
+        return {
+          statusCode: 'DUPLICATE_VALUE',
+          message: `duplicate value found: ${k} duplicates value on record with id: ${clash}`,
+          fields: [k],
+        };
     }
     return null;
   }
@@ -353,7 +438,14 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (d.default !== undefined) r[k] = d.default;
       else if (!SYSTEM[k]) r[k] = null;
     }
-    Object.assign(r, values, { CreatedDate: t, LastModifiedDate: t, SystemModstamp: t, CreatedById: owner.Id, LastModifiedById: owner.Id, IsDeleted: false });
+    Object.assign(r, values, {
+      CreatedDate: t,
+      LastModifiedDate: t,
+      SystemModstamp: t,
+      CreatedById: owner.Id,
+      LastModifiedById: owner.Id,
+      IsDeleted: false,
+    });
     if (!r.OwnerId) r.OwnerId = owner.Id;
     computed(type, r);
     records.set(id, { type, fields: r });
@@ -381,8 +473,13 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       throw new SfError(400, 'JSON_PARSER_ERROR', 'The request body must be {"allOrNone": boolean, "records": [...]}');
     }
     const { records: input, allOrNone } = body as { records: Record<string, unknown>[]; allOrNone?: boolean };
-    if (input.length > 200) throw new SfError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
-    const plan: ({ kind: 'create'; type: string; values: Record<string, unknown> } | { kind: 'update'; rec: { type: string; fields: SObject }; values: Record<string, unknown> } | { kind: 'error'; error: Result['errors'][number] })[] = [];
+    if (input.length > 200)
+      throw new SfError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+    const plan: (
+      | { kind: 'create'; type: string; values: Record<string, unknown> }
+      | { kind: 'update'; rec: { type: string; fields: SObject }; values: Record<string, unknown> }
+      | { kind: 'error'; error: Result['errors'][number] }
+    )[] = [];
     const pendingEmails = new Map<string, number>();
     for (const [i, raw] of input.entries()) {
       const type = (raw.attributes as { type?: string } | undefined)?.type;
@@ -393,7 +490,14 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         const rec = typeof id === 'string' ? records.get(id) : undefined;
         const values = checkFields(type, Object.fromEntries(Object.entries(raw).filter(([k]) => k !== 'id' && k !== 'Id')), 'update');
         if (!rec || rec.type !== type) {
-          plan.push({ kind: 'error', error: { statusCode: rec ? 'INVALID_ID_FIELD' : 'ENTITY_IS_DELETED', message: rec ? 'invalid cross reference id' : 'entity is deleted', fields: [] } });
+          plan.push({
+            kind: 'error',
+            error: {
+              statusCode: rec ? 'INVALID_ID_FIELD' : 'ENTITY_IS_DELETED',
+              message: rec ? 'invalid cross reference id' : 'entity is deleted',
+              fields: [],
+            },
+          });
           continue;
         }
         const err = validateRecord(type, values, rec.fields);
@@ -404,12 +508,24 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         const key = raw[upsert.field];
         const values = checkFields(type, raw, 'create');
         if (typeof key !== 'string' || !key) {
-          plan.push({ kind: 'error', error: { statusCode: 'MISSING_ARGUMENT', message: `${upsert.field} not specified`, fields: [upsert.field] } });
+          plan.push({
+            kind: 'error',
+            error: { statusCode: 'MISSING_ARGUMENT', message: `${upsert.field} not specified`, fields: [upsert.field] },
+          });
           continue;
         }
-        const matches = (byType.get(type) ?? []).filter((id) => String(records.get(id)!.fields[upsert.field] ?? '').toLowerCase() === key.toLowerCase());
+        const matches = (byType.get(type) ?? []).filter(
+          (id) => String(records.get(id)!.fields[upsert.field] ?? '').toLowerCase() === key.toLowerCase(),
+        );
         if (matches.length > 1) {
-          plan.push({ kind: 'error', error: { statusCode: 'DUPLICATE_EXTERNAL_ID', message: `${upsert.field}: more than one record found for external id field: ${matches.join(', ')}`, fields: [upsert.field] } });
+          plan.push({
+            kind: 'error',
+            error: {
+              statusCode: 'DUPLICATE_EXTERNAL_ID',
+              message: `${upsert.field}: more than one record found for external id field: ${matches.join(', ')}`,
+              fields: [upsert.field],
+            },
+          });
           continue;
         }
         if (matches.length === 1) {
@@ -429,7 +545,11 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         const dup = duplicateOf(type, values);
         const email = typeof values.Email === 'string' ? `${type}:${values.Email.toLowerCase()}` : undefined;
         if (dup || (email && pendingEmails.has(email))) {
-          err = { statusCode: 'DUPLICATES_DETECTED', message: `Use one of these records? (${type} duplicate rule matched ${dup ?? `record ${pendingEmails.get(email!)} of this request`})`, fields: [] };
+          err = {
+            statusCode: 'DUPLICATES_DETECTED',
+            message: `Use one of these records? (${type} duplicate rule matched ${dup ?? `record ${pendingEmails.get(email!)} of this request`})`,
+            fields: [],
+          };
         } else if (email) pendingEmails.set(email, i);
       }
       plan.push(err ? { kind: 'error', error: err } : { kind: 'create', type, values });
@@ -438,7 +558,16 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       return plan.map((p) =>
         p.kind === 'error'
           ? { success: false, errors: [p.error] }
-          : { success: false, errors: [{ statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK', message: 'Record rolled back because not all records were valid and the request was using AllOrNone header', fields: [] }] },
+          : {
+              success: false,
+              errors: [
+                {
+                  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                  fields: [],
+                },
+              ],
+            },
       );
     }
     return plan.map((p) => {
@@ -563,8 +692,10 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
           if (av == null) return o.nullsLast ? 1 : -1;
           if (bv == null) return o.nullsLast ? -1 : 1;
           const k = kindOf(o.field);
-          const x = k === 'datetime' ? Date.parse(String(av).replace(/\+0000$/, 'Z')) : typeof av === 'number' ? av : String(av).toLowerCase();
-          const y = k === 'datetime' ? Date.parse(String(bv).replace(/\+0000$/, 'Z')) : typeof bv === 'number' ? bv : String(bv).toLowerCase();
+          const x =
+            k === 'datetime' ? Date.parse(String(av).replace(/\+0000$/, 'Z')) : typeof av === 'number' ? av : String(av).toLowerCase();
+          const y =
+            k === 'datetime' ? Date.parse(String(bv).replace(/\+0000$/, 'Z')) : typeof bv === 'number' ? bv : String(bv).toLowerCase();
           if (x < y) return o.desc ? 1 : -1;
           if (x > y) return o.desc ? -1 : 1;
         }
@@ -576,7 +707,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     if (projected.length <= pageSize) return { totalSize: projected.length, done: true, records: projected };
     const locator = `01g${randomBytes(6).toString('hex')}`;
     queryCursors.set(locator, { rows: projected, offset: pageSize });
-    return { totalSize: projected.length, done: false, records: projected.slice(0, pageSize), nextRecordsUrl: `/services/data/${currentVersion}/query/${locator}-${pageSize}` };
+    return {
+      totalSize: projected.length,
+      done: false,
+      records: projected.slice(0, pageSize),
+      nextRecordsUrl: `/services/data/${currentVersion}/query/${locator}-${pageSize}`,
+    };
   }
 
   function nextPage(locatorPath: string) {
@@ -587,7 +723,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     const page = cur.rows.slice(offset, offset + pageSize);
     const done = offset + pageSize >= cur.rows.length;
     if (done) queryCursors.delete(m[1]);
-    return { totalSize: cur.rows.length, done, records: page, ...(done ? {} : { nextRecordsUrl: `/services/data/${currentVersion}/query/${m[1]}-${offset + pageSize}` }) };
+    return {
+      totalSize: cur.rows.length,
+      done,
+      records: page,
+      ...(done ? {} : { nextRecordsUrl: `/services/data/${currentVersion}/query/${m[1]}-${offset + pageSize}` }),
+    };
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -620,10 +761,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       const client = clients.find((c) => c.clientId === p.get('client_id'));
       if (!client) return oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
       const redirect = p.get('redirect_uri') ?? '';
-      if (!client.redirectUris.includes(redirect)) return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+      if (!client.redirectUris.includes(redirect))
+        return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
       if (p.get('response_type') !== 'code') return oauthError(res, 400, 'unsupported_response_type', 'response type not supported');
       const challenge = p.get('code_challenge');
-      if (!challenge || p.get('code_challenge_method') !== 'S256') return oauthError(res, 400, 'invalid_request', 'PKCE: code_challenge with code_challenge_method=S256 required');
+      if (!challenge || p.get('code_challenge_method') !== 'S256')
+        return oauthError(res, 400, 'invalid_request', 'PKCE: code_challenge with code_challenge_method=S256 required');
       // The simulated user is logged in and approves at once.
       const code = `aPrx${randomBytes(18).toString('base64url')}`;
       codes.set(code, { clientId: client.clientId, redirectUri: redirect, challenge, used: false });
@@ -645,7 +788,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         if (!entry || entry.used) return oauthError(res, 400, 'invalid_grant', 'invalid authorization code');
         entry.used = true;
         if (entry.clientId !== p.get('client_id')) return oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
-        if (entry.redirectUri !== p.get('redirect_uri')) return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
+        if (entry.redirectUri !== p.get('redirect_uri'))
+          return oauthError(res, 400, 'redirect_uri_mismatch', 'redirect_uri must match configuration');
         const verifier = p.get('code_verifier') ?? '';
         const computedChallenge = createHash('sha256').update(verifier).digest('base64url');
         if (computedChallenge !== entry.challenge) return oauthError(res, 400, 'invalid_grant', 'invalid code verifier');
@@ -713,7 +857,11 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
 
     if (url.pathname.startsWith('/services/oauth2/')) return oauth(req, res, url);
     if (url.pathname === '/services/data' || url.pathname === '/services/data/') {
-      return send(res, 200, ['59.0', '60.0', '61.0', '62.0', '63.0', '64.0'].map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v })));
+      return send(
+        res,
+        200,
+        ['59.0', '60.0', '61.0', '62.0', '63.0', '64.0'].map((v) => ({ label: `v${v}`, url: `/services/data/v${v}`, version: v })),
+      );
     }
     const m = /^\/services\/data\/(v\d+\.\d)(\/.*)?$/.exec(url.pathname);
     if (!m) return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
@@ -722,7 +870,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       res.setHeader('WWW-Authenticate', 'Token');
       return send(res, 401, [{ message: 'Session expired or invalid', errorCode: 'INVALID_SESSION_ID' }]);
     }
-    if (Number(version.slice(1)) < 20 || Number(version.slice(1)) > 64) return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
+    if (Number(version.slice(1)) < 20 || Number(version.slice(1)) > 64)
+      return send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     currentVersion = version;
     apiCalls++;
     if (options.dailyApiLimit !== undefined && apiCalls > options.dailyApiLimit) {
@@ -734,7 +883,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       return;
     }
     if (roll < (faults.hangRatio ?? 0) + (faults.errorRatio ?? 0)) {
-      return send(res, 500, [{ message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)', errorCode: 'UNKNOWN_EXCEPTION' }]);
+      return send(res, 500, [
+        {
+          message: 'An unexpected error occurred. Please include this ErrorId if you contact support: 1234567890-12345 (-1234567890)',
+          errorCode: 'UNKNOWN_EXCEPTION',
+        },
+      ]);
     }
     if (roll < (faults.hangRatio ?? 0) + (faults.errorRatio ?? 0) + (faults.dropAfterCommitRatio ?? 0)) dropped.add(res);
 
@@ -750,7 +904,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     }
     try {
       if (rest === '/' && req.method === 'GET') {
-        return send(res, 200, { sobjects: `/services/data/${version}/sobjects`, query: `/services/data/${version}/query`, composite: `/services/data/${version}/composite`, limits: `/services/data/${version}/limits` });
+        return send(res, 200, {
+          sobjects: `/services/data/${version}/sobjects`,
+          query: `/services/data/${version}/query`,
+          composite: `/services/data/${version}/composite`,
+          limits: `/services/data/${version}/limits`,
+        });
       }
       if (rest === '/query' || rest === '/query/') {
         const q = url.searchParams.get('q');
@@ -766,7 +925,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (um && req.method === 'PATCH') {
         const [, type, field] = um;
         if (!schema[type]) throw new SfError(404, 'NOT_FOUND', `The requested resource does not exist`);
-        if (!schema[type][field]?.externalId && field !== 'Id') throw new SfError(400, 'INVALID_FIELD', `Field ${field} is not an external id field on ${type}`);
+        if (!schema[type][field]?.externalId && field !== 'Id')
+          throw new SfError(400, 'INVALID_FIELD', `Field ${field} is not an external id field on ${type}`);
         return send(res, 200, collections('PATCH', body, { type, field }));
       }
       const sm = /^\/sobjects\/([A-Za-z_]+)\/([A-Za-z0-9]{18})$/.exec(rest);
@@ -777,7 +937,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       }
       throw new SfError(404, 'NOT_FOUND', 'The requested resource does not exist');
     } catch (e) {
-      if (e instanceof SfError) return send(res, e.status, [{ message: e.message, errorCode: e.errorCode, ...(e.fields ? { fields: e.fields } : {}) }]);
+      if (e instanceof SfError)
+        return send(res, e.status, [{ message: e.message, errorCode: e.errorCode, ...(e.fields ? { fields: e.fields } : {}) }]);
       return send(res, 500, [{ message: String(e), errorCode: 'UNKNOWN_EXCEPTION' }]);
     }
   }

@@ -2,7 +2,14 @@
 // with the links known so far, records the remote ids that come back, and (in `syncUntilDone`)
 // retries what the engine would retry. Shared by the HubSpot and Pipedrive contract tests.
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
-import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../../connectors/types';
+import {
+  ConnectorError,
+  type Connector,
+  type ConnectorContext,
+  type PushItem,
+  type PushOutcome,
+  type SyncKind,
+} from '../../connectors/types';
 
 export const T0 = '2025-03-03T09:15:00.000Z';
 
@@ -125,7 +132,8 @@ export async function syncUntilDone<C>(
 
 /** ctx.fetch as the engine gives it: the engine's timeout applied to every request. */
 export function fetchWithTimeout(ms: number): typeof fetch {
-  return (input, init) => fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms) });
+  return (input, init) =>
+    fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, AbortSignal.timeout(ms)]) : AbortSignal.timeout(ms) });
 }
 
 /** Rejection of a promise as a ConnectorError (fails the test when it resolves or throws another type). */

@@ -68,7 +68,9 @@ describe('dependency rule', () => {
   it('reads the whole tree, type-only imports included', () => {
     expect(graph.size).toBeGreaterThan(150);
     expect(importsOf(root, 'x/a.ts', "import type { A } from '../storage/schema';")).toEqual(['storage/schema.ts']);
-    expect(importsOf(root, 'x/a.ts', "export type { A } from '../storage/schema';\n// import { B } from '../sync/status';")).toEqual(['storage/schema.ts']);
+    expect(importsOf(root, 'x/a.ts', "export type { A } from '../storage/schema';\n// import { B } from '../sync/status';")).toEqual([
+      'storage/schema.ts',
+    ]);
   });
 
   it('holds for every file: no forbidden import, no cycle, no node: import in product code', () => {
@@ -76,7 +78,11 @@ describe('dependency rule', () => {
   });
 
   it('puts every top-level code folder in the code map, and the code map in the README', () => {
-    const folders = new Set(codeFiles(root).filter((f) => f.includes('/')).map((f) => f.slice(0, f.indexOf('/'))));
+    const folders = new Set(
+      codeFiles(root)
+        .filter((f) => f.includes('/'))
+        .map((f) => f.slice(0, f.indexOf('/'))),
+    );
     const known = new Set(LAYERS.map((l) => l.folder));
     expect([...folders].filter((f) => !known.has(f))).toEqual([]);
     for (const l of LAYERS) expect(readme).toContain(`${l.folder}`);
@@ -97,7 +103,11 @@ describe('dependency rule', () => {
       : [];
     expect(checkGraph(synthetic({ 'storage/x.ts': typeOnly, 'capture/mail.ts': [] })).map((v) => v.kind)).toEqual(['forbidden']);
     // A site may read storage's normalizers but not the database.
-    const site = synthetic({ 'sites/a/parse.ts': ['storage/normalize.ts', 'storage/db.ts'], 'storage/normalize.ts': [], 'storage/db.ts': [] });
+    const site = synthetic({
+      'sites/a/parse.ts': ['storage/normalize.ts', 'storage/db.ts'],
+      'storage/normalize.ts': [],
+      'storage/db.ts': [],
+    });
     expect(checkGraph(site).map((v) => v.detail)).toEqual([expect.stringContaining('sites/a/parse.ts → storage/db.ts')]);
     // Shared components read; writing is the page's.
     const ui = synthetic({ 'components/A.tsx': ['storage/repositories.ts'], 'storage/repositories.ts': [] });
@@ -124,11 +134,11 @@ describe('dependency rule', () => {
       'entrypoints/bench/main.ts': ['tests/sims/x.ts'],
       'helpers/z.ts': [],
     });
-    expect(checkGraph(g).map((v) => `${v.kind} ${v.detail.split(' ')[0]}`).sort()).toEqual([
-      'node-import connectors/x/server.ts',
-      'tests-import sync/y.ts',
-      'unknown-folder helpers/z.ts:',
-    ]);
+    expect(
+      checkGraph(g)
+        .map((v) => `${v.kind} ${v.detail.split(' ')[0]}`)
+        .sort(),
+    ).toEqual(['node-import connectors/x/server.ts', 'tests-import sync/y.ts', 'unknown-folder helpers/z.ts:']);
   });
 });
 

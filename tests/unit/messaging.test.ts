@@ -28,7 +28,10 @@ describe('typed message protocol', () => {
   it('refuses other extensions and page-only messages from content scripts', () => {
     const env = { rapport: 1, type: 'counts', payload: {} };
     expect(validateMessage(env, { id: 'other' }, 'me')).toEqual({ ok: false, error: 'message from another extension refused' });
-    expect(validateMessage(env, { id: 'me', tab: { id: 1 } }, 'me')).toEqual({ ok: false, error: '"counts" may not be sent from a web page' });
+    expect(validateMessage(env, { id: 'me', tab: { id: 1 } }, 'me')).toEqual({
+      ok: false,
+      error: '"counts" may not be sent from a web page',
+    });
     expect(validateMessage({ rapport: 1, type: 'ping', payload: {} }, { id: 'me', tab: { id: 1 } }, 'me')).toMatchObject({ ok: true });
   });
 });

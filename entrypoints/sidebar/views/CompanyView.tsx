@@ -7,7 +7,15 @@ export function CompanyView({ capture }: { capture: LinkedinCompanyCapture }) {
   const [saved, setSaved] = useState<string | null>(null);
   const save = async () => {
     const c = await upsertCompany(
-      { name: capture.name, domain: capture.domain, website: capture.website, industry: capture.industry, size: capture.size, location: capture.location, linkedinUrl: capture.linkedinUrl },
+      {
+        name: capture.name,
+        domain: capture.domain,
+        website: capture.website,
+        industry: capture.industry,
+        size: capture.size,
+        location: capture.location,
+        linkedinUrl: capture.linkedinUrl,
+      },
       { type: 'linkedin', ref: capture.linkedinUrl, at: new Date().toISOString() },
     );
     setSaved(`Saved ${c.name}.`);
@@ -18,8 +26,16 @@ export function CompanyView({ capture }: { capture: LinkedinCompanyCapture }) {
       {capture.domain && <div class="small muted">{capture.domain}</div>}
       {capture.industry && <div class="small">{capture.industry}</div>}
       {capture.size && <div class="small muted">{capture.size}</div>}
-      <div class="sb-actions"><button class="primary" data-testid="save-company" onClick={() => void save()}>Save company</button></div>
-      {saved && <p class="ok small" role="status" data-testid="company-saved">{saved}</p>}
+      <div class="sb-actions">
+        <button class="primary" data-testid="save-company" onClick={() => void save()}>
+          Save company
+        </button>
+      </div>
+      {saved && (
+        <p class="ok small" role="status" data-testid="company-saved">
+          {saved}
+        </p>
+      )}
     </article>
   );
 }

@@ -39,10 +39,14 @@ export function ComposeView({ capture, settings }: { capture: ComposeCapture; se
   return (
     <div data-testid="compose-recipients">
       <div class="sb-section">
-        <div class="small muted">Writing to {capture.recipients.length} recipient{capture.recipients.length === 1 ? '' : 's'}</div>
+        <div class="small muted">
+          Writing to {capture.recipients.length} recipient{capture.recipients.length === 1 ? '' : 's'}
+        </div>
       </div>
       {!people.length && <p class="empty">Everyone you are writing to is on your team.</p>}
-      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={asThread} />)}
+      {people.map((p) => (
+        <MailPersonCard key={p.email} person={p} capture={asThread} />
+      ))}
     </div>
   );
 }

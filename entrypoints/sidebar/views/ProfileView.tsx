@@ -11,7 +11,10 @@ import { useContact } from '../use-contact';
 
 /** A LinkedIn profile or lead: what the page says, whether the person is saved and what changed. */
 export function ProfileView({ capture }: { capture: ProfileLike }) {
-  const data = useContact(() => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)), [capture.profileUrl]);
+  const data = useContact(
+    () => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)),
+    [capture.profileUrl],
+  );
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const contact = data?.contact;
@@ -31,45 +34,98 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
   const title = capture.kind === 'profile' ? capture.currentTitle : capture.title;
   const company = capture.kind === 'profile' ? capture.currentCompany : capture.company;
   return (
-    <article class="sb-card" data-testid="sidebar-contact" data-linkedin={capture.profileUrl ?? ''} data-known={data ? String(!!contact) : undefined}>
+    <article
+      class="sb-card"
+      data-testid="sidebar-contact"
+      data-linkedin={capture.profileUrl ?? ''}
+      data-known={data ? String(!!contact) : undefined}
+    >
       <h3 dir="auto">{capture.name}</h3>
-      {capture.headline && <div class="small" dir="auto">{capture.headline}</div>}
-      {(title || company) && <div class="small muted" dir="auto">{[title, company].filter(Boolean).join(' · ')}</div>}
-      {capture.location && <div class="small muted" dir="auto">{capture.location}</div>}
+      {capture.headline && (
+        <div class="small" dir="auto">
+          {capture.headline}
+        </div>
+      )}
+      {(title || company) && (
+        <div class="small muted" dir="auto">
+          {[title, company].filter(Boolean).join(' · ')}
+        </div>
+      )}
+      {capture.location && (
+        <div class="small muted" dir="auto">
+          {capture.location}
+        </div>
+      )}
       {capture.kind === 'profile' && capture.experience.length > 0 && (
         <details>
           <summary class="small">Experience ({capture.experience.length})</summary>
-          <ul class="exp">{capture.experience.map((x, i) => <li key={i} dir="auto">{[x.title, x.company, x.dateRange].filter(Boolean).join(' · ')}</li>)}</ul>
+          <ul class="exp">
+            {capture.experience.map((x, i) => (
+              <li key={i} dir="auto">
+                {[x.title, x.company, x.dateRange].filter(Boolean).join(' · ')}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
       {capture.kind === 'profile' && capture.education.length > 0 && (
         <details>
           <summary class="small">Education ({capture.education.length})</summary>
-          <ul class="exp">{capture.education.map((x, i) => <li key={i} dir="auto">{[x.school, x.degree, x.dateRange].filter(Boolean).join(' · ')}</li>)}</ul>
+          <ul class="exp">
+            {capture.education.map((x, i) => (
+              <li key={i} dir="auto">
+                {[x.school, x.degree, x.dateRange].filter(Boolean).join(' · ')}
+              </li>
+            ))}
+          </ul>
         </details>
       )}
       {!data ? null : contact ? (
         <div data-testid="already-saved">
-          <p class="small"><strong>Already saved</strong>{contact.lastActivityAt ? ` · last activity ${formatDate(contact.lastActivityAt)}` : ''}</p>
+          <p class="small">
+            <strong>Already saved</strong>
+            {contact.lastActivityAt ? ` · last activity ${formatDate(contact.lastActivityAt)}` : ''}
+          </p>
           {changes.length > 0 ? (
             <div data-testid="profile-changes">
               <p class="small">Changed since you saved them:</p>
               <ul class="changes small">
                 {changes.map((c) => (
-                  <li key={c.field} data-field={c.field} dir="auto">{c.label}: {c.saved ?? '—'} → {c.page}</li>
+                  <li key={c.field} data-field={c.field} dir="auto">
+                    {c.label}: {c.saved ?? '—'} → {c.page}
+                  </li>
                 ))}
               </ul>
-              <button class="primary" data-testid="save-contact" onClick={() => void save(true)}>Update contact</button>
+              <button class="primary" data-testid="save-contact" onClick={() => void save(true)}>
+                Update contact
+              </button>
             </div>
           ) : (
-            <div class="sb-actions"><span class="small muted">Up to date.</span><button data-testid="save-contact" onClick={() => void save(false)}>Save capture</button></div>
+            <div class="sb-actions">
+              <span class="small muted">Up to date.</span>
+              <button data-testid="save-contact" onClick={() => void save(false)}>
+                Save capture
+              </button>
+            </div>
           )}
         </div>
       ) : (
-        <div class="sb-actions"><button class="primary" data-testid="save-contact" onClick={() => void save(false)}>Save contact</button></div>
+        <div class="sb-actions">
+          <button class="primary" data-testid="save-contact" onClick={() => void save(false)}>
+            Save contact
+          </button>
+        </div>
       )}
-      {saved && <p class="ok small" role="status" data-testid="contact-saved">{saved}</p>}
-      {error && <p class="error small" role="alert">{error}</p>}
+      {saved && (
+        <p class="ok small" role="status" data-testid="contact-saved">
+          {saved}
+        </p>
+      )}
+      {error && (
+        <p class="error small" role="alert">
+          {error}
+        </p>
+      )}
       <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} />
       {contact && contact.emails.length > 0 && <CrmPanel emails={contact.emails} />}
       {contact && (

@@ -14,7 +14,12 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
     setBusy(true);
     try {
       const r = await logThread(capture, settings);
-      setLogged({ ok: true, text: r.added ? `Logged ${r.added} message${r.added === 1 ? '' : 's'} to ${r.contacts.length} contact${r.contacts.length === 1 ? '' : 's'}.` : 'Already logged: nothing new.' });
+      setLogged({
+        ok: true,
+        text: r.added
+          ? `Logged ${r.added} message${r.added === 1 ? '' : 's'} to ${r.contacts.length} contact${r.contacts.length === 1 ? '' : 's'}.`
+          : 'Already logged: nothing new.',
+      });
     } catch (e) {
       setLogged({ ok: false, text: e instanceof Error ? e.message : String(e) });
     } finally {
@@ -24,19 +29,31 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
   return (
     <div>
       <div class="sb-section">
-        <div class="small muted">Conversation · {capture.messages.length} message{capture.messages.length === 1 ? '' : 's'}</div>
-        <div dir="auto"><strong>{capture.subject || '(no subject)'}</strong></div>
+        <div class="small muted">
+          Conversation · {capture.messages.length} message{capture.messages.length === 1 ? '' : 's'}
+        </div>
+        <div dir="auto">
+          <strong>{capture.subject || '(no subject)'}</strong>
+        </div>
         <div class="sb-actions">
-          <button class="primary" data-testid="log-thread" onClick={log} disabled={busy || !people.length}>{busy ? 'Logging…' : 'Log this thread'}</button>
+          <button class="primary" data-testid="log-thread" onClick={log} disabled={busy || !people.length}>
+            {busy ? 'Logging…' : 'Log this thread'}
+          </button>
         </div>
         {logged && (
-          <p class={logged.ok ? 'ok small' : 'error small'} role={logged.ok ? 'status' : 'alert'} data-testid={logged.ok ? 'thread-logged' : 'thread-log-failed'}>
+          <p
+            class={logged.ok ? 'ok small' : 'error small'}
+            role={logged.ok ? 'status' : 'alert'}
+            data-testid={logged.ok ? 'thread-logged' : 'thread-log-failed'}
+          >
             {logged.text}
           </p>
         )}
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
-      {people.map((p) => <MailPersonCard key={p.email} person={p} capture={capture} />)}
+      {people.map((p) => (
+        <MailPersonCard key={p.email} person={p} capture={capture} />
+      ))}
     </div>
   );
 }

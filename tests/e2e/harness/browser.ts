@@ -228,10 +228,7 @@ export async function launchWithExtension(options: LaunchOptions = {}): Promise<
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
   };
 
-  const evaluateInWorker = async <T, A extends unknown[]>(
-    fn: (...args: A) => T | Promise<T>,
-    ...args: A
-  ): Promise<T> => {
+  const evaluateInWorker = async <T, A extends unknown[]>(fn: (...args: A) => T | Promise<T>, ...args: A): Promise<T> => {
     const deadline = Date.now() + 15_000;
     for (;;) {
       try {

@@ -31,11 +31,7 @@ export const FIXTURE_HOSTS = [
   'localhost',
 ] as const;
 
-export type RouteHandler = (
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  url: URL,
-) => void | Promise<void>;
+export type RouteHandler = (req: http.IncomingMessage, res: http.ServerResponse, url: URL) => void | Promise<void>;
 
 interface StaticOptions {
   status?: number;
@@ -119,10 +115,21 @@ function makeCertificate(): { dir: string; key: string; cert: string } {
     execFileSync(
       'openssl',
       [
-        'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2',
-        '-subj', '/CN=rapport-test',
-        '-addext', `subjectAltName=${san}`,
-        '-keyout', keyPath, '-out', certPath,
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        '/CN=rapport-test',
+        '-addext',
+        `subjectAltName=${san}`,
+        '-keyout',
+        keyPath,
+        '-out',
+        certPath,
       ],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );
@@ -165,8 +172,7 @@ async function serve(target: RouteTarget, req: http.IncomingMessage, res: http.S
   let body: string | Buffer;
   if ('file' in target) {
     body = await readFile(target.file);
-    headers['content-type'] =
-      target.contentType ?? CONTENT_TYPES[extname(target.file).toLowerCase()] ?? 'application/octet-stream';
+    headers['content-type'] = target.contentType ?? CONTENT_TYPES[extname(target.file).toLowerCase()] ?? 'application/octet-stream';
   } else if ('html' in target) {
     body = target.html;
     headers['content-type'] = 'text/html; charset=utf-8';

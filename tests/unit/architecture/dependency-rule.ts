@@ -20,13 +20,40 @@ export const LAYERS: readonly Layer[] = [
   // What a capture is (schemas, signature parsing) and what is done with it (save, log, rules).
   { folder: 'capture', may: ['storage'] },
   // Storage's schema types and normalizers; the importers' pure parsers (CardDAV reads vCards).
-  { folder: 'connectors', may: ['storage/schema', 'storage/sync-rows', 'storage/normalize', 'importers/vcard', 'importers/vcard-text', 'importers/types', 'importers/text', 'importers/contact'] },
+  {
+    folder: 'connectors',
+    may: [
+      'storage/schema',
+      'storage/sync-rows',
+      'storage/normalize',
+      'importers/vcard',
+      'importers/vcard-text',
+      'importers/types',
+      'importers/text',
+      'importers/contact',
+    ],
+  },
   { folder: 'sync', may: ['storage', 'connectors'] },
   // Result types come from the handlers by interface augmentation, not by an import.
   { folder: 'messaging', may: ['capture'] },
   { folder: 'sites', may: ['capture', 'messaging', 'storage/normalize'] },
   // Shared UI reads; writes belong to the page that makes them (entrypoints/<page>/).
-  { folder: 'components', may: ['storage/db', 'storage/schema', 'storage/queries', 'storage/records', 'storage/search-index', 'storage/settings', 'storage/sync-rows', 'storage/normalize', 'capture', 'messaging', 'sync'] },
+  {
+    folder: 'components',
+    may: [
+      'storage/db',
+      'storage/schema',
+      'storage/queries',
+      'storage/records',
+      'storage/search-index',
+      'storage/settings',
+      'storage/sync-rows',
+      'storage/normalize',
+      'capture',
+      'messaging',
+      'sync',
+    ],
+  },
   { folder: 'entrypoints', may: ['*'] },
   { folder: 'tests', may: ['*'] },
   { folder: 'scripts', may: ['*'] },
@@ -80,7 +107,8 @@ export function checkGraph(graph: Graph, layers: readonly Layer[] = LAYERS): Vio
         continue;
       }
       if (!layer || to === from) continue;
-      if (!allowed(layer, target)) out.push({ kind: 'forbidden', detail: `${file} → ${target} (${from} may use: ${layer.may.join(', ') || 'nothing'})` });
+      if (!allowed(layer, target))
+        out.push({ kind: 'forbidden', detail: `${file} → ${target} (${from} may use: ${layer.may.join(', ') || 'nothing'})` });
     }
   }
   for (const cycle of findCycles(graph)) out.push({ kind: 'cycle', detail: cycle.join(' → ') });

@@ -15,7 +15,8 @@ import type { LinkedinProfileCapture } from '../../../capture/linkedin';
 
 const fixture = (p: string) => readFileSync(resolve('tests/fixtures', p), 'utf8');
 const gmailUrl = 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601';
-const thread = () => parseGmailThread(new JSDOM(fixture('gmail/thread-3-messages-cc.html'), { url: gmailUrl }).window.document, gmailUrl) as ThreadCapture;
+const thread = () =>
+  parseGmailThread(new JSDOM(fixture('gmail/thread-3-messages-cc.html'), { url: gmailUrl }).window.document, gmailUrl) as ThreadCapture;
 const defaults = () => Settings.parse({});
 
 let db: RapportDB;

@@ -19,40 +19,150 @@ function errorsOf(r: { errors: { message: string; severity?: string }[] }, sever
 }
 
 const GOOGLE_HEADERS = [
-  'First Name', 'Middle Name', 'Last Name', 'Phonetic First Name', 'Phonetic Middle Name', 'Phonetic Last Name',
-  'Name Prefix', 'Name Suffix', 'Nickname', 'File As', 'Organization Name', 'Organization Title',
-  'Organization Department', 'Birthday', 'Notes', 'Photo', 'Labels', 'E-mail 1 - Label', 'E-mail 1 - Value',
-  'E-mail 2 - Label', 'E-mail 2 - Value', 'Phone 1 - Label', 'Phone 1 - Value', 'Phone 2 - Label', 'Phone 2 - Value',
-  'Address 1 - Label', 'Address 1 - Formatted', 'Address 1 - Street', 'Address 1 - City', 'Address 1 - PO Box',
-  'Address 1 - Region', 'Address 1 - Postal Code', 'Address 1 - Country', 'Address 1 - Extended Address',
-  'Website 1 - Label', 'Website 1 - Value',
+  'First Name',
+  'Middle Name',
+  'Last Name',
+  'Phonetic First Name',
+  'Phonetic Middle Name',
+  'Phonetic Last Name',
+  'Name Prefix',
+  'Name Suffix',
+  'Nickname',
+  'File As',
+  'Organization Name',
+  'Organization Title',
+  'Organization Department',
+  'Birthday',
+  'Notes',
+  'Photo',
+  'Labels',
+  'E-mail 1 - Label',
+  'E-mail 1 - Value',
+  'E-mail 2 - Label',
+  'E-mail 2 - Value',
+  'Phone 1 - Label',
+  'Phone 1 - Value',
+  'Phone 2 - Label',
+  'Phone 2 - Value',
+  'Address 1 - Label',
+  'Address 1 - Formatted',
+  'Address 1 - Street',
+  'Address 1 - City',
+  'Address 1 - PO Box',
+  'Address 1 - Region',
+  'Address 1 - Postal Code',
+  'Address 1 - Country',
+  'Address 1 - Extended Address',
+  'Website 1 - Label',
+  'Website 1 - Value',
 ];
 
 const GOOGLE_LEGACY_HEADERS = [
-  'Name', 'Given Name', 'Additional Name', 'Family Name', 'Yomi Name', 'Given Name Yomi', 'Additional Name Yomi',
-  'Family Name Yomi', 'Name Prefix', 'Name Suffix', 'Initials', 'Nickname', 'Short Name', 'Maiden Name', 'Birthday',
-  'Gender', 'Location', 'Billing Information', 'Directory Server', 'Mileage', 'Occupation', 'Hobby', 'Sensitivity',
-  'Priority', 'Subject', 'Notes', 'Language', 'Photo', 'Group Membership', 'E-mail 1 - Type', 'E-mail 1 - Value',
-  'E-mail 2 - Type', 'E-mail 2 - Value', 'Phone 1 - Type', 'Phone 1 - Value', 'Organization 1 - Type',
-  'Organization 1 - Name', 'Organization 1 - Yomi Name', 'Organization 1 - Title', 'Organization 1 - Department',
-  'Organization 1 - Symbol', 'Organization 1 - Location', 'Organization 1 - Job Description', 'Website 1 - Type',
+  'Name',
+  'Given Name',
+  'Additional Name',
+  'Family Name',
+  'Yomi Name',
+  'Given Name Yomi',
+  'Additional Name Yomi',
+  'Family Name Yomi',
+  'Name Prefix',
+  'Name Suffix',
+  'Initials',
+  'Nickname',
+  'Short Name',
+  'Maiden Name',
+  'Birthday',
+  'Gender',
+  'Location',
+  'Billing Information',
+  'Directory Server',
+  'Mileage',
+  'Occupation',
+  'Hobby',
+  'Sensitivity',
+  'Priority',
+  'Subject',
+  'Notes',
+  'Language',
+  'Photo',
+  'Group Membership',
+  'E-mail 1 - Type',
+  'E-mail 1 - Value',
+  'E-mail 2 - Type',
+  'E-mail 2 - Value',
+  'Phone 1 - Type',
+  'Phone 1 - Value',
+  'Organization 1 - Type',
+  'Organization 1 - Name',
+  'Organization 1 - Yomi Name',
+  'Organization 1 - Title',
+  'Organization 1 - Department',
+  'Organization 1 - Symbol',
+  'Organization 1 - Location',
+  'Organization 1 - Job Description',
+  'Website 1 - Type',
   'Website 1 - Value',
 ];
 
 const OUTLOOK_HEADERS = [
-  'Title', 'First Name', 'Middle Name', 'Last Name', 'Suffix', 'Company', 'Department', 'Job Title', 'Business Street',
-  'Business Street 2', 'Business City', 'Business State', 'Business Postal Code', 'Business Country/Region',
-  'Home Street', 'Home City', 'Home State', 'Home Postal Code', 'Home Country/Region', 'Business Fax',
-  'Business Phone', 'Business Phone 2', 'Home Phone', 'Mobile Phone', 'Pager', 'Anniversary', 'Birthday',
-  'Categories', 'E-mail Address', 'E-mail Type', 'E-mail Display Name', 'E-mail 2 Address', 'E-mail 2 Type',
-  'E-mail 2 Display Name', 'Notes', 'Web Page',
+  'Title',
+  'First Name',
+  'Middle Name',
+  'Last Name',
+  'Suffix',
+  'Company',
+  'Department',
+  'Job Title',
+  'Business Street',
+  'Business Street 2',
+  'Business City',
+  'Business State',
+  'Business Postal Code',
+  'Business Country/Region',
+  'Home Street',
+  'Home City',
+  'Home State',
+  'Home Postal Code',
+  'Home Country/Region',
+  'Business Fax',
+  'Business Phone',
+  'Business Phone 2',
+  'Home Phone',
+  'Mobile Phone',
+  'Pager',
+  'Anniversary',
+  'Birthday',
+  'Categories',
+  'E-mail Address',
+  'E-mail Type',
+  'E-mail Display Name',
+  'E-mail 2 Address',
+  'E-mail 2 Type',
+  'E-mail 2 Display Name',
+  'Notes',
+  'Web Page',
 ];
 
 const LINKEDIN_HEADERS = ['First Name', 'Last Name', 'URL', 'Email Address', 'Company', 'Position', 'Connected On'];
 
 const HUBSPOT_HEADERS = [
-  'Record ID', 'First Name', 'Last Name', 'Email', 'Phone Number', 'Mobile Phone Number', 'Company Name', 'Job Title',
-  'Lifecycle Stage', 'Lead Status', 'Contact owner', 'City', 'State/Region', 'Country/Region', 'Website URL', 'Create Date',
+  'Record ID',
+  'First Name',
+  'Last Name',
+  'Email',
+  'Phone Number',
+  'Mobile Phone Number',
+  'Company Name',
+  'Job Title',
+  'Lifecycle Stage',
+  'Lead Status',
+  'Contact owner',
+  'City',
+  'State/Region',
+  'Country/Region',
+  'Website URL',
+  'Create Date',
 ];
 
 const XSS = '<img src=x onerror=alert(1)>';
@@ -60,20 +170,35 @@ const XSS = '<img src=x onerror=alert(1)>';
 describe('Google Contacts CSV', () => {
   const text = csv(GOOGLE_HEADERS, [
     {
-      'First Name': 'Zoë', 'Last Name': 'Dubois-Lefèvre', 'Organization Name': 'Atelier Lumière',
-      'Organization Title': 'Directrice artistique 🎨', Notes: 'Met at the design fair 🎉\nPrefers WhatsApp',
-      Labels: 'Clients ::: * myContacts ::: * starred', 'E-mail 1 - Label': '* Work',
-      'E-mail 1 - Value': 'zoe.dubois@atelier-lumiere.example ::: ZOE.perso@example.com', 'E-mail 2 - Value': 'zoe.dubois@atelier-lumiere.example',
-      'Phone 1 - Value': '+33 6 12 34 56 78', 'Phone 2 - Value': '04 78 00 00 00', 'Address 1 - City': 'Lyon',
-      'Address 1 - Region': 'Auvergne-Rhône-Alpes', 'Address 1 - Country': 'France',
+      'First Name': 'Zoë',
+      'Last Name': 'Dubois-Lefèvre',
+      'Organization Name': 'Atelier Lumière',
+      'Organization Title': 'Directrice artistique 🎨',
+      Notes: 'Met at the design fair 🎉\nPrefers WhatsApp',
+      Labels: 'Clients ::: * myContacts ::: * starred',
+      'E-mail 1 - Label': '* Work',
+      'E-mail 1 - Value': 'zoe.dubois@atelier-lumiere.example ::: ZOE.perso@example.com',
+      'E-mail 2 - Value': 'zoe.dubois@atelier-lumiere.example',
+      'Phone 1 - Value': '+33 6 12 34 56 78',
+      'Phone 2 - Value': '04 78 00 00 00',
+      'Address 1 - City': 'Lyon',
+      'Address 1 - Region': 'Auvergne-Rhône-Alpes',
+      'Address 1 - Country': 'France',
       'Website 1 - Value': 'https://fr.linkedin.com/in/Zoe-Dubois-Lefevre-Example?trk=people',
     },
     {
-      'First Name': 'ليلى', 'Last Name': 'حداد', 'Organization Name': 'شركة النخيل', 'Labels': 'Partners ::: * myContacts',
-      'E-mail 1 - Value': 'layla.haddad@nakheel.example', 'Phone 1 - Value': '+971 50 123 4567',
+      'First Name': 'ليلى',
+      'Last Name': 'حداد',
+      'Organization Name': 'شركة النخيل',
+      Labels: 'Partners ::: * myContacts',
+      'E-mail 1 - Value': 'layla.haddad@nakheel.example',
+      'Phone 1 - Value': '+971 50 123 4567',
     },
     {
-      'First Name': 'נועה', 'Last Name': 'כהן', 'Organization Name': 'Tel Aviv Labs', 'Organization Title': XSS,
+      'First Name': 'נועה',
+      'Last Name': 'כהן',
+      'Organization Name': 'Tel Aviv Labs',
+      'Organization Title': XSS,
       'E-mail 1 - Value': 'noa@telaviv-labs.example',
     },
     { 'Phone 1 - Value': '+44 20 7946 0958', 'Organization Name': 'Nameless Ltd' },
@@ -129,9 +254,15 @@ describe('Google Contacts CSV', () => {
   it('reads the legacy Google CSV (Given Name, Group Membership, Organization 1 - Name)', async () => {
     const legacy = csv(GOOGLE_LEGACY_HEADERS, [
       {
-        Name: 'Søren Møller', 'Given Name': 'Søren', 'Family Name': 'Møller', 'Group Membership': 'Suppliers ::: * myContacts',
-        'E-mail 1 - Type': '* Work', 'E-mail 1 - Value': 'soren@moller.example ::: s.moller@example.dk',
-        'Phone 1 - Value': '+45 32 12 34 56', 'Organization 1 - Name': 'Møller & Co', 'Organization 1 - Title': 'Indkøbschef',
+        Name: 'Søren Møller',
+        'Given Name': 'Søren',
+        'Family Name': 'Møller',
+        'Group Membership': 'Suppliers ::: * myContacts',
+        'E-mail 1 - Type': '* Work',
+        'E-mail 1 - Value': 'soren@moller.example ::: s.moller@example.dk',
+        'Phone 1 - Value': '+45 32 12 34 56',
+        'Organization 1 - Name': 'Møller & Co',
+        'Organization 1 - Title': 'Indkøbschef',
       },
     ]);
     expect(detectMapping(GOOGLE_LEGACY_HEADERS).preset).toBe('google');
@@ -158,11 +289,23 @@ describe('Outlook CSV', () => {
     expect(mapping.email).toEqual([28, 31]);
     const text = csv(OUTLOOK_HEADERS, [
       {
-        Title: 'Dr.', 'First Name': 'Ana', 'Middle Name': 'Lucía', 'Last Name': 'García Márquez', Company: 'Ibérica Foods',
-        'Job Title': 'Head of Procurement', 'Business City': 'Madrid', 'Business Country/Region': 'Spain',
-        'Home City': 'Toledo', 'Business Fax': '+34 912 345 679', 'Business Phone': '+34 912 345 678',
-        'Mobile Phone': '+34 612 34 56 78', Categories: 'Key account;Spain', 'E-mail Address': 'ana.garcia@iberica.example',
-        'E-mail Type': 'SMTP', 'E-mail Display Name': 'Ana García (ana.garcia@iberica.example)', 'E-mail 2 Address': 'ana@example.es',
+        Title: 'Dr.',
+        'First Name': 'Ana',
+        'Middle Name': 'Lucía',
+        'Last Name': 'García Márquez',
+        Company: 'Ibérica Foods',
+        'Job Title': 'Head of Procurement',
+        'Business City': 'Madrid',
+        'Business Country/Region': 'Spain',
+        'Home City': 'Toledo',
+        'Business Fax': '+34 912 345 679',
+        'Business Phone': '+34 912 345 678',
+        'Mobile Phone': '+34 612 34 56 78',
+        Categories: 'Key account;Spain',
+        'E-mail Address': 'ana.garcia@iberica.example',
+        'E-mail Type': 'SMTP',
+        'E-mail Display Name': 'Ana García (ana.garcia@iberica.example)',
+        'E-mail 2 Address': 'ana@example.es',
         Notes: 'Allergic to 🥜 — no peanuts at lunch',
       },
       { Company: '🦄 Unicorn Ltd', 'Business Phone': '+34 900 000 000' },
@@ -191,8 +334,23 @@ describe('LinkedIn Connections.csv', () => {
   const text =
     preamble +
     csv(LINKEDIN_HEADERS, [
-      { 'First Name': 'Mateo', 'Last Name': 'Ñúñez', URL: 'https://www.linkedin.com/in/mateo-nunez-example', Company: 'Andes Analytics', Position: 'Data Engineer', 'Connected On': '03 Feb 2024' },
-      { 'First Name': 'Yasmin', 'Last Name': 'الخطيب', URL: 'https://www.linkedin.com/in/yasmin-alkhatib-example', 'Email Address': 'yasmin@example.org', Company: 'Cedar & Sons, LLC', Position: 'VP Sales 🚀', 'Connected On': '17 Nov 2023' },
+      {
+        'First Name': 'Mateo',
+        'Last Name': 'Ñúñez',
+        URL: 'https://www.linkedin.com/in/mateo-nunez-example',
+        Company: 'Andes Analytics',
+        Position: 'Data Engineer',
+        'Connected On': '03 Feb 2024',
+      },
+      {
+        'First Name': 'Yasmin',
+        'Last Name': 'الخطيب',
+        URL: 'https://www.linkedin.com/in/yasmin-alkhatib-example',
+        'Email Address': 'yasmin@example.org',
+        Company: 'Cedar & Sons, LLC',
+        Position: 'VP Sales 🚀',
+        'Connected On': '17 Nov 2023',
+      },
     ]);
 
   it('skips the "Notes:" preamble and finds the real header', async () => {
@@ -213,12 +371,23 @@ describe('LinkedIn Connections.csv', () => {
       linkedinUrl: 'https://www.linkedin.com/in/mateo-nunez-example/',
       linkedinId: 'mateo-nunez-example',
     });
-    expect(r.rows[1].contact).toMatchObject({ name: 'Yasmin الخطيب', emails: ['yasmin@example.org'], company: 'Cedar & Sons, LLC', title: 'VP Sales 🚀' });
+    expect(r.rows[1].contact).toMatchObject({
+      name: 'Yasmin الخطيب',
+      emails: ['yasmin@example.org'],
+      company: 'Cedar & Sons, LLC',
+      title: 'VP Sales 🚀',
+    });
   });
 
   it('finds the header index in parsed rows', () => {
     expect(findHeaderRow([['Notes:'], ['When exporting, …'], [''], LINKEDIN_HEADERS, ['A', 'B']])).toBe(3);
-    expect(findHeaderRow([['', ''], ['foo', 'bar'], ['1', '2']])).toBe(1);
+    expect(
+      findHeaderRow([
+        ['', ''],
+        ['foo', 'bar'],
+        ['1', '2'],
+      ]),
+    ).toBe(1);
   });
 });
 
@@ -227,10 +396,21 @@ describe('HubSpot export', () => {
     expect(detectMapping(HUBSPOT_HEADERS).preset).toBe('hubspot');
     const text = csv(HUBSPOT_HEADERS, [
       {
-        'Record ID': '51', 'First Name': 'Kwame', 'Last Name': 'Mensah-Bonsu', Email: 'kwame@accrasolar.example',
-        'Phone Number': '+233 30 222 3333', 'Company Name': 'Accra Solar', 'Job Title': 'COO', 'Lifecycle Stage': 'Marketing Qualified Lead',
-        'Lead Status': 'Open', 'Contact owner': 'Sam Owner', City: 'Accra', 'State/Region': 'Greater Accra', 'Country/Region': 'Ghana',
-        'Website URL': 'https://www.accrasolar.example/about', 'Create Date': '2024-03-01 10:00',
+        'Record ID': '51',
+        'First Name': 'Kwame',
+        'Last Name': 'Mensah-Bonsu',
+        Email: 'kwame@accrasolar.example',
+        'Phone Number': '+233 30 222 3333',
+        'Company Name': 'Accra Solar',
+        'Job Title': 'COO',
+        'Lifecycle Stage': 'Marketing Qualified Lead',
+        'Lead Status': 'Open',
+        'Contact owner': 'Sam Owner',
+        City: 'Accra',
+        'State/Region': 'Greater Accra',
+        'Country/Region': 'Ghana',
+        'Website URL': 'https://www.accrasolar.example/about',
+        'Create Date': '2024-03-01 10:00',
       },
       { 'Record ID': '52', 'First Name': 'Élodie', 'Last Name': 'Brun', Email: 'elodie.brun@example.fr', 'Lifecycle Stage': 'Customer' },
       { 'Record ID': '53', 'First Name': 'Priya', Email: 'priya@example.in', 'Lifecycle Stage': 'Evangelist-ish' },
@@ -258,8 +438,13 @@ describe('generic CSV', () => {
       ['full_name', 'E-Mail', 'PHONE', 'Company ', 'job title', 'Tags', 'LinkedIn'],
       [
         {
-          full_name: 'Nguyễn Thị Minh Khai', 'E-Mail': 'Minh.Khai@Example.VN', PHONE: '+84 28 3822 1234', 'Company ': 'Saigon Trading',
-          'job title': 'CEO', Tags: 'vip, asia; 2024', LinkedIn: 'https://vn.linkedin.com/in/minh-khai-example?trk=abc',
+          full_name: 'Nguyễn Thị Minh Khai',
+          'E-Mail': 'Minh.Khai@Example.VN',
+          PHONE: '+84 28 3822 1234',
+          'Company ': 'Saigon Trading',
+          'job title': 'CEO',
+          Tags: 'vip, asia; 2024',
+          LinkedIn: 'https://vn.linkedin.com/in/minh-khai-example?trk=abc',
         },
       ],
       ';',
@@ -305,7 +490,8 @@ describe('generic CSV', () => {
   });
 
   it('keeps quoted newlines, commas and quotes; skips empty lines; counts records like a spreadsheet', async () => {
-    const text = 'name,email,notes\n"Doe, Jane",jane@example.com,"line one\nline two"\n"Multi\nLine ""Name""",multi@example.com,x\n\n\nLast,last@example.com,\n';
+    const text =
+      'name,email,notes\n"Doe, Jane",jane@example.com,"line one\nline two"\n"Multi\nLine ""Name""",multi@example.com,x\n\n\nLast,last@example.com,\n';
     const r = await parse(text);
     expect(r.errors).toEqual([]);
     expect(r.rows.map((x) => [x.row, x.contact.name, x.note])).toEqual([
@@ -425,7 +611,8 @@ describe('encodings', () => {
   });
 
   it('multi-byte UTF-8 characters split across slices', async () => {
-    const text = 'name,email,notes\n' + Array.from({ length: 30 }, (_, i) => `Ñandú ${i} 🦜,n${i}@example.com,"مرحبا 👋🏽\nשלום"`).join('\n') + '\n';
+    const text =
+      'name,email,notes\n' + Array.from({ length: 30 }, (_, i) => `Ñandú ${i} 🦜,n${i}@example.com,"مرحبا 👋🏽\nשלום"`).join('\n') + '\n';
     const whole = await parse(text);
     const sliced = await parse(new Blob([new TextEncoder().encode(text)]), { chunkBytes: 7 });
     expect(sliced.rows).toEqual(whole.rows);

@@ -24,7 +24,15 @@ const contact: Contact = {
   updatedAt: at,
   sources: [source],
 };
-const company: Company = { id: 'co_1', name: 'Kintsugi Labs', domain: 'kintsugi.example', tags: [], createdAt: at, updatedAt: at, sources: [source] };
+const company: Company = {
+  id: 'co_1',
+  name: 'Kintsugi Labs',
+  domain: 'kintsugi.example',
+  tags: [],
+  createdAt: at,
+  updatedAt: at,
+  sources: [source],
+};
 const activity: Activity = {
   id: 'ac_1',
   type: 'email',
@@ -39,8 +47,28 @@ const activity: Activity = {
   updatedAt: at,
   sources: [source],
 };
-const task: Task = { id: 'tk_1', title: 'Follow up', done: false, dueAt: at, contactIds: ['ct_1'], createdAt: at, updatedAt: at, sources: [source] };
-const deal: Deal = { id: 'dl_1', name: 'Pilot', stage: 'proposal', amount: 12000, currency: 'EUR', contactIds: ['ct_1'], companyId: 'co_1', createdAt: at, updatedAt: at, sources: [source] };
+const task: Task = {
+  id: 'tk_1',
+  title: 'Follow up',
+  done: false,
+  dueAt: at,
+  contactIds: ['ct_1'],
+  createdAt: at,
+  updatedAt: at,
+  sources: [source],
+};
+const deal: Deal = {
+  id: 'dl_1',
+  name: 'Pilot',
+  stage: 'proposal',
+  amount: 12000,
+  currency: 'EUR',
+  contactIds: ['ct_1'],
+  companyId: 'co_1',
+  createdAt: at,
+  updatedAt: at,
+  sources: [source],
+};
 
 function exportFile(overrides: Record<string, unknown> = {}) {
   return {
@@ -78,7 +106,11 @@ describe('Rapport JSON export', () => {
     ['another JSON object', '{"contacts": []}', /^not a Rapport export: missing "format": "rapport-export"/],
     ['another format', '{"format": "hubspot-backup", "version": 1}', /^not a Rapport export: "format" is "hubspot-backup"/],
     ['a future version', JSON.stringify(exportFile({ version: 2 })), /^not a Rapport export: unsupported version 2/],
-    ['missing collections', JSON.stringify({ format: 'rapport-export', version: 1, exportedAt: at, contacts: [] }), /^not a Rapport export: companies: /],
+    [
+      'missing collections',
+      JSON.stringify({ format: 'rapport-export', version: 1, exportedAt: at, contacts: [] }),
+      /^not a Rapport export: companies: /,
+    ],
     ['a bad date', JSON.stringify(exportFile({ exportedAt: 'yesterday' })), /^not a Rapport export: exportedAt: expected an ISO date/],
   ])('%s gives one clear error', (_label, text, message) => {
     const r = parseExportText(text);
@@ -91,7 +123,13 @@ describe('Rapport JSON export', () => {
   it('reports invalid and duplicate records one by one and returns the rest', () => {
     const r = validateExport(
       exportFile({
-        contacts: [contact, { ...contact, id: 'ct_2', emails: 'not-an-array' }, { ...contact, id: 'ct_3', name: 'Ok Person' }, contact, 'junk'],
+        contacts: [
+          contact,
+          { ...contact, id: 'ct_2', emails: 'not-an-array' },
+          { ...contact, id: 'ct_3', name: 'Ok Person' },
+          contact,
+          'junk',
+        ],
         activities: [activity, { ...activity, id: 'ac_2', type: 'fax' }],
         deals: [{ ...deal, currency: 'euro' }],
       }),

@@ -80,8 +80,19 @@ describe('well-known cards', () => {
   it('RFC 2426 example (two vCard 3.0 cards, lower-case "vCard")', async () => {
     const r = await load('ez-vcard/rfc2426-example.vcf');
     expect(contacts(r.rows)).toMatchObject([
-      { name: 'Frank Dawson', company: 'Lotus Development Corporation', emails: ['frank_dawson@lotus.com', 'fdawson@earthlink.net'], phones: ['+19196769515'], location: 'Raleigh, NC, U.S.A.' },
-      { name: 'Tim Howes', company: 'Netscape Communications Corp.', emails: ['howes@netscape.com'], location: 'Mountain View, CA, U.S.A.' },
+      {
+        name: 'Frank Dawson',
+        company: 'Lotus Development Corporation',
+        emails: ['frank_dawson@lotus.com', 'fdawson@earthlink.net'],
+        phones: ['+19196769515'],
+        location: 'Raleigh, NC, U.S.A.',
+      },
+      {
+        name: 'Tim Howes',
+        company: 'Netscape Communications Corp.',
+        emails: ['howes@netscape.com'],
+        location: 'Mountain View, CA, U.S.A.',
+      },
     ]);
   });
 
@@ -101,16 +112,36 @@ describe('well-known cards', () => {
       [3, 'Doug White', 'Doug', 'White', 'dwhite@gmail.com'],
     ]);
     const single = await load('ez-vcard/gmail-single.vcf');
-    expect(single.rows[0].contact).toMatchObject({ name: 'Greg Dartmouth', company: 'TheCompany', title: 'TheJobTitle', emails: ['gdartmouth@hotmail.com'] });
+    expect(single.rows[0].contact).toMatchObject({
+      name: 'Greg Dartmouth',
+      company: 'TheCompany',
+      title: 'TheJobTitle',
+      emails: ['gdartmouth@hotmail.com'],
+    });
     expect(single.rows[0].note).toBe("This is GMail's note field.\nIt should be added as a NOTE type.\nACustomField: CustomField");
     const doe = await load('ez-vcard/John_Doe_GMAIL.vcf');
-    expect(doe.rows[0].contact).toMatchObject({ name: 'Mr. John Richter, James Doe Sr.', firstName: 'John', lastName: 'Doe', company: 'IBM', title: 'Money Counter' });
+    expect(doe.rows[0].contact).toMatchObject({
+      name: 'Mr. John Richter, James Doe Sr.',
+      firstName: 'John',
+      lastName: 'Doe',
+      company: 'IBM',
+      title: 'Money Counter',
+    });
   });
 
   it('non-ASCII names stay intact (Polish, Japanese)', async () => {
-    expect((await load('caldavtester/vnonascii/8.vcf')).rows[0].contact).toMatchObject({ name: 'HiAscii Śuteri', lastName: 'Śuteri', location: 'Paris, France' });
+    expect((await load('caldavtester/vnonascii/8.vcf')).rows[0].contact).toMatchObject({
+      name: 'HiAscii Śuteri',
+      lastName: 'Śuteri',
+      location: 'Paris, France',
+    });
     const jp = await load('caldavtester/vnonascii/9.vcf');
-    expect(jp.rows[0].contact).toMatchObject({ name: 'ダブル バイト', firstName: 'ダブル', lastName: 'バイト', emails: ['doublebytes@example.com'] });
+    expect(jp.rows[0].contact).toMatchObject({
+      name: 'ダブル バイト',
+      firstName: 'ダブル',
+      lastName: 'バイト',
+      emails: ['doublebytes@example.com'],
+    });
     expect(jp.rows[0].note).toBe('日本ですよ。');
     expect((await load('caldavtester/vcardput/8.vcf')).rows[0].contact.name).toBe('HiAscii Śuterry');
   });
@@ -127,18 +158,34 @@ describe('well-known cards', () => {
 
   it('Outlook 2003/2007 vCard 2.1: bare parameters, QP notes, literal commas', async () => {
     const o3 = await load('ez-vcard/outlook-2003.vcf');
-    expect(o3.rows[0].contact).toMatchObject({ name: 'John Doe III', company: 'Company, The', title: 'The Job Title', emails: ['jdoe@hotmail.com'], location: 'Austin, TX, United States of America' });
+    expect(o3.rows[0].contact).toMatchObject({
+      name: 'John Doe III',
+      company: 'Company, The',
+      title: 'The Job Title',
+      emails: ['jdoe@hotmail.com'],
+      location: 'Austin, TX, United States of America',
+    });
     expect(o3.rows[0].contact.phones).toEqual([]); // "BusinessPhone" placeholders are not numbers
     expect(o3.rows[0].note).toBe('This is the note field!!\nSecond line\n\nThird line is empty');
     const o7 = await load('ez-vcard/outlook-2007.vcf');
-    expect(o7.rows[0].contact).toMatchObject({ name: 'Mr. Morgan Example Jr.', company: 'TheCompany', emails: ['morgan.example@example.com'], phones: ['(111) 555-1111', '(111) 555-2222', '(111) 555-4444'] });
+    expect(o7.rows[0].contact).toMatchObject({
+      name: 'Mr. Morgan Example Jr.',
+      company: 'TheCompany',
+      emails: ['morgan.example@example.com'],
+      phones: ['(111) 555-1111', '(111) 555-2222', '(111) 555-4444'],
+    });
     expect((await load('ez-vcard/outlook-2007.vcf', { defaultCountry: 'US' })).rows[0].contact.phones[0]).toBe('(111) 555-1111'); // not a valid US number: kept as written
   });
 
   it('iPhone (CR CR LF, folded base64 photo) and macOS (indented base64) exports', async () => {
     const iphone = await load('ez-vcard/John_Doe_IPHONE.vcf');
     expect(iphone.errors).toEqual([]);
-    expect(iphone.rows[0].contact).toMatchObject({ name: 'Mr. John Richter James Doe Sr.', company: 'IBM', title: 'Money Counter', emails: ['john.doe@ibm.com'] });
+    expect(iphone.rows[0].contact).toMatchObject({
+      name: 'Mr. John Richter James Doe Sr.',
+      company: 'IBM',
+      title: 'Money Counter',
+      emails: ['john.doe@ibm.com'],
+    });
     expect(iphone.rows[0].contact.phones).toContain('905-555-1234');
     expect(iphone.rows[0].contact.phones).not.toContain('905-888-1234'); // fax
     expect(JSON.stringify(iphone.rows[0])).not.toMatch(/9j\/4AAQ/); // photo ignored
@@ -148,12 +195,30 @@ describe('well-known cards', () => {
   });
 
   it('Lotus Notes, Evolution, Thunderbird, BlackBerry, FullContact', async () => {
-    expect((await load('ez-vcard/John_Doe_LOTUS_NOTES.vcf')).rows[0].contact).toMatchObject({ name: 'Mr. Doe John I Johny', emails: ['john.doe@ibm.com', 'billy_bob@gmail.com'] });
-    expect((await load('ez-vcard/John_Doe_EVOLUTION.vcf')).rows[0].contact).toMatchObject({ emails: ['john.doe@ibm.com'], tags: ['VIP'], company: 'IBM' });
-    expect((await load('ez-vcard/thunderbird-MoreFunctionsForAddressBook-extension.vcf')).rows[0].contact).toMatchObject({ name: 'John Doe', tags: ['category1', 'category2', 'category3'] });
-    expect((await load('ez-vcard/John_Doe_BLACK_BERRY.vcf')).rows[0].contact).toMatchObject({ name: 'John Doe', company: 'Acme Solutions' });
+    expect((await load('ez-vcard/John_Doe_LOTUS_NOTES.vcf')).rows[0].contact).toMatchObject({
+      name: 'Mr. Doe John I Johny',
+      emails: ['john.doe@ibm.com', 'billy_bob@gmail.com'],
+    });
+    expect((await load('ez-vcard/John_Doe_EVOLUTION.vcf')).rows[0].contact).toMatchObject({
+      emails: ['john.doe@ibm.com'],
+      tags: ['VIP'],
+      company: 'IBM',
+    });
+    expect((await load('ez-vcard/thunderbird-MoreFunctionsForAddressBook-extension.vcf')).rows[0].contact).toMatchObject({
+      name: 'John Doe',
+      tags: ['category1', 'category2', 'category3'],
+    });
+    expect((await load('ez-vcard/John_Doe_BLACK_BERRY.vcf')).rows[0].contact).toMatchObject({
+      name: 'John Doe',
+      company: 'Acme Solutions',
+    });
     const fc = await load('ez-vcard/fullcontact.vcf');
-    expect(fc.rows[0].contact).toMatchObject({ company: 'Organization1', title: 'Title1', tags: ['Tag'], location: 'WorkCity, WorkState, WorkCountry' });
+    expect(fc.rows[0].contact).toMatchObject({
+      company: 'Organization1',
+      title: 'Title1',
+      tags: ['Tag'],
+      location: 'WorkCity, WorkState, WorkCountry',
+    });
     expect(fc.rows[0].contact.emails).toHaveLength(5);
   });
 
@@ -168,7 +233,12 @@ describe('well-known cards', () => {
     expect(control.rows[0].note).toBe('Illegal control here -><-');
 
     const mixedEol = await load('caldavtester/vcarderrors/6.vcf'); // vCard 2.1, LF and CRLF mixed
-    expect(mixedEol.rows[0].contact).toMatchObject({ name: 'Saeko 176-edited', company: 'Apple', tags: ['saeko'], location: 'Mountain Top, CA 99999' });
+    expect(mixedEol.rows[0].contact).toMatchObject({
+      name: 'Saeko 176-edited',
+      company: 'Apple',
+      tags: ['saeko'],
+      location: 'Mountain Top, CA 99999',
+    });
   });
 
   it('contact groups are not imported as people', async () => {
@@ -179,7 +249,8 @@ describe('well-known cards', () => {
 });
 
 describe('robustness', () => {
-  const good = (n: number, extra = '') => `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${n}\r\nEMAIL:p${n}@example.com\r\n${extra}END:VCARD\r\n`;
+  const good = (n: number, extra = '') =>
+    `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person ${n}\r\nEMAIL:p${n}@example.com\r\n${extra}END:VCARD\r\n`;
 
   it('one broken card gives one error and the others import', () => {
     const text = [
@@ -262,18 +333,43 @@ describe('robustness', () => {
   });
 
   it('decodes CHARSET on quoted-printable and raw 8-bit values, and Windows-1252 bytes', async () => {
-    const latin1QP = 'BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\nEMAIL;INTERNET:jm@example.de\r\nEND:VCARD\r\n';
+    const latin1QP =
+      'BEGIN:VCARD\r\nVERSION:2.1\r\nN;CHARSET=ISO-8859-1;ENCODING=QUOTED-PRINTABLE:M=FCller;J=FCrgen\r\nEMAIL;INTERNET:jm@example.de\r\nEND:VCARD\r\n';
     const prefix = 'BEGIN:VCARD\r\nVERSION:3.0\r\nFN:';
     const suffix = '\r\nEMAIL:x@example.com\r\nEND:VCARD\r\n';
     const enc = new TextEncoder();
     const file = new Uint8Array([
       ...enc.encode(latin1QP),
       // an undeclared Windows-1252 card ("Zoë Ñúñez – “Café”")
-      ...enc.encode(prefix), 0x5a, 0x6f, 0xeb, 0x20, 0xd1, 0xfa, 0xf1, 0x65, 0x7a, 0x20, 0x96, 0x20, 0x93, 0x43, 0x61, 0x66, 0xe9, 0x94, ...enc.encode(suffix),
+      ...enc.encode(prefix),
+      0x5a,
+      0x6f,
+      0xeb,
+      0x20,
+      0xd1,
+      0xfa,
+      0xf1,
+      0x65,
+      0x7a,
+      0x20,
+      0x96,
+      0x20,
+      0x93,
+      0x43,
+      0x61,
+      0x66,
+      0xe9,
+      0x94,
+      ...enc.encode(suffix),
       // and a UTF-8 one right after it
       ...enc.encode(`${prefix}Ελένη Παπαδοπούλου 🇬🇷${suffix}`),
       // an explicit CHARSET on raw 8-bit text (Shift_JIS "山田")
-      ...enc.encode('BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=SHIFT_JIS:'), 0x8e, 0x52, 0x93, 0x63, ...enc.encode(suffix),
+      ...enc.encode('BEGIN:VCARD\r\nVERSION:2.1\r\nFN;CHARSET=SHIFT_JIS:'),
+      0x8e,
+      0x52,
+      0x93,
+      0x63,
+      ...enc.encode(suffix),
     ]);
     const r = await collectImport(parseVcard(new Blob([file])));
     expect(r.errors).toEqual([]);
@@ -294,7 +390,9 @@ describe('robustness', () => {
   });
 
   it('a file with no card at all', () => {
-    expect(parseVcardText('hello\nworld\n').errors.map((e) => e.message)).toEqual(['no vCard found in the file (no BEGIN:VCARD … END:VCARD)']);
+    expect(parseVcardText('hello\nworld\n').errors.map((e) => e.message)).toEqual([
+      'no vCard found in the file (no BEGIN:VCARD … END:VCARD)',
+    ]);
     expect(parseVcardText('[1, 2]').errors[0].message).toMatch(/^not a jCard file/);
   });
 

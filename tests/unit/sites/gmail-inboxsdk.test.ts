@@ -53,7 +53,9 @@ function fakeSdk() {
   return { sdk, threadHandlers, composeHandlers };
 }
 
-const moduleOf = (load: SdkModule['load']): (() => Promise<SdkModule>) => async () => ({ load });
+const moduleOf =
+  (load: SdkModule['load']): (() => Promise<SdkModule>) =>
+  async () => ({ load });
 const noHooks = (): InboxSdkHooks => ({ threadView: vi.fn(), compose: vi.fn() });
 
 afterEach(() => {
@@ -70,7 +72,11 @@ describe('InboxSDK load race', () => {
     expect(outcome).toMatchObject({ ok: false, reason: 'timeout' });
     expect(took).toBeGreaterThanOrEqual(290);
     expect(took).toBeLessThan(1_000);
-    expect(load).toHaveBeenCalledWith(2, 'sdk_test_0123456789', expect.objectContaining({ eventTracking: false, globalErrorLogging: false }));
+    expect(load).toHaveBeenCalledWith(
+      2,
+      'sdk_test_0123456789',
+      expect.objectContaining({ eventTracking: false, globalErrorLogging: false }),
+    );
   });
 
   it('a load that rejects: the fallback is chosen at once, with the reason', async () => {
@@ -145,7 +151,9 @@ describe('InboxSDK handlers', () => {
       ],
     });
     // It travels inside the protocol's PageCapture and the Gmail content script's own schema.
-    expect(PageCapture.safeParse({ site: 'gmail', url: 'https://mail.google.com/mail/u/0/#inbox?compose=new', result: sent }).success).toBe(true);
+    expect(PageCapture.safeParse({ site: 'gmail', url: 'https://mail.google.com/mail/u/0/#inbox?compose=new', result: sent }).success).toBe(
+      true,
+    );
     expect(GmailCaptureResult.safeParse(sent).success).toBe(true);
 
     // The same recipients again: not re-sent.

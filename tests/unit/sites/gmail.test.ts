@@ -155,9 +155,19 @@ describe('parseGmailThread: 3 messages with cc', () => {
     });
     expect(marco.phoneDetails.map((p) => p.kind)).toEqual(['work', 'mobile']);
     const dana = parseSignature(m2.signature, { name: m2.from.name, email: m2.from.email, links: m2.links });
-    expect(dana).toMatchObject({ title: 'Account Executive', company: 'Acme Corp', phones: ['+14155550134'], linkedinUrl: 'https://www.linkedin.com/in/dana-whitfield/' });
+    expect(dana).toMatchObject({
+      title: 'Account Executive',
+      company: 'Acme Corp',
+      phones: ['+14155550134'],
+      linkedinUrl: 'https://www.linkedin.com/in/dana-whitfield/',
+    });
     const sabine = parseSignature(m3.signature, { name: m3.from.name, email: m3.from.email });
-    expect(sabine).toMatchObject({ title: 'Leiterin Einkauf', company: 'Globex GmbH', phones: ['+498912345671'], linkedinId: 'sabine-krüger-4711' });
+    expect(sabine).toMatchObject({
+      title: 'Leiterin Einkauf',
+      company: 'Globex GmbH',
+      phones: ['+498912345671'],
+      linkedinId: 'sabine-krüger-4711',
+    });
     expect(sabine.phoneDetails).toContainEqual({ raw: '+49 89 1234 5699', e164: '+498912345699', kind: 'fax' });
   });
 
@@ -245,7 +255,13 @@ describe('parseGmailThread: non-ASCII names', () => {
 
   it('keeps names in every script and reads en-GB dates day first', () => {
     expect(t.subject).toBe('見積もりのご依頼 / Angebot für Zusammenarbeit – عرض سعر');
-    expect(t.participants.map((p) => p.name)).toEqual(['田中 太郎', 'Dana Whitfield', 'José Álvarez-Núñez', 'محمد العلي', 'Zoë Łukasiewicz-Ørsted']);
+    expect(t.participants.map((p) => p.name)).toEqual([
+      '田中 太郎',
+      'Dana Whitfield',
+      'José Álvarez-Núñez',
+      'محمد العلي',
+      'Zoë Łukasiewicz-Ørsted',
+    ]);
     expect(t.messages.map((m) => m.date)).toEqual([
       local(2026, 11, 2, 10, 14),
       local(2026, 11, 2, 16, 30),
@@ -347,8 +363,12 @@ describe('Gmail page helpers', () => {
 
   it('thread id from the URL hash', () => {
     expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601')).toBe('18c2f4a9b7d3e601');
-    expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/1/#label/Clients%2FGlobex/FMfcgzQXJWDsKmhLnZvBrHxkPQ')).toBe('FMfcgzQXJWDsKmhLnZvBrHxkPQ');
-    expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/0/#search/renewal/FMfcgzQXJWDsKmhLnZvBrHxkPQ')).toBe('FMfcgzQXJWDsKmhLnZvBrHxkPQ');
+    expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/1/#label/Clients%2FGlobex/FMfcgzQXJWDsKmhLnZvBrHxkPQ')).toBe(
+      'FMfcgzQXJWDsKmhLnZvBrHxkPQ',
+    );
+    expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/0/#search/renewal/FMfcgzQXJWDsKmhLnZvBrHxkPQ')).toBe(
+      'FMfcgzQXJWDsKmhLnZvBrHxkPQ',
+    );
     expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/0/#inbox')).toBeUndefined();
     expect(threadIdFromGmailUrl('https://mail.google.com/mail/u/0/#inbox/p2')).toBeUndefined();
   });

@@ -43,7 +43,12 @@ describe('selectors.ts', () => {
   it('every spec has selectors, each valid CSS, and says where it was seen', () => {
     const doc = new JSDOM('<p></p>').window.document;
     expect(specs.length).toBeGreaterThan(20);
-    const fixtureNames = new Set(fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.html')).map((f) => f.replace(/\.html$/, '')));
+    const fixtureNames = new Set(
+      fs
+        .readdirSync(FIXTURES)
+        .filter((f) => f.endsWith('.html'))
+        .map((f) => f.replace(/\.html$/, '')),
+    );
     for (const spec of specs) {
       expect(spec.selectors.length, spec.name).toBeGreaterThan(0);
       for (const sel of spec.selectors) expect(() => doc.querySelector(sel), `${spec.name}: ${sel}`).not.toThrow();
@@ -82,7 +87,10 @@ describe('fast selector matcher = native querySelectorAll', () => {
           const native = root === doc ? docWide.get(sel)! : docWide.get(sel)!.filter((el) => el !== root && (root as Node).contains(el));
           const fast = selectAll(root, sel);
           expect(fast.length, `${sel} on ${page}`).toBe(native.length);
-          expect(fast.every((el, i) => el === native[i]), `${sel} on ${page}: order`).toBe(true);
+          expect(
+            fast.every((el, i) => el === native[i]),
+            `${sel} on ${page}: order`,
+          ).toBe(true);
           expect(selectFirst(root, sel)).toBe(native[0] ?? null);
         }
       }
@@ -96,9 +104,22 @@ describe('fast selector matcher = native querySelectorAll', () => {
       const doc = new JSDOM(quirks ? page : `<!DOCTYPE html>${page}`).window.document;
       expect(doc.compatMode).toBe(quirks ? 'BackCompat' : 'CSS1Compat');
       for (const sel of [
-        '.box', '#A', 'div.Box > p.x > span', 'div span:not(.t-black--light)', 'span.t-14.t-normal:not(.t-black--light)',
-        '[data-k="foo bar" i]', '[data-k^="Foo"]', '[data-k$="Bar"]', '[data-k*="o B"]', '[data-k~="Bar"]',
-        '[lang|="en"]', 'p > span:first-child', 'p > span:last-child', 'i.before\\:middot', 'span, i', '*',
+        '.box',
+        '#A',
+        'div.Box > p.x > span',
+        'div span:not(.t-black--light)',
+        'span.t-14.t-normal:not(.t-black--light)',
+        '[data-k="foo bar" i]',
+        '[data-k^="Foo"]',
+        '[data-k$="Bar"]',
+        '[data-k*="o B"]',
+        '[data-k~="Bar"]',
+        '[lang|="en"]',
+        'p > span:first-child',
+        'p > span:last-child',
+        'i.before\\:middot',
+        'span, i',
+        '*',
       ]) {
         const native = Array.from(doc.querySelectorAll(sel));
         expect(selectAll(doc, sel), `${sel} (quirks ${quirks})`).toEqual(native);

@@ -47,7 +47,10 @@ const fresh = (file: string, url = expected.fixtures[file].url) => new JSDOM(htm
 
 describe('fixtures', () => {
   it('every page in tests/fixtures/linkedin is listed in expected.json and vice versa', () => {
-    const pages = fs.readdirSync(FIXTURES).filter((f) => f.endsWith('.html')).sort();
+    const pages = fs
+      .readdirSync(FIXTURES)
+      .filter((f) => f.endsWith('.html'))
+      .sort();
     expect(Object.keys(expected.fixtures).sort()).toEqual(pages);
   });
 });
@@ -95,7 +98,9 @@ describe('pages with nothing to capture', () => {
 
   it('/authwall and login URLs → auth-wall', () => {
     const doc = new JSDOM('<html><body><form class="authwall-join-form"><h1>Join LinkedIn</h1></form></body></html>').window.document;
-    expect(parseLinkedinPage(doc, 'https://www.linkedin.com/authwall?trk=x&sessionRedirect=%2Fin%2Fsomeone')).toMatchObject({ reason: 'auth-wall' });
+    expect(parseLinkedinPage(doc, 'https://www.linkedin.com/authwall?trk=x&sessionRedirect=%2Fin%2Fsomeone')).toMatchObject({
+      reason: 'auth-wall',
+    });
     // A sign-in wall served at the profile URL itself.
     expect(parseLinkedinPage(doc, 'https://www.linkedin.com/in/someone/')).toMatchObject({ reason: 'auth-wall' });
   });
@@ -126,24 +131,36 @@ describe('pages with nothing to capture', () => {
   it('a company page without a name → missing-field company.name', () => {
     const doc = fresh('constructed-company-2026-11.html');
     doc.querySelector('.org-top-card-summary__title')!.remove();
-    expect(parseLinkedinPage(doc, 'https://www.linkedin.com/company/fjellnet/')).toMatchObject({ reason: 'missing-field', field: 'company.name' });
+    expect(parseLinkedinPage(doc, 'https://www.linkedin.com/company/fjellnet/')).toMatchObject({
+      reason: 'missing-field',
+      field: 'company.name',
+    });
   });
 });
 
 describe('public identifier', () => {
   it('comes from the URL first, canonical and lowercased', () => {
-    const r = parseLinkedinPage(load('scoutr-guest-public-profile1-2024-03.html'), 'https://no.linkedin.com/in/Mateo-Quintero-Vale?trk=abc');
+    const r = parseLinkedinPage(
+      load('scoutr-guest-public-profile1-2024-03.html'),
+      'https://no.linkedin.com/in/Mateo-Quintero-Vale?trk=abc',
+    );
     expect(r).toMatchObject({ publicId: 'mateo-quintero-vale', profileUrl: 'https://www.linkedin.com/in/mateo-quintero-vale/' });
   });
 
-  it('comes from the subject\'s own links when the URL carries an opaque member id', () => {
-    const r = parseLinkedinPage(load('scoutr-loggedin-profile3-2024-07.html', 'https://www.linkedin.com/in/ACoAABcdEfGh123/'), 'https://www.linkedin.com/in/ACoAABcdEfGh123/');
+  it("comes from the subject's own links when the URL carries an opaque member id", () => {
+    const r = parseLinkedinPage(
+      load('scoutr-loggedin-profile3-2024-07.html', 'https://www.linkedin.com/in/ACoAABcdEfGh123/'),
+      'https://www.linkedin.com/in/ACoAABcdEfGh123/',
+    );
     expect(r).toMatchObject({ kind: 'profile', publicId: 'karimadler' });
   });
 
   it('a page still showing the previous profile after an SPA navigation is not captured', () => {
     // LinkedIn changes the URL before the content: the top card still names another public id.
-    const r = parseLinkedinPage(load('scoutr-loggedin-profile1-2024-07.html', 'https://www.linkedin.com/in/someone-new/'), 'https://www.linkedin.com/in/someone-new/');
+    const r = parseLinkedinPage(
+      load('scoutr-loggedin-profile1-2024-07.html', 'https://www.linkedin.com/in/someone-new/'),
+      'https://www.linkedin.com/in/someone-new/',
+    );
     expect(r).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'publicId' });
     expect((r as NotCapturable).detail).toContain('navigation');
   });
@@ -249,7 +266,9 @@ describe('helpers', () => {
   });
 
   it('cleanWebsite unwraps LinkedIn redirects and drops tracking parameters', () => {
-    expect(cleanWebsite('https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Facme.example%2F%3Futm_source%3Dli%26id%3D7&urlhash=x')).toBe('https://acme.example/?id=7');
+    expect(
+      cleanWebsite('https://www.linkedin.com/redir/redirect?url=https%3A%2F%2Facme.example%2F%3Futm_source%3Dli%26id%3D7&urlhash=x'),
+    ).toBe('https://acme.example/?id=7');
     expect(cleanWebsite('http://acme.example/about#team')).toBe('http://acme.example/about');
     expect(cleanWebsite('https://www.linkedin.com/company/acme/')).toBeUndefined();
     expect(cleanWebsite('javascript:alert(1)')).toBeUndefined();

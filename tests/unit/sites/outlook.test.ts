@@ -113,7 +113,9 @@ describe('parseOutlookThread: English', () => {
     expect(m2.bodyText).toBe(
       'Hi Raj, hi Emma,\n\nour SOC 2 Type II report and the completed questionnaire are attached. Ben (cc) can walk you through our SSO setup on Thursday.\n\nBest,\nOlivia',
     );
-    expect(m2.signature).toBe('Olivia Park\nEnterprise Account Manager | Acme Corp\nMobile: +1 (628) 555-0116\nlinkedin.com/in/olivia-park-acme');
+    expect(m2.signature).toBe(
+      'Olivia Park\nEnterprise Account Manager | Acme Corp\nMobile: +1 (628) 555-0116\nlinkedin.com/in/olivia-park-acme',
+    );
     expect(m2.quotedText.split('\n')[0]).toBe('From: Raj Patel <raj.patel@hooli.example.com>');
     expect(m2.quotedText).toContain('Emma leads this on our side.');
   });
@@ -121,7 +123,9 @@ describe('parseOutlookThread: English', () => {
   it('plain-text reply: sign-off signature and "From:/Sent:" quote; signature fields', () => {
     const m3 = t.messages[2];
     expect(m3.bodyText.endsWith('do you support SCIM provisioning for Okta?\n\nThanks,')).toBe(true);
-    expect(m3.quotedText.startsWith('________________________________\nFrom: Olivia Park <olivia.park@acme.test>\nSent: Tuesday')).toBe(true);
+    expect(m3.quotedText.startsWith('________________________________\nFrom: Olivia Park <olivia.park@acme.test>\nSent: Tuesday')).toBe(
+      true,
+    );
     const sig = parseSignature(m3.signature, { name: m3.from.name, email: m3.from.email, links: m3.links });
     expect(sig).toMatchObject({
       name: 'Emma Schultz',
@@ -142,7 +146,8 @@ describe('parseOutlookThread: English', () => {
 
   it('matches by structure when labels are unknown (another language)', () => {
     const doc = load('thread-en.html');
-    for (const el of Array.from(doc.querySelectorAll('[aria-label="Email message"], [aria-label="Message body"]'))) el.setAttribute('aria-label', 'Message électronique');
+    for (const el of Array.from(doc.querySelectorAll('[aria-label="Email message"], [aria-label="Message body"]')))
+      el.setAttribute('aria-label', 'Message électronique');
     const r = parseOutlookThread(doc, doc.location.href) as ThreadCapture;
     // The collapsed item has no structural hook: only the two expanded messages remain.
     expect(r.messages.map((m) => m.from.email)).toEqual(['olivia.park@acme.test', 'emma.schultz@hooli.example.com']);
@@ -245,7 +250,9 @@ describe('parseOutlookThread: not capturable', () => {
     for (const host of ['outlook.office.com', 'outlook.office365.com', 'outlook.live.com']) {
       expect(parseOutlookThread(load('thread-en.html'), urlFor(CONV_EN, host)).kind, host).toBe('thread');
     }
-    expect(parseOutlookThread(load('thread-en.html'), 'https://mail.example.com/mail/inbox/id/x')).toMatchObject({ reason: 'unsupported-page' });
+    expect(parseOutlookThread(load('thread-en.html'), 'https://mail.example.com/mail/inbox/id/x')).toMatchObject({
+      reason: 'unsupported-page',
+    });
   });
 
   it('a required element missing: named error', () => {
@@ -301,4 +308,3 @@ describe('URL gate', () => {
     for (const name of ['thread-en.html', 'thread-de.html']) expect(parseOutlookThread(load(name, url), url).kind).toBe('thread');
   });
 });
-

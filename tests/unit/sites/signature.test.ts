@@ -30,16 +30,26 @@ describe('splitMessageText: quoted reply', () => {
   });
 
   it('German, French and Spanish attributions', () => {
-    expect(splitMessageText(text('Ja.', 'Am Mo., 2. Nov. 2026 um 09:41 Uhr schrieb Jane Doe <jane@acme.test>:', '> Hallo')).body).toBe('Ja.');
-    expect(splitMessageText(text('Oui.', 'Le lun. 2 nov. 2026 à 09:41, Jane Doe <jane@acme.test> a écrit :', '> Bonjour')).body).toBe('Oui.');
-    expect(splitMessageText(text('Sí.', 'El lun, 2 nov 2026 a las 9:41, Jane Doe (<jane@acme.test>) escribió:', '> Hola')).body).toBe('Sí.');
+    expect(splitMessageText(text('Ja.', 'Am Mo., 2. Nov. 2026 um 09:41 Uhr schrieb Jane Doe <jane@acme.test>:', '> Hallo')).body).toBe(
+      'Ja.',
+    );
+    expect(splitMessageText(text('Oui.', 'Le lun. 2 nov. 2026 à 09:41, Jane Doe <jane@acme.test> a écrit :', '> Bonjour')).body).toBe(
+      'Oui.',
+    );
+    expect(splitMessageText(text('Sí.', 'El lun, 2 nov 2026 a las 9:41, Jane Doe (<jane@acme.test>) escribió:', '> Hola')).body).toBe(
+      'Sí.',
+    );
   });
 
   it('Outlook header blocks and "Original Message" separators', () => {
-    const en = splitMessageText(text('Done.', '', 'From: Jane Doe <jane@acme.test>', 'Sent: Monday, November 2, 2026 9:41 AM', 'To: Max', 'Subject: Hi', '', 'Hi'));
+    const en = splitMessageText(
+      text('Done.', '', 'From: Jane Doe <jane@acme.test>', 'Sent: Monday, November 2, 2026 9:41 AM', 'To: Max', 'Subject: Hi', '', 'Hi'),
+    );
     expect(en.body).toBe('Done.');
     expect(en.quoted.startsWith('From: Jane Doe')).toBe(true);
-    const de = splitMessageText(text('Erledigt.', '_____________', 'Von: Jane Doe <jane@acme.test>', 'Gesendet: Montag, 2. November 2026 09:41', 'An: Max'));
+    const de = splitMessageText(
+      text('Erledigt.', '_____________', 'Von: Jane Doe <jane@acme.test>', 'Gesendet: Montag, 2. November 2026 09:41', 'An: Max'),
+    );
     expect(de.body).toBe('Erledigt.');
     expect(de.quoted.startsWith('_____________\nVon: Jane Doe')).toBe(true);
     const bold = splitMessageText(text('Ok.', '*From:* Jane Doe', '*Date:* Mon, Nov 2'));
@@ -74,7 +84,9 @@ describe('splitMessageText: signature', () => {
     ['Saludos'],
     ['Thanks, Jane'],
   ])('after the sign-off "%s"', (signoff) => {
-    const r = splitMessageText(text('Hi Max,', '', 'the contract is attached.', '', signoff, 'Jane Doe', 'Head of Sales | Acme', '+1 415 555 0100'));
+    const r = splitMessageText(
+      text('Hi Max,', '', 'the contract is attached.', '', signoff, 'Jane Doe', 'Head of Sales | Acme', '+1 415 555 0100'),
+    );
     expect(r.body.endsWith(signoff)).toBe(true);
     expect(r.signature).toBe('Jane Doe\nHead of Sales | Acme\n+1 415 555 0100');
   });
@@ -152,21 +164,29 @@ describe('parseSignature', () => {
   });
 
   it('phones: E.164 with the region from a country TLD; raw when no region is known; fax set apart', () => {
-    const de = parseSignature('Max Muster\nVertriebsleiter\nT: 030 1234567\nM: 0171 2345678\nFax: 030 1234568', { email: 'max@firma.example.de' });
+    const de = parseSignature('Max Muster\nVertriebsleiter\nT: 030 1234567\nM: 0171 2345678\nFax: 030 1234568', {
+      email: 'max@firma.example.de',
+    });
     expect(de.phones).toEqual(['+49301234567', '+491712345678']);
     expect(de.phoneDetails.map((p) => p.kind)).toEqual(['work', 'mobile', 'fax']);
-    const fr = parseSignature('Claire Martin\nDirectrice commerciale\nTél. : 01 42 68 53 01\nPortable : 06 12 34 56 78', { email: 'claire@societe.example.fr' });
+    const fr = parseSignature('Claire Martin\nDirectrice commerciale\nTél. : 01 42 68 53 01\nPortable : 06 12 34 56 78', {
+      email: 'claire@societe.example.fr',
+    });
     expect(fr.phones).toEqual(['+33142685301', '+33612345678']);
     const us = parseSignature('Bob Smith\nSales Engineer\nPhone: (415) 555-0100', { email: 'bob@example.com' });
     expect(us.phones).toEqual(['(415) 555-0100']);
     expect(us.phoneDetails[0].e164).toBeUndefined();
-    expect(parseSignature('Bob Smith\nPhone: (415) 555-0100', { email: 'bob@example.com', defaultCountry: 'US' }).phones).toEqual(['+14155550100']);
+    expect(parseSignature('Bob Smith\nPhone: (415) 555-0100', { email: 'bob@example.com', defaultCountry: 'US' }).phones).toEqual([
+      '+14155550100',
+    ]);
     // Dates, postcodes and years are not phone numbers.
     expect(parseSignature('Jane Doe\nFriedrichstraße 123, 10117 Berlin\nSince 2019', { email: 'j@firma.example.de' }).phones).toEqual([]);
   });
 
   it('LinkedIn from text or from the links, website, emails', () => {
-    const a = parseSignature('Jane Doe\nCEO\nlinkedin.com/in/Jane-Doe-42?trk=sig\nwww.acme.test\njane.doe@acme.test', { email: 'jane.doe@acme.test' });
+    const a = parseSignature('Jane Doe\nCEO\nlinkedin.com/in/Jane-Doe-42?trk=sig\nwww.acme.test\njane.doe@acme.test', {
+      email: 'jane.doe@acme.test',
+    });
     expect(a).toMatchObject({
       linkedinUrl: 'https://www.linkedin.com/in/jane-doe-42/',
       linkedinId: 'jane-doe-42',

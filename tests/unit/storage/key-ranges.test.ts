@@ -57,9 +57,14 @@ afterEach(async () => {
 describe('reading many keys with one range read', () => {
   it('finds neighbouring keys (with strangers and missing keys among them) in one read, primary key or unique index', async () => {
     const wanted = [...Array.from({ length: 100 }, (_, i) => id((200 + i * 1.5) | 0)), 'ct_00250x', 'ct_00300x'].reverse();
-    for (const [table, field] of [[db.rows, 'id'], [db.byN, 'id']] as const) {
+    for (const [table, field] of [
+      [db.rows, 'id'],
+      [db.byN, 'id'],
+    ] as const) {
       db.calls = {};
-      const { found, scanned } = await db.transaction('r', table, () => getManyInRange(table as Table<Row, string | number>, field, wanted));
+      const { found, scanned } = await db.transaction('r', table, () =>
+        getManyInRange(table as Table<Row, string | number>, field, wanted),
+      );
       const calls = { ...db.calls };
       const truth = (await db.rows.bulkGet(wanted)).filter((r): r is Row => !!r);
       expect([...found.values()].sort((a, b) => a.v - b.v)).toEqual(truth.sort((a, b) => a.v - b.v));
@@ -87,12 +92,30 @@ describe('compound keys', () => {
   it('finds rows by [a+b] keys in one range read, in key order, and none when the range is empty', async () => {
     await db.pairs.bulkAdd(Array.from({ length: 300 }, (_, i) => ({ a: i < 150 ? 'x' : 'y', b: id(i), v: i })));
     db.calls = {};
-    const wanted = [['y', id(152)], ['x', id(140)], ['x', id(149)], ['x', `${id(145)}x`], ['x', id(140)]];
+    const wanted = [
+      ['y', id(152)],
+      ['x', id(140)],
+      ['x', id(149)],
+      ['x', `${id(145)}x`],
+      ['x', id(140)],
+    ];
     const rows = await db.transaction('r', db.pairs, () => getManyInCompoundRange(db.pairs, '[a+b]', wanted, (r) => [r.a, r.b]));
     expect(rows.map((r) => r.v)).toEqual([140, 149, 152]);
     expect(db.calls).toEqual({ query: 1 });
     db.calls = {};
-    expect(await db.transaction('r', db.pairs, () => getManyInCompoundRange(db.pairs, '[a+b]', [['z', 'a'], ['z', 'b']], (r) => [r.a, r.b]))).toEqual([]);
+    expect(
+      await db.transaction('r', db.pairs, () =>
+        getManyInCompoundRange(
+          db.pairs,
+          '[a+b]',
+          [
+            ['z', 'a'],
+            ['z', 'b'],
+          ],
+          (r) => [r.a, r.b],
+        ),
+      ),
+    ).toEqual([]);
     expect(db.calls).toEqual({ query: 1 });
   });
 });

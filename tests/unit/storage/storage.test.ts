@@ -53,7 +53,12 @@ describe('contacts merge instead of duplicating', () => {
 
   it('the same LinkedIn profile in any URL form is the same person', async () => {
     const a = await upsertContact({ name: 'Jan Novák', linkedinUrl: 'https://www.linkedin.com/in/jan-novak-1/' }, src, {}, db);
-    const b = await upsertContact({ name: 'Jan Novak', linkedinUrl: 'https://cz.linkedin.com/in/Jan-Novak-1?trk=x', emails: ['jan@firma.cz'] }, src, {}, db);
+    const b = await upsertContact(
+      { name: 'Jan Novak', linkedinUrl: 'https://cz.linkedin.com/in/Jan-Novak-1?trk=x', emails: ['jan@firma.cz'] },
+      src,
+      {},
+      db,
+    );
     expect(b.contact.id).toBe(a.contact.id);
     expect(b.contact.emails).toEqual(['jan@firma.cz']);
   });
@@ -107,7 +112,7 @@ describe('search', () => {
   });
 
   it('is accent- and case-insensitive and matches prefixes per word', async () => {
-    expect(names((await search(db, 'jose', {}, )).contacts)).toEqual(['José Álvarez']);
+    expect(names((await search(db, 'jose', {})).contacts)).toEqual(['José Álvarez']);
     expect(names((await search(db, 'MULL')).contacts)).toEqual(['Jürgen Müller']);
     expect(names((await search(db, 'álv jo')).contacts)).toEqual(['José Álvarez']);
     expect(names((await search(db, 'محمد')).contacts)).toEqual(['محمد الأحمد']);
@@ -119,7 +124,15 @@ describe('search', () => {
   it('intersects across postings chunks, newest chunk first, and still finds old docs', async () => {
     const at = '2026-01-01T00:00:00.000Z';
     const rows = [50, 70_000, 140_000, 140_001].map((n, i) => ({
-      n, id: `ct_far${i}`, name: i === 3 ? 'Zed Quorra' : `Zed Quill ${i}`, emails: [], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [],
+      n,
+      id: `ct_far${i}`,
+      name: i === 3 ? 'Zed Quorra' : `Zed Quill ${i}`,
+      emails: [],
+      phones: [],
+      tags: [],
+      createdAt: at,
+      updatedAt: at,
+      sources: [],
     }));
     await db.transaction('rw', db.contacts, db.postings, db.prefixes, async () => {
       await db.contacts.bulkAdd(rows);
@@ -133,7 +146,13 @@ describe('search', () => {
 
     // Common words (prefix entries counting more postings than a driver is read ahead for): the
     // newest chunks are read one row per word, the rest in one range read per word.
-    await db.prefixes.where('[k+p]').anyOf([['contact', 'zed'], ['contact', 'quill']]).modify({ count: 50_000 });
+    await db.prefixes
+      .where('[k+p]')
+      .anyOf([
+        ['contact', 'zed'],
+        ['contact', 'quill'],
+      ])
+      .modify({ count: 50_000 });
     expect(names((await search(db, 'zed quill')).contacts).sort()).toEqual(['Zed Quill 0', 'Zed Quill 1', 'Zed Quill 2']);
     expect(names((await search(db, 'ze qu 0')).contacts)).toEqual(['Zed Quill 0']);
   });
@@ -145,7 +164,12 @@ describe('search', () => {
       n: 200_000 + (i % 3) * 65_536 + i,
       id: `ct_yara${i}`,
       name: i % 5 < 2 ? `Yara Vex ${i}` : `Yara Other ${i}`,
-      emails: [], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [],
+      emails: [],
+      phones: [],
+      tags: [],
+      createdAt: at,
+      updatedAt: at,
+      sources: [],
     })).sort((a, b) => a.n - b.n); // the builder takes doc numbers in ascending order, as putRecords allocates them
     await db.transaction('rw', db.contacts, db.postings, db.prefixes, async () => {
       await db.contacts.bulkAdd(rows);
@@ -179,7 +203,16 @@ describe('search', () => {
     expect(names((await search(db, 'ann')).contacts)[0]).toBe('Ann Lee');
     const karlsson = await findContactByEmail('anna@nord.se', db);
     await addActivities(
-      [{ type: 'email', contactIds: [karlsson!.id], subject: 'Hej', occurredAt: '2026-11-20T10:00:00Z', messageId: 'm1', direction: 'incoming' }],
+      [
+        {
+          type: 'email',
+          contactIds: [karlsson!.id],
+          subject: 'Hej',
+          occurredAt: '2026-11-20T10:00:00Z',
+          messageId: 'm1',
+          direction: 'incoming',
+        },
+      ],
       src,
       db,
     );
@@ -190,7 +223,16 @@ describe('search', () => {
   it('finds activities by subject and participants, and forgets deleted records', async () => {
     const ann = await findContactByEmail('ann@lee.io', db);
     await addActivities(
-      [{ type: 'email', contactIds: [ann!.id], subject: 'Quarterly proposal', occurredAt: '2026-10-01T00:00:00Z', participants: [{ email: 'ann@lee.io', name: 'Ann Lee' }], messageId: 'x' }],
+      [
+        {
+          type: 'email',
+          contactIds: [ann!.id],
+          subject: 'Quarterly proposal',
+          occurredAt: '2026-10-01T00:00:00Z',
+          participants: [{ email: 'ann@lee.io', name: 'Ann Lee' }],
+          messageId: 'x',
+        },
+      ],
       src,
       db,
     );
@@ -205,7 +247,14 @@ describe('search', () => {
 describe('activities', () => {
   it('logging the same message twice adds nothing; the timeline is newest first', async () => {
     const { contact } = await upsertContact({ name: 'T Person', emails: ['t@x.io'] }, src, {}, db);
-    const mail = { type: 'email' as const, contactIds: [contact.id], subject: 'Hi', occurredAt: '2026-01-01T00:00:00Z', messageId: '<a@b>', direction: 'incoming' as const };
+    const mail = {
+      type: 'email' as const,
+      contactIds: [contact.id],
+      subject: 'Hi',
+      occurredAt: '2026-01-01T00:00:00Z',
+      messageId: '<a@b>',
+      direction: 'incoming' as const,
+    };
     const first = await addActivities([mail], src, db);
     const second = await addActivities([mail], src, db);
     expect(first.added).toHaveLength(1);
@@ -230,7 +279,11 @@ describe('export and import', () => {
       db,
     );
     const z = await findContactByEmail('zoe@ng.io', db);
-    await addActivities([{ type: 'email', contactIds: [z!.id], subject: 'S', occurredAt: '2026-01-01T00:00:00Z', messageId: 'q', direction: 'outgoing' }], src, db);
+    await addActivities(
+      [{ type: 'email', contactIds: [z!.id], subject: 'S', occurredAt: '2026-01-01T00:00:00Z', messageId: 'q', direction: 'outgoing' }],
+      src,
+      db,
+    );
     await createTask({ title: 'T', contactIds: [z!.id] }, src, db);
     const collect = async () => {
       let s = '';
@@ -282,9 +335,31 @@ describe('schema migration', () => {
     const v1 = new Dexie(name);
     v1.version(1).stores(V1_STORES);
     const at = '2025-01-01T00:00:00.000Z';
-    const contact = { n: 1, id: 'ct_1', name: 'Łukasz Wróbel', emails: ['lw@firma.pl'], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [] };
+    const contact = {
+      n: 1,
+      id: 'ct_1',
+      name: 'Łukasz Wróbel',
+      emails: ['lw@firma.pl'],
+      phones: [],
+      tags: [],
+      createdAt: at,
+      updatedAt: at,
+      sources: [],
+    };
     await v1.table('contacts').add(contact);
-    await v1.table('activities').add({ n: 1, id: 'ac_1', type: 'note', contactIds: ['ct_1'], subject: 'Spotkanie', occurredAt: at, createdAt: at, updatedAt: at, sources: [] });
+    await v1
+      .table('activities')
+      .add({
+        n: 1,
+        id: 'ac_1',
+        type: 'note',
+        contactIds: ['ct_1'],
+        subject: 'Spotkanie',
+        occurredAt: at,
+        createdAt: at,
+        updatedAt: at,
+        sources: [],
+      });
     v1.close();
 
     const upgraded = new RapportDB(name);
@@ -307,7 +382,15 @@ describe('schema migration', () => {
     // v4 stored them (absolute Uint32 doc numbers), and let the v5 upgrade rebuild them.
     const at = '2025-01-01T00:00:00.000Z';
     const rows = Array.from({ length: 5001 }, (_, i) => ({
-      n: 70_000 + i, id: `ct_z${i}`, name: i === 5000 ? 'Zed Único' : `Zed Person${i}`, emails: [], phones: [], tags: [], createdAt: at, updatedAt: at, sources: [],
+      n: 70_000 + i,
+      id: `ct_z${i}`,
+      name: i === 5000 ? 'Zed Único' : `Zed Person${i}`,
+      emails: [],
+      phones: [],
+      tags: [],
+      createdAt: at,
+      updatedAt: at,
+      sources: [],
     }));
     await db.transaction('rw', db.contacts, db.postings, db.prefixes, async () => {
       await db.contacts.bulkAdd(rows);
@@ -351,7 +434,14 @@ describe('schema migration', () => {
     const renamed = { ...rows[10], name: 'Ann Person10' };
     await upgraded.transaction('rw', upgraded.contacts, upgraded.postings, upgraded.prefixes, async () => {
       await upgraded.contacts.put(renamed);
-      await reindexDoc(upgraded, 'contact', renamed.n, docTerms('contact', rows[10]), docTerms('contact', renamed), docRank('contact', renamed));
+      await reindexDoc(
+        upgraded,
+        'contact',
+        renamed.n,
+        docTerms('contact', rows[10]),
+        docTerms('contact', renamed),
+        docRank('contact', renamed),
+      );
     });
     const zedPerson10 = (await search(upgraded, 'zed person10', { limit: 20 })).contacts.map((h) => h.record.n);
     expect(zedPerson10.length).toBeGreaterThan(0); // Person100…, Person1000…
@@ -404,11 +494,15 @@ describe('schema migration', () => {
       await b.flush(fresh);
     });
     const key = (r: { k: string; t: string; c: number }) => `${r.k}|${r.t}|${r.c}`;
-    const rebuilt = new Map((await db.postings.toArray()).filter((r) => r.k === 'contact').map((r) => [key(r), Array.from(decodeOffsets(r))]));
+    const rebuilt = new Map(
+      (await db.postings.toArray()).filter((r) => r.k === 'contact').map((r) => [key(r), Array.from(decodeOffsets(r))]),
+    );
     const expected = new Map((await fresh.postings.toArray()).map((r) => [key(r), Array.from(decodeOffsets(r))]));
     expect(rebuilt).toEqual(expected);
     const tops = async (d: RapportDB) =>
-      new Map((await d.prefixes.toArray()).filter((e) => e.k === 'contact').map((e) => [e.p, { count: e.count, ids: Array.from(e.ids).sort() }]));
+      new Map(
+        (await d.prefixes.toArray()).filter((e) => e.k === 'contact').map((e) => [e.p, { count: e.count, ids: Array.from(e.ids).sort() }]),
+      );
     expect(await tops(db)).toEqual(await tops(fresh));
     expect(before.length).toBeGreaterThan(0);
     fresh.close();

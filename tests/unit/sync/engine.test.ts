@@ -5,7 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../../connectors/types';
 import { addActivities, addNote, updateContact, upsertContact, upsertContacts } from '../../../storage/repositories';
 import { resumeConnector, saveConnectorInstance } from '../../../sync/connectors';
-import { discardEntry, engineLease, listEntries, releaseDeadLeases, retryEntry, runOnce, status, syncNow, type SyncLogEvent } from '../../../sync/engine';
+import {
+  discardEntry,
+  engineLease,
+  listEntries,
+  releaseDeadLeases,
+  retryEntry,
+  runOnce,
+  status,
+  syncNow,
+  type SyncLogEvent,
+} from '../../../sync/engine';
 import { ENGINE_KEY, NEVER } from '../../../storage/sync-rows';
 import { entryKey } from '../../../storage/outbox';
 import { deleteRecords, writeScope } from '../../../storage/records';
@@ -16,7 +26,16 @@ afterEach(closeDbs);
 async function personWithEmail(db: Awaited<ReturnType<typeof setup>>['db'], i = 0) {
   const { contact } = await upsertContact({ name: `Person ${i}`, emails: [`p${i}@acme.com`], company: 'Acme' }, src, {}, db);
   const { added } = await addActivities(
-    [{ type: 'email', contactIds: [contact.id], subject: `Mail ${i}`, occurredAt: '2026-01-02T00:00:00Z', messageId: `m${i}`, direction: 'incoming' }],
+    [
+      {
+        type: 'email',
+        contactIds: [contact.id],
+        subject: `Mail ${i}`,
+        occurredAt: '2026-01-02T00:00:00Z',
+        messageId: `m${i}`,
+        direction: 'incoming',
+      },
+    ],
     src,
     db,
   );
@@ -63,7 +82,15 @@ describe('runOnce', () => {
 
   it('drops an entry whose record is gone (deleted without its outbox entry) and sends the rest', async () => {
     const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
-    await upsertContacts([{ name: 'Kept', emails: ['kept@x.io'] }, { name: 'Gone', emails: ['gone@x.io'] }], src, {}, db);
+    await upsertContacts(
+      [
+        { name: 'Kept', emails: ['kept@x.io'] },
+        { name: 'Gone', emails: ['gone@x.io'] },
+      ],
+      src,
+      {},
+      db,
+    );
     const gone = (await db.contacts.toArray()).find((c) => c.name === 'Gone')!;
     // A low-level delete that leaves the outbox alone (as an older version or a repair could).
     await db.transaction('rw', writeScope(db, 'contact'), () => deleteRecords(db, 'contact', [gone.id]));
@@ -77,14 +104,24 @@ describe('runOnce', () => {
 
   it('batches by the connector batch size', async () => {
     const { db, crm, registry, engineOpts } = await setup({ batchSize: 4, kinds: ['contact'] });
-    await upsertContacts(Array.from({ length: 10 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 10 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     await runOnce(db, registry, engineOpts());
     expect(crm.pushes.map((p) => p.items.length)).toEqual([4, 4, 2]);
   });
 
   it('takes each batch after the last one, and still finds an entry that became due behind it during the run', async () => {
     const { db, crm, registry, engineOpts } = await setup({ batchSize: 2, kinds: ['contact'] });
-    await upsertContacts(Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     const entries = await db.outbox.orderBy('id').toArray();
     const first = entries[0];
     await db.outbox.update(first.id, { state: 'dead', nextAt: NEVER, lastError: 'bad' });
@@ -101,8 +138,17 @@ describe('runOnce', () => {
   });
 
   it('waits for rate-limit tokens between requests (logical clock)', async () => {
-    const { db, crm, registry, engineOpts, clock, fetch } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 3, intervalMs: 10_000 } });
-    await upsertContacts(Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const { db, crm, registry, engineOpts, clock, fetch } = await setup({
+      batchSize: 1,
+      kinds: ['contact'],
+      rateLimit: { requests: 3, intervalMs: 10_000 },
+    });
+    await upsertContacts(
+      Array.from({ length: 7 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     const start = clock.now();
     await runOnce(db, registry, engineOpts());
     expect(crm.pushes).toHaveLength(7);
@@ -113,8 +159,17 @@ describe('runOnce', () => {
   });
 
   it('stops waiting for tokens beyond maxWaitMs and reports when to come back', async () => {
-    const { db, crm, registry, engineOpts, clock } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 2, intervalMs: 60_000 } });
-    await upsertContacts(Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const { db, crm, registry, engineOpts, clock } = await setup({
+      batchSize: 1,
+      kinds: ['contact'],
+      rateLimit: { requests: 2, intervalMs: 60_000 },
+    });
+    await upsertContacts(
+      Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     const r = await runOnce(db, registry, engineOpts({ maxWaitMs: 5_000 }));
     expect(r.pushed).toBe(2);
     expect(r.nextDueAt! - clock.now()).toBeGreaterThan(50_000);
@@ -129,8 +184,20 @@ describe('runOnce', () => {
   });
 
   it('a record edited while its batch waits for the rate limit (leased ahead) reaches the CRM as edited', async () => {
-    const { db, crm, registry, engineOpts } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 1, intervalMs: 10_000 } });
-    await upsertContacts([{ name: 'First', emails: ['first@x.io'] }, { name: 'Second', emails: ['second@x.io'] }], src, {}, db);
+    const { db, crm, registry, engineOpts } = await setup({
+      batchSize: 1,
+      kinds: ['contact'],
+      rateLimit: { requests: 1, intervalMs: 10_000 },
+    });
+    await upsertContacts(
+      [
+        { name: 'First', emails: ['first@x.io'] },
+        { name: 'Second', emails: ['second@x.io'] },
+      ],
+      src,
+      {},
+      db,
+    );
     const second = (await db.contacts.toArray()).find((c) => c.name === 'Second')!;
     // While the first request is out, the second batch is already leased and built.
     beforeFirstPush(registry, async () => {
@@ -159,10 +226,19 @@ describe('runOnce', () => {
 
   it('outcomes held while the window goes out are committed at most 16 batches per transaction', async () => {
     const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 1 });
-    await upsertContacts(Array.from({ length: 60 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 60 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     // Batches per commit transaction (the hook runs inside it, once per batch).
     const perTx = new Map<unknown, number>();
-    await runOnce(db, registry, engineOpts({ hooks: { inCommit: () => perTx.set(Dexie.currentTransaction, (perTx.get(Dexie.currentTransaction) ?? 0) + 1) } }));
+    await runOnce(
+      db,
+      registry,
+      engineOpts({ hooks: { inCommit: () => perTx.set(Dexie.currentTransaction, (perTx.get(Dexie.currentTransaction) ?? 0) + 1) } }),
+    );
     const sizes = [...perTx.values()];
     expect(crm.records.size).toBe(60);
     expect(await db.outbox.count()).toBe(0);
@@ -195,8 +271,17 @@ describe('errors', () => {
   });
 
   it('auth: pauses at the first refusal, not after the rest of the window is spent on a revoked token', async () => {
-    const { db, crm, registry, engineOpts, inst } = await setup({ batchSize: 1, kinds: ['contact'], rateLimit: { requests: 100, intervalMs: 10_000 } });
-    await upsertContacts(Array.from({ length: 40 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    const { db, crm, registry, engineOpts, inst } = await setup({
+      batchSize: 1,
+      kinds: ['contact'],
+      rateLimit: { requests: 100, intervalMs: 10_000 },
+    });
+    await upsertContacts(
+      Array.from({ length: 40 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     for (let i = 0; i < 40; i++) crm.scripts.push({ throw: new ConnectorError('This oauth-token is expired', 'auth', 401) });
     const r = await runOnce(db, registry, engineOpts());
     expect(r.paused).toEqual([inst.id]);
@@ -222,7 +307,12 @@ describe('errors', () => {
   it('a 429 response blocks the limiter for Retry-After before the next request', async () => {
     let n = 0;
     const { db, registry, engineOpts, clock } = await setup({ kinds: ['contact'], batchSize: 1 });
-    await upsertContacts(Array.from({ length: 2 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 2 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     const f = fakeFetch(() => (++n === 1 ? new Response('slow down', { status: 429, headers: { 'retry-after': '3' } }) : undefined));
     const start = clock.now();
     // One batch at a time: with two in flight, the second one's wait (virtual time) can pass before
@@ -258,7 +348,10 @@ describe('errors', () => {
     const { contact: a } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
     const { contact: b } = await upsertContact({ name: 'B', emails: ['b@x.io'] }, src, {}, db);
     const msg = 'Property values were not valid: [{"isValid":false,"message":"Email address a@x.io is invalid"}]';
-    crm.scripts.push({ item: (it) => (it.item.record.id === a.id ? new ConnectorError(msg, 'validation', 400) : new ConnectorError('gone', 'not-found', 404)) });
+    crm.scripts.push({
+      item: (it) =>
+        it.item.record.id === a.id ? new ConnectorError(msg, 'validation', 400) : new ConnectorError('gone', 'not-found', 404),
+    });
     const r = await runOnce(db, registry, engineOpts());
     expect(r.dead).toBe(2);
     const dead = await listEntries(db, inst.id);
@@ -283,7 +376,12 @@ describe('errors', () => {
 
   it('a whole-batch throw applies to every item; an unexpected exception is transient', async () => {
     const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
-    await upsertContacts(Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 3 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     crm.scripts.push({ throw: new TypeError("Cannot read properties of undefined (reading 'id')") as unknown as ConnectorError });
     const r = await runOnce(db, registry, engineOpts());
     expect(r.failed).toBe(3);
@@ -310,7 +408,12 @@ describe('killed at any instruction', () => {
     // A worker that died mid-push: it holds the engine lease and the entry.
     const until = clock.now() + 60_000;
     await db.syncState.put({ key: ENGINE_KEY, lease: { owner: 'dead-worker', until } });
-    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), { state: 'leased', leaseOwner: 'dead-worker', leaseUntil: until, nextAt: until });
+    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), {
+      state: 'leased',
+      leaseOwner: 'dead-worker',
+      leaseUntil: until,
+      nextAt: until,
+    });
     const busy = await runOnce(db, registry, engineOpts({ owner: 'w2' }));
     expect(busy.ran).toBe(false);
     expect(crm.pushes).toHaveLength(0);
@@ -326,7 +429,13 @@ describe('killed at any instruction', () => {
     const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
     const until = clock.now() + 60_000;
     await db.syncState.put({ key: ENGINE_KEY, lease: { owner: 'dead-worker', until } });
-    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), { state: 'leased', leaseOwner: 'dead-worker', leaseUntil: until, nextAt: until, attempts: 2 });
+    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), {
+      state: 'leased',
+      leaseOwner: 'dead-worker',
+      leaseUntil: until,
+      nextAt: until,
+      attempts: 2,
+    });
     expect(await releaseDeadLeases(db, clock.now())).toBe(1);
     expect(await engineLease(db)).toBeUndefined();
     const e = (await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!;
@@ -339,8 +448,16 @@ describe('killed at any instruction', () => {
 
   it('two engines started together: only one runs', async () => {
     const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'] });
-    await upsertContacts(Array.from({ length: 5 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
-    const [a, b] = await Promise.all([runOnce(db, registry, engineOpts({ owner: 'a' })), runOnce(db, registry, engineOpts({ owner: 'b' }))]);
+    await upsertContacts(
+      Array.from({ length: 5 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
+    const [a, b] = await Promise.all([
+      runOnce(db, registry, engineOpts({ owner: 'a' })),
+      runOnce(db, registry, engineOpts({ owner: 'b' })),
+    ]);
     expect([a.ran, b.ran].filter(Boolean)).toHaveLength(1);
     expect(crm.writes).toBe(5);
   });
@@ -350,7 +467,17 @@ describe('killed at any instruction', () => {
     const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
     await addNote([contact.id], 'hello', src, db);
     await expect(
-      runOnce(db, registry, engineOpts({ hooks: { inCommit: () => { throw new Error('killed'); } } })),
+      runOnce(
+        db,
+        registry,
+        engineOpts({
+          hooks: {
+            inCommit: () => {
+              throw new Error('killed');
+            },
+          },
+        }),
+      ),
     ).rejects.toThrow('killed');
     // The remote write happened, the local commit did not: no link, the entry is still queued and
     // the batch's lease row still names it.
@@ -373,10 +500,18 @@ describe('killed at any instruction', () => {
     const { db, crm, registry, engineOpts, clock } = await setup({ kinds: ['contact', 'note', 'email'] });
     const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
     // Imported with its own id (it may have reached this CRM from another install): not fresh.
-    await addActivities([{ id: 'ac_imported', type: 'email', contactIds: [contact.id], subject: 'Old', occurredAt: '2025-01-01T00:00:00Z' }], src, db);
+    await addActivities(
+      [{ id: 'ac_imported', type: 'email', contactIds: [contact.id], subject: 'Old', occurredAt: '2025-01-01T00:00:00Z' }],
+      src,
+      db,
+    );
     await addNote([contact.id], 'hello', src, db);
     // Killed right after the note reached the CRM, before the local commit.
-    const killAtNote = { inCommit: (info: { kind: string }) => { if (info.kind === 'note') throw new Error('killed'); } };
+    const killAtNote = {
+      inCommit: (info: { kind: string }) => {
+        if (info.kind === 'note') throw new Error('killed');
+      },
+    };
     await expect(runOnce(db, registry, engineOpts({ hooks: killAtNote }))).rejects.toThrow('killed');
     clock.advance(61_000);
     while ((await db.outbox.count()) > 0) {
@@ -400,7 +535,13 @@ describe('killed at any instruction', () => {
     // A run of the previous version died with the note's batch on the wire.
     await db.syncState.put({
       key: 'batch|dead-run|0',
-      batch: { owner: 'dead-run', connectorId: inst.id, kind: 'note', until: clock.now() + 60_000, entries: [[noteEntry.id, noteEntry.version, noteEntry.createdAt]] },
+      batch: {
+        owner: 'dead-run',
+        connectorId: inst.id,
+        kind: 'note',
+        until: clock.now() + 60_000,
+        entries: [[noteEntry.id, noteEntry.version, noteEntry.createdAt]],
+      },
     });
     clock.advance(61_000);
     while ((await db.outbox.count()) > 0) {
@@ -414,7 +555,12 @@ describe('killed at any instruction', () => {
 
   it('aborted mid-run: leased entries are released and a new run finishes the job', async () => {
     const { db, crm, registry, engineOpts } = await setup({ kinds: ['contact'], batchSize: 2 });
-    await upsertContacts(Array.from({ length: 6 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })), src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 6 }, (_, i) => ({ name: `N${i}`, emails: [`n${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     const ac = new AbortController();
     let n = 0;
     // The worker is stopped while the second request is on the wire.
@@ -448,7 +594,12 @@ describe('secrets', () => {
     crm.scripts.push({ throw: new ConnectorError(`invalid token ${token} (Authorization: Bearer ${token})`, 'auth', 401) });
     const logs: SyncLogEvent[] = [];
     await runOnce(db, registry, engineOpts({ log: (e) => logs.push(e) }));
-    const everything = JSON.stringify({ logs, connectors: await db.connectors.toArray(), outbox: await db.outbox.toArray(), status: await status(db, inst.id) });
+    const everything = JSON.stringify({
+      logs,
+      connectors: await db.connectors.toArray(),
+      outbox: await db.outbox.toArray(),
+      status: await status(db, inst.id),
+    });
     expect(everything).not.toContain(token);
     expect(everything).toContain('[redacted]');
     await resumeConnector(db, inst.id);

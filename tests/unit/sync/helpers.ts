@@ -55,9 +55,7 @@ export interface MemoryPush {
 }
 
 /** Scripted failure for the next push of a kind (or of any kind). */
-export type Script =
-  | { throw: ConnectorError }
-  | { item: (item: PushItem) => ConnectorError | undefined };
+export type Script = { throw: ConnectorError } | { item: (item: PushItem) => ConnectorError | undefined };
 
 /** An in-memory CRM: records keyed by (kind, local id); every push is one POST through ctx.fetch. */
 export class MemoryCrm {
@@ -70,7 +68,14 @@ export class MemoryCrm {
     return [...this.records.values()].reduce((n, r) => n + r.writes, 0);
   }
 
-  connector(opts: { id?: string; batchSize?: number; rateLimit?: { requests: number; intervalMs: number }; capabilities?: Partial<Connector['capabilities']> } = {}): Connector<{ token: string; url: string }> {
+  connector(
+    opts: {
+      id?: string;
+      batchSize?: number;
+      rateLimit?: { requests: number; intervalMs: number };
+      capabilities?: Partial<Connector['capabilities']>;
+    } = {},
+  ): Connector<{ token: string; url: string }> {
     const records = this.records;
     const pushes = this.pushes;
     const scripts = this.scripts;
@@ -83,7 +88,16 @@ export class MemoryCrm {
       configSchema: z.object({ token: z.string().min(1), url: z.string().default('https://crm.test') }),
       secretKeys: ['token'],
       origins: () => ['https://crm.test/*'],
-      capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: false, ...opts.capabilities },
+      capabilities: {
+        contacts: true,
+        companies: true,
+        emailLogging: true,
+        notes: true,
+        tasks: true,
+        deals: false,
+        pull: false,
+        ...opts.capabilities,
+      },
       batchSize: { contact: b, company: b, email: b, note: b, task: b, deal: b },
       rateLimit: opts.rateLimit ?? { requests: 1000, intervalMs: 1000 },
       defaultFieldMapping: {},
@@ -131,7 +145,9 @@ export function fakeFetch(answer?: () => Response | undefined): typeof fetch & {
   return f as unknown as typeof fetch & { calls: number };
 }
 
-export async function setup(opts: { kinds?: SyncKind[]; batchSize?: number; rateLimit?: { requests: number; intervalMs: number }; token?: string } = {}) {
+export async function setup(
+  opts: { kinds?: SyncKind[]; batchSize?: number; rateLimit?: { requests: number; intervalMs: number }; token?: string } = {},
+) {
   const db = await freshDb();
   const crm = new MemoryCrm();
   const connector = crm.connector({ batchSize: opts.batchSize, rateLimit: opts.rateLimit });
@@ -143,7 +159,13 @@ export async function setup(opts: { kinds?: SyncKind[]; batchSize?: number; rate
   });
   const clock = new FakeClock();
   const fetch = fakeFetch();
-  const engineOpts = (extra: EngineOptions = {}): EngineOptions => ({ now: clock.now, sleep: clock.sleep, fetch, random: () => 0.5, ...extra });
+  const engineOpts = (extra: EngineOptions = {}): EngineOptions => ({
+    now: clock.now,
+    sleep: clock.sleep,
+    fetch,
+    random: () => 0.5,
+    ...extra,
+  });
   return { db, crm, connector, registry, inst, clock, fetch, engineOpts };
 }
 

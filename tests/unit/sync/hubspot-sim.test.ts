@@ -135,7 +135,16 @@ async function expectExactlyOnce(w: World): Promise<void> {
 
 describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
   it('under faults (20 % 500, 10 % 429, 5 % hangs, 5 % resets, 3 % lost responses) delivers 300 contacts + 300 emails exactly once', async () => {
-    const w = await world(300, { error500: 0.2, rate429: 0.1, hang: 0.05, reset: 0.05, lostResponse: 0.03, hangMs: 1_500, retryAfterSeconds: 3, seed: 11 });
+    const w = await world(300, {
+      error500: 0.2,
+      rate429: 0.1,
+      hang: 0.05,
+      reset: 0.05,
+      lostResponse: 0.03,
+      hangMs: 1_500,
+      retryAfterSeconds: 3,
+      seed: 11,
+    });
     const runs = await untilDone(w);
     const c = w.hs.counters;
     // The faults really happened, and 429s were answered by waiting, not by giving up.
@@ -161,7 +170,17 @@ describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
         // The process dies after the vendor answered, inside the local commit.
         const at = round < 2 ? 1 : 1 + Math.floor(rnd() * 3);
         let commits = 0;
-        const r = runOnce(w.db, registry, w.opts({ hooks: { inCommit: () => { if (++commits === at) throw new Error('killed'); } } }));
+        const r = runOnce(
+          w.db,
+          registry,
+          w.opts({
+            hooks: {
+              inCommit: () => {
+                if (++commits === at) throw new Error('killed');
+              },
+            },
+          }),
+        );
         await r.then(
           () => undefined,
           (e: Error) => {

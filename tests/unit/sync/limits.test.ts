@@ -110,7 +110,9 @@ describe('backoff', () => {
   it('is reproducible with a seeded RNG', () => {
     const a = seededRandom(7);
     const b = seededRandom(7);
-    expect(Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: a }))).toEqual(Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: b })));
+    expect(Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: a }))).toEqual(
+      Array.from({ length: 5 }, (_, i) => backoffDelay(i + 1, { random: b })),
+    );
   });
 });
 

@@ -32,7 +32,12 @@ async function pushedByDeadRun() {
 describe('link journal', () => {
   it('a run ends with every link folded into the links table and no journal left', async () => {
     const { db, crm, registry, engineOpts, inst } = await setup({ batchSize: 3, kinds: ['contact'] });
-    const people = await upsertContacts(Array.from({ length: 10 }, (_, i) => ({ name: `P${i}`, emails: [`p${i}@x.io`] })), src, {}, db);
+    const people = await upsertContacts(
+      Array.from({ length: 10 }, (_, i) => ({ name: `P${i}`, emails: [`p${i}@x.io`] })),
+      src,
+      {},
+      db,
+    );
     await runOnce(db, registry, engineOpts());
     expect(await journalRows(db)).toBe(0);
     for (const r of people) {
@@ -44,7 +49,13 @@ describe('link journal', () => {
   it('links journaled by a run that died before folding them are seen by a pull and folded by the next run', async () => {
     const { db, crm, registry, engineOpts, inst, pia } = await pushedByDeadRun();
     // The CRM sends that person back under another record id: the person keeps the link it was pushed with.
-    await applyPullPage(db, inst.id, { contacts: [{ remoteId: 'other-record', contact: { emails: ['pia@x.io'] } }], cursor: 'c1', more: false }, 'pull-test', (row) => row);
+    await applyPullPage(
+      db,
+      inst.id,
+      { contacts: [{ remoteId: 'other-record', contact: { emails: ['pia@x.io'] } }], cursor: 'c1', more: false },
+      'pull-test',
+      (row) => row,
+    );
     expect((await db.links.get([inst.id, 'contact', pia.id]))?.remoteId).toBe('pushed-record');
     expect(await journalRows(db)).toBe(0);
     // A later edit updates that record (by its id) rather than creating one.
@@ -63,7 +74,12 @@ describe('link journal', () => {
 
   it('folds oldest first: a later link of a record replaces an earlier one, whatever the writing runs were called', async () => {
     const { db, inst } = await setup({ kinds: ['contact'] });
-    const j = (remoteId: string) => ({ connectorId: inst.id, kind: 'contact' as const, syncedAt: 1, links: [['ct_a', remoteId]] as [string, string][] });
+    const j = (remoteId: string) => ({
+      connectorId: inst.id,
+      kind: 'contact' as const,
+      syncedAt: 1,
+      links: [['ct_a', remoteId]] as [string, string][],
+    });
     await db.syncState.bulkPut([
       { key: linkJournalKey(inst.id, 2_000, 'eng_aaaa', 0), linkJournal: j('new') },
       { key: linkJournalKey(inst.id, 1_000, 'eng_zzzz', 7), linkJournal: j('old') },
@@ -75,7 +91,10 @@ describe('link journal', () => {
 
   it('removing the connection drops its journal', async () => {
     const { db, inst } = await setup({ kinds: ['contact'] });
-    await db.syncState.put({ key: linkJournalKey(inst.id, 1, 'eng_x', 0), linkJournal: { connectorId: inst.id, kind: 'contact', syncedAt: 1, links: [['ct_a', 'r1']] } });
+    await db.syncState.put({
+      key: linkJournalKey(inst.id, 1, 'eng_x', 0),
+      linkJournal: { connectorId: inst.id, kind: 'contact', syncedAt: 1, links: [['ct_a', 'r1']] },
+    });
     await removeConnectorInstance(db, inst.id);
     expect(await journalRows(db)).toBe(0);
     expect(await db.links.count()).toBe(0);

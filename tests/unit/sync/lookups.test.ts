@@ -27,13 +27,19 @@ async function connected() {
   hs.associate('deals', deal.id, 'contacts', zoe.id);
   const db = await freshDb();
   const registry = createRegistry([hubspotConnector as AnyConnector]);
-  const inst = await saveConnectorInstance(db, registry, { type: 'hubspot', values: { accessToken: TOKEN, baseUrl: hs.url }, kinds: ['contact'] });
+  const inst = await saveConnectorInstance(db, registry, {
+    type: 'hubspot',
+    values: { accessToken: TOKEN, baseUrl: hs.url },
+    kinds: ['contact'],
+  });
   return { hs, db, registry, inst, zoe };
 }
 
 describe('CRM look-ups', () => {
   it('every connector with lookupByEmail is listed for the cache reader (and only those)', () => {
-    const withLookup = CONNECTORS.filter((c) => c.lookupByEmail).map((c) => c.id).sort();
+    const withLookup = CONNECTORS.filter((c) => c.lookupByEmail)
+      .map((c) => c.id)
+      .sort();
     expect([...LOOKUP_TYPES].sort()).toEqual(withLookup);
   });
 

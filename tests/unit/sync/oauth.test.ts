@@ -49,11 +49,16 @@ async function setup() {
 /** A Salesforce connection made through the sign-in flow (the shared start of several tests). */
 async function connected() {
   const { sim, db, registry } = await setup();
-  const r = await connectWithOAuth(db, registry, { type: 'salesforce', values: { clientId: CLIENT, loginUrl: sim.url }, kinds: ['contact'] }, {
-    launchWebAuthFlow: signInWindow(),
-    redirectUri: REDIRECT,
-    fetch,
-  });
+  const r = await connectWithOAuth(
+    db,
+    registry,
+    { type: 'salesforce', values: { clientId: CLIENT, loginUrl: sim.url }, kinds: ['contact'] },
+    {
+      launchWebAuthFlow: signInWindow(),
+      redirectUri: REDIRECT,
+      fetch,
+    },
+  );
   if (!r.ok) throw new Error(r.error);
   return { sim, db, registry, r };
 }
@@ -128,9 +133,18 @@ describe('OAuth connect (Salesforce)', () => {
       fetch,
     });
     expect(denied).toMatchObject({ ok: false, error: expect.stringMatching(/access_denied.*denied/) });
-    const wrongRedirect = await connectWithOAuth(db, registry, base, { launchWebAuthFlow: signInWindow(), redirectUri: 'https://elsewhere.example/', fetch });
+    const wrongRedirect = await connectWithOAuth(db, registry, base, {
+      launchWebAuthFlow: signInWindow(),
+      redirectUri: 'https://elsewhere.example/',
+      fetch,
+    });
     expect(wrongRedirect).toMatchObject({ ok: false, error: expect.stringMatching(/redirect_uri_mismatch/) });
-    const noClient = await connectWithOAuth(db, registry, { type: 'salesforce', values: { loginUrl: sim.url } }, { launchWebAuthFlow: signInWindow(), redirectUri: REDIRECT, fetch });
+    const noClient = await connectWithOAuth(
+      db,
+      registry,
+      { type: 'salesforce', values: { loginUrl: sim.url } },
+      { launchWebAuthFlow: signInWindow(), redirectUri: REDIRECT, fetch },
+    );
     expect(noClient).toMatchObject({ ok: false, error: expect.stringMatching(/clientId/) });
     expect(await db.connectors.count()).toBe(0);
   });

@@ -35,7 +35,14 @@ describe('enqueue', () => {
     const { contact } = await upsertContact({ name: 'Ana', emails: ['ana@acme.com'], company: 'Acme' }, src, {}, db);
     await addActivities(
       [
-        { type: 'email', contactIds: [contact.id], subject: 'Hi', occurredAt: '2026-01-02T00:00:00Z', messageId: 'm1', direction: 'incoming' },
+        {
+          type: 'email',
+          contactIds: [contact.id],
+          subject: 'Hi',
+          occurredAt: '2026-01-02T00:00:00Z',
+          messageId: 'm1',
+          direction: 'incoming',
+        },
         { type: 'call', contactIds: [contact.id], subject: 'Call', occurredAt: '2026-01-02T00:00:00Z' },
       ],
       src,
@@ -141,7 +148,11 @@ describe('enqueue', () => {
     await addNote([], 'n', src, db);
     const crm = new MemoryCrm();
     const registry = createRegistry([crm.connector()]);
-    const inst = await saveConnectorInstance(db, registry, { type: 'memory', values: { token: 'abcd1234' }, kinds: ['contact', 'company'] });
+    const inst = await saveConnectorInstance(db, registry, {
+      type: 'memory',
+      values: { token: 'abcd1234' },
+      kinds: ['contact', 'company'],
+    });
     expect(await backfill(db, inst.id, 7)).toBe(26);
     expect(await backfill(db, inst.id, 7)).toBe(0);
     expect(await db.outbox.count()).toBe(26);

@@ -30,7 +30,13 @@ const writes = (s: HubspotSim) => s.server.log.filter((l) => !/\/(search|batch\/
 describe('pull from a CRM', () => {
   it('merges CRM people into the local database: new people, empty fields filled, local values kept, links recorded, no echo', async () => {
     const hs = await sim();
-    const zoe = hs.create('contacts', { email: 'zoe@acme.fr', firstname: 'Zoé', lastname: 'CRM-Name', jobtitle: 'CEO', phone: '+33 1 23 45 67 89' });
+    const zoe = hs.create('contacts', {
+      email: 'zoe@acme.fr',
+      firstname: 'Zoé',
+      lastname: 'CRM-Name',
+      jobtitle: 'CEO',
+      phone: '+33 1 23 45 67 89',
+    });
     const ana = hs.create('contacts', { email: 'ana@globex.es', firstname: 'Ana', lastname: 'Núñez', jobtitle: 'CTO', company: 'Globex' });
     const db = await freshDb();
     // Known locally, with a name the user typed and no title.
@@ -75,8 +81,18 @@ describe('pull from a CRM', () => {
     source.create('contacts', { email: 'marie@initech.io', firstname: 'Marie', lastname: 'Curie' });
     const db = await freshDb();
     const registry = createRegistry([hubspotConnector as AnyConnector]);
-    const sourceInst = await saveConnectorInstance(db, registry, { type: 'hubspot', values: { accessToken: TOKEN, baseUrl: source.url }, kinds: ['contact'], direction: 'both' });
-    await saveConnectorInstance(db, registry, { type: 'hubspot', values: { accessToken: 'hs-other-token-1234', baseUrl: other.url }, kinds: ['contact'], direction: 'push' });
+    const sourceInst = await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: TOKEN, baseUrl: source.url },
+      kinds: ['contact'],
+      direction: 'both',
+    });
+    await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: 'hs-other-token-1234', baseUrl: other.url },
+      kinds: ['contact'],
+      direction: 'push',
+    });
     const clock = new FakeClock();
     // Run 1 pulls Marie and queues her for the other connection; run 2 delivers her there.
     await runOnce(db, registry, { now: clock.now, sleep: clock.sleep });
@@ -99,7 +115,12 @@ describe('pull from a CRM', () => {
     hs.create('contacts', { email: 'x@y.io', firstname: 'X' });
     const db = await freshDb();
     const registry = createRegistry([hubspotConnector as AnyConnector]);
-    const inst = await saveConnectorInstance(db, registry, { type: 'hubspot', values: { accessToken: 'not-the-token-0000', baseUrl: hs.url }, kinds: ['contact'], direction: 'pull' });
+    const inst = await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: 'not-the-token-0000', baseUrl: hs.url },
+      kinds: ['contact'],
+      direction: 'pull',
+    });
     const run = await runOnce(db, registry);
     expect(run.paused).toEqual([inst.id]);
     const saved = await db.connectors.get(inst.id);
