@@ -7,7 +7,6 @@
 // While it runs, writes index only the docs the rebuild has already passed; docs ahead of it are
 // indexed by the rebuild when it gets there, with whatever they hold then. So nothing is indexed
 // twice and nothing is missed. Search answers from what is indexed so far (the popup says so).
-import type { Transaction } from 'dexie';
 import type { RapportDB } from './db';
 import { type IndexKind, KINDS, REBUILD_KEY, type RebuildState } from './index-rows';
 import { IndexBuilder, TABLE_OF, docRank, docTerms } from './search-index';
