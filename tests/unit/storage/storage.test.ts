@@ -347,19 +347,17 @@ describe('schema migration', () => {
       sources: [],
     };
     await v1.table('contacts').add(contact);
-    await v1
-      .table('activities')
-      .add({
-        n: 1,
-        id: 'ac_1',
-        type: 'note',
-        contactIds: ['ct_1'],
-        subject: 'Spotkanie',
-        occurredAt: at,
-        createdAt: at,
-        updatedAt: at,
-        sources: [],
-      });
+    await v1.table('activities').add({
+      n: 1,
+      id: 'ac_1',
+      type: 'note',
+      contactIds: ['ct_1'],
+      subject: 'Spotkanie',
+      occurredAt: at,
+      createdAt: at,
+      updatedAt: at,
+      sources: [],
+    });
     v1.close();
 
     const upgraded = new RapportDB(name);
