@@ -2,7 +2,7 @@
 // every content script is in it, it asks for no more than the design allows, and nothing
 // test-only (bench page, 127.0.0.1 access, identity granted at install) leaks into it.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -51,5 +51,14 @@ describe('release build', () => {
   it('contains no test-only page', () => {
     expect(existsSync(join(dir, 'bench.html'))).toBe(false);
     expect(existsSync(join(dir, 'pageWorld.js'))).toBe(false); // InboxSDK only with an app id
+  });
+
+  it('leaves the sidebar’s measurement hooks out (they exist in the test build only)', () => {
+    const scripts = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const shipped = scripts.map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    expect(shipped).toContain('sidebar'); // the sidebar's own code is there…
+    for (const marker of ['rapport:cards-painted', 'rapport:capture-direct', '__rapportPainted', '__rapportLookupShown']) {
+      expect(shipped).not.toContain(marker); // …its measurement is not
+    }
   });
 });
