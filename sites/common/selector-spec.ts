@@ -31,22 +31,81 @@ export class MissingElementError extends Error {
   }
 }
 
+/** Finds up to `limit` elements matching one CSS selector under `root`, in document order. */
+export type SelectEngine = (root: ParentNode, selector: string, limit: number) => Element[];
+
 /** The first element matched by the first selector of `spec` that matches anything. */
-export function queryFirst(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>): Element | null {
+function firstMatch(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>, select: SelectEngine): Element | null {
   for (const sel of spec.selectors) {
-    const el = selectFirst(root, sel);
-    if (el) return el;
+    const found = select(root, sel, 1);
+    if (found.length) return found[0];
   }
   return null;
 }
 
 /** All elements matched by the first selector of `spec` that matches anything. */
-export function queryAll(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>): Element[] {
+function allMatches(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>, select: SelectEngine): Element[] {
   for (const sel of spec.selectors) {
-    const list = selectAll(root, sel);
-    if (list.length) return list;
+    const found = select(root, sel, Infinity);
+    if (found.length) return found;
   }
   return [];
+}
+
+/**
+ * The spec queries over another selection engine. Sites whose selectors are class compounds (the
+ * webmail parsers) use the exported `queryFirst`/`queryAll`/`queryOrFail`, whose engine keeps
+ * their content scripts small; LinkedIn, whose selectors need attribute operators and
+ * combinators, builds them over the compiled engine (`selectLimited`).
+ */
+export function specQueries(select: SelectEngine) {
+  return {
+    queryFirst: (root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>) => firstMatch(root, spec, select),
+    queryAll: (root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>) => allMatches(root, spec, select),
+  };
+}
+
+// A simple compound with a class ("span.gD[email]", ".iA.g6", "div.adn") is answered with
+// getElementsByClassName plus checks (jsdom's selector engine walks the whole tree for every
+// document-wide query; browsers are fast either way). Anything else goes to querySelector(All).
+const CLASS_COMPOUND = /^([a-z][a-z0-9-]*)?((?:\.[\w-]+)+)((?:\[[\w-]+\])*)$/i;
+const classCompounds = new Map<string, { tag?: string; classes: string[]; attrs: string[] } | null>();
+
+/** The default engine: class compounds by class lookup, everything else natively. */
+export const classCompoundSelect: SelectEngine = (root, selector, limit) => {
+  let c = classCompounds.get(selector);
+  if (c === undefined) {
+    const m = CLASS_COMPOUND.exec(selector.trim());
+    c = m ? { tag: m[1]?.toLowerCase(), classes: m[2].slice(1).split('.'), attrs: m[3] ? m[3].slice(1, -1).split('][') : [] } : null;
+    classCompounds.set(selector, c);
+  }
+  const byClass = (root as Partial<Element>).getElementsByClassName;
+  if (c && typeof byClass === 'function') {
+    const out: Element[] = [];
+    const coll = byClass.call(root, c.classes[0]);
+    for (let i = 0; i < coll.length && out.length < limit; i++) {
+      const el = coll[i];
+      if (c.tag && el.localName !== c.tag) continue;
+      if (c.classes.length > 1 && !c.classes.slice(1).every((name) => hasClass(el, name))) continue;
+      if (c.attrs.every((a) => el.hasAttribute(a))) out.push(el);
+    }
+    return out;
+  }
+  if (limit === 1) {
+    const el = root.querySelector(selector);
+    return el ? [el] : [];
+  }
+  return Array.from(root.querySelectorAll(selector));
+};
+
+/** The first element matched by the first selector of `spec` that matches anything. */
+export function queryFirst(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>): Element | null {
+  return firstMatch(root, spec, classCompoundSelect);
+}
+
+/** All elements matched by the first selector of `spec` that matches anything. */
+export function queryAll(root: ParentNode, spec: Pick<SelectorSpec, 'selectors'>): Element[] {
+  return allMatches(root, spec, classCompoundSelect);
 }
 
 /** Like `queryFirst`, but a missing element throws a `MissingElementError`. */
@@ -110,7 +169,8 @@ function subjectOf(selector: string, compiled: CompiledSelector): { id?: string;
 /** Tags common enough that a tree walk beats scanning `getElementsByTagName`. */
 const BROAD_TAGS = new Set(['div', 'span', 'a', 'li', 'ul', 'p', 'img', 'svg', 'path', 'use', 'code', 'g', 'strong']);
 
-function select(root: ParentNode, selector: string, limit: number): Element[] {
+/** The compiled engine (fast-select.ts): what `querySelectorAll` gives, fast under jsdom too. */
+export function selectLimited(root: ParentNode, selector: string, limit: number): Element[] {
   const compiled = compileSelector(selector);
   if (!compiled) {
     if (limit === 1) {
@@ -141,12 +201,12 @@ function select(root: ParentNode, selector: string, limit: number): Element[] {
 
 /** `Array.from(root.querySelectorAll(selector))`, fast for simple selectors. */
 export function selectAll(root: ParentNode, selector: string): Element[] {
-  return select(root, selector, Infinity);
+  return selectLimited(root, selector, Infinity);
 }
 
 /** `root.querySelector(selector)`, fast for simple selectors. */
 export function selectFirst(root: ParentNode, selector: string): Element | null {
-  return select(root, selector, 1)[0] ?? null;
+  return selectLimited(root, selector, 1)[0] ?? null;
 }
 
 /** Whether `el` carries the class `name` (no DOMTokenList, no selector engine). */

@@ -23,8 +23,8 @@ import {
   selectAll,
   selectFirst,
   oneLine,
-  queryAll,
-  queryFirst,
+  selectLimited,
+  specQueries,
   textOf,
   type SelectorSpec,
 } from '../common/selector-spec';
@@ -52,6 +52,9 @@ import {
   TITLE_NOT_FOUND,
   URL_PATTERNS,
 } from './selectors';
+
+// LinkedIn's selectors need attribute operators and combinators: the compiled engine.
+const { queryAll, queryFirst } = specQueries(selectLimited);
 
 export type { LinkedinCapture, NotCapturable } from '../../capture/linkedin';
 
