@@ -3,7 +3,7 @@
 // "Title | Company", "Title, Company", "Title at Company" put the company on the same line.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from '../storage/normalize';
-import { tidyText } from './text';
+import { SIGNATURE_ADDRESS_STOP, matchEmailsWithLetterTld, replaceEmailsWithLetterTld, tidyText, trimChars } from './text';
 
 export type PhoneKind = 'work' | 'mobile' | 'fax' | 'other';
 
@@ -87,13 +87,19 @@ const LABEL_RE = new RegExp(
     '(tel|tele|phone|telefon|telephone|téléphone|tél|teléfono|telefono|office|direct|work|büro|fon|festnetz|t|p|o|d|電話|电话|هاتف|تلفون)' +
     '|(mobile|mobil|mob|cell|cellphone|handy|portable|móvil|movil|celular|cellulare|m|c|携帯|手机|جوال|موبايل)' +
     '|(fax|telefax|f|ファックス|传真|فاكس)' +
-    ')(?![\\p{L}])\\.?\\s*(?:[:.：]|(?=\\s*[+(\\d]))',
+    // After the spaces, a colon or the number itself (not `(?=\\s*[+(\\d])`: quadratic on spaces).
+    ')(?![\\p{L}])\\.?\\s*(?:[:.：]|(?=[+(\\d]))',
   'giu',
 );
 const RAW_PHONE_RE = /(?:\+|00)?\(?\d[\d\s()./-]{5,}\d/g;
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'|,;()]+/gi;
 const LINKEDIN_RE = /(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/(?:in|pub)\/[^\s<>"'|,;()]+/i;
-const EMAIL_RE = /[^\s<>()[\]"';:,|]+@[^\s<>()[\]"';:,|]+\.[a-z]{2,}/gi;
+// Addresses are `[^S]+@[^S]+\.[a-z]{2,}` with S = SIGNATURE_ADDRESS_STOP, matched by a linear scan
+// (as a regular expression it is cubic on "@.@.@." text).
+const emailsIn = (s: string) => matchEmailsWithLetterTld(s, SIGNATURE_ADDRESS_STOP);
+const withoutEmails = (s: string) => replaceEmailsWithLetterTld(s, SIGNATURE_ADDRESS_STOP, ' ');
+/** Longest signature text read; the rest is ignored (mail parsers keep 5,000: `LIMITS.signature`). */
+export const MAX_SIGNATURE_CHARS = 5_000;
 const BARE_DOMAIN_RE = /(?:^|[\s:|])((?:[a-z0-9-]+\.)+[a-z]{2,})(\/[^\s|,;]*)?(?=$|[\s|,;])/i;
 const SOCIAL_HOSTS =
   /(?:^|\.)(?:linkedin\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|xing\.com|tiktok\.com|github\.com|calendly\.com|bit\.ly|zoom\.us|teams\.microsoft\.com|google\.com|goo\.gl|aka\.ms)$/i;
@@ -382,7 +388,7 @@ const REGION_WORDS =
 
 /** Signature text (plus the sender's name and address) → fields. Never throws. */
 export function parseSignature(text: string, opts: SignatureOptions = {}): SignatureFields {
-  const lines = tidyText(text)
+  const lines = tidyText(text.length > MAX_SIGNATURE_CHARS ? text.slice(0, MAX_SIGNATURE_CHARS) : text)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^[-_=*~.]{2,}$/.test(l));
@@ -403,8 +409,8 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
     out.linkedinId = linked.id;
   }
   const emails = new Set<string>();
-  for (const m of all.matchAll(EMAIL_RE)) {
-    const e = normalizeEmail(m[0].replace(/^mailto:/i, ''));
+  for (const m of emailsIn(all)) {
+    const e = normalizeEmail(m.text.replace(/^mailto:/i, ''));
     if (e) emails.add(e);
   }
   out.emails = [...emails];
@@ -420,7 +426,7 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
   }
   if (!out.website) {
     for (const line of lines) {
-      const bare = line.replace(EMAIL_RE, ' ');
+      const bare = withoutEmails(line);
       const m = BARE_DOMAIN_RE.exec(bare);
       if (!m) continue;
       const isAlone = bare.trim() === m[1] + (m[2] ?? '') || WEB_LABEL.test(line);
@@ -453,18 +459,13 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
     let rest = line;
     const sp = (spans.get(i) ?? []).slice().sort((a, b) => b[0] - a[0]);
     for (const [a, b] of sp) rest = rest.slice(0, a) + ' ' + rest.slice(b);
-    rest = rest
-      .replace(URL_RE, ' ')
-      .replace(LINKEDIN_RE, ' ')
-      .replace(EMAIL_RE, ' ')
+    rest = withoutEmails(rest.replace(URL_RE, ' ').replace(LINKEDIN_RE, ' '))
       .replace(LABEL_RE, ' ')
       .replace(/\b(?:e-?mail|mail|web|website|linkedin|w|e)\s*[:.]/gi, ' ');
     if (BARE_DOMAIN_RE.test(rest) && (WEB_LABEL.test(line) || rest.trim().split(/\s+/).length === 1))
       rest = rest.replace(BARE_DOMAIN_RE, ' ');
-    rest = rest
-      .replace(/\s+/g, ' ')
-      .replace(/^[\s|·•,;:–—-]+|[\s|·•,;:–—-]+$/g, '')
-      .trim();
+    // A loop, not /[…]+$/: that is quadratic on a long inner run of "-" or "|".
+    rest = trimChars(rest.replace(/\s+/g, ' '), ' |·•,;:–—-').trim();
     // Postal addresses and other digit-heavy lines are not name/title/company lines.
     if (!rest || (rest.match(/\d/g)?.length ?? 0) >= 3 || !/\p{L}/u.test(rest)) return;
     textLines.push(rest);
