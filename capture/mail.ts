@@ -2,6 +2,7 @@
 // `NotCapturable` saying why the page holds no conversation. Shared by Gmail and Outlook.
 import { z } from 'zod';
 import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../storage/normalize';
+import { LABEL_ADDRESS_STOP, firstEmailToken, trimTrailingDots } from './text';
 
 export const MAIL_SITES = ['gmail', 'outlook'] as const;
 export type MailSite = (typeof MAIL_SITES)[number];
@@ -249,9 +250,19 @@ export function notCapturable(site: MailSite, reason: NotCapturable['reason'], d
   return { kind: 'not-capturable', site, reason, detail: detail.slice(0, 2000), ...(field ? { field } : {}) };
 }
 
-/** An address from free text: "Jane Doe <jane@x.test>", "jane@x.test", "mailto:…", or undefined. */
+/**
+ * Longest label, title or chip text read for an address ("Jane Doe <jane@x.test>" is far
+ * shorter: a name ≤ 300, an address ≤ 320); the rest is ignored.
+ */
+export const MAX_ADDRESS_TEXT = 2_000;
+
+/**
+ * An address from free text: "Jane Doe <jane@x.test>", "jane@x.test", "mailto:…", or undefined.
+ * The first token matching `[^S]+@[^S]+\.[^S]+` (S = LABEL_ADDRESS_STOP), found by a linear scan:
+ * as a regular expression it is cubic on "a@a@a@" text.
+ */
 export function findEmail(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
-  const m = /[^\s<>()[\]"';:,]+@[^\s<>()[\]"';:,]+\.[^\s<>()[\]"';:,]+/.exec(text);
-  return m ? normalizeEmail(m[0].replace(/^mailto:/i, '').replace(/\.+$/, '')) : undefined;
+  const m = firstEmailToken(text.length > MAX_ADDRESS_TEXT ? text.slice(0, MAX_ADDRESS_TEXT) : text, LABEL_ADDRESS_STOP);
+  return m ? normalizeEmail(trimTrailingDots(m.replace(/^mailto:/i, ''))) : undefined;
 }

@@ -3,6 +3,7 @@ import { normalizeEmail } from '../../storage/normalize';
 import { extractMessageParts } from '../mail/body';
 import {
   LIMITS,
+  MAX_ADDRESS_TEXT,
   classifyParticipants,
   finalizeCapture,
   findEmail,
@@ -14,6 +15,7 @@ import {
   type ThreadCapture,
 } from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
+import { LABEL_ADDRESS_STOP, replaceEmailsWithLetterTld } from '../../capture/text';
 import { MissingElementError, clip, oneLine, queryAll, queryFirst, queryOrFail } from '../common/selector-spec';
 import { isStructurallyHidden, readText, stableHash } from '../mail/dom';
 import { L, MESSAGE_ID_ATTRS, OUTLOOK_HOSTS, S, URL_THREAD_ID } from './selectors';
@@ -51,15 +53,50 @@ export function outlookUserEmail(doc: Document): string | undefined {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const FROM_PREFIX = new RegExp(`^\\s*(?:${L.from.map(esc).join('|')})\\s*:\\s*`, 'i');
-const ROLE_LABEL = new RegExp(`(?:^|[;\\n]|\\s{2,})\\s*(${[...L.to, ...L.cc, ...L.bcc].map(esc).join('|')})\\s*:\\s*`, 'g');
+// A role label ("To:", "Cc:") is `(?:^|[;\n]|\s{2,})\s*(label)\s*:\s*`. As one regular expression
+// that is cubic on runs of spaces (which NBSP runs become after tidying): `roleLabels` finds the
+// label with `ROLE_LABEL_AT` and checks what comes before it by a walk back over the spaces.
+const ROLE_LABEL_AT = new RegExp(`(${[...L.to, ...L.cc, ...L.bcc].map(esc).join('|')})\\s*:\\s*`, 'g');
+const isSpace = (c: string) => /\s/.test(c);
 
-/** Display name part of "Name <a@b>", "a@b (Name)", "\"Doe, Jane\" <a@b>"; other text is kept as is. */
-function stripAddress(text: string): string {
+/** The role labels of a recipient well's text, with the span each takes (as the one-pattern form gave). Linear time. */
+export function roleLabels(text: string): { role: string; start: number; end: number }[] {
+  const marks: { role: string; start: number; end: number }[] = [];
+  let lastEnd = 0;
+  ROLE_LABEL_AT.lastIndex = 0;
+  for (let m = ROLE_LABEL_AT.exec(text); m; m = ROLE_LABEL_AT.exec(text)) {
+    const p = m.index;
+    let q = p;
+    let newline = false;
+    while (q > lastEnd && isSpace(text[q - 1])) {
+      q--;
+      if (text[q] === '\n') newline = true;
+    }
+    const semicolon = q - 1 >= lastEnd && text[q - 1] === ';';
+    if (q === 0 || semicolon || newline || p - q >= 2) {
+      const end = p + m[0].length;
+      marks.push({ role: m[1], start: semicolon ? q - 1 : q, end });
+      lastEnd = end;
+      ROLE_LABEL_AT.lastIndex = end;
+    } else {
+      ROLE_LABEL_AT.lastIndex = p + 1;
+    }
+  }
+  return marks;
+}
+
+/**
+ * Display name part of "Name <a@b>", "a@b (Name)", "\"Doe, Jane\" <a@b>"; other text is kept as is.
+ * Linear: `<[^<>\s@]*@` takes the first "@" (the old `<[^<>\s]*@` backtracked over every one), and
+ * bare addresses are found by a token scan (capture/text.ts).
+ */
+export function stripAddress(raw: string): string {
+  const text = raw.length > MAX_ADDRESS_TEXT ? raw.slice(0, MAX_ADDRESS_TEXT) : raw;
   const t = oneLine(
-    text
-      .replace(/<[^<>\s]*@[^<>\s]*>/g, ' ')
-      .replace(/(?:mailto:)?[^\s<>()[\]"';:,]+@[^\s<>()[\]"';:,]+\.[a-z]{2,}/gi, ' ')
-      .replace(/\(\s*\)|<\s*>|\[\s*\]/g, ' '),
+    replaceEmailsWithLetterTld(text.replace(/<[^<>\s@]*@[^<>\s]*>/g, ' '), LABEL_ADDRESS_STOP, ' ', true).replace(
+      /\(\s*\)|<\s*>|\[\s*\]/g,
+      ' ',
+    ),
   );
   return t.replace(/^(["'])(.*)\1$/, '$2').trim();
 }
@@ -99,16 +136,15 @@ function recipients(msg: Element): { to: MailAddress[]; cc: MailAddress[] } {
     }
     // "To: a; b" — a label may also be in the well's aria-label only.
     let text = readText(well);
-    const aria = well.getAttribute('aria-label') ?? '';
-    ROLE_LABEL.lastIndex = 0;
-    if (!ROLE_LABEL.test(text) && aria) {
+    const aria = (well.getAttribute('aria-label') ?? '').slice(0, MAX_ADDRESS_TEXT);
+    let marks = roleLabels(text);
+    if (!marks.length && aria) {
       const m = new RegExp(`^\\s*(${[...L.to, ...L.cc, ...L.bcc].map(esc).join('|')})\\s*:`, 'i').exec(aria);
-      if (m) text = `${m[1]}: ${text}`;
+      if (m) {
+        text = `${m[1]}: ${text}`;
+        marks = roleLabels(text);
+      }
     }
-    ROLE_LABEL.lastIndex = 0;
-    const marks: { role: string; start: number; end: number }[] = [];
-    for (let m = ROLE_LABEL.exec(text); m; m = ROLE_LABEL.exec(text))
-      marks.push({ role: m[1], start: m.index, end: m.index + m[0].length });
     if (!marks.length) marks.push({ role: L.to[0], start: 0, end: 0 });
     marks.forEach((mk, i) => {
       const section = text.slice(mk.end, marks[i + 1]?.start ?? text.length);
