@@ -30,8 +30,15 @@ const ATTRIBUTIONS = [
   /^Op\s.{4,300}\bschreef\b.{0,300}:$/i,
   /^Il\s.{4,300}\bha\s+scritto\s?:$/i,
   /^Em\s.{4,300}\bescreveu\s?:$/i,
-  /^.{1,200}<[^<>\s]+@[^<>\s]+>\s+(?:wrote|schrieb|a écrit|escribió)\s?:$/i,
+  // `<[^<>\s@]+@`, not `<[^<>\s]+@`: backtracking over every "@" of a long token was quadratic.
+  /^.{1,200}<[^<>\s@]+@[^<>\s]+>\s+(?:wrote|schrieb|a écrit|escribió)\s?:$/i,
 ];
+/**
+ * Longest line (or two or three joined lines) read as a quote header: an attribution is at most
+ * about 650 characters by the patterns above, so longer lines are body text, and the patterns
+ * never run on them.
+ */
+export const MAX_HEADER_LINE = 1_000;
 const ATTRIBUTION_START = /^(?:On|Am|Le|El|Op|Il|Em)\s/;
 const ORIGINAL_MESSAGE =
   /^-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-{2,}/i;
@@ -46,6 +53,7 @@ export function findQuoteStart(lines: readonly string[]): number {
     const l = lines[i];
     if (!l) continue;
     if (l.startsWith('>')) return withSeparator(lines, i);
+    if (l.length > MAX_HEADER_LINE) continue;
     if (ORIGINAL_MESSAGE.test(l)) return i;
     if (ATTRIBUTIONS.some((re) => re.test(l))) return i;
     // Attribution wrapped over two or three lines.
@@ -53,6 +61,7 @@ export function findQuoteStart(lines: readonly string[]): number {
       let joined = l;
       for (let k = 1; k <= 2 && i + k < lines.length; k++) {
         joined += ` ${lines[i + k]}`;
+        if (joined.length > MAX_HEADER_LINE) break;
         if (ATTRIBUTIONS.some((re) => re.test(joined))) return i;
       }
     }
@@ -210,8 +219,13 @@ const SIGNOFF_RE = new RegExp(
 // What may follow a sign-off on its line: punctuation, or ", Jane" / " – Jane Doe".
 const SIGNOFF_TAIL = /^[\s,.!;:、。，！،-]*(?:[\p{Lu}][\p{L}.'-]*(?:\s+[\p{Lu}][\p{L}.'-]*){0,2})?[\s.!]*$/u;
 
+/** Longest line read as a sign-off ("Best regards," or "Viele Grüße, Max Mustermann" are far shorter). */
+export const MAX_SIGNOFF_LINE = 200;
+
 /** Whether a (trimmed) line is a sign-off such as "Best regards," or "Viele Grüße, Max". */
 export function isSignoff(line: string): boolean {
+  // SIGNOFF_TAIL's leading and trailing runs can both take spaces: quadratic on long lines.
+  if (line.length > MAX_SIGNOFF_LINE) return false;
   const m = SIGNOFF_RE.exec(line);
   return !!m && SIGNOFF_TAIL.test(line.slice(m[0].length));
 }
