@@ -152,9 +152,13 @@ function opt(text: string | null | undefined, max: number): string | undefined {
   return t ? clip(t, max) : undefined;
 }
 
+/** Longest date-range text read (a real one is under 60 characters); the rest is ignored. */
+export const MAX_DATE_RANGE_TEXT = 500;
+
 /** "Jul 2021 - Present · 3 yrs 1 mo" / "December 2008 – Present (7 years)" → "Jul 2021 - Present". */
 export function normalizeDateRange(raw: string | null | undefined): string | undefined {
-  let s = oneLine(raw);
+  // Capped: `/\([^)]*\)/g` below is quadratic on a long run of "(".
+  let s = oneLine(raw?.slice(0, MAX_DATE_RANGE_TEXT));
   if (!s) return undefined;
   s = s.split(' · ')[0];
   s = s.replace(/\([^)]*\)/g, ' ');

@@ -51,10 +51,17 @@ function build(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ampm?: st
   return date.toISOString();
 }
 
+/**
+ * Longest date text read (a webmail date is under 100 characters); the rest is ignored.
+ * `/\([^)]*\)/g` below is quadratic on a long run of "(".
+ */
+export const MAX_DATE_TEXT = 500;
+
 /** ISO 8601 (UTC) for a webmail date text, or undefined when it cannot be read. */
 export function parseMailDate(raw: string | null | undefined, opts: DateOptions = {}): string | undefined {
   if (!raw) return undefined;
   const text = raw
+    .slice(0, MAX_DATE_TEXT)
     .replace(/[\u00a0\u202f\u2009]/g, ' ')
     .replace(/\([^)]*\)/g, ' ')
     .replace(/\s+/g, ' ')
