@@ -2,7 +2,7 @@
 // save or update a LinkedIn profile. Runs in extension pages and the background, never in a page.
 import { type LinkedinLeadCapture, type LinkedinProfileCapture } from './linkedin';
 import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from './mail';
-import { parseSignature } from './signature';
+import { type SignatureFields, type SignatureOptions, parseSignature } from './signature';
 import { normalizeEmail } from '../storage/normalize';
 import { type UpsertResult, addActivities, findContactByEmail, upsertContact, upsertContacts } from '../storage/repositories';
 import type { Contact, ContactInput, Source } from '../storage/schema';
@@ -19,6 +19,23 @@ function sourceOf(capture: ThreadCapture): Source {
   return { type: capture.site, ref: capture.threadId, at: new Date().toISOString() };
 }
 
+// Parsed signatures, by their text and options: the sidebar asks for the outside people on every
+// render, and the background twice per capture when an auto-log rule is on; a signature is parsed
+// once. Bounded: the oldest entry goes when the map is full.
+const SIGNATURE_CACHE_SIZE = 64;
+const signatureCache = new Map<string, SignatureFields>();
+
+/** `parseSignature`, memoised per signature text and options (the result is shared: do not change it). */
+export function parseSignatureOnce(text: string, opts: SignatureOptions): SignatureFields {
+  const key = JSON.stringify([text, opts.name ?? '', opts.email ?? '', opts.links ?? [], opts.defaultCountry ?? ''] as const);
+  const hit = signatureCache.get(key);
+  if (hit) return hit;
+  const fields = parseSignature(text, opts);
+  if (signatureCache.size >= SIGNATURE_CACHE_SIZE) signatureCache.delete(signatureCache.keys().next().value!);
+  signatureCache.set(key, fields);
+  return fields;
+}
+
 /** People outside the team in a thread (never-capture entries removed), with signature facts. */
 export function outsidePeople(capture: ThreadCapture, settings: Settings): OutsidePerson[] {
   const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
@@ -29,11 +46,11 @@ export function outsidePeople(capture: ThreadCapture, settings: Settings): Outsi
   return people.map((p) => {
     const email = normalizeEmail(p.email) ?? p.email;
     const last = [...classified.messages].reverse().find((m: MailMessage) => normalizeEmail(m.from.email) === email && m.signature);
-    const sig = last ? parseSignature(last.signature, { name: p.name, email, links: last.links }) : undefined;
+    const sig = last ? parseSignatureOnce(last.signature, { name: p.name, email, links: last.links }) : undefined;
     return {
       email,
       name: p.name || email,
-      fromSignature: { title: sig?.title, company: sig?.company, phones: sig?.phones ?? [], linkedinUrl: sig?.linkedinUrl },
+      fromSignature: { title: sig?.title, company: sig?.company, phones: sig ? [...sig.phones] : [], linkedinUrl: sig?.linkedinUrl },
     };
   });
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { logThread, outsidePeople } from '../../../capture/actions';
 import type { ThreadCapture } from '../../../capture/mail';
 import type { Settings } from '../../../storage/settings';
@@ -6,7 +6,8 @@ import { MailPersonCard } from '../MailPersonCard';
 
 /** An open conversation (Gmail, Outlook): log it, and one card per outside person. */
 export function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: Settings }) {
-  const people = outsidePeople(capture, settings);
+  // Once per capture and settings, not on every render (the signatures are parsed in there).
+  const people = useMemo(() => outsidePeople(capture, settings), [capture, settings]);
   const [logged, setLogged] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setLogged(null), [capture.threadId]);

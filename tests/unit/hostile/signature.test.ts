@@ -1,6 +1,7 @@
 // Signature parsing on adversarial text: linear time (docs/architecture.md, principle 11). Each
 // input below took seconds or more with the patterns these tests replaced.
 import { describe, expect, it } from 'vitest';
+import { parseSignatureOnce } from '../../../capture/actions';
 import { MAX_SIGNATURE_CHARS, parseSignature } from '../../../capture/signature';
 import {
   LABEL_ADDRESS_STOP,
@@ -70,5 +71,16 @@ describe('signature parsing on adversarial input, at the cap and twice the cap',
   it('tidyText on a 100 KB line with an inner run of spaces and tabs', () => {
     const text = `a${' \t'.repeat(50_000)}b`;
     expect(withinBound('tidyText', () => tidyText(text))).toBe(text);
+  });
+});
+
+describe('parsed signatures are memoised per capture', () => {
+  it('a second look-up of the same signature does not parse again', () => {
+    const text = `Jane Doe\nHead of Sales | Acme GmbH\n${'@.'.repeat(2000)}`;
+    const opts = { name: 'Jane Doe', email: 'jane@acme.de', links: [] };
+    const first = parseSignatureOnce(text, opts);
+    expect(first.company).toBe('Acme GmbH');
+    expect(parseSignatureOnce(text, { ...opts })).toBe(first);
+    expect(parseSignatureOnce(text, { ...opts, name: 'J. Doe' })).not.toBe(first);
   });
 });
