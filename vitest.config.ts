@@ -18,6 +18,10 @@ export default defineConfig({
         test: {
           name: 'contract',
           include: ['tests/contract/**/*.test.ts'],
+          // One retry: once in a full run the HubSpot "hang past the timeout" request failed with a
+          // socket error before its 400 ms timeout (docs/testing.md, Known flake). A retried test
+          // is reported as such, and a test failing twice fails the run.
+          retry: 1,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
