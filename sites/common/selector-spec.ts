@@ -86,7 +86,13 @@ export const classCompoundSelect: SelectEngine = (root, selector, limit) => {
     for (let i = 0; i < coll.length && out.length < limit; i++) {
       const el = coll[i];
       if (c.tag && el.localName !== c.tag) continue;
-      if (c.classes.length > 1 && !c.classes.slice(1).every((name) => hasClass(el, name))) continue;
+      if (c.classes.length > 1) {
+        // The first class found the candidate; check the others against one normalized string.
+        const cls = ` ${(el.getAttribute('class') ?? '').replace(/\s+/g, ' ')} `;
+        let all = true;
+        for (let k = 1; k < c.classes.length && all; k++) all = cls.includes(` ${c.classes[k]} `);
+        if (!all) continue;
+      }
       if (c.attrs.every((a) => el.hasAttribute(a))) out.push(el);
     }
     return out;
