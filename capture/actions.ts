@@ -3,7 +3,7 @@
 import { type LinkedinLeadCapture, type LinkedinProfileCapture } from './linkedin';
 import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from './mail';
 import { type SignatureFields, type SignatureOptions, parseSignature } from './signature';
-import { normalizeEmail } from '../storage/normalize';
+import { candidateEmail } from '../storage/normalize';
 import { type UpsertResult, addActivities, findContactByEmail, upsertContact, upsertContacts } from '../storage/repositories';
 import type { Contact, ContactInput, Source } from '../storage/schema';
 import { type Settings, isNeverCaptured } from '../storage/settings';
@@ -44,8 +44,8 @@ export function outsidePeople(capture: ThreadCapture, settings: Settings): Outsi
       !!p.email && !p.isUser && !p.isInternal && !isNeverCaptured(p.email, settings),
   );
   return people.map((p) => {
-    const email = normalizeEmail(p.email) ?? p.email;
-    const last = [...classified.messages].reverse().find((m: MailMessage) => normalizeEmail(m.from.email) === email && m.signature);
+    const email = candidateEmail(p.email) ?? p.email;
+    const last = [...classified.messages].reverse().find((m: MailMessage) => candidateEmail(m.from.email) === email && m.signature);
     const sig = last ? parseSignatureOnce(last.signature, { name: p.name, email, links: last.links }) : undefined;
     return {
       email,

@@ -2,7 +2,7 @@
 // the recipients, so the sidebar can show their cards. Text only, checked with zod on both sides
 // (content script and background), like every capture.
 import { z } from 'zod';
-import { normalizeEmail } from '../storage/normalize';
+import { candidateEmail } from '../storage/normalize';
 import { LIMITS, NotCapturable, ThreadCapture } from './mail';
 
 export const ComposeRecipient = z.object({
@@ -35,7 +35,7 @@ export function composeRecipients(lists: {
   const out: ComposeRecipient[] = [];
   for (const field of ['to', 'cc', 'bcc'] as const) {
     for (const c of lists[field]) {
-      const email = normalizeEmail(typeof c.emailAddress === 'string' ? c.emailAddress : undefined);
+      const email = candidateEmail(typeof c.emailAddress === 'string' ? c.emailAddress : undefined);
       if (!email || !email.includes('@') || email.length > 320 || seen.has(email)) continue;
       seen.add(email);
       const name = typeof c.name === 'string' ? c.name.trim().slice(0, 300) : '';

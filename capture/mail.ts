@@ -1,7 +1,7 @@
 // What a webmail content script hands to the background: a zod-checked `ThreadCapture`, or a
 // `NotCapturable` saying why the page holds no conversation. Shared by Gmail and Outlook.
 import { z } from 'zod';
-import { PUBLIC_MAIL_DOMAINS, emailDomain, normalizeEmail } from '../storage/normalize';
+import { PUBLIC_MAIL_DOMAINS, emailDomain, candidateEmail } from '../storage/normalize';
 import { LABEL_ADDRESS_STOP, firstEmailToken, trimTrailingDots } from './text';
 
 export const MAIL_SITES = ['gmail', 'outlook'] as const;
@@ -145,7 +145,7 @@ export function effectiveInternalDomains(userEmail: string | undefined, configur
     )
     .filter(Boolean);
   if (list.length) return list;
-  const user = normalizeEmail(userEmail);
+  const user = candidateEmail(userEmail);
   if (!user) return [];
   const domain = emailDomain(user);
   return PUBLIC_MAIL_DOMAINS.has(domain) ? [] : [domain];
@@ -164,11 +164,11 @@ function domainIn(domain: string, domains: readonly string[]): boolean {
  * Recipients the page shows without an address count as external.
  */
 export function classifyParticipants(capture: ThreadCapture, opts: ClassifyOptions = {}): ThreadCapture {
-  const userEmail = normalizeEmail(opts.userEmail ?? capture.userEmail);
+  const userEmail = candidateEmail(opts.userEmail ?? capture.userEmail);
   const userSet = new Set<string>();
   if (userEmail) userSet.add(userEmail);
   for (const a of opts.userAliases ?? []) {
-    const n = normalizeEmail(a);
+    const n = candidateEmail(a);
     if (n) userSet.add(n);
   }
   const domains = effectiveInternalDomains(userEmail, opts.internalDomains);
@@ -177,7 +177,7 @@ export function classifyParticipants(capture: ThreadCapture, opts: ClassifyOptio
 
   const byKey = new Map<string, ThreadParticipant>();
   const add = (a: MailAddress, role: 'from' | 'to' | 'cc') => {
-    const email = normalizeEmail(a.email);
+    const email = candidateEmail(a.email);
     const key = email ?? `name:${a.name.trim().toLowerCase()}`;
     if (!email && !a.name.trim()) return;
     let p = byKey.get(key);
@@ -194,11 +194,11 @@ export function classifyParticipants(capture: ThreadCapture, opts: ClassifyOptio
     add(m.from, 'from');
     m.to.forEach((a) => add(a, 'to'));
     m.cc.forEach((a) => add(a, 'cc'));
-    const from = normalizeEmail(m.from.email);
+    const from = candidateEmail(m.from.email);
     let direction: Direction = 'incoming';
     if (isInternal(from)) {
       const rcpts = [...m.to, ...m.cc];
-      direction = rcpts.length && rcpts.every((r) => isInternal(normalizeEmail(r.email))) ? 'internal' : 'outgoing';
+      direction = rcpts.length && rcpts.every((r) => isInternal(candidateEmail(r.email))) ? 'internal' : 'outgoing';
     }
     return direction === m.direction ? m : { ...m, direction };
   });
@@ -264,5 +264,5 @@ export const MAX_ADDRESS_TEXT = 2_000;
 export function findEmail(text: string | null | undefined): string | undefined {
   if (!text) return undefined;
   const m = firstEmailToken(text.length > MAX_ADDRESS_TEXT ? text.slice(0, MAX_ADDRESS_TEXT) : text, LABEL_ADDRESS_STOP);
-  return m ? normalizeEmail(trimTrailingDots(m.replace(/^mailto:/i, ''))) : undefined;
+  return m ? candidateEmail(trimTrailingDots(m.replace(/^mailto:/i, ''))) : undefined;
 }

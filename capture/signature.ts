@@ -2,7 +2,7 @@
 // website, addresses. Heuristic by nature: the line after the name is usually the title, and
 // "Title | Company", "Title, Company", "Title at Company" put the company on the same line.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
-import { fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from '../storage/normalize';
+import { fold, nameSimilarity, normalizeDomain, candidateEmail, normalizeLinkedinUrl } from '../storage/normalize';
 import { SIGNATURE_ADDRESS_STOP, matchEmailsWithLetterTld, replaceEmailsWithLetterTld, tidyText, trimChars } from './text';
 
 export type PhoneKind = 'work' | 'mobile' | 'fax' | 'other';
@@ -72,7 +72,7 @@ const VANITY_TLDS = new Set([
 
 /** Default phone region from an address's country TLD (".de" → DE, ".co.uk" → GB); undefined for .com, .io… */
 export function countryFromEmail(email: string | undefined): CountryCode | undefined {
-  const e = normalizeEmail(email);
+  const e = candidateEmail(email);
   if (!e) return undefined;
   const tld = e.slice(e.lastIndexOf('.') + 1);
   if (tld.length !== 2 || VANITY_TLDS.has(tld)) return undefined;
@@ -237,7 +237,7 @@ export function looksLikeTitle(s: string): boolean {
 }
 
 function domainLabel(email: string | undefined): string | undefined {
-  const e = normalizeEmail(email);
+  const e = candidateEmail(email);
   if (!e) return undefined;
   const parts = e.slice(e.indexOf('@') + 1).split('.');
   // "mail.globex.co.uk" → "globex": the label before the public suffix (roughly).
@@ -410,13 +410,13 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
   }
   const emails = new Set<string>();
   for (const m of emailsIn(all)) {
-    const e = normalizeEmail(m.text.replace(/^mailto:/i, ''));
+    const e = candidateEmail(m.text.replace(/^mailto:/i, ''));
     if (e) emails.add(e);
   }
   out.emails = [...emails];
 
   // Website: a URL in the text, a labelled or lone bare domain, or a link on the sender's domain.
-  const senderDomain = normalizeEmail(opts.email)?.split('@')[1];
+  const senderDomain = candidateEmail(opts.email)?.split('@')[1];
   for (const m of all.matchAll(URL_RE)) {
     const w = normalizeWebsite(m[0]);
     if (w) {

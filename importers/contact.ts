@@ -1,9 +1,9 @@
 // Turns the loose values an importer found (CSV cells, vCard properties) into a clean ContactInput:
-// e-mails via normalizeEmail, phones via libphonenumber-js (E.164 when valid), tags split and cleaned,
+// e-mails via checkEmail (the reason goes to the row warning), phones via libphonenumber-js (E.164 when valid), tags split and cleaned,
 // lengths clamped to the schema's limits. Values are plain text throughout: nothing is interpreted as HTML.
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { ContactInput, STAGES } from '../storage/schema';
-import { fold, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from '../storage/normalize';
+import { MAX_EMAIL_LENGTH, checkEmail, fold, normalizeDomain, normalizeLinkedinUrl } from '../storage/normalize';
 import type { ImportRow } from './types';
 
 export type { CountryCode };
@@ -55,6 +55,8 @@ const MAX = {
   phone: 60,
 };
 const MAX_LIST = 50;
+/** Longest e-mail cell read: MAX_LIST full-length addresses with separators. */
+const MAX_EMAIL_CELL = MAX_LIST * (MAX_EMAIL_LENGTH + 2);
 const MAX_TAGS = 100;
 const MAX_NOTE = 20_000;
 
@@ -180,6 +182,12 @@ export function normalizeStage(value: string | undefined | null): string | undef
   return STAGE_ALIASES[fold(s).replace(/[^a-z0-9]/g, '')] ?? s;
 }
 
+// Invisible characters (controls, bidi, zero-width) shown as U+XXXX in a report, so a warning cannot be spoofed.
+const INVISIBLE_IN_REPORT_RE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu;
+function visible(s: string): string {
+  return s.replace(INVISIBLE_IN_REPORT_RE, (c) => `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 function pushUnique(list: string[], value: string, key = value.toLowerCase()): void {
   if (list.length >= MAX_LIST) return;
   if (!list.some((v) => v.toLowerCase() === key)) list.push(value);
@@ -193,10 +201,15 @@ export function buildContact(raw: RawContact, options: BuildOptions = {}): Build
 
   const emails: string[] = [];
   for (const candidate of raw.emails) {
+    // Capped before any splitting or matching: a cell can be megabytes long.
+    if (candidate.length > MAX_EMAIL_CELL) {
+      warnings.push(`invalid email "${visible(clamp(candidate, 100))}": cell too long (max ${MAX_EMAIL_CELL} characters)`);
+      continue;
+    }
     for (const piece of splitEmails(candidate)) {
-      const e = normalizeEmail(piece);
-      if (e && e.length <= MAX.email) pushUnique(emails, e);
-      else warnings.push(`invalid email "${clamp(piece, 100)}"`);
+      const r = checkEmail(piece);
+      if (r.ok) pushUnique(emails, r.email);
+      else warnings.push(`invalid email "${visible(clamp(piece, 100))}": ${r.reason}`);
     }
   }
 

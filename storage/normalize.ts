@@ -46,15 +46,179 @@ export function tokenize(text: string | undefined | null): string[] {
   return out;
 }
 
-/** Lowercased, trimmed address; undefined when it does not look like an address at all. */
-export function normalizeEmail(email: string | undefined | null): string | undefined {
-  if (!email) return undefined;
-  let e = email.trim().toLowerCase();
+// ---------------------------------------------------------------------------------------------
+// E-mail addresses as identity keys (decision 0024). A small linear hand check, no parser: every
+// step below is one pass over at most MAX_EMAIL_INPUT characters.
+
+/** RFC 5321 limits: a whole address (path minus the angle brackets), a local part in bytes, a DNS label. */
+export const MAX_EMAIL_LENGTH = 254;
+const MAX_LOCAL_BYTES = 64;
+const MAX_LABEL = 63;
+const MAX_DOMAIN = 253;
+/**
+ * Longest raw input looked at: room for a display name and `mailto:` around a full-length address.
+ * Longer input is rejected before any other work, so an 8 MB import cell costs nothing.
+ */
+export const MAX_EMAIL_INPUT = 1024;
+
+export type EmailCheck = { ok: true; email: string } | { ok: false; reason: string };
+
+// Copy-paste noise that never belongs to an address: removed (zero-width space, word joiner, BOM, soft hyphen).
+const ZERO_WIDTH_NOISE_RE = /[\u00ad\u200b\u2060\ufeff]/g;
+// Zero-width joiners change how some scripts render, so they could tell two addresses apart: rejected.
+const ZERO_WIDTH_JOINER_RE = /[\u200c\u200d]/;
+// Bidirectional controls can make one address display as another (spoofing): rejected.
+const BIDI_RE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const INVISIBLE_RE = /[\p{Cc}\p{Cf}\p{Cs}]/u;
+const SPACE_RE = /[\s\p{Z}]/u;
+// Anything in a local part other than RFC 5322 atext, dots and non-ASCII characters (RFC 6531).
+const LOCAL_BAD_RE = /[^A-Za-z0-9!#$%&'*+\-/=?^_`{|}~.\u0080-\uffff]/;
+const DOMAIN_ASCII_BAD_RE = /[^a-z0-9.\-\u0080-\uffff]/;
+const LABEL_RE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const TLD_RE = /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/;
+const NON_ASCII_RE = /[^\u0020-\u007e]/;
+const ANGLE_RE = /<([^<>]+)>/;
+
+const fail = (reason: string): EmailCheck => ({ ok: false, reason });
+
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
+function quoteChar(c: string): string {
+  const cp = c.codePointAt(0) ?? 0;
+  return cp < 0x21 || (cp >= 0x7f && cp <= 0xa0) ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}` : `"${c}"`;
+}
+
+/** The domain's ASCII (A-label) form through the platform's IDNA mapping, or undefined when it has none. */
+function toAsciiDomain(domain: string): string | undefined {
+  try {
+    return new URL(`http://${domain}/`).hostname;
+  } catch {
+    return undefined;
+  }
+}
+
+function checkDomain(domain: string): string | undefined {
+  if (!domain) return 'domain is empty';
+  if (domain.startsWith('[')) return 'domain is an address literal ([…]), not a name';
+  const q = domain.search(/[?#]/);
+  if (q >= 0) return domain[q] === '?' ? 'has a query string (?…) after the domain' : 'has a fragment (#…) after the domain';
+  const bad = DOMAIN_ASCII_BAD_RE.exec(domain);
+  if (bad) return `domain has a character not allowed: ${quoteChar(bad[0])}`;
+  let ascii = domain;
+  if (NON_ASCII_RE.test(domain)) {
+    const a = toAsciiDomain(domain);
+    if (a === undefined || a.split('.').length !== domain.split('.').length) return 'domain is not a valid international name';
+    ascii = a;
+  }
+  if (ascii.length > MAX_DOMAIN) return `domain too long (max ${MAX_DOMAIN})`;
+  const labels = ascii.split('.');
+  if (labels.length < 2) return 'domain has no dot';
+  for (let i = 0; i < labels.length; i++) {
+    const label = labels[i];
+    if (!label) return 'domain has an empty part (.. or a dot at an end)';
+    if (label.length > MAX_LABEL) return `domain part too long (max ${MAX_LABEL})`;
+    if (label.startsWith('-') || label.endsWith('-')) return 'domain part starts or ends with a hyphen';
+    if (!LABEL_RE.test(label)) return 'domain has a character not allowed';
+    if (i === labels.length - 1 && !TLD_RE.test(label)) return 'top-level domain does not start with a letter';
+  }
+  return undefined;
+}
+
+/**
+ * Strict check of a bare address (no trimming, no "Name <addr>", no cleanup): dot-atom local part
+ * (RFC 5322 atext or non-ASCII, RFC 6531), host-name domain with at least one dot, RFC 5321 lengths.
+ * On success gives the identity key: NFC, local part lowercased, domain NFKC-lowercased.
+ */
+export function checkAddress(address: string): EmailCheck {
+  if (!address) return fail('empty');
+  if (address.length > MAX_EMAIL_INPUT) return fail(`too long (max ${MAX_EMAIL_LENGTH})`);
+  if (BIDI_RE.test(address)) return fail('contains a bidirectional control character');
+  if (ZERO_WIDTH_JOINER_RE.test(address)) return fail('contains a zero-width joiner');
+  if (/[\u00ad\u200b\u2060\ufeff]/.test(address)) return fail('contains a zero-width character');
+  if (SPACE_RE.test(address)) return fail('contains a space');
+  if (INVISIBLE_RE.test(address)) return fail('contains an invisible control character');
+  const at = address.lastIndexOf('@');
+  if (at < 0) return fail('has no @');
+  if (address.indexOf('@') !== at) return fail('has more than one @');
+  let local = address.slice(0, at).normalize('NFC').toLowerCase().normalize('NFC');
+  const domain = address
+    .slice(at + 1)
+    .normalize('NFKC')
+    .toLowerCase()
+    .normalize('NFKC');
+  if (!local) return fail('local part (before the @) is empty');
+  if (local.startsWith('"')) return fail('quoted local part ("…"@) is not accepted');
+  const badLocal = LOCAL_BAD_RE.exec(local);
+  if (badLocal) return fail(`local part has a character not allowed: ${quoteChar(badLocal[0])}`);
+  if (local.startsWith('.') || local.endsWith('.') || local.includes('..'))
+    return fail('local part has an empty part (.. or a dot at an end)');
+  if (utf8Length(local) > MAX_LOCAL_BYTES) return fail(`local part too long (max ${MAX_LOCAL_BYTES} bytes)`);
+  const domainProblem = checkDomain(domain);
+  if (domainProblem) return fail(domainProblem);
+  local = `${local}@${domain}`;
+  if (local.length > MAX_EMAIL_LENGTH) return fail(`too long (max ${MAX_EMAIL_LENGTH})`);
+  return { ok: true, email: local };
+}
+
+/**
+ * An address as found in a cell, a page or a header, checked and normalized (decision 0024):
+ * trimmed; zero-width noise removed; `Name <addr>` and `mailto:` unwrapped (a mailto's `?…` headers
+ * dropped); then {@link checkAddress}. The reason is plain words for the import report.
+ */
+export function checkEmail(raw: string | undefined | null): EmailCheck {
+  if (!raw) return fail('empty');
+  // Cap before any matching: nothing longer can be an address with its display name.
+  if (raw.length > MAX_EMAIL_INPUT) return fail(`too long (max ${MAX_EMAIL_LENGTH})`);
+  let e = raw.replace(ZERO_WIDTH_NOISE_RE, '').trim();
+  if (!e) return fail('empty');
   // "Name <addr>" and "mailto:" forms are common in exports.
-  const angle = /<([^<>]+)>/.exec(e);
+  const angle = ANGLE_RE.exec(e);
   if (angle) e = angle[1].trim();
-  if (e.startsWith('mailto:')) e = e.slice(7);
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(e)) return undefined;
+  if (/^mailto:/i.test(e)) {
+    e = e.slice(7);
+    const q = e.indexOf('?');
+    if (q >= 0) e = e.slice(0, q);
+  }
+  return checkAddress(e);
+}
+
+/** The identity key of an address (see {@link checkEmail}); undefined when it is not an address. */
+export function normalizeEmail(email: string | undefined | null): string | undefined {
+  const r = checkEmail(email);
+  return r.ok ? r.email : undefined;
+}
+
+/**
+ * A page-side address candidate (decision 0024): what the content scripts and capture parsers use to
+ * recognise and compare addresses. Cheap on purpose (it ships in every content script); it is not the
+ * identity key: storage applies {@link normalizeEmail} to whatever a capture hands over, so a candidate
+ * the strict check refuses is never stored as an address.
+ */
+export function candidateEmail(raw: string | undefined | null): string | undefined {
+  if (!raw || raw.length > MAX_EMAIL_INPUT) return undefined;
+  let e = raw.replace(ZERO_WIDTH_NOISE_RE, '').trim().toLowerCase();
+  const angle = ANGLE_RE.exec(e);
+  if (angle) e = angle[1].trim();
+  if (e.startsWith('mailto:')) {
+    e = e.slice(7);
+    const q = e.indexOf('?');
+    if (q >= 0) e = e.slice(0, q);
+  }
+  const at = e.indexOf('@');
+  const dot = e.lastIndexOf('.');
+  if (at < 1 || at !== e.lastIndexOf('@') || dot < at + 2 || dot === e.length - 1 || /\s/.test(e)) return undefined;
   return e;
 }
 

@@ -1,5 +1,5 @@
 // Gmail conversation view → ThreadCapture. Pure: reads the document it is given, touches nothing.
-import { normalizeEmail } from '../../storage/normalize';
+import { candidateEmail } from '../../storage/normalize';
 import { extractMessageParts } from '../mail/body';
 import {
   LIMITS,
@@ -48,7 +48,7 @@ export function threadIdFromGmailUrl(url: string): string | undefined {
 export function gmailUserEmail(doc: Document): string | undefined {
   const segments = doc.title.split(/\s[-–—]\s/).map((s) => s.trim());
   for (let i = segments.length - 1; i >= 0; i--) {
-    const e = normalizeEmail(segments[i]);
+    const e = candidateEmail(segments[i]);
     if (e) return e;
   }
   const button = queryFirst(doc, S.accountButton);
@@ -75,7 +75,7 @@ function idFrom(el: Element, names: readonly string[]): string | undefined {
 }
 
 function address(el: Element): MailAddress {
-  const email = normalizeEmail(el.getAttribute('email')) ?? findEmail(el.getAttribute('data-hovercard-id'));
+  const email = candidateEmail(el.getAttribute('email')) ?? findEmail(el.getAttribute('data-hovercard-id'));
   const name = oneLine(el.getAttribute('name') ?? el.textContent);
   return { ...(email ? { email } : {}), name: clip(name === email ? '' : name, 300) };
 }

@@ -1,5 +1,5 @@
 // Outlook on the web (reading pane, conversation view) → ThreadCapture. Pure.
-import { normalizeEmail } from '../../storage/normalize';
+import { candidateEmail } from '../../storage/normalize';
 import { extractMessageParts } from '../mail/body';
 import {
   LIMITS,
@@ -44,9 +44,9 @@ export function outlookUserEmail(doc: Document): string | undefined {
   const root = queryFirst(doc, S.mailboxRoot);
   if (!root) return undefined;
   return (
-    normalizeEmail(root.getAttribute('title')) ??
-    normalizeEmail(root.getAttribute('data-folder-name')) ??
-    normalizeEmail(root.id.replace(/^primaryMailboxRoot_/, '')) ??
+    candidateEmail(root.getAttribute('title')) ??
+    candidateEmail(root.getAttribute('data-folder-name')) ??
+    candidateEmail(root.id.replace(/^primaryMailboxRoot_/, '')) ??
     findEmail(root.getAttribute('title'))
   );
 }

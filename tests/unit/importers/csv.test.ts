@@ -243,7 +243,7 @@ describe('Google Contacts CSV', () => {
     expect(noa.title).toBe(XSS); // kept as literal text, never interpreted
     expect(bram).toMatchObject({ name: 'Bram de Vries', emails: [] });
     expect(errorsOf(r, 'error')).toEqual(['row 5: no name or email']);
-    expect(errorsOf(r, 'warning')).toEqual(['row 6: invalid email "not-an-email"']);
+    expect(errorsOf(r, 'warning')).toEqual(['row 6: invalid email "not-an-email": has no @']);
   });
 
   it('uses the default country for national phone numbers', async () => {
