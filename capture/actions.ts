@@ -15,9 +15,12 @@ export interface OutsidePerson {
   fromSignature: { title?: string; company?: string; phones: string[]; linkedinUrl?: string };
 }
 
-function sourceOf(capture: ThreadCapture): Source {
-  return { type: capture.site, ref: capture.threadId, at: new Date().toISOString() };
+function sourceOf(capture: ThreadCapture, byRule = false): Source {
+  return { type: capture.site, ref: capture.threadId, at: new Date().toISOString(), ...(byRule ? { byRule: true as const } : {}) };
 }
+
+/** The most people an auto-log rule saves from one thread; a thread with more is left for the user to log. */
+export const AUTO_LOG_MAX_PEOPLE = 10;
 
 // Parsed signatures, by their text and options: the sidebar asks for the outside people on every
 // render, and the background twice per capture when an auto-log rule is on; a signature is parsed
@@ -36,12 +39,38 @@ export function parseSignatureOnce(text: string, opts: SignatureOptions): Signat
   return fields;
 }
 
+/**
+ * Addresses the user exchanged mail with directly: the senders of messages to the user (To or Cc)
+ * and the To recipients of messages from the user. When the page does not tell the user's address,
+ * "from the user" means from the team (outgoing) and "to the user" means any incoming message.
+ */
+export function directCorrespondents(classified: ThreadCapture): Set<string> {
+  const user = candidateEmail(classified.userEmail);
+  const out = new Set<string>();
+  for (const m of classified.messages) {
+    const from = candidateEmail(m.from.email);
+    const fromUser = user ? from === user : m.direction !== 'incoming';
+    const toUser = user ? [...m.to, ...m.cc].some((a) => candidateEmail(a.email) === user) : m.direction === 'incoming';
+    if (toUser && from) out.add(from);
+    if (fromUser) {
+      for (const a of m.to) {
+        const e = candidateEmail(a.email);
+        if (e) out.add(e);
+      }
+    }
+  }
+  return out;
+}
+
 /** People outside the team in a thread (never-capture entries removed), with signature facts. */
 export function outsidePeople(capture: ThreadCapture, settings: Settings): OutsidePerson[] {
-  const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
+  return peopleOf(classifyParticipants(capture, { internalDomains: settings.internalDomains }), settings);
+}
+
+function peopleOf(classified: ThreadCapture, settings: Settings, only?: Set<string>): OutsidePerson[] {
   const people = classified.participants.filter(
     (p: ThreadParticipant): p is ThreadParticipant & { email: string } =>
-      !!p.email && !p.isUser && !p.isInternal && !isNeverCaptured(p.email, settings),
+      !!p.email && !p.isUser && !p.isInternal && !isNeverCaptured(p.email, settings) && (!only || only.has(p.email)),
   );
   return people.map((p) => {
     const email = candidateEmail(p.email) ?? p.email;
@@ -77,14 +106,16 @@ export async function saveMailPerson(capture: ThreadCapture, person: OutsidePers
 export async function logThread(
   capture: ThreadCapture,
   settings: Settings,
+  plan?: AutoLogPlan,
 ): Promise<{ added: number; existing: number; contacts: Contact[] }> {
-  const people = outsidePeople(capture, settings);
+  const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
+  // A rule saves only the plan's people; a click saves everyone outside the team.
+  const people = plan ? plan.people : peopleOf(classified, settings);
   if (!people.length) throw new Error('nobody outside your team in this conversation: nothing to log');
-  const source = sourceOf(capture);
+  const source = sourceOf(capture, !!plan);
   const saved = await upsertContacts(people.map(personInput), source, {});
   const contacts = saved.filter((r): r is UpsertResult => !(r instanceof Error)).map((r) => r.contact);
   const ids = contacts.map((c) => c.id);
-  const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
   const keep = (a: { email?: string; name: string }) => !isNeverCaptured(a.email, settings);
   const { added, existing } = await addActivities(
     classified.messages.map((m) => ({
@@ -108,16 +139,46 @@ export async function logThread(
   return { added: added.length, existing: existing.length, contacts };
 }
 
-/** Should an auto-log rule log this thread? (Off unless the user turned a rule on.) */
-export async function autoLogRuleMatches(capture: ThreadCapture, settings: Settings): Promise<boolean> {
+export interface AutoLogPlan {
+  /** Outside people the user exchanged mail with directly: the only ones a rule may save. */
+  people: OutsidePerson[];
+  /** Set when there are more than {@link AUTO_LOG_MAX_PEOPLE}: the rule logs nothing. */
+  overCap?: number;
+}
+
+function directPeople(capture: ThreadCapture, settings: Settings): OutsidePerson[] {
+  const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
+  return peopleOf(classified, settings, directCorrespondents(classified));
+}
+
+function capped(people: OutsidePerson[]): AutoLogPlan {
+  return people.length > AUTO_LOG_MAX_PEOPLE ? { people: [], overCap: people.length } : { people };
+}
+
+/** Who an auto-log rule would save from this thread (pure; whether a rule matches is {@link autoLogRuleMatches}). */
+export function autoLogPlan(capture: ThreadCapture, settings: Settings): AutoLogPlan {
+  return capped(directPeople(capture, settings));
+}
+
+export function autoLogEnabled(settings: Settings): boolean {
+  return settings.autoLog.existingContacts || settings.autoLog.domains.length > 0;
+}
+
+/**
+ * The plan an auto-log rule the user turned on would carry out for this thread, or undefined when no
+ * rule matches (off unless the user turned a rule on). Only direct correspondents can match a rule;
+ * a matching thread with too many of them gives a plan with nobody and `overCap` set.
+ */
+export async function autoLogRuleMatches(capture: ThreadCapture, settings: Settings): Promise<AutoLogPlan | undefined> {
+  if (!autoLogEnabled(settings)) return undefined;
   const { existingContacts, domains } = settings.autoLog;
-  if (!existingContacts && !domains.length) return false;
-  for (const p of outsidePeople(capture, settings)) {
+  const people = directPeople(capture, settings);
+  for (const p of people) {
     const domain = p.email.slice(p.email.lastIndexOf('@') + 1);
-    if (domains.some((d) => domain === d.replace(/^@/, '') || domain.endsWith(`.${d.replace(/^@/, '')}`))) return true;
-    if (existingContacts && (await findContactByEmail(p.email))) return true;
+    if (domains.some((d) => domain === d.replace(/^@/, '') || domain.endsWith(`.${d.replace(/^@/, '')}`))) return capped(people);
+    if (existingContacts && (await findContactByEmail(p.email))) return capped(people);
   }
-  return false;
+  return undefined;
 }
 
 // ------------------------------------------------------------------ LinkedIn

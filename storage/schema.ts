@@ -9,6 +9,8 @@ export const Source = z.object({
   /** What it came from: file name, thread id, profile URL, connector id… */
   ref: z.string().max(2000).optional(),
   at: isoDate,
+  /** Recorded by an auto-log rule the user turned on, not by a click (the sidebar says so). */
+  byRule: z.literal(true).optional(),
 });
 export type Source = z.infer<typeof Source>;
 

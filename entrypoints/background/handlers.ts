@@ -43,8 +43,9 @@ export const handlers = {
     if (capture.result.kind === 'thread') {
       // Nothing is stored from a page without a user action, unless a rule the user enabled says so.
       const settings = await getSettings();
-      if (await autoLogRuleMatches(capture.result, settings)) {
-        await logThread(capture.result, settings);
+      const plan = await autoLogRuleMatches(capture.result, settings);
+      if (plan?.people.length) {
+        await logThread(capture.result, settings, plan);
         autoLogged = true;
         kickSync();
       }

@@ -4,7 +4,16 @@ import { resolve } from 'node:path';
 import Dexie from 'dexie';
 import { JSDOM } from 'jsdom';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { autoLogRuleMatches, logThread, outsidePeople, profileChanges, saveProfile } from '../../../capture/actions';
+import {
+  AUTO_LOG_MAX_PEOPLE,
+  autoLogPlan,
+  autoLogRuleMatches,
+  logThread,
+  outsidePeople,
+  profileChanges,
+  saveProfile,
+} from '../../../capture/actions';
+import type { MailAddress } from '../../../capture/mail';
 import { RapportDB, setDbForTesting } from '../../../storage/db';
 import { counts, findContactByEmail, getTimeline } from '../../../storage/repositories';
 import { Settings, isNeverCaptured, updateSettings } from '../../../storage/settings';
@@ -54,17 +63,96 @@ describe('mail capture actions', () => {
   });
 
   it('auto-log rules are off by default and match by domain or existing contact when on', async () => {
-    expect(await autoLogRuleMatches(thread(), defaults())).toBe(false);
-    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { domains: ['example.de'] } }))).toBe(true);
-    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { existingContacts: true } }))).toBe(false);
+    expect(await autoLogRuleMatches(thread(), defaults())).toBeUndefined();
+    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { domains: ['example.de'] } }))).toBeDefined();
+    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { existingContacts: true } }))).toBeUndefined();
     await logThread(thread(), defaults());
-    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { existingContacts: true } }))).toBe(true);
+    expect(await autoLogRuleMatches(thread(), Settings.parse({ autoLog: { existingContacts: true } }))).toBeDefined();
   });
 
   it('settings validate and persist', async () => {
     const s = await updateSettings({ internalDomains: ['  ACME.test '] });
     expect(s.internalDomains).toEqual(['acme.test']);
     expect(s.sites.gmail).toBe(true);
+  });
+});
+
+describe('auto-log rules cannot create contacts in bulk', () => {
+  const user = 'me@acme.test';
+  const addr = (email: string): MailAddress => ({ email, name: email.split('@')[0] });
+  const many = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => addr(`${prefix}${i}@crowd.example`));
+  let seq = 0;
+  const message = (from: MailAddress, to: MailAddress[], cc: MailAddress[] = []) => ({
+    messageId: `m${++seq}`,
+    from,
+    to,
+    cc,
+    date: new Date(Date.UTC(2026, 10, 1, 9, seq)).toISOString(),
+    dateText: '',
+    snippet: 'hello',
+    bodyText: 'hello',
+    quotedText: '',
+    signature: '',
+    links: [],
+    direction: 'incoming' as 'incoming' | 'outgoing',
+    collapsed: false,
+  });
+  const mailThread = (messages: ReturnType<typeof message>[], userEmail: string | null = user): ThreadCapture => ({
+    kind: 'thread',
+    site: 'gmail',
+    threadId: `t${++seq}`,
+    subject: 'Proposal',
+    url: 'https://mail.google.com/mail/u/0/#inbox/x',
+    ...(userEmail ? { userEmail } : {}),
+    messages,
+    participants: [],
+  });
+  const rule = Settings.parse({ autoLog: { domains: ['client.example'] } });
+
+  it('saves the sender of mail to the user and the To recipients of mail from the user, never the Cc crowd', async () => {
+    const t = mailThread([
+      message(addr('ann@client.example'), [addr(user), ...many('to-of-ann', 5)], many('cc-of-ann', 40)),
+      message(addr(user), [addr('ann@client.example'), addr('bob@client.example')], many('cc-of-me', 40)),
+    ]);
+    const plan = await autoLogRuleMatches(t, rule);
+    expect(plan?.people.map((p) => p.email).sort()).toEqual(['ann@client.example', 'bob@client.example']);
+    await logThread(t, rule, plan);
+    expect((await counts(db)).contacts).toBe(2);
+    // A click still saves everyone outside the team.
+    expect(outsidePeople(t, rule)).toHaveLength(2 + 5 + 80);
+  });
+
+  it('a person only on Cc (or only a fellow recipient) does not trigger a rule', async () => {
+    const t = mailThread([message(addr('news@elsewhere.example'), [addr(user)], [addr('carl@client.example')])]);
+    expect(await autoLogRuleMatches(t, rule)).toBeUndefined();
+  });
+
+  it(`logs nothing by rule when more than ${AUTO_LOG_MAX_PEOPLE} people qualify, and says how many`, async () => {
+    const crowd = Array.from({ length: AUTO_LOG_MAX_PEOPLE + 1 }, (_, i) => addr(`p${i}@client.example`));
+    const t = mailThread([message(addr(user), crowd)]);
+    expect(autoLogPlan(t, rule)).toEqual({ people: [], overCap: AUTO_LOG_MAX_PEOPLE + 1 });
+    const plan = await autoLogRuleMatches(t, rule);
+    expect(plan?.people).toEqual([]);
+    const atCap = mailThread([message(addr(user), crowd.slice(0, AUTO_LOG_MAX_PEOPLE))]);
+    expect(autoLogPlan(atCap, rule).people).toHaveLength(AUTO_LOG_MAX_PEOPLE);
+  });
+
+  it('without the user address, mail from the team counts as from the user and incoming mail as to the user', () => {
+    const from = message(addr('ann@client.example'), many('to', 3), many('cc', 3));
+    const mine = { ...message(addr('colleague@acme.test'), [addr('bob@client.example')], many('cc2', 3)), direction: 'outgoing' as const };
+    const plan = autoLogPlan(mailThread([from, mine], null), Settings.parse({ internalDomains: ['acme.test'] }));
+    expect(plan.people.map((p) => p.email).sort()).toEqual(['ann@client.example', 'bob@client.example']);
+  });
+
+  it('what a rule logged is marked as logged by a rule; what a click logged is not', async () => {
+    const t = mailThread([message(addr('ann@client.example'), [addr(user)])]);
+    await logThread(t, rule, await autoLogRuleMatches(t, rule));
+    const byRule = await db.activities.toArray();
+    expect(byRule.map((a) => a.sources[0].byRule)).toEqual([true]);
+    const clicked = mailThread([message(addr('dan@client.example'), [addr(user)])]);
+    await logThread(clicked, rule);
+    const all = await db.activities.toArray();
+    expect(all.filter((a) => a.sources[0].byRule)).toHaveLength(1);
   });
 });
 
