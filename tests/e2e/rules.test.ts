@@ -1,7 +1,7 @@
 // Rules and privacy end to end: viewing pages stores nothing by default; never-capture hides a
 // person; an auto-log rule the user turned on logs a thread without a click; a site can be off.
 import { readFileSync } from 'node:fs';
-import type { Page } from 'puppeteer-core';
+import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
@@ -9,15 +9,20 @@ import { type FixtureServer, startFixtureServer } from './harness/server';
 const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
 
-async function sidebarEmails(page: Page): Promise<string[]> {
+async function sidebarFrame(page: Page): Promise<Frame> {
   await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 15_000 });
   let frame = page.frames().find((f) => f.url().includes('/sidebar.html'));
   for (let i = 0; !frame && i < 100; i++) {
     await new Promise((r) => setTimeout(r, 100));
     frame = page.frames().find((f) => f.url().includes('/sidebar.html'));
   }
-  await frame!.waitForSelector('[data-testid="sidebar-contact"]');
-  return frame!.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')!).sort());
+  return frame!;
+}
+
+async function sidebarEmails(page: Page): Promise<string[]> {
+  const frame = await sidebarFrame(page);
+  await frame.waitForSelector('[data-testid="sidebar-contact"]');
+  return frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')!).sort());
 }
 
 async function stats(ext: ExtensionHandle): Promise<string> {
@@ -68,6 +73,9 @@ describe('rules and privacy', () => {
 
     const outlook = await ext.openPage(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(CONV_EN)}`);
     await sidebarEmails(outlook);
+    // The sidebar says that a rule, not the user, logged this conversation.
+    const logged = await (await sidebarFrame(outlook)).waitForSelector('[data-testid="thread-logged-by-rule"]', { timeout: 10_000 });
+    expect(await logged!.evaluate((e) => e.getAttribute('data-count'))).toBe('3');
     await outlook.close();
     await new Promise((r) => setTimeout(r, 500));
     expect(await stats(ext)).toMatch(/^2 contacts \d+ companies 3 activities/);

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { logThread, outsidePeople } from '../../../capture/actions';
+import { AUTO_LOG_MAX_PEOPLE, autoLogEnabled, autoLogPlan, logThread, outsidePeople } from '../../../capture/actions';
 import type { ThreadCapture } from '../../../capture/mail';
+import { useLiveQuery } from '../../../components/use-live-query';
+import { getDb } from '../../../storage/db';
 import type { Settings } from '../../../storage/settings';
 import { MailPersonCard } from '../MailPersonCard';
 
@@ -11,6 +13,13 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
   const [logged, setLogged] = useState<{ ok: boolean; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => setLogged(null), [capture.threadId]);
+  const threadKey = `${capture.site}:${capture.threadId}`;
+  // What is already logged of this thread, and whether a rule did it (issue 14: say so).
+  const stored = useLiveQuery(async () => {
+    const acts = await getDb().activities.where('threadId').equals(threadKey).toArray();
+    return { messages: acts.length, byRule: acts.some((a) => a.sources.some((s) => s.byRule)) };
+  }, [threadKey]);
+  const overCap = useMemo(() => (autoLogEnabled(settings) ? autoLogPlan(capture, settings).overCap : undefined), [capture, settings]);
   const log = async () => {
     setBusy(true);
     try {
@@ -41,6 +50,22 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
             {busy ? 'Logging…' : 'Log this thread'}
           </button>
         </div>
+        {stored && stored.messages > 0 && (
+          <p
+            class="small muted"
+            data-testid={stored.byRule ? 'thread-logged-by-rule' : 'thread-already-logged'}
+            data-count={stored.messages}
+          >
+            {stored.byRule ? 'Logged automatically by your auto-log rule' : 'Logged'} · {stored.messages} message
+            {stored.messages === 1 ? '' : 's'}
+          </p>
+        )}
+        {!stored?.messages && overCap !== undefined && (
+          <p class="small muted" data-testid="thread-autolog-over-cap">
+            Auto-log rules save at most {AUTO_LOG_MAX_PEOPLE} people from one conversation; this one has {overCap}. Log it yourself if you
+            want them all.
+          </p>
+        )}
         {logged && (
           <p
             class={logged.ok ? 'ok small' : 'error small'}
