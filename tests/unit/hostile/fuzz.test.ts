@@ -11,6 +11,10 @@ import { parseMailDate } from '../../../sites/mail/date';
 import { normalizeDateRange } from '../../../sites/linkedin/parse';
 import { roleLabels, stripAddress } from '../../../sites/outlook/parse';
 import { withinBound } from './helpers';
+import { cleanDisplayName, splitName } from '../../../sites/common/person-name';
+import { candidateEmail, checkEmail, normalizeEmail } from '../../../storage/normalize';
+import { buildContact, emptyRaw } from '../../../importers/contact';
+import { parseVcardText } from '../../../importers/vcard';
 
 const TOKENS = [
   '@',
@@ -97,6 +101,40 @@ describe('parsers on generated hostile text: within the bound, nothing thrown', 
       fc.property(hostile(200_000), (s) => {
         withinBound('parseMailDate', () => parseMailDate(s));
         withinBound('normalizeDateRange', () => normalizeDateRange(s));
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('names, e-mail keys and import files on generated hostile text: within the bound, nothing thrown', () => {
+  it('display names (LinkedIn, mail headers)', () => {
+    fc.assert(
+      fc.property(hostile(20_000), (s) => {
+        withinBound('cleanDisplayName', () => cleanDisplayName(s));
+        withinBound('splitName', () => splitName(s));
+      }),
+      RUNS,
+    );
+  });
+  it('e-mail keys: the strict check, the page-side candidate, and an import cell with phones and tags', () => {
+    fc.assert(
+      fc.property(hostile(200_000), (s) => {
+        expect(typeof withinBound('checkEmail', () => checkEmail(s)).ok).toBe('boolean');
+        withinBound('candidateEmail', () => candidateEmail(s));
+        withinBound('normalizeEmail', () => normalizeEmail(s));
+        const raw = { ...emptyRaw(), name: s.slice(0, 500), emails: [s], phones: [s], tags: [s], notes: [s] };
+        withinBound('buildContact', () => buildContact(raw));
+      }),
+      RUNS,
+    );
+  });
+  it('vCard text (one card around hostile values, and hostile text as the file)', () => {
+    fc.assert(
+      fc.property(hostile(20_000), (s) => {
+        const card = `BEGIN:VCARD\r\nVERSION:3.0\r\nFN:${s}\r\nEMAIL:${s}\r\nTEL:${s}\r\nNOTE:${s}\r\nEND:VCARD\r\n`;
+        expect(Array.isArray(withinBound('parseVcardText(card)', () => parseVcardText(card)).rows)).toBe(true);
+        withinBound('parseVcardText(text)', () => parseVcardText(s));
       }),
       RUNS,
     );
