@@ -17,9 +17,7 @@ export interface ConnectorRun {
   stateRow: SyncStateRow;
   /** Set by the fetch wrapper when the next token is further away than maxWaitMs. */
   waitTooLong?: number;
-  /** An OAuth token refresh was attempted in this run (at most one). */
-  refreshTried?: boolean;
-  /** The refreshed access token: replaces the bearer token of requests built before the refresh. */
+  /** The access token this run got from a refresh: replaces the bearer token of requests built before it. */
   bearer?: string;
   paused?: boolean;
   /** When the limiter's state was last written (it is written at most every LIMITER_SAVE_MS). */
