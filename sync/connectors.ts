@@ -5,7 +5,7 @@ import type { ConnectorRegistry, AnyConnector } from '../connectors/registry';
 import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { newId } from '../storage/schema';
-import type { ConnectorInstance, ConnectorStatus, SyncDirection } from '../storage/sync-rows';
+import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncDirection } from '../storage/sync-rows';
 import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from '../storage/sync-rows';
 
@@ -99,7 +99,9 @@ export async function saveConnectorInstance(
     const supported = supportedKinds(connector);
     const kinds = (input.kinds ?? old?.kinds ?? supported).filter((k) => supported.includes(k));
     let status: ConnectorStatus = old?.status ?? {};
-    if (secretsChanged && status.paused) status = { ...status, paused: false, pausedReason: undefined, pausedAt: undefined };
+    // New credentials (a token with more scopes, say) also lift what a 403 paused.
+    if (secretsChanged && (status.paused || status.pausedKinds))
+      status = { ...status, paused: false, pausedReason: undefined, pausedAt: undefined, pausedKinds: undefined };
     const inst: ConnectorInstance = {
       id: old?.id ?? newId('cn'),
       type: connector.id,
@@ -154,11 +156,31 @@ export async function pauseConnector(db: RapportDB, id: string, reason: string, 
   });
 }
 
-/** After the user reconnected (or dismissed the problem): the engine pushes again. */
-export async function resumeConnector(db: RapportDB, id: string): Promise<void> {
+/** A 403 on one kind (or the pull): only that waits for the user. */
+export async function pauseKind(db: RapportDB, id: string, scope: PauseScope, reason: string, now: number = Date.now()): Promise<void> {
   await db.transaction('rw', db.connectors, async () => {
     const inst = await db.connectors.get(id);
     if (!inst) return;
+    await db.connectors.update(id, {
+      status: { ...inst.status, pausedKinds: { ...inst.status.pausedKinds, [scope]: { reason, at: now } } },
+    });
+  });
+}
+
+/**
+ * After the user reconnected, fixed the CRM's permissions or pressed Resume: the engine pushes
+ * again. With a scope, only that kind (or the pull) resumes; without, the connection does.
+ */
+export async function resumeConnector(db: RapportDB, id: string, scope?: PauseScope): Promise<void> {
+  await db.transaction('rw', db.connectors, async () => {
+    const inst = await db.connectors.get(id);
+    if (!inst) return;
+    if (scope) {
+      const { [scope]: _resumed, ...others } = inst.status.pausedKinds ?? {};
+      const { pausedKinds: _k, ...rest } = inst.status;
+      await db.connectors.update(id, { status: Object.keys(others).length ? { ...rest, pausedKinds: others } : rest });
+      return;
+    }
     const { paused: _p, pausedReason: _r, pausedAt: _a, ...rest } = inst.status;
     await db.connectors.update(id, { status: rest });
   });
