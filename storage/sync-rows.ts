@@ -69,6 +69,8 @@ export interface ConnectorInstance {
   direction: SyncDirection;
   /** Local field → vendor field, on top of the connector's defaultFieldMapping. */
   fieldMapping: Record<string, string>;
+  /** The user confirmed a plain http:// address (to another machine) for this connection's current address. */
+  allowInsecureHttp?: boolean;
   status: ConnectorStatus;
   createdAt: number;
   updatedAt: number;
