@@ -138,6 +138,14 @@ export function ConnectorForm({
   const save = async (e: Event) => {
     e.preventDefault();
     setMsg(null);
+    // Refused before the browser's permission prompt: the store would refuse it after.
+    if (plainHttp.length && !allowHttp) {
+      setMsg({
+        ok: false,
+        text: `${plainHttp.map((f) => f.label).join(', ')} is plain http://: tick “Send over plain http://”, or use https://.`,
+      });
+      return;
+    }
     // Ask for the CRM's address first, in the click: browsers allow the prompt only there.
     const origins = originsFor(connector, {
       ...(instance?.config ?? {}),

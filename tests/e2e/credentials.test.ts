@@ -46,6 +46,11 @@ describe('credentials in the options page', () => {
     await options.click('[data-testid="connector-test"]');
     const failed = await options.waitForSelector('[data-testid="connector-test-failed"]', { timeout: 30_000 });
     expect(await failed!.evaluate((e) => e.textContent)).toMatch(/plain http:\/\/.*confirm/);
+    // Save is refused before the browser's permission prompt.
+    await options.click('[data-testid="connector-save"]');
+    await options.waitForFunction(() =>
+      /plain http:\/\/: tick/.test(document.querySelector('[data-testid="connector-form"] [role="alert"]')?.textContent ?? ''),
+    );
     // Loopback (here: the simulator) needs no confirmation.
     await options.$eval('[data-testid="connector-form"] input[name="baseUrl"]', (el) => {
       (el as HTMLInputElement).value = '';
