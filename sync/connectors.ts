@@ -174,6 +174,37 @@ export async function saveConnectorInstance(
   });
 }
 
+/**
+ * Stores what a token refresh answered (new tokens, with rotation a new refresh token; maybe the
+ * instance URL) over the stored values. Unlike a save by the user it leaves the status alone: a
+ * new access token grants nothing a 403 refused.
+ */
+export async function storeRefreshedTokens(
+  db: RapportDB,
+  registry: ConnectorRegistry,
+  id: string,
+  values: Record<string, unknown>,
+  now: number = Date.now(),
+): Promise<void> {
+  await db.transaction('rw', db.connectors, db.secrets, async () => {
+    const inst = await db.connectors.get(id);
+    const connector = inst && registry.get(inst.type);
+    if (!inst || !connector) throw new Error(`no connector ${id}`);
+    const secretKeys = new Set<string>(connector.secretKeys);
+    const secrets = { ...((await db.secrets.get(id))?.values ?? {}) };
+    const config = { ...inst.config };
+    for (const [k, v] of Object.entries(values)) {
+      if (secretKeys.has(k)) {
+        if (typeof v === 'string' && v) secrets[k] = v;
+      } else if (v !== undefined) config[k] = v;
+    }
+    const parsed = connector.configSchema.safeParse({ ...config, ...secrets });
+    if (!parsed.success) throw new Error(`${connector.displayName}: ${zodMessage(parsed.error)}`);
+    await db.connectors.update(id, { config, updatedAt: now });
+    await db.secrets.put({ connectorId: id, values: secrets });
+  });
+}
+
 export async function listConnectorInstances(db: RapportDB): Promise<PublicConnectorInstance[]> {
   const [instances, secrets] = await Promise.all([db.connectors.toArray(), db.secrets.toArray()]);
   const set = new Map(secrets.map((s) => [s.connectorId, Object.keys(s.values).filter((k) => s.values[k])]));

@@ -15,7 +15,7 @@ import type { ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { backoffDelay } from './backoff';
-import { saveConnectorInstance } from './connectors';
+import { storeRefreshedTokens } from './connectors';
 import { errorMessage } from './redact';
 
 /** Attempts at the token endpoint for one refresh (the first and its retries). */
@@ -95,10 +95,11 @@ async function refreshAndStore(db: RapportDB, registry: ConnectorRegistry, conne
       // meanwhile, ours was simply outdated: use what it stored.
       const now = await storedSecrets(db, connectorId);
       if (now.refreshToken !== usedRefreshToken && now.accessToken) return now.accessToken;
+      // No status: whatever the token endpoint answered, the whole connection needs the user
+      // (a 403 would pause only one kind).
       throw new ConnectorError(
         `${connector.displayName} refused to renew the session (${error.message}). Reconnect with “Connect with ${connector.displayName}”.`,
         'auth',
-        error.status,
       );
     }
     if (!fresh || typeof fresh.accessToken !== 'string')
@@ -106,7 +107,7 @@ async function refreshAndStore(db: RapportDB, registry: ConnectorRegistry, conne
         `${connector.displayName}: the session expired and there is no refresh token. Reconnect with “Connect with ${connector.displayName}”.`,
         'auth',
       );
-    await saveConnectorInstance(db, registry, { id: inst.id, type: inst.type, values: fresh });
+    await storeRefreshedTokens(db, registry, inst.id, fresh);
     deps.log?.('info', 'access token refreshed');
     return fresh.accessToken;
   }

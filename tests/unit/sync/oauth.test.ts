@@ -9,6 +9,7 @@ import { refreshAccessToken, salesforceConnector } from '../../../connectors/sal
 import { startSalesforceSim, type SalesforceSim } from '../../sims/salesforce';
 import { upsertContact } from '../../../storage/repositories';
 import { runOnce } from '../../../sync/engine';
+import { pauseKind } from '../../../sync/connectors';
 import { refreshCrmCards } from '../../../sync/lookups';
 import { REFRESH_ATTEMPTS } from '../../../sync/token-refresh';
 import { FakeClock, closeDbs, freshDb, src } from './helpers';
@@ -253,5 +254,17 @@ describe('token refresh under concurrency and blips', () => {
     sim.expireSessions();
     await upsertContact({ name: 'Person 0', emails: ['p0@expired.example'], title: 'Again' }, src, {}, db);
     expect((await runOnce(db, registry)).pushed).toBe(1);
+  });
+
+  it('a refresh stores the new tokens and leaves what a 403 paused alone (new tokens grant no scope)', async () => {
+    const { sim, db, registry, id } = await connectedWith(salesforceConnector as AnyConnector);
+    await pauseKind(db, id, 'task', 'Salesforce 403 INSUFFICIENT_ACCESS: no access to Task');
+    await saveContacts(db, 1);
+    sim.expireSessions();
+    expect(await runOnce(db, registry)).toMatchObject({ pushed: 1, paused: [] });
+    expect(sim.tokenRefreshes).toBe(1);
+    expect((await db.connectors.get(id))!.status.pausedKinds).toEqual({
+      task: { reason: 'Salesforce 403 INSUFFICIENT_ACCESS: no access to Task', at: expect.any(Number) },
+    });
   });
 });
