@@ -287,6 +287,44 @@ describe('CardDAV against Radicale', () => {
       }
     });
 
+    it('in a browser, where a manual redirect hides its target, the target is learnt without credentials first', async () => {
+      // What Chromium hands back for redirect: 'manual' (an opaque redirect: status 0, no Location).
+      const browserFetch: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.redirect !== 'manual' || res.status < 300 || res.status > 399) return res;
+        const opaque = new Response(null, { status: 200 });
+        Object.defineProperties(opaque, { type: { value: 'opaqueredirect' }, status: { value: 0 }, url: { value: '' } });
+        return opaque;
+      };
+      const elsewhere = await otherServer((_req, res) => res.writeHead(404).end());
+      const book =
+        `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:response><d:href>/book/</d:href>` +
+        `<d:propstat><d:prop><d:resourcetype><d:collection/><c:addressbook/></d:resourcetype><d:displayname>Book</d:displayname></d:prop>` +
+        `<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`;
+      const server = await otherServer((req, res) => {
+        if (req.url === '/away/') return void res.writeHead(301, { Location: `${elsewhere.url}/x/` }).end();
+        if (req.url === '/start/') return void res.writeHead(301, { Location: '/book/' }).end();
+        if (!req.headers.authorization) return void res.writeHead(401).end();
+        res.writeHead(207, { 'Content-Type': 'application/xml' }).end(book);
+      });
+      const ctx = (path: string) => ({ config: alice(`${server.url}${path}`), fetch: browserFetch, fieldMapping: {} });
+      try {
+        resetDiscoveryCache();
+        expect((await carddavConnector.testConnection(ctx('/start/'))).account).toBe('alice — Book (/book/)');
+        // The same request went to /book/ twice: the probe without credentials, then the real one.
+        expect(server.seen.filter((r) => r.url === '/book/').map((r) => !!r.authorization)).toEqual([false, true]);
+
+        resetDiscoveryCache();
+        const away = await carddavConnector.testConnection(ctx('/away/')).catch((e: unknown) => e);
+        expect((away as ConnectorError).message).toMatch(new RegExp(`points to ${elsewhere.url}`));
+        // The other server saw only the probe: no credentials.
+        expect(elsewhere.seen.length).toBeGreaterThan(0);
+        expect(elsewhere.seen.every((r) => r.authorization === undefined)).toBe(true);
+      } finally {
+        await Promise.all([elsewhere.close(), server.close()]);
+      }
+    });
+
     it('a redirect on the same origin is followed, with the credentials', async () => {
       // A front on radicale's origin is not possible (one port, one process): play the server's
       // well-known redirect instead (RFC 6764 §5), answered before radicale sees the request.
