@@ -87,13 +87,21 @@ export const messages = {
         kinds: z.array(z.enum(['contact', 'company', 'email', 'note', 'task', 'deal'])).optional(),
         direction: z.enum(['push', 'pull', 'both']).optional(),
         fieldMapping: z.record(z.string(), z.string().max(200)).optional(),
+        allowInsecureHttp: z.boolean().optional(),
       })
       .strict(),
     fromContentScript: false,
   },
   /** Test a connection with the form's values (secrets included: extension pages only). */
   connectorTest: {
-    input: z.object({ type: z.string().max(50), values: z.record(z.string(), z.unknown()), id: z.string().max(100).optional() }).strict(),
+    input: z
+      .object({
+        type: z.string().max(50),
+        values: z.record(z.string(), z.unknown()),
+        id: z.string().max(100).optional(),
+        allowInsecureHttp: z.boolean().optional(),
+      })
+      .strict(),
     fromContentScript: false,
   },
 } as const;

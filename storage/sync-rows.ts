@@ -27,9 +27,26 @@ export interface LinkJournal {
 /** push: local → CRM; pull: CRM → local; both. Only push is implemented by the engine today. */
 export type SyncDirection = 'push' | 'pull' | 'both';
 
+/** What a 403 pauses: one kind's pushes, or the pull. */
+export type PauseScope = SyncKind | 'pull';
+
+export interface KindPause {
+  /** The vendor's message (secrets redacted). */
+  reason: string;
+  at: number;
+}
+
 export interface ConnectorStatus {
-  /** Set on 401/403: nothing is pushed until the user reconnects (resumeConnector). */
+  /**
+   * Set when the CRM refuses the credentials (401, a refused token refresh, settings that cannot
+   * be used): nothing is pushed until the user reconnects or resumes (resumeConnector).
+   */
   paused?: boolean;
+  /**
+   * 403 (the credentials are good but may not do this, e.g. a missing scope): only that kind, or
+   * the pull, waits for the user; the others go on.
+   */
+  pausedKinds?: Partial<Record<PauseScope, KindPause>>;
   /** The vendor's message (secrets redacted). */
   pausedReason?: string;
   pausedAt?: number;
@@ -52,6 +69,8 @@ export interface ConnectorInstance {
   direction: SyncDirection;
   /** Local field → vendor field, on top of the connector's defaultFieldMapping. */
   fieldMapping: Record<string, string>;
+  /** The user confirmed a plain http:// address (to another machine) for this connection's current address. */
+  allowInsecureHttp?: boolean;
   status: ConnectorStatus;
   createdAt: number;
   updatedAt: number;

@@ -5,7 +5,7 @@ import type { ConnectorRegistry, AnyConnector } from '../connectors/registry';
 import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { newId } from '../storage/schema';
-import type { ConnectorInstance, ConnectorStatus, SyncDirection } from '../storage/sync-rows';
+import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncDirection } from '../storage/sync-rows';
 import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from '../storage/sync-rows';
 
@@ -34,6 +34,41 @@ export function supportedKinds(connector: AnyConnector): SyncKind[] {
   return KIND_ORDER.filter((k) => supportsKind(connector, k));
 }
 
+/**
+ * The origins a config sends its credentials to (the connector's `origins`), sorted; undefined
+ * when the config does not parse.
+ */
+export function credentialOrigins(connector: AnyConnector, values: Record<string, unknown>): string[] | undefined {
+  const parsed = connector.configSchema.safeParse(values);
+  if (!parsed.success) return undefined;
+  return [...new Set(connector.origins(parsed.data).map((o: string) => new URL(o.replace(/\/\*$/, '/')).origin))].sort();
+}
+
+/** Loopback hosts: a local server (a test simulator, a self-hosted proxy on this machine) needs no TLS. */
+export function isLoopbackHost(hostname: string): boolean {
+  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h.endsWith('.localhost') || /^127(\.\d{1,3}){3}$/.test(h) || h === '::1';
+}
+
+/** Origins among these that are plain http:// to another machine (tokens would cross the network unencrypted). */
+export function insecureOrigins(origins: readonly string[]): string[] {
+  return origins.filter((o) => {
+    const u = new URL(o);
+    return u.protocol === 'http:' && !isLoopbackHost(u.hostname);
+  });
+}
+
+export function sameOrigins(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.every((o, i) => o === b[i]);
+}
+
+/** Why an insecure config is refused, or undefined. */
+export function insecureHttpError(connector: AnyConnector, origins: readonly string[] | undefined, confirmed: boolean): string | undefined {
+  const plain = insecureOrigins(origins ?? []);
+  if (!plain.length || confirmed) return undefined;
+  return `${connector.displayName}: ${plain.join(', ')} is plain http://, so your credentials and data would cross the network unencrypted. Use https://, or tick “Send over plain http://” to confirm.`;
+}
+
 export interface ConnectorInput {
   /** Absent: a new instance. */
   id?: string;
@@ -45,6 +80,8 @@ export interface ConnectorInput {
   kinds?: SyncKind[];
   direction?: SyncDirection;
   fieldMapping?: Record<string, string>;
+  /** The user confirmed sending to a plain http:// address (not needed for loopback). */
+  allowInsecureHttp?: boolean;
 }
 
 /** What may be shown in the options page: the instance, and which secrets are set (not their values). */
@@ -78,20 +115,35 @@ export async function saveConnectorInstance(
     if (old && old.type !== input.type) throw new Error('the type of a connector cannot change');
     const oldSecrets = old ? ((await db.secrets.get(old.id))?.values ?? {}) : {};
 
-    const secrets: Record<string, string> = { ...oldSecrets };
-    let secretsChanged = false;
+    const given: Record<string, string> = {};
     // Values the form did not send keep their stored value.
     const config: Record<string, unknown> = { ...(old?.config ?? {}) };
     for (const [k, v] of Object.entries(input.values)) {
       if (secretKeys.has(k)) {
-        if (typeof v === 'string' && v !== '' && v !== oldSecrets[k]) {
-          secrets[k] = v;
-          secretsChanged = true;
-        }
+        if (typeof v === 'string' && v !== '') given[k] = v;
       } else config[k] = v;
     }
+    // Secrets, like the http:// confirmation, belong to the address they were given for: when the
+    // connection now points elsewhere, the stored ones are dropped (a typo or a rogue URL must not
+    // receive them), and only those entered with the new address are kept.
+    const oldOrigins = old && credentialOrigins(connector, { ...old.config, ...oldSecrets });
+    const newOrigins = credentialOrigins(connector, { ...config, ...oldSecrets, ...given });
+    const moved = !!old && !sameOrigins(oldOrigins, newOrigins);
+    const kept = moved ? {} : oldSecrets;
+    const secrets: Record<string, string> = { ...kept, ...given };
+    const secretsChanged = Object.entries(given).some(([k, v]) => v !== oldSecrets[k]);
     const parsed = connector.configSchema.safeParse({ ...config, ...secrets });
-    if (!parsed.success) throw new Error(`${connector.displayName}: ${zodMessage(parsed.error)}`);
+    if (!parsed.success) {
+      const dropped = Object.keys(oldSecrets).filter((k) => oldSecrets[k] && !given[k]);
+      if (moved && dropped.length)
+        throw new Error(
+          `${connector.displayName}: the address changed, so the saved ${dropped.join(', ')} (only ever sent to ${oldOrigins?.join(', ') ?? 'the old address'}) ${dropped.length > 1 ? 'were' : 'was'} dropped: enter ${dropped.length > 1 ? 'them' : 'it'} again`,
+        );
+      throw new Error(`${connector.displayName}: ${zodMessage(parsed.error)}`);
+    }
+    const allowInsecureHttp = input.allowInsecureHttp ?? (moved ? false : !!old?.allowInsecureHttp);
+    const refusal = insecureHttpError(connector, newOrigins, allowInsecureHttp);
+    if (refusal) throw new Error(refusal);
     // Keep the parsed (defaults applied) non-secret values.
     const full = parsed.data as Record<string, unknown>;
     const cleanConfig = Object.fromEntries(Object.entries(full).filter(([k]) => !secretKeys.has(k)));
@@ -99,7 +151,9 @@ export async function saveConnectorInstance(
     const supported = supportedKinds(connector);
     const kinds = (input.kinds ?? old?.kinds ?? supported).filter((k) => supported.includes(k));
     let status: ConnectorStatus = old?.status ?? {};
-    if (secretsChanged && status.paused) status = { ...status, paused: false, pausedReason: undefined, pausedAt: undefined };
+    // New credentials (a token with more scopes, say) also lift what a 403 paused.
+    if (secretsChanged && (status.paused || status.pausedKinds))
+      status = { ...status, paused: false, pausedReason: undefined, pausedAt: undefined, pausedKinds: undefined };
     const inst: ConnectorInstance = {
       id: old?.id ?? newId('cn'),
       type: connector.id,
@@ -109,6 +163,7 @@ export async function saveConnectorInstance(
       kinds,
       direction: input.direction ?? old?.direction ?? 'push',
       fieldMapping: input.fieldMapping ?? old?.fieldMapping ?? {},
+      ...(insecureOrigins(newOrigins ?? []).length && allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       status,
       createdAt: old?.createdAt ?? now,
       updatedAt: now,
@@ -116,6 +171,37 @@ export async function saveConnectorInstance(
     await db.connectors.put(inst);
     await db.secrets.put({ connectorId: inst.id, values: Object.fromEntries(Object.entries(secrets).filter(([k]) => secretKeys.has(k))) });
     return { ...inst, secretsSet: Object.keys(secrets).filter((k) => secretKeys.has(k) && secrets[k]) };
+  });
+}
+
+/**
+ * Stores what a token refresh answered (new tokens, with rotation a new refresh token; maybe the
+ * instance URL) over the stored values. Unlike a save by the user it leaves the status alone: a
+ * new access token grants nothing a 403 refused.
+ */
+export async function storeRefreshedTokens(
+  db: RapportDB,
+  registry: ConnectorRegistry,
+  id: string,
+  values: Record<string, unknown>,
+  now: number = Date.now(),
+): Promise<void> {
+  await db.transaction('rw', db.connectors, db.secrets, async () => {
+    const inst = await db.connectors.get(id);
+    const connector = inst && registry.get(inst.type);
+    if (!inst || !connector) throw new Error(`no connector ${id}`);
+    const secretKeys = new Set<string>(connector.secretKeys);
+    const secrets = { ...((await db.secrets.get(id))?.values ?? {}) };
+    const config = { ...inst.config };
+    for (const [k, v] of Object.entries(values)) {
+      if (secretKeys.has(k)) {
+        if (typeof v === 'string' && v) secrets[k] = v;
+      } else if (v !== undefined) config[k] = v;
+    }
+    const parsed = connector.configSchema.safeParse({ ...config, ...secrets });
+    if (!parsed.success) throw new Error(`${connector.displayName}: ${zodMessage(parsed.error)}`);
+    await db.connectors.update(id, { config, updatedAt: now });
+    await db.secrets.put({ connectorId: id, values: secrets });
   });
 }
 
@@ -143,6 +229,13 @@ export async function loadConnectorConfig(
   const secrets = (await db.secrets.get(id))?.values ?? {};
   const parsed = connector.configSchema.safeParse({ ...instance.config, ...secrets });
   if (!parsed.success) return { error: `${connector.displayName} settings are incomplete: ${zodMessage(parsed.error)}` };
+  // Saved before plain http:// needed a confirmation: nothing is sent until the user gives it.
+  const refusal = insecureHttpError(
+    connector,
+    credentialOrigins(connector, parsed.data as Record<string, unknown>),
+    !!instance.allowInsecureHttp,
+  );
+  if (refusal) return { error: refusal };
   return { instance, connector, config: parsed.data as Record<string, unknown>, secretValues: Object.values(secrets) };
 }
 
@@ -154,11 +247,31 @@ export async function pauseConnector(db: RapportDB, id: string, reason: string, 
   });
 }
 
-/** After the user reconnected (or dismissed the problem): the engine pushes again. */
-export async function resumeConnector(db: RapportDB, id: string): Promise<void> {
+/** A 403 on one kind (or the pull): only that waits for the user. */
+export async function pauseKind(db: RapportDB, id: string, scope: PauseScope, reason: string, now: number = Date.now()): Promise<void> {
   await db.transaction('rw', db.connectors, async () => {
     const inst = await db.connectors.get(id);
     if (!inst) return;
+    await db.connectors.update(id, {
+      status: { ...inst.status, pausedKinds: { ...inst.status.pausedKinds, [scope]: { reason, at: now } } },
+    });
+  });
+}
+
+/**
+ * After the user reconnected, fixed the CRM's permissions or pressed Resume: the engine pushes
+ * again. With a scope, only that kind (or the pull) resumes; without, the connection does.
+ */
+export async function resumeConnector(db: RapportDB, id: string, scope?: PauseScope): Promise<void> {
+  await db.transaction('rw', db.connectors, async () => {
+    const inst = await db.connectors.get(id);
+    if (!inst) return;
+    if (scope) {
+      const { [scope]: _resumed, ...others } = inst.status.pausedKinds ?? {};
+      const { pausedKinds: _k, ...rest } = inst.status;
+      await db.connectors.update(id, { status: Object.keys(others).length ? { ...rest, pausedKinds: others } : rest });
+      return;
+    }
     const { paused: _p, pausedReason: _r, pausedAt: _a, ...rest } = inst.status;
     await db.connectors.update(id, { status: rest });
   });

@@ -12,6 +12,7 @@ import type { RapportDB } from '../storage/db';
 import { loadConnectorConfig } from './connectors';
 import type { CrmCacheRow } from '../storage/sync-rows';
 import { redact } from './redact';
+import { bearerOf, freshAccessToken, withBearer } from './token-refresh';
 import { type CrmCard, LOOKUP_ERROR_BACKOFF_MS, LOOKUP_FRESH_MS, cacheKey, cachedCrmCards, isStale } from './crm-cards';
 import { normalizeEmail } from '../storage/normalize';
 
@@ -70,10 +71,25 @@ export async function refreshCrmCards(
       const baseFetch = opts.fetch ?? fetch;
       const timeoutMs = opts.timeoutMs ?? LOOKUP_TIMEOUT_MS;
       // Look-ups share the vendor's rate limit with the sync engine: a short 429 (right after a
-      // big sync, say) is waited out and retried twice instead of failing the card.
+      // big sync, say) is waited out and retried twice instead of failing the card. An expired
+      // OAuth token is renewed through the same single refresh as the engine's (token-refresh.ts).
       const timedFetch: typeof fetch = async (input, init) => {
-        for (let attempt = 0; ; attempt++) {
-          const res = await baseFetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+        let headers = init?.headers;
+        for (let attempt = 0, refreshed = false; ; attempt++) {
+          const res = await baseFetch(input, { ...init, headers, signal: AbortSignal.timeout(timeoutMs) });
+          if (res.status === 401 && connector.oauth && !refreshed) {
+            refreshed = true;
+            const token = await freshAccessToken(db, registry, inst.id, bearerOf(headers), {
+              fetch: baseFetch,
+              timeoutMs,
+              sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+            });
+            config.accessToken = token;
+            secretValues.push(token);
+            headers = withBearer(headers, token);
+            await res.body?.cancel().catch(() => undefined);
+            continue;
+          }
           const wait = res.status === 429 ? (parseRetryAfter(res.headers.get('retry-after')) ?? 1000) : undefined;
           if (wait === undefined || attempt >= 2 || wait > 10_000) return res;
           await new Promise((r) => setTimeout(r, wait));

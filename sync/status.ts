@@ -1,7 +1,7 @@
 // A connection's sync status (counts by state, last success/error, pause): read by the popup's
 // badge and the options page, apart from the engine so those pages do not load it.
 import type { RapportDB } from '../storage/db';
-import type { OutboxEntry } from '../storage/sync-rows';
+import type { OutboxEntry, PauseScope } from '../storage/sync-rows';
 
 export interface SyncStatus {
   /** Waiting or being pushed. */
@@ -14,6 +14,8 @@ export interface SyncStatus {
   lastError?: string;
   paused: boolean;
   pausedReason?: string;
+  /** Kinds (or the pull) a 403 paused, with the vendor's reason. */
+  pausedKinds: { scope: PauseScope; reason: string; at: number }[];
 }
 
 export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
@@ -33,5 +35,10 @@ export async function status(db: RapportDB, connectorInstanceId: string): Promis
     lastError: inst?.status.lastError,
     paused: !!inst?.status.paused,
     pausedReason: inst?.status.pausedReason,
+    pausedKinds: Object.entries(inst?.status.pausedKinds ?? {}).map(([scope, p]) => ({
+      scope: scope as PauseScope,
+      reason: p.reason,
+      at: p.at,
+    })),
   };
 }

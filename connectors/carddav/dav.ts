@@ -103,28 +103,78 @@ export function withSlash(u: string): string {
   return url.href;
 }
 
+/** Redirects followed for one request (all on the configured origin). */
+const MAX_REDIRECTS = 5;
+
 export class DavClient {
   private readonly auth: string;
+  /** The only origin the credentials are sent to: the configured URL's. */
+  readonly origin: string;
 
   constructor(
     private readonly fetchFn: typeof fetch,
     readonly creds: DavCredentials,
   ) {
     this.auth = basicAuth(creds.username, creds.password);
+    this.origin = new URL(creds.url).origin;
   }
 
+  /**
+   * Refuses a URL on another origin than the configured one, before anything is sent: a server's
+   * href or redirect must not make Rapport hand the password (or a card) to someone else.
+   */
+  private checkOrigin(url: string, via: string): void {
+    const origin = new URL(url).origin;
+    if (origin === this.origin) return;
+    throw new ConnectorError(
+      `CardDAV: ${via} points to ${origin}, another address than ${this.origin}; Rapport sends your CardDAV credentials only to the address you configured. If that server is yours, set the URL to it.`,
+      'auth',
+    );
+  }
+
+  /**
+   * One request, Basic auth, redirects followed by hand on the configured origin only (fetch's
+   * own following would re-send the request, body included, wherever the server points).
+   */
   async request(method: string, url: string, init: { body?: string; headers?: Record<string, string> } = {}): Promise<Response> {
-    try {
-      return await this.fetchFn(url, {
-        method,
-        body: init.body,
-        headers: { Authorization: this.auth, ...init.headers },
-        credentials: 'omit',
-        cache: 'no-store',
-        signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
-      });
-    } catch (e) {
-      throw networkError(e, `CardDAV ${method} ${new URL(url).pathname}`);
+    let target = url;
+    let via = `the URL ${url}`;
+    for (let hop = 0; ; hop++) {
+      this.checkOrigin(target, via);
+      const send = (extra: RequestInit) =>
+        this.fetchFn(target, {
+          method,
+          cache: 'no-store',
+          credentials: 'omit',
+          signal: AbortSignal.timeout(DEFAULT_TIMEOUT_MS),
+          ...extra,
+        });
+      let res: Response;
+      try {
+        res = await send({ body: init.body, headers: { Authorization: this.auth, ...init.headers }, redirect: 'manual' });
+      } catch (e) {
+        throw networkError(e, `CardDAV ${method} ${new URL(target).pathname}`);
+      }
+      let next: string | undefined;
+      if (res.type === 'opaqueredirect') {
+        // A browser hides where a manual redirect goes: ask again without credentials or body,
+        // letting it follow, to learn the address; the request itself is only re-sent there if
+        // it is on the configured origin.
+        const probe = await send({ headers: init.headers, redirect: 'follow' }).catch((e: unknown) => {
+          throw networkError(e, `CardDAV ${method} ${new URL(target).pathname}`);
+        });
+        await probe.body?.cancel().catch(() => undefined);
+        if (!probe.redirected || !probe.url)
+          throw new ConnectorError(`CardDAV ${method}: a redirect Rapport could not follow`, 'transient');
+        next = probe.url;
+      } else if (res.status >= 300 && res.status < 400 && res.status !== 304 && res.headers.get('location')) {
+        next = new URL(res.headers.get('location')!, target).href;
+        await res.body?.cancel().catch(() => undefined);
+      }
+      if (next === undefined) return res;
+      if (hop >= MAX_REDIRECTS) throw new ConnectorError(`CardDAV ${method}: too many redirects from ${url}`, 'validation');
+      via = `a redirect from ${new URL(target).pathname}`;
+      target = next;
     }
   }
 

@@ -118,7 +118,8 @@ export const handlers = {
     return r;
   },
 
-  connectorTest: async ({ type, values, id }: MessageInput<'connectorTest'>) => testConnection(getDb(), registry, type, values, id),
+  connectorTest: async ({ type, values, id, allowInsecureHttp }: MessageInput<'connectorTest'>) =>
+    testConnection(getDb(), registry, type, values, id, allowInsecureHttp),
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;

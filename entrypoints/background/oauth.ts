@@ -6,7 +6,7 @@ import type { ConnectorRegistry } from '../../connectors/registry';
 import { ConnectorError } from '../../connectors/types';
 import { createPkcePair, createState } from '../../connectors/pkce';
 import type { RapportDB } from '../../storage/db';
-import { type ConnectorInput, saveConnectorInstance } from '../../sync/connectors';
+import { type ConnectorInput, insecureHttpError, saveConnectorInstance } from '../../sync/connectors';
 import { redact } from '../../sync/redact';
 
 export interface OAuthDeps {
@@ -35,6 +35,10 @@ export async function connectWithOAuth(
   for (const [k, v] of Object.entries(input.values)) if (v !== '' && v !== undefined) config[k] = v;
   const missing = oauth.requiredKeys.filter((k) => !config[k]);
   if (missing.length) return { ok: false, error: `Fill in ${missing.join(', ')} first (from your ${connector.displayName} app settings)` };
+  // The code exchange carries credentials too: plain http:// only when the user confirmed it.
+  const flowOrigins = [...new Set(oauth.origins(config).map((o) => new URL(o.replace(/\/\*$/, '/')).origin))];
+  const refusal = insecureHttpError(connector, flowOrigins, !!input.allowInsecureHttp);
+  if (refusal) return { ok: false, error: refusal };
 
   const { verifier, challenge } = await createPkcePair();
   const state = createState();

@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../../connectors/registry';
 import { registry } from '../../connectors/registry';
 import { ConnectorError } from '../../connectors/types';
 import { type RapportDB, getDb } from '../../storage/db';
+import { credentialOrigins, insecureHttpError, sameOrigins } from '../../sync/connectors';
 import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../../sync/engine';
 
 export const ALARM = 'rapport-sync';
@@ -76,23 +77,35 @@ export function installSyncTriggers(): void {
     });
 }
 
-/** Tests a connection with form values; empty secret fields fall back to the stored ones. */
+/**
+ * Tests a connection with form values; empty secret fields fall back to the stored ones, but only
+ * while the form still points where they were saved for (they are never sent to a new address).
+ */
 export async function testConnection(
   db: RapportDB,
   reg: ConnectorRegistry,
   type: string,
   values: Record<string, unknown>,
   id?: string,
+  allowInsecureHttp?: boolean,
 ): Promise<{ ok: true; account: string } | { ok: false; error: string }> {
   const connector = reg.get(type);
   if (!connector) return { ok: false, error: `unknown connector ${type}` };
-  const stored = id ? { ...((await db.connectors.get(id))?.config ?? {}), ...((await db.secrets.get(id))?.values ?? {}) } : {};
-  const merged: Record<string, unknown> = { ...stored };
-  for (const [k, v] of Object.entries(values)) if (v !== '' && v !== undefined) merged[k] = v;
+  const inst = id ? await db.connectors.get(id) : undefined;
+  const storedSecrets = (id && (await db.secrets.get(id))?.values) || {};
+  const form: Record<string, unknown> = { ...(inst?.config ?? {}) };
+  for (const [k, v] of Object.entries(values)) if (v !== '' && v !== undefined) form[k] = v;
+  const before = inst && credentialOrigins(connector, { ...inst.config, ...storedSecrets });
+  const after = credentialOrigins(connector, { ...storedSecrets, ...form });
+  const same = !!inst && sameOrigins(before, after);
+  const merged: Record<string, unknown> = { ...(same ? storedSecrets : {}), ...form };
   const parsed = connector.configSchema.safeParse(merged);
   if (!parsed.success) {
-    return { ok: false, error: parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ') };
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'config'}: ${i.message}`).join('; ');
+    return { ok: false, error: inst && !same ? `${issues} (the address changed: enter the secrets again)` : issues };
   }
+  const refusal = insecureHttpError(connector, after, allowInsecureHttp ?? (same && !!inst?.allowInsecureHttp));
+  if (refusal) return { ok: false, error: refusal };
   const secrets = connector.secretKeys.map((k: string) => String(merged[k] ?? '')).filter(Boolean);
   const redact = (msg: string) => secrets.reduce((m: string, s: string) => m.split(s).join('•••'), msg);
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });

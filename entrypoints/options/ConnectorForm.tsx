@@ -6,7 +6,7 @@ import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
 import { backfill } from '../../storage/outbox';
 import type { SyncDirection } from '../../storage/sync-rows';
-import { type PublicConnectorInstance, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
+import { type PublicConnectorInstance, insecureOrigins, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
 import { type FormField, formFields } from './schema-form';
 
 export const KIND_LABEL: Record<SyncKind, string> = {
@@ -23,6 +23,15 @@ export function originsFor(connector: AnyConnector, values: Record<string, unkno
   const parsed = connector.configSchema.safeParse(values);
   if (!parsed.success) return [];
   return connector.origins(parsed.data).map((o: string) => (o.endsWith('/*') ? o : `${o.replace(/\/$/, '')}/*`));
+}
+
+/** The origin of a typed URL, as a list (none while it is not a URL yet). */
+function httpOrigin(value: unknown): string[] {
+  try {
+    return typeof value === 'string' && /^https?:\/\//i.test(value) ? [new URL(value).origin] : [];
+  } catch {
+    return [];
+  }
 }
 
 /** A connection's settings, generated from its connector's config schema: test, connect, save. */
@@ -49,6 +58,7 @@ export function ConnectorForm({
   const [kinds, setKinds] = useState<SyncKind[]>(instance?.kinds ?? supportedKinds(connector));
   const [direction, setDirection] = useState<SyncDirection>(instance?.direction ?? 'push');
   const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
+  const [allowHttp, setAllowHttp] = useState(!!instance?.allowInsecureHttp);
   const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -59,11 +69,14 @@ export function ConnectorForm({
   }, [type]);
 
   const clean = () => Object.fromEntries(Object.entries(values).filter(([, v]) => v !== '' && v !== undefined));
+  // Plain http:// to another machine needs an explicit confirmation (loopback does not).
+  const plainHttp = fields.filter((f) => f.kind !== 'password' && insecureOrigins(httpOrigin(values[f.name])).length > 0);
+  const allowInsecureHttp = plainHttp.length > 0 && allowHttp;
   const test = async () => {
     setBusy(true);
     setMsg(null);
     try {
-      const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id });
+      const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id, allowInsecureHttp });
       setMsg(
         r.ok
           ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' }
@@ -107,6 +120,7 @@ export function ConnectorForm({
         kinds,
         direction,
         fieldMapping: mapping,
+        allowInsecureHttp,
       });
       if (!r.ok) {
         setMsg({ ok: false, text: r.error, testid: 'connector-test-failed' });
@@ -124,6 +138,14 @@ export function ConnectorForm({
   const save = async (e: Event) => {
     e.preventDefault();
     setMsg(null);
+    // Refused before the browser's permission prompt: the store would refuse it after.
+    if (plainHttp.length && !allowHttp) {
+      setMsg({
+        ok: false,
+        text: `${plainHttp.map((f) => f.label).join(', ')} is plain http://: tick “Send over plain http://”, or use https://.`,
+      });
+      return;
+    }
     // Ask for the CRM's address first, in the click: browsers allow the prompt only there.
     const origins = originsFor(connector, {
       ...(instance?.config ?? {}),
@@ -156,6 +178,7 @@ export function ConnectorForm({
         kinds,
         direction,
         fieldMapping: mapping,
+        allowInsecureHttp,
       });
       // A new connection also gets everything saved before it existed.
       if (!instance) await backfill(getDb(), saved.id);
@@ -231,6 +254,19 @@ export function ConnectorForm({
           )}
         </label>
       ))}
+      {plainHttp.length > 0 && (
+        <label class="row error">
+          <input
+            type="checkbox"
+            name="allowInsecureHttp"
+            data-testid="connector-allow-http"
+            checked={allowHttp}
+            onChange={(e) => setAllowHttp((e.target as HTMLInputElement).checked)}
+          />
+          Send over plain http:// — {plainHttp.map((f) => f.label).join(', ')} is not encrypted: anyone on the network between you and the
+          server can read your credentials and data. Prefer https://.
+        </label>
+      )}
       <fieldset>
         <legend>What to sync</legend>
         {supportedKinds(connector).map((k) => (

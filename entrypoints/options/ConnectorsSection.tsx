@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { registry } from '../../connectors/registry';
 import { callBackground } from '../../messaging/client';
-import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance } from '../../sync/connectors';
+import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, resumeConnector } from '../../sync/connectors';
+import type { PauseScope } from '../../storage/sync-rows';
 import { discardEntry, listEntries, retryEntry, status } from '../../sync/engine';
 import { getDb } from '../../storage/db';
 import { SyncBadge } from '../../components/SyncBadge';
@@ -76,6 +77,11 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
       setBusy(null);
     }
   };
+  const resume = async (scope?: PauseScope) => {
+    await resumeConnector(getDb(), inst.id, scope);
+    const r = await callBackground('syncNow', { connectorId: inst.id });
+    return `Resumed: ${r.pushed} sent, ${r.failed} failed.`;
+  };
   return (
     <div
       class="card"
@@ -93,10 +99,29 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
       {st && (
         <div class="small">
           {st.paused ? (
-            <p class="error" role="alert">
-              Paused: {st.pausedReason ?? 'the CRM refused the credentials'}. Reconnect (edit and save new credentials) to resume.
+            <p class="error" role="alert" data-testid="connector-paused">
+              Paused: {st.pausedReason ?? 'the CRM refused the credentials'}. Reconnect (edit and save new credentials), or{' '}
+              <button class="small" data-testid="connector-resume" disabled={!!busy} onClick={() => void act('resume', () => resume())}>
+                Resume
+              </button>{' '}
+              once it is fixed in the CRM.
             </p>
           ) : null}
+          {st.pausedKinds.map((p) => (
+            <p key={p.scope} class="error" role="alert" data-testid="connector-kind-paused" data-scope={p.scope}>
+              {p.scope === 'pull' ? 'Pulling from the CRM' : KIND_LABEL[p.scope]} paused: {p.reason}. The CRM does not allow this with these
+              credentials (a missing scope or permission); the rest goes on. Fix it in the CRM, then{' '}
+              <button
+                class="small"
+                data-testid="connector-resume-kind"
+                data-scope={p.scope}
+                disabled={!!busy}
+                onClick={() => void act('resume', () => resume(p.scope))}
+              >
+                Resume
+              </button>
+            </p>
+          ))}
           <div>
             {st.pending} pending · {st.failed} retrying · {st.dead} failed · last success {fmtTime(st.lastSuccessAt)}
           </div>

@@ -31,6 +31,8 @@ export async function commit(
   let answered = 0;
   let lastError: string | undefined;
   let authError: string | undefined;
+  // A 403: these credentials may not write this kind (a missing scope, a read-only book).
+  let kindRefused: string | undefined;
   let rateUntil = 0;
   let ok = 0;
   let failed = 0;
@@ -89,7 +91,8 @@ export async function commit(
         const base = { ...release(e, t, t), lastError: message, lastErrorKind: err.kind };
         switch (err.kind) {
           case 'auth':
-            authError = message;
+            if (err.status === 403) kindRefused = message;
+            else authError = message;
             puts.push({ ...base, state: 'pending', nextAt: t });
             return;
           case 'rate-limit': {
@@ -155,6 +158,7 @@ export async function commit(
         delete status.lastErrorAt;
       }
       if (authError) Object.assign(status, { paused: true, pausedReason: authError, pausedAt: t });
+      if (kindRefused) status.pausedKinds = { ...status.pausedKinds, [kind]: { reason: kindRefused, at: t } };
       await db.connectors.update(cid, { status });
     }
   });
@@ -169,7 +173,12 @@ export async function commit(
     state.summary.paused.push(cid);
     env.log({ level: 'warn', message: `connector paused: ${authError}`, connectorId: cid });
   }
-  if (lastError && !authError)
+  if (kindRefused && !run.pausedKinds.has(kind)) {
+    run.pausedKinds.add(kind);
+    state.summary.pausedKinds.push(`${cid}:${kind}`);
+    env.log({ level: 'warn', message: `${kind} paused: ${kindRefused}`, connectorId: cid });
+  }
+  if (lastError && !authError && !kindRefused)
     env.log({ level: 'warn', message: `push ${kind}: ${lastError}`, connectorId: cid, data: { ok, failed: answered - ok } });
   else env.log({ level: 'debug', message: `push ${kind}`, connectorId: cid, data: { ok } });
   return dueAgain;

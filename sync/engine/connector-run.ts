@@ -3,7 +3,7 @@
 import type { AnyConnector } from '../../connectors/registry';
 import type { ConnectorContext, SyncKind } from '../../connectors/types';
 import type { RapportDB } from '../../storage/db';
-import type { ConnectorInstance, ConnectorStatus, SyncStateRow } from '../../storage/sync-rows';
+import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncStateRow } from '../../storage/sync-rows';
 import type { RateLimiter } from '../rate-limiter';
 import type { Committer } from './committer';
 import type { LinkMemo } from './memo';
@@ -17,11 +17,11 @@ export interface ConnectorRun {
   stateRow: SyncStateRow;
   /** Set by the fetch wrapper when the next token is further away than maxWaitMs. */
   waitTooLong?: number;
-  /** An OAuth token refresh was attempted in this run (at most one). */
-  refreshTried?: boolean;
-  /** The refreshed access token: replaces the bearer token of requests built before the refresh. */
+  /** The access token this run got from a refresh: replaces the bearer token of requests built before it. */
   bearer?: string;
   paused?: boolean;
+  /** Kinds (or the pull) refused with a 403 in this run or before it: not sent to. */
+  pausedKinds: Set<PauseScope>;
   /** When the limiter's state was last written (it is written at most every LIMITER_SAVE_MS). */
   limiterSavedAt: number;
   /** Requests finished since then. */

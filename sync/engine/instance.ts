@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import type { AnyConnector } from '../../connectors/registry';
 import type { ConnectorContext, SyncKind } from '../../connectors/types';
 import type { RapportDB } from '../../storage/db';
-import { NEVER, connectorStateKey, type ConnectorInstance } from '../../storage/sync-rows';
+import { NEVER, connectorStateKey, type ConnectorInstance, type PauseScope } from '../../storage/sync-rows';
 import { KIND_ORDER, loadConnectorConfig, supportsKind } from '../connectors';
 import { RateLimiter } from '../rate-limiter';
 import { commit } from './commit';
@@ -45,6 +45,7 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
     limiter: new RateLimiter(limit, stateRow.limiter),
     secrets: secretValues,
     stateRow,
+    pausedKinds: new Set(Object.keys(inst.status.pausedKinds ?? {}) as PauseScope[]),
     limiterSavedAt: env.now(),
     links: new LinkMemo(env.linkMemoMax),
     ctx: undefined as unknown as ConnectorContext<Record<string, unknown>>,
@@ -68,9 +69,19 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
         await killUnsupported(db, env.now(), inst, connector, kind);
         continue;
       }
+      // Refused with a 403: this kind waits for the user (Resume); the others go on.
+      if (run.pausedKinds.has(kind)) continue;
       await runKind(env, state, run, kind);
     }
-    if (pulls(inst) && connector.pull && connector.capabilities.pull && !state.stop && !run.paused && run.waitTooLong === undefined)
+    if (
+      pulls(inst) &&
+      connector.pull &&
+      connector.capabilities.pull &&
+      !run.pausedKinds.has('pull') &&
+      !state.stop &&
+      !run.paused &&
+      run.waitTooLong === undefined
+    )
       await runPull(env, state, run);
   } finally {
     // The window as this run leaves it, for the next run.

@@ -2,7 +2,7 @@
 // with its cursor in one transaction (sync/pull.ts).
 import { ConnectorError, type PullResult } from '../../connectors/types';
 import type { ConnectorInstance } from '../../storage/sync-rows';
-import { pauseConnector } from '../connectors';
+import { pauseConnector, pauseKind } from '../connectors';
 import { PULL_INTERVAL_MS, PULL_PAGES_PER_RUN, applyPullPage } from '../pull';
 import { errorMessage, redact } from '../redact';
 import { type ConnectorRun, setStatus } from './connector-run';
@@ -29,7 +29,12 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
       if (env.signal?.aborted || state.stop) return;
       const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
       const message = redact(`pull: ${error.message}${error.status ? ` (HTTP ${error.status})` : ''}`, run.secrets);
-      if (error.kind === 'auth') {
+      if (error.kind === 'auth' && error.status === 403) {
+        // May not read people (a missing scope): only the pull waits for the user.
+        await pauseKind(db, cid, 'pull', message, env.now());
+        run.pausedKinds.add('pull');
+        state.summary.pausedKinds.push(`${cid}:pull`);
+      } else if (error.kind === 'auth') {
         await pauseConnector(db, cid, message, env.now());
         run.paused = true;
         state.summary.paused.push(cid);

@@ -66,11 +66,13 @@ export async function nextDueAt(db: RapportDB, connectorIds?: string[]): Promise
   );
   let min: number | undefined;
   for (const inst of instances) {
-    if (pulls(inst)) {
+    const kindPaused = inst.status.pausedKinds ?? {};
+    if (pulls(inst) && !kindPaused.pull) {
       const at = (await db.syncState.get(connectorStateKey(inst.id)))?.nextPullAt ?? 0;
       if (min === undefined || at < min) min = at;
     }
     for (const kind of KIND_ORDER) {
+      if (kindPaused[kind]) continue;
       const first = await db.outbox
         .where(DUE_INDEX)
         .between([inst.id, kind, Dexie.minKey, Dexie.minKey], [inst.id, kind, NEVER, Dexie.minKey], true, false)

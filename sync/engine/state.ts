@@ -6,7 +6,17 @@ import type { RunSummary } from './types';
 export type Stop = RunSummary['stopped'];
 
 export class RunState {
-  readonly summary: RunSummary = { ran: false, pushed: 0, failed: 0, dead: 0, requests: 0, rateLimited: 0, paused: [], pulled: 0 };
+  readonly summary: RunSummary = {
+    ran: false,
+    pushed: 0,
+    failed: 0,
+    dead: 0,
+    requests: 0,
+    rateLimited: 0,
+    paused: [],
+    pausedKinds: [],
+    pulled: 0,
+  };
   stop?: Stop;
   /** Until when this engine's lease is known to hold. */
   leaseUntil = 0;

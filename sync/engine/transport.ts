@@ -1,9 +1,8 @@
 // fetch as a connector sees it: rate-limited, timed out, abortable, renewing the engine lease,
-// refreshing an expired OAuth token once per run.
+// renewing an expired OAuth token (one refresh per connection, shared: sync/token-refresh.ts).
 import { anySignal, parseRetryAfter } from '../../connectors/http';
 import { ConnectorError } from '../../connectors/types';
-import { saveConnectorInstance } from '../connectors';
-import { errorMessage, redact } from '../redact';
+import { bearerOf, freshAccessToken, withBearer } from '../token-refresh';
 import { type ConnectorRun, LIMITER_SAVE_MS, saveLimiter } from './connector-run';
 import type { EngineEnv } from './env';
 import { IDLE_FOLD_MARGIN_MS, IDLE_FOLD_MIN_MS, foldWhileIdle } from './fold';
@@ -44,22 +43,28 @@ export function engineFetch(env: EngineEnv, state: RunState, run: ConnectorRun):
         init = { ...init, headers };
       }
       let res = await env.fetch(input, { ...init, signal: anySignal(signals) });
-      if (res.status === 401 && run.connector.oauth && !run.refreshTried) {
-        // An expired OAuth access token: refresh once per run, store the rotated tokens, and
-        // send the same request again with the new token.
-        run.refreshTried = true;
-        const token = await refreshTokens(env, run);
-        if (token) {
-          run.bearer = token;
-          const headers = new Headers(init?.headers);
-          headers.set('authorization', `Bearer ${token}`);
-          state.summary.requests++;
-          res = await env.fetch(input, {
-            ...init,
-            headers,
-            signal: anySignal([AbortSignal.timeout(env.timeoutMs), ...(env.signal ? [env.signal] : [])]),
-          });
-        }
+      const sent = bearerOf(init?.headers);
+      // An expired OAuth access token: one refresh shared by every request that finds it expired
+      // (token-refresh.ts), then the same request again with the new token. A request that already
+      // carried this run's refreshed token is not refreshed again (the refusal is not the expiry).
+      if (res.status === 401 && run.connector.oauth && !(run.bearer && sent === run.bearer)) {
+        const token = await freshAccessToken(env.db, env.registry, run.inst.id, sent, {
+          fetch: env.fetch,
+          timeoutMs: env.timeoutMs,
+          sleep: (ms) => env.sleep(ms, env.signal),
+          random: env.random,
+          log: (level, message) => env.log({ level, message, connectorId: run.inst.id }),
+        });
+        run.bearer = token;
+        run.ctx.config.accessToken = token;
+        if (!run.secrets.includes(token)) run.secrets.push(token);
+        await res.body?.cancel().catch(() => undefined);
+        state.summary.requests++;
+        res = await env.fetch(input, {
+          ...init,
+          headers: withBearer(init?.headers, token),
+          signal: anySignal([AbortSignal.timeout(env.timeoutMs), ...(env.signal ? [env.signal] : [])]),
+        });
       }
       if (res.status === 429) {
         blocked = true;
@@ -76,30 +81,4 @@ export function engineFetch(env: EngineEnv, state: RunState, run: ConnectorRun):
       if (blocked || done - run.limiterSavedAt >= LIMITER_SAVE_MS) await saveLimiter(env.db, run, done);
     }
   };
-}
-
-/**
- * Refreshes an OAuth connection's access token from its refresh token and stores what comes back
- * (with rotation, the new refresh token replaces the old one, which no longer works). Returns the
- * new access token, or undefined when there is no refresh token or the provider refused.
- */
-async function refreshTokens(
-  env: Pick<EngineEnv, 'db' | 'registry' | 'fetch' | 'timeoutMs' | 'log'>,
-  run: ConnectorRun,
-): Promise<string | undefined> {
-  try {
-    const fresh = (await run.connector.oauth!.refresh(
-      (input, init) => env.fetch(input, { ...init, signal: AbortSignal.timeout(env.timeoutMs) }),
-      run.ctx.config,
-    )) as Record<string, unknown> | null;
-    if (!fresh || typeof fresh.accessToken !== 'string') return undefined;
-    await saveConnectorInstance(env.db, env.registry, { id: run.inst.id, type: run.inst.type, values: fresh });
-    Object.assign(run.ctx.config, fresh);
-    for (const k of run.connector.secretKeys) if (typeof fresh[k] === 'string') run.secrets.push(fresh[k] as string);
-    env.log({ level: 'info', message: 'access token refreshed', connectorId: run.inst.id });
-    return fresh.accessToken;
-  } catch (err) {
-    env.log({ level: 'warn', message: `token refresh failed: ${redact(errorMessage(err), run.secrets)}`, connectorId: run.inst.id });
-    return undefined;
-  }
 }

@@ -71,6 +71,8 @@ export interface RunSummary {
   rateLimited: number;
   /** Connector instances paused in this run (auth). */
   paused: string[];
+  /** Kinds (or the pull) paused in this run by a 403, as `<instance id>:<kind>`. */
+  pausedKinds: string[];
   /** People created or completed locally by pulls from CRMs in this run. */
   pulled: number;
   /** When something is next due (for the alarm), if anything is queued. */

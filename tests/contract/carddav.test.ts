@@ -2,6 +2,8 @@
 // If-Match updates, a 412 provoked between read and write (merged and retried), pull via sync-collection,
 // and the vCard vectors of tests/fixtures/vcard PUT through the server and read back with our importer.
 import { readFileSync, readdirSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { carddavConnector, resetDiscoveryCache, type CardDavConfig } from '../../connectors/carddav';
@@ -88,6 +90,22 @@ async function listCards(user: keyof typeof USERS, bookPath: string): Promise<st
 }
 
 const T0 = '2026-01-05T10:00:00.000Z';
+
+/** A server on its own 127.0.0.1 port (another origin than radicale), recording what it is sent. */
+async function otherServer(
+  answer: (req: IncomingMessage, res: ServerResponse, self: string) => void,
+): Promise<{ url: string; seen: { method?: string; url?: string; authorization?: string }[]; close: () => Promise<void> }> {
+  const seen: { method?: string; url?: string; authorization?: string }[] = [];
+  let self = '';
+  const srv: Server = createServer((req, res) => {
+    seen.push({ method: req.method, url: req.url, authorization: req.headers.authorization });
+    req.resume();
+    answer(req, res, self);
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  self = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  return { url: self, seen, close: () => new Promise((r) => srv.close(() => r())) };
+}
 function contact(over: Partial<Contact> & { id: string }): Contact {
   return {
     createdAt: T0,
@@ -224,6 +242,105 @@ describe('CardDAV against Radicale', () => {
     expect(err).toBeInstanceOf(ConnectorError);
     expect((err as ConnectorError).kind).toBe('auth');
     expect((err as ConnectorError).status).toBe(401);
+  });
+
+  describe('credentials go to the configured origin only', () => {
+    const alice = (url: string): CardDavConfig => ({ url, username: 'alice', password: USERS.alice });
+
+    it('a redirect to another origin is refused before anything is sent there', async () => {
+      const elsewhere = await otherServer((_req, res) => res.writeHead(207).end());
+      const redirector = await otherServer((req, res) => res.writeHead(307, { Location: `${elsewhere.url}${req.url}` }).end());
+      try {
+        resetDiscoveryCache();
+        const err = await carddavConnector.testConnection(ctxFor(alice(`${redirector.url}/alice/`))).catch((e: unknown) => e);
+        expect(elsewhere.seen).toEqual([]);
+        expect(err).toBeInstanceOf(ConnectorError);
+        expect((err as ConnectorError).kind).toBe('auth');
+        expect((err as ConnectorError).message).toMatch(
+          new RegExp(`redirect from /alice/ points to ${elsewhere.url}.*credentials only to the address you configured`),
+        );
+        expect(redirector.seen.length).toBeGreaterThan(0);
+      } finally {
+        await Promise.all([elsewhere.close(), redirector.close()]);
+      }
+    });
+
+    it('an href to another origin in a server answer is refused, not followed with the password', async () => {
+      const elsewhere = await otherServer((_req, res) => res.writeHead(207).end());
+      const pointer = await otherServer((_req, res) =>
+        res
+          .writeHead(207, { 'Content-Type': 'application/xml' })
+          .end(
+            `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:"><d:response><d:href>/</d:href><d:propstat><d:prop>` +
+              `<d:current-user-principal><d:href>${elsewhere.url}/principals/alice/</d:href></d:current-user-principal>` +
+              `</d:prop><d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`,
+          ),
+      );
+      try {
+        resetDiscoveryCache();
+        const err = await carddavConnector.testConnection(ctxFor(alice(`${pointer.url}/`))).catch((e: unknown) => e);
+        expect(elsewhere.seen).toEqual([]);
+        expect(err).toBeInstanceOf(ConnectorError);
+        expect((err as ConnectorError).message).toMatch(new RegExp(`points to ${elsewhere.url}, another address than ${pointer.url}`));
+      } finally {
+        await Promise.all([elsewhere.close(), pointer.close()]);
+      }
+    });
+
+    it('in a browser, where a manual redirect hides its target, the target is learnt without credentials first', async () => {
+      // What Chromium hands back for redirect: 'manual' (an opaque redirect: status 0, no Location).
+      const browserFetch: typeof fetch = async (input, init) => {
+        const res = await fetch(input, init);
+        if (init?.redirect !== 'manual' || res.status < 300 || res.status > 399) return res;
+        const opaque = new Response(null, { status: 200 });
+        Object.defineProperties(opaque, { type: { value: 'opaqueredirect' }, status: { value: 0 }, url: { value: '' } });
+        return opaque;
+      };
+      const elsewhere = await otherServer((_req, res) => res.writeHead(404).end());
+      const book =
+        `<?xml version="1.0"?><d:multistatus xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:response><d:href>/book/</d:href>` +
+        `<d:propstat><d:prop><d:resourcetype><d:collection/><c:addressbook/></d:resourcetype><d:displayname>Book</d:displayname></d:prop>` +
+        `<d:status>HTTP/1.1 200 OK</d:status></d:propstat></d:response></d:multistatus>`;
+      const server = await otherServer((req, res) => {
+        if (req.url === '/away/') return void res.writeHead(301, { Location: `${elsewhere.url}/x/` }).end();
+        if (req.url === '/start/') return void res.writeHead(301, { Location: '/book/' }).end();
+        if (!req.headers.authorization) return void res.writeHead(401).end();
+        res.writeHead(207, { 'Content-Type': 'application/xml' }).end(book);
+      });
+      const ctx = (path: string) => ({ config: alice(`${server.url}${path}`), fetch: browserFetch, fieldMapping: {} });
+      try {
+        resetDiscoveryCache();
+        expect((await carddavConnector.testConnection(ctx('/start/'))).account).toBe('alice — Book (/book/)');
+        // The same request went to /book/ twice: the probe without credentials, then the real one.
+        expect(server.seen.filter((r) => r.url === '/book/').map((r) => !!r.authorization)).toEqual([false, true]);
+
+        resetDiscoveryCache();
+        const away = await carddavConnector.testConnection(ctx('/away/')).catch((e: unknown) => e);
+        expect((away as ConnectorError).message).toMatch(new RegExp(`points to ${elsewhere.url}`));
+        // The other server saw only the probe: no credentials.
+        expect(elsewhere.seen.length).toBeGreaterThan(0);
+        expect(elsewhere.seen.every((r) => r.authorization === undefined)).toBe(true);
+      } finally {
+        await Promise.all([elsewhere.close(), server.close()]);
+      }
+    });
+
+    it('a redirect on the same origin is followed, with the credentials', async () => {
+      // A front on radicale's origin is not possible (one port, one process): play the server's
+      // well-known redirect instead (RFC 6764 §5), answered before radicale sees the request.
+      resetDiscoveryCache();
+      const log: FetchLog = [];
+      const ctx = ctxFor(alice(`${server.url}/.well-known/carddav`), {
+        log,
+        intercept: (_method, url) =>
+          new URL(url).pathname === '/.well-known/carddav'
+            ? new Response(null, { status: 301, headers: { Location: '/alice/' } })
+            : undefined,
+      });
+      const r = await carddavConnector.testConnection(ctx);
+      expect(r.account).toMatch(/^alice — /);
+      expect(log[0]).toMatchObject({ method: 'PROPFIND', url: `${server.url}/alice/`, status: 207 });
+    });
   });
 
   describe('push', () => {

@@ -246,6 +246,8 @@ export interface HubspotSimOptions {
   seed?: number;
   /** Simulated network round trip per request (default 0). */
   latencyMs?: number;
+  /** Object types the private app has no scope for: 403 MISSING_SCOPES (see HubspotSim.missingScopes). */
+  missingScopes?: HsObjectType[];
 }
 
 export interface HubspotSim {
@@ -263,6 +265,8 @@ export interface HubspotSim {
   /** Ids of `toType` objects associated with one object, with the type ids seen from `fromType`. */
   associationsOf(fromType: HsObjectType, fromId: string, toType: HsObjectType): { toId: string; typeIds: number[] }[];
   list(type: HsObjectType): SimObject[];
+  /** Object types answered 403 MISSING_SCOPES; delete one to grant its scope. */
+  missingScopes: Set<HsObjectType>;
   close(): Promise<void>;
 }
 
@@ -298,6 +302,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 
 export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<HubspotSim> {
   const tokens = new Set(options.tokens ?? ['hs-test-token']);
+  const missingScopes = new Set<HsObjectType>(options.missingScopes ?? []);
   const portalId = options.portalId ?? 24681357;
   const uiDomain = options.uiDomain ?? 'app.hubspot.com';
   const burst = options.rateLimit ?? { requests: 100, intervalMs: 10_000 };
@@ -1150,6 +1155,22 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
           'Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview',
         );
       }
+      const objectType = /^\/crm\/v3\/objects\/([\w-]+)/.exec(req.path)?.[1] as HsObjectType | undefined;
+      if (objectType && missingScopes.has(objectType)) {
+        return hsError(
+          403,
+          'MISSING_SCOPES',
+          "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+          {
+            errors: [
+              {
+                message: 'One or more of the following scopes are required.',
+                context: { requiredGranularScopes: [`crm.objects.${objectType}.write`] },
+              },
+            ],
+          },
+        );
+      }
       if (req.bodyError) return hsError(400, 'VALIDATION_ERROR', `Invalid input JSON on line 1: ${req.bodyError}`);
       const isSearch = req.method === 'POST' && /^\/crm\/v3\/objects\/[\w-]+\/search$/.test(req.path);
       if (isSearch) {
@@ -1201,6 +1222,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     },
     associationsOf,
     list: (type) => [...state[type].values()].filter((o) => !o.archived),
+    missingScopes,
     close: () => server.close(),
   };
 }

@@ -24,6 +24,7 @@
 //     (grant_type=authorization_code with code_verifier; grant_type=refresh_token) → {access_token,
 //     refresh_token, instance_url, id, token_type, issued_at, signature, scope}; errors {error,
 //     error_description}. Refresh-token rotation: each refresh answers a new refresh token and revokes the old.
+//     Tests count refreshes (tokenRefreshes) and make the token endpoint fail (failTokenRequests).
 //   · GET /services/oauth2/userinfo (OpenID Connect) → {user_id, organization_id, preferred_username, name, email}.
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -201,6 +202,10 @@ export interface SalesforceSim {
   setFaults(f: SimFaults): void;
   /** Invalidates every access token (as an expired session would). */
   expireSessions(): void;
+  /** Refresh-token grants answered with new tokens so far. */
+  readonly tokenRefreshes: number;
+  /** The next `count` token requests fail: `status` 5xx/429 answers, or 0 for a reset connection. */
+  failTokenRequests(count: number, status?: number): void;
   addToken(token: string): void;
   /** Moves the simulated clock forward (LastModifiedDate has one-second precision). */
   advanceClock(ms: number): void;
@@ -258,6 +263,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   let faults: SimFaults = options.faults ?? {};
   let rng = seededRandom(faults.seed ?? 1);
   let clockOffset = 0;
+  let tokenRefreshes = 0;
+  const tokenFailures = { count: 0, status: 503 };
   let apiCalls = 0;
   const pageSize = options.queryPageSize ?? 2000;
   const hung = new Set<ServerResponse>();
@@ -783,6 +790,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (!ct.startsWith('application/x-www-form-urlencoded')) return oauthError(res, 400, 'invalid_request', 'form-encoded body required');
       const p = new URLSearchParams(await readBody(req));
       const grant = p.get('grant_type');
+      if (tokenFailures.count > 0) {
+        tokenFailures.count--;
+        if (tokenFailures.status === 0) return void req.socket.destroy();
+        if (tokenFailures.status === 429) res.setHeader('Retry-After', '1');
+        return oauthError(res, tokenFailures.status, 'server_error', 'the token endpoint is unavailable');
+      }
       if (grant === 'authorization_code') {
         const entry = codes.get(p.get('code') ?? '');
         if (!entry || entry.used) return oauthError(res, 400, 'invalid_grant', 'invalid authorization code');
@@ -801,6 +814,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         if (!clientId) return oauthError(res, 400, 'invalid_grant', 'expired access/refresh token');
         if (clientId !== p.get('client_id')) return oauthError(res, 400, 'invalid_client_id', 'client identifier invalid');
         refreshTokens.delete(rt); // rotation: the old refresh token is revoked
+        tokenRefreshes++;
         return send(res, 200, tokenResponse(clientId));
       }
       return oauthError(res, 400, 'unsupported_grant_type', 'grant type not supported');
@@ -985,6 +999,13 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     },
     expireSessions() {
       tokens.clear();
+    },
+    get tokenRefreshes() {
+      return tokenRefreshes;
+    },
+    failTokenRequests(count, status = 503) {
+      tokenFailures.count = count;
+      tokenFailures.status = status;
     },
     addToken(t) {
       tokens.add(t);

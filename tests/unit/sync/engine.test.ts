@@ -9,6 +9,7 @@ import {
   discardEntry,
   engineLease,
   listEntries,
+  nextDueAt,
   releaseDeadLeases,
   retryEntry,
   runOnce,
@@ -268,6 +269,35 @@ describe('errors', () => {
     expect((await status(db, inst.id)).paused).toBe(false);
     await runOnce(db, registry, engineOpts());
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('403: pauses only the refused kind, with its reason; the other kinds go on; Resume sends it again', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact', 'email', 'note'] });
+    const { contact } = await upsertContact({ name: 'A', emails: ['a@x.io'] }, src, {}, db);
+    await addActivities([{ type: 'email', contactIds: [contact.id], subject: 'Hello', occurredAt: '2026-01-02T00:00:00Z' }], src, db);
+    await addNote([contact.id], 'a note', src, db);
+    const missingScope = new ConnectorError("This app hasn't been granted all required scopes (sales-email-read)", 'auth', 403);
+    // The contact's push goes through; the email's is refused; the note's goes through.
+    crm.scripts.push({ item: () => undefined }, { throw: missingScope });
+    const r = await runOnce(db, registry, engineOpts());
+    expect(r.paused).toEqual([]);
+    expect(r.pausedKinds).toEqual([`${inst.id}:email`]);
+    expect([...crm.records.values()].map((x) => x.kind).sort()).toEqual(['contact', 'note']);
+    const s = await status(db, inst.id);
+    expect(s).toMatchObject({ paused: false, pending: 1, failed: 0, dead: 0 });
+    expect(s.pausedKinds).toEqual([{ scope: 'email', reason: missingScope.message, at: expect.any(Number) }]);
+    // Later runs leave the email alone and push the rest.
+    await addNote([contact.id], 'another note', src, db);
+    const pushesBefore = crm.pushes.length;
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes.slice(pushesBefore).map((p) => p.kind)).toEqual(['note']);
+    expect(await nextDueAt(db)).toBeUndefined();
+    // The scope was granted: Resume.
+    await resumeConnector(db, inst.id, 'email');
+    expect((await status(db, inst.id)).pausedKinds).toEqual([]);
+    await runOnce(db, registry, engineOpts());
+    expect(await db.outbox.count()).toBe(0);
+    expect([...crm.records.values()].filter((x) => x.kind === 'email')).toHaveLength(1);
   });
 
   it('auth: pauses at the first refusal, not after the rest of the window is spent on a revoked token', async () => {

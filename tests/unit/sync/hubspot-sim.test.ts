@@ -13,7 +13,7 @@ import type { RapportDB } from '../../../storage/db';
 import { addActivities, upsertContacts } from '../../../storage/repositories';
 import type { Contact } from '../../../storage/schema';
 import { seededRandom } from '../../sims/random';
-import { saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
+import { resumeConnector, saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
 import { runOnce, status, syncNow, type EngineOptions, type RunSummary } from '../../../sync/engine';
 import { FakeClock, closeDbs, freshDb, src } from './helpers';
 
@@ -252,6 +252,29 @@ describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
     await runOnce(w.db, registry, w.opts());
     expect(w.hs.counters.total).toBe(before); // paused: no requests
     await saveConnectorInstance(w.db, registry, { id: w.inst.id, type: 'hubspot', values: { accessToken: TOKEN } });
+    await untilDone(w);
+    await expectExactlyOnce(w);
+  });
+
+  it('403 missing scope: only the logged emails wait (with HubSpot’s message); Resume once the scope is granted', async () => {
+    const w = await world(30);
+    w.hs.missingScopes.add('emails');
+    const r = await runOnce(w.db, registry, w.opts());
+    expect(r.paused).toEqual([]);
+    expect(r.pausedKinds).toEqual([`${w.inst.id}:email`]);
+    expect(w.hs.list('contacts')).toHaveLength(30);
+    expect(w.hs.list('emails')).toHaveLength(0);
+    const s = await status(w.db, w.inst.id);
+    expect(s).toMatchObject({ paused: false, pending: 30, failed: 0, dead: 0 });
+    expect(s.pausedKinds).toEqual([
+      { scope: 'email', reason: expect.stringMatching(/granted all required scopes/), at: expect.any(Number) },
+    ]);
+    // Until the user resumes, the emails are not sent again.
+    const before = w.hs.counters.total;
+    await runOnce(w.db, registry, w.opts());
+    expect(w.hs.counters.total).toBe(before);
+    w.hs.missingScopes.delete('emails');
+    await resumeConnector(w.db, w.inst.id, 'email');
     await untilDone(w);
     await expectExactlyOnce(w);
   });

@@ -5,11 +5,14 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { connectWithOAuth, type OAuthDeps } from '../../../entrypoints/background/oauth';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
-import { salesforceConnector } from '../../../connectors/salesforce';
+import { refreshAccessToken, salesforceConnector } from '../../../connectors/salesforce';
 import { startSalesforceSim, type SalesforceSim } from '../../sims/salesforce';
 import { upsertContact } from '../../../storage/repositories';
 import { runOnce } from '../../../sync/engine';
-import { closeDbs, freshDb, src } from './helpers';
+import { pauseKind } from '../../../sync/connectors';
+import { refreshCrmCards } from '../../../sync/lookups';
+import { REFRESH_ATTEMPTS } from '../../../sync/token-refresh';
+import { FakeClock, closeDbs, freshDb, src } from './helpers';
 
 const REDIRECT = 'https://okngfgklmnoabbcbakcjdikdgdhemafp.chromiumapp.org/';
 const CLIENT = '3MVG9-rapport-test-client';
@@ -114,7 +117,10 @@ describe('OAuth connect (Salesforce)', () => {
     await upsertContact({ name: 'Katherine Johnson', emails: ['kj@nasa.example'] }, src, {}, db);
     const run = await runOnce(db, registry);
     expect(run.paused).toEqual([r.id]);
-    expect((await db.connectors.get(r.id))!.status.paused).toBe(true);
+    expect((await db.connectors.get(r.id))!.status).toMatchObject({
+      paused: true,
+      pausedReason: expect.stringMatching(/Salesforce refused to renew the session \(.*invalid_grant.*\)\. Reconnect/),
+    });
     expect(await db.outbox.count()).toBe(1); // still queued for after the reconnect
   });
 
@@ -147,5 +153,118 @@ describe('OAuth connect (Salesforce)', () => {
     );
     expect(noClient).toMatchObject({ ok: false, error: expect.stringMatching(/clientId/) });
     expect(await db.connectors.count()).toBe(0);
+  });
+});
+
+/** Salesforce with small batches, so that many batches are in flight at once. */
+const smallBatches = { ...salesforceConnector, batchSize: { contact: 5 } } as AnyConnector;
+
+async function connectedWith(connector: AnyConnector) {
+  const sim = await startSalesforceSim({ tokens: [], clients: [{ clientId: CLIENT, redirectUris: [REDIRECT] }] });
+  sims.push(sim);
+  const db = await freshDb();
+  const registry = createRegistry([connector]);
+  const r = await connectWithOAuth(
+    db,
+    registry,
+    { type: 'salesforce', values: { clientId: CLIENT, loginUrl: sim.url }, kinds: ['contact'] },
+    { launchWebAuthFlow: signInWindow(), redirectUri: REDIRECT, fetch },
+  );
+  if (!r.ok) throw new Error(r.error);
+  return { sim, db, registry, id: r.id };
+}
+
+async function saveContacts(db: Awaited<ReturnType<typeof freshDb>>, n: number) {
+  for (let i = 0; i < n; i++) await upsertContact({ name: `Person ${i}`, emails: [`p${i}@expired.example`] }, src, {}, db);
+}
+
+describe('token refresh under concurrency and blips', () => {
+  it('eight batches finding the session expired share one refresh; none is refused, nothing pauses', async () => {
+    const { sim, db, registry, id } = await connectedWith(smallBatches);
+    await saveContacts(db, 40);
+    sim.expireSessions();
+    const run = await runOnce(db, registry, { maxInFlight: 8 });
+    expect(run.paused).toEqual([]);
+    expect(run.pushed).toBe(40);
+    expect(sim.tokenRefreshes).toBe(1);
+    expect((await db.connectors.get(id))!.status.paused).toBeFalsy();
+    // The stored refresh token is the live one: the next expiry is recovered too.
+    sim.expireSessions();
+    await upsertContact({ name: 'Person 0', emails: ['p0@expired.example'], title: 'Engineer' }, src, {}, db);
+    expect((await runOnce(db, registry)).pushed).toBe(1);
+    expect(sim.tokenRefreshes).toBe(2);
+  });
+
+  it('a card look-up and a sync run at once share one refresh', async () => {
+    const { sim, db, registry } = await connectedWith(salesforceConnector as AnyConnector);
+    sim.insert('Contact', { LastName: 'Known', Email: 'known@crm.example' });
+    await saveContacts(db, 10);
+    sim.expireSessions();
+    const [cards, run] = await Promise.all([refreshCrmCards(db, registry, ['known@crm.example']), runOnce(db, registry)]);
+    expect(cards).toMatchObject([{ email: 'known@crm.example', found: { remoteId: expect.any(String) } }]);
+    expect(cards[0].error).toBeUndefined();
+    expect(run).toMatchObject({ pushed: 10, paused: [] });
+    expect(sim.tokenRefreshes).toBe(1);
+  });
+
+  it('a token endpoint failing transiently is retried with backoff; the connection is not paused', async () => {
+    const { sim, db, registry, id } = await connectedWith(salesforceConnector as AnyConnector);
+    await saveContacts(db, 3);
+    sim.expireSessions();
+    sim.failTokenRequests(2, 503);
+    const clock = new FakeClock();
+    const run = await runOnce(db, registry, { now: clock.now, sleep: clock.sleep });
+    expect(run).toMatchObject({ pushed: 3, paused: [] });
+    expect(sim.tokenRefreshes).toBe(1);
+
+    // Down for longer than the retries: the entries wait for a later run, still nothing paused.
+    sim.expireSessions();
+    sim.failTokenRequests(REFRESH_ATTEMPTS, 0);
+    await upsertContact({ name: 'Person 1', emails: ['p1@expired.example'], title: 'Later' }, src, {}, db);
+    const down = await runOnce(db, registry, { now: clock.now, sleep: clock.sleep });
+    expect(down).toMatchObject({ pushed: 0, paused: [] });
+    expect((await db.connectors.get(id))!.status.paused).toBeFalsy();
+    const [entry] = await db.outbox.toArray();
+    expect(entry).toMatchObject({ state: 'failed', lastErrorKind: 'transient' });
+    expect(entry.lastError).toMatch(/renewing the access token/);
+    clock.advance(60 * 60_000);
+    expect((await runOnce(db, registry, { now: clock.now, sleep: clock.sleep })).pushed).toBe(1);
+  });
+
+  it('a refresh that loses a race with another one (rotation) uses the winner’s tokens instead of pausing', async () => {
+    const { sim, db, registry, id } = await connectedWith(salesforceConnector as AnyConnector);
+    await saveContacts(db, 2);
+    sim.expireSessions();
+    let raced = false;
+    // Another worker refreshes with the same refresh token just before this one's request lands.
+    const racingFetch: typeof fetch = async (input, init) => {
+      const url = String(input instanceof Request ? input.url : input);
+      if (!raced && url.endsWith('/services/oauth2/token')) {
+        raced = true;
+        const secrets = (await db.secrets.get(id))!.values;
+        const other = await refreshAccessToken(fetch, { clientId: CLIENT, refreshToken: secrets.refreshToken, loginUrl: sim.url });
+        await db.secrets.put({ connectorId: id, values: { accessToken: other.accessToken, refreshToken: other.refreshToken! } });
+      }
+      return fetch(input, init);
+    };
+    const run = await runOnce(db, registry, { fetch: racingFetch });
+    expect(raced).toBe(true);
+    expect(run).toMatchObject({ pushed: 2, paused: [] });
+    // The winner's refresh token is still the stored one, and it works.
+    sim.expireSessions();
+    await upsertContact({ name: 'Person 0', emails: ['p0@expired.example'], title: 'Again' }, src, {}, db);
+    expect((await runOnce(db, registry)).pushed).toBe(1);
+  });
+
+  it('a refresh stores the new tokens and leaves what a 403 paused alone (new tokens grant no scope)', async () => {
+    const { sim, db, registry, id } = await connectedWith(salesforceConnector as AnyConnector);
+    await pauseKind(db, id, 'task', 'Salesforce 403 INSUFFICIENT_ACCESS: no access to Task');
+    await saveContacts(db, 1);
+    sim.expireSessions();
+    expect(await runOnce(db, registry)).toMatchObject({ pushed: 1, paused: [] });
+    expect(sim.tokenRefreshes).toBe(1);
+    expect((await db.connectors.get(id))!.status.pausedKinds).toEqual({
+      task: { reason: 'Salesforce 403 INSUFFICIENT_ACCESS: no access to Task', at: expect.any(Number) },
+    });
   });
 });

@@ -130,4 +130,28 @@ describe('pull from a CRM', () => {
     expect((await db.syncState.get(connectorStateKey(inst.id)))?.pullCursor).toBeUndefined();
     expect(await db.contacts.count()).toBe(0);
   });
+
+  it('a 403 on reading people (no read scope) pauses only the pull; pushing goes on', async () => {
+    const hs = await sim();
+    hs.create('contacts', { email: 'x@y.io', firstname: 'X' });
+    const db = await freshDb();
+    const registry = createRegistry([hubspotConnector as AnyConnector]);
+    const inst = await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: TOKEN, baseUrl: hs.url },
+      kinds: ['company', 'contact'],
+      direction: 'both',
+    });
+    await upsertContact({ name: 'Local Person', emails: ['local@acme.example'], company: 'Acme' }, src, {}, db);
+    // The companies scope is there, the contacts one is not (pull reads contacts; the push writes them too).
+    hs.missingScopes.add('contacts');
+    const run = await runOnce(db, registry);
+    expect(run.paused).toEqual([]);
+    expect(run.pausedKinds.sort()).toEqual([`${inst.id}:contact`, `${inst.id}:pull`]);
+    expect(hs.list('companies').map((c) => c.properties.name)).toEqual(['Acme']);
+    const saved = (await db.connectors.get(inst.id))!;
+    expect(saved.status.paused).toBeFalsy();
+    expect(saved.status.pausedKinds?.pull?.reason).toMatch(/pull: .*granted all required scopes.*403/);
+    expect((await db.syncState.get(connectorStateKey(inst.id)))?.pullCursor).toBeUndefined();
+  });
 });
