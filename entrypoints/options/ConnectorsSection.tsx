@@ -8,6 +8,7 @@ import { getDb } from '../../storage/db';
 import { SyncBadge } from '../../components/SyncBadge';
 import { useLiveQuery, useLiveState } from '../../components/use-live-query';
 import { ConnectorForm, KIND_LABEL, originsFor } from './ConnectorForm';
+import { BackfillProgress } from './BackfillProgress';
 
 const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
 
@@ -103,6 +104,7 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
           {st.lastError && <div class="muted">Last error: {st.lastError}</div>}
         </div>
       )}
+      <BackfillProgress connectorId={inst.id} />
       {entries.length > 0 && (
         <ul class="errors">
           {entries.map((e) => (
