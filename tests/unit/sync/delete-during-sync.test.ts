@@ -9,7 +9,7 @@ import { upsertContacts } from '../../../storage/repositories';
 import { getSettings, updateSettings } from '../../../storage/settings';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { engineLease } from '../../../sync/engine';
-import { deleteLocalDataFromUser } from '../../../entrypoints/background/data-service';
+import { deleteLocalDataFromUser, originsInUse, unusedOrigins } from '../../../entrypoints/background/data-service';
 import { kickSync } from '../../../entrypoints/background/sync-service';
 import { closeDbs, freshDb, src } from './helpers';
 
@@ -72,5 +72,28 @@ describe('deleting local data while a sync runs', () => {
     await upsertContacts([{ name: 'After Delete', emails: ['after@delete.example'] }], src, {}, db);
     kickSync();
     await until('the new contact in HubSpot', () => hs!.list('contacts').some((c) => c.properties.email === 'after@delete.example'));
+  });
+});
+
+describe('host permissions after deleting connections', () => {
+  it('the origins still in use come from each connection with its secrets (a config without them does not parse)', async () => {
+    const db = await freshDb();
+    await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: TOKEN, baseUrl: 'https://hs.example/' },
+      kinds: ['contact'],
+    });
+    await saveConnectorInstance(db, registry, {
+      type: 'webhook',
+      values: { url: 'https://hooks.example/in', secret: 'a-secret-of-16-chars' },
+    });
+    expect((await originsInUse(db, registry)).sort()).toEqual(['https://hooks.example/*', 'https://hs.example/*']);
+  });
+
+  it('gives back granted origins that neither the manifest nor a connection needs', () => {
+    const granted = ['https://mail.google.com/*', 'https://hs.example/*', 'https://old-crm.example/*', 'http://127.0.0.1/*'];
+    const required = ['https://mail.google.com/*', 'http://127.0.0.1/*'];
+    expect(unusedOrigins(granted, required, ['https://hs.example'])).toEqual(['https://old-crm.example/*']);
+    expect(unusedOrigins(granted, required, [])).toEqual(['https://hs.example/*', 'https://old-crm.example/*']);
   });
 });
