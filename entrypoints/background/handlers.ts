@@ -10,7 +10,7 @@ import { kickSync, syncNowFromUser, testConnection } from './sync-service';
 import { getSettings, updateSettings } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
-import { deleteLocalDataFromUser } from './data-service';
+import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
 const captures = new Map<number, { capture: PageCapture; session?: string }>();
@@ -36,6 +36,7 @@ export const handlers = {
   },
   counts: async () => counts(),
   deleteLocalData: async ({ scope }: MessageInput<'deleteLocalData'>) => deleteLocalDataFromUser(scope),
+  releasePermissions: async () => ({ released: await releaseUnusedPermissions(getDb(), registry) }),
 
   captureChanged: async ({ capture, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
     const tabId = tabOf(sender);

@@ -12,6 +12,7 @@ import { engineLease } from '../../../sync/engine';
 import { deleteLocalDataFromUser, originsInUse, unusedOrigins } from '../../../entrypoints/background/data-service';
 import { kickSync } from '../../../entrypoints/background/sync-service';
 import { closeDbs, freshDb, src } from './helpers';
+import { originsFor } from '../../../entrypoints/options/ConnectorForm';
 
 const TOKEN = 'hs-test-token-0123456789';
 let hs: HubspotSim | undefined;
@@ -78,11 +79,13 @@ describe('deleting local data while a sync runs', () => {
 describe('host permissions after deleting connections', () => {
   it('the origins still in use come from each connection with its secrets (a config without them does not parse)', async () => {
     const db = await freshDb();
-    await saveConnectorInstance(db, registry, {
+    const hubspot = await saveConnectorInstance(db, registry, {
       type: 'hubspot',
       values: { accessToken: TOKEN, baseUrl: 'https://hs.example/' },
       kinds: ['contact'],
     });
+    // What the options page used to compute on removal, from the stored config: nothing to give back.
+    expect(originsFor(registry.get('hubspot')!, hubspot.config)).toEqual([]);
     await saveConnectorInstance(db, registry, {
       type: 'webhook',
       values: { url: 'https://hooks.example/in', secret: 'a-secret-of-16-chars' },
