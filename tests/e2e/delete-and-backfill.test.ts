@@ -1,8 +1,8 @@
 // Backfill and delete, end to end in Chromium against the simulated HubSpot: a connection saved
-// and its options page closed at once still sends everything stored before (the service worker
-// runs the backfill); "Delete all local data" while a sync is on the wire deletes the records and
-// nothing comes back, keeping the connection; the second choice deletes the connection and
-// settings too.
+// and its options page closed at once still sends everything stored before, once, even with the
+// worker stopped right then (the service worker runs the backfill and resumes it); "Delete all
+// local data" while a sync is on the wire deletes the records and nothing comes back, keeping the
+// connection; the second choice deletes the connection and settings too.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 
-const BEFORE = 600;
+const BEFORE = 3000;
 const DURING = 1500;
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-delete-'));
 const people = (n: number, tag: string) =>
@@ -70,7 +70,7 @@ describe('backfill in the service worker, and delete-all with its two choices', 
     await sim?.close();
   });
 
-  it('a connection saved and its page closed at once still sends everything stored before it', async () => {
+  it('a connection saved and its page closed at once still sends everything stored before it, exactly once, across a worker restart', async () => {
     const options = await ext.openOptions();
     await importFile(options, beforeCsv);
     await options.click('[data-testid="connector-add"]');
@@ -85,12 +85,17 @@ describe('backfill in the service worker, and delete-all with its two choices', 
     // The connection is stored: close the page at once (before, the backfill ran in this page).
     await options.waitForSelector('[data-testid="connector-status"][data-type="hubspot"]');
     await options.close();
+    // And the worker stopped at once, somewhere in the backfill or the first batches: it resumes on start.
+    await ext.stopServiceWorker();
+    await ext.serviceWorker();
 
     for (const deadline = Date.now() + 120_000; sim.list('contacts').length < BEFORE;) {
       if (Date.now() > deadline) throw new Error(`backfill did not finish: ${sim.list('contacts').length} of ${BEFORE} in HubSpot`);
       await new Promise((r) => setTimeout(r, 250));
     }
+    await new Promise((r) => setTimeout(r, 1000));
     const emails = sim.list('contacts').map((c) => c.properties.email);
+    expect(emails).toHaveLength(BEFORE);
     expect(new Set(emails).size).toBe(BEFORE);
   });
 
