@@ -40,6 +40,23 @@ export const messages = {
     input: z.object({}).strict(),
     fromContentScript: false,
   },
+  /**
+   * "Delete all local data" (options page): `records` keeps connections, rules and settings;
+   * `everything` deletes those too and gives back the CRM hosts' access. Run by the background,
+   * which stops the sync engine first.
+   */
+  deleteLocalData: {
+    input: z.object({ scope: z.enum(['records', 'everything']) }).strict(),
+    fromContentScript: false,
+  },
+  /**
+   * After a connection was removed: gives back the CRM hosts no remaining connection uses (the
+   * background knows them from the full configs, secrets included, which pages never read).
+   */
+  releasePermissions: {
+    input: z.object({}).strict(),
+    fromContentScript: false,
+  },
   /** A content script read its page (after load or an in-app navigation). */
   captureChanged: {
     input: z.object({ capture: PageCapture, session: SessionId.optional(), seq: CaptureSeq.optional() }).strict(),

@@ -1,7 +1,7 @@
 // The outbox: what has to reach each CRM. Entries are written by the repositories inside the same
 // Dexie transaction as the change they describe (docs/architecture.md, principle 3), one entry per record and
 // connector instance, coalesced: ten edits before a sync are one entry and one remote write.
-import type { IndexableType, Table } from 'dexie';
+import type { Table } from 'dexie';
 import type { RapportDB } from './db';
 import type { Activity } from './schema';
 import { type OutboxEntry, type SyncKind } from './sync-rows';
@@ -112,70 +112,4 @@ export async function dropEntries(db: RapportDB, changes: Change[]): Promise<num
       .anyOf(changes.map((c) => [c.kind, c.localId]))
       .delete(),
   );
-}
-
-/**
- * Queues every existing record of the instance's kinds (after the user connects a CRM, or changes
- * the kinds to sync). Works in chunks of `chunkSize` records per transaction.
- */
-export async function backfill(db: RapportDB, connectorId: string, chunkSize = 2000, now: number = Date.now()): Promise<number> {
-  const inst = await db.connectors.get(connectorId);
-  if (!inst || !inst.enabled || inst.direction === 'pull') return 0;
-  let total = 0;
-  const run = async (changes: Change[]) => {
-    if (changes.length) total += await db.transaction('rw', db.outbox, db.connectors, () => enqueueFor(db, connectorId, changes, now));
-  };
-  const sources: { kinds: SyncKind[]; table: Table; toChanges: (rows: unknown[]) => Change[] }[] = [
-    {
-      kinds: ['company'],
-      table: db.companies,
-      toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'company', localId: r.id })),
-    },
-    {
-      kinds: ['contact'],
-      table: db.contacts,
-      toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'contact', localId: r.id })),
-    },
-    { kinds: ['email', 'note'], table: db.activities, toChanges: (rows) => activityChanges(rows as Activity[]) },
-    { kinds: ['task'], table: db.tasks, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'task', localId: r.id })) },
-    { kinds: ['deal'], table: db.deals, toChanges: (rows) => (rows as { id: string }[]).map((r) => ({ kind: 'deal', localId: r.id })) },
-  ];
-  for (const src of sources) {
-    if (!src.kinds.some((k) => inst.kinds.includes(k))) continue;
-    // Paged by primary key (offset() would rescan from the start on every page).
-    let after: IndexableType | undefined;
-    for (;;) {
-      const page = after === undefined ? src.table.orderBy(':id') : src.table.where(':id').above(after);
-      const rows = (await page.limit(chunkSize).toArray()) as Record<string, IndexableType>[];
-      if (rows.length === 0) break;
-      after = rows[rows.length - 1][src.table.schema.primKey.keyPath as string];
-      await run(src.toChanges(rows).filter((c) => inst.kinds.includes(c.kind)));
-      if (rows.length < chunkSize) break;
-    }
-  }
-  return total;
-}
-
-/** enqueue() restricted to one instance (used by backfill; same coalescing rules). */
-async function enqueueFor(db: RapportDB, connectorId: string, changes: Change[], now: number): Promise<number> {
-  const ids = changes.map((c) => entryKey(connectorId, c.kind, c.localId));
-  const existing = await db.outbox.bulkGet(ids);
-  const rows: OutboxEntry[] = [];
-  changes.forEach((c, i) => {
-    if (existing[i]) return; // already queued: the engine reads the current record anyway
-    rows.push({
-      id: ids[i],
-      connectorId,
-      kind: c.kind,
-      localId: c.localId,
-      state: 'pending',
-      attempts: 0,
-      nextAt: now,
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-    });
-  });
-  await db.outbox.bulkPut(rows);
-  return rows.length;
 }

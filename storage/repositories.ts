@@ -2,11 +2,12 @@
 // instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
 import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
 import { PUBLIC_MAIL_DOMAINS, emailDomain, fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from './normalize';
-import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
+import { publicRecord, putRecords, writeScope } from './records';
 import { Activity, type Company, Contact, type ContactInput, type Deal, type Source, Task, newId, nowIso } from './schema';
 import { search } from './search-index';
-import { activityChanges, dropEntries, enqueue, outboxScope } from './outbox';
+import { activityChanges, enqueue, outboxScope } from './outbox';
 
+export { deleteActivity, deleteCompany, deleteContact, deleteDeal, deleteTask, type DeleteResult } from './delete';
 export {
   findContactByEmail,
   findContactByLinkedin,
@@ -317,14 +318,6 @@ export async function updateContact(id: string, patch: Partial<ContactInput>, so
     await putRecords(db, 'contact', [next]);
     await enqueue(db, [{ kind: 'contact', localId: id }]);
     return next;
-  });
-}
-
-export async function deleteContact(id: string, db: RapportDB = getDb()): Promise<void> {
-  // A local delete is not pushed (the CRM is the system of record): only what was queued goes.
-  await db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
-    await deleteRecords(db, 'contact', [id]);
-    await dropEntries(db, [{ kind: 'contact', localId: id }]);
   });
 }
 

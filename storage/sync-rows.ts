@@ -168,7 +168,8 @@ export interface BatchLease {
 
 /**
  * key 'engine' holds the engine lease; key `connector:<id>` the limiter and pull cursor;
- * keys `batch|<owner>|<n>` the batches in flight; keys `links|<connector>|…` the link journal.
+ * keys `batch|<owner>|<n>` the batches in flight; keys `links|<connector>|…` the link journal;
+ * keys `backfill|<connector>` a backfill job.
  */
 export interface SyncStateRow {
   key: string;
@@ -182,6 +183,22 @@ export interface SyncStateRow {
   /** When the next pull is due (after a complete pull: PULL_INTERVAL_MS later). */
   nextPullAt?: number;
   lastPullAt?: number;
+  /** key `backfill|<connector>`: records still to queue for that instance (storage/backfill.ts). */
+  backfill?: BackfillJob;
+}
+
+/** One pass over a table, queueing its records of `kinds`; `after` is the last primary key done. */
+export interface BackfillScan {
+  table: 'companies' | 'contacts' | 'activities' | 'tasks' | 'deals';
+  kinds: SyncKind[];
+  after?: string | number;
+}
+
+/** A backfill in progress: scans left, in order, and how many entries it queued so far. */
+export interface BackfillJob {
+  scans: BackfillScan[];
+  queued: number;
+  startedAt: number;
 }
 
 /** nextAt of entries that are never due on their own (dead). */
@@ -189,6 +206,7 @@ export const NEVER = Number.MAX_SAFE_INTEGER;
 
 export const ENGINE_KEY = 'engine';
 export const BATCH_PREFIX = 'batch|';
+export const BACKFILL_PREFIX = 'backfill|';
 export const connectorStateKey = (connectorId: string): string => `connector:${connectorId}`;
 
 /** A CRM's answer to a look-up by email (sync/lookups.ts), kept with the time it was fetched. */

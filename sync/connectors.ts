@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import type { ConnectorRegistry, AnyConnector } from '../connectors/registry';
 import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
+import { backfillKey, kindsToBackfill, planBackfill } from '../storage/backfill';
 import { newId } from '../storage/schema';
 import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncDirection } from '../storage/sync-rows';
 import { dropLinkJournal } from './link-journal';
@@ -109,7 +110,7 @@ export async function saveConnectorInstance(
   const connector = registry.get(input.type);
   if (!connector) throw new Error(`unknown connector type ${input.type}`);
   const secretKeys = new Set<string>(connector.secretKeys);
-  return db.transaction('rw', db.connectors, db.secrets, async () => {
+  return db.transaction('rw', db.connectors, db.secrets, db.syncState, async () => {
     const old = input.id ? await db.connectors.get(input.id) : undefined;
     if (input.id && !old) throw new Error(`no connector ${input.id}`);
     if (old && old.type !== input.type) throw new Error('the type of a connector cannot change');
@@ -169,6 +170,8 @@ export async function saveConnectorInstance(
       updatedAt: now,
     };
     await db.connectors.put(inst);
+    // Records saved before it pushed these kinds: queued by the service worker (storage/backfill.ts).
+    await planBackfill(db, inst.id, kindsToBackfill(old, inst), now);
     await db.secrets.put({ connectorId: inst.id, values: Object.fromEntries(Object.entries(secrets).filter(([k]) => secretKeys.has(k))) });
     return { ...inst, secretsSet: Object.keys(secrets).filter((k) => secretKeys.has(k) && secrets[k]) };
   });
@@ -289,6 +292,7 @@ export async function removeConnectorInstance(db: RapportDB, id: string): Promis
       await db.links.where('[connectorId+kind+localId]').between([id, kind, Dexie.minKey], [id, kind, Dexie.maxKey]).delete();
     }
     await db.syncState.delete(connectorStateKey(id));
+    await db.syncState.delete(backfillKey(id));
     await dropLinkJournal(db, id);
   });
 }

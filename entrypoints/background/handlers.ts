@@ -10,6 +10,7 @@ import { kickSync, syncNowFromUser, testConnection } from './sync-service';
 import { getSettings, updateSettings } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
+import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
 
 /** The latest capture of each tab (in memory: the page itself is the source of truth). */
 const captures = new Map<number, { capture: PageCapture; session?: string }>();
@@ -34,6 +35,8 @@ export const handlers = {
     return { received: input.what };
   },
   counts: async () => counts(),
+  deleteLocalData: async ({ scope }: MessageInput<'deleteLocalData'>) => deleteLocalDataFromUser(scope),
+  releasePermissions: async () => ({ released: await releaseUnusedPermissions(getDb(), registry) }),
 
   captureChanged: async ({ capture, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
     const tabId = tabOf(sender);

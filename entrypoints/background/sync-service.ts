@@ -7,6 +7,7 @@ import { registry } from '../../connectors/registry';
 import { ConnectorError } from '../../connectors/types';
 import { type RapportDB, getDb } from '../../storage/db';
 import { credentialOrigins, insecureHttpError, sameOrigins } from '../../sync/connectors';
+import { continueBackfills } from '../../storage/backfill';
 import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../../sync/engine';
 
 export const ALARM = 'rapport-sync';
@@ -25,9 +26,32 @@ function schedule(summary: RunSummary | undefined) {
   void browser.alarms?.create(DUE_ALARM, { when: Math.max(Date.now() + 30_000, at) });
 }
 
+/** Runs of this worker (background and user's), each with the controller that stops it. */
+const runs = new Map<Promise<unknown>, AbortController>();
+/** While set, no run starts: local data is being deleted (withSyncStopped). */
+let hold: Promise<unknown> | null = null;
+
+function tracked<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const p = work(controller.signal);
+  runs.set(p, controller);
+  void p.catch(() => undefined).finally(() => runs.delete(p));
+  return p;
+}
+
+/**
+ * One pass: backfill jobs first (records saved before a connection could take them, queued a page
+ * per transaction so a stopped worker resumes where it was), then the engine.
+ */
+async function pass(signal: AbortSignal, connectorIds?: string[]): Promise<RunSummary> {
+  const db = getDb();
+  await continueBackfills(db, { connectorIds, budgetMs: 60_000, signal });
+  return runOnce(db, registry, { budgetMs: 4 * 60_000, signal, connectorIds });
+}
+
 /** Runs the engine soon; coalesces wake-ups that arrive while it runs into one more run. */
 export function kickSync(): void {
-  if (running) {
+  if (running || hold) {
     again = true;
     return;
   }
@@ -38,8 +62,8 @@ export function kickSync(): void {
     let last: RunSummary | undefined;
     do {
       again = false;
-      last = await runOnce(getDb(), registry, { budgetMs: 4 * 60_000 }).catch(() => undefined);
-    } while (again);
+      last = await tracked((signal) => pass(signal)).catch(() => undefined);
+    } while (again && !hold);
     schedule(last);
   })().finally(() => {
     clearInterval(keepAlive);
@@ -49,9 +73,34 @@ export function kickSync(): void {
 
 export async function syncNowFromUser(connectorId?: string): Promise<RunSummary> {
   await running?.catch(() => undefined);
-  const r = await syncNow(getDb(), registry, { connectorIds: connectorId ? [connectorId] : undefined });
+  while (hold) await hold.catch(() => undefined);
+  const ids = connectorId ? [connectorId] : undefined;
+  const r = await tracked(async (signal) => {
+    await continueBackfills(getDb(), { connectorIds: ids, budgetMs: 60_000, signal });
+    return syncNow(getDb(), registry, { connectorIds: ids, signal });
+  });
   schedule(r);
   return r;
+}
+
+/**
+ * Runs `fn` with no sync run in this worker: stops the runs in flight (an aborted run gives its
+ * batches back), waits for them to end, and starts none until `fn` is done. Deleting local data
+ * goes through here so a run cannot write back what was just deleted (a pull page, a link).
+ */
+export async function withSyncStopped<T>(fn: () => Promise<T>): Promise<T> {
+  while (hold) await hold.catch(() => undefined);
+  let done!: () => void;
+  hold = new Promise<void>((r) => (done = r));
+  try {
+    for (const c of runs.values()) c.abort();
+    await Promise.allSettled([...runs.keys(), running]);
+    return await fn();
+  } finally {
+    hold = null;
+    done();
+    kickSync();
+  }
 }
 
 /**

@@ -9,7 +9,8 @@ import { search } from '../../storage/search-index';
 import { rebuildState } from '../../storage/index-rebuild';
 import { registry } from '../../connectors/registry';
 import { saveConnectorInstance } from '../../sync/connectors';
-import { activityChanges, backfill, enqueue } from '../../storage/outbox';
+import { activityChanges, enqueue } from '../../storage/outbox';
+import { backfill, backfillKey } from '../../storage/backfill';
 import { runOnce } from '../../sync/engine';
 import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';
@@ -222,6 +223,8 @@ async function connectHubspot(
     kinds: opts.kinds ?? ['contact'],
   });
   if (opts.queue !== 'logged') return { id: inst.id, queued: await backfill(db, inst.id) };
+  // Queued below as saves would queue them, not by the backfill the saved connection planned.
+  await db.syncState.delete(backfillKey(inst.id));
   let queued = 0;
   const contacts = (await db.contacts.toArray()).map((c) => ({ kind: 'contact' as const, localId: c.id }));
   for (let i = 0; i < contacts.length; i += 2000) queued += await enqueue(db, contacts.slice(i, i + 2000));

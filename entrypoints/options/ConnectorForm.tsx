@@ -4,7 +4,6 @@ import { type AnyConnector, registry } from '../../connectors/registry';
 import type { SyncKind } from '../../connectors/types';
 import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
-import { backfill } from '../../storage/outbox';
 import type { SyncDirection } from '../../storage/sync-rows';
 import { type PublicConnectorInstance, insecureOrigins, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
 import { type FormField, formFields } from './schema-form';
@@ -126,7 +125,7 @@ export function ConnectorForm({
         setMsg({ ok: false, text: r.error, testid: 'connector-test-failed' });
         return;
       }
-      if (!instance) await backfill(getDb(), r.id);
+      // Saving planned the backfill; the service worker runs it (and resumes it after a restart).
       void callBackground('syncNow', {}).catch(() => undefined);
       onDone();
     } catch (err) {
@@ -170,7 +169,7 @@ export function ConnectorForm({
     }
     setBusy(true);
     try {
-      const saved = await saveConnectorInstance(getDb(), registry, {
+      await saveConnectorInstance(getDb(), registry, {
         id: instance?.id,
         type,
         name,
@@ -180,8 +179,8 @@ export function ConnectorForm({
         fieldMapping: mapping,
         allowInsecureHttp,
       });
-      // A new connection also gets everything saved before it existed.
-      if (!instance) await backfill(getDb(), saved.id);
+      // Saving planned the backfill of what was stored before (a new connection, a kind newly
+      // chosen, a direction that now pushes): the service worker runs it, even if this page closes.
       void callBackground('syncNow', {}).catch(() => undefined);
       onDone();
     } catch (err) {

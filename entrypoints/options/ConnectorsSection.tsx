@@ -1,5 +1,4 @@
 import { useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { registry } from '../../connectors/registry';
 import { callBackground } from '../../messaging/client';
 import { type PublicConnectorInstance, listConnectorInstances, removeConnectorInstance, resumeConnector } from '../../sync/connectors';
@@ -8,14 +7,10 @@ import { discardEntry, listEntries, retryEntry, status } from '../../sync/engine
 import { getDb } from '../../storage/db';
 import { SyncBadge } from '../../components/SyncBadge';
 import { useLiveQuery, useLiveState } from '../../components/use-live-query';
-import { ConnectorForm, KIND_LABEL, originsFor } from './ConnectorForm';
+import { ConnectorForm, KIND_LABEL } from './ConnectorForm';
+import { BackfillProgress } from './BackfillProgress';
 
 const fmtTime = (ms?: number) => (ms ? new Date(ms).toLocaleString() : 'never');
-
-async function releaseOrigins(origins: string[], stillUsed: string[]) {
-  const free = origins.filter((o) => !stillUsed.includes(o));
-  if (free.length) await browser.permissions.remove({ origins: free }).catch(() => undefined);
-}
 
 export function ConnectorsSection() {
   // Live: a connection saved, synced, paused or removed (here or by the background) shows at once.
@@ -37,7 +32,7 @@ export function ConnectorsSection() {
         </p>
       )}
       {instances?.map((inst) => (
-        <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} all={instances} />
+        <ConnectorRow key={inst.id} inst={inst} onEdit={() => setEditing({ type: inst.type, instance: inst })} />
       ))}
       {!editing && (
         <button class="primary" data-testid="connector-add" onClick={() => setEditing({ type: [...registry.keys()][0] })}>
@@ -56,7 +51,7 @@ export function ConnectorsSection() {
   );
 }
 
-function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; onEdit: () => void; all: PublicConnectorInstance[] }) {
+function ConnectorRow({ inst, onEdit }: { inst: PublicConnectorInstance; onEdit: () => void }) {
   const connector = registry.get(inst.type);
   const live = useLiveQuery(async () => {
     const db = getDb();
@@ -128,6 +123,7 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
           {st.lastError && <div class="muted">Last error: {st.lastError}</div>}
         </div>
       )}
+      <BackfillProgress connectorId={inst.id} />
       {entries.length > 0 && (
         <ul class="errors">
           {entries.map((e) => (
@@ -164,15 +160,10 @@ function ConnectorRow({ inst, onEdit, all }: { inst: PublicConnectorInstance; on
           onClick={() =>
             void act('remove', async () => {
               if (!confirm(`Remove the connection "${inst.name}"? Its queue is dropped; your local data stays.`)) return;
-              const origins = connector ? originsFor(connector, inst.config) : [];
               await removeConnectorInstance(getDb(), inst.id);
-              const others = all
-                .filter((o) => o.id !== inst.id)
-                .flatMap((o) => {
-                  const c = registry.get(o.type);
-                  return c ? originsFor(c, o.config) : [];
-                });
-              await releaseOrigins(origins, others);
+              // The background works out which CRM hosts are still needed from the remaining
+              // connections' full configs (a config without its secrets does not parse here).
+              await callBackground('releasePermissions', {}).catch(() => undefined);
               return 'Connection removed.';
             })
           }

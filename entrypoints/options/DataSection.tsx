@@ -3,7 +3,7 @@ import { useLiveState } from '../../components/use-live-query';
 import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
 import { exportFileName, exportParts } from '../../storage/export';
-import { counts, deleteAllData } from '../../storage/repositories';
+import { counts } from '../../storage/repositories';
 import type { ImportSummary, WorkerReply } from '../../importers/import-job';
 
 type ImportState =
@@ -20,6 +20,7 @@ export function DataSection() {
   const stats = live.state === 'ready' ? live.value : null;
   const [imp, setImp] = useState<ImportState>({ state: 'idle' });
   const [busy, setBusy] = useState<string | null>(null);
+  const [alsoSettings, setAlsoSettings] = useState(false);
   const [message, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const notice =
     message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
@@ -73,13 +74,24 @@ export function DataSection() {
 
   const doDeleteAll = async () => {
     const total = stats ? stats.contacts + stats.companies + stats.activities + stats.tasks + stats.deals : 0;
-    if (!confirm(`Delete all local Rapport data (${fmt.format(total)} records)? This cannot be undone. Export first if you may need it.`))
-      return;
+    const what = stats
+      ? `${fmt.format(stats.contacts)} contacts, ${fmt.format(stats.companies)} companies, ${fmt.format(stats.activities)} activities, ${fmt.format(stats.tasks)} tasks and ${fmt.format(stats.deals)} deals`
+      : `${fmt.format(total)} records`;
+    const question = alsoSettings
+      ? `Delete all local Rapport data: ${what}, their sync queue, AND your CRM connections (with their tokens), rules and settings? Rapport gives back its access to those CRMs. Records already in a CRM stay there. This cannot be undone.`
+      : `Delete ${what} from this browser, with their search index and sync queue? CRM connections, rules and settings are kept. Records already in a CRM stay there. This cannot be undone. Export first if you may need it.`;
+    if (!confirm(question)) return;
     setBusy('delete');
     try {
-      await deleteAllData();
+      // The background stops the sync engine first, so a run in flight cannot write anything back.
+      const r = await callBackground('deleteLocalData', { scope: alsoSettings ? 'everything' : 'records' });
       setImp({ state: 'idle' });
-      setNotice({ kind: 'ok', text: 'All local data deleted.' });
+      setNotice({
+        kind: 'ok',
+        text: alsoSettings
+          ? `All local data deleted, with ${fmt.format(r.connections)} CRM connection${r.connections === 1 ? '' : 's'}, rules and settings.`
+          : 'All local records deleted. CRM connections, rules and settings were kept.',
+      });
       void callBackground('dataChanged', { what: 'delete-all' }).catch(() => undefined);
     } catch (e) {
       setNotice({ kind: 'error', text: `Delete failed, nothing was removed: ${(e as Error).message}` });
@@ -167,6 +179,16 @@ export function DataSection() {
           {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
         </button>
       </div>
+      <label class="row small">
+        <input
+          type="checkbox"
+          data-testid="delete-all-settings"
+          checked={alsoSettings}
+          disabled={!!busy}
+          onChange={(e) => setAlsoSettings((e.target as HTMLInputElement).checked)}
+        />
+        Also delete CRM connections, rules and settings (otherwise only contacts, companies, history, tasks and deals go)
+      </label>
       {notice && (
         <p
           class={notice.kind === 'error' ? 'error' : 'muted'}

@@ -17,7 +17,8 @@ import {
 } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { runOnce } from '../../../sync/engine';
-import { backfill, enqueue, entryKey, outboxScope } from '../../../storage/outbox';
+import { enqueue, entryKey, outboxScope } from '../../../storage/outbox';
+import { backfill } from '../../../storage/backfill';
 import { MemoryCrm, beforeFirstPush, closeDbs, freshDb, setup, src } from './helpers';
 
 afterEach(closeDbs);

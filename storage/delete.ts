@@ -1,0 +1,233 @@
+// Deleting: one record with what derives from it, or all local data. A record goes with its search
+// index rows, its queued pushes and its links to CRM records, in one transaction. No connector can
+// delete a CRM record (connectors/types.ts has no delete): the CRM's copy is left alone, and the
+// caller is told which connections still hold one (docs/decisions/0029-precise-delete-and-backfill-job.md).
+import type { Table } from 'dexie';
+import { type RapportDB, getDb } from './db';
+import { REBUILD_KEY } from './index-rows';
+import { type Change, activityKind, dropEntries, outboxScope } from './outbox';
+import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
+import type { Activity, Contact, Task } from './schema';
+import { nowIso } from './schema';
+import { BACKFILL_PREFIX, BATCH_PREFIX, type SyncKind, type SyncStateRow } from './sync-rows';
+
+/** Where the CRM keeps its own copy of a deleted record: nothing was deleted there. */
+export interface KeptRemotely {
+  connectorId: string;
+  name: string;
+}
+
+export interface DeleteResult {
+  /** False when no such record was stored. */
+  deleted: boolean;
+  /** Activities and tasks that belonged to the deleted person only, deleted with them. */
+  alsoDeleted: { activities: number; tasks: number };
+  keptRemotely: KeptRemotely[];
+}
+
+const LINK_JOURNAL_PREFIX = 'links|';
+
+/** The tables a single-record delete writes: records with their index, sync rows, the CRM cache. */
+function deleteScope(db: RapportDB): Table[] {
+  return [...writeScope(db, 'contact', 'company', 'activity'), db.tasks, db.deals, ...outboxScope(db), db.links, db.syncState, db.crmCache];
+}
+
+/**
+ * Forgets the sync rows of deleted records, inside the caller's transaction: their queued pushes,
+ * their links (and links journaled by the engine, not folded yet). Returns the connections that had
+ * one of them in the CRM.
+ */
+async function forgetSyncRows(db: RapportDB, changes: Change[]): Promise<KeptRemotely[]> {
+  if (changes.length === 0) return [];
+  await dropEntries(db, changes);
+  const instances = await db.connectors.toArray();
+  const had = new Set<string>();
+  const keys = instances.flatMap((i) => changes.map((c) => [i.id, c.kind, c.localId] as [string, SyncKind, string]));
+  const found = await db.links.bulkGet(keys);
+  found.forEach((l) => l && had.add(l.connectorId));
+  await db.links.bulkDelete(keys);
+  const gone = new Set(changes.map((c) => `${c.kind}|${c.localId}`));
+  const journal = await db.syncState.where('key').between(LINK_JOURNAL_PREFIX, `${LINK_JOURNAL_PREFIX}\uffff`).toArray();
+  for (const row of journal) {
+    const j = row.linkJournal;
+    if (!j) continue;
+    const links = j.links.filter(([localId]) => !gone.has(`${j.kind}|${localId}`));
+    if (links.length === j.links.length) continue;
+    had.add(j.connectorId);
+    if (links.length) await db.syncState.put({ ...row, linkJournal: { ...j, links } });
+    else await db.syncState.delete(row.key);
+  }
+  return instances.filter((i) => had.has(i.id)).map((i) => ({ connectorId: i.id, name: i.name }));
+}
+
+const activityChange = (a: Pick<Activity, 'id' | 'type'>): Change[] => {
+  const kind = activityKind(a);
+  return kind ? [{ kind, localId: a.id }] : [];
+};
+
+/**
+ * Deletes a person. Their activities and tasks that involve nobody else go with them; those shared
+ * with other people stay, no longer linked to them. Deals stay (they belong to the company), unlinked.
+ */
+export async function deleteContact(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    const contact = await db.contacts.where('id').equals(id).first();
+    if (!contact) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    const at = nowIso();
+    const changes: Change[] = [{ kind: 'contact', localId: id }];
+
+    const activities = (await db.activities.where('contactIds').equals(id).toArray()).map((a) => publicRecord(a) as Activity);
+    const ownActivities = activities.filter((a) => a.contactIds.every((c) => c === id));
+    const sharedActivities = activities.filter((a) => !ownActivities.includes(a));
+    await deleteRecords(
+      db,
+      'activity',
+      ownActivities.map((a) => a.id),
+    );
+    changes.push(...ownActivities.flatMap(activityChange));
+    // Unlinking is local only: the CRM keeps its associations (it owns what it has).
+    await putRecords(
+      db,
+      'activity',
+      sharedActivities.map((a) => ({ ...a, contactIds: a.contactIds.filter((c) => c !== id), updatedAt: at })),
+    );
+
+    const tasks = await db.tasks.where('contactIds').equals(id).toArray();
+    const ownTasks = tasks.filter((t) => t.contactIds.every((c) => c === id));
+    await db.tasks.bulkDelete(ownTasks.map((t) => t.id));
+    changes.push(...ownTasks.map((t) => ({ kind: 'task' as const, localId: t.id })));
+    await db.tasks.bulkPut(
+      tasks
+        .filter((t) => !ownTasks.includes(t))
+        .map((t): Task => ({ ...t, contactIds: t.contactIds.filter((c) => c !== id), updatedAt: at })),
+    );
+    await db.deals
+      .where('contactIds')
+      .equals(id)
+      .modify((d) => {
+        d.contactIds = d.contactIds.filter((c) => c !== id);
+        d.updatedAt = at;
+      });
+
+    await deleteRecords(db, 'contact', [id]);
+    if (contact.emails.length) await db.crmCache.where('email').anyOf(contact.emails).delete();
+    const keptRemotely = await forgetSyncRows(db, changes);
+    return { deleted: true, alsoDeleted: { activities: ownActivities.length, tasks: ownTasks.length }, keptRemotely };
+  });
+}
+
+/** Deletes a company. Its people, deals, tasks and history stay, no longer linked to it (a person keeps the company's name). */
+export async function deleteCompany(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    const company = await db.companies.where('id').equals(id).first();
+    if (!company) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    const at = nowIso();
+    const people = await db.contacts.where('companyId').equals(id).toArray();
+    await putRecords(
+      db,
+      'contact',
+      people.map((p) => {
+        const { companyId: _c, ...rest } = publicRecord(p) as Contact;
+        return { ...rest, updatedAt: at };
+      }),
+    );
+    await db.deals
+      .where('companyId')
+      .equals(id)
+      .modify((d) => {
+        delete d.companyId;
+        d.updatedAt = at;
+      });
+    const mentioning = (await db.activities.filter((a) => !!a.companyIds?.includes(id)).toArray()).map((a) => publicRecord(a) as Activity);
+    await putRecords(
+      db,
+      'activity',
+      mentioning.map((a) => ({ ...a, companyIds: a.companyIds!.filter((c) => c !== id), updatedAt: at })),
+    );
+    await db.tasks
+      .filter((t) => t.companyId === id)
+      .modify((t) => {
+        delete t.companyId;
+        t.updatedAt = at;
+      });
+    await deleteRecords(db, 'company', [id]);
+    const keptRemotely = await forgetSyncRows(db, [{ kind: 'company', localId: id }]);
+    return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+/** Deletes one activity (an email, a note, a call…). */
+export async function deleteActivity(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    const activity = await db.activities.where('id').equals(id).first();
+    if (!activity) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    await deleteRecords(db, 'activity', [id]);
+    const keptRemotely = await forgetSyncRows(db, activityChange(activity));
+    return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+export async function deleteTask(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    if (!(await db.tasks.get(id))) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    await db.tasks.delete(id);
+    const keptRemotely = await forgetSyncRows(db, [{ kind: 'task', localId: id }]);
+    return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+export async function deleteDeal(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    if (!(await db.deals.get(id))) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    await db.deals.delete(id);
+    const keptRemotely = await forgetSyncRows(db, [{ kind: 'deal', localId: id }]);
+    return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+/**
+ * `records`: the people, companies, history, tasks and deals, with everything derived from them
+ * (search index, sync queue, links to CRM records, CRM look-ups). Connections, rules and settings stay.
+ * `everything`: that, and the connections (with their tokens and sync state), the rules and the settings.
+ */
+export type DeleteScope = 'records' | 'everything';
+
+export interface DeleteAllSummary {
+  contacts: number;
+  companies: number;
+  activities: number;
+  tasks: number;
+  deals: number;
+  connections: number;
+}
+
+/**
+ * Deletes local data in one transaction. Callers in the service worker stop the sync engine first
+ * (entrypoints/background/data-service.ts), so no run in flight writes back what this removed.
+ */
+export async function deleteLocalData(scope: DeleteScope, db: RapportDB = getDb()): Promise<DeleteAllSummary> {
+  return db.transaction('rw', db.tables, async () => {
+    const [contacts, companies, activities, tasks, deals, connections] = await Promise.all([
+      db.contacts.count(),
+      db.companies.count(),
+      db.activities.count(),
+      db.tasks.count(),
+      db.deals.count(),
+      db.connectors.count(),
+    ]);
+    if (scope === 'everything') {
+      await Promise.all(db.tables.map((t) => t.clear()));
+      return { contacts, companies, activities, tasks, deals, connections };
+    }
+    const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache];
+    await Promise.all([db.contacts, db.companies, db.activities, db.tasks, db.deals, ...derived].map((t) => t.clear()));
+    // Nothing left to index.
+    await db.meta.delete(REBUILD_KEY);
+    // Rows about records: batches in flight, links not folded yet, backfill cursors. A connection's
+    // own state (rate limiter, pull cursor) stays with it.
+    const aboutRecords = (r: SyncStateRow) =>
+      r.key.startsWith(BATCH_PREFIX) || r.key.startsWith(LINK_JOURNAL_PREFIX) || r.key.startsWith(BACKFILL_PREFIX);
+    await db.syncState.filter(aboutRecords).delete();
+    return { contacts, companies, activities, tasks, deals, connections: 0 };
+  });
+}
