@@ -339,18 +339,28 @@ export interface AddActivitiesResult {
 
 /**
  * Records activities; emails are deduplicated by message id (logging a thread twice adds
- * nothing). The people involved get their last-activity time bumped, in the same transaction.
+ * nothing), and an input with an id that is already stored (an imported note's stable id) is
+ * existing, not written again. The people involved get their last-activity time bumped, in the
+ * same transaction.
  */
 export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
   return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db)], async () => {
     const msgIds = uniq(inputs.map((i) => i.messageId));
     const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
     const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
+    const givenIds = uniq(inputs.map((i) => i.id));
+    const stored = givenIds.length ? await db.activities.where('id').anyOf(givenIds).toArray() : [];
+    const byId = new Map(stored.map((a) => [a.id, publicRecord(a) as Activity]));
     const added: Activity[] = [];
     const existing: Activity[] = [];
     const writes = new Map<string, Activity>();
     const freshIds = new Set<string>();
     for (const input of inputs) {
+      const sameId = input.id ? byId.get(input.id) : undefined;
+      if (sameId) {
+        existing.push(sameId);
+        continue;
+      }
       const prev = input.messageId ? byMsg.get(input.messageId) : undefined;
       if (prev) {
         const contactIds = uniq([...prev.contactIds, ...input.contactIds]);
@@ -366,6 +376,7 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
       const activity = Activity.parse({ ...input, id: input.id ?? newId('ac'), createdAt: at, updatedAt: at, sources: [source] });
       if (!input.id) freshIds.add(activity.id);
       writes.set(activity.id, activity);
+      byId.set(activity.id, activity);
       if (activity.messageId) byMsg.set(activity.messageId, activity);
       added.push(activity);
     }
