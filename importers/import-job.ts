@@ -15,7 +15,7 @@ import { detectImportKind } from '.';
 import { parseCsv } from './csv';
 import { parseVcard } from './vcard';
 import { ExportReadError, readExport } from './json';
-import { importedNoteId } from './note-id';
+import { importedContactId, importedNoteId } from './stable-ids';
 import type { ImportBatch, ImportError } from './types';
 import { readFirstBytes } from './text';
 
@@ -152,14 +152,14 @@ async function importContacts(
   }
 }
 
-/** One parsed batch: its people, then their notes (with stable ids), in one transaction. */
+/** One parsed batch: its people, then their notes, in one transaction; what has no merge key gets a stable id. */
 async function storeContactBatch(batch: ImportBatch, source: Source, db: RapportDB) {
   return db.transaction('rw', [...writeScope(db, 'contact', 'company', 'activity'), ...outboxScope(db)], async () => {
     const tally = { created: 0, merged: 0, notes: 0, errors: [] as ImportError[] };
     const results = await upsertContacts(
       batch.rows.map((r) => r.contact),
       source,
-      {},
+      { stableIds: batch.rows.map((r) => importedContactId(r.contact)) },
       db,
     );
     const notes: Parameters<typeof addActivities>[0] = [];

@@ -36,6 +36,11 @@ export interface UpsertOptions {
   companyDomain?: string;
   /** The change came from this CRM connection (a pull): queue it for the other connections only. */
   exceptConnector?: string;
+  /**
+   * Per input (same order): the id a person created from it gets, and by which it is found again when
+   * no e-mail or LinkedIn profile matches (an imported row without either, re-imported).
+   */
+  stableIds?: (string | undefined)[];
 }
 
 function uniq<T>(items: (T | undefined | null)[]): T[] {
@@ -207,15 +212,19 @@ export async function upsertContacts(
   return db.transaction('rw', [...writeScope(db, 'contact', 'company'), ...outboxScope(db)], async () => {
     const emails = uniq(ok.flatMap((i) => i.emails));
     const liIds = uniq(ok.map((i) => i.linkedinId));
+    const stableIds = uniq(opts.stableIds ?? []);
     const found = [
       ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
       ...(liIds.length ? await db.contacts.where('linkedinId').anyOf(liIds).toArray() : []),
+      ...(stableIds.length ? await db.contacts.where('id').anyOf(stableIds).toArray() : []),
     ];
     const byEmail = new Map<string, Contact>();
     const byLi = new Map<string, Contact>();
+    const byId = new Map<string, Contact>();
     const index = (c: Contact) => {
       for (const e of c.emails) byEmail.set(e, c);
       if (c.linkedinId) byLi.set(c.linkedinId, c);
+      byId.set(c.id, c);
     };
     found.forEach((c) => index(publicRecord(c) as Contact));
 
@@ -229,17 +238,21 @@ export async function upsertContacts(
 
     const results: (UpsertResult | Error)[] = [];
     const toWrite = new Map<string, Contact>();
-    for (const input of normalized) {
+    for (const [position, input] of normalized.entries()) {
       if (input instanceof Error) {
         results.push(input);
         continue;
       }
+      const stableId = opts.stableIds?.[position];
       if (input.company) {
         const d = companyDomainOf(input, opts);
         const co = companies.get(d ?? `name:${fold(input.company)}`);
         if (co && (!input.companyId || opts.overwrite)) input.companyId = co.id;
       }
-      const existing = input.emails.map((e) => byEmail.get(e)).find(Boolean) ?? (input.linkedinId ? byLi.get(input.linkedinId) : undefined);
+      const existing =
+        input.emails.map((e) => byEmail.get(e)).find(Boolean) ??
+        (input.linkedinId ? byLi.get(input.linkedinId) : undefined) ??
+        (stableId ? byId.get(stableId) : undefined);
       if (existing) {
         const { contact, changed } = mergeContact(toWrite.get(existing.id) ?? existing, input, source, !!opts.overwrite);
         if (changed) toWrite.set(contact.id, contact);
@@ -249,7 +262,7 @@ export async function upsertContacts(
         const at = nowIso();
         const candidate = {
           ...input,
-          id: newId('ct'),
+          id: stableId ?? newId('ct'),
           createdAt: at,
           updatedAt: at,
           sources: [source],

@@ -66,16 +66,29 @@ describe('CSV and vCard notes have a stable identity', () => {
     'Ann Lee,ann@example.com,Met at the Madrid fair',
     'Bo Chen,bo@example.com,"Prefers calls\nafter 3pm"',
     'Cy Diaz,cy@example.com,',
+    // No e-mail: found again by the id its name (and company, phones) give it.
+    'Dee Evans,,Call back in May',
   ].join('\n');
 
   it('re-importing the same CSV adds no contact and no note', async () => {
     const first = await runImport(file(csv, 'people.csv'), undefined, db);
-    expect(first).toMatchObject({ imported: 3, created: 3, notes: 2 });
+    expect(first).toMatchObject({ imported: 4, created: 4, notes: 3 });
     const second = await runImport(file(csv, 'people.csv'), undefined, db);
-    expect(second).toMatchObject({ imported: 3, created: 0, merged: 3, notes: 0 });
-    expect(await db.contacts.count()).toBe(3);
+    expect(second).toMatchObject({ imported: 4, created: 0, merged: 4, notes: 0 });
+    expect((await db.contacts.toArray()).map((c) => c.name).sort()).toEqual(['Ann Lee', 'Bo Chen', 'Cy Diaz', 'Dee Evans']);
     const notes = await db.activities.toArray();
-    expect(notes.map((n) => n.body).sort()).toEqual(['Met at the Madrid fair', 'Prefers calls\nafter 3pm']);
+    expect(notes.map((n) => n.body).sort()).toEqual(['Call back in May', 'Met at the Madrid fair', 'Prefers calls\nafter 3pm']);
+  });
+
+  it('people without e-mail: the same name at another company, or with other phones, is another person', async () => {
+    const rows = ['Name,Company,Phone', 'Dee Evans,Acme,', 'Dee Evans,Globex,', 'Dee Evans,Globex,+1 415 555 0100', 'DEE EVANS,acme,'];
+    await runImport(file(rows.join('\n'), 'a.csv'), undefined, db);
+    await runImport(file(rows.join('\n'), 'a.csv'), undefined, db);
+    expect((await db.contacts.toArray()).map((c) => `${c.name}/${c.company}/${c.phones.join()}`).sort()).toEqual([
+      'Dee Evans/Acme/',
+      'Dee Evans/Globex/',
+      'Dee Evans/Globex/+14155550100',
+    ]);
   });
 
   it('re-importing the same vCard file adds no note; a changed note is a new one', async () => {
