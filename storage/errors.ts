@@ -31,5 +31,7 @@ export function describeStorageError(e: unknown): string {
   if (cause.name === 'VersionError' || cause.name === 'UpgradeError') {
     return `the database belongs to another version of Rapport (${cause.name}): reload the page and try again`;
   }
-  return cause.name ? `${cause.name}: ${cause.message}` : cause.message || String(e);
+  // Our own errors ("a note cannot be empty") read as they are.
+  if (!cause.name || cause.name === 'Error') return cause.message || String(e);
+  return `${cause.name}: ${cause.message}`;
 }

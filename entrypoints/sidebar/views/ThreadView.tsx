@@ -3,6 +3,7 @@ import { logThread, outsidePeople } from '../../../capture/actions';
 import type { ThreadCapture } from '../../../capture/mail';
 import type { Settings } from '../../../storage/settings';
 import { MailPersonCard } from '../MailPersonCard';
+import { describeStorageError } from '../../../storage/errors';
 
 /** An open conversation (Gmail, Outlook): log it, and one card per outside person. */
 export function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: Settings }) {
@@ -22,7 +23,7 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
           : 'Already logged: nothing new.',
       });
     } catch (e) {
-      setLogged({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setLogged({ ok: false, text: describeStorageError(e) });
     } finally {
       setBusy(false);
     }
