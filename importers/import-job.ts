@@ -109,7 +109,11 @@ async function restoreFromExport(
     if (e instanceof ExportReadError) {
       // Not an export at all: refused before anything was stored, as one error on the whole file.
       if (e.notAnExport) report([{ row: null, message: e.message, severity: 'error' }]);
-      else summary.stopped = { at: e.collection ? `after ${e.collection}[${e.index ?? 0}]` : at, reason: e.message };
+      else {
+        // The record after the last one read is where the text broke.
+        const where = !e.collection ? at : e.index === undefined ? `the start of "${e.collection}"` : `${e.collection}[${e.index + 1}]`;
+        summary.stopped = { at: where, reason: e.message };
+      }
       return;
     }
     summary.stopped = { at, reason: describeStorageError(e) };

@@ -256,7 +256,7 @@ describe('restoring an export', () => {
     const text = exportText({ contacts });
     const cut = text.slice(0, text.indexOf('"ct_25"') + 12);
     const summary = await runImport(file(cut, 'backup.json'), undefined, db, 10);
-    expect(summary.stopped?.at).toBe('after contacts[24]');
+    expect(summary.stopped?.at).toBe('contacts[25]');
     expect(summary.stopped?.reason).toMatch(/the file ends before the JSON object does/);
     // Every whole record before the break, nothing of the broken one.
     expect(summary.imported).toBe(25);
