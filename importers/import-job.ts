@@ -5,7 +5,7 @@
 // earlier batch whole, nothing of the failing one, and a report of where it stopped.
 import { getDb, type RapportDB } from '../storage/db';
 import { describeStorageError } from '../storage/errors';
-import { restoreRecords } from '../storage/export';
+import { newRestoreContext, restoreRecords } from '../storage/restore';
 import { outboxScope } from '../storage/outbox';
 import { writeScope } from '../storage/records';
 import { addActivities, upsertContacts } from '../storage/repositories';
@@ -81,6 +81,7 @@ async function restoreFromExport(
 ): Promise<void> {
   let rows = 0;
   let at = 'the start of the file';
+  const ctx = newRestoreContext();
   try {
     for await (const batch of readExport(file, { batchSize })) {
       report(batch.errors);
@@ -96,6 +97,7 @@ async function restoreFromExport(
           batch.collection,
           batch.records.map((x) => x.record),
           db,
+          ctx,
         );
         summary.created += r.created;
         summary.merged += r.replaced;

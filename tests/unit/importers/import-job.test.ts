@@ -223,6 +223,93 @@ describe('restoring an export', () => {
     expect(await db.outbox.count()).toBe(0);
   });
 
+  it('a person, company and e-mail captured again under other ids (after "delete all") are matched, not duplicated', async () => {
+    // Here: what was captured since the export, under fresh ids.
+    await db.transaction('rw', db.contacts, db.companies, db.activities, async () => {
+      await db.contacts.add({
+        ...contact('ct_here', 'Ann Lee', at(9), ['ann@lee.example']),
+        phones: ['+14155550100'],
+        companyId: 'co_here',
+        n: 1,
+      });
+      await db.companies.add({
+        id: 'co_here',
+        name: 'Lee Ltd',
+        domain: 'lee.example',
+        tags: [],
+        createdAt: at(9),
+        updatedAt: at(9),
+        sources: [src],
+        n: 1,
+      });
+      await db.activities.add({
+        id: 'ac_here',
+        type: 'email',
+        contactIds: ['ct_here'],
+        subject: 'Hi',
+        occurredAt: at(8),
+        messageId: 'gmail:m1',
+        createdAt: at(9),
+        updatedAt: at(9),
+        sources: [src],
+        n: 1,
+      });
+    });
+    const activity = (id: string, extra: object) => ({
+      id,
+      contactIds: ['ct_file'],
+      occurredAt: at(3),
+      createdAt: at(3),
+      updatedAt: at(3),
+      sources: [src],
+      ...extra,
+    });
+    const text = exportText({
+      contacts: [
+        { ...contact('ct_file', 'Ann Lee (old)', at(3), ['ANN@lee.example', 'ann@home.example']), companyId: 'co_file' },
+        { ...contact('ct_other', 'Bo Chen', at(3), ['bo@chen.example']), companyId: 'co_file' },
+      ],
+      companies: [
+        { id: 'co_file', name: 'LEE LTD', domain: 'lee.example', tags: ['vip'], createdAt: at(3), updatedAt: at(3), sources: [src] },
+      ],
+      activities: [
+        activity('ac_file', { type: 'email', subject: 'Hi', messageId: 'gmail:m1' }),
+        activity('ac_note', { type: 'note', body: 'Met in Madrid' }),
+      ],
+      tasks: [
+        {
+          id: 'tk_1',
+          title: 'Call Ann',
+          done: false,
+          contactIds: ['ct_file'],
+          companyId: 'co_file',
+          createdAt: at(3),
+          updatedAt: at(3),
+          sources: [src],
+        },
+      ],
+    });
+    const summary = await runImport(file(text, 'backup.json'), undefined, db);
+    expect(summary.stopped).toBeUndefined();
+
+    const people = await db.contacts.toArray();
+    expect(people.map((c) => c.id).sort()).toEqual(['ct_here', 'ct_other']);
+    const ann = people.find((c) => c.id === 'ct_here')!;
+    // The newer copy's name stays; the file's extra address is kept too.
+    expect(ann).toMatchObject({
+      name: 'Ann Lee',
+      emails: ['ann@lee.example', 'ann@home.example'],
+      phones: ['+14155550100'],
+      companyId: 'co_here',
+    });
+    expect(people.find((c) => c.id === 'ct_other')?.companyId).toBe('co_here');
+    expect((await db.companies.toArray()).map((c) => c.id)).toEqual(['co_here']);
+    const activities = await db.activities.toArray();
+    expect(activities.map((a) => a.id).sort()).toEqual(['ac_here', 'ac_note']);
+    expect(activities.find((a) => a.id === 'ac_note')?.contactIds).toEqual(['ct_here']);
+    expect(await db.tasks.get('tk_1')).toMatchObject({ contactIds: ['ct_here'], companyId: 'co_here' });
+  });
+
   it('exports and restores settings and rules, never a secret', async () => {
     await updateSettings(
       {
