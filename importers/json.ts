@@ -124,7 +124,10 @@ export function parseExportText(text: string): ExportParseResult {
   return validateExport(value);
 }
 
-/** Reads and parses an export file (File/Blob) or its text. Never rejects. */
+/**
+ * Reads and parses an export file (File/Blob) or its text. Never rejects. Holds the whole file: for small
+ * inputs and tests; the import job streams with readExport.
+ */
 export async function parseExportJson(input: ImportInput): Promise<ExportParseResult> {
   if (typeof input === 'string') return parseExportText(input);
   let text: string;
