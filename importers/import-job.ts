@@ -104,6 +104,9 @@ async function restoreFromExport(
         summary.kept += r.kept;
         summary.imported += r.created + r.replaced;
         rows += batch.records.length;
+        // Stored: a later failure (the file unreadable, say) stops at the record after this batch.
+        const next = batch.records[batch.records.length - 1].index + 1;
+        at = `${batch.collection}[${next}] (record ${fmt(next + 1)} of "${batch.collection}")`;
       }
       onProgress({ bytesRead: batch.progress.bytesRead, totalBytes: batch.progress.totalBytes, rows });
     }
@@ -149,6 +152,7 @@ async function importContacts(
         summary.created += tally.created;
         summary.merged += tally.merged;
         summary.notes += tally.notes;
+        at = `the ${unit} after ${unit} ${fmt(batch.rows[batch.rows.length - 1].row)}`;
       }
       report(batch.errors);
       onProgress({ bytesRead: batch.progress.bytesRead, totalBytes: batch.progress.totalBytes, rows });

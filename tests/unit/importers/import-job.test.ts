@@ -371,6 +371,39 @@ describe('restoring an export', () => {
     expect(await db.outbox.count()).toBe(10);
   });
 
+  it('a file that turns unreadable half-way (changed on disk): stops after the last stored record and says so', async () => {
+    class ChangedOnDisk extends Blob {
+      name = 'backup.json';
+      slice(start?: number, end?: number): Blob {
+        const part = super.slice(start, end);
+        if ((start ?? 0) < 1024 * 1024) return part;
+        return Object.assign(part, {
+          arrayBuffer: () => Promise.reject(new DOMException('The file could not be read.', 'NotReadableError')),
+        });
+      }
+    }
+    const body = 'x'.repeat(100_000);
+    const activities = Array.from({ length: 30 }, (_, i) => ({
+      id: `ac_${i}`,
+      type: 'note',
+      contactIds: [],
+      body,
+      occurredAt: at(2),
+      createdAt: at(2),
+      updatedAt: at(2),
+      sources: [src],
+    }));
+    const summary = await runImport(new ChangedOnDisk([exportText({ activities })]), undefined, db, 5);
+    const stored = await db.activities.count();
+    expect(stored).toBeGreaterThan(5);
+    expect(stored).toBeLessThan(30);
+    expect(summary.imported).toBe(stored);
+    expect(summary.stopped).toEqual({
+      at: `activities[${stored}] (record ${stored + 1} of "activities")`,
+      reason: 'NotReadableError: The file could not be read.',
+    });
+  });
+
   it('reads the export slice by slice: the file is never read whole', async () => {
     class SliceOnlyFile extends Blob {
       name = 'backup.json';
