@@ -44,7 +44,7 @@ function newer(file: { updatedAt: string }, local: { updatedAt: string }): boole
   return Date.parse(file.updatedAt) > Date.parse(local.updatedAt);
 }
 
-/** E-mails through normalizeEmail, and references to records matched under another id. */
+/** E-mails (a person's, an e-mail's participants') through normalizeEmail, and references to records matched under another id. */
 function prepare<S extends Section>(section: S, rec: RecordOf<S>, ctx: RestoreContext): RecordOf<S> {
   const person = (id: string) => ctx.contacts.get(id) ?? id;
   const company = (id: string | undefined) => (id === undefined ? id : (ctx.companies.get(id) ?? id));
@@ -60,6 +60,8 @@ function prepare<S extends Section>(section: S, rec: RecordOf<S>, ctx: RestoreCo
   const next = { ...withPeople, contactIds: withPeople.contactIds.map(person) };
   if ('companyId' in withPeople) next.companyId = company(withPeople.companyId);
   if (withPeople.companyIds) next.companyIds = withPeople.companyIds.map((id) => company(id)!);
+  const a = next as Partial<Activity>;
+  if (a.participants) a.participants = a.participants.map((p) => (p.email === undefined ? p : { ...p, email: normalizeEmail(p.email) }));
   return next as RecordOf<S>;
 }
 

@@ -275,6 +275,12 @@ describe('restoring an export', () => {
       activities: [
         activity('ac_file', { type: 'email', subject: 'Hi', messageId: 'gmail:m1' }),
         activity('ac_note', { type: 'note', body: 'Met in Madrid' }),
+        activity('ac_mail', {
+          type: 'email',
+          subject: 'Re',
+          messageId: 'gmail:m2',
+          participants: [{ email: 'Ann <ANN@Lee.example>', role: 'from' }],
+        }),
       ],
       tasks: [
         {
@@ -305,7 +311,8 @@ describe('restoring an export', () => {
     expect(people.find((c) => c.id === 'ct_other')?.companyId).toBe('co_here');
     expect((await db.companies.toArray()).map((c) => c.id)).toEqual(['co_here']);
     const activities = await db.activities.toArray();
-    expect(activities.map((a) => a.id).sort()).toEqual(['ac_here', 'ac_note']);
+    expect(activities.map((a) => a.id).sort()).toEqual(['ac_here', 'ac_mail', 'ac_note']);
+    expect(activities.find((a) => a.id === 'ac_mail')?.participants).toEqual([{ email: 'ann@lee.example', role: 'from' }]);
     expect(activities.find((a) => a.id === 'ac_note')?.contactIds).toEqual(['ct_here']);
     expect(await db.tasks.get('tk_1')).toMatchObject({ contactIds: ['ct_here'], companyId: 'co_here' });
   });
