@@ -47,4 +47,3 @@ export interface ValidatedExport {
   tasks: Task[];
   deals: Deal[];
 }
-
