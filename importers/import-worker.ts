@@ -1,5 +1,6 @@
 // Dedicated worker of the options page: parsing and storing happen off the page's main thread.
 import { runImport, type WorkerReply } from './import-job';
+import { describeStorageError } from '../storage/errors';
 
 const post = (m: WorkerReply) => (self as unknown as Worker).postMessage(m);
 
@@ -15,6 +16,6 @@ self.onmessage = async (e: MessageEvent<{ file: File }>) => {
     });
     post({ type: 'done', summary });
   } catch (err) {
-    post({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    post({ type: 'failed', message: describeStorageError(err) });
   }
 };

@@ -1,5 +1,5 @@
 // Bytes → text for the importers: BOM sniffing (UTF-8, UTF-16 LE/BE), strict UTF-8 with a Windows-1252
-// fallback, chunked reading of Blobs so a large file never has to be one string, and "binary strings"
+// fallback decided line by line (a file mixing both keeps each line's own encoding), chunked reading of Blobs so a large file never has to be one string, and "binary strings"
 // (one char per byte) for formats whose charset is declared per value (vCard 2.1 CHARSET=…).
 
 export type TextEncodingName = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
@@ -126,7 +126,26 @@ export function decodeBytes(bytes: Uint8Array, charset?: string): { text: string
   if (utf16) return { text: new TextDecoder(utf16).decode(bytes), encoding: utf16 };
   const utf8 = tryUtf8(bytes);
   if (utf8 !== null) return { text: utf8, encoding: 'utf-8' };
-  return { text: decodeWindows1252(bytes), encoding: 'windows-1252' };
+  return { text: decodeLinesMixed(bytes), encoding: 'windows-1252' };
+}
+
+/**
+ * Bytes that are not valid UTF-8 as a whole, decided line by line: a line that is valid UTF-8 stays
+ * UTF-8, any other line is Windows-1252. Files glued together from two sources (an old Windows
+ * export plus rows typed later) then keep both halves readable, instead of every character after
+ * the first stray byte turning into mojibake.
+ */
+export function decodeLinesMixed(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    const nl = bytes.indexOf(0x0a, start);
+    const end = nl < 0 ? bytes.length : nl + 1;
+    const line = bytes.subarray(start, end);
+    parts.push(tryUtf8(line) ?? decodeWindows1252(line));
+    start = end;
+  }
+  return parts.join('');
 }
 
 function tryUtf8(bytes: Uint8Array): string | null {
@@ -161,15 +180,20 @@ function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** A line longer than this without a newline is decoded as it stands rather than buffered further. */
+const MAX_PENDING_LINE_BYTES = 8 * 1024 * 1024;
+
 /**
  * Incremental bytes → text decoder with sniffing. UTF-16 (BOM or NUL pattern) is decoded as such; otherwise
- * strict UTF-8, switching to Windows-1252 from the first chunk that is not valid UTF-8 (earlier chunks, which
- * were valid UTF-8, stay as decoded — in practice they are ASCII).
+ * strict UTF-8, and a slice that is not valid UTF-8 is decoded line by line (decodeLinesMixed): each line is
+ * UTF-8 when it is valid UTF-8, else Windows-1252. `encoding` reports 'windows-1252' once any line needed it.
  */
 export class SniffingDecoder {
   encoding: TextEncodingName | null = null;
   private pending: Uint8Array = new Uint8Array(0);
   private utf16: TextDecoder | null = null;
+  /** Windows-1252 was asked for by the caller: every byte is decoded as such. */
+  private forcedWindows1252 = false;
   private readonly forced: string | undefined;
 
   constructor(forcedEncoding?: string) {
@@ -187,7 +211,7 @@ export class SniffingDecoder {
       data = this.start(data);
     }
     if (this.utf16) return this.utf16.decode(data, { stream: !final });
-    if (this.encoding === 'windows-1252') return decodeWindows1252(data);
+    if (this.forcedWindows1252) return decodeWindows1252(data);
     const cut = final ? data.length : completeUtf8Prefix(data);
     const head = cut === data.length ? data : data.subarray(0, cut);
     const text = tryUtf8(head);
@@ -195,14 +219,25 @@ export class SniffingDecoder {
       if (cut < data.length) this.pending = data.slice(cut);
       return text;
     }
+    // Not UTF-8 as a whole: decide per line, so the unfinished last line waits for the next slice.
     this.encoding = 'windows-1252';
-    return decodeWindows1252(data);
+    let end = final ? data.length : data.lastIndexOf(0x0a) + 1;
+    if (end === 0) {
+      if (data.length < MAX_PENDING_LINE_BYTES) {
+        this.pending = data.slice();
+        return '';
+      }
+      end = data.length;
+    }
+    if (end < data.length) this.pending = data.slice(end);
+    return decodeLinesMixed(data.subarray(0, end));
   }
 
   private start(data: Uint8Array): Uint8Array {
     if (this.forced) {
       if (WINDOWS_1252_LABELS.has(this.forced)) {
         this.encoding = 'windows-1252';
+        this.forcedWindows1252 = true;
         return data;
       }
       if (this.forced !== 'utf-8' && this.forced !== 'utf8') {

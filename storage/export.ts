@@ -1,15 +1,21 @@
 // The export format of docs/architecture.md, written in pieces so a large database never becomes one string.
+// Its restore is in restore.ts.
 import { type RapportDB, getDb } from './db';
-import { publicRecord, putRecords, writeScope } from './records';
-import { Activity, Company, Contact, Deal, EXPORT_FORMAT, EXPORT_VERSION, Task } from './schema';
+import { publicRecord } from './records';
+import type { Activity, Company, Contact, Deal, Task } from './schema';
+import { EXPORT_FORMAT, EXPORT_VERSION } from './schema';
+import { getSettings } from './settings';
 
-const SECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals'] as const;
+export const SECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals'] as const;
 export type Section = (typeof SECTIONS)[number];
 const PAGE = 5000;
 
 /** Yields the export file as string parts (for `new Blob(parts)`), a page of records at a time. */
 export async function* exportParts(db: RapportDB = getDb(), exportedAt = new Date().toISOString()): AsyncGenerator<string> {
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
+  // Settings hold the rules and privacy lists, never a secret (tokens live in the secrets table, which
+  // is not exported). Version 1 readers ignore the extra member.
+  yield `,"settings":${JSON.stringify(await getSettings(db))}`;
   for (const section of SECTIONS) {
     yield `,${JSON.stringify(section)}:[`;
     const table = db.table(section);
@@ -40,38 +46,4 @@ export interface ValidatedExport {
   activities: Activity[];
   tasks: Task[];
   deals: Deal[];
-}
-
-/**
- * Restores validated export records: records are matched by id (replaced when present, added
- * otherwise), so importing the same export twice changes nothing.
- */
-export async function restoreExport(
-  data: ValidatedExport,
-  onProgress?: (done: number, total: number) => void,
-  db: RapportDB = getDb(),
-): Promise<number> {
-  const total = SECTIONS.reduce((s, k) => s + data[k].length, 0);
-  let done = 0;
-  const BATCH = 10_000;
-  for (const [kind, section] of [
-    ['company', 'companies'],
-    ['contact', 'contacts'],
-    ['activity', 'activities'],
-  ] as const) {
-    const rows = data[section] as (Contact | Company | Activity)[];
-    for (let i = 0; i < rows.length; i += BATCH) {
-      const slice = rows.slice(i, i + BATCH);
-      await db.transaction('rw', writeScope(db, kind), () => putRecords(db, kind, slice as never));
-      done += slice.length;
-      onProgress?.(done, total);
-    }
-  }
-  await db.transaction('rw', db.tasks, db.deals, async () => {
-    await db.tasks.bulkPut(data.tasks);
-    await db.deals.bulkPut(data.deals);
-  });
-  done += data.tasks.length + data.deals.length;
-  onProgress?.(done, total);
-  return done;
 }

@@ -37,6 +37,11 @@ export interface UpsertOptions {
   companyDomain?: string;
   /** The change came from this CRM connection (a pull): queue it for the other connections only. */
   exceptConnector?: string;
+  /**
+   * Per input (same order): the id a person created from it gets, and by which it is found again when
+   * no e-mail or LinkedIn profile matches (an imported row without either, re-imported).
+   */
+  stableIds?: (string | undefined)[];
 }
 
 function uniq<T>(items: (T | undefined | null)[]): T[] {
@@ -208,15 +213,19 @@ export async function upsertContacts(
   return db.transaction('rw', [...writeScope(db, 'contact', 'company'), ...outboxScope(db)], async () => {
     const emails = uniq(ok.flatMap((i) => i.emails));
     const liIds = uniq(ok.map((i) => i.linkedinId));
+    const stableIds = uniq(opts.stableIds ?? []);
     const found = [
       ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
       ...(liIds.length ? await db.contacts.where('linkedinId').anyOf(liIds).toArray() : []),
+      ...(stableIds.length ? await db.contacts.where('id').anyOf(stableIds).toArray() : []),
     ];
     const byEmail = new Map<string, Contact>();
     const byLi = new Map<string, Contact>();
+    const byId = new Map<string, Contact>();
     const index = (c: Contact) => {
       for (const e of c.emails) byEmail.set(e, c);
       if (c.linkedinId) byLi.set(c.linkedinId, c);
+      byId.set(c.id, c);
     };
     found.forEach((c) => index(publicRecord(c) as Contact));
 
@@ -230,17 +239,21 @@ export async function upsertContacts(
 
     const results: (UpsertResult | Error)[] = [];
     const toWrite = new Map<string, Contact>();
-    for (const input of normalized) {
+    for (const [position, input] of normalized.entries()) {
       if (input instanceof Error) {
         results.push(input);
         continue;
       }
+      const stableId = opts.stableIds?.[position];
       if (input.company) {
         const d = companyDomainOf(input, opts);
         const co = companies.get(d ?? `name:${fold(input.company)}`);
         if (co && (!input.companyId || opts.overwrite)) input.companyId = co.id;
       }
-      const existing = input.emails.map((e) => byEmail.get(e)).find(Boolean) ?? (input.linkedinId ? byLi.get(input.linkedinId) : undefined);
+      const existing =
+        input.emails.map((e) => byEmail.get(e)).find(Boolean) ??
+        (input.linkedinId ? byLi.get(input.linkedinId) : undefined) ??
+        (stableId ? byId.get(stableId) : undefined);
       if (existing) {
         const { contact, changed } = mergeContact(toWrite.get(existing.id) ?? existing, input, source, !!opts.overwrite);
         if (changed) toWrite.set(contact.id, contact);
@@ -250,7 +263,7 @@ export async function upsertContacts(
         const at = nowIso();
         const candidate = {
           ...input,
-          id: newId('ct'),
+          id: stableId ?? newId('ct'),
           createdAt: at,
           updatedAt: at,
           sources: [source],
@@ -332,18 +345,28 @@ export interface AddActivitiesResult {
 
 /**
  * Records activities; emails are deduplicated by message id (logging a thread twice adds
- * nothing). The people involved get their last-activity time bumped, in the same transaction.
+ * nothing), and an input with an id that is already stored (an imported note's stable id) is
+ * existing, not written again. The people involved get their last-activity time bumped, in the
+ * same transaction.
  */
 export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
   return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db)], async () => {
     const msgIds = uniq(inputs.map((i) => i.messageId));
     const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
     const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
+    const givenIds = uniq(inputs.map((i) => i.id));
+    const stored = givenIds.length ? await db.activities.where('id').anyOf(givenIds).toArray() : [];
+    const byId = new Map(stored.map((a) => [a.id, publicRecord(a) as Activity]));
     const added: Activity[] = [];
     const existing: Activity[] = [];
     const writes = new Map<string, Activity>();
     const freshIds = new Set<string>();
     for (const input of inputs) {
+      const sameId = input.id ? byId.get(input.id) : undefined;
+      if (sameId) {
+        existing.push(sameId);
+        continue;
+      }
       const prev = input.messageId ? byMsg.get(input.messageId) : undefined;
       if (prev) {
         const contactIds = uniq([...prev.contactIds, ...input.contactIds]);
@@ -359,6 +382,7 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
       const activity = Activity.parse({ ...input, id: input.id ?? newId('ac'), createdAt: at, updatedAt: at, sources: [source] });
       if (!input.id) freshIds.add(activity.id);
       writes.set(activity.id, activity);
+      byId.set(activity.id, activity);
       if (activity.messageId) byMsg.set(activity.messageId, activity);
       added.push(activity);
     }

@@ -42,6 +42,22 @@ export async function updateSettings(patch: Partial<Settings>, db: RapportDB = g
   });
 }
 
+/**
+ * Replaces the settings with those of an export (rules and privacy lists; the schema has no secret and
+ * drops unknown keys). Returns why not when they do not validate, and leaves the current ones alone then.
+ */
+export async function restoreSettings(value: unknown, db: RapportDB = getDb()): Promise<string | undefined> {
+  const parsed = Settings.safeParse(value);
+  if (!parsed.success) {
+    return parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`)
+      .join('; ');
+  }
+  await db.transaction('rw', db.meta, () => db.meta.put({ key: KEY, value: parsed.data }));
+  return undefined;
+}
+
 /** True when an address (or its domain, or a parent domain) is on the never-capture list. */
 export function isNeverCaptured(email: string | undefined, settings: Settings): boolean {
   const e = normalizeEmail(email);

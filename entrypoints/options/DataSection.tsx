@@ -143,11 +143,20 @@ export function DataSection() {
       )}
       {imp.state === 'done' && (
         <div role="status">
-          <p data-testid="import-done" data-count={imp.summary.imported}>
-            Imported {fmt.format(imp.summary.imported)} from {imp.file}
-            {imp.summary.kind !== 'json' && ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} merged)`}
-            {imp.summary.errors.length ? `, ${fmt.format(imp.summary.errorCount)} problems` : ''}.
-          </p>
+          {imp.summary.stopped ? (
+            <p class="error" role="alert" data-testid="import-failed" data-count={imp.summary.imported}>
+              Imported {fmt.format(imp.summary.imported)} from {imp.file}, then stopped at {imp.summary.stopped.at}:{' '}
+              {imp.summary.stopped.reason}. Nothing from there on was written; what was imported before is complete.
+            </p>
+          ) : (
+            <p data-testid="import-done" data-count={imp.summary.imported}>
+              Imported {fmt.format(imp.summary.imported)} from {imp.file}
+              {imp.summary.kind !== 'json' && ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} merged)`}
+              {imp.summary.kind === 'json' &&
+                ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} updated, ${fmt.format(imp.summary.kept)} kept: the copy here is as new or newer)`}
+              {imp.summary.errors.length ? `, ${fmt.format(imp.summary.errorCount)} problems` : ''}.
+            </p>
+          )}
           {imp.summary.errors.length > 0 && (
             <ul class="errors" data-testid="import-errors">
               {imp.summary.errors.map((er, i) => (

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { type Settings, getSettings, updateSettings } from '../../storage/settings';
+import { describeStorageError } from '../../storage/errors';
 
 const lines = (s: string) => [
   ...new Set(
@@ -47,7 +48,7 @@ export function RulesSection() {
       setS(next);
       setMsg({ ok: true, text: 'Rules saved. Open pages pick them up on their next reload.' });
     } catch (err) {
-      setMsg({ ok: false, text: `Not saved: ${(err as Error).message}` });
+      setMsg({ ok: false, text: `Not saved: ${describeStorageError(err)}` });
     }
   };
   return (

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { addNote, createTask, updateContact } from '../../storage/repositories';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
+import { describeStorageError } from '../../storage/errors';
 
 /**
  * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
@@ -32,7 +33,7 @@ export function ContactActions({
     try {
       setMsg({ ok: true, text: await fn() });
     } catch (e) {
-      setMsg({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setMsg({ ok: false, text: describeStorageError(e) });
     }
   };
   return (

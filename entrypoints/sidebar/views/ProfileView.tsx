@@ -8,6 +8,7 @@ import { findContactByLinkedin } from '../../../storage/queries';
 import type { Source } from '../../../storage/schema';
 import { ContactActions } from '../ContactActions';
 import { useContact } from '../use-contact';
+import { describeStorageError } from '../../../storage/errors';
 
 /** A LinkedIn profile or lead: what the page says, whether the person is saved and what changed. */
 export function ProfileView({ capture }: { capture: ProfileLike }) {
@@ -27,7 +28,7 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
       setError(null);
       return r.contact;
     } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
+      setError(describeStorageError(e));
       throw e;
     }
   };

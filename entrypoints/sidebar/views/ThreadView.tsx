@@ -5,6 +5,7 @@ import { useLiveQuery } from '../../../components/use-live-query';
 import { getDb } from '../../../storage/db';
 import type { Settings } from '../../../storage/settings';
 import { MailPersonCard } from '../MailPersonCard';
+import { describeStorageError } from '../../../storage/errors';
 
 /** An open conversation (Gmail, Outlook): log it, and one card per outside person. */
 export function ThreadView({ capture, settings }: { capture: ThreadCapture; settings: Settings }) {
@@ -31,7 +32,7 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
           : 'Already logged: nothing new.',
       });
     } catch (e) {
-      setLogged({ ok: false, text: e instanceof Error ? e.message : String(e) });
+      setLogged({ ok: false, text: describeStorageError(e) });
     } finally {
       setBusy(false);
     }

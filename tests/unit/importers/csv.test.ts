@@ -610,6 +610,28 @@ describe('encodings', () => {
     expect(r.rows[50].contact.name).toBe('Zoë Café');
   });
 
+  it.each([64, 1024 * 1024])(
+    'a mixed file keeps each line in its own encoding: UTF-8 lines after a Windows-1252 line stay UTF-8 (slices of %i bytes)',
+    async (chunkBytes) => {
+      const utf8 = (s: string) => new TextEncoder().encode(s);
+      const bytes = new Uint8Array([
+        ...utf8('name,email,company\nJosé Álvarez,jose@example.es,Café Ñ\n'),
+        ...windows1252('O’Brien Zoë,obrien@example.ie,Pub “Quay”\n'),
+        ...utf8(Array.from({ length: 20 }, (_, i) => `Jürgen ${i} 🦜,j${i}@example.de,Müller GmbH`).join('\n') + '\n'),
+      ]);
+      const r = await parse(new Blob([bytes]), { chunkBytes });
+      expect(r.errors).toEqual([]);
+      expect(r.rows.map((x) => x.contact.name)).toEqual([
+        'José Álvarez',
+        'O’Brien Zoë',
+        ...Array.from({ length: 20 }, (_, i) => `Jürgen ${i} 🦜`),
+      ]);
+      expect(r.rows[0].contact.company).toBe('Café Ñ');
+      expect(r.rows[1].contact.company).toBe('Pub “Quay”');
+      expect(r.rows[21].contact.company).toBe('Müller GmbH');
+    },
+  );
+
   it('multi-byte UTF-8 characters split across slices', async () => {
     const text =
       'name,email,notes\n' + Array.from({ length: 30 }, (_, i) => `Ñandú ${i} 🦜,n${i}@example.com,"مرحبا 👋🏽\nשלום"`).join('\n') + '\n';

@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RapportDB } from '../../../storage/db';
-import { exportParts, restoreExport } from '../../../storage/export';
+import { exportParts } from '../../../storage/export';
+import { restoreExport } from '../../../storage/restore';
 import {
   addActivities,
   addNote,
