@@ -1,6 +1,6 @@
 // Writes one migration fixture with the code of the release that had that schema version:
 //
-//   npx vite-node tests/unit/storage/migrations/make-fixture.ts <version> <commit>
+//   npx vite-node tests/unit/storage/migrations/make-fixture.ts <version> <commit> [rebuilding]
 //
 // The commit's storage/, sync/ and connectors/ are extracted to a temporary folder and its own
 // repositories write the data set below into a fake-indexeddb database (records, merge rules,
@@ -9,7 +9,9 @@
 // failed and dead entries, batch lease rows, the link journal…) is then written in that release's
 // row shapes. The database's tables are dumped to v<version>.json beside this file, together with
 // the stores each of its versions declared. Run once per new schema version; the fixtures of older
-// versions are never regenerated (they are what those releases left).
+// versions are never regenerated (they are what those releases left). With `rebuilding` (releases
+// with the resumable index rebuild, v5 on), the database is left half-way through a rebuild of its
+// index, with changes made meanwhile, as v<version>-rebuilding.json.
 import 'fake-indexeddb/auto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -24,7 +26,7 @@ process.on('unhandledRejection', (e) => {
 });
 const here = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(here, '../../../..');
-const [versionArg, commit] = process.argv.slice(2);
+const [versionArg, commit, variant] = process.argv.slice(2);
 const version = Number(versionArg);
 if (!version || !commit) throw new Error('usage: make-fixture.ts <version> <commit>');
 
@@ -226,7 +228,17 @@ if (version >= 3) {
   }
 }
 void task;
-void onlyEmail;
+
+if (variant === 'rebuilding') {
+  // Stopped half-way through a rebuild (a worker killed), after changes behind and ahead of it.
+  const rebuild: any = await import(join(era, 'storage/index-rebuild.ts'));
+  await db.transaction('rw', db.postings, db.prefixes, db.meta, (tx: unknown) => rebuild.startIndexRebuild(tx));
+  await rebuild.rebuildIndexStep(db, 3);
+  await repo.updateContact(lukasz.id, { title: 'Prezes', location: 'Łódź' }, src, db);
+  await repo.updateContact(onlyEmail.id, { name: 'Olga Émail' }, src, db);
+  await repo.upsertContact({ name: 'Ingrid Ødegård', emails: ['ingrid@fjord.no'] }, src, {}, db);
+  if (!(await rebuild.rebuildState(db))) throw new Error('the rebuild finished: nothing is left half-way');
+} else if (variant) throw new Error(`unknown variant ${variant}`);
 
 const tableNames = [
   ...new Set(
@@ -244,7 +256,7 @@ const dump: DatabaseDump = {
   tables: await dumpTables(db, tableNames),
 };
 db.close();
-const out = join(here, `v${version}.json`);
+const out = join(here, `v${version}${variant ? `-${variant}` : ''}.json`);
 writeFileSync(out, stringifyDump(dump));
 console.log(
   `wrote ${out}: ${Object.entries(dump.tables)
