@@ -171,6 +171,17 @@ it('has a fixture for every schema version, 1 … current', () => {
   expect([...new Set(fixtures.map((f) => f.dump.version))]).toEqual(Array.from({ length: CURRENT }, (_, i) => i + 1));
 });
 
+it('declares every version as its newest fixture recorded it: a released version is never edited, a new one is added', () => {
+  const declared = (
+    new RapportDB('migrations-declared-only') as unknown as { _versions: { _cfg: { version: number; storesSource: object } }[] }
+  )._versions;
+  const newest = fixtures.filter((f) => f.dump.version === CURRENT).map((f) => f.dump.stores);
+  expect(newest.length).toBeGreaterThan(0);
+  for (const stores of newest) {
+    expect(Object.fromEntries(declared.map((v) => [String(v._cfg.version), v._cfg.storesSource]))).toEqual(stores);
+  }
+});
+
 describe.each(fixtures.map((f) => [f.file, f.dump.writtenBy, f.dump] as const))('%s (written by %s)', (file, _by, dump) => {
   const name = `migrate-${file}-${Math.random().toString(36).slice(2)}`;
   let db: RapportDB;
