@@ -167,6 +167,14 @@ async function freshCopy(name: string, dump: DatabaseDump): Promise<RapportDB> {
   return db;
 }
 
+/**
+ * A table's rows as the upgrade must leave them. No upgrade so far rewrites a record or a sync row,
+ * so they are the fixture's own; an upgrade that does says here, per version, what they become.
+ */
+function afterUpgrade(dump: DatabaseDump, table: string): unknown[] {
+  return dump.tables[table] ?? [];
+}
+
 it('has a fixture for every schema version, 1 … current', () => {
   expect([...new Set(fixtures.map((f) => f.dump.version))]).toEqual(Array.from({ length: CURRENT }, (_, i) => i + 1));
 });
@@ -207,7 +215,7 @@ describe.each(fixtures.map((f) => [f.file, f.dump.writtenBy, f.dump] as const))(
   });
 
   it('keeps every record and setting as it was', async () => {
-    for (const table of RECORD_TABLES) expect(await db.table(table).toArray(), table).toEqual(rows(table));
+    for (const table of RECORD_TABLES) expect(await db.table(table).toArray(), table).toEqual(afterUpgrade(dump, table));
     const settings = rows<{ key: string; value: unknown }>('meta').find((m) => m.key === 'settings');
     if (settings) expect(await getSettings(db)).toEqual(settings.value);
     // Other meta rows stay; the upgrade may add only the rebuild's progress.
@@ -228,7 +236,7 @@ describe.each(fixtures.map((f) => [f.file, f.dump.writtenBy, f.dump] as const))(
   });
 
   it('keeps every sync row: nothing queued again, nothing lost', async () => {
-    for (const table of SYNC_TABLES) expect(await db.table(table).toArray(), table).toEqual(rows(table));
+    for (const table of SYNC_TABLES) expect(await db.table(table).toArray(), table).toEqual(afterUpgrade(dump, table));
   });
 
   it('answers every query as a database built at the current version, once its index is rebuilt (resumably)', async () => {
