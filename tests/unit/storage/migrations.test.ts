@@ -155,7 +155,7 @@ async function physicalSchema(db: Dexie) {
 async function freshCopy(name: string, dump: DatabaseDump): Promise<RapportDB> {
   const db = new RapportDB(name);
   await db.open();
-  const rows = (table: string) => (dump.tables[table] ?? []) as { n?: number }[];
+  const rows = (table: string) => afterUpgrade(dump, table) as { n?: number }[];
   for (const [kind, table] of KIND_TABLES) {
     const records = rows(table).map(({ n: _n, ...rec }) => rec) as (Contact | Company | Activity)[];
     await db.transaction('rw', writeScope(db, kind), () => putRecords(db, kind, records as never));
@@ -168,11 +168,17 @@ async function freshCopy(name: string, dump: DatabaseDump): Promise<RapportDB> {
 }
 
 /**
- * A table's rows as the upgrade must leave them. No upgrade so far rewrites a record or a sync row,
- * so they are the fixture's own; an upgrade that does says here, per version, what they become.
+ * A table's rows as the upgrade must leave them: the fixture's own, except what an upgrade
+ * rewrites, said here per version.
+ * - v7: each contact address becomes its identity key (today's normalizeEmail), once per contact;
+ *   one that is no address stays. (No fixture has two people whose addresses meet in one key.)
  */
 function afterUpgrade(dump: DatabaseDump, table: string): unknown[] {
-  return dump.tables[table] ?? [];
+  const rows = dump.tables[table] ?? [];
+  if (table === 'contacts' && dump.version < 7) {
+    return (rows as Contact[]).map((c) => ({ ...c, emails: [...new Set(c.emails.map((e) => normalizeEmail(e) ?? e))] }));
+  }
+  return rows;
 }
 
 it('has a fixture for every schema version, 1 … current', () => {
@@ -223,16 +229,14 @@ describe.each(fixtures.map((f) => [f.file, f.dump.writtenBy, f.dump] as const))(
     expect(meta).toEqual(rows('meta').filter((m) => (m as { key: string }).key !== 'indexRebuild'));
   });
 
-  it("finds every person by each stored address, typed in any case: the next capture merges, it doesn't duplicate", async () => {
-    const contacts = rows<Contact>('contacts');
-    expect(contacts.some((c) => c.emails.length > 1)).toBe(true);
-    for (const c of contacts) {
-      for (const e of c.emails) {
-        // Stored in today's identity-key form; a change to that form needs a migration of the keys.
-        expect(normalizeEmail(e), e).toBe(e);
-        expect((await findContactByEmail(` ${e.toUpperCase()} `, db))?.id, e).toBe(c.id);
-      }
+  it("finds every person by each address it had, typed in any case: the next capture merges, it doesn't duplicate", async () => {
+    const before = rows<Contact>('contacts');
+    expect(before.some((c) => c.emails.length > 1)).toBe(true);
+    for (const c of before) {
+      for (const e of c.emails) expect((await findContactByEmail(` ${e.toUpperCase()} `, db))?.id, e).toBe(c.id);
     }
+    // Stored as identity keys (today's form): a change to that form needs an upgrade that re-keys.
+    for (const c of await db.contacts.toArray()) for (const e of c.emails) expect(normalizeEmail(e), e).toBe(e);
   });
 
   it('keeps every sync row: nothing queued again, nothing lost', async () => {

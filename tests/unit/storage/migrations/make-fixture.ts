@@ -131,6 +131,38 @@ await repo.saveDeal(
   src,
   db,
 );
+// Addresses as pages and files give them: an accent decomposed (macOS), a zero-width space pasted
+// from a web page. That release's normalizeEmail kept both as they were.
+const rene = await up({ name: 'René Vogel', emails: ['Rene\u0301.Vogel@Vogel.example'] });
+const pia = await up({ name: 'Pia Nullbreite', emails: ['pia\u200b.n@zero.example'] });
+// Restored from a Rapport export edited by hand or written by another tool: restore stores the
+// addresses as the file has them.
+const { restoreExport } = await import(join(era, 'storage/export.ts'));
+const restoredAt = '2026-11-01T08:00:00.000Z';
+await restoreExport(
+  {
+    contacts: [
+      {
+        id: 'ct_restored_1',
+        name: 'Marta Restored',
+        emails: ['Marta.Restored@Case.EXAMPLE', ' mailto:m.r@case.example'],
+        phones: [],
+        tags: ['restored'],
+        createdAt: restoredAt,
+        updatedAt: restoredAt,
+        sources: [{ type: 'import', ref: 'rapport-export-2026-11-01.json', at: restoredAt }],
+      },
+    ],
+    companies: [],
+    activities: [],
+    tasks: [],
+    deals: [],
+  },
+  undefined,
+  db,
+);
+void rene;
+void pia;
 if (settingsModule?.updateSettings) {
   await settingsModule.updateSettings(
     { internalDomains: ['rapport.example'], neverCapture: ['noreply@bank.example', 'hr.example'], sidebarCollapsed: true },
