@@ -2,10 +2,16 @@
 // by an exact match on the `emails` index. An address stored in another form is never found, and
 // the next capture of that person adds a second one. Such addresses come from an earlier, looser
 // normalizeEmail (decision 0024 made the key stricter: NFC, zero-width noise removed) and from
-// export files restored as the file had them. The schema upgrade to version 7 re-keys them once.
+// export files restored as the file had them. Restores now store keys (emailKeys); the schema
+// upgrade to version 7 re-keys what is stored.
 import type { Transaction } from 'dexie';
 import { startIndexRebuild } from './index-rows';
 import { normalizeEmail, tokenize } from './normalize';
+
+/** Addresses as identity keys, each once, in order; one that is no address stays as written. */
+export function emailKeys(emails: string[]): string[] {
+  return [...new Set(emails.map((e) => normalizeEmail(e) ?? e))];
+}
 
 /** The words addresses add to a contact's search terms, each once, in the order they first come. */
 const emailWords = (emails: string[]) => [...new Set(tokenize(emails.join(' ')))].join(' ');

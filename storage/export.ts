@@ -1,5 +1,6 @@
 // The export format of docs/architecture.md, written in pieces so a large database never becomes one string.
 import { type RapportDB, getDb } from './db';
+import { emailKeys } from './email-keys';
 import { publicRecord, putRecords, writeScope } from './records';
 import { Activity, Company, Contact, Deal, EXPORT_FORMAT, EXPORT_VERSION, Task } from './schema';
 
@@ -59,7 +60,11 @@ export async function restoreExport(
     ['contact', 'contacts'],
     ['activity', 'activities'],
   ] as const) {
-    const rows = data[section] as (Contact | Company | Activity)[];
+    // Addresses as identity keys, as every other write stores them (a file may hold any form).
+    const rows =
+      section === 'contacts'
+        ? data.contacts.map((c) => ({ ...c, emails: emailKeys(c.emails) }))
+        : (data[section] as (Contact | Company | Activity)[]);
     for (let i = 0; i < rows.length; i += BATCH) {
       const slice = rows.slice(i, i + BATCH);
       await db.transaction('rw', writeScope(db, kind), () => putRecords(db, kind, slice as never));

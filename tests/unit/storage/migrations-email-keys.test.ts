@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, expect, it } from 'vitest';
 import { RapportDB } from '../../../storage/db';
 import { rebuildState } from '../../../storage/index-rebuild';
+import { restoreExport } from '../../../storage/export';
 import { findContactByEmail } from '../../../storage/queries';
 import { parseDump, restoreDump } from './migrations/dump';
 
@@ -69,5 +70,16 @@ it('rebuilds the search index after the upgrade when a re-keyed address has othe
   const { db, stored } = await upgrade([person(1, 'Ed Mailto', ['mailto:Ed@Example.com'])]);
   expect(stored.get('ct_1')!.emails).toEqual(['ed@example.com']);
   expect(await rebuildState(db)).toMatchObject({ kind: 'contact', after: -1 });
+  db.close();
+});
+
+it('a restore stores identity keys too, so what the upgrade re-keyed stays keyed', async () => {
+  name = `restore-${Math.random().toString(36).slice(2)}`;
+  const db = new RapportDB(name);
+  await db.open();
+  const { n: _n, ...marta } = person(1, 'Marta Restored', ['Marta.Restored@Case.EXAMPLE', ' mailto:m.r@case.example', 'no address']);
+  await restoreExport({ contacts: [marta], companies: [], activities: [], tasks: [], deals: [] }, undefined, db);
+  expect((await db.contacts.toArray())[0].emails).toEqual(['marta.restored@case.example', 'm.r@case.example', 'no address']);
+  expect((await findContactByEmail('marta.restored@case.example', db))?.id).toBe('ct_1');
   db.close();
 });
