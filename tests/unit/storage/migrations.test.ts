@@ -25,6 +25,7 @@ import { getSettings } from '../../../storage/settings';
 import { BATCH_PREFIX, type LinkRow, type OutboxEntry, type SyncStateRow } from '../../../storage/sync-rows';
 import { releaseDeadLeases, runOnce } from '../../../sync/engine';
 import { FakeClock, MemoryCrm, fakeFetch } from '../sync/helpers';
+import { afterUpgrade } from './migrations/after-upgrade';
 import { type DatabaseDump, parseDump, restoreDump } from './migrations/dump';
 
 const here = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -165,20 +166,6 @@ async function freshCopy(name: string, dump: DatabaseDump): Promise<RapportDB> {
   // Settings; not a rebuild's progress (this index is complete).
   await db.meta.bulkAdd(rows('meta').filter((m) => (m as { key: string }).key !== 'indexRebuild') as never);
   return db;
-}
-
-/**
- * A table's rows as the upgrade must leave them: the fixture's own, except what an upgrade
- * rewrites, said here per version.
- * - v7: each contact address becomes its identity key (today's normalizeEmail), once per contact;
- *   one that is no address stays. (No fixture has two people whose addresses meet in one key.)
- */
-function afterUpgrade(dump: DatabaseDump, table: string): unknown[] {
-  const rows = dump.tables[table] ?? [];
-  if (table === 'contacts' && dump.version < 7) {
-    return (rows as Contact[]).map((c) => ({ ...c, emails: [...new Set(c.emails.map((e) => normalizeEmail(e) ?? e))] }));
-  }
-  return rows;
 }
 
 it('has a fixture for every schema version, 1 … current', () => {
