@@ -1,5 +1,6 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import { rekeyStoredEmails } from './email-keys';
 import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, startIndexRebuild } from './index-rows';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
@@ -81,6 +82,12 @@ export class RapportDB extends Dexie {
     this.version(6).stores({
       outbox: 'id, [connectorId+kind+nextAt+id], [connectorId+state], [kind+localId]',
     });
+    // v7: contacts' addresses re-keyed with today's normalizeEmail, so the merge rules find them:
+    // keys of an earlier, looser normalizeEmail and addresses restored from files as written
+    // (storage/email-keys.ts).
+    this.version(7)
+      .stores({})
+      .upgrade((tx) => rekeyStoredEmails(tx));
   }
 }
 

@@ -3,6 +3,7 @@
 // a "delete all": same e-mail or LinkedIn profile; a company: same domain, else name; an e-mail: same
 // message id), so a restore duplicates nothing; the file's later references follow the match.
 import { type IndexKind, type RapportDB, getDb } from './db';
+import { emailKeys } from './email-keys';
 import { fold, normalizeDomain, normalizeEmail } from './normalize';
 import { activityChanges, enqueue, outboxScope, type Change } from './outbox';
 import { publicRecord, putRecords, writeScope } from './records';
@@ -51,7 +52,8 @@ function prepare<S extends Section>(section: S, rec: RecordOf<S>, ctx: RestoreCo
   const r = rec as AnyRecord;
   if (section === 'contacts') {
     const c = r as Contact;
-    const emails = uniq(c.emails.map(normalizeEmail).filter((e): e is string => !!e));
+    // Identity keys; one that is no address stays as written (a restore loses nothing).
+    const emails = emailKeys(c.emails);
     const companyId = company(c.companyId);
     return (same(emails, c.emails) && companyId === c.companyId ? c : { ...c, emails, companyId }) as RecordOf<S>;
   }
