@@ -14,7 +14,7 @@
 // index, with changes made meanwhile, as v<version>-rebuilding.json.
 import 'fake-indexeddb/auto';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -137,7 +137,8 @@ const rene = await up({ name: 'René Vogel', emails: ['Rene\u0301.Vogel@Vogel.ex
 const pia = await up({ name: 'Pia Nullbreite', emails: ['pia\u200b.n@zero.example'] });
 // Restored from a Rapport export edited by hand or written by another tool: restore stores the
 // addresses as the file has them.
-const { restoreExport } = await import(join(era, 'storage/export.ts'));
+// Restore moved from storage/export.ts to storage/restore.ts during version 7.
+const { restoreExport } = await import(join(era, existsSync(join(era, 'storage/restore.ts')) ? 'storage/restore.ts' : 'storage/export.ts'));
 const restoredAt = '2026-11-01T08:00:00.000Z';
 await restoreExport(
   {
