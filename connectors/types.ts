@@ -39,8 +39,17 @@ export type PushRecord =
   | { kind: 'deal'; record: Deal };
 
 export interface PushItem {
-  /** Stable id of the outbox entry: use it as an idempotency key where the vendor allows. */
+  /**
+   * Names this item in the outcomes a push returns (unique within a batch). Not an idempotency
+   * key: it repeats once an entry is pushed, deleted and queued again for the next change.
+   */
   entryId: string;
+  /**
+   * The change being pushed: the same for every retry of it (also after a worker restart), new for
+   * every later change of the record. The key a receiver de-duplicates deliveries on (the webhook's
+   * event id). To find an earlier create of the same record, use the record's own id instead.
+   */
+  changeId: string;
   item: PushRecord;
   /** The remote id of this very record when it was pushed before (update instead of create). */
   remoteId?: string;

@@ -6,7 +6,7 @@
 // every record is queued once, and a closed options page loses nothing (docs/decisions/0029).
 import type { IndexableType, Table } from 'dexie';
 import type { RapportDB } from './db';
-import { type Change, activityChanges, entryKey } from './outbox';
+import { type Change, activityChanges, entryKey, newChangeId } from './outbox';
 import type { Activity } from './schema';
 import { BACKFILL_PREFIX, type BackfillJob, type BackfillScan, type ConnectorInstance, type OutboxEntry, type SyncKind } from './sync-rows';
 
@@ -161,6 +161,7 @@ async function enqueueFor(db: RapportDB, connectorId: string, changes: Change[],
       attempts: 0,
       nextAt: now,
       version: 1,
+      changeId: newChangeId(),
       createdAt: now,
       updatedAt: now,
     });

@@ -3,7 +3,7 @@
 // connector instance, coalesced: ten edits before a sync are one entry and one remote write.
 import type { Table } from 'dexie';
 import type { RapportDB } from './db';
-import type { Activity } from './schema';
+import { type Activity, newId } from './schema';
 import { type OutboxEntry, type SyncKind } from './sync-rows';
 
 export interface Change {
@@ -20,6 +20,21 @@ export function outboxScope(db: RapportDB): Table[] {
 
 export function entryKey(connectorId: string, kind: SyncKind, localId: string): string {
   return `${connectorId}|${kind}|${localId}`;
+}
+
+/** A new change id (OutboxEntry.changeId): time-ordered, with 80 random bits. */
+export function newChangeId(): string {
+  return newId('chg');
+}
+
+/**
+ * The id of the change an entry carries. Rows from before change ids existed get one from their
+ * creation time and version: stable across retries, and (unlike the entry id and version alone)
+ * new once the entry was deleted and queued again — unless that happened within the same
+ * millisecond, which is why new rows carry a random one.
+ */
+export function changeIdOf(entry: Pick<OutboxEntry, 'id' | 'createdAt' | 'version' | 'changeId'>): string {
+  return entry.changeId ?? `${entry.id}#${entry.createdAt}#${entry.version}`;
 }
 
 /** The sync kind of an activity: emails and notes are pushed; calls, meetings, profiles are not. */
@@ -42,10 +57,12 @@ export function activityChanges(activities: Iterable<Pick<Activity, 'id' | 'type
  * kind. Runs inside the caller's transaction (which must include outboxScope); with no connector
  * configured it costs one read of an empty table and writes nothing.
  *
- * Coalescing: an entry already waiting (pending/failed) only gets version+1 — also while its batch
- * is in flight: the engine's commit sees a version other than the one it sent, keeps the entry and
- * sends it again (a `leased` entry, written by engines before DB v6, is flagged dirty instead); a
- * dead entry is re-armed (the change may fix what the vendor rejected).
+ * Coalescing: an entry already waiting (pending/failed) gets version+1 and a new change id — also
+ * while its batch is in flight: the engine's commit sees a change other than the one it sent, keeps
+ * the entry and sends it again under the new id (a `leased` entry, written by engines before DB v6,
+ * is flagged dirty instead); a dead entry is re-armed (the change may fix what the vendor
+ * rejected). The change id is new at every change, sent or not: a request that timed out may have
+ * reached the receiver with the old content, so the new content must not look like a retry of it.
  */
 export async function enqueue(
   db: RapportDB,
@@ -81,12 +98,13 @@ export async function enqueue(
           attempts: 0,
           nextAt: now,
           version: 1,
+          changeId: newChangeId(),
           ...(change.fresh ? { fresh: true as const } : {}),
           createdAt: now,
           updatedAt: now,
         };
       }
-      const next: OutboxEntry = { ...old, version: old.version + 1, updatedAt: now };
+      const next: OutboxEntry = { ...old, version: old.version + 1, changeId: newChangeId(), updatedAt: now };
       if (old.state === 'leased') next.dirty = true;
       else if (old.state === 'dead') {
         next.state = 'pending';
@@ -94,6 +112,7 @@ export async function enqueue(
         next.nextAt = now;
         delete next.lastError;
         delete next.lastErrorKind;
+        delete next.awaiting;
       }
       // pending/failed keep their nextAt: a burst of edits must not defeat a backoff.
       return next;
@@ -112,4 +131,25 @@ export async function dropEntries(db: RapportDB, changes: Change[]): Promise<num
       .anyOf(changes.map((c) => [c.kind, c.localId]))
       .delete(),
   );
+}
+
+/**
+ * Dead entries of an instance that were refused while one of `linked` (`contact|<localId>`,
+ * `company|<localId>`: records that have just been given a remote id) had none: due again now,
+ * with their change id (the same content, refused before). An email whose contact could not be
+ * pushed comes back once the contact syncs; no request it made can have created anything, and it
+ * is looked up before any create anyway (it is not fresh). Runs inside the caller's transaction
+ * (outbox). Returns the entries that came back.
+ */
+export async function rearmAwaiting(db: RapportDB, connectorId: string, linked: ReadonlySet<string>, now: number): Promise<OutboxEntry[]> {
+  if (linked.size === 0) return [];
+  const dead = await db.outbox.where('[connectorId+state]').equals([connectorId, 'dead']).toArray();
+  const back = dead
+    .filter((e) => e.awaiting?.some((ref) => linked.has(ref)))
+    .map((e): OutboxEntry => {
+      const { awaiting: _a, lastError: _e, lastErrorKind: _k, ...rest } = e;
+      return { ...rest, state: 'pending', attempts: 0, nextAt: now, updatedAt: now };
+    });
+  if (back.length) await db.outbox.bulkPut(back);
+  return back;
 }

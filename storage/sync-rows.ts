@@ -107,6 +107,20 @@ export interface OutboxEntry {
   leaseUntil?: number;
   /** Bumped by every coalesced change (ten edits before a sync: one entry, version 10). */
   version: number;
+  /**
+   * Names the change this entry carries now: minted at random when the entry is created and again
+   * for every change coalesced into it, kept by retries (and across a worker restart: it is stored).
+   * Connectors hand it to receivers as an idempotency key (the webhook's event id). Never derived
+   * from the entry id and version: both repeat once a pushed entry is deleted and the record changes
+   * again. Absent on rows written before 2026-12-07: see changeIdOf (storage/outbox.ts).
+   */
+  changeId?: string;
+  /**
+   * Dead entries only: the contacts and companies (`contact|<localId>`, `company|<localId>`) the
+   * record points at that had no remote id when it was refused. Once one of them is linked, the
+   * entry is due again (rearmAwaiting): the vendor may have refused it for want of that link.
+   */
+  awaiting?: string[];
   /** Changed while leased: re-sent after the push in flight finishes. */
   dirty?: boolean;
   /**

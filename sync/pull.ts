@@ -11,6 +11,7 @@
 // together, so a worker killed mid-pull resumes from the last committed page and never skips one.
 import type { PullResult } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
+import { rearmAwaiting } from '../storage/outbox';
 import { upsertContacts } from '../storage/repositories';
 import { nowIso } from '../storage/schema';
 import { foldLinkJournal } from './link-journal';
@@ -60,7 +61,10 @@ export async function applyPullPage(
       await foldLinkJournal(db, { connectorId }); // links the engine committed but has not folded yet
       const existing = await db.links.bulkGet(links.map((l) => [l.connectorId, l.kind, l.localId] as [string, 'contact', string]));
       // A person already linked (pushed from here, or pulled before) keeps its link.
-      await db.links.bulkPut(links.filter((_, i) => !existing[i]));
+      const added = links.filter((_, i) => !existing[i]);
+      await db.links.bulkPut(added);
+      // What was refused for want of these people's remote ids is due again.
+      await rearmAwaiting(db, connectorId, new Set(added.map((l) => `contact|${l.localId}`)), now);
     }
     const row = (await db.syncState.get(stateKey)) ?? { key: stateKey };
     await db.syncState.put(updateState(row));

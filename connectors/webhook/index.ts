@@ -1,8 +1,9 @@
 // Generic webhook connector: one signed JSON POST per change, for Zapier/Make/n8n or a team's own backend.
 // The payload contract is versioned and documented in SCHEMA.md (next to this file).
 //
-// - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the outbox entry id: the same
-//   for every retry of one change, so receivers deduplicate on it. The body of a retry is byte-identical.
+// - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the change id (PushItem.changeId):
+//   the same for every retry of one change, new for every other change, so receivers deduplicate on it. The
+//   body of a retry is byte-identical.
 // - Headers: X-Rapport-Signature: sha256=<hex HMAC-SHA256(secret, raw body)>, X-Rapport-Event-Id,
 //   X-Rapport-Event-Type, X-Rapport-Timestamp (Unix seconds of this attempt; not signed).
 // - Answers: 2xx = delivered (a JSON {"id": "…"} in the answer becomes the remote id); 408/425/5xx =
@@ -99,7 +100,7 @@ export function eventFor(item: PushItem): WebhookEvent {
   const it = item.item;
   if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
   const occurredAt = it.kind === 'email' || it.kind === 'note' ? it.record.occurredAt : it.record.updatedAt;
-  return { schema: WEBHOOK_SCHEMA, id: item.entryId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
+  return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
 }
 
 interface Delivery {

@@ -32,8 +32,9 @@ export async function retryEntry(db: RapportDB, id: string, now: number = Date.n
   return db.transaction('rw', db.outbox, async () => {
     const e = await db.outbox.get(id);
     if (!e || e.state === 'leased') return false;
+    const { awaiting: _a, ...rest } = e;
     await db.outbox.put({
-      ...e,
+      ...rest,
       state: 'pending',
       attempts: 0,
       nextAt: now,
@@ -54,6 +55,7 @@ export async function retryDead(db: RapportDB, connectorId: string, now: number 
       Object.assign(e, { state: 'pending', attempts: 0, nextAt: now, updatedAt: now });
       delete e.lastError;
       delete e.lastErrorKind;
+      delete e.awaiting;
     });
 }
 

@@ -1,8 +1,9 @@
 // Committing what the connector answered: one transaction for the batches that finished
 // meanwhile (see Committer) — links journaled, entries deleted, put back, failed or dead, the
 // instance's status (and pause) updated.
-import { ConnectorError, type PushOutcome, type SyncKind } from '../../connectors/types';
+import { ConnectorError, type PushItem, type PushOutcome, type SyncKind } from '../../connectors/types';
 import { deleteInRuns, getManyInRange } from '../../storage/key-ranges';
+import { rearmAwaiting } from '../../storage/outbox';
 import { NEVER, type ConnectorStatus, type LinkRow, type OutboxEntry } from '../../storage/sync-rows';
 import { backoffDelay } from '../backoff';
 import { foldLinkJournal, linkJournalKey } from '../link-journal';
@@ -12,6 +13,20 @@ import type { ConnectorRun } from './connector-run';
 import { release } from './entries';
 import type { EngineEnv } from './env';
 import type { RunState } from './state';
+import { type AnyRecord, references } from './tables';
+
+/**
+ * The contacts and companies (of kinds the instance syncs) an item's record points at that had no
+ * remote id when it was sent: what a vendor may have refused it for (rearmAwaiting).
+ */
+function unlinkedRefs(item: PushItem | undefined, kind: SyncKind, syncs: readonly SyncKind[]): string[] {
+  if (!item) return [];
+  const refs = references(kind, item.item.record as AnyRecord);
+  return [
+    ...(syncs.includes('contact') ? refs.contacts.filter((id) => !item.linked.contacts[id]).map((id) => `contact|${id}`) : []),
+    ...(syncs.includes('company') ? refs.companies.filter((id) => !item.linked.companies[id]).map((id) => `company|${id}`) : []),
+  ];
+}
 
 /**
  * Commits the outcomes of one or more pushed batches in one transaction (the batches that finished
@@ -39,9 +54,12 @@ export async function commit(
   let dead = 0;
   const committedLinks: LinkRow[] = [];
   const committedUnlinks: [string, SyncKind, string][] = [];
+  // Contacts and companies given their first remote id by this commit (`kind|localId`).
+  const newlyLinked = new Set<string>();
   await db.transaction('rw', [db.outbox, db.links, db.connectors, db.syncState], async () => {
     for (const { prepared, outcomes } of group) {
       const byId = new Map(outcomes.map((o) => [o.entryId, o]));
+      const itemOf = new Map(prepared.items.map((it) => [it.entryId, it]));
       answered += outcomes.length;
       const keys = [...prepared.byEntry.keys()];
       // Still ours unless a later run settled the batch (this one lost the engine lease meanwhile).
@@ -70,15 +88,20 @@ export async function commit(
         const current = fresh[i];
         // Ours unless it was discarded, or another run settled the batch after our lease expired.
         const mine = batchIsMine && !!current;
-        // Changed while in flight (a new version, or discarded and queued again): sent once more.
+        // Changed while in flight (a new change, or discarded and queued again): sent once more.
         const e = current && {
           ...current,
-          dirty: !!current.dirty || current.version !== leasedEntry.version || current.createdAt !== leasedEntry.createdAt,
+          dirty:
+            !!current.dirty ||
+            current.changeId !== leasedEntry.changeId ||
+            current.version !== leasedEntry.version ||
+            current.createdAt !== leasedEntry.createdAt,
         };
         if (outcome.ok) {
           ok++;
           // The remote record exists whatever happened to the entry: remember its id.
           links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
+          if (!hadRemoteId && (kind === 'contact' || kind === 'company')) newlyLinked.add(`${kind}|${leasedEntry.localId}`);
           if (!mine || !e) return;
           if (e.dirty) puts.push({ ...release(e, t, t), state: 'pending', attempts: 0, lastError: undefined, lastErrorKind: undefined });
           else deletes.push(e.id);
@@ -113,7 +136,8 @@ export async function commit(
               err.kind === 'not-found' && hadRemoteId
                 ? `${message} (the record was deleted in the CRM; retry to create it again)`
                 : message;
-            puts.push({ ...base, state: 'dead', nextAt: NEVER, lastError: why });
+            const awaiting = unlinkedRefs(itemOf.get(key), kind, run.inst.kinds);
+            puts.push({ ...base, state: 'dead', nextAt: NEVER, lastError: why, ...(awaiting.length ? { awaiting } : {}) });
             dead++;
             return;
           }
@@ -146,6 +170,16 @@ export async function commit(
       if (batchIsMine) await db.syncState.delete(prepared.batchKey!);
       env.hooks?.inCommit?.({ connectorId: cid, kind, outcomes });
     }
+    // What was refused for want of a contact or company linked just now is due again (a kind
+    // pushed after this one: KIND_ORDER puts companies and contacts first).
+    const back = await rearmAwaiting(db, cid, newlyLinked, t);
+    if (back.length)
+      env.log({
+        level: 'info',
+        message: `refused before their contact or company synced, due again`,
+        connectorId: cid,
+        data: { count: back.length },
+      });
     const inst = await db.connectors.get(cid);
     if (inst) {
       const status: ConnectorStatus = { ...inst.status };

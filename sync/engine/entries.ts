@@ -6,6 +6,6 @@ export const DUE_INDEX = '[connectorId+kind+nextAt+id]';
 
 /** The entry back in the queue, due at `nextAt`, no longer fresh (it may have been sent). */
 export function release(e: OutboxEntry, nextAt: number, t: number): OutboxEntry {
-  const { leaseOwner: _o, leaseUntil: _u, dirty: _d, fresh: _f, ...rest } = e;
+  const { leaseOwner: _o, leaseUntil: _u, dirty: _d, fresh: _f, awaiting: _a, ...rest } = e;
   return { ...rest, state: e.attempts > 0 ? 'failed' : 'pending', nextAt, updatedAt: t };
 }

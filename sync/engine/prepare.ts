@@ -3,7 +3,7 @@
 // queued, are set aside.
 import type { LinkedIds, PushItem, PushRecord, SyncKind } from '../../connectors/types';
 import { getManyInCompoundRange } from '../../storage/key-ranges';
-import { entryKey } from '../../storage/outbox';
+import { changeIdOf, entryKey } from '../../storage/outbox';
 import type { ConnectorInstance, OutboxEntry } from '../../storage/sync-rows';
 import { foldLinkJournal } from '../link-journal';
 import type { EngineEnv } from './env';
@@ -118,8 +118,9 @@ export async function prepare(
     for (const id of r.contacts) if (linked.contacts[id]) itemLinked.contacts[id] = linked.contacts[id];
     for (const id of r.companies) if (linked.companies[id]) itemLinked.companies[id] = linked.companies[id];
     prepared.items.push({
-      // Unique per version: stable across retries of the same content, new after a change.
+      // Names the item within its batch; receivers de-duplicate on the change id.
       entryId: `${entry.id}#${entry.version}`,
+      changeId: changeIdOf(entry),
       item: { kind, record: rec } as PushRecord,
       ...(remoteId ? { remoteId } : {}),
       ...(fresh.has(entry.id) && !remoteId ? { firstSend: true } : {}),

@@ -126,7 +126,7 @@ function contact(over: Partial<Contact> & { id: string }): Contact {
 }
 
 function item(c: Contact, remoteId?: string, entryId = `e-${c.id}-${Math.random().toString(36).slice(2)}`): PushItem {
-  return { entryId, item: { kind: 'contact', record: c }, remoteId, linked: { contacts: {}, companies: {} } };
+  return { entryId, changeId: `chg-${entryId}`, item: { kind: 'contact', record: c }, remoteId, linked: { contacts: {}, companies: {} } };
 }
 
 async function pushOne(ctx: ConnectorContext<CardDavConfig>, c: Contact, remoteId?: string): Promise<string> {

@@ -478,7 +478,7 @@ describe('HubSpot connector — errors are classified', () => {
     hs.faults.failNext('rate429');
     const err = await connectorError(
       hubspotConnector.push(ctx, 'contact', [
-        { entryId: 'e', item: { kind: 'contact', record: jose }, linked: { contacts: {}, companies: {} } },
+        { entryId: 'e', changeId: 'chg-e', item: { kind: 'contact', record: jose }, linked: { contacts: {}, companies: {} } },
       ]),
     );
     expect(err).toMatchObject({ kind: 'rate-limit', status: 429, retryAfterMs: 7000 });

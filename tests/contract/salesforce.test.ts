@@ -81,6 +81,7 @@ function items(
 ): PushItem[] {
   return records.map((record) => ({
     entryId: `entry-${record.id}-${++entrySeq}`,
+    changeId: `chg-${record.id}-${entrySeq}`,
     item: { kind, record } as PushItem['item'],
     linked,
     ...(remoteIds[record.id] ? { remoteId: remoteIds[record.id] } : {}),

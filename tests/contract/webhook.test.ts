@@ -1,43 +1,17 @@
 // Webhook connector against a real local HTTP receiver that verifies signatures (with our helper and,
 // independently, with node:crypto), deduplicates by event id, and can be told to fail.
 import { createHmac } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError, type ConnectorContext, type PushItem, type SyncKind } from '../../connectors/types';
-import {
-  eventFor,
-  signBody,
-  verifySignature,
-  webhookConnector as wh,
-  WebhookConfig,
-  WEBHOOK_SCHEMA,
-  type WebhookEvent,
-} from '../../connectors/webhook';
+import { eventFor, signBody, verifySignature, webhookConnector as wh, WebhookConfig, WEBHOOK_SCHEMA } from '../../connectors/webhook';
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
+import { startWebhookReceiver, type WebhookReceiver } from '../sims/webhook-receiver';
 
 const SECRET = 'whsec_0123456789abcdef-rapport';
 const T0 = '2026-01-05T10:00:00.000Z';
 const base = { createdAt: T0, updatedAt: T0, sources: [{ type: 'manual' as const, at: T0 }] };
 
-type Mode = { status: number; headers?: Record<string, string>; commit?: boolean; body?: string } | 'hang';
-
-interface Received {
-  headers: IncomingMessage['headers'];
-  raw: Buffer;
-  event?: WebhookEvent;
-  answered: number;
-}
-
-interface Receiver {
-  url: string;
-  attempts: Received[];
-  /** Deduplicated, accepted events by id. */
-  events: Map<string, WebhookEvent>;
-  /** Queue of forced answers for the next requests. */
-  script: Mode[];
-  close(): Promise<void>;
-}
+type Receiver = WebhookReceiver;
 
 let receivers: Receiver[] = [];
 afterEach(async () => {
@@ -46,60 +20,7 @@ afterEach(async () => {
 });
 
 async function startReceiver(secret = SECRET): Promise<Receiver> {
-  const attempts: Received[] = [];
-  const events = new Map<string, WebhookEvent>();
-  const script: Mode[] = [];
-  const sockets = new Set<Socket>();
-  const hung: ServerResponse[] = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const raw = Buffer.concat(chunks);
-    const rec: Received = { headers: req.headers, raw, answered: 0 };
-    attempts.push(rec);
-    const answer = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      rec.answered = status;
-      res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-      res.end(typeof body === 'string' ? body : JSON.stringify(body));
-    };
-    if (req.method !== 'POST') return answer(405, { error: 'POST only' });
-    const header = req.headers['x-rapport-signature'];
-    const sig = Array.isArray(header) ? header[0] : header;
-    // Our helper and a plain node:crypto HMAC must agree.
-    const ours = await verifySignature(new Uint8Array(raw), sig, secret);
-    const theirs = sig === `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
-    if (ours !== theirs) return answer(500, { error: 'verifiers disagree' });
-    if (!ours) return answer(401, { error: 'bad signature' });
-    const event = JSON.parse(raw.toString('utf8')) as WebhookEvent;
-    rec.event = event;
-    const mode = script.shift();
-    if (mode === 'hang') {
-      hung.push(res);
-      return;
-    }
-    if (mode?.commit && !events.has(event.id)) events.set(event.id, event);
-    if (mode) return answer(mode.status, mode.body ?? { error: 'scripted' }, mode.headers);
-    const duplicate = events.has(event.id);
-    if (!duplicate) events.set(event.id, event);
-    answer(200, { ok: true, duplicate, ...(event.type === 'contact.upserted' ? { id: `rcv-${(event.data as { id: string }).id}` } : {}) });
-  });
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/rapport`;
-  const r: Receiver = {
-    url,
-    attempts,
-    events,
-    script,
-    async close() {
-      for (const h of hung) h.destroy();
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((res) => server.close(() => res()));
-    },
-  };
+  const r = await startWebhookReceiver(secret);
   receivers.push(r);
   return r;
 }
@@ -138,6 +59,7 @@ const followUp: Task = { ...base, id: 'tk_1', title: 'Send quote', done: false, 
 function items(kind: SyncKind, records: (Contact | Company | Activity | Task)[]): PushItem[] {
   return records.map((record, i) => ({
     entryId: `out_${kind}_${record.id}_${i}`,
+    changeId: `chg_${kind}_${record.id}_${i}`,
     item: { kind, record } as PushItem['item'],
     linked: { contacts: {}, companies: {} },
   }));
@@ -171,7 +93,7 @@ describe('signature helpers', () => {
   it('events are pure: the same item gives the same bytes', () => {
     const [it1] = items('contact', [ann]);
     expect(JSON.stringify(eventFor(it1))).toBe(JSON.stringify(eventFor(it1)));
-    expect(eventFor(it1)).toEqual({ schema: WEBHOOK_SCHEMA, id: it1.entryId, type: 'contact.upserted', occurredAt: T0, data: ann });
+    expect(eventFor(it1)).toEqual({ schema: WEBHOOK_SCHEMA, id: it1.changeId, type: 'contact.upserted', occurredAt: T0, data: ann });
   });
 });
 
@@ -201,13 +123,13 @@ describe('webhook connector against a verifying receiver', () => {
     const mail = r.attempts[3];
     expect(mail.event).toEqual({
       schema: 'rapport.webhook/v1',
-      id: 'out_email_ac_m2_1',
+      id: 'chg_email_ac_m2_1',
       type: 'activity.logged',
       occurredAt: '2026-01-06T09:00:00.000Z',
       data: thread[1],
     });
     expect(mail.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(mail.headers['x-rapport-event-id']).toBe('out_email_ac_m2_1');
+    expect(mail.headers['x-rapport-event-id']).toBe('chg_email_ac_m2_1');
     expect(mail.headers['x-rapport-event-type']).toBe('activity.logged');
     expect(Number(mail.headers['x-rapport-timestamp'])).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(mail.headers['x-rapport-signature']).toBe(`sha256=${createHmac('sha256', SECRET).update(mail.raw).digest('hex')}`);
@@ -247,10 +169,10 @@ describe('webhook connector against a verifying receiver', () => {
     const [ok] = await wh.push(ctx, 'contact', batch);
     expect(ok.ok).toBe(true);
     expect(r.attempts).toHaveLength(3);
-    expect(new Set(r.attempts.map((a) => a.headers['x-rapport-event-id']))).toEqual(new Set([batch[0].entryId]));
+    expect(new Set(r.attempts.map((a) => a.headers['x-rapport-event-id']))).toEqual(new Set([batch[0].changeId]));
     expect(new Set(r.attempts.map((a) => a.raw.toString('base64'))).size).toBe(1);
     expect(new Set(r.attempts.map((a) => a.headers['x-rapport-signature'])).size).toBe(1);
-    expect([...r.events.keys()]).toEqual([batch[0].entryId]);
+    expect([...r.events.keys()]).toEqual([batch[0].changeId]);
     expect(r.attempts[2].answered).toBe(200);
   });
 

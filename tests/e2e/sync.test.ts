@@ -1,7 +1,8 @@
 // Sync end to end in Chromium: connect the simulated HubSpot from the options page (generated
 // form, test connection, save), import 2,000 contacts, and stop the service worker at random
-// moments while it syncs against a server that fails and rate-limits. Every contact must reach
-// the server exactly once, nothing may be lost locally, and the final status must be clean.
+// moments while it syncs against a server that fails, rate-limits and loses answers to writes it
+// applied. Every contact, company, email, note and task must reach the server exactly once (counted
+// per kind: a duplicate of any fails), nothing may be lost locally, and the final status must be clean.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,70 @@ const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-sync-'));
 const csv = join(dir, 'people.csv');
 const early = join(dir, 'early.csv');
 writeFileSync(early, 'Name,Email\nEarly Bird,early.bird@before.example\n');
+// Saved before HubSpot was connected too, from a Rapport export: people at their companies, with
+// logged emails, notes and follow-up tasks. Connecting queues them all (backfill).
+const HISTORY = { contacts: 24, companies: 4, emails: 12, notes: 8, tasks: 6 };
+const history = join(dir, 'history.json');
+writeFileSync(history, JSON.stringify(historyExport()));
+/** What HubSpot must hold at the end, per kind: the CSV's people at its 40 companies, the early bird, the export. */
+const EXPECTED = {
+  contacts: N + 1 + HISTORY.contacts,
+  companies: 40 + HISTORY.companies,
+  emails: HISTORY.emails,
+  notes: HISTORY.notes,
+  tasks: HISTORY.tasks,
+};
+
+function historyExport() {
+  const at = '2026-02-02T09:00:00.000Z';
+  const base = (id: string) => ({ id, createdAt: at, updatedAt: at, sources: [{ type: 'import', ref: 'history.json', at }] });
+  const pad = (n: number) => String(n).padStart(3, '0');
+  const second = (day: number, i: number) => new Date(Date.UTC(2026, 0, day, 9, 0, i)).toISOString();
+  const companies = Array.from({ length: HISTORY.companies }, (_, k) => ({
+    ...base(`co_hist${pad(k)}`),
+    name: `Archive ${k}`,
+    domain: `archive${k}.example`,
+    tags: [],
+  }));
+  const contacts = Array.from({ length: HISTORY.contacts }, (_, i) => ({
+    ...base(`ct_hist${pad(i)}`),
+    name: `History Person ${i}`,
+    firstName: 'History',
+    lastName: `Person ${i}`,
+    emails: [`history.person${i}@archive${i % HISTORY.companies}.example`],
+    phones: [],
+    tags: [],
+    company: `Archive ${i % HISTORY.companies}`,
+    companyId: `co_hist${pad(i % HISTORY.companies)}`,
+  }));
+  const emails = contacts.slice(0, HISTORY.emails).map((c, i) => ({
+    ...base(`ac_hist_m${pad(i)}`),
+    type: 'email',
+    contactIds: [c.id],
+    subject: `Proposal ${i}`,
+    body: `Hello, here is proposal ${i}.`,
+    occurredAt: second(10, i),
+    direction: i % 2 ? 'incoming' : 'outgoing',
+    threadId: `hist-th${i}`,
+    messageId: `<hist${i}@rapport.test>`,
+  }));
+  const notes = contacts.slice(0, HISTORY.notes).map((c, i) => ({
+    ...base(`ac_hist_n${pad(i)}`),
+    type: 'note',
+    contactIds: [c.id],
+    body: `Call notes ${i}: wants a demo`,
+    occurredAt: second(11, i),
+  }));
+  const tasks = contacts.slice(0, HISTORY.tasks).map((c, i) => ({
+    ...base(`tk_hist${pad(i)}`),
+    title: `Follow up ${i}`,
+    done: false,
+    dueAt: second(20, i),
+    contactIds: [c.id],
+  }));
+  return { format: 'rapport-export', version: 1, exportedAt: at, contacts, companies, activities: [...emails, ...notes], tasks, deals: [] };
+}
+
 writeFileSync(
   csv,
   [
@@ -64,6 +129,11 @@ describe('sync to a CRM', () => {
     const input = await options.waitForSelector('[data-testid="import-file"]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(early);
     await options.waitForSelector('[data-testid="import-done"]');
+    const again = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
+    await (again as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(history);
+    await options.waitForFunction(() => document.querySelector('[data-testid="import-done"]')?.textContent?.includes('history.json'), {
+      timeout: 60_000,
+    });
   });
   afterAll(async () => {
     await ext?.close();
@@ -84,6 +154,11 @@ describe('sync to a CRM', () => {
     await connectHubspot(options, sim.url, 'hs-test-token');
     await options.click('[data-testid="connector-test"]');
     await options.waitForSelector('[data-testid="connector-test-ok"]', { timeout: 60_000 });
+    // The first write of each kind is applied by HubSpot but its answer is lost: the retry must
+    // find it instead of writing it again.
+    for (const type of ['companies', 'contacts', 'emails', 'notes', 'tasks']) {
+      sim.faults.failNext('lostResponse', 1, new RegExp(`^POST /crm/v3/objects/${type}/batch/(create|upsert)$`));
+    }
     await options.click('[data-testid="connector-save"]');
     await options.waitForSelector('[data-testid="connector-status"][data-type="hubspot"]');
     // The token never comes back into the page.
@@ -91,11 +166,12 @@ describe('sync to a CRM', () => {
   });
 
   it(
-    'delivers 2,000 imported contacts exactly once while the service worker is killed at random moments',
+    'delivers 2,000 imported contacts and what was saved before exactly once, per kind, while the service worker is killed at random moments',
     { timeout: 900_000 },
     async () => {
-      // From now on the server fails 20 % of requests, rate-limits 10 % and drops 2 % of connections.
-      sim.faults.set({ error500: 0.2, rate429: 0.1, reset: 0.02, retryAfterSeconds: 1, seed: 11 });
+      // From now on the server fails 20 % of requests, rate-limits 10 %, drops 2 % of connections and
+      // loses the answer to 3 % (after applying them).
+      sim.faults.set({ error500: 0.2, rate429: 0.1, reset: 0.02, lostResponse: 0.03, retryAfterSeconds: 1, seed: 11 });
       const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
       await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
       await options.waitForSelector('[data-testid="import-done"]', { timeout: 300_000 });
@@ -107,7 +183,7 @@ describe('sync to a CRM', () => {
       for (;;) {
         const delivered = sim.list('contacts').length;
         const st = await statusOf(options);
-        if (st.pending === '0' && st.failed === '0' && delivered >= N + 1) break;
+        if (st.pending === '0' && st.failed === '0' && delivered >= EXPECTED.contacts) break;
         if (process.env.RAPPORT_E2E_VERBOSE) console.log(`sync: ${delivered} delivered, status ${JSON.stringify(st)}, ${kills} kills`);
         if (Date.now() > deadline) throw new Error(`sync did not finish: ${delivered} delivered, status ${JSON.stringify(st)}`);
         if (kills < 6 && delivered > kills * 250) {
@@ -123,8 +199,30 @@ describe('sync to a CRM', () => {
       }
       const emails = sim.list('contacts').map((c) => c.properties.email);
       expect(kills).toBeGreaterThanOrEqual(3);
-      expect(emails).toHaveLength(N + 1);
-      expect(new Set(emails).size).toBe(N + 1);
+      // Exactly what was saved, per kind: a record sent twice (a retry after a lost answer that did
+      // not find the first write) would make one of these one too many.
+      const held = {
+        contacts: sim.list('contacts').length,
+        companies: sim.list('companies').length,
+        emails: sim.list('emails').length,
+        notes: sim.list('notes').length,
+        tasks: sim.list('tasks').length,
+      };
+      expect(held).toEqual(EXPECTED);
+      expect(new Set(emails).size).toBe(EXPECTED.contacts);
+      expect(new Set(sim.list('companies').map((c) => c.properties.domain)).size).toBe(EXPECTED.companies);
+      // Lost answers did happen, to writes of every kind.
+      const lost = new Set(sim.server.log.filter((e) => e.fault === 'lostResponse').map((e) => /objects\/(\w+)\//.exec(e.path)?.[1]));
+      for (const type of ['companies', 'contacts', 'emails', 'notes', 'tasks']) expect(lost.has(type)).toBe(true);
+      // Each engagement is on its person.
+      const remoteByEmail = new Map(sim.list('contacts').map((c) => [c.properties.email, c.id]));
+      for (const type of ['emails', 'notes', 'tasks'] as const) {
+        for (const e of sim.list(type)) expect(sim.associationsOf(type, e.id, 'contacts')).toHaveLength(1);
+      }
+      const first = sim.list('emails').find((e) => e.properties.hs_email_subject === 'Proposal 0')!;
+      expect(sim.associationsOf('emails', first.id, 'contacts').map((a) => a.toId)).toEqual([
+        remoteByEmail.get('history.person0@archive0.example'),
+      ]);
       expect(emails).toContain('early.bird@before.example');
       for (let i = 0; i < N; i += 397) expect(emails).toContain(`sync.person${i}@client${i % 40}.example`);
       expect(sim.counters.total).toBeGreaterThan(0);
@@ -137,7 +235,11 @@ describe('sync to a CRM', () => {
       await options.reload();
       await options.waitForFunction(() => !document.querySelector('[data-testid="data-stats"]')?.textContent?.includes('Counting'));
       const stats = await options.$eval('[data-testid="data-stats"]', (el) => (el as HTMLElement).innerText);
-      expect(stats.replace(/[,\s]/g, '')).toContain(`${N + 1}contacts`);
+      const flat = stats.replace(/[,\s]/g, '');
+      expect(flat).toContain(`${EXPECTED.contacts}contacts`);
+      expect(flat).toContain(`${EXPECTED.companies}companies`);
+      expect(flat).toContain(`${HISTORY.emails + HISTORY.notes}activities`);
+      expect(flat).toContain(`${HISTORY.tasks}tasks`);
     },
   );
 

@@ -11,8 +11,10 @@ export { seededRandom };
  * - rate429: answer 429 + Retry-After as if the limit were hit, nothing processed.
  * - hang: hold the request for `hangMs`, then drop the connection, nothing processed.
  * - reset: drop the connection at once, nothing processed.
- * - lostResponse: process the request, then drop the connection (the write happened, the client
- *   never hears of it: the case idempotent pushes exist for).
+ * - lostResponse: process the request, send the answer's status and headers, then drop the
+ *   connection before its body is complete (the write happened, the client never learns its
+ *   outcome: the case idempotent pushes exist for). Not a drop before the first byte: a browser
+ *   resends a request whose reused connection closes without an answer (see server.ts).
  */
 export type FaultKind = 'error500' | 'rate429' | 'hang' | 'reset' | 'lostResponse';
 
@@ -35,7 +37,7 @@ export interface FaultOptions {
 export class FaultInjector {
   private options: FaultOptions = {};
   private random: () => number = seededRandom(1);
-  private readonly queue: FaultKind[] = [];
+  private readonly queue: { kind: FaultKind; route?: RegExp }[] = [];
 
   constructor(options: FaultOptions = {}) {
     this.set(options);
@@ -47,9 +49,12 @@ export class FaultInjector {
     this.random = seededRandom(options.seed ?? 1);
   }
 
-  /** Makes the next `times` requests fail with `kind`, whatever the probabilities. */
-  failNext(kind: FaultKind, times = 1): void {
-    for (let i = 0; i < times; i++) this.queue.push(kind);
+  /**
+   * Makes the next `times` requests fail with `kind`, whatever the probabilities; with `route`, the
+   * next `times` requests whose `METHOD /path` matches it (others pass it by).
+   */
+  failNext(kind: FaultKind, times = 1, route?: RegExp): void {
+    for (let i = 0; i < times; i++) this.queue.push({ kind, route });
   }
 
   clear(): void {
@@ -65,10 +70,10 @@ export class FaultInjector {
     return this.options.retryAfterSeconds ?? 1;
   }
 
-  /** The fault for the next request, or null. */
-  next(): FaultKind | null {
-    const queued = this.queue.shift();
-    if (queued) return queued;
+  /** The fault for the next request (`route`: its `METHOD /path`), or null. */
+  next(route?: string): FaultKind | null {
+    const at = this.queue.findIndex((q) => !q.route || (route !== undefined && q.route.test(route)));
+    if (at >= 0) return this.queue.splice(at, 1)[0].kind;
     const roll = this.random();
     let acc = 0;
     for (const kind of FAULT_KINDS) {

@@ -130,7 +130,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
       return;
     }
 
-    const fault = faults.next();
+    const fault = faults.next(routeKey);
     if (fault) {
       counters.faults[fault]++;
       entry.fault = fault;
@@ -172,7 +172,17 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
     counters.busyMs += performance.now() - busyFrom;
     if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
     if (fault === 'lostResponse') {
-      req.socket.destroy();
+      // The answer's head goes out, its body never completes: the write happened and the client
+      // cannot learn its outcome. Dropping the connection before any byte of the answer would not
+      // do in a browser: Chromium resends a request whose reused keep-alive connection closes
+      // without an answer, so the write would be made twice beneath the code under test.
+      const payload = result.body === undefined ? ' ' : JSON.stringify(result.body);
+      res.writeHead(result.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...result.headers,
+        'content-length': String(Buffer.byteLength(payload) + 1),
+      });
+      res.write(payload, () => req.socket.destroy());
       return;
     }
     entry.status = result.status;

@@ -61,8 +61,10 @@ export function items(kind: SyncKind, records: readonly Rec[], links: Links, opt
     const remoteId = opts.useRemoteIds ? links.remoteOf(kind, record.id) : undefined;
     const item = { kind, record } as PushItem['item'];
     const first = opts.firstSend === true || (opts.firstSend instanceof Set && opts.firstSend.has(record.id));
+    const seq = ++entrySeq;
     return {
-      entryId: `out_${kind}_${record.id}_${++entrySeq}`,
+      entryId: `out_${kind}_${record.id}_${seq}`,
+      changeId: `chg_${kind}_${record.id}_${seq}`,
       item,
       ...(remoteId ? { remoteId } : {}),
       ...(first && !remoteId ? { firstSend: true } : {}),

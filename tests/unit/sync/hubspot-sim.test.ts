@@ -10,7 +10,7 @@ import { startHubspotSim, type HubspotSim } from '../../sims/hubspot';
 import type { FaultOptions } from '../../sims/faults';
 import { registry } from '../../../connectors/registry';
 import type { RapportDB } from '../../../storage/db';
-import { addActivities, upsertContacts } from '../../../storage/repositories';
+import { addActivities, addNote, createTask, updateContact, upsertContact, upsertContacts } from '../../../storage/repositories';
 import type { Contact } from '../../../storage/schema';
 import { seededRandom } from '../../sims/random';
 import { resumeConnector, saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
@@ -277,5 +277,62 @@ describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
     await resumeConnector(w.db, w.inst.id, 'email');
     await untilDone(w);
     await expectExactlyOnce(w);
+  });
+
+  it('an email, note and task refused because their contact failed come back once the contact syncs, each sent once', async () => {
+    const hs = await sim();
+    const db = await freshDb();
+    const inst = await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: TOKEN, baseUrl: hs.url, rapportIdProperty: 'rapport_id' },
+      kinds: ['contact', 'email', 'note', 'task'],
+    });
+    // Rapport takes a one-letter top-level domain; HubSpot refuses it (INVALID_EMAIL): the contact is dead.
+    const { contact } = await upsertContact({ name: 'Ann Lee', emails: ['ann.lee@acme.x'] }, src, {}, db);
+    await addActivities(
+      [
+        {
+          type: 'email',
+          contactIds: [contact.id],
+          subject: 'Quote',
+          body: 'Here is the quote.',
+          occurredAt: '2026-01-02T09:00:00.000Z',
+          direction: 'outgoing',
+          messageId: '<q1@rapport.test>',
+        },
+      ],
+      src,
+      db,
+    );
+    await addNote([contact.id], 'Wants 40 seats', src, db);
+    await createTask({ title: 'Send the contract', contactIds: [contact.id] }, src, db);
+    const clock = new FakeClock();
+    const opts: EngineOptions = { now: clock.now, sleep: clock.sleep, random: seededRandom(3), timeoutMs: 2_000 };
+    const settle = async () => {
+      for (let i = 0; i < 20; i++) {
+        const r = await runOnce(db, registry, opts);
+        if (r.nextDueAt === undefined) return;
+        clock.advance(Math.max(0, r.nextDueAt - clock.now()));
+      }
+      throw new Error('the outbox did not settle');
+    };
+    await settle();
+    const dead = await db.outbox.where('[connectorId+state]').equals([inst.id, 'dead']).toArray();
+    expect(dead.map((e) => e.kind).sort()).toEqual(['contact', 'email', 'note', 'task']);
+    expect(dead.find((e) => e.kind === 'contact')!.lastError).toMatch(/INVALID_EMAIL|invalid/i);
+    expect(hs.list('emails').length + hs.list('notes').length + hs.list('tasks').length).toBe(0);
+
+    // The user corrects the address: the contact syncs, and what waited for it follows.
+    await updateContact(contact.id, { emails: ['ann.lee@acme.example'] }, src, db);
+    await settle();
+    expect(await db.outbox.count()).toBe(0);
+    const remoteContact = (await db.links.get([inst.id, 'contact', contact.id]))?.remoteId;
+    expect(hs.list('contacts').map((c) => c.properties.email)).toEqual(['ann.lee@acme.example']);
+    for (const type of ['emails', 'notes', 'tasks'] as const) {
+      const [one, ...more] = hs.list(type);
+      expect(more).toHaveLength(0);
+      expect(hs.associationsOf(type, one.id, 'contacts').map((a) => a.toId)).toEqual([remoteContact]);
+    }
+    expect(await status(db, inst.id)).toMatchObject({ pending: 0, failed: 0, dead: 0 });
   });
 });

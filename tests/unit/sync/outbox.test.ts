@@ -16,8 +16,9 @@ import {
   upsertContacts,
 } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';
-import { runOnce } from '../../../sync/engine';
-import { enqueue, entryKey, outboxScope } from '../../../storage/outbox';
+import { discardEntry, runOnce } from '../../../sync/engine';
+import { ConnectorError } from '../../../connectors/types';
+import { changeIdOf, enqueue, entryKey, outboxScope } from '../../../storage/outbox';
 import { backfill } from '../../../storage/backfill';
 import { MemoryCrm, beforeFirstPush, closeDbs, freshDb, setup, src } from './helpers';
 
@@ -109,6 +110,46 @@ describe('enqueue', () => {
     expect(crm.pushes[1].items[0].remoteId).toBe(crm.pushes[0].items[0].remoteId ?? crm.records.get(`contact|${contact.id}`)!.remoteId);
     expect(crm.records.size).toBe(1);
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('change ids: new for every change (also once the entry was pushed and queued again, or discarded), kept by a retry', async () => {
+    const { db, crm, registry, engineOpts, inst, clock } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'Flo', emails: ['flo@x.io'] }, src, {}, db);
+    const id = entryKey(inst.id, 'contact', contact.id);
+    const stored = async () => (await db.outbox.get(id))!.changeId;
+    const first = await stored();
+    await updateContact(contact.id, { title: 'A' }, src, db); // coalesced before the sync: one change, a new id
+    const coalesced = await stored();
+    expect(coalesced).not.toBe(first);
+    await runOnce(db, registry, engineOpts());
+    await updateContact(contact.id, { title: 'B' }, src, db);
+    // The entry was deleted and queued again: its id and version repeat, its change id does not.
+    expect((await db.outbox.get(id))!.version).toBe(1);
+    crm.scripts.push({ throw: new ConnectorError('Bad Gateway', 'transient', 502) });
+    const failed = await runOnce(db, registry, engineOpts());
+    clock.advance(failed.nextDueAt! - clock.now());
+    await runOnce(db, registry, engineOpts());
+    await updateContact(contact.id, { title: 'C' }, src, db);
+    expect(await discardEntry(db, id)).toBe(true);
+    await updateContact(contact.id, { title: 'D' }, src, db);
+    await runOnce(db, registry, engineOpts());
+    const sent = crm.pushes.map((p) => p.items[0]);
+    expect(sent.map((i) => (i.item.record as { title?: string }).title)).toEqual(['A', 'B', 'B', 'D']);
+    expect(sent[3].entryId).toBe(sent[1].entryId); // what the old event id was made of: it repeats
+    expect(sent[0].changeId).toBe(coalesced);
+    expect(sent[2].changeId).toBe(sent[1].changeId); // the retry
+    expect(new Set(sent.map((i) => i.changeId)).size).toBe(3);
+  });
+
+  it('an entry written before change ids existed gets a stable one from its creation time and version', async () => {
+    const { db, crm, registry, engineOpts, inst } = await setup({ kinds: ['contact'] });
+    const { contact } = await upsertContact({ name: 'Gus', emails: ['gus@x.io'] }, src, {}, db);
+    const id = entryKey(inst.id, 'contact', contact.id);
+    const { changeId: _c, ...old } = (await db.outbox.get(id))!;
+    await db.outbox.put(old);
+    await runOnce(db, registry, engineOpts());
+    expect(crm.pushes[0].items[0].changeId).toBe(changeIdOf(old));
+    expect(changeIdOf(old)).toBe(`${id}#${old.createdAt}#${old.version}`);
   });
 
   it('a change re-arms a dead entry', async () => {

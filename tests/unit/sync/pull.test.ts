@@ -5,11 +5,12 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { hubspotConnector } from '../../../connectors/hubspot';
 import { startHubspotSim, type HubspotSim } from '../../sims/hubspot';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
-import { findContactByEmail, upsertContact } from '../../../storage/repositories';
+import { addNote, findContactByEmail, upsertContact } from '../../../storage/repositories';
+import { entryKey } from '../../../storage/outbox';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { runOnce, syncNow } from '../../../sync/engine';
 import { connectorStateKey } from '../../../storage/sync-rows';
-import { PULL_INTERVAL_MS } from '../../../sync/pull';
+import { applyPullPage, PULL_INTERVAL_MS } from '../../../sync/pull';
 import { closeDbs, FakeClock, freshDb, src } from './helpers';
 
 const TOKEN = 'hs-pull-token-abcdef';
@@ -153,5 +154,36 @@ describe('pull from a CRM', () => {
     expect(saved.status.paused).toBeFalsy();
     expect(saved.status.pausedKinds?.pull?.reason).toMatch(/pull: .*granted all required scopes.*403/);
     expect((await db.syncState.get(connectorStateKey(inst.id)))?.pullCursor).toBeUndefined();
+  });
+
+  it('a pull that links a person makes what was refused for want of that person due again', async () => {
+    const hs = await sim();
+    const db = await freshDb();
+    const registry = createRegistry([hubspotConnector as AnyConnector]);
+    const inst = await saveConnectorInstance(db, registry, {
+      type: 'hubspot',
+      values: { accessToken: TOKEN, baseUrl: hs.url },
+      kinds: ['contact', 'note'],
+      direction: 'both',
+    });
+    const { contact } = await upsertContact({ name: 'Noor Haddad', emails: ['noor@acme.example'] }, src, {}, db);
+    const note = await addNote([contact.id], 'Met at the fair', src, db);
+    // As a commit leaves them: the contact refused, the note refused while its contact had no remote id.
+    const dead = { state: 'dead' as const, nextAt: Number.MAX_SAFE_INTEGER, lastError: 'refused' };
+    await db.outbox.update(entryKey(inst.id, 'contact', contact.id), dead);
+    await db.outbox.update(entryKey(inst.id, 'note', note.id), { ...dead, awaiting: [`contact|${contact.id}`] });
+    await applyPullPage(
+      db,
+      inst.id,
+      { contacts: [{ remoteId: '901', contact: { name: 'Noor Haddad', emails: ['noor@acme.example'] } }], cursor: 'c1', more: false },
+      connectorStateKey(inst.id),
+      (row) => ({ ...row, pullCursor: 'c1' }),
+    );
+    expect(await db.links.get([inst.id, 'contact', contact.id])).toMatchObject({ remoteId: '901' });
+    const back = await db.outbox.get(entryKey(inst.id, 'note', note.id));
+    expect(back).toMatchObject({ state: 'pending', attempts: 0 });
+    expect(back!.awaiting).toBeUndefined();
+    expect(back!.lastError).toBeUndefined();
+    expect((await db.outbox.get(entryKey(inst.id, 'contact', contact.id)))!.state).toBe('dead'); // its own refusal stands
   });
 });
