@@ -21,7 +21,9 @@ export const hubspotConfigSchema = z.object({
     .trim()
     .regex(/^([a-z][a-z0-9_]*)?$/, 'HubSpot internal property names are lowercase letters, digits and _')
     .optional()
-    .describe('Custom text property on emails, notes and tasks holding the Rapport id (exact de-duplication)'),
+    .describe(
+      'Property holding the Rapport id on contacts, companies, emails, notes and tasks (default rapport_id; Rapport creates it as a unique property when the token has the crm.schemas.*.write scopes)',
+    ),
   existingContacts: z
     .enum(['fill-empty', 'overwrite'])
     .default('fill-empty')

@@ -28,7 +28,7 @@
 import { fail, finish, type Outcomes } from '../outcomes';
 import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
 import { accountInfo } from './account';
-import { HubspotClient } from './client';
+import { HubspotClient, type HsObjectType } from './client';
 import { pushCompanies } from './companies';
 import { HUBSPOT_BASE_URL, hubspotConfigSchema, type HubspotConfig } from './config';
 import { pushContacts } from './contacts';
@@ -36,6 +36,7 @@ import { pushEngagements } from './engagements';
 import { lookupByEmail } from './lookup';
 import { HUBSPOT_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
+import { RAPPORT_ID_TYPES, exactnessNotice, rapportIdMode, type RapportIdMode } from './rapport-id';
 
 export { hubspotConfigSchema, type HubspotConfig } from './config';
 
@@ -56,7 +57,11 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     const client = new HubspotClient(ctx);
     await client.request('GET', '/crm/v3/objects/contacts', undefined, { limit: 1 });
     const account = await accountInfo(client).catch(() => null);
-    return { account: account?.portalId ? `HubSpot portal ${account.portalId}` : new URL(client.base).host };
+    // On connect: the unique Rapport-id property on every object Rapport writes, made if the token may.
+    const modes: Partial<Record<HsObjectType, RapportIdMode>> = {};
+    for (const type of RAPPORT_ID_TYPES) modes[type] = await rapportIdMode(client, type, ctx.config.rapportIdProperty || undefined);
+    const notice = exactnessNotice(modes);
+    return { account: account?.portalId ? `HubSpot portal ${account.portalId}` : new URL(client.base).host, ...(notice ? { notice } : {}) };
   },
 
   async push(ctx, kind: SyncKind, items) {
@@ -78,7 +83,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     const todo = items.filter((i) => !outcomes.has(i.entryId));
     if (todo.length > 0) {
       if (kind === 'contact') await pushContacts(client, ctx, todo, outcomes);
-      else if (kind === 'company') await pushCompanies(client, todo, outcomes);
+      else if (kind === 'company') await pushCompanies(client, ctx, todo, outcomes);
       else if (kind === 'email' || kind === 'note' || kind === 'task') await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);

@@ -83,7 +83,7 @@ export async function testConnection(
   type: string,
   values: Record<string, unknown>,
   id?: string,
-): Promise<{ ok: true; account: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; account: string; notice?: string } | { ok: false; error: string }> {
   const connector = reg.get(type);
   if (!connector) return { ok: false, error: `unknown connector ${type}` };
   const stored = id ? { ...((await db.connectors.get(id))?.config ?? {}), ...((await db.secrets.get(id))?.values ?? {}) } : {};
@@ -98,7 +98,7 @@ export async function testConnection(
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });
   try {
     const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {} });
-    return { ok: true, account: redact(r.account) };
+    return { ok: true, account: redact(r.account), ...(r.notice ? { notice: redact(r.notice) } : {}) };
   } catch (e) {
     const msg =
       e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);

@@ -49,7 +49,7 @@ export function ConnectorForm({
   const [kinds, setKinds] = useState<SyncKind[]>(instance?.kinds ?? supportedKinds(connector));
   const [direction, setDirection] = useState<SyncDirection>(instance?.direction ?? 'push');
   const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
-  const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string } | null>(null);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string; notice?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (instance) return;
@@ -66,7 +66,7 @@ export function ConnectorForm({
       const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id });
       setMsg(
         r.ok
-          ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' }
+          ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok', ...(r.notice ? { notice: r.notice } : {}) }
           : { ok: false, text: r.error, testid: 'connector-test-failed' },
       );
     } catch (e) {
@@ -298,6 +298,11 @@ export function ConnectorForm({
       {msg && (
         <p class={msg.ok ? 'ok' : 'error'} role={msg.ok ? 'status' : 'alert'} data-testid={msg.testid}>
           {msg.text}
+        </p>
+      )}
+      {msg?.notice && (
+        <p class="notice" role="status" data-testid="connector-test-notice">
+          {msg.notice}
         </p>
       )}
     </form>

@@ -36,6 +36,7 @@ export class FaultInjector {
   private options: FaultOptions = {};
   private random: () => number = seededRandom(1);
   private readonly queue: FaultKind[] = [];
+  private readonly targeted: { kind: FaultKind; route: RegExp }[] = [];
 
   constructor(options: FaultOptions = {}) {
     this.set(options);
@@ -52,8 +53,14 @@ export class FaultInjector {
     for (let i = 0; i < times; i++) this.queue.push(kind);
   }
 
+  /** Makes the next request whose `METHOD /path` matches `route` fail with `kind` (once). */
+  failNextOn(kind: FaultKind, route: RegExp): void {
+    this.targeted.push({ kind, route });
+  }
+
   clear(): void {
     this.queue.length = 0;
+    this.targeted.length = 0;
     this.set({});
   }
 
@@ -65,8 +72,10 @@ export class FaultInjector {
     return this.options.retryAfterSeconds ?? 1;
   }
 
-  /** The fault for the next request, or null. */
-  next(): FaultKind | null {
+  /** The fault for the next request (`METHOD /path`), or null. */
+  next(routeKey = ''): FaultKind | null {
+    const aimed = this.targeted.findIndex((t) => t.route.test(routeKey));
+    if (aimed >= 0) return this.targeted.splice(aimed, 1)[0].kind;
     const queued = this.queue.shift();
     if (queued) return queued;
     const roll = this.random();

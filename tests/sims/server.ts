@@ -130,7 +130,7 @@ export async function startSimServer(options: SimServerOptions): Promise<SimHttp
       return;
     }
 
-    const fault = faults.next();
+    const fault = faults.next(routeKey);
     if (fault) {
       counters.faults[fault]++;
       entry.fault = fault;
