@@ -21,9 +21,7 @@ export const hubspotConfigSchema = z.object({
     .trim()
     .regex(/^([a-z][a-z0-9_]*)?$/, 'HubSpot internal property names are lowercase letters, digits and _')
     .optional()
-    .describe(
-      'Property holding the Rapport id on contacts, companies, emails, notes and tasks (default rapport_id; Rapport creates it as a unique property when the token has the crm.schemas.*.write scopes)',
-    ),
+    .describe('Rapport-id property (default rapport_id; Rapport creates it with unique values when the token has the crm.schemas scopes)'),
   existingContacts: z
     .enum(['fill-empty', 'overwrite'])
     .default('fill-empty')
