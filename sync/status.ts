@@ -14,6 +14,8 @@ export interface SyncStatus {
   lastError?: string;
   paused: boolean;
   pausedReason?: string;
+  /** From the last connection test: what works only partly (e.g. exact de-duplication needs a scope). */
+  notice?: string;
 }
 
 export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
@@ -33,5 +35,6 @@ export async function status(db: RapportDB, connectorInstanceId: string): Promis
     lastError: inst?.status.lastError,
     paused: !!inst?.status.paused,
     pausedReason: inst?.status.pausedReason,
+    ...(inst?.status.notice ? { notice: inst.status.notice } : {}),
   };
 }

@@ -98,6 +98,8 @@ export async function testConnection(
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });
   try {
     const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {} });
+    // A saved connection keeps the notice in its status, for the options page (only the notice key).
+    if (id && (await db.connectors.get(id))) await db.connectors.update(id, { 'status.notice': r.notice ? redact(r.notice) : undefined });
     return { ok: true, account: redact(r.account), ...(r.notice ? { notice: redact(r.notice) } : {}) };
   } catch (e) {
     const msg =

@@ -160,6 +160,8 @@ export function ConnectorForm({
       // A new connection also gets everything saved before it existed.
       if (!instance) await backfill(getDb(), saved.id);
       void callBackground('syncNow', {}).catch(() => undefined);
+      // Tested again as saved: what works only partly (a missing scope) stays in its status.
+      void callBackground('connectorTest', { type, values: {}, id: saved.id }).catch(() => undefined);
       onDone();
     } catch (err) {
       setMsg({ ok: false, text: (err as Error).message });

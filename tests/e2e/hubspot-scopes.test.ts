@@ -1,6 +1,6 @@
-// The options page tells, after a HubSpot connection test, when the private app lacks the schema scopes
-// that let Rapport create its unique rapport_id property (exact de-duplication), and says nothing more
-// when it has them.
+// The options page tells, after a HubSpot connection test and on the saved connection's status card,
+// when the private app lacks the schema scopes that let Rapport create its unique rapport_id property
+// (exact de-duplication), and says nothing more when it has them.
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
@@ -47,7 +47,12 @@ describe('HubSpot connection test and the Rapport-id property', () => {
     const text = await notice!.evaluate((e) => e.textContent ?? '');
     expect(text).toContain('crm.schemas.tasks.write');
     expect(text).toContain('rapport_id');
-    await options.click('[data-testid="connector-form"] button[type="button"]:last-of-type');
+    // Saved, the connection's status card keeps saying it.
+    await options.click('[data-testid="connector-save"]');
+    const card = await options.waitForSelector('[data-testid="connector-status"][data-type="hubspot"] [data-testid="connector-notice"]', {
+      timeout: 60_000,
+    });
+    expect(await card!.evaluate((e) => e.textContent ?? '')).toContain('crm.schemas.tasks.write');
   });
 
   it('with them: the property is created and there is no notice', async () => {
