@@ -138,7 +138,8 @@ export interface Connector<Config = Record<string, unknown>> {
   /** The limit for a given config when it depends on it (e.g. the vendor plan); `rateLimit` otherwise. */
   rateLimitFor?(config: Config): RateLimit;
   defaultFieldMapping: Record<string, string>;
-  testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string }>;
+  /** The account reached, and `notice`: what works only partly with this token (shown beside "Connected"). */
+  testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string; notice?: string }>;
   push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;

@@ -54,6 +54,8 @@ export interface ConnectorStatus {
   lastError?: string;
   lastErrorAt?: number;
   lastRunAt?: number;
+  /** What works only partly with this connection, from its last connection test (e.g. a missing scope). */
+  notice?: string;
 }
 
 /** One configured CRM account ("instance"); `type` names a connector of connectors/registry.ts. */

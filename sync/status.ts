@@ -16,6 +16,8 @@ export interface SyncStatus {
   pausedReason?: string;
   /** Kinds (or the pull) a 403 paused, with the vendor's reason. */
   pausedKinds: { scope: PauseScope; reason: string; at: number }[];
+  /** From the last connection test: what works only partly (e.g. exact de-duplication needs a scope). */
+  notice?: string;
 }
 
 export async function status(db: RapportDB, connectorInstanceId: string): Promise<SyncStatus> {
@@ -40,5 +42,6 @@ export async function status(db: RapportDB, connectorInstanceId: string): Promis
       reason: p.reason,
       at: p.at,
     })),
+    ...(inst?.status.notice ? { notice: inst.status.notice } : {}),
   };
 }

@@ -5,6 +5,7 @@ import { fail, ok, type Outcomes } from '../outcomes';
 import type { PushItem } from '../types';
 import type { HsObject, HsObjectType, HubspotClient, WriteInput } from './client';
 import { fillEmpty } from './mapping';
+import { existingIdOf } from './rapport-id';
 
 /** Items sharing a key (same record pushed twice in one batch) are written once. */
 export function groupBy<T>(list: T[], key: (t: T) => string): Map<string, T[]> {
@@ -26,9 +27,10 @@ export interface RecordWork {
 
 /**
  * Writes each group: a batch/update of the properties its HubSpot record lacks (principle 6), else a
- * batch/upsert when `upsert` gives a unique key for it, else a batch/create. Every item is settled
- * with the written (or found, when nothing needed writing) record's id or its write error; the
- * returned map gives each group's remote id.
+ * batch/upsert when `upsert` gives a unique key for it, else a batch/create (with `onCreate`'s extra
+ * properties: the Rapport id). Every item is settled with the written (or found, when nothing needed
+ * writing) record's id or its write error; a create refused because its unique Rapport id is taken
+ * settles with the record holding it. The returned map gives each group's remote id.
  */
 export async function writeAndSettle<W extends RecordWork>(
   client: HubspotClient,
@@ -36,6 +38,7 @@ export async function writeAndSettle<W extends RecordWork>(
   work: W[],
   outcomes: Outcomes,
   upsert?: (w: W) => { idProperty: string; id: string } | undefined,
+  onCreate?: (w: W) => Record<string, string>,
 ): Promise<Map<W, string | undefined>> {
   const updates: WriteInput[] = [];
   const upserts: WriteInput[] = [];
@@ -51,7 +54,7 @@ export async function writeAndSettle<W extends RecordWork>(
     } else if (key) {
       upserts.push({ trace, body: { ...key, properties: w.props } });
     } else {
-      creates.push({ trace, body: { properties: w.props } });
+      creates.push({ trace, body: { properties: { ...w.props, ...onCreate?.(w) } } });
     }
   }
   const written = new Map([
@@ -63,7 +66,7 @@ export async function writeAndSettle<W extends RecordWork>(
   const remoteIds = new Map<W, string | undefined>();
   for (const [trace, w] of byTrace) {
     const result = written.get(trace);
-    const remoteId = result ? (result.ok ? result.object.id : undefined) : w.remote?.id;
+    const remoteId = result ? (result.ok ? result.object.id : existingIdOf(result.error)) : w.remote?.id;
     for (const item of w.items) {
       if (remoteId) ok(outcomes, item, remoteId);
       else if (result && !result.ok) fail(outcomes, item, result.error);

@@ -21,7 +21,7 @@ export const hubspotConfigSchema = z.object({
     .trim()
     .regex(/^([a-z][a-z0-9_]*)?$/, 'HubSpot internal property names are lowercase letters, digits and _')
     .optional()
-    .describe('Custom text property on emails, notes and tasks holding the Rapport id (exact de-duplication)'),
+    .describe('Rapport-id property (default rapport_id; Rapport creates it with unique values when the token has the crm.schemas scopes)'),
   existingContacts: z
     .enum(['fill-empty', 'overwrite'])
     .default('fill-empty')

@@ -1,15 +1,16 @@
 // Pushing emails, notes and tasks (HubSpot engagements). HubSpot has no idempotency key: a first send is
-// created directly; a retry first looks for an earlier create, by `rapportIdProperty` when configured,
-// else by hs_timestamp plus subject/direction (emails), visible text (notes) or subject (tasks).
-// Associations to the linked contacts and companies go with the create (HUBSPOT_DEFINED type ids).
+// created directly; a retry first looks for an earlier create (earlier-creates.ts: by the unique Rapport-id
+// property, else through the associations of the record's contacts, never through the lagging search
+// index). Associations to the linked contacts and companies go with the create (HUBSPOT_DEFINED type ids).
 import type { Activity, Task } from '../../storage/schema';
-import { chunk } from '../http';
-import { fail, ok, oldest, type Outcomes } from '../outcomes';
+import { fail, ok, type Outcomes } from '../outcomes';
 import { ConnectorError, type ConnectorContext, type PushItem } from '../types';
 import { groupBy, recordOf } from './batch';
 import type { HsObjectType, HubspotClient, WriteInput } from './client';
 import type { HubspotConfig } from './config';
+import { findEarlierCreates } from './earlier-creates';
 import { emailProperties, htmlText, noteProperties, taskProperties, toMs } from './mapping';
+import { existingIdOf, rapportIdMode } from './rapport-id';
 
 interface EngagementSpec {
   type: Extract<HsObjectType, 'emails' | 'notes' | 'tasks'>;
@@ -62,6 +63,7 @@ const ENGAGEMENTS: Record<'email' | 'note' | 'task', EngagementSpec> = {
 interface EngagementWork {
   items: PushItem[];
   record: Activity | Task;
+  localId: string;
   props: Record<string, string>;
   contacts: string[];
   companies: string[];
@@ -76,7 +78,8 @@ export async function pushEngagements(
   outcomes: Outcomes,
 ): Promise<void> {
   const spec = ENGAGEMENTS[kind];
-  const idProp = ctx.config.rapportIdProperty || undefined;
+  const mode = await rapportIdMode(client, spec.type, ctx.config.rapportIdProperty || undefined);
+  const idProp = mode.kind === 'none' ? undefined : mode.property;
   const valid = items.filter((i) => recordOf(i, kind === 'task' ? ['task'] : ['email', 'note']) !== undefined);
   const groups = groupBy(valid, (i) =>
     i.remoteId ? `id:${i.remoteId}` : `local:${(recordOf(i, ['email', 'note', 'task']) as Activity | Task).id}`,
@@ -87,6 +90,7 @@ export async function pushEngagements(
     return {
       items: group,
       record,
+      localId: record.id,
       props: spec.properties(record),
       contacts: [
         ...new Set(
@@ -143,33 +147,7 @@ export async function pushEngagements(
   // A record on its first send cannot have one (PushItem.firstSend): no look-up for it.
   const unknown = work.filter((w) => !w.remoteId);
   const retried = unknown.filter((w) => !w.items.every((i) => i.firstSend));
-  const existing = new Map<EngagementWork, string>();
-  if (idProp) {
-    for (const part of chunk(retried, 100)) {
-      const found = await client.searchAll(spec.type, {
-        filterGroups: [{ filters: [{ propertyName: idProp, operator: 'IN', values: part.map((w) => w.record.id.toLowerCase()) }] }],
-        properties: [idProp],
-      });
-      for (const w of part) {
-        const hit = oldest(found.filter((o) => lower(o.properties[idProp]) === w.record.id.toLowerCase()));
-        if (hit) existing.set(w, hit.id);
-      }
-    }
-  } else {
-    const byTimestamp = groupBy(retried, (w) => String(toMs(w.props.hs_timestamp)));
-    for (const part of chunk([...byTimestamp.keys()], 5)) {
-      const found = await client.searchAll(spec.type, {
-        filterGroups: part.map((ts) => ({ filters: [{ propertyName: 'hs_timestamp', operator: 'EQ', value: ts }] })),
-        properties: spec.keyProperties,
-      });
-      for (const ts of part) {
-        for (const w of byTimestamp.get(ts) ?? []) {
-          const hit = oldest(found.filter((o) => spec.key(o.properties) === spec.key(w.props)));
-          if (hit) existing.set(w, hit.id);
-        }
-      }
-    }
-  }
+  const existing = await findEarlierCreates(client, spec, mode, retried);
 
   // 3. Create the rest, with their associations, in one batch call per 100.
   const creates: WriteInput[] = [];
@@ -203,7 +181,9 @@ export async function pushEngagements(
     const results = await client.batchWrite(spec.type, 'create', creates);
     for (const [trace, w] of byTrace) {
       const r = results.get(trace);
-      settle(w, r?.ok ? r.object.id : undefined, r && !r.ok ? r.error : undefined);
+      // A unique Rapport id already taken: HubSpot names the record an earlier attempt created.
+      const earlier = r && !r.ok ? existingIdOf(r.error) : undefined;
+      settle(w, r?.ok ? r.object.id : earlier, r && !r.ok && !earlier ? r.error : undefined);
     }
   }
 }

@@ -7,28 +7,32 @@
  *   (principle 6: the CRM keeps what it has). Without an email: the LinkedIn URL
  *   (`hs_linkedin_url` IN …), else the exact first + last name among contacts that have no email
  *   (oldest wins), else a create. A retry therefore finds what a lost response created.
+ * - The Rapport-id property (rapport-id.ts): a unique-valued `rapport_id` (or `rapportIdProperty`) on
+ *   contacts, companies, emails, notes and tasks, created on connect or first push when the token
+ *   has the schema scopes. Creates carry the local id; a retry reads it back by batch/read (never
+ *   the search index, which lags writes) and a repeated create is refused with the existing id.
  * - company: `domain` is not a unique property in HubSpot (the API does not de-duplicate companies
- *   by domain, and batch/upsert only takes unique-valued id properties), so companies are searched
- *   by domain (IN, lowercase), else by exact name, then updated (empty properties) or created.
+ *   by domain, and batch/upsert only takes unique-valued id properties), so companies are found by
+ *   Rapport id, then searched by domain (IN, lowercase), else by exact name, then updated (empty
+ *   properties) or created. Without a unique Rapport id, a retry that search missed searches again
+ *   once the index has settled.
  * - email / note / task: HubSpot has no idempotency key. A record's first send (PushItem.firstSend:
- *   a new local id never handed out before) is created directly; every later attempt looks first.
- *   With `rapportIdProperty` configured (a
- *   single-line text property of that name created in the portal on emails, notes and tasks), the
- *   local record id is written on create and searched before creating. Without it, the fallback
- *   matches on hs_timestamp (exact) + subject and direction (emails), visible text (notes) or
- *   subject (tasks). A known `remoteId` updates via batch/update. Search results can lag writes by
- *   a few seconds in HubSpot: a retry within that window could still duplicate.
+ *   a new local id never handed out before) is created directly; every later attempt looks first
+ *   (earlier-creates.ts): by the unique Rapport id, else among the engagements associated with the
+ *   record's contacts, matching on content and associations. A known `remoteId` updates via
+ *   batch/update.
  * - An email/note/task none of whose contacts or companies is linked yet fails with `not-found`
  *   (retried later by the engine) instead of creating an orphan.
  *
  * Files: config.ts (settings), client.ts (requests, search pacing, batch writes), mapping.ts (records
- * ↔ properties), batch.ts (grouping and writing a batch), contacts.ts, companies.ts, engagements.ts
- * (push per kind), account.ts, lookup.ts (the person's card), pull.ts.
+ * ↔ properties), batch.ts (grouping and writing a batch), rapport-id.ts (the unique property),
+ * earlier-creates.ts (finding a retried engagement), contacts.ts, companies.ts, engagements.ts (push
+ * per kind), account.ts, lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, type Outcomes } from '../outcomes';
 import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
 import { accountInfo } from './account';
-import { HubspotClient } from './client';
+import { HubspotClient, type HsObjectType } from './client';
 import { pushCompanies } from './companies';
 import { HUBSPOT_BASE_URL, hubspotConfigSchema, type HubspotConfig } from './config';
 import { pushContacts } from './contacts';
@@ -36,6 +40,7 @@ import { pushEngagements } from './engagements';
 import { lookupByEmail } from './lookup';
 import { HUBSPOT_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
+import { RAPPORT_ID_TYPES, exactnessNotice, rapportIdMode, type RapportIdMode } from './rapport-id';
 
 export { hubspotConfigSchema, type HubspotConfig } from './config';
 
@@ -56,7 +61,11 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     const client = new HubspotClient(ctx);
     await client.request('GET', '/crm/v3/objects/contacts', undefined, { limit: 1 });
     const account = await accountInfo(client).catch(() => null);
-    return { account: account?.portalId ? `HubSpot portal ${account.portalId}` : new URL(client.base).host };
+    // On connect: the unique Rapport-id property on every object Rapport writes, made if the token may.
+    const modes: Partial<Record<HsObjectType, RapportIdMode>> = {};
+    for (const type of RAPPORT_ID_TYPES) modes[type] = await rapportIdMode(client, type, ctx.config.rapportIdProperty || undefined);
+    const notice = exactnessNotice(modes);
+    return { account: account?.portalId ? `HubSpot portal ${account.portalId}` : new URL(client.base).host, ...(notice ? { notice } : {}) };
   },
 
   async push(ctx, kind: SyncKind, items) {
@@ -78,7 +87,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     const todo = items.filter((i) => !outcomes.has(i.entryId));
     if (todo.length > 0) {
       if (kind === 'contact') await pushContacts(client, ctx, todo, outcomes);
-      else if (kind === 'company') await pushCompanies(client, todo, outcomes);
+      else if (kind === 'company') await pushCompanies(client, ctx, todo, outcomes);
       else if (kind === 'email' || kind === 'note' || kind === 'task') await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);

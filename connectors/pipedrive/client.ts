@@ -32,6 +32,7 @@ export interface PdPerson {
   phones?: PdLabeled[];
   job_title?: string | null;
   custom_fields?: Record<string, unknown>;
+  add_time?: string;
   update_time?: string;
 }
 
@@ -46,6 +47,7 @@ export interface PdOrganization {
   id: number;
   name: string;
   address?: { value?: string | null } | null;
+  add_time?: string;
 }
 
 export interface PdNote {
@@ -99,6 +101,17 @@ export class PipedriveClient {
 
   get<T>(path: string, query?: JsonRequestOptions['query']): Promise<PdEnvelope<T>> {
     return this.request<T>('GET', path, { query });
+  }
+
+  /** A GET with the server's clock (its Date header; ours when absent), for comparing with its timestamps. */
+  async getWithServerTime<T>(path: string, query?: JsonRequestOptions['query']): Promise<{ body: PdEnvelope<T>; serverNow: number }> {
+    const res = await requestJson<PdEnvelope<T>>(this.ctx.fetch, buildUrl(this.base, path, query), {
+      headers: { 'x-api-token': this.ctx.config.apiToken },
+      vendor: 'Pipedrive',
+      describeError: describePipedriveError,
+    });
+    const date = Date.parse(res.headers.get('date') ?? '');
+    return { body: res.body, serverNow: Number.isFinite(date) ? date : Date.now() };
   }
 
   /** GET of one record; null when Pipedrive answers that it does not exist. */

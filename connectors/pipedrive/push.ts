@@ -1,7 +1,8 @@
 // Pushing one record: a person, an organization, a note (logged emails and notes) or a task activity.
 // A known remote id is updated in place; otherwise what an earlier attempt or another client created
 // is looked for first (persons by email or exact name, organizations by name, notes and activities by
-// their marker), then created.
+// their marker), then created. Search lags creates: a retry it missed also reads the newest persons or
+// organizations (recent.ts).
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 import { emailKey } from '../http';
 import { oldest } from '../outcomes';
@@ -9,24 +10,30 @@ import { ConnectorError, type ConnectorContext, type PushItem } from '../types';
 import type { PdActivity, PdNote, PdOrganization, PdPerson, PdSearchItem, PipedriveClient } from './client';
 import type { PipedriveConfig } from './config';
 import { MARKER, activityBody, fillEmpty, mappingOf, noteContent, personBody, v1Time } from './mapping';
+import { findAmongRecent } from './recent';
 
 /** Pages of notes or activities scanned for a marker (100 each, newest first). */
 const SCAN_PAGES = 5;
 
 // ---------- contacts ----------
 
-async function findPerson(client: PipedriveClient, c: Contact): Promise<PdPerson | null> {
+async function findPerson(client: PipedriveClient, c: Contact, retry: boolean): Promise<PdPerson | null> {
   const email = emailKey(c.emails[0]);
-  if (email) {
-    const items = await client.search<PdSearchItem>('persons', email, 'email');
-    const hit = oldest(items.filter((i) => (i.emails ?? []).some((e) => emailKey(e) === email)));
-    return hit ? client.getOrNull<PdPerson>(`/api/v2/persons/${hit.id}`) : null;
-  }
   const name = c.name?.trim();
-  if (!name) return null;
-  const items = await client.search<PdSearchItem>('persons', name, 'name');
-  const hit = oldest(items.filter((i) => i.name.trim().toLowerCase() === name.toLowerCase() && (i.emails ?? []).length === 0));
-  return hit ? client.getOrNull<PdPerson>(`/api/v2/persons/${hit.id}`) : null;
+  if (!email && !name) return null;
+  const items = email
+    ? await client.search<PdSearchItem>('persons', email, 'email')
+    : await client.search<PdSearchItem>('persons', name as string, 'name');
+  const sameName = (n: string) => n.trim().toLowerCase() === (name ?? '').toLowerCase();
+  const hit = oldest(
+    items.filter((i) => (email ? (i.emails ?? []).some((e) => emailKey(e) === email) : sameName(i.name) && (i.emails ?? []).length === 0)),
+  );
+  if (hit) return client.getOrNull<PdPerson>(`/api/v2/persons/${hit.id}`);
+  if (!retry) return null;
+  const emailsOf = (p: PdPerson) => (p.emails ?? []).map((e) => emailKey(e.value)).filter(Boolean);
+  return findAmongRecent<PdPerson>(client, 'persons', (p) =>
+    email ? emailsOf(p).includes(email) : sameName(p.name ?? '') && emailsOf(p).length === 0,
+  );
 }
 
 export async function pushContact(
@@ -38,7 +45,7 @@ export async function pushContact(
   const linkedOrg = c.companyId ? item.linked.companies[c.companyId] : undefined;
   const wanted = personBody(c, mappingOf(ctx.fieldMapping), linkedOrg ? Number(linkedOrg) : undefined);
   let existing = item.remoteId ? await client.getOrNull<PdPerson>(`/api/v2/persons/${encodeURIComponent(item.remoteId)}`) : null;
-  existing ??= await findPerson(client, c);
+  existing ??= await findPerson(client, c, !item.firstSend);
   if (!existing) return (await client.request<PdPerson>('POST', '/api/v2/persons', { body: wanted })).data.id;
   const patch = fillEmpty(existing, wanted);
   if (Object.keys(patch).length > 0) await client.request('PATCH', `/api/v2/persons/${existing.id}`, { body: patch });
@@ -53,10 +60,12 @@ export async function pushCompany(client: PipedriveClient, item: PushItem, co: C
   let existing = item.remoteId
     ? await client.getOrNull<PdOrganization>(`/api/v2/organizations/${encodeURIComponent(item.remoteId)}`)
     : null;
+  const sameName = (o: PdOrganization) => o.name.trim().toLowerCase() === name.toLowerCase();
   if (!existing) {
     const items = await client.search<PdOrganization>('organizations', name, 'name');
-    existing = oldest(items.filter((o) => o.name.trim().toLowerCase() === name.toLowerCase())) ?? null;
+    existing = oldest(items.filter(sameName)) ?? null;
   }
+  if (!existing && !item.firstSend) existing = await findAmongRecent<PdOrganization>(client, 'organizations', sameName);
   const address = co.location?.trim();
   if (!existing) {
     return (

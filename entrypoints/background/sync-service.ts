@@ -137,7 +137,7 @@ export async function testConnection(
   values: Record<string, unknown>,
   id?: string,
   allowInsecureHttp?: boolean,
-): Promise<{ ok: true; account: string } | { ok: false; error: string }> {
+): Promise<{ ok: true; account: string; notice?: string } | { ok: false; error: string }> {
   const connector = reg.get(type);
   if (!connector) return { ok: false, error: `unknown connector ${type}` };
   const inst = id ? await db.connectors.get(id) : undefined;
@@ -160,7 +160,9 @@ export async function testConnection(
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });
   try {
     const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {} });
-    return { ok: true, account: redact(r.account) };
+    // A saved connection keeps the notice in its status, for the options page (only the notice key).
+    if (id && (await db.connectors.get(id))) await db.connectors.update(id, { 'status.notice': r.notice ? redact(r.notice) : undefined });
+    return { ok: true, account: redact(r.account), ...(r.notice ? { notice: redact(r.notice) } : {}) };
   } catch (e) {
     const msg =
       e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);

@@ -58,7 +58,7 @@ export function ConnectorForm({
   const [direction, setDirection] = useState<SyncDirection>(instance?.direction ?? 'push');
   const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
   const [allowHttp, setAllowHttp] = useState(!!instance?.allowInsecureHttp);
-  const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string } | null>(null);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string; notice?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
     if (instance) return;
@@ -78,7 +78,7 @@ export function ConnectorForm({
       const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id, allowInsecureHttp });
       setMsg(
         r.ok
-          ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok' }
+          ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok', ...(r.notice ? { notice: r.notice } : {}) }
           : { ok: false, text: r.error, testid: 'connector-test-failed' },
       );
     } catch (e) {
@@ -169,7 +169,7 @@ export function ConnectorForm({
     }
     setBusy(true);
     try {
-      await saveConnectorInstance(getDb(), registry, {
+      const saved = await saveConnectorInstance(getDb(), registry, {
         id: instance?.id,
         type,
         name,
@@ -182,6 +182,8 @@ export function ConnectorForm({
       // Saving planned the backfill of what was stored before (a new connection, a kind newly
       // chosen, a direction that now pushes): the service worker runs it, even if this page closes.
       void callBackground('syncNow', {}).catch(() => undefined);
+      // Tested again as saved: what works only partly (a missing scope) stays in its status.
+      void callBackground('connectorTest', { type, values: {}, id: saved.id }).catch(() => undefined);
       onDone();
     } catch (err) {
       setMsg({ ok: false, text: (err as Error).message });
@@ -333,6 +335,11 @@ export function ConnectorForm({
       {msg && (
         <p class={msg.ok ? 'ok' : 'error'} role={msg.ok ? 'status' : 'alert'} data-testid={msg.testid}>
           {msg.text}
+        </p>
+      )}
+      {msg?.notice && (
+        <p class="notice" role="status" data-testid="connector-test-notice">
+          {msg.notice}
         </p>
       )}
     </form>

@@ -121,6 +121,11 @@ function ConnectorRow({ inst, onEdit }: { inst: PublicConnectorInstance; onEdit:
             {st.pending} pending · {st.failed} retrying · {st.dead} failed · last success {fmtTime(st.lastSuccessAt)}
           </div>
           {st.lastError && <div class="muted">Last error: {st.lastError}</div>}
+          {st.notice && (
+            <div class="notice" data-testid="connector-notice">
+              {st.notice}
+            </div>
+          )}
         </div>
       )}
       <BackfillProgress connectorId={inst.id} />

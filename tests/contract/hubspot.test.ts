@@ -28,6 +28,10 @@ afterAll(async () => {
 });
 
 const RAPPORT_ID: HubspotSimOptions['customProperties'] = { emails: ['rapport_id'], notes: ['rapport_id'], tasks: ['rapport_id'] };
+/** A private app without the crm.schemas.* scopes: Rapport cannot create its unique property. */
+const NO_SCHEMA_SCOPES: HubspotSimOptions['scopes'] = {
+  [TOKEN]: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.objects.companies.read', 'crm.objects.companies.write'],
+};
 
 // ---------- fixtures ----------
 
@@ -126,6 +130,11 @@ function assocIds(s: HubspotSim, from: HsObjectType, id: string, to: HsObjectTyp
     .associationsOf(from, id, to)
     .map((a) => a.toId)
     .sort();
+}
+
+async function propertyOf(s: HubspotSim, type: HsObjectType, name: string): Promise<unknown> {
+  const res = await fetch(`${s.url}/crm/v3/properties/${type}/${name}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+  return res.json();
 }
 
 // ---------- tests ----------
@@ -378,7 +387,7 @@ describe('HubSpot connector — push against the simulated API', () => {
 
 describe('HubSpot connector — without the rapport_id property (fallback matching)', () => {
   it('matches emails, notes and tasks by timestamp and subject/body: no duplicates', async () => {
-    const hs = await sim();
+    const hs = await sim({ scopes: NO_SCHEMA_SCOPES });
     const ctx = ctxFor(hs);
     const links = new Links();
     await push(hubspotConnector, ctx, 'company', [acme, globex], links);
@@ -433,13 +442,18 @@ describe('HubSpot connector — errors are classified', () => {
     }
   });
 
-  it('a rapport_id property missing from the portal fails the batch as validation, naming the property', async () => {
-    const strict = { ...ctx, config: { ...ctx.config, rapportIdProperty: 'rapport_id' } };
-    const err = await connectorError(
-      push(hubspotConnector, strict, 'note', [activity('nt_x', { type: 'note', contactIds: ['ct_zoe'], body: 'x' })], links),
+  it('a configured Rapport-id property missing from the portal is created (unique) on first use, not a failure', async () => {
+    const strict = { ...ctx, config: { ...ctx.config, rapportIdProperty: 'rapport_ref' } };
+    const [o] = await push(
+      hubspotConnector,
+      strict,
+      'note',
+      [activity('nt_x', { type: 'note', contactIds: ['ct_zoe'], body: 'x' })],
+      links,
     );
-    expect(err).toMatchObject({ kind: 'validation', status: 400 });
-    expect(err.message).toContain('Property "rapport_id" does not exist');
+    expect(o.ok).toBe(true);
+    expect(await propertyOf(hs, 'notes', 'rapport_ref')).toMatchObject({ name: 'rapport_ref', hasUniqueValue: true });
+    expect(hs.state.notes.get(links.other.nt_x)!.properties.rapport_ref).toBe('nt_x');
   });
 
   it('the simulator validates like HubSpot: missing hs_timestamp (400), duplicate contact email (409 with the id)', async () => {

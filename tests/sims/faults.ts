@@ -57,6 +57,11 @@ export class FaultInjector {
     for (let i = 0; i < times; i++) this.queue.push({ kind, route });
   }
 
+  /** Makes the next request whose `METHOD /path` matches `route` fail with `kind` (once). */
+  failNextOn(kind: FaultKind, route: RegExp): void {
+    this.failNext(kind, 1, route);
+  }
+
   clear(): void {
     this.queue.length = 0;
     this.set({});
@@ -70,9 +75,10 @@ export class FaultInjector {
     return this.options.retryAfterSeconds ?? 1;
   }
 
-  /** The fault for the next request (`route`: its `METHOD /path`), or null. */
+  /** The fault for the next request (`route`: its `METHOD /path`), or null. Aimed faults come first. */
   next(route?: string): FaultKind | null {
-    const at = this.queue.findIndex((q) => !q.route || (route !== undefined && q.route.test(route)));
+    let at = route === undefined ? -1 : this.queue.findIndex((q) => q.route?.test(route));
+    if (at < 0) at = this.queue.findIndex((q) => !q.route);
     if (at >= 0) return this.queue.splice(at, 1)[0].kind;
     const roll = this.random();
     let acc = 0;

@@ -21,6 +21,15 @@
  * - Account: https://developers.hubspot.com/docs/api/settings/account-information-api
  * - Owners: https://developers.hubspot.com/docs/api/crm/owners ; pipelines:
  *   https://developers.hubspot.com/docs/api/crm/pipelines
+ * - Properties: https://developers.hubspot.com/docs/api/crm/properties (`GET /crm/v3/properties/{objectType}/{name}`,
+ *   `GET …/groups`, `POST /crm/v3/properties/{objectType}` with name, label, type, fieldType, groupName and
+ *   `hasUniqueValue`; 409 CONFLICT when the name is taken; a limited number of unique properties per
+ *   object). A unique property can be the `idProperty` of batch read/update/upsert, and a write that
+ *   repeats a value another record holds is refused (409 CONFLICT naming the existing id).
+ * - Scopes: https://developers.hubspot.com/docs/api/scopes (403 MISSING_SCOPES). Reading and creating
+ *   properties needs the object's `crm.schemas.<object>.read` / `.write` scope (verify the scope names
+ *   for emails, notes and tasks; the connector only reacts to the 403). Tokens not listed in
+ *   `scopes` hold every scope.
  *
  * Stricter readings chosen where the docs leave room: batch results come back in a shuffled order
  * (HubSpot does not promise input order; match them by objectWriteTraceId or id), a batch with one
@@ -60,7 +69,21 @@ interface PropDef {
   unique?: boolean;
   requiredOnCreate?: boolean;
   options?: string[];
+  /** Created in the portal (by the customProperties option or the properties API). */
+  custom?: { label: string; groupName: string };
 }
+
+/** Default property groups per object (what `GET /crm/v3/properties/{type}/groups` lists). */
+const PROPERTY_GROUPS: Record<HsObjectType, string[]> = {
+  contacts: ['contactinformation', 'contact_activity'],
+  companies: ['companyinformation', 'company_activity'],
+  deals: ['dealinformation'],
+  emails: ['email_information'],
+  notes: ['note_information'],
+  tasks: ['task_information'],
+};
+/** HubSpot caps unique-value properties per object (10 at the time of writing). */
+const MAX_UNIQUE_PROPERTIES = 10;
 
 const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
 const str: PropDef = { type: 'string' };
@@ -239,6 +262,10 @@ export interface HubspotSimOptions {
   searchRateLimit?: { requests: number; intervalMs: number };
   /** Custom properties defined in the portal (string type), per object type. */
   customProperties?: Partial<Record<HsObjectType, string[]>>;
+  /** Custom properties with `hasUniqueValue: true`, per object type. */
+  uniqueProperties?: Partial<Record<HsObjectType, string[]>>;
+  /** Scopes granted per token; a token not listed holds every scope. */
+  scopes?: Record<string, string[]>;
   /** Delay before a write is visible to the search API (default 0). */
   searchIndexLagMs?: number;
   faults?: FaultOptions;
@@ -317,8 +344,13 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
 
   const schema: Record<HsObjectType, Record<string, PropDef>> = structuredClone(SCHEMA);
   for (const [type, names] of Object.entries(options.customProperties ?? {}) as [HsObjectType, string[]][]) {
-    for (const name of names) schema[type][name] = { type: 'string' };
+    for (const name of names) schema[type][name] = { type: 'string', custom: { label: name, groupName: PROPERTY_GROUPS[type][0] } };
   }
+  for (const [type, names] of Object.entries(options.uniqueProperties ?? {}) as [HsObjectType, string[]][]) {
+    for (const name of names)
+      schema[type][name] = { type: 'string', unique: true, custom: { label: name, groupName: PROPERTY_GROUPS[type][0] } };
+  }
+  const hasScope = (token: string, scope: string) => !options.scopes?.[token] || options.scopes[token].includes(scope);
 
   const state: HubspotSimState = {
     contacts: new Map(),
@@ -650,6 +682,25 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     return name;
   }
 
+  /**
+   * A value of a custom unique property that another record already holds (or an earlier input of
+   * the same batch): 409 CONFLICT naming the existing id, as for a duplicate contact email.
+   */
+  function uniqueConflict(type: HsObjectType, props: Record<string, string>, selfId?: string, seen?: Set<string>): SimResponse | undefined {
+    for (const [name, value] of Object.entries(props)) {
+      const def = schema[type][name];
+      if (!def?.unique || !def.custom || !value) continue;
+      const existing = findByProperty(type, name, value);
+      if (existing && existing.id !== selfId) {
+        return hsError(409, 'CONFLICT', `A ${SINGULAR[type]} with ${name} "${value}" already exists. Existing ID: ${existing.id}`);
+      }
+      const key = `${name}|${value.toLowerCase()}`;
+      if (seen?.has(key)) return hsError(400, 'VALIDATION_ERROR', `Duplicate values of unique property ${name} in batch input: [${value}]`);
+      seen?.add(key);
+    }
+    return undefined;
+  }
+
   // ---------- handlers ----------
 
   /** Creates a validated input (checkProperties / checkAssociations passed). */
@@ -668,6 +719,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       const existing = findByProperty('contacts', 'email', props.email);
       if (existing) return { error: hsError(409, 'CONFLICT', `Contact already exists. Existing ID: ${existing.id}`) };
     }
+    const conflict = uniqueConflict(type, props);
+    if (conflict) return { error: conflict };
     return { obj: createValidated(type, props, assocs) };
   }
 
@@ -676,6 +729,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     if (error) return error;
     // Validate everything first: one invalid input rejects the whole batch.
     const seenEmails = new Set<string>();
+    const seenUnique = new Set<string>();
     const valid: { props: Record<string, string>; assocs: AssocInput[] }[] = [];
     for (const input of inputs) {
       const { props, errors } = checkProperties(type, input.properties, true);
@@ -689,6 +743,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         if (seenEmails.has(email)) return hsError(400, 'VALIDATION_ERROR', `Duplicate emails found in batch input: [${email}]`);
         seenEmails.add(email);
       }
+      const conflict = uniqueConflict(type, props, undefined, seenUnique);
+      if (conflict) return conflict;
       valid.push({ props, assocs: assoc.assocs });
     }
     const results = inputs.map((input, i) =>
@@ -705,9 +761,12 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     const ids = inputs.map((i) => String(i.id ?? ''));
     if (new Set(ids).size !== ids.length) return hsError(400, 'VALIDATION_ERROR', 'Duplicate IDs found in batch input');
     const valid: Record<string, string>[] = [];
+    const seenUnique = new Set<string>();
     for (const input of inputs) {
       const { props, errors } = checkProperties(type, input.properties, false);
       if (errors.length > 0) return validationError(errors);
+      const conflict = uniqueConflict(type, props, findByProperty(type, idProperty, String(input.id ?? ''))?.id, seenUnique);
+      if (conflict) return conflict;
       valid.push(props);
     }
     const results: unknown[] = [];
@@ -1002,9 +1061,78 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     };
   }
 
-  function route(req: SimRequest): SimResponse {
+  function missingScope(scope: string): SimResponse {
+    return hsError(
+      403,
+      'MISSING_SCOPES',
+      "This app hasn't been granted all required scopes to make this call. Read more about required scopes here: https://developers.hubspot.com/scopes.",
+      { errors: [{ message: 'One or more of the following scopes are required.', context: { requiredGranularScopes: [scope] } }] },
+    );
+  }
+
+  function propertyView(type: HsObjectType, name: string, def: PropDef): Record<string, unknown> {
+    const now = new Date().toISOString();
+    return {
+      name,
+      label: def.custom?.label ?? name,
+      type: def.type === 'email' ? 'string' : def.type,
+      fieldType: def.type === 'enumeration' ? 'select' : def.type === 'datetime' ? 'date' : 'text',
+      groupName: def.custom?.groupName ?? PROPERTY_GROUPS[type][0],
+      hasUniqueValue: def.unique === true,
+      hubspotDefined: !def.custom,
+      modificationMetadata: { readOnlyValue: def.readOnly === true, readOnlyDefinition: !def.custom, archivable: !!def.custom },
+      createdAt: now,
+      updatedAt: now,
+      archived: false,
+    };
+  }
+
+  /** The properties API: read one property or the groups, create a property. */
+  function properties(req: SimRequest, token: string, typeSegment: string, name: string | undefined): SimResponse {
+    const type = parseType(typeSegment);
+    if (!type) return hsError(400, 'VALIDATION_ERROR', `Unable to infer object type from: ${typeSegment}`);
+    const read = `crm.schemas.${type}.read`;
+    const write = `crm.schemas.${type}.write`;
+    if (req.method === 'GET') {
+      if (!hasScope(token, read) && !hasScope(token, write)) return missingScope(read);
+      if (name === 'groups') {
+        return {
+          status: 200,
+          body: { results: PROPERTY_GROUPS[type].map((g, i) => ({ name: g, label: g, displayOrder: i, archived: false })) },
+        };
+      }
+      const def = name ? schema[type][name] : undefined;
+      if (!name || !def) return hsError(404, 'OBJECT_NOT_FOUND', `Unable to find property ${name ?? ''} for object type ${TYPE_IDS[type]}`);
+      return { status: 200, body: propertyView(type, name, def) };
+    }
+    if (req.method !== 'POST' || name) return hsError(404, 'OBJECT_NOT_FOUND', `Unable to route ${req.method} ${req.path}`);
+    if (!hasScope(token, write)) return missingScope(write);
+    const b = isRecord(req.body) ? req.body : {};
+    const newName = typeof b.name === 'string' ? b.name : '';
+    const missing = ['name', 'label', 'type', 'fieldType', 'groupName'].filter((k) => typeof b[k] !== 'string' || !b[k]);
+    if (missing.length > 0) return hsError(400, 'VALIDATION_ERROR', `Missing required fields: ${missing.join(', ')}`);
+    if (!/^[a-z][a-z0-9_]*$/.test(newName)) return hsError(400, 'VALIDATION_ERROR', `Property name ${newName} is not valid`);
+    if (b.type !== 'string' || !['text', 'textarea'].includes(String(b.fieldType))) {
+      return hsError(400, 'VALIDATION_ERROR', `Unsupported type/fieldType ${String(b.type)}/${String(b.fieldType)} in this simulator`);
+    }
+    if (!PROPERTY_GROUPS[type].includes(String(b.groupName))) {
+      return hsError(400, 'VALIDATION_ERROR', `Property group ${String(b.groupName)} does not exist`);
+    }
+    if (schema[type][newName]) return hsError(409, 'CONFLICT', `Property named '${newName}' already exists.`);
+    const unique = b.hasUniqueValue === true;
+    if (unique && Object.values(schema[type]).filter((d) => d.unique && d.custom).length >= MAX_UNIQUE_PROPERTIES) {
+      return hsError(400, 'VALIDATION_ERROR', `An object can have at most ${MAX_UNIQUE_PROPERTIES} unique value properties`);
+    }
+    const def: PropDef = { type: 'string', unique, custom: { label: String(b.label), groupName: String(b.groupName) } };
+    schema[type][newName] = def;
+    return { status: 201, body: propertyView(type, newName, def) };
+  }
+
+  function route(req: SimRequest, token = ''): SimResponse {
     const { method, path, body } = req;
     let m: RegExpMatchArray | null;
+
+    if ((m = path.match(/^\/crm\/v3\/properties\/([\w-]+)(?:\/([\w-]+))?$/))) return properties(req, token, m[1], m[2]);
 
     if (method === 'GET' && path === '/account-info/v3/details') {
       return {
@@ -1125,6 +1253,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       if (method === 'GET') return { status: 200, body: view(type, obj, propertyList(req.query)) };
       const { props, errors } = checkProperties(type, isRecord(body) ? body.properties : undefined, false);
       if (errors.length > 0) return validationError(errors);
+      const conflict = uniqueConflict(type, props, obj.id);
+      if (conflict) return conflict;
       rawUpdate(type, obj, props);
       return { status: 200, body: view(type, obj, Object.keys(props)) };
     }
@@ -1182,7 +1312,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
           };
         }
         dailyUsed++;
-        return route(req);
+        return route(req, token);
       }
       const d = limiter.take(token);
       if (!d.allowed) {
@@ -1196,7 +1326,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         };
       }
       dailyUsed++;
-      const res = route(req);
+      const res = route(req, token);
       return { ...res, headers: { ...rateHeaders(d.limit, d.remaining), ...res.headers } };
     },
   });
