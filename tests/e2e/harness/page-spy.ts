@@ -1,6 +1,6 @@
 /**
  * What a hostile page can observe of Rapport, gathered by the page itself: an inline script put
- * first in a fixture's <head> records every message posted to its window (and whether it came with
+ * first in a fixture records every message posted to its window (and whether it came with
  * a handle on another window), listens for the events WXT would dispatch under Rapport's id, and
  * on request lists its resource and navigation timing entries, the frames it can reach, and every
  * element (with its attributes) that is not in the HTML it was served.
@@ -15,6 +15,8 @@ export interface PageSpyReport {
   wxtEvents: string[];
   timingEntries: string[];
   reachableFrames: number;
+  /** The page's own iframes (in its light DOM): every frame it can reach should be one of them. */
+  ownIframes: number;
   /** Elements (tag and sorted attributes) in the live document but not in the served HTML. */
   addedElements: string[];
 }
@@ -42,9 +44,11 @@ function spy(extensionId: string): void {
   }
 }
 
-/** The fixture with the spy as the first script of its <head>. */
+/** The fixture with the spy as its first script (right after the doctype; the parser puts it in <head>). */
 export function withPageSpy(html: string, extensionId: string): string {
-  return html.replace('<head>', `<head><script>(${spy.toString()})(${JSON.stringify(extensionId)});</script>`);
+  const doctype = /^\s*<!doctype[^>]*>/i.exec(html);
+  const at = doctype ? doctype[0].length : 0;
+  return `${html.slice(0, at)}<script>(${spy.toString()})(${JSON.stringify(extensionId)});</script>${html.slice(at)}`;
 }
 
 export async function readPageSpy(page: Page): Promise<PageSpyReport> {
@@ -73,6 +77,7 @@ export async function readPageSpy(page: Page): Promise<PageSpyReport> {
       wxtEvents: w.__spy.wxtEvents,
       timingEntries: [...performance.getEntriesByType('resource'), ...performance.getEntriesByType('navigation')].map((e) => e.name),
       reachableFrames: window.frames.length,
+      ownIframes: document.querySelectorAll('iframe, frame').length,
       addedElements,
     };
   });
