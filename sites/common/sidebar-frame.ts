@@ -223,6 +223,9 @@ export function preloadSidebar(site: string, session: string): HTMLElement {
   testMarker(host, 'data-rapport-preloaded', 'true');
   styleHost(host, 'all: initial; display: none');
   document.documentElement.append(host);
+  // In the top layer already, so showing it changes its display only. Lifted only when shown, a
+  // frame still loading (LinkedIn's in-app navigation) left puppeteer with a dead handle on it.
+  liftToTopLayer(host);
   return host;
 }
 
@@ -242,7 +245,7 @@ export function mountSidebar(site: string, collapsed: boolean, session: string, 
   place(collapsed);
   // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
   if (!host.isConnected) document.documentElement.append(host);
-  liftToTopLayer(host);
+  if (!lifted.has(host)) liftToTopLayer(host);
   if (preloaded) syncTheme(host);
   return {
     host,
