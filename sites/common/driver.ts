@@ -91,6 +91,7 @@ export async function runSiteDriver(
   // learns it from the background (registered with siteConfig), never from the page.
   const session = crypto.randomUUID();
   // Answers the background from the start: the frame's script may run before this page's DOM.
+  // Only the background can message a content script; still, act only on the known events.
   const running: { recapture?: () => PageCapture | undefined; setCollapsed?: (collapsed: boolean) => void } = {};
   const onMessage = (raw: unknown) => {
     const event = raw as { rapportEvent?: unknown; collapsed?: unknown } | null;
@@ -108,6 +109,7 @@ export async function runSiteDriver(
   const config = await configured;
   if (!config.enabled || ctx.isInvalid) {
     preloaded?.remove();
+    browser.runtime.onMessage.removeListener(onMessage);
     return undefined;
   }
   await domReady(ctx);
@@ -184,7 +186,6 @@ export async function runSiteDriver(
     preloaded?.remove();
   });
 
-  // Only the background can message a content script; still, act only on the known events.
   running.setCollapsed = (collapsed) => frame?.setCollapsed(collapsed);
   running.recapture = () => {
     lastKey = '';
