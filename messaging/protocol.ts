@@ -62,14 +62,20 @@ export const messages = {
     input: z.object({ capture: PageCapture, session: SessionId.optional(), seq: CaptureSeq.optional() }).strict(),
     fromContentScript: true,
   },
-  /** Whether a site is switched on, and the sidebar's layout, for a content script. */
+  /**
+   * Whether a site is switched on, and the sidebar's layout, for a content script. `session`: the
+   * document's session, kept for its tab so the tab's sidebar frame can learn it (getCapture).
+   */
   siteConfig: {
-    input: z.object({ site: z.enum(SITES) }).strict(),
+    input: z.object({ site: z.enum(SITES), session: SessionId.optional() }).strict(),
     fromContentScript: true,
   },
-  /** The sidebar asks what its tab's page shows. */
+  /**
+   * The sidebar asks what its tab's page shows, and its session: the one secret its content
+   * script's port must carry. It travels only between extension parts, never through the page.
+   */
   getCapture: {
-    input: z.object({ session: SessionId.optional() }).strict(),
+    input: z.object({}).strict(),
     fromContentScript: false,
   },
   setSidebarCollapsed: {
@@ -134,6 +140,8 @@ export const RapportEvent = z.discriminatedUnion('rapportEvent', [
   }),
   z.object({ rapportEvent: z.literal('layout'), collapsed: z.boolean() }),
   z.object({ rapportEvent: z.literal('recapture') }),
+  /** To a content script: its sidebar frame's script runs, hand it its port. */
+  z.object({ rapportEvent: z.literal('sidebarReady') }),
 ]);
 export type RapportEvent = z.infer<typeof RapportEvent>;
 

@@ -12,8 +12,11 @@ import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
 import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
 
-/** The latest capture of each tab (in memory: the page itself is the source of truth). */
-const captures = new Map<number, { capture: PageCapture; session?: string }>();
+/**
+ * The session of each tab's page and its latest capture (in memory: the page itself is the source
+ * of truth). A new session (the tab loaded another page) drops the previous page's capture.
+ */
+const captures = new Map<number, { capture?: PageCapture; session?: string }>();
 browser.tabs?.onRemoved?.addListener((tabId: number) => captures.delete(tabId));
 
 function tabOf(sender: Sender): number {
@@ -56,31 +59,36 @@ export const handlers = {
     return { tabId, autoLogged };
   },
 
-  siteConfig: async ({ site }: MessageInput<'siteConfig'>) => {
+  siteConfig: async ({ site, session }: MessageInput<'siteConfig'>, sender: Sender) => {
+    // The top document's content script (the only kind Rapport has) registers its session.
+    const tabId = sender.tab?.id;
+    if (session && typeof tabId === 'number' && sender.frameId === 0 && captures.get(tabId)?.session !== session) {
+      captures.set(tabId, { session });
+    }
     const s = await getSettings();
     return { enabled: s.sites[site], collapsed: s.sidebarCollapsed };
   },
 
-  getCapture: async ({ session }: MessageInput<'getCapture'>, sender: Sender) => {
+  getCapture: async (_input: MessageInput<'getCapture'>, sender: Sender) => {
     const tabId = tabOf(sender);
-    const stored = captures.get(tabId);
-    // A capture sent with another session belongs to the tab's previous page.
-    let capture = stored && (!session || stored.session === session) ? stored.capture : undefined;
-    if (!capture) {
+    let stored = captures.get(tabId);
+    if (!stored?.session || !stored.capture) {
       // Not read yet, or the worker was restarted since the page was read: ask the page's content
-      // script (it answers once it runs; before that, the capture arrives as an event).
+      // script (it answers from document_start; a capture not read yet arrives as an event).
       const raw = (await browser.tabs
         .sendMessage(tabId, { rapportEvent: 'recapture' } satisfies RapportEvent, { frameId: 0 })
         .catch(() => undefined)) as { capture?: unknown; session?: unknown } | undefined;
       const parsed = PageCapture.safeParse(raw?.capture);
-      const from = typeof raw?.session === 'string' ? raw.session : undefined;
-      if (parsed.success && (!session || from === session)) {
-        capture = parsed.data;
-        captures.set(tabId, { capture, session: from });
-      }
+      const session = typeof raw?.session === 'string' ? raw.session : stored?.session;
+      const capture = parsed.success ? parsed.data : session === stored?.session ? stored?.capture : undefined;
+      stored = { session, capture };
+      if (session) captures.set(tabId, stored);
     }
+    // The content script hands its frame a port now (the frame's script runs): the frame says so
+    // through here rather than to the page's window.
+    void browser.tabs.sendMessage(tabId, { rapportEvent: 'sidebarReady' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
     // The settings come along: the frame paints its first cards without opening the database.
-    return { tabId, capture: capture ?? null, settings: await getSettings() };
+    return { tabId, session: stored.session ?? null, capture: stored.capture ?? null, settings: await getSettings() };
   },
 
   setSidebarCollapsed: async ({ collapsed }: MessageInput<'setSidebarCollapsed'>, sender: Sender) => {

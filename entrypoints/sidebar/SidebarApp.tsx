@@ -8,8 +8,33 @@ import { ComposeView } from './views/ComposeView';
 import { NotCapturableView } from './views/NotCapturableView';
 import { ProfileView } from './views/ProfileView';
 import { ThreadView } from './views/ThreadView';
+import { useVisibility } from './visibility-guard';
 
 export function SidebarApp() {
+  const visibility = useVisibility();
+  // While the page hides or covers the frame, nothing in it can be clicked or typed into.
+  return (
+    <>
+      {visibility.wasCovered && (
+        <p class="sb-covered" role="status" data-testid="sidebar-covered-notice" data-actions={visibility.actionsOn ? 'on' : 'off'}>
+          {visibility.actionsOn
+            ? 'This page covered or hid Rapport for a moment; its buttons were off meanwhile.'
+            : 'This page covers or hides Rapport: its buttons are off.'}{' '}
+          {visibility.actionsOn && (
+            <button data-testid="sidebar-covered-dismiss" onClick={visibility.dismiss}>
+              OK
+            </button>
+          )}
+        </p>
+      )}
+      <div inert={!visibility.actionsOn}>
+        <SidebarBody />
+      </div>
+    </>
+  );
+}
+
+function SidebarBody() {
   const state = useCaptureFeed();
   // Collapsed as the settings say until the user toggles it here.
   const [toggled, setToggled] = useState<boolean | undefined>(undefined);

@@ -27,41 +27,49 @@ export function observeFeed(observer: FeedObserver): () => void {
 }
 
 // Asked for as soon as the frame's script runs (not after the first paint): the first cards
-// appear one round trip after the frame loads.
-let initial: Promise<{ tabId: number; capture: PageCapture | null; settings: Settings }> | undefined;
-/** The content script's session this frame belongs to (see sites/common/sidebar-frame.ts). */
-const session = new URLSearchParams(location.search).get('session') ?? undefined;
-export function prefetchSidebar() {
-  initial ??= callBackground('getCapture', session ? { session } : {});
+// appear one round trip after the frame loads. The answer also carries this frame's session (see
+// sites/common/sidebar-frame.ts): it comes from the background, never from this frame's URL, which
+// the page might read.
+type Initial = { tabId: number; session: string | null; capture: PageCapture | null; settings: Settings };
+let initial: Promise<Initial> | undefined;
+export function prefetchSidebar(): Promise<Initial> {
+  initial ??= callBackground('getCapture', {});
   return initial;
 }
 
-// Captures sent straight from the content script (a MessagePort handed over with our session,
-// registered at module load so none is missed). Validated like any message: the page could post
-// to this frame too, but it cannot know the session.
+// Captures sent straight from the content script, over a MessagePort it hands over with the
+// session (registered at module load so none is missed). The page cannot reach this frame's
+// window, and could not name the session if it did; a port offered with anything else is closed.
 type DirectListener = (capture: PageCapture, seq: number | undefined) => void;
-const direct: { latest?: { capture: PageCapture; seq: number }; listener?: DirectListener } = {};
+const direct: { latest?: { capture: PageCapture; seq: number }; listener?: DirectListener; port?: MessagePort } = {};
 const DirectMessage = z.object({ capture: PageCapture, seq: z.number().int().nonnegative() });
-if (session) {
-  addEventListener('message', (event: MessageEvent) => {
-    const data = event.data as { rapportPort?: unknown } | null;
-    if (!data || data.rapportPort !== session || !event.ports[0]) return;
-    event.ports[0].onmessage = (m: MessageEvent) => {
-      for (const o of observers) o.direct?.();
-      const parsed = DirectMessage.safeParse(m.data);
-      if (!parsed.success) return;
-      direct.latest = parsed.data;
-      direct.listener?.(parsed.data.capture, parsed.data.seq);
-    };
-  });
-  // Ask the content script for the port now rather than at this frame's load event. Nothing
-  // secret in it: the page sees it too, and the content script answers only its own frame.
-  window.parent.postMessage({ rapportSidebarReady: true }, '*');
-}
+addEventListener('message', (event: MessageEvent) => {
+  const data = event.data as { rapportPort?: unknown } | null;
+  const port = event.ports[0];
+  if (!data || typeof data.rapportPort !== 'string' || !port) return;
+  const offered = data.rapportPort;
+  void prefetchSidebar()
+    .then(({ session }) => {
+      if (!session || offered !== session) {
+        port.close();
+        return;
+      }
+      // The content script's newest port replaces the previous one.
+      direct.port?.close();
+      direct.port = port;
+      port.onmessage = (m: MessageEvent) => {
+        for (const o of observers) o.direct?.();
+        const parsed = DirectMessage.safeParse(m.data);
+        if (!parsed.success) return;
+        direct.latest = parsed.data;
+        direct.listener?.(parsed.data.capture, parsed.data.seq);
+      };
+    })
+    .catch(() => port.close());
+});
 
 /** Starts receiving captures from both channels; returns the function that stops it. */
 function startFeed(publish: (state: FeedState) => void): () => void {
-  let tabId: number | undefined;
   let settings: Settings | undefined;
   // Captures that arrive before the settings are kept (the newest) and applied once they are.
   let early: PageCapture | undefined;
@@ -79,14 +87,18 @@ function startFeed(publish: (state: FeedState) => void): () => void {
   const onEvent = (raw: unknown) => {
     const ev = RapportEvent.safeParse(raw);
     if (!ev.success || ev.data.rapportEvent !== 'capture') return undefined;
-    if (session ? ev.data.session !== session : ev.data.tabId !== tabId) return undefined;
-    apply(ev.data.capture, ev.data.seq);
+    const event = ev.data;
+    // Checked once this frame knows its session (the first answer); seq keeps the order.
+    void prefetchSidebar()
+      .then(({ session, tabId }) => {
+        if (session ? event.session === session : event.tabId === tabId) apply(event.capture, event.seq);
+      })
+      .catch(() => undefined);
     return undefined;
   };
   browser.runtime.onMessage.addListener(onEvent);
   prefetchSidebar()
     .then((res) => {
-      tabId = res.tabId;
       settings = res.settings;
       publish({ status: 'ready', capture: early ?? res.capture, settings: res.settings });
     })

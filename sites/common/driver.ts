@@ -7,7 +7,8 @@ import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
 import type { ZodType } from 'zod';
 import type { PageCapture } from '../../messaging/protocol';
-import { type SidebarFrame, mountSidebar, postToSidebar, preloadSidebar } from './sidebar-frame';
+import { type SidebarFrame, mountSidebar, offerPortsToSidebars, postToSidebar, preloadSidebar } from './sidebar-frame';
+import { watchLocation } from './location';
 
 export interface SiteDriver {
   site: PageCapture['site'];
@@ -28,8 +29,9 @@ export interface SiteDriver {
 /** Optional behaviour of a driver (Gmail with InboxSDK uses both). */
 export interface DriverOptions {
   /**
-   * Mounts the sidebar when a result first wants one (`session` goes into the frame's URL, see
-   * createSidebarHost). Default: the floating frame on `<html>`, preloaded at document_start.
+   * Mounts the sidebar when a result first wants one (`session` is what the frame must be handed
+   * its port with, see createSidebarHost). Default: the floating frame on `<html>`, preloaded at
+   * document_start.
    */
   mountSidebar?(site: PageCapture['site'], collapsed: boolean, session: string): SidebarFrame;
 }
@@ -78,24 +80,36 @@ export async function runSiteDriver(
     const gate = driver.mayShowSidebar;
     // Single-page sites (LinkedIn): wait, cheaply, for a navigation to a page that may show one.
     await new Promise<void>((resolve) => {
-      let open = true;
-      ctx.addEventListener(window, 'wxt:locationchange', (event) => {
-        if (open && gate(event.newUrl.href)) {
-          open = false;
-          resolve();
-        }
+      const stop = watchLocation(ctx, (url) => {
+        if (!gate(url)) return;
+        stop();
+        resolve();
       });
     });
   }
-  // One id per document: the frame asks for (and shows) only captures sent with it.
+  // One id per document: the frame asks for (and shows) only captures sent with it. The frame
+  // learns it from the background (registered with siteConfig), never from the page.
   const session = crypto.randomUUID();
+  // Answers the background from the start: the frame's script may run before this page's DOM.
+  // Only the background can message a content script; still, act only on the known events.
+  const running: { recapture?: () => PageCapture | undefined; setCollapsed?: (collapsed: boolean) => void } = {};
+  const onMessage = (raw: unknown) => {
+    const event = raw as { rapportEvent?: unknown; collapsed?: unknown } | null;
+    if (event?.rapportEvent === 'layout' && typeof event.collapsed === 'boolean') running.setCollapsed?.(event.collapsed);
+    if (event?.rapportEvent === 'sidebarReady') offerPortsToSidebars();
+    if (event?.rapportEvent === 'recapture') return Promise.resolve({ capture: running.recapture?.(), session });
+    return undefined;
+  };
+  browser.runtime.onMessage.addListener(onMessage);
+  ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
   // The config round trip, the frame's loading and the page's own loading all run at once: the
   // frame starts loading (hidden) now, at document_start, and is dropped if the site is off.
-  const configured = callBackground('siteConfig', { site: driver.site }).catch(() => ({ enabled: false, collapsed: false }));
+  const configured = callBackground('siteConfig', { site: driver.site, session }).catch(() => ({ enabled: false, collapsed: false }));
   let preloaded = options.mountSidebar ? undefined : preloadSidebar(driver.site, session);
   const config = await configured;
   if (!config.enabled || ctx.isInvalid) {
     preloaded?.remove();
+    browser.runtime.onMessage.removeListener(onMessage);
     return undefined;
   }
   await domReady(ctx);
@@ -159,7 +173,7 @@ export async function runSiteDriver(
   };
 
   read();
-  ctx.addEventListener(window, 'wxt:locationchange', () => {
+  watchLocation(ctx, () => {
     lastKey = '';
     schedule(0);
   });
@@ -172,19 +186,12 @@ export async function runSiteDriver(
     preloaded?.remove();
   });
 
-  // Only the background can message a content script; still, act only on the two known events.
-  const onMessage = (raw: unknown) => {
-    const event = raw as { rapportEvent?: unknown; collapsed?: unknown } | null;
-    if (event?.rapportEvent === 'layout' && typeof event.collapsed === 'boolean') frame?.setCollapsed(event.collapsed);
-    if (event?.rapportEvent === 'recapture') {
-      lastKey = '';
-      read();
-      return Promise.resolve({ capture: current, session });
-    }
-    return undefined;
+  running.setCollapsed = (collapsed) => frame?.setCollapsed(collapsed);
+  running.recapture = () => {
+    lastKey = '';
+    read();
+    return current;
   };
-  browser.runtime.onMessage.addListener(onMessage);
-  ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
 
   return {
     readNow: () => {

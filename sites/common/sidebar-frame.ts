@@ -1,6 +1,10 @@
 // Mounts the sidebar: a host element in the page (data-testid="rapport-sidebar") holding, in a
 // closed shadow root, an iframe of the extension's sidebar page. The page's scripts cannot read
-// the frame (other origin) nor reach it through the shadow root; the page's CSS cannot touch it.
+// the frame (other origin) nor reach it through the shadow root (an iframe in a shadow tree is not
+// in `window.frames` either); the page's CSS cannot touch it. What the page could still do to the
+// host itself (restyle it, hide it, give it attributes) is undone here; what it does around it
+// (covering it, fading or moving an ancestor) the frame notices itself (entrypoints/sidebar/
+// visibility-guard.ts). See docs/decisions/0031-sidebar-hidden-from-the-page.md.
 import { browser } from 'wxt/browser';
 
 export const SIDEBAR_WIDTH = 340;
@@ -14,6 +18,24 @@ export interface SidebarFrame {
   ensureAttached(): void;
 }
 
+/**
+ * Attributes that only help tests and debugging (placement, collapsed, preloaded). Left out of the
+ * release build (a build-time constant), so the page sees one bare host element and its contract
+ * test id; kept in the test build and in unit tests.
+ */
+const TEST_MARKERS = !!import.meta.env.RAPPORT_TEST_BUILD || import.meta.env.MODE === 'test';
+export function testMarker(el: HTMLElement, name: string, value: string | null): void {
+  if (TEST_MARKERS) setAttribute(el, name, value);
+}
+
+/** Sets (or with null removes) an attribute; on the host, also the value its guard keeps. */
+function setAttribute(el: HTMLElement, name: string, value: string | null): void {
+  const kept = wanted.get(el);
+  if (kept) kept.set(name, value);
+  if (value === null) el.removeAttribute(name);
+  else el.setAttribute(name, value);
+}
+
 /** "dark" when the page's background is dark: the sidebar follows the page's theme. */
 export function pageTheme(doc: Document): 'dark' | 'light' {
   const bg = getComputedStyle(doc.body ?? doc.documentElement).backgroundColor;
@@ -23,59 +45,47 @@ export function pageTheme(doc: Document): 'dark' | 'light' {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? 'dark' : 'light';
 }
 
+/** Every declaration `!important`: inline important styles win over any stylesheet of the page. */
+export function importantCss(declarations: string): string {
+  return declarations
+    .split(';')
+    .map((d) => d.trim())
+    .filter(Boolean)
+    .map((d) => `${d} !important`)
+    .join('; ');
+}
+
 /**
  * The host element (closed shadow root holding the sidebar frame), not yet placed in the page.
- * `session` ties the frame to this document's content script: the frame only shows captures sent
- * with it (after a reload the background may still hold the previous page's capture for the tab).
+ * `session` ties the frame to this document's content script: the frame learns it from the
+ * background (never from its URL, which the page might read) and accepts a port only with it.
  */
 export function createSidebarHost(site: string, session: string, theme: 'dark' | 'light' = pageTheme(document)): HTMLElement {
   const host = document.createElement('div');
-  host.setAttribute('data-testid', 'rapport-sidebar');
+  guardHost(host);
+  setAttribute(host, 'data-testid', 'rapport-sidebar');
   const root = host.attachShadow({ mode: 'closed' });
   const frame = document.createElement('iframe');
+  // Nothing secret in the URL: the session travels through the background.
   const url = new URL(browser.runtime.getURL('/sidebar.html'));
   url.searchParams.set('site', site);
   url.searchParams.set('theme', theme);
-  url.searchParams.set('session', session);
   frame.src = url.href;
   frame.title = 'Rapport';
   frame.setAttribute('allow', '');
   frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; color-scheme: normal;';
   root.append(frame);
-  // A direct line to the frame: each time its page has loaded, it gets a MessagePort with the
-  // session it was created with (it ignores ports sent without it), then the latest capture.
-  // Captures reach it without two hops through the service worker.
-  const link: FrameLink = { frame, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false, sentEarly: false };
-  const sendPort = () => {
-    const channel = new MessageChannel();
-    link.port?.close();
-    link.port = channel.port1;
-    frame.contentWindow?.postMessage({ rapportPort: session }, extensionOrigin(), [channel.port2]);
-    if (link.latest !== undefined) link.port.postMessage(link.latest);
-  };
-  // The frame's script says when it runs (before its load event, which waits for the rest of
-  // its page): it gets its port then. Only a message from that frame's own window counts.
-  const onReady = (event: MessageEvent) => {
-    // A frame taken out of the page has no window any more: stop listening for it.
-    if (!frame.contentWindow && !host.isConnected) {
-      window.removeEventListener('message', onReady);
-      return;
-    }
-    if (event.source === null || event.source !== frame.contentWindow) return;
-    if ((event.data as { rapportSidebarReady?: unknown } | null)?.rapportSidebarReady !== true) return;
-    sendPort();
-    link.sentEarly = true;
-  };
-  window.addEventListener('message', onReady);
+  // A direct line to the frame: each document of the frame gets a MessagePort with the session,
+  // then the latest capture. Captures reach it without two hops through the service worker.
+  const link: FrameLink = { frame, session, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false };
   frame.addEventListener('load', () => {
-    // Each document of the frame gets one port: here unless its script already asked for one.
-    if (link.sentEarly) link.sentEarly = false;
-    else sendPort();
+    offerPort(link);
     link.loaded = true;
     // A theme decided while the frame was still loading would have been lost: send it now.
     if (link.theme !== link.urlTheme) postTheme(link);
   });
   frameOf.set(host, link);
+  links.add(link);
   return host;
 }
 
@@ -83,6 +93,7 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
  * The origin the sidebar page runs under. Not the origin of the frame's URL: with
  * `use_dynamic_url` Chromium loads it from a per-session id (chrome-extension://<random>/…) but
  * the page's origin is the extension's own id, and a message addressed to the former is dropped.
+ * Addressed there, a port or theme never reaches a document the page put into the frame.
  */
 function extensionOrigin(): string {
   const url = new URL(browser.runtime.getURL('/'));
@@ -91,6 +102,7 @@ function extensionOrigin(): string {
 
 interface FrameLink {
   frame: HTMLIFrameElement;
+  session: string;
   /** The theme the frame should show, and the one its URL was created with. */
   theme: 'dark' | 'light';
   urlTheme: 'dark' | 'light';
@@ -98,10 +110,33 @@ interface FrameLink {
   loaded: boolean;
   latest: unknown;
   port: MessagePort | undefined;
-  /** The current document of the frame got its port when its script asked (see createSidebarHost). */
-  sentEarly: boolean;
 }
 const frameOf = new WeakMap<HTMLElement, FrameLink>();
+/** The frames this content script made (the background's "sidebar ready" nudge reaches them all). */
+const links = new Set<FrameLink>();
+
+function offerPort(link: FrameLink): void {
+  const target = link.frame.contentWindow;
+  if (!target) return;
+  const channel = new MessageChannel();
+  link.port?.close();
+  link.port = channel.port1;
+  target.postMessage({ rapportPort: link.session }, extensionOrigin(), [channel.port2]);
+  if (link.latest !== undefined) link.port.postMessage(link.latest);
+}
+
+/**
+ * The sidebar's script runs and asked the background for its session: hand each of our frames a
+ * port now rather than at its load event (which waits for the rest of its page). The frame says
+ * so through the background, never to this window: a message from the frame would give the page
+ * the frame's window (to navigate or to post to) and the extension's real id (its origin).
+ */
+export function offerPortsToSidebars(): void {
+  for (const link of links) {
+    if (!link.frame.isConnected) links.delete(link);
+    else offerPort(link);
+  }
+}
 
 /** Sends a (validated) capture straight to the sidebar frame in `host`, now or once it loads. */
 export function postToSidebar(host: HTMLElement, message: { capture: unknown; seq: number }): void {
@@ -113,7 +148,7 @@ export function postToSidebar(host: HTMLElement, message: { capture: unknown; se
 
 function postTheme(link: FrameLink): void {
   // Only the theme travels this way (the frame accepts nothing else from a postMessage).
-  link.frame.contentWindow?.postMessage({ rapportTheme: link.theme }, '*'); // nothing secret in it
+  link.frame.contentWindow?.postMessage({ rapportTheme: link.theme }, extensionOrigin());
 }
 
 /** Tells the frame the page's theme when it differs from the one the frame was created with. */
@@ -125,6 +160,56 @@ function syncTheme(host: HTMLElement): void {
   if (link.loaded) postTheme(link); // else the load handler sends it
 }
 
+/** The attributes (style included) the host should have; its guard puts them back when the page changes them. */
+const wanted = new WeakMap<HTMLElement, Map<string, string | null>>();
+
+/** Sets the host's style (every declaration important) and remembers it as the one to keep. */
+export function styleHost(host: HTMLElement, declarations: string): void {
+  setAttribute(host, 'style', importantCss(declarations));
+}
+
+/**
+ * Undoes what the page does to the host element itself: a changed or removed style (display none,
+ * opacity, visibility, size, transform, position…), a removed attribute of ours, any attribute it
+ * adds (hidden, inert, class…). Restyling from a stylesheet loses to the important inline style
+ * (its `all: initial` covers mask, clip-path and filter too).
+ */
+function guardHost(host: HTMLElement): void {
+  const kept = new Map<string, string | null>();
+  wanted.set(host, kept);
+  const restore = () => {
+    for (const name of host.getAttributeNames()) if (!kept.has(name)) host.removeAttribute(name);
+    for (const [name, value] of kept) {
+      if (value === null) host.removeAttribute(name);
+      else if (host.getAttribute(name) !== value) host.setAttribute(name, value);
+    }
+  };
+  new MutationObserver(restore).observe(host, { attributes: true });
+}
+
+/**
+ * Puts the host in the browser's top layer (a manual popover): there no ancestor's opacity, filter,
+ * mask, clip-path or transform applies to it, and only the page's own later top-layer elements can
+ * cover it (which the frame notices). If the page closes it, it goes straight back.
+ */
+function liftToTopLayer(host: HTMLElement): void {
+  if (typeof host.showPopover !== 'function') return;
+  setAttribute(host, 'popover', 'manual');
+  const show = () => {
+    try {
+      if (host.isConnected && !host.matches(':popover-open')) host.showPopover();
+    } catch {
+      // Not showable right now (e.g. taken out of the page): ensureAttached shows it again.
+    }
+  };
+  host.addEventListener('toggle', (event) => {
+    if ((event as ToggleEvent).newState === 'closed') show();
+  });
+  show();
+  lifted.set(host, show);
+}
+const lifted = new WeakMap<HTMLElement, () => void>();
+
 /**
  * Starts loading the sidebar frame, hidden, as soon as the content script runs (document_start):
  * the frame's page and scripts load while the site's page does, so the first card can be painted
@@ -132,36 +217,48 @@ function syncTheme(host: HTMLElement): void {
  */
 export function preloadSidebar(site: string, session: string): HTMLElement {
   const host = createSidebarHost(site, session);
-  host.setAttribute('data-placement', 'floating');
+  testMarker(host, 'data-placement', 'floating');
   // Not "the sidebar" yet (no test id): just a hidden frame getting ready.
-  host.removeAttribute('data-testid');
-  host.setAttribute('data-rapport-preloaded', 'true');
-  host.style.cssText = 'all: initial; display: none;';
+  setAttribute(host, 'data-testid', null);
+  testMarker(host, 'data-rapport-preloaded', 'true');
+  styleHost(host, 'all: initial; display: none');
   document.documentElement.append(host);
+  // In the top layer already, so showing it changes its display only. Lifted only when shown, a
+  // frame still loading (LinkedIn's in-app navigation) left puppeteer with a dead handle on it.
+  liftToTopLayer(host);
   return host;
 }
 
 export function mountSidebar(site: string, collapsed: boolean, session: string, preloaded?: HTMLElement): SidebarFrame {
   const host = preloaded ?? createSidebarHost(site, session);
-  host.setAttribute('data-placement', 'floating');
-  host.removeAttribute('data-rapport-preloaded');
-  host.setAttribute('data-testid', 'rapport-sidebar');
+  testMarker(host, 'data-placement', 'floating');
+  testMarker(host, 'data-rapport-preloaded', null);
+  setAttribute(host, 'data-testid', 'rapport-sidebar');
   const place = (c: boolean) => {
-    host.style.cssText =
-      `all: initial; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
-      `width: ${c ? COLLAPSED_WIDTH : SIDEBAR_WIDTH}px; box-shadow: -2px 0 8px rgba(0,0,0,.15);`;
-    host.setAttribute('data-collapsed', String(c));
+    styleHost(
+      host,
+      `all: initial; display: block; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
+        `width: ${c ? COLLAPSED_WIDTH : SIDEBAR_WIDTH}px; box-shadow: -2px 0 8px rgba(0,0,0,.15)`,
+    );
+    testMarker(host, 'data-collapsed', String(c));
   };
   place(collapsed);
   // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
   if (!host.isConnected) document.documentElement.append(host);
+  if (!lifted.has(host)) liftToTopLayer(host);
   if (preloaded) syncTheme(host);
   return {
     host,
     setCollapsed: place,
-    remove: () => host.remove(),
+    remove: () => {
+      lifted.delete(host);
+      host.remove();
+      const link = frameOf.get(host);
+      if (link) links.delete(link);
+    },
     ensureAttached: () => {
       if (!host.isConnected) document.documentElement.append(host);
+      lifted.get(host)?.();
     },
   };
 }

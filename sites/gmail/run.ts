@@ -1,11 +1,11 @@
 // The two ways the Gmail content script runs: the DOM driver alone (no InboxSDK app id in the
 // build, or InboxSDK did not load in time), or InboxSDK steering the same DOM driver (thread view
 // events trigger a read, compose views send their recipients, the sidebar sits in Gmail's native
-// side panel). Which one ran is written to `<html data-rapport-driver="inboxsdk|dom">`.
+// side panel). Which one ran is written to `<html data-rapport-driver="inboxsdk|dom">` in the test build.
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { callBackground } from '../../messaging/client';
 import { type DriverHandle, type SiteDriver, domReady, runSiteDriver } from '../common/driver';
-import { type SidebarFrame, createSidebarHost, mountSidebar } from '../common/sidebar-frame';
+import { type SidebarFrame, createSidebarHost, mountSidebar, styleHost, testMarker } from '../common/sidebar-frame';
 import { type ComposeCapture, GmailCaptureResult } from '../../capture/compose';
 import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
 import { parseGmailThread } from './parse';
@@ -20,9 +20,10 @@ export const GMAIL_DRIVER: SiteDriver = {
 /** How long Gmail's side panel may take to accept our panel before the floating sidebar is used. */
 export const PANEL_WAIT_MS = 2_500;
 
+/** Test build only: the release build leaves the page's own elements as they are. */
 function markDriver(driver: 'inboxsdk' | 'dom', detail: string): void {
-  document.documentElement.setAttribute('data-rapport-driver', driver);
-  document.documentElement.setAttribute('data-rapport-driver-detail', detail);
+  testMarker(document.documentElement, 'data-rapport-driver', driver);
+  testMarker(document.documentElement, 'data-rapport-driver-detail', detail);
 }
 
 /** The DOM driver alone, exactly as without InboxSDK. */
@@ -54,7 +55,9 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
     options,
   );
   if (!outcome.ok) {
-    console.info(`Rapport: InboxSDK did not load (${outcome.reason}: ${outcome.detail}); reading Gmail's page instead.`);
+    // The test build says why in the page's console; the release build says nothing there.
+    if (import.meta.env.RAPPORT_TEST_BUILD)
+      console.info(`Rapport: InboxSDK did not load (${outcome.reason}: ${outcome.detail}); reading Gmail's page instead.`);
     await runGmailDom(ctx, outcome.reason);
     return;
   }
@@ -83,8 +86,8 @@ export function mountInSidePanel(
   sdk: Pick<GmailSdk, 'addSidebarPanel'>,
 ): SidebarFrame {
   const host = createSidebarHost(site, session);
-  host.setAttribute('data-placement', 'panel');
-  host.style.cssText = 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px;';
+  testMarker(host, 'data-placement', 'panel');
+  styleHost(host, 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px');
   let collapsedNow = collapsed;
   let floating: SidebarFrame | undefined;
   let panel: { remove(): void } | null = null;

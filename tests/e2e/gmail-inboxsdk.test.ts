@@ -138,7 +138,14 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
     await cardEmails(frame);
     // What the content script sends from an InboxSDK compose view, as the background broadcasts it
     // (with the frame's session, and numbered after what the content script has sent so far).
-    const session = new URL(frame.url()).searchParams.get('session');
+    // The frame's session is not in its URL (decision 0031): ask the background as the frame does.
+    const session = await frame.evaluate(async () => {
+      const reply = (await chrome.runtime.sendMessage({ rapport: 1, type: 'getCapture', payload: {} })) as {
+        ok: boolean;
+        result?: { session: string | null };
+      };
+      return reply.result?.session ?? null;
+    });
     expect(session).toBeTruthy();
     await ext.evaluateInWorker(async (session: string) => {
       const [tab] = await chrome.tabs.query({ url: 'https://mail.google.com/mail/u/0/*' });
@@ -169,6 +176,8 @@ describe('Gmail with InboxSDK configured (app id build)', () => {
     const card = '[data-testid="sidebar-contact"][data-email="new.person@initech.example"]';
     await frame.waitForFunction((sel) => document.querySelector(sel)?.textContent?.includes('Not in Rapport yet'), {}, card);
     expect(await frame.$eval(`${card} h3`, (e) => e.textContent)).toBe('New <b>Person</b>');
+    // The sidebar's buttons act once its frame has seen itself on screen (visibility-guard.ts).
+    await frame.waitForSelector('html[data-actions="on"]');
     await frame.click(`${card} [data-testid="save-contact"]`);
     await frame.waitForSelector(`${card} [data-testid="contact-saved"]`);
     await frame.waitForSelector(`${card}[data-known="true"]`);

@@ -1,11 +1,15 @@
 // The release build (what `npm run build` / `npm start` ship), built into a folder of its own:
 // every content script is in it, it asks for no more than the design allows, and nothing
-// test-only (bench page, 127.0.0.1 access, identity granted at install) leaks into it.
+// test-only (bench page, 127.0.0.1 access, identity granted at install) leaks into it. Loaded
+// in Chromium on the three sites, it leaves no trace in their pages but the sidebar's host.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchWithExtension } from './harness/browser';
+import { readPageSpy, withPageSpy } from './harness/page-spy';
+import { startFixtureServer } from './harness/server';
 
 const OUTDIR = 'release-check-chrome-mv3';
 const dir = join(process.cwd(), '.output', OUTDIR);
@@ -60,5 +64,72 @@ describe('release build', () => {
     for (const marker of ['rapport:cards-painted', 'rapport:capture-direct', '__rapportPainted', '__rapportLookupShown']) {
       expect(shipped).not.toContain(marker); // …its measurement is not
     }
+  });
+
+  it('its content scripts carry no test-only marker', () => {
+    const scripts = readdirSync(join(dir, 'content-scripts')).filter((f) => f.endsWith('.js'));
+    expect(scripts.sort()).toEqual(['gmail.js', 'linkedin.js', 'outlook.js']);
+    for (const file of scripts) {
+      const code = readFileSync(join(dir, 'content-scripts', file), 'utf8');
+      for (const marker of ['data-rapport', 'data-placement', 'data-collapsed', 'rapportSidebarReady', 'console.info', 'console.log']) {
+        expect({ file, marker, found: code.includes(marker) }).toEqual({ file, marker, found: false });
+      }
+    }
+  });
+
+  describe('in the sites’ pages', () => {
+    const pages = {
+      gmail: 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601',
+      outlook: `https://outlook.office.com/mail/inbox/id/${encodeURIComponent('AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=')}`,
+      linkedin: 'https://www.linkedin.com/in/mateo-quintero-vale/',
+    };
+    const fixtures = {
+      gmail: 'gmail/thread-3-messages-cc.html',
+      outlook: 'outlook/thread-en.html',
+      linkedin: 'linkedin/scoutr-loggedin-profile1-2024-07.html',
+    };
+    let close: (() => Promise<void>) | undefined;
+    afterAll(async () => close?.());
+
+    it('the sidebar host is the only trace: no other element or attribute, no message, no WXT event', async () => {
+      const server = await startFixtureServer();
+      const ext = await launchWithExtension({ hostMap: server.port, extensionDir: dir });
+      close = async () => {
+        await ext.close();
+        await server.close();
+      };
+      const html = (f: string) => withPageSpy(readFileSync(new URL(`../fixtures/${f}`, import.meta.url), 'utf8'), ext.extensionId);
+      server.route('mail.google.com', '/mail/u/0/', { html: html(fixtures.gmail) });
+      server.route('outlook.office.com', '/mail/', { html: html(fixtures.outlook) });
+      server.route('www.linkedin.com', '/in/mateo-quintero-vale/', { html: html(fixtures.linkedin) });
+      for (const [site, url] of Object.entries(pages)) {
+        const page = await ext.openPage(url);
+        await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 30_000 });
+        // The frame has shown its cards (so every part of Rapport has run in this page).
+        const frame = await (async () => {
+          for (let i = 0; i < 300; i++) {
+            const f = page.frames().find((fr) => fr.url().includes('/sidebar.html') && !fr.detached);
+            if (f && (await f.$('[data-testid="sidebar-contact"]').catch(() => null))) return f;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+          throw new Error(`${site}: the sidebar showed no card`);
+        })();
+        expect(frame.url()).not.toContain('session');
+        // An in-app navigation (WXT would announce it as an event named after the extension's id).
+        await page.evaluate(() => history.pushState(null, '', `${location.pathname}?nav=1${location.hash}`));
+        await new Promise((r) => setTimeout(r, 300));
+        const seen = await readPageSpy(page);
+        const [host, ...others] = seen.addedElements;
+        expect({ site, host: host?.replace(/ style=.*/, ''), others }).toEqual({
+          site,
+          host: 'DIV data-testid=rapport-sidebar popover=manual',
+          others: [],
+        });
+        expect({ site, messages: seen.messages, wxtEvents: seen.wxtEvents }).toEqual({ site, messages: [], wxtEvents: [] });
+        expect(seen.reachableFrames).toBe(seen.ownIframes);
+        expect(seen.timingEntries.join(' ')).not.toContain('chrome-extension:');
+        await page.close();
+      }
+    });
   });
 });

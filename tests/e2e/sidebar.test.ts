@@ -35,6 +35,8 @@ async function sidebarFrame(page: Page): Promise<Frame> {
     if (f) {
       try {
         await f.waitForSelector('[data-testid="sidebar-contact"], [data-testid="not-a-profile"]', { timeout: 10_000 });
+        // Its buttons act once the frame has seen itself on screen (visibility-guard.ts).
+        await f.waitForSelector('html[data-actions="on"]', { timeout: 10_000 });
         handedOut.add(f);
         return f;
       } catch (e) {
