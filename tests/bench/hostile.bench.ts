@@ -13,6 +13,7 @@ import { extractMessageParts, splitMessageText } from '../../sites/mail/body';
 import { parseMailDate } from '../../sites/mail/date';
 import { normalizeDateRange } from '../../sites/linkedin/parse';
 import { roleLabels, stripAddress } from '../../sites/outlook/parse';
+import { buildContact, emptyRaw } from '../../importers/contact';
 
 // -- the old patterns (baseline only) ---------------------------------------------------------
 const OLD_SIGNATURE_EMAIL = /[^\s<>()[\]"';:,|]+@[^\s<>()[\]"';:,|]+\.[a-z]{2,}/gi;
@@ -27,6 +28,8 @@ const OLD_ATTRIBUTION = /^.{1,200}<[^<>\s]+@[^<>\s]+>\s+(?:wrote|schrieb|a écri
 const OLD_SIGNOFF_TAIL = /^[\s,.!;:、。，！،-]*(?:[\p{Lu}][\p{L}.'-]*(?:\s+[\p{Lu}][\p{L}.'-]*){0,2})?[\s.!]*$/u;
 const oldTidyLine = (l: string) => l.replace(/[ \t]+$/g, '').replace(/^[ \t]+/, '');
 const OLD_PARENS = /\([^)]*\)/g;
+// The importer split an e-mail cell of any length (the cell cap came with issue 14).
+const oldSplitEmailCell = (cell: string) => cell.trim().split(/\s*(?::::|;|\n)\s*/);
 
 interface Case {
   name: string;
@@ -126,6 +129,14 @@ const CASES: Case[] = [
     run: normalizeDateRange,
     oldN: 20_000,
     old: (s) => s.replace(OLD_PARENS, ' '),
+  },
+  {
+    name: 'import e-mail cell, inner run of spaces',
+    n: 100_000,
+    make: (n) => `a${' '.repeat(n - 2)}b`,
+    run: (s) => buildContact({ ...emptyRaw(), name: 'A', emails: [s] }),
+    oldN: 20_000,
+    old: oldSplitEmailCell,
   },
 ];
 
