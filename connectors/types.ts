@@ -71,8 +71,20 @@ export interface PullResult {
   more: boolean;
 }
 
+/**
+ * A few facts a connector keeps about the CRM account between runs and service workers (a worker
+ * lives seconds to minutes), so it does not ask the CRM again each time. Small strings only; gone
+ * when the connection's credentials or address change.
+ */
+export interface ConnectorMemory {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string | undefined): Promise<void>;
+}
+
 export interface ConnectorContext<Config> {
   config: Config;
+  /** Absent where nothing is kept (a test of a connection not saved yet). */
+  memory?: ConnectorMemory;
   /** fetch with the engine's timeout and abort signal applied. */
   fetch: typeof fetch;
   /** Field mapping chosen by the user (local field → vendor field), defaults applied. */

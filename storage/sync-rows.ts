@@ -201,6 +201,12 @@ export interface SyncStateRow {
   lastPullAt?: number;
   /** key `backfill|<connector>`: records still to queue for that instance (storage/backfill.ts). */
   backfill?: BackfillJob;
+  /**
+   * key `connector:<id>`: what the connector keeps about the CRM account between runs and workers
+   * (ConnectorContext.memory; HubSpot: which objects have the unique rapport_id property). Dropped
+   * when the connection's credentials or address change.
+   */
+  remembered?: Record<string, string>;
 }
 
 /** One pass over a table, queueing its records of `kinds`; `after` is the last primary key done. */

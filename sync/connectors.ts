@@ -4,6 +4,7 @@ import Dexie from 'dexie';
 import type { ConnectorRegistry, AnyConnector } from '../connectors/registry';
 import type { SyncKind } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
+import { forgetConnectorMemory } from './connector-memory';
 import { backfillKey, kindsToBackfill, planBackfill } from '../storage/backfill';
 import { newId } from '../storage/schema';
 import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncDirection } from '../storage/sync-rows';
@@ -170,6 +171,8 @@ export async function saveConnectorInstance(
       updatedAt: now,
     };
     await db.connectors.put(inst);
+    // What the connector learnt about the account may not hold for other credentials or another address.
+    if (moved || secretsChanged) await forgetConnectorMemory(db, inst.id);
     // Records saved before it pushed these kinds: queued by the service worker (storage/backfill.ts).
     await planBackfill(db, inst.id, kindsToBackfill(old, inst), now);
     await db.secrets.put({ connectorId: inst.id, values: Object.fromEntries(Object.entries(secrets).filter(([k]) => secretKeys.has(k))) });

@@ -9,6 +9,7 @@ import { parseRetryAfter } from '../connectors/http';
 import type { ConnectorRegistry } from '../connectors/registry';
 import { ConnectorError, type RemoteContact } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
+import { connectorMemory } from './connector-memory';
 import { loadConnectorConfig } from './connectors';
 import type { CrmCacheRow } from '../storage/sync-rows';
 import { redact } from './redact';
@@ -95,7 +96,12 @@ export async function refreshCrmCards(
           await new Promise((r) => setTimeout(r, wait));
         }
       };
-      const ctx = { config, fetch: timedFetch, fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
+      const ctx = {
+        config,
+        fetch: timedFetch,
+        fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping },
+        memory: connectorMemory(db, inst.id),
+      };
       // One address at a time: look-ups are few (one card's people) and must not starve the sync engine's budget.
       for (const email of due) {
         const key = cacheKey(inst.id, email);

@@ -46,7 +46,7 @@ export async function pushCompanies(
   outcomes: Outcomes,
 ): Promise<void> {
   const readProps = READ_PROPS;
-  const mode = await rapportIdMode(client, 'companies', ctx.config.rapportIdProperty || undefined);
+  const mode = await rapportIdMode(client, 'companies', ctx.config.rapportIdProperty || undefined, ctx.memory);
   const valid = items.filter((i) => recordOf(i, ['company']) !== undefined);
   const groups = groupBy(valid, (i) => {
     const c = recordOf(i, ['company']) as Company;

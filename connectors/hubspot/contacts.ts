@@ -69,7 +69,7 @@ export async function pushContacts(
     for (const w of byEmail) w.remote = map.get(w.email);
   }
   // B2. No email: an earlier create of ours, by the unique Rapport id.
-  const mode = await rapportIdMode(client, 'contacts', ctx.config.rapportIdProperty || undefined);
+  const mode = await rapportIdMode(client, 'contacts', ctx.config.rapportIdProperty || undefined, ctx.memory);
   const noEmail = work.filter((w) => !w.remote && !w.email && !w.items[0].remoteId && !w.items.every((i) => i.firstSend));
   if (mode.kind === 'unique' && noEmail.length > 0) {
     const found = await client.batchRead(

@@ -78,7 +78,7 @@ export async function pushEngagements(
   outcomes: Outcomes,
 ): Promise<void> {
   const spec = ENGAGEMENTS[kind];
-  const mode = await rapportIdMode(client, spec.type, ctx.config.rapportIdProperty || undefined);
+  const mode = await rapportIdMode(client, spec.type, ctx.config.rapportIdProperty || undefined, ctx.memory);
   const idProp = mode.kind === 'none' ? undefined : mode.property;
   const valid = items.filter((i) => recordOf(i, kind === 'task' ? ['task'] : ['email', 'note']) !== undefined);
   const groups = groupBy(valid, (i) =>

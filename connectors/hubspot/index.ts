@@ -63,7 +63,8 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     const account = await accountInfo(client).catch(() => null);
     // On connect: the unique Rapport-id property on every object Rapport writes, made if the token may.
     const modes: Partial<Record<HsObjectType, RapportIdMode>> = {};
-    for (const type of RAPPORT_ID_TYPES) modes[type] = await rapportIdMode(client, type, ctx.config.rapportIdProperty || undefined);
+    for (const type of RAPPORT_ID_TYPES)
+      modes[type] = await rapportIdMode(client, type, ctx.config.rapportIdProperty || undefined, ctx.memory, true);
     const notice = exactnessNotice(modes);
     return { account: account?.portalId ? `HubSpot portal ${account.portalId}` : new URL(client.base).host, ...(notice ? { notice } : {}) };
   },

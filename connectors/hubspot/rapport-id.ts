@@ -1,10 +1,12 @@
 // The Rapport-id property: a text property holding the local record id, on contacts, companies, emails,
 // notes and tasks. Created with `hasUniqueValue: true` when the token may (crm.schemas.*.write): then a
 // retried create is found by a batch read on it (not the search index, which lags writes) and a repeated
-// create is refused by HubSpot with the existing id. Asked once per token and object type while the
-// worker lives (a refusal is asked again later, in case the scope was granted since).
+// create is refused by HubSpot with the existing id. Asked once per connection and object type: the
+// answer is kept in the connection's memory (a worker lives minutes; asking again on each wake-up would
+// spend the rate limit), and in this worker. A refusal is asked again later, in case the scope was
+// granted since, and every connection test asks afresh.
 import { sleep } from '../http';
-import { ConnectorError } from '../types';
+import { ConnectorError, type ConnectorMemory } from '../types';
 import type { HsObjectType, HubspotClient } from './client';
 
 export const DEFAULT_RAPPORT_ID_PROPERTY = 'rapport_id';
@@ -81,12 +83,43 @@ async function ensure(client: HubspotClient, type: HsObjectType, name: string): 
   }
 }
 
-/** The property's mode for one object type; `name` is the configured property (default rapport_id). */
-export function rapportIdMode(client: HubspotClient, type: HsObjectType, name = DEFAULT_RAPPORT_ID_PROPERTY): Promise<RapportIdMode> {
+const memoryKey = (type: HsObjectType, name: string) => `hubspot.rapportId.${type}.${name}`;
+
+/** What the connection's memory says (a property once found or made), or undefined: ask HubSpot. */
+async function remembered(memory: ConnectorMemory | undefined, type: HsObjectType, name: string): Promise<RapportIdMode | undefined> {
+  const kind = await memory?.get(memoryKey(type, name)).catch(() => undefined);
+  return kind === 'unique' || kind === 'plain' ? { kind, property: name } : undefined;
+}
+
+async function ensureAndRemember(
+  client: HubspotClient,
+  type: HsObjectType,
+  name: string,
+  memory: ConnectorMemory | undefined,
+  fresh: boolean,
+): Promise<RapportIdMode> {
+  const known = fresh ? undefined : await remembered(memory, type, name);
+  if (known) return known;
+  const mode = await ensure(client, type, name);
+  await memory?.set(memoryKey(type, name), mode.kind === 'none' ? undefined : mode.kind).catch(() => undefined);
+  return mode;
+}
+
+/**
+ * The property's mode for one object type; `name` is the configured property (default rapport_id).
+ * `fresh`: ask HubSpot even if the connection's memory knows (a connection test).
+ */
+export function rapportIdMode(
+  client: HubspotClient,
+  type: HsObjectType,
+  name = DEFAULT_RAPPORT_ID_PROPERTY,
+  memory?: ConnectorMemory,
+  fresh = false,
+): Promise<RapportIdMode> {
   const key = `${client.key}|${type}|${name}`;
   const hit = cache.get(key);
-  if (hit && Date.now() - hit.at < RECHECK_REFUSAL_MS) return hit.mode;
-  const entry = { at: Date.now(), mode: ensure(client, type, name) };
+  if (!fresh && hit && Date.now() - hit.at < RECHECK_REFUSAL_MS) return hit.mode;
+  const entry = { at: Date.now(), mode: ensureAndRemember(client, type, name, memory, fresh) };
   cache.set(key, entry);
   entry.mode.then(
     (mode) => {

@@ -6,6 +6,7 @@ import type { ConnectorRegistry } from '../../connectors/registry';
 import { registry } from '../../connectors/registry';
 import { ConnectorError } from '../../connectors/types';
 import { type RapportDB, getDb } from '../../storage/db';
+import { connectorMemory } from '../../sync/connector-memory';
 import { credentialOrigins, insecureHttpError, sameOrigins } from '../../sync/connectors';
 import { continueBackfills } from '../../storage/backfill';
 import { type RunSummary, releaseDeadLeases, runOnce, syncNow } from '../../sync/engine';
@@ -159,7 +160,9 @@ export async function testConnection(
   const redact = (msg: string) => secrets.reduce((m: string, s: string) => m.split(s).join('•••'), msg);
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });
   try {
-    const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {} });
+    // A saved connection's test also refreshes what its connector keeps about the account.
+    const memory = inst && same ? connectorMemory(db, inst.id) : undefined;
+    const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {}, ...(memory ? { memory } : {}) });
     // A saved connection keeps the notice in its status, for the options page (only the notice key).
     if (id && (await db.connectors.get(id))) await db.connectors.update(id, { 'status.notice': r.notice ? redact(r.notice) : undefined });
     return { ok: true, account: redact(r.account), ...(r.notice ? { notice: redact(r.notice) } : {}) };

@@ -12,6 +12,7 @@ import { saveConnectorInstance } from '../../sync/connectors';
 import { activityChanges, enqueue } from '../../storage/outbox';
 import { backfill, backfillKey } from '../../storage/backfill';
 import { runOnce } from '../../sync/engine';
+import { testConnection } from '../background/sync-service';
 import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
@@ -222,6 +223,10 @@ async function connectHubspot(
     values: { accessToken, baseUrl, existingContacts: opts.existingContacts ?? 'overwrite' },
     kinds: opts.kinds ?? ['contact'],
   });
+  // As the options page does after a save: the connection test, which also sets the account up (the
+  // unique rapport_id property) and keeps that in the connection's memory. Returns its request count.
+  const test = await testConnection(db, registry, 'hubspot', {}, inst.id);
+  if (!test.ok) throw new Error(`connection test failed: ${test.error}`);
   if (opts.queue !== 'logged') return { id: inst.id, queued: await backfill(db, inst.id) };
   // Queued below as saves would queue them, not by the backfill the saved connection planned.
   await db.syncState.delete(backfillKey(inst.id));

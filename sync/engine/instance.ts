@@ -6,6 +6,7 @@ import type { ConnectorContext, SyncKind } from '../../connectors/types';
 import type { RapportDB } from '../../storage/db';
 import { NEVER, connectorStateKey, type ConnectorInstance, type PauseScope } from '../../storage/sync-rows';
 import { KIND_ORDER, loadConnectorConfig, supportsKind } from '../connectors';
+import { connectorMemory } from '../connector-memory';
 import { RateLimiter } from '../rate-limiter';
 import { commit } from './commit';
 import { Committer } from './committer';
@@ -55,7 +56,12 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
       return committer;
     },
   };
-  run.ctx = { config, fetch: engineFetch(env, state, run), fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping } };
+  run.ctx = {
+    config,
+    fetch: engineFetch(env, state, run),
+    fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping },
+    memory: connectorMemory(db, inst.id),
+  };
 
   try {
     for (const kind of inst.direction === 'pull' ? [] : KIND_ORDER) {

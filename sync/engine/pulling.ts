@@ -41,8 +41,13 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
       } else {
         // Try again later; the cursor has not moved, so nothing is skipped.
         const wait = error.kind === 'rate-limit' ? (error.retryAfterMs ?? 60_000) : 60_000;
-        run.stateRow = { ...run.stateRow, nextPullAt: env.now() + wait };
-        await db.syncState.put(run.stateRow);
+        const nextPullAt = env.now() + wait;
+        run.stateRow = { ...run.stateRow, nextPullAt };
+        // Read again: the row also holds what others wrote since the run began (limiter, connector memory).
+        await db.transaction('rw', db.syncState, async () => {
+          const row = (await db.syncState.get(run.stateRow.key)) ?? { key: run.stateRow.key };
+          await db.syncState.put({ ...row, nextPullAt });
+        });
         await setStatus(db, cid, { lastError: message, lastErrorAt: env.now() });
       }
       env.log({ level: 'warn', message, connectorId: cid });
