@@ -32,42 +32,19 @@ const ATTRIBUTIONS = [
   /^Em\s.{4,300}\bescreveu\s?:$/i,
   // `<[^<>\s@]+@`, not `<[^<>\s]+@`: backtracking over every "@" of a long token was quadratic.
   /^.{1,200}<[^<>\s@]+@[^<>\s]+>\s+(?:wrote|schrieb|a écrit|escribió)\s?:$/i,
-  // Android and old Yahoo: "---- Jane Doe wrote ----", "-----On 12/29/1987, Jane wrote-----".
-  /^-{2,}.{1,300}\bwrote\s?-{2,}$/i,
 ];
-/**
- * The verb that ends a quote header in any language, read on the header's last 40 characters only
- * (so the test costs the same on any line): "… skrev:", "… napisał:", "… пишет:", "… 写道：".
- * A header also carries a digit (its date) or an address: "I wrote:" in prose is not one.
- */
-const HEADER_VERB =
-  /(?:^|[\s,>)"])(?:wrote|sent|schrieb|écrit|escribió|scritto|escreveu|schreef|geschreven|skrev|kirjoitti|napisał|napisała|пишет|написал|написала|viết)\s?:$|(?:写道|寫道|書きました)\s?[:：]$/i;
-const HEADER_EVIDENCE = /\d|@/;
-/** Date-first header without a verb: `30.09.2017, 18:30, "Jane" <jane@acme.test>:`, `2011/4/7 Jane <jane@acme.test>`. */
-const DATE_FIRST = /^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}\b/;
-const ENDS_WITH_ADDRESS = /@[^\s<>@]{1,200}>\s?:?$/;
-const HEADER_START = /^(?:(?:On|Am|Le|El|Op|Il|Em|Den|På|W dniu|Vào)\s|\d)/;
-function isQuoteHeader(l: string): boolean {
-  if (ATTRIBUTIONS.some((re) => re.test(l))) return true;
-  if (HEADER_VERB.test(l.slice(-40)) && HEADER_EVIDENCE.test(l)) return true;
-  return DATE_FIRST.test(l) && ENDS_WITH_ADDRESS.test(l.slice(-220));
-}
 /**
  * Longest line (or two or three joined lines) read as a quote header: an attribution is at most
  * about 650 characters by the patterns above, so longer lines are body text, and the patterns
  * never run on them.
  */
 export const MAX_HEADER_LINE = 1_000;
+const ATTRIBUTION_START = /^(?:On|Am|Le|El|Op|Il|Em)\s/;
 const ORIGINAL_MESSAGE =
-  /^-{2,}\s*(?:Original Message|Reply Message|Ursprüngliche Nachricht|Originalnachricht|Antwort Nachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Oprindelig (?:besked|meddelelse)|Opprinnelig melding|Ursprungligt meddelande|Alkuperäinen viesti|Oryginalna wiadomość|Исходное сообщение|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-{2,}/i;
-// Outlook's reply header: "From: … / Sent: … / To: … / Subject: …" (bold markers in plain text),
-// in the languages Outlook writes it.
-const FROM_KEYS =
-  'From|Sent|Date|Von|Gesendet|Datum|De|Envoyé|Enviado|Fecha|Da|Inviato|Data|Van|Verzonden|Från|Skickat|Fra|Sendt|Od|Wysłano|От|Отправлено|Дата|Lähettäjä|Lähetetty|发件人|发送时间|差出人|送信日時';
-const OTHER_KEYS =
-  'To|Cc|Subject|An|Betreff|À|Objet|Para|Asunto|A|Oggetto|Aan|Onderwerp|Till|Ämne|Til|Emne|Do|Temat|Кому|Тема|Vastaanottaja|Aihe|收件人|主题|宛先|件名';
-const HEADER_FROM = new RegExp(`^\\*?(?:${FROM_KEYS})\\s?[:：]\\*?\\s*\\S`, 'i');
-const HEADER_ANY = new RegExp(`^\\*?(?:${FROM_KEYS}|${OTHER_KEYS})\\s?[:：]`, 'i');
+  /^-{2,}\s*(?:Original Message|Ursprüngliche Nachricht|Originalnachricht|Message d'origine|Mensaje original|Messaggio originale|Oorspronkelijk bericht|Forwarded message|Weitergeleitete Nachricht|Message transféré|Mensaje reenviado)\s*-{2,}/i;
+// Outlook's reply header: "From: … / Sent: … / To: … / Subject: …" (bold markers in plain text).
+const HEADER_FROM = /^\*?(?:From|Von|De|Da|Van|Från|Fra|Od)\s?:\*?\s*\S/i;
+const HEADER_SENT = /^\*?(?:Sent|Date|Gesendet|Datum|Envoyé|Enviado|Fecha|Inviato|Data|Verzonden|Skickat|Sendt|Wysłano)\s?:/i;
 const SEPARATOR = /^(?:_{5,}|-{5,}|={5,})$/;
 
 /** Index of the first line of the quoted part, or -1. Lines must be trimmed. */
@@ -78,24 +55,19 @@ export function findQuoteStart(lines: readonly string[]): number {
     if (l.startsWith('>')) return withSeparator(lines, i);
     if (l.length > MAX_HEADER_LINE) continue;
     if (ORIGINAL_MESSAGE.test(l)) return i;
-    if (isQuoteHeader(l)) return i;
-    // Quote header wrapped over two or three lines.
-    let joined = l;
-    // Not across a blank line, nor onto a line that is a header by itself (found next round) unless
-    // this one starts like a header ("On …", "W dniu …", a date).
-    for (let k = 1; k <= 2 && i + k < lines.length; k++) {
-      const next = lines[i + k];
-      if (!next || next.length > MAX_HEADER_LINE || (!HEADER_START.test(l) && isQuoteHeader(next))) break;
-      joined += ` ${next}`;
-      if (joined.length > MAX_HEADER_LINE) break;
-      if (isQuoteHeader(joined)) return i;
+    if (ATTRIBUTIONS.some((re) => re.test(l))) return i;
+    // Attribution wrapped over two or three lines.
+    if (ATTRIBUTION_START.test(l)) {
+      let joined = l;
+      for (let k = 1; k <= 2 && i + k < lines.length; k++) {
+        joined += ` ${lines[i + k]}`;
+        if (joined.length > MAX_HEADER_LINE) break;
+        if (ATTRIBUTIONS.some((re) => re.test(joined))) return i;
+      }
     }
-    // A header block: one "From:"/"Sent:"/"Date:" line and another header line among the next four.
     if (HEADER_FROM.test(l)) {
-      const key = l.slice(0, l.search(/[:：]/));
-      for (let k = 1; k <= 4 && i + k < lines.length; k++) {
-        const next = lines[i + k];
-        if (HEADER_ANY.test(next) && !next.startsWith(key)) return withSeparator(lines, i);
+      for (let k = 1; k <= 6 && i + k < lines.length; k++) {
+        if (HEADER_SENT.test(lines[i + k])) return withSeparator(lines, i);
       }
     }
   }
@@ -258,12 +230,6 @@ export function isSignoff(line: string): boolean {
   return !!m && SIGNOFF_TAIL.test(line.slice(m[0].length));
 }
 
-// "Sent from my iPhone", "Get Outlook for iOS", "Gesendet von Outlook für Android", "Envoyé de mon
-// iPhone" and the like: a known opening and at most four more words, nothing else on the line.
-const MOBILE_FOOTER =
-  /^(?:Sent from (?:my )?|Sent with |Get Outlook for |Gesendet von (?:meinem )?|Von meinem \S+ gesendet|Envoyé (?:de|depuis) (?:mon )?|Obtenir Outlook pour |Enviado desde (?:mi )?|Enviado do (?:meu )?|Inviato da (?:mio )?|Verzonden (?:vanaf|met) (?:mijn )?|Skickat från (?:min )?|Sendt fra (?:min )?|Lähetetty |Wysłane z |Отправлено с |从我的|iPhoneから送信)[^\s.,;:!?]*(?: [^\s.,;:!?]+){0,4}$/i;
-const isMobileFooter = (l: string) => l.length <= 80 && MOBILE_FOOTER.test(l);
-
 const PHONEISH = /(?:\+|\(0?\d)[\d\s()./-]{6,}\d|\b\d{2,5}[\s./-]\d{2,}[\s./-]\d{2,}/;
 const CONTACTISH = /linkedin\.com\/|www\.|https?:\/\/|@|\b(?:tel|phone|mobile|mob|cell|fax|t|m|p|f)\s?[.:]/i;
 
@@ -289,17 +255,6 @@ function plausibleSignature(block: readonly string[]): boolean {
  */
 export function splitSignature(lines: readonly string[]): { body: string; signature: string } {
   const join = (ls: readonly string[]) => tidyText(ls.join('\n'));
-  let last = lines.length - 1;
-  while (last >= 0 && !lines[last]) last--;
-  // A mobile footer ("Sent from my iPhone") is the mail program's, not the sender's words.
-  if (last >= 0 && isMobileFooter(lines[last])) {
-    const rest = splitSignatureBlock(lines.slice(0, last), join);
-    return { body: rest.body, signature: [rest.signature, lines[last]].filter(Boolean).join('\n') };
-  }
-  return splitSignatureBlock(lines, join);
-}
-
-function splitSignatureBlock(lines: readonly string[], join: (ls: readonly string[]) => string): { body: string; signature: string } {
   for (let i = lines.length - 1; i >= 0; i--) {
     if (lines[i] === '--' || lines[i] === '-- ') return { body: join(lines.slice(0, i)), signature: join(lines.slice(i + 1)) };
   }
