@@ -241,8 +241,9 @@ export const SDUI = {
   title: /^(?:\(\d+\+?\)\s*)?(.+?)\s*\|\s*LinkedIn\s*$/i,
   /** The line that ends the top card's text: "500+ connections", "1,234 followers", "500+ relations". */
   countLine: /^\d[\d\s.,]*\+?\s+\p{L}/u,
-  /** Lines between the name and the headline: pronouns ("She/Her"), degree ("· 2nd"), a lone "·". */
-  nameSuffix: /^(?:[·•\s]*(?:\d(?:st|nd|rd|th|er|e|\.)?\+?)?|\(?\p{L}+\/\p{L}+\)?)$/u,
+  /** Lines between the name and the headline: pronouns ("She/Her", short words, not "CTO/CEO" or
+   * "CEO/Founder", which are headlines), degree ("· 2nd"), a lone "·". */
+  nameSuffix: /^(?:[·•\s]*(?:\d(?:st|nd|rd|th|er|e|\.)?\+?)?|\(?\p{Lu}?\p{Ll}{1,4}\/\p{Lu}?\p{Ll}{1,4}\)?)$/u,
   /** "Title at Company" in the headline: the current title when the experience has not loaded. */
   titleAt: /^(.+?) (?:at|@|chez|bei|en|presso|na|bij|hos|på|w) (.+)$/i,
 };

@@ -258,6 +258,16 @@ describe('2026 server-driven layout (constructed-2026-loggedin-profile-*.html)',
     expect(r.currentTitle).toBeUndefined();
   });
 
+  it('pronoun and degree lines are skipped, a headline that looks like "A/B" is kept', () => {
+    for (const headline of ['CTO/CEO', 'CEO/Founder']) {
+      const doc = fresh(LAZY);
+      topCard(doc).querySelector('p.e7b2d4f6')!.textContent = headline;
+      const r = profile(doc);
+      expect(r.headline).toBe(headline);
+      expect(r.location).toBe('Stavanger, Rogaland, Norway');
+    }
+  });
+
   it('a 2026 top card without any name → missing-field name, never half a capture', () => {
     const doc = fresh(LAZY);
     doc.title = 'LinkedIn';
