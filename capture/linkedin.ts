@@ -24,7 +24,7 @@ export const LINKEDIN_LIMITS = {
 
 const L = LINKEDIN_LIMITS;
 /** Which generation of LinkedIn's markup the page was read with. */
-export const PROFILE_VARIANTS = ['logged-in', 'public', 'public-2016'] as const;
+export const PROFILE_VARIANTS = ['logged-in', 'public', 'public-2016', 'logged-in-2026'] as const;
 /** Where a lead page comes from. */
 export const LEAD_SOURCES = ['sales-navigator', 'recruiter'] as const;
 export const NOT_CAPTURABLE_REASONS = ['not-found', 'auth-wall', 'not-a-profile-page', 'missing-field'] as const;

@@ -9,6 +9,7 @@ import type { ZodType } from 'zod';
 import type { PageCapture } from '../../messaging/protocol';
 import { type SidebarFrame, mountSidebar, offerPortsToSidebars, postToSidebar, preloadSidebar } from './sidebar-frame';
 import { watchLocation } from './location';
+import { captureKey as keyOf } from './capture-key';
 
 export interface SiteDriver {
   site: PageCapture['site'];
@@ -45,24 +46,6 @@ export interface DriverHandle {
    * written), validated with the driver's schema like a page read; `null` goes back to the page.
    */
   setOverride(result: PageCapture['result'] | null): void;
-}
-
-/** A cheap identity of a result, so unchanged pages are not re-sent. */
-function keyOf(result: PageCapture['result'], url: string): string {
-  switch (result.kind) {
-    case 'thread':
-      return `t:${result.threadId}:${result.messages.length}:${result.messages.map((m) => (m.collapsed ? 0 : 1)).join('')}`;
-    case 'profile':
-      return `p:${result.publicId}:${result.currentTitle ?? ''}:${result.currentCompany ?? ''}:${result.headline ?? ''}`;
-    case 'company':
-      return `c:${result.slug}`;
-    case 'lead':
-      return `l:${result.pageUrl}:${result.name}`;
-    case 'compose':
-      return `m:${result.recipients.map((r) => `${r.field}:${r.email}:${r.name}`).join(',')}`;
-    default:
-      return `n:${result.reason}:${url}`;
-  }
 }
 
 /** Resolves once the page's DOM is parsed (content scripts run at document_start). */

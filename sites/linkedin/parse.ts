@@ -47,8 +47,8 @@ import {
   LOGGED_IN_SECTIONS as LI,
   NOT_FOUND,
   PROFILE,
-  PUBLIC_2016_SECTIONS as P16,
   PUBLIC_SECTIONS as PUB,
+  SDUI,
   TITLE_NOT_FOUND,
   URL_PATTERNS,
 } from './selectors';
@@ -203,7 +203,6 @@ function findName(doc: Document): { el: Element; variant: Variant } {
   const tries: [SelectorSpec, Variant][] = [
     [PROFILE.name.loggedIn, 'logged-in'],
     [PROFILE.name.public, 'public'],
-    [PROFILE.name.public2016, 'public-2016'],
   ];
   for (const [spec, variant] of tries) {
     for (const sel of spec.selectors) {
@@ -216,6 +215,109 @@ function findName(doc: Document): { el: Element; variant: Variant } {
 }
 
 function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
+  const sdui = queryFirst(doc, SDUI.topCard);
+  return sdui ? parseSduiProfile(doc, url, sdui) : parseClassicProfile(doc, url);
+}
+
+/** Text lines under `root` in document order: each h1–h6 or p is one line; `skip` drops a subtree. */
+function linesOf(root: Element, skip: (el: Element) => boolean): string[] {
+  const out: string[] = [];
+  const visit = (el: Element) => {
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
+      if (skip(c)) continue;
+      if (SDUI.lineTags.test(c.localName)) {
+        const t = textOf(c);
+        if (t) out.push(t);
+      } else visit(c);
+    }
+  };
+  visit(root);
+  return out;
+}
+
+const isLongText = (el: Element) => el.getAttribute(SDUI.longText[0]) === SDUI.longText[1];
+
+/** 2026 server-driven layout: everything about the person is read inside the top card. */
+function parseSduiProfile(doc: Document, url: URL, card: Element): LinkedinProfileCapture {
+  // Links (company, school, connections list, contact info) and buttons are not text lines.
+  const lines = linesOf(card, (el) => el.localName === 'a' || el.localName === 'button' || isLongText(el));
+  const titleName = SDUI.title.exec(titleOf(doc))?.[1];
+  // The name line: the one the document title names, else the card's first heading, else the title.
+  let i = titleName ? lines.findIndex((t) => sameText(cleanDisplayName(t), cleanDisplayName(titleName))) : -1;
+  if (i < 0) {
+    const h = findElement(card, (el) => /^h[1-3]$/.test(el.localName) && !!textOf(el));
+    i = h ? lines.indexOf(textOf(h)) : -1;
+  }
+  const name = clip(cleanDisplayName(lines[i] ?? titleName ?? ''), LIM.name);
+  if (!name) throw new MissingElementError({ name: 'name', selectors: [...SDUI.topCard.selectors, 'h2', '<title>'] }, 'the 2026 top card');
+  const rest: string[] = [];
+  for (const t of lines.slice(i + 1)) {
+    if (SDUI.countLine.test(t)) break;
+    if (!SDUI.nameSuffix.test(t) && !sameText(cleanDisplayName(t), name)) rest.push(t);
+  }
+  const headline = opt(rest[0], LIM.headline);
+
+  const link = queryFirst(card, SDUI.company) ?? queryFirst(card, PROFILE.currentCompanyButton);
+  const currentCompany = opt(textOf(link) || PROFILE.currentCompanyLabel.exec(oneLine(link?.getAttribute('aria-label')))?.[1], LIM.company);
+  const experience = sduiSection(doc, SDUI.experienceHeading, sduiExperience);
+  // "Head of X at Company | …": the current title until the experience has loaded.
+  const m = SDUI.titleAt.exec(headline?.split(' | ')[0] ?? '');
+  return profileCapture(doc, url, card, 'logged-in-2026', name, splitName(name), {
+    headline,
+    location: opt(rest[1], LIM.location),
+    currentCompany,
+    fallbackTitle: sameText(m?.[2], currentCompany) ? m?.[1] : undefined,
+    experience,
+    education: sduiSection(doc, SDUI.educationHeading, sduiEducation),
+    photo: queryFirst(card, SDUI.photo),
+  });
+}
+
+/** Items of the section whose heading matches `heading`, in the lazily loaded parts ([] until loaded). */
+function sduiSection<T>(doc: Document, heading: RegExp, read: (item: Element) => T[]): T[] {
+  for (const part of queryAll(doc, SDUI.lazyParts)) {
+    for (const h of selectAll(part, SDUI.heading)) {
+      if (!heading.test(textOf(h))) continue;
+      const section = closestMatch(h, 'section') ?? h.parentElement?.parentElement;
+      return section ? topElements(section, isItem).flatMap(read) : [];
+    }
+  }
+  return [];
+}
+
+const isItem = (el: Element) => el.localName === 'li';
+const itemLines = (item: Element) => linesOf(item, (el) => isItem(el) || isLongText(el));
+
+/** One position, or a company group ("Company", its duration and place; positions nested below). */
+function sduiExperience(item: Element): LinkedinExperience[] {
+  const lines = itemLines(item);
+  const positions = topElements(item, isItem);
+  if (!positions.length) {
+    const [title, ...rest] = lines.slice(0, 4);
+    const sub = rest[0] && !isDateLike(rest[0]) ? rest[0] : undefined;
+    return title ? [sduiPosition(title, sub && companyFromSubtitle(sub), rest)] : [];
+  }
+  const place = lines.slice(1).find((t) => !isDateLike(t));
+  return positions.flatMap((p) => {
+    const [title, ...rest] = itemLines(p);
+    return title ? [sduiPosition(title, lines[0], rest, place)] : [];
+  });
+}
+
+function sduiPosition(title: string, company: string | undefined, rest: string[], groupPlace?: string): LinkedinExperience {
+  const d = rest.findIndex(isDateLike);
+  const place = d < 0 ? undefined : rest.slice(d + 1).find((t) => !isDateLike(t));
+  return experienceItem(title, company, normalizeDateRange(rest[d]), (place && withoutWorkplaceType(place)) ?? groupPlace);
+}
+
+function sduiEducation(item: Element): LinkedinEducation[] {
+  const [school, ...rest] = itemLines(item).slice(0, 4);
+  return school
+    ? [educationItem(school, rest[0] && !isDateLike(rest[0]) ? rest[0] : undefined, normalizeDateRange(rest.find(isDateLike)))]
+    : [];
+}
+
+function parseClassicProfile(doc: Document, url: URL): LinkedinProfileCapture {
   const { el: nameEl, variant } = findName(doc);
   const rawName = textOf(nameEl);
   const name = clip(cleanDisplayName(rawName), LIM.name);
@@ -228,7 +330,7 @@ function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
   }
   const card: ParentNode = topCard ?? doc;
 
-  const key = variant === 'logged-in' ? 'loggedIn' : variant === 'public' ? 'public' : 'public2016';
+  const key = variant === 'logged-in' ? 'loggedIn' : 'public';
   const headlineEl = queryFirst(card, PROFILE.headline[key]);
   const headline = headlineEl && headlineEl !== nameEl ? opt(textOf(headlineEl), LIM.headline) : undefined;
   const location = opt(textOf(queryFirst(card, PROFILE.location[key])), LIM.location);
@@ -238,12 +340,9 @@ function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
   if (variant === 'logged-in') {
     experience = loggedInExperience(doc);
     education = loggedInEducation(doc);
-  } else if (variant === 'public') {
+  } else {
     experience = publicExperience(doc);
     education = publicEducation(doc);
-  } else {
-    experience = experience2016(doc);
-    education = education2016(doc);
   }
 
   // Current company: the top card's own statement first, then the positions, then the <title>.
@@ -258,30 +357,54 @@ function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
         currentCompany = opt(m?.[1], LIM.company);
       }
     }
-  } else if (variant === 'public') {
-    currentCompany = opt(textOf(queryFirst(card, PROFILE.currentCompanyPublic)), LIM.company);
   } else {
-    const li = queryFirst(doc, PROFILE.currentCompany2016);
-    const row = li ? closestMatch(li, PROFILE.row) : null;
-    const label = textOf(row ? selectFirst(row, PROFILE.rowLabel) : null);
-    if (li && (!label || PROFILE.currentRowLabel.test(label))) currentCompany = opt(textOf(li).replace(/,$/, ''), LIM.company);
+    currentCompany = opt(textOf(queryFirst(card, PROFILE.currentCompanyPublic)), LIM.company);
   }
 
-  const byCompany = currentCompany ? experience.filter((e) => sameText(e.company, currentCompany)) : [];
-  const current = byCompany.find((e) => isOngoing(e.dateRange)) ?? byCompany[0] ?? experience.find((e) => isOngoing(e.dateRange));
-  let currentTitle = current?.title;
-  if (!currentCompany && current?.company) currentCompany = current.company;
+  return profileCapture(doc, url, card, variant, name, profileNameParts(doc, variant, name), {
+    headline,
+    location,
+    currentCompany: opt(currentCompany, LIM.company),
+    experience,
+    education,
+    photo: queryFirst(card, PROFILE.photo[key]),
+  });
+}
 
+interface ProfileFields {
+  headline?: string;
+  location?: string;
+  currentCompany?: string;
+  /** Used when the positions state no current title. */
+  fallbackTitle?: string;
+  experience: LinkedinExperience[];
+  education: LinkedinEducation[];
+  photo: Element | null;
+}
+
+/** The capture from the fields a layout read: the current role, photo and identity are derived the same way for all. */
+function profileCapture(
+  doc: Document,
+  url: URL,
+  card: ParentNode,
+  variant: Variant,
+  name: string,
+  parts: { firstName: string; lastName: string },
+  f: ProfileFields,
+): LinkedinProfileCapture {
+  const { experience } = f;
+  const shown = f.currentCompany;
+  let currentCompany = shown;
+  const byCompany = shown ? experience.filter((e) => sameText(e.company, shown)) : [];
+  const current = byCompany.find((e) => isOngoing(e.dateRange)) ?? byCompany[0] ?? experience.find((e) => isOngoing(e.dateRange));
+  let currentTitle = current?.title ?? f.fallbackTitle;
+  if (!currentCompany && current?.company) currentCompany = current.company;
   if (variant === 'public' && (!currentTitle || !currentCompany)) {
     const fromTitle = titleTagRole(titleOf(doc), name, currentCompany);
     currentTitle = currentTitle ?? fromTitle.title;
     currentCompany = currentCompany ?? fromTitle.company;
   }
-
-  const photoUrl = imageUrl(queryFirst(card, PROFILE.photo[key]));
   const { url: profileUrl, id: publicId } = profileIdentity(doc, card, url);
-
-  const parts = profileNameParts(doc, variant, name);
   return compact(
     {
       kind: 'profile' as const,
@@ -290,13 +413,13 @@ function parseProfile(doc: Document, url: URL): LinkedinProfileCapture {
       name,
       firstName: clip(parts.firstName || name, LIM.nameParts),
       lastName: clip(parts.lastName, LIM.nameParts),
-      headline,
-      location,
+      headline: f.headline,
+      location: f.location,
       currentTitle: opt(currentTitle, LIM.title),
       currentCompany: opt(currentCompany, LIM.company),
       experience: experience.slice(0, LIM.experience),
-      education: education.slice(0, LIM.education),
-      photoUrl,
+      education: f.education.slice(0, LIM.education),
+      photoUrl: imageUrl(f.photo),
       profileUrl,
       publicId,
     },
@@ -375,12 +498,12 @@ function sectionOf(doc: Document, anchor: SelectorSpec): Element | null {
 
 const isEntity = (el: Element) => el.getAttribute(LI.entityAttr[0]) === LI.entityAttr[1];
 
-/** Entities under `root` that are not nested in another entity, in document order. */
-function topEntities(root: Element): Element[] {
+/** Elements under `root` that pass `test` and are not nested in another such element, in document order. */
+function topElements(root: Element, test: (el: Element) => boolean): Element[] {
   const out: Element[] = [];
   const visit = (el: Element) => {
     for (let c = el.firstElementChild; c; c = c.nextElementSibling) {
-      if (isEntity(c)) out.push(c);
+      if (test(c)) out.push(c);
       else visit(c);
     }
   };
@@ -467,7 +590,7 @@ function loggedInExperience(doc: Document): LinkedinExperience[] {
   const section = sectionOf(doc, LI.experienceAnchor);
   if (!section) return [];
   const out: LinkedinExperience[] = [];
-  for (const entity of topEntities(section)) {
+  for (const entity of topElements(section, isEntity)) {
     const parts = entityParts(entity);
     const bold = visibleText(parts.bold);
     if (parts.positions.length) {
@@ -493,7 +616,7 @@ function loggedInEducation(doc: Document): LinkedinEducation[] {
   const section = sectionOf(doc, LI.educationAnchor);
   if (!section) return [];
   const out: LinkedinEducation[] = [];
-  for (const entity of topEntities(section)) {
+  for (const entity of topElements(section, isEntity)) {
     const parts = entityParts(entity);
     const school = visibleText(parts.bold);
     if (!school) continue;
@@ -568,35 +691,6 @@ function publicEducation(doc: Document): LinkedinEducation[] {
       .find((t) => t && !GRADE_RE.test(t));
     const degree = [degreeName, field].filter(Boolean).join(', ');
     out.push(educationItem(school, degree, dateRangeText(selectFirst(li, PUB.dateRange))));
-  }
-  return out;
-}
-
-// — public pages, ~2016
-
-function experience2016(doc: Document): LinkedinExperience[] {
-  const out: LinkedinExperience[] = [];
-  for (const li of queryAll(doc, P16.experienceItems)) {
-    const title = textOf(selectFirst(li, P16.title));
-    if (!title) continue;
-    out.push(
-      experienceItem(
-        title,
-        textOf(selectFirst(li, P16.subtitle)) || undefined,
-        normalizeDateRange(textOf(selectFirst(li, P16.dateRange))),
-        textOf(selectFirst(li, P16.location)) || undefined,
-      ),
-    );
-  }
-  return out;
-}
-
-function education2016(doc: Document): LinkedinEducation[] {
-  const out: LinkedinEducation[] = [];
-  for (const li of queryAll(doc, P16.educationItems)) {
-    const school = textOf(selectFirst(li, P16.title));
-    if (!school) continue;
-    out.push(educationItem(school, textOf(selectFirst(li, P16.degree)), normalizeDateRange(textOf(selectFirst(li, P16.dateRange)))));
   }
   return out;
 }

@@ -4,6 +4,8 @@
 // extensions use (see docs/dom-notes.md). Generated class names (hashes like
 // `OPWRtmQC…`) are never used: they change weekly. When LinkedIn changes its markup, add the new
 // selector *first*, keep the old ones, add a dated fixture, and say which fixture it matches.
+// Remarks on a spec are comments: a `note` string ships in the content script (kept only where
+// `seenIn` is empty, to say why).
 import type { SelectorSpec } from '../common/selector-spec';
 import type { LinkedinParseResult } from '../../capture/linkedin';
 
@@ -11,7 +13,6 @@ import type { LinkedinParseResult } from '../../capture/linkedin';
 const LOGGED_IN_2024 = ['scoutr-loggedin-profile1-2024-07', 'scoutr-loggedin-profile2-2024-07', 'scoutr-loggedin-profile3-2024-07'];
 const LOGGED_IN_2025 = ['constructed-loggedin-profile-2025-en', 'constructed-loggedin-profile-2025-fr'];
 const PUBLIC_2024 = ['scoutr-guest-public-profile1-2024-03', 'scoutr-guest-public-profile2-2024-03'];
-const PUBLIC_2016 = ['yatish27-public-profile-2016'];
 
 const spec = (name: string, selectors: string[], seenIn: string[], note?: string): SelectorSpec => ({ name, selectors, seenIn, note });
 
@@ -72,7 +73,7 @@ export const NOT_FOUND = spec(
   'not-found',
   ['h1.page-not-found__headline', '.page-not-found h1'],
   ['scoutr-guest-private-profile-2024-06'],
-  'Also recognised by a <title> of "Profile Not Found | LinkedIn" (TITLE_NOT_FOUND).',
+  // Also recognised by a <title> of "Profile Not Found | LinkedIn" (TITLE_NOT_FOUND).
 );
 export const TITLE_NOT_FOUND = /^\s*(?:Profile Not Found|Page Not Found|This page doesn[’']t exist)\b/i;
 
@@ -92,6 +93,18 @@ export const AUTH_WALL = {
   ),
 };
 
+/** The current-company button's label prefix, per language (one table for the selectors and the label pattern). */
+const CURRENT_COMPANY_LABELS = [
+  'Current company',
+  'Entreprise actuelle',
+  'Empresa actual',
+  'Aktuelles Unternehmen',
+  'Azienda attuale',
+  'Empresa atual',
+  'Huidig bedrijf',
+  'Nuvarande företag',
+];
+
 // ---------------------------------------------------------------------------------------------
 // Profile pages. The name selectors also decide the variant (see findName in parse.ts).
 
@@ -108,16 +121,15 @@ export const PROFILE = {
       [...LOGGED_IN_2024, ...LOGGED_IN_2025],
     ),
     public: spec('name', ['h1.top-card-layout__title', '.top-card-layout h1'], PUBLIC_2024),
-    public2016: spec('name', ['#topcard h1#name', 'h1#name.fn', '.profile-overview h1'], PUBLIC_2016),
   },
 
   /** The top card: the section around the name. Headline, location and the current-company
    * button are looked up inside it only (the page repeats these classes for other people). */
   topCard: spec(
     'top card',
-    ['section.artdeco-card', 'section.top-card-layout', '.top-card-layout', '#topcard', '.pv-top-card'],
-    [...LOGGED_IN_2024, ...LOGGED_IN_2025, ...PUBLIC_2024, ...PUBLIC_2016],
-    'Used with closest() from the name element.',
+    ['section.artdeco-card', 'section.top-card-layout', '.top-card-layout', '.pv-top-card'],
+    [...LOGGED_IN_2024, ...LOGGED_IN_2025, ...PUBLIC_2024],
+    // Used with closest() from the name element.
   ),
 
   /** Headline, location and photo: per markup generation, looked up inside the top card. */
@@ -128,7 +140,6 @@ export const PROFILE = {
       [...LOGGED_IN_2024, ...LOGGED_IN_2025],
     ),
     public: spec('headline', ['.top-card-layout__headline', 'h2.top-card-layout__headline'], PUBLIC_2024),
-    public2016: spec('headline', ['p.headline.title', '.profile-overview .headline'], PUBLIC_2016),
   },
 
   location: {
@@ -142,7 +153,6 @@ export const PROFILE = {
       ],
       PUBLIC_2024,
     ),
-    public2016: spec('location', ['#demographics .locality', '.profile-overview .locality'], PUBLIC_2016),
   },
 
   photo: {
@@ -155,36 +165,26 @@ export const PROFILE = {
         'img.profile-photo-edit__preview', // own profile
       ],
       [...LOGGED_IN_2024, ...LOGGED_IN_2025],
-      'A data: URL (private photo) or a static.licdn.com ghost image counts as no photo.',
+      // A data: URL (private photo) or a static.licdn.com ghost image counts as no photo.
     ),
     public: spec(
       'photoUrl',
       ['img.top-card-layout__entity-image', 'img.top-card__profile-image'],
       PUBLIC_2024,
-      'The ghost silhouette (data-ghost-url) counts as no photo.',
+      // The ghost silhouette (data-ghost-url) counts as no photo.
     ),
-    public2016: spec('photoUrl', ['.profile-picture img', 'img.photo'], PUBLIC_2016),
   },
 
   /** The current-company button of the logged-in top card. Its label is localized: matched by
-   * the label prefixes below, then the company is read from the button's own text. */
+   * the label prefixes below (en, logged-in 2024–2025; fr: constructed-loggedin-profile-2025-fr; es,
+   * de, it, pt, nl, sv), then the company is read from the button's own text. */
   currentCompanyButton: spec(
     'currentCompany',
-    [
-      'button[aria-label^="Current company: "]', // en, logged-in 2024–2025
-      'button[aria-label^="Entreprise actuelle"]', // fr (constructed-loggedin-profile-2025-fr)
-      'button[aria-label^="Empresa actual"]', // es
-      'button[aria-label^="Aktuelles Unternehmen"]', // de
-      'button[aria-label^="Azienda attuale"]', // it
-      'button[aria-label^="Empresa atual"]', // pt
-      'button[aria-label^="Huidig bedrijf"]', // nl
-      'button[aria-label^="Nuvarande företag"]', // sv
-    ],
+    CURRENT_COMPANY_LABELS.map((label) => `button[aria-label^="${label}"]`),
     [...LOGGED_IN_2024, ...LOGGED_IN_2025],
   ),
   /** Label text around the company name, to read it from the label when the button is empty. */
-  currentCompanyLabel:
-    /^(?:Current company|Entreprise actuelle|Empresa actual|Aktuelles Unternehmen|Azienda attuale|Empresa atual|Huidig bedrijf|Nuvarande företag)\s*:\s*(.+?)\.\s+\S.*$/i,
+  currentCompanyLabel: new RegExp(`^(?:${CURRENT_COMPANY_LABELS.join('|')})\\s*:\\s*(.+?)\\.\\s+\\S.*$`, 'i'),
 
   /** Public top card: the current position link (public 2024), inside the top card. */
   currentCompanyPublic: spec(
@@ -197,31 +197,55 @@ export const PROFILE = {
     PUBLIC_2024,
   ),
 
-  /** 2016: the "Current" row of the summary table; its first organisation. */
-  currentCompany2016: spec('currentCompany', ['#topcard table.extra-info tr:first-child td li:first-child'], PUBLIC_2016),
-  /** Its row and the row's label cell. */
-  row: 'tr',
-  rowLabel: 'th',
-  currentRowLabel: /^(?:Current|Actuel|Actual|Aktuell|Attuale|Atual|Huidig|Nuvarande)$/i,
-
   /** Where the page states its subject's own public id: used when the page URL has none (or an
    * opaque ACoAA… member id), and to notice a page that still shows the previous profile after a
    * single-page navigation. Never the embedded <code> JSON: it lists other people too. */
-  ownProfileLinkDoc: spec(
-    'publicId',
-    ['link[rel="canonical"][href*="/in/"]', 'meta[property="og:url"][content*="/in/"]'],
-    [...PUBLIC_2024, ...PUBLIC_2016],
-  ),
+  ownProfileLinkDoc: spec('publicId', ['link[rel="canonical"][href*="/in/"]', 'meta[property="og:url"][content*="/in/"]'], PUBLIC_2024),
   ownProfileLinkCard: spec(
     'publicId',
     ['a#top-card-text-details-contact-info[href*="/in/"]', 'a[href*="/overlay/contact-info/"]', 'a[href*="/overlay/about-this-profile/"]'],
     [...LOGGED_IN_2024, ...LOGGED_IN_2025],
-    'Looked up inside the top card only.',
+    // Looked up inside the top card only.
   ),
 
   /** Public pages name their subject in meta tags: the site's own first/last split. */
   metaFirstName: 'meta[property="profile:first_name"]',
   metaLastName: 'meta[property="profile:last_name"]',
+};
+
+/**
+ * LinkedIn's 2026 logged-in profile (server-driven UI): hashed class names, no <h1>. Hooks are
+ * attributes, link targets and the order of the top card's text lines (name, headline, location,
+ * "500+ connections"); see parse.ts (parseSdui*). Constructed from DOM-NOTES (no capture).
+ */
+const SDUI_2026 = ['constructed-2026-loggedin-profile-lazy', 'constructed-2026-loggedin-profile-loaded'];
+export const SDUI = {
+  /** The top card: `componentkey="com.linkedin.sdui.profile.card.ref<member urn>Topcard"`. Every read
+   * of name, headline, location and company stays inside it (other people's names fill the page). */
+  topCard: spec('top card', ['[componentkey$="Topcard"]'], SDUI_2026),
+  /** The current company: the top card's first company link (its text is the name). */
+  company: spec('currentCompany', ['a[href*="/company/"]'], SDUI_2026), // looked up inside the top card only
+  photo: spec('photoUrl', ['img[src*="profile-displayphoto"]', 'img[src*="licdn.com"]'], SDUI_2026),
+  /** Lazily loaded parts below Activity (`profileCardsBelowActivityPart1<publicId>` … Part6), empty
+   * until the user scrolls; experience and education sections are found by their heading. */
+  lazyParts: spec('sections', ['[componentkey^="profileCardsBelowActivity"]', 'main'], SDUI_2026),
+  heading: 'h2',
+  experienceHeading:
+    /^(?:Experience|Expérience|Berufserfahrung|Erfahrung|Experiencia|Esperienza|Experiência|Ervaring|Erfarenhet|Erfaring|Kokemus|Doświadczenie)$/i,
+  educationHeading:
+    /^(?:Education|Formation|Ausbildung|Educación|Formazione|Formação|Opleiding|Utbildning|Utdanning|Uddannelse|Koulutus|Wykształcenie)$/i,
+  /** Tags whose text is one line; subtrees skipped when reading lines (long texts, links in the top card). */
+  lineTags: /^(?:h[1-6]|p)$/,
+  longText: ['data-testid', 'expandable-text-box'] as const,
+  /** `<Name> | LinkedIn`, possibly after a notification count "(3) ". */
+  title: /^(?:\(\d+\+?\)\s*)?(.+?)\s*\|\s*LinkedIn\s*$/i,
+  /** The line that ends the top card's text: "500+ connections", "1,234 followers", "500+ relations". */
+  countLine: /^\d[\d\s.,]*\+?\s+\p{L}/u,
+  /** Lines between the name and the headline: pronouns ("She/Her", short words, not "CTO/CEO" or
+   * "CEO/Founder", which are headlines), degree ("· 2nd"), a lone "·". */
+  nameSuffix: /^(?:[·•\s]*(?:\d(?:st|nd|rd|th|er|e|\.)?\+?)?|\(?\p{Lu}?\p{Ll}{1,4}\/\p{Lu}?\p{Ll}{1,4}\)?)$/u,
+  /** "Title at Company" in the headline: the current title when the experience has not loaded. */
+  titleAt: /^(.+?) (?:at|@|chez|bei|en|presso|na|bij|hos|på|w) (.+)$/i,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -264,7 +288,7 @@ export const PUBLIC_SECTIONS = {
       'li.experience-item', // public 2021–2023
     ],
     PUBLIC_2024,
-    'Looked up inside experienceSection.',
+    // Looked up inside experienceSection.
   ),
   expTitle: '.experience-item__title, h3 .profile-section-card__title',
   expCompany: '.experience-item__subtitle, h4 .profile-section-card__subtitle',
@@ -280,22 +304,12 @@ export const PUBLIC_SECTIONS = {
     'education',
     ['li.profile-section-card', 'li.education__list-item'],
     PUBLIC_2024,
-    'Looked up inside educationSection.',
+    // Looked up inside educationSection.
   ),
   eduSchool: 'h3',
   /** Degree name (no data-section) and field of study / grade (data-section="educations"). */
   eduDegree: 'h4 span:not([data-section])',
   eduFields: 'h4 span[data-section="educations"]',
-};
-
-export const PUBLIC_2016_SECTIONS = {
-  experienceItems: spec('experience', ['#experience li.position'], PUBLIC_2016),
-  educationItems: spec('education', ['#education li.school'], [], 'No fixture shows it (the 2016 page has no education).'),
-  title: '.item-title',
-  subtitle: '.item-subtitle',
-  dateRange: '.date-range',
-  location: '.location',
-  degree: '.item-subtitle, .original.translation',
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -306,7 +320,7 @@ export const COMPANY = {
     'company.name',
     ['.org-top-card-summary__title', 'h1.org-top-card-summary__title', '.top-card-layout__title', 'h1[data-test-id="org-name"]'],
     ['constructed-company-2026-11'],
-    'The element also carries the name in its title attribute, read first.',
+    // The element also carries the name in its title attribute, read first.
   ),
   website: spec(
     'company.website',
@@ -323,7 +337,7 @@ export const COMPANY = {
     'company.industry',
     ['[data-test-id="about-us__industry"] dd', 'dd.org-page-details__definition-text.industry'],
     ['constructed-company-2026-11'],
-    'The first info-list item of the top card is the industry; these are the About-section fallbacks.',
+    // The first info-list item of the top card is the industry; these are the About-section fallbacks.
   ),
   size: spec(
     'company.size',
@@ -349,7 +363,7 @@ export const LEAD = {
       '[data-anonymize="person-name"]',
     ],
     ['constructed-sales-lead-2026-11'],
-    'data-anonymize="person-name" also marks other people (related leads): the top card comes first.',
+    // data-anonymize="person-name" also marks other people (related leads): the top card comes first.
   ),
   topCard: spec(
     'lead.topCard',
@@ -376,7 +390,7 @@ export const LEAD = {
     'lead.profileUrl',
     ['a[data-control-name="view_linkedin"][href*="/in/"]', 'a[href*="linkedin.com/in/"]', 'a[href^="/in/"]'],
     ['constructed-sales-lead-2026-11'],
-    'Searched inside the top card only: other people on the page link their profiles too.',
+    // Searched inside the top card only: other people on the page link their profiles too.
   ),
   /** The top card's overflow menu ("View LinkedIn profile"), which may be rendered outside it. */
   profileMenuLink: spec('lead.profileUrl', ['a[data-control-name="view_linkedin"][href*="/in/"]'], ['constructed-sales-lead-2026-11']),

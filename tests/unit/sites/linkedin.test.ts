@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { normalizeDateRange, cleanWebsite, parseLinkedinPage } from '../../../sites/linkedin/parse';
 import { LinkedinCapture, NotCapturable } from '../../../capture/linkedin';
 import { splitName, cleanDisplayName } from '../../../sites/common/person-name';
+import { captureKey } from '../../../sites/common/capture-key';
 
 const FIXTURES = path.resolve(__dirname, '../../fixtures/linkedin');
 // The project's shared folder sits beside the repository (locally and in CI).
@@ -198,6 +199,86 @@ describe('XSS case (constructed-loggedin-profile-2025-en.html)', () => {
   it('takes headline, location and company from the top card, not from other people on the page', () => {
     const r = parseLinkedinPage(load('constructed-loggedin-profile-2025-en.html'), 'https://www.linkedin.com/in/xss-test-profile/');
     expect(JSON.stringify(r)).not.toMatch(/Decoy/);
+  });
+});
+
+describe('2026 server-driven layout (constructed-2026-loggedin-profile-*.html)', () => {
+  const LAZY = 'constructed-2026-loggedin-profile-lazy.html';
+  const LOADED = 'constructed-2026-loggedin-profile-loaded.html';
+  const URL_2026 = expected.fixtures[LAZY].url;
+  const profile = (doc: Document, url = URL_2026) => {
+    const r = parseLinkedinPage(doc, url);
+    if (r.kind !== 'profile') throw new Error(`expected a profile, got ${JSON.stringify(r)}`);
+    return r;
+  };
+  const topCard = (doc: Document) => doc.querySelector('[componentkey$="Topcard"]')!;
+
+  it('experience and education that load after the top card are read on the next read, and the change is sent', () => {
+    const doc = fresh(LAZY);
+    const before = profile(doc);
+    expect(before.experience).toEqual([]);
+    // The user scrolls: LinkedIn fills the lazy part in place.
+    const part = doc.querySelector('[componentkey^="profileCardsBelowActivityPart1"]')!;
+    part.innerHTML = load(LOADED).querySelector('[componentkey^="profileCardsBelowActivityPart1"]')!.innerHTML;
+    const after = profile(doc);
+    expect(after).toEqual(expected.fixtures[LOADED].expect);
+    // The content script re-sends only when the key changes: it must change here although the
+    // top card (title, company, headline) reads the same.
+    expect(after.currentTitle).toBe(before.currentTitle);
+    expect(captureKey(after, URL_2026)).not.toBe(captureKey(before, URL_2026));
+  });
+
+  it('the name comes from the top card even when the document title does not name the person', () => {
+    const doc = fresh(LAZY);
+    doc.title = 'LinkedIn';
+    const r = profile(doc);
+    expect(r.name).toBe('Ingrid Solberg');
+    expect(r.headline).toBe('Head of Customer Success at Havbris Analytics | B2B SaaS');
+    expect(r.location).toBe('Stavanger, Rogaland, Norway');
+  });
+
+  it('the name comes from the document title when the top card has no heading', () => {
+    const doc = fresh(LAZY);
+    topCard(doc).querySelector('h2')!.remove();
+    const r = profile(doc);
+    expect(r.name).toBe('Ingrid Solberg');
+    expect(r.headline).toBe('Head of Customer Success at Havbris Analytics | B2B SaaS');
+    expect(r.location).toBe('Stavanger, Rogaland, Norway');
+  });
+
+  it('never takes a name, headline or company from outside the top card', () => {
+    const doc = fresh(LAZY);
+    // The aside before the top card holds other people's headings and a company link.
+    topCard(doc).querySelector('h2')!.remove();
+    topCard(doc).querySelector('a[href*="/company/"]')!.remove();
+    const r = profile(doc);
+    expect(r.name).toBe('Ingrid Solberg');
+    expect(JSON.stringify(r)).not.toMatch(/Torstein|Marit|Henrik|Fjellnett|Sales Director/);
+    expect(r.currentCompany).toBeUndefined();
+    expect(r.currentTitle).toBeUndefined();
+  });
+
+  it('pronoun and degree lines are skipped, a headline that looks like "A/B" is kept', () => {
+    for (const headline of ['CTO/CEO', 'CEO/Founder']) {
+      const doc = fresh(LAZY);
+      topCard(doc).querySelector('p.e7b2d4f6')!.textContent = headline;
+      const r = profile(doc);
+      expect(r.headline).toBe(headline);
+      expect(r.location).toBe('Stavanger, Rogaland, Norway');
+    }
+  });
+
+  it('a 2026 top card without any name → missing-field name, never half a capture', () => {
+    const doc = fresh(LAZY);
+    doc.title = 'LinkedIn';
+    for (const el of Array.from(topCard(doc).querySelectorAll('h2, p'))) el.remove();
+    const r = parseLinkedinPage(doc, URL_2026);
+    expect(r).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'name' });
+  });
+
+  it('a 2026 page still showing the previous profile after an SPA navigation is not captured', () => {
+    const r = parseLinkedinPage(fresh(LAZY), 'https://www.linkedin.com/in/someone-else/');
+    expect(r).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'publicId' });
   });
 });
 
