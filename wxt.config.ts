@@ -70,7 +70,9 @@ export default defineConfig({
         }
       : {}),
     // The sidebar page is the only resource pages may load, from the three sites only, and under
-    // a per-session random URL so sites cannot probe for the extension.
+    // a per-session random URL so sites cannot probe for the extension. Chrome reads only the
+    // origin of these patterns: LinkedIn's country hosts (public profiles, company pages) need
+    // *.linkedin.com, the narrowest pattern that covers them (decision 0032).
     web_accessible_resources: [
       {
         resources: ['sidebar.html'],
@@ -79,7 +81,7 @@ export default defineConfig({
           'https://outlook.office.com/*',
           'https://outlook.office365.com/*',
           'https://outlook.live.com/*',
-          'https://www.linkedin.com/*',
+          'https://*.linkedin.com/*',
         ],
         use_dynamic_url: true,
       },

@@ -56,6 +56,8 @@ function recipientLine(m) {
   // "to me, Ben" then, without a details table, "cc: Sabine" in the same line.
   const to = m.to.map((p) => chip('g2', p, firstName(p))).join(', ');
   const cc = !m.details && m.cc?.length ? `, cc: ${m.cc.map((p) => chip('g2', p, firstName(p))).join(', ')}` : '';
+  // `m.plainLine`: the chips sit in a wrapper other than span.hb / div.ajw (a header variant).
+  if (m.plainLine) return `<div class="iw"><div class="aHl"><span>to <span>${to}</span>${cc}</span></div></div>`;
   return `<div class="iw ajw"><span class="hb">to ${to}${cc}</span><div aria-label="Show details" role="button" tabindex="0" class="ajy"></div></div>`;
 }
 
@@ -99,7 +101,7 @@ ${msgs}
 </div>`;
 }
 
-function page({ title, lang = 'en', main, note }) {
+function page({ title, lang = 'en', main, note, hiddenMain }) {
   return `<!DOCTYPE html>
 <!-- ${HEADER}
      Written by scripts/make-mail-fixtures.mjs — edit the script, not this file.${note ? `\n     ${note}` : ''} -->
@@ -121,7 +123,7 @@ function page({ title, lang = 'en', main, note }) {
     <a href="https://mail.google.com/mail/u/0/#starred">Starred</a>
     <a href="https://mail.google.com/mail/u/0/#sent">Sent</a></div>
   </div>
-  <div class="nH bkK" role="main">
+${hiddenMain ? `  <div class="nH bkK" role="main" style="display: none;">\n${hiddenMain}\n  </div>\n` : ''}  <div class="nH bkK" role="main">
 ${main}
   </div>
 </div>
@@ -556,6 +558,14 @@ const FILES = {
     title: `${VISIBLE.subject} - ${USER.email} - Gmail`,
     main: `${thread(OLD)}\n${thread(VISIBLE)}`,
     note: 'The first conversation is one opened earlier: Gmail keeps it in the DOM, hidden (display: none).',
+  }),
+  // Built from thread-hidden-previous.html's two conversations: here the earlier view is a whole
+  // hidden main region that comes first, and the open message's chips sit in an unfamiliar wrapper.
+  'thread-hidden-main.html': page({
+    title: `${VISIBLE.subject} - ${USER.email} - Gmail`,
+    hiddenMain: thread({ ...OLD, hidden: false }),
+    main: thread({ ...VISIBLE, messages: VISIBLE.messages.map((m) => ({ ...m, cc: [P.ben], plainLine: true })) }),
+    note: 'Built from thread-hidden-previous.html: the earlier view is a whole [role="main"] region, hidden and first in the document; the open message’s recipient chips (to Dana, cc Ben) sit in a wrapper other than span.hb.',
   }),
   'thread-non-ascii.html': threadPage(NON_ASCII, { lang: 'en-GB' }),
   'thread-xss.html': threadPage(XSS, {

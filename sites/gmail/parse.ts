@@ -13,7 +13,7 @@ import {
   type ThreadCapture,
 } from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
-import { MissingElementError, clip, oneLine, queryAll, queryFirst, queryOrFail } from '../common/selector-spec';
+import { MissingElementError, clip, oneLine, queryAll, queryFirst, type SelectorSpec } from '../common/selector-spec';
 import { isStructurallyHidden, stableHash } from '../mail/dom';
 import {
   BCC_LABELS,
@@ -86,8 +86,19 @@ function pushUnique(list: MailAddress[], a: MailAddress) {
   list.push(a);
 }
 
-/** To and cc of an expanded message: the details table when present, else the header line. */
-function recipients(table: Element | null, line: Element | null): { to: MailAddress[]; cc: MailAddress[] } {
+/**
+ * The header line of a message that holds its recipient chips: the first known wrapper that holds
+ * any chip, else the whole message (chips wherever the header wraps them; the body is skipped).
+ */
+function recipientLine(message: Element): Element {
+  for (const sel of S.recipientLine.selectors) {
+    for (const line of Array.from(message.querySelectorAll(sel))) if (queryFirst(line, S.recipient)) return line;
+  }
+  return message;
+}
+
+/** To and cc of an expanded message: the details table when present, else the header line (`skip`: the body). */
+function recipients(table: Element | null, line: Element | null, skip?: Element): { to: MailAddress[]; cc: MailAddress[] } {
   const to: MailAddress[] = [];
   const cc: MailAddress[] = [];
   let fromTable = false;
@@ -111,7 +122,7 @@ function recipients(table: Element | null, line: Element | null): { to: MailAddr
       if (n.nodeType === 3) {
         const m = /\b(cc|bcc|kopie|cci|cco)\s*:/.exec((n.nodeValue ?? '').toLowerCase());
         if (m) target = BCC_LABELS.includes(m[1]) ? [] : cc;
-      } else if (n.nodeType === 1) {
+      } else if (n.nodeType === 1 && n !== skip) {
         if (chips.has(n as Element)) pushUnique(target, address(n as Element));
         else visit(n);
       }
@@ -148,15 +159,20 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
   }
   if (host !== GMAIL_HOST) return notCapturable(SITE, 'unsupported-page', `not a Gmail URL: ${url.slice(0, 200)}`);
 
-  const main = queryOrFail(doc, S.main, 'page');
+  // Every main region: Gmail keeps earlier views in the DOM, hidden, and one may come before the
+  // visible one, so the first `[role=main]` is not necessarily the page's main area.
+  const mains = outermost(queryAll(doc, S.main));
+  if (!mains.length) throw new MissingElementError(S.main, 'page');
+  const inMains = (spec: Pick<SelectorSpec, 'selectors'>) =>
+    mains.flatMap((m) => queryAll(m, spec)).filter((el) => !isStructurallyHidden(el));
   const urlThreadId = threadIdFromGmailUrl(url);
 
   // The open thread: a visible subject heading (hidden ones are conversations opened earlier).
-  const subjects = queryAll(main, S.subject).filter((h) => !isStructurallyHidden(h));
+  const subjects = inMains(S.subject);
   if (!subjects.length) {
-    const rows = queryAll(main, S.listRow).filter((r) => !isStructurallyHidden(r));
+    const rows = inMains(S.listRow);
     if (rows.length) return notCapturable(SITE, 'no-thread', `thread list with ${rows.length} rows, no open conversation`);
-    const visibleMessages = queryAll(main, S.message).filter((m) => !isStructurallyHidden(m));
+    const visibleMessages = inMains(S.message);
     if (visibleMessages.length) throw new MissingElementError(S.subject, 'open conversation');
     return notCapturable(SITE, 'no-thread', 'no visible conversation (empty folder or list view)');
   }
@@ -164,6 +180,7 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
     (urlThreadId && subjects.find((h) => THREAD_ID_ATTRS.some((a) => h.getAttribute(a)?.endsWith(urlThreadId)))) || subjects[0];
 
   // The thread's container: the nearest ancestor of the heading that holds messages.
+  const main = mains.find((m) => m.contains(heading)) ?? mains[0];
   let scope: Element | null = heading.parentElement;
   while (scope && scope !== main.parentElement && !queryFirst(scope, S.message)) scope = scope.parentElement;
   if (!scope || scope === main.parentElement) throw new MissingElementError(S.message, 'open conversation');
@@ -211,7 +228,7 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
       signature = clip(parts.signature, LIMITS.signature);
       links = parts.links.slice(0, LIMITS.links).filter((l) => l.length <= 2000);
       snippet = oneLine(parts.body);
-      ({ to, cc } = recipients(queryFirst(el, S.detailsTable), queryFirst(el, S.recipientLine)));
+      ({ to, cc } = recipients(queryFirst(el, S.detailsTable), recipientLine(el), bodyEl));
     } else {
       snippet = oneLine(queryFirst(el, S.snippet)?.textContent);
     }

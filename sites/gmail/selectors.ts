@@ -8,6 +8,7 @@ const THREADS = [
   'thread-3-messages-cc.html',
   'thread-collapsed.html',
   'thread-hidden-previous.html',
+  'thread-hidden-main.html',
   'thread-non-ascii.html',
   'thread-xss.html',
   'thread-200-messages.html',

@@ -21,7 +21,7 @@ describe('release build', () => {
     host_permissions?: string[];
     optional_host_permissions?: string[];
     content_scripts?: { matches: string[]; js: string[] }[];
-    web_accessible_resources?: { resources: string[]; use_dynamic_url?: boolean }[];
+    web_accessible_resources?: { resources: string[]; matches?: string[]; use_dynamic_url?: boolean }[];
   };
 
   beforeAll(async () => {
@@ -34,7 +34,15 @@ describe('release build', () => {
 
   it('ships the three sites’ content scripts', () => {
     const matches = (manifest.content_scripts ?? []).flatMap((c) => c.matches).sort();
+    // LinkedIn's country hosts (de., uk., se. …) serve logged-out public profiles and company pages.
+    // Chrome has no narrower host pattern than *.linkedin.com for them, so their paths are narrowed
+    // to those page kinds; every other LinkedIn page is on www (decision 0032).
     expect(matches).toEqual([
+      'https://*.linkedin.com/company/*',
+      'https://*.linkedin.com/in/*',
+      'https://*.linkedin.com/pub/*',
+      'https://*.linkedin.com/school/*',
+      'https://*.linkedin.com/showcase/*',
       'https://mail.google.com/*',
       'https://outlook.live.com/*',
       'https://outlook.office.com/*',
@@ -50,6 +58,15 @@ describe('release build', () => {
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(manifest.web_accessible_resources).toEqual([expect.objectContaining({ resources: ['sidebar.html'], use_dynamic_url: true })]);
+    // The sidebar page, for the three sites only: Chrome reads only the origin here, so LinkedIn's
+    // country hosts take *.linkedin.com (behind the per-session random URL all the same).
+    expect([...(manifest.web_accessible_resources?.[0]?.matches ?? [])].sort()).toEqual([
+      'https://*.linkedin.com/*',
+      'https://mail.google.com/*',
+      'https://outlook.live.com/*',
+      'https://outlook.office.com/*',
+      'https://outlook.office365.com/*',
+    ]);
   });
 
   it('contains no test-only page', () => {

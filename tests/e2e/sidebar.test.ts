@@ -217,6 +217,58 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     await page.close();
   });
 
+  it('LinkedIn country hosts: a public profile on de. gets the card and is saved; on www it is the same person', async () => {
+    // Logged-out visitors get public profiles on country hosts (the fixture's own canonical is no.).
+    const PUBLIC = fixture('linkedin/scoutr-guest-public-profile2-2024-03.html');
+    server.route('de.linkedin.com', '/in/anika-devi-marlow-7f3c21b0', { html: PUBLIC });
+    server.route('www.linkedin.com', '/in/anika-devi-marlow-7f3c21b0', {
+      html: PUBLIC.replaceAll('Delivery Lead - Software Engineer', 'Head of Delivery'),
+    });
+    const sel = '[data-testid="sidebar-contact"][data-linkedin="https://www.linkedin.com/in/anika-devi-marlow-7f3c21b0/"]';
+    const de = await ext.openPage('https://de.linkedin.com/in/anika-devi-marlow-7f3c21b0?trk=public_profile_browsemap');
+    let frame = await sidebarFrame(de);
+    await frame.waitForSelector(sel);
+    await frame.click(`${sel} [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${sel} [data-testid="contact-saved"]`);
+    await de.close();
+
+    // The same public id on www: already saved; its newer title is saved onto that person.
+    const www = await ext.openPage('https://www.linkedin.com/in/anika-devi-marlow-7f3c21b0/');
+    frame = await sidebarFrame(www);
+    await frame.waitForSelector(`${sel} [data-testid="already-saved"]`);
+    await frame.waitForSelector(`${sel} [data-testid="profile-changes"] [data-field="title"]`);
+    await frame.click(`${sel} [data-testid="profile-changes"] [data-testid="save-contact"]`);
+    await frame.waitForSelector(`${sel} [data-testid="contact-saved"]`);
+    await www.close();
+
+    const people = (await popupSearch(ext, 'anika devi')).filter((r) => r.kind === 'contact');
+    expect(people).toHaveLength(1);
+    expect(people[0].text).toContain('Anika Devi Marlow');
+    expect((await popupSearch(ext, 'head of deliv')).filter((r) => r.kind === 'contact')).toHaveLength(1);
+  });
+
+  it('LinkedIn country hosts: a company page on uk. gets the sidebar; other country-host pages get none', async () => {
+    server.route('uk.linkedin.com', '/company/fjellnet/', { html: fixture('linkedin/constructed-company-2026-11.html') });
+    server.route('uk.linkedin.com', '/jobs/', { html: '<!doctype html><title>Jobs | LinkedIn</title><main>jobs</main>' });
+    const company = await ext.openPage('https://uk.linkedin.com/company/fjellnet/');
+    await company.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 30_000 });
+    const jobs = await ext.openPage('https://uk.linkedin.com/jobs/');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await jobs.$('[data-testid="rapport-sidebar"]')).toBeNull();
+    await company.close();
+    await jobs.close();
+  });
+
+  it('Gmail: a hidden earlier view as the first main region; the sidebar shows the open conversation', async () => {
+    server.route('mail.google.com', '/mail/u/2/', { html: fixture('gmail/thread-hidden-main.html') });
+    const page = await ext.openPage('https://mail.google.com/mail/u/2/#inbox/18c4d5e6f7a8b9c0');
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector(card('lena.fischer@example.com'));
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    expect(emails).not.toContain('marco.rossi@globex.example.de'); // the hidden earlier conversation
+    await page.close();
+  });
+
   it('follows in-app navigation: a new thread in the same page gets its own cards', async () => {
     const other = fixture('gmail/thread-non-ascii.html');
     const body = (html: string) => html.slice(html.indexOf('<body'), html.lastIndexOf('</body>')).replace(/^<body[^>]*>/, '');

@@ -24,6 +24,9 @@ export const MAPPED_HOSTS = [
   'outlook.office365.com',
   'outlook.live.com',
   'www.linkedin.com',
+  // Country hosts of LinkedIn's logged-out public profiles and company pages.
+  'de.linkedin.com',
+  'uk.linkedin.com',
 ] as const;
 
 export interface LaunchOptions {

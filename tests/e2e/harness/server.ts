@@ -28,6 +28,9 @@ export const FIXTURE_HOSTS = [
   'outlook.office365.com',
   'outlook.live.com',
   'www.linkedin.com',
+  // Country hosts of LinkedIn's logged-out public profiles and company pages.
+  'de.linkedin.com',
+  'uk.linkedin.com',
   'localhost',
 ] as const;
 

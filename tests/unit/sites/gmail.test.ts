@@ -250,6 +250,32 @@ describe('parseGmailThread: hidden previous conversation', () => {
   });
 });
 
+describe('parseGmailThread: a hidden earlier view as the first main region', () => {
+  it('reads the visible conversation, not the first [role=main]', () => {
+    const doc = load('thread-hidden-main.html', threadUrl('18c4d5e6f7a8b9c0'));
+    const mains = Array.from(doc.querySelectorAll('[role="main"]'));
+    expect(mains).toHaveLength(2);
+    expect(mains[0].getAttribute('style')).toContain('display: none'); // the fixture's premise
+    const r = parseGmailThread(doc, doc.location.href);
+    expect(r).toMatchObject({ kind: 'thread', threadId: '18c4d5e6f7a8b9c0', subject: 'Demo follow-up: reporting module' });
+    const t = r as ThreadCapture;
+    expect(t.messages.map((m) => m.from.email)).toEqual(['lena.fischer@example.com']);
+    expect(t.participants.map((p) => p.email)).not.toContain('marco.rossi@globex.example.de');
+  });
+
+  it('reads recipient chips wherever the header wraps them', () => {
+    const t = thread('thread-hidden-main.html', threadUrl('18c4d5e6f7a8b9c0'));
+    expect(t.messages[0].to.map((a) => a.email)).toEqual(['dana.whitfield@acme.test']);
+    expect(t.messages[0].cc.map((a) => a.email)).toEqual(['ben.okafor@acme.test']);
+  });
+
+  it('with the visible main region hidden too, nothing is capturable', () => {
+    const doc = load('thread-hidden-main.html');
+    doc.querySelectorAll('[role="main"]')[1].setAttribute('hidden', '');
+    expect(parseGmailThread(doc, doc.location.href)).toMatchObject({ kind: 'not-capturable', reason: 'no-thread' });
+  });
+});
+
 describe('parseGmailThread: non-ASCII names', () => {
   const t = thread('thread-non-ascii.html', threadUrl('18d0e1f2a3b4c5d6'));
 

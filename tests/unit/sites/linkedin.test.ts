@@ -7,6 +7,8 @@ import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { normalizeDateRange, cleanWebsite, parseLinkedinPage } from '../../../sites/linkedin/parse';
 import { LinkedinCapture, NotCapturable } from '../../../capture/linkedin';
+import { linkedinMayShowSidebar } from '../../../sites/linkedin/selectors';
+import { normalizeLinkedinUrl } from '../../../storage/normalize';
 import { splitName, cleanDisplayName } from '../../../sites/common/person-name';
 import { captureKey } from '../../../sites/common/capture-key';
 
@@ -179,6 +181,43 @@ describe('public identifier', () => {
     for (const file of Object.keys(expected.fixtures)) {
       const res = parseLinkedinPage(load(file), expected.fixtures[file].url);
       expect(JSON.stringify(res), file).not.toMatch(/decoy-person|someone-else-123|viewer-self-456/);
+    }
+  });
+});
+
+describe('country hosts (logged-out public pages on de., uk., se. … linkedin.com)', () => {
+  it('a public profile on any country host is the same person as on www', () => {
+    const file = 'scoutr-guest-public-profile2-2024-03.html';
+    const at = (url: string) => parseLinkedinPage(load(file, url), url);
+    const www = at('https://www.linkedin.com/in/anika-devi-marlow-7f3c21b0/');
+    expect(www).toMatchObject({ kind: 'profile', publicId: 'anika-devi-marlow-7f3c21b0' });
+    for (const host of ['de', 'uk', 'se', 'no', 'fr']) {
+      const url = `https://${host}.linkedin.com/in/anika-devi-marlow-7f3c21b0`;
+      expect(at(url), url).toEqual(www);
+      expect(linkedinMayShowSidebar(url), url).toBe(true);
+    }
+    expect(normalizeLinkedinUrl('https://de.linkedin.com/in/Anika-Devi-Marlow-7f3c21b0?trk=public_profile')).toEqual(
+      normalizeLinkedinUrl('https://www.linkedin.com/in/anika-devi-marlow-7f3c21b0/'),
+    );
+  });
+
+  it('a company page on a country host has the www address', () => {
+    const file = 'constructed-company-2026-11.html';
+    const url = 'https://uk.linkedin.com/company/fjellnet/';
+    expect(linkedinMayShowSidebar(url)).toBe(true);
+    expect(parseLinkedinPage(load(file, url), url)).toMatchObject({
+      kind: 'company',
+      linkedinUrl: 'https://www.linkedin.com/company/fjellnet/',
+    });
+  });
+
+  it('only linkedin.com and its subdomains', () => {
+    const file = 'scoutr-guest-public-profile2-2024-03.html';
+    for (const url of [
+      'https://de.linkedin.com.evil.example/in/anika-devi-marlow-7f3c21b0',
+      'https://delinkedin.com/in/anika-devi-marlow-7f3c21b0',
+    ]) {
+      expect(parseLinkedinPage(load(file, url), url), url).toMatchObject({ kind: 'not-capturable', reason: 'not-a-profile-page' });
     }
   });
 });
