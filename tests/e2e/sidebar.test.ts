@@ -11,6 +11,8 @@ const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.m
 const GMAIL_THREAD = fixture('gmail/thread-3-messages-cc.html');
 const GMAIL_XSS = fixture('gmail/thread-xss.html');
 const OUTLOOK_THREAD = fixture('outlook/thread-en.html');
+const OUTLOOK_DE = fixture('outlook/thread-de.html');
+const CONV_DE = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAFx7r0e+8kS3t1q9Wm4cQeE=';
 const PROFILE = fixture('linkedin/scoutr-loggedin-profile1-2024-07.html');
 const NOT_FOUND = fixture('linkedin/scoutr-guest-private-profile-2024-06.html');
 const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
@@ -155,6 +157,37 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     await again.waitForSelector(`${card('emma.schultz@hooli.example.com')}[data-known="true"]`);
     expect((await popupSearch(ext, 'raj pat')).find((r) => r.kind === 'contact')?.text).toContain('Raj Patel');
     await page.close();
+  });
+
+  it('Outlook in German: cards with the German signature facts; the logged thread holds what each sender wrote', async () => {
+    server.route('outlook.office365.com', '/mail/', { html: OUTLOOK_DE });
+    const page = await ext.openPage(`https://outlook.office365.com/mail/inbox/id/${encodeURIComponent(CONV_DE)}`);
+    const frame = await sidebarFrame(page);
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    // Mia Hoffmann is on the user's own domain (acme.test): no card.
+    expect(emails.sort()).toEqual(['k.schaefer@stadtwerke-nord.example.de', 'lukas.braun@stadtwerke-nord.example.de']);
+    const katrin = await frame.$eval(card('k.schaefer@stadtwerke-nord.example.de'), (e) => (e as HTMLElement).innerText);
+    expect(katrin).toContain('Leiterin Einkauf · Stadtwerke Nord GmbH');
+    expect(katrin).toContain('+494012345678');
+    await frame.click('[data-testid="log-thread"]');
+    const logged = await frame.waitForSelector('[data-testid="thread-logged"]');
+    expect(await logged!.evaluate((e) => e.textContent)).toContain('Logged 3 messages to 2 contacts');
+    await page.close();
+
+    // Found without its umlaut; the timeline shows the German subject and no quoted "Von: … Gesendet:" block.
+    const popup = await ext.openPopup();
+    await popup.type('[data-testid="search-input"]', 'katrin schafer');
+    await popup.waitForSelector('[data-testid="search-result"][data-kind="contact"]');
+    await popup.focus('[data-testid="search-input"]');
+    await popup.keyboard.press('Enter');
+    await popup.waitForSelector('[data-testid="contact-detail"]');
+    await popup.waitForFunction(() => document.querySelectorAll('[data-testid="timeline-item"][data-type="email"]').length === 3);
+    const items = await popup.$$eval('[data-testid="timeline-item"][data-type="email"]', (els) =>
+      els.map((e) => (e as HTMLElement).innerText),
+    );
+    expect(items.every((t) => t.includes('Angebot Nr. 2026-114'))).toBe(true);
+    expect(items.join('\n')).not.toMatch(/Gesendet:/);
+    await popup.close();
   });
 
   it('LinkedIn: save a profile, then a changed title offers an update; the popup finds the person', async () => {
