@@ -246,7 +246,9 @@ export function normalizeDomain(input: string | undefined | null): string | unde
  */
 export function normalizeLinkedinUrl(input: string | undefined | null): { url: string; id: string } | undefined {
   if (!input) return undefined;
-  const m = /linkedin\.com\/(in|pub)\/([^/?#\s]+)/i.exec(input.trim());
+  // linkedin.com must be the host (www., a country host or none), not part of another name or path:
+  // "notlinkedin.com/in/x" and "evil.example/linkedin.com/in/x" are not LinkedIn profiles.
+  const m = /(?:^|\/\/|[\s(<[\]"':;,|])(?:[a-z0-9-]+\.)*linkedin\.com\/(in|pub)\/([^/?#\s()<>[\]"',;|]+)/i.exec(input.trim());
   if (!m) return undefined;
   let id = m[2];
   try {

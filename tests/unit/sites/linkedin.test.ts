@@ -201,6 +201,25 @@ describe('country hosts (logged-out public pages on de., uk., se. … linkedin.c
     );
   });
 
+  it('a profile address must be on linkedin.com itself (signatures carry any link)', () => {
+    const anika = { url: 'https://www.linkedin.com/in/anika/', id: 'anika' };
+    for (const ok of [
+      'linkedin.com/in/anika',
+      'www.linkedin.com/in/anika',
+      'https://de.linkedin.com/in/anika/',
+      'LinkedIn: (linkedin.com/in/anika)',
+      '<https://www.linkedin.com/pub/anika>',
+    ])
+      expect(normalizeLinkedinUrl(ok), ok).toEqual(anika);
+    for (const bad of [
+      'https://notlinkedin.com/in/anika',
+      'https://evil.example/linkedin.com/in/anika',
+      'https://www.linkedin.com.evil.example/in/anika',
+      'xlinkedin.com/in/anika',
+    ])
+      expect(normalizeLinkedinUrl(bad), bad).toBeUndefined();
+  });
+
   it('a company page on a country host has the www address', () => {
     const file = 'constructed-company-2026-11.html';
     const url = 'https://uk.linkedin.com/company/fjellnet/';
