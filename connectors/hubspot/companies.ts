@@ -10,7 +10,7 @@ import { groupBy, recordOf, writeAndSettle, type RecordWork } from './batch';
 import type { HubspotClient } from './client';
 import type { HubspotConfig } from './config';
 import { companyProperties, domainOf } from './mapping';
-import { rapportIdMode, searchAgainWhenSettled } from './rapport-id';
+import { rapportIdMode, readByRapportId, searchAgainWhenSettled } from './rapport-id';
 
 interface CompanyWork extends RecordWork {
   company: Company;
@@ -69,13 +69,13 @@ export async function pushCompanies(
   }
   if (mode.kind === 'unique') {
     const unlinked = work.filter((w) => !w.remote && !w.items[0].remoteId && !w.items.every((i) => i.firstSend));
-    const found = await client.batchRead(
+    const map = await readByRapportId(
+      client,
       'companies',
+      mode.property,
       unlinked.map((w) => w.company.id),
       readProps,
-      mode.property,
     );
-    const map = new Map(found.map((o) => [(o.properties[mode.property] ?? '').toLowerCase(), o]));
     for (const w of unlinked) w.remote = map.get(w.company.id.toLowerCase());
   }
   await findByDomainOrName(client, work);

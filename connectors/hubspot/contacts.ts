@@ -10,7 +10,7 @@ import { groupBy, recordOf, writeAndSettle, type RecordWork } from './batch';
 import type { HsObject, HubspotClient } from './client';
 import type { HubspotConfig } from './config';
 import { contactProperties, effectiveMapping, linkedinVariants, mappedProperties, normalizeLinkedin } from './mapping';
-import { rapportIdMode, searchAgainWhenSettled } from './rapport-id';
+import { rapportIdMode, readByRapportId, searchAgainWhenSettled } from './rapport-id';
 
 interface ContactWork extends RecordWork {
   contact: Contact;
@@ -72,13 +72,13 @@ export async function pushContacts(
   const mode = await rapportIdMode(client, 'contacts', ctx.config.rapportIdProperty || undefined, ctx.memory);
   const noEmail = work.filter((w) => !w.remote && !w.email && !w.items[0].remoteId && !w.items.every((i) => i.firstSend));
   if (mode.kind === 'unique' && noEmail.length > 0) {
-    const found = await client.batchRead(
+    const map = await readByRapportId(
+      client,
       'contacts',
+      mode.property,
       noEmail.map((w) => w.contact.id),
       readProps,
-      mode.property,
     );
-    const map = new Map(found.map((o) => [(o.properties[mode.property] ?? '').toLowerCase(), o]));
     for (const w of noEmail) w.remote = map.get(w.contact.id.toLowerCase());
   }
   await findWithoutEmail(work);

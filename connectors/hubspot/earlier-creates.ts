@@ -9,7 +9,7 @@
 import { chunk } from '../http';
 import { oldest } from '../outcomes';
 import type { HsObject, HsObjectType, HubspotClient } from './client';
-import type { RapportIdMode } from './rapport-id';
+import { readByRapportId, type RapportIdMode } from './rapport-id';
 
 export interface EngagementCandidateSpec {
   type: HsObjectType;
@@ -57,15 +57,15 @@ export async function findEarlierCreates<W extends LookupWork>(
   const found = new Map<W, string>();
   if (works.length === 0) return found;
   if (mode.kind === 'unique') {
-    const hits = await client.batchRead(
+    const byId = await readByRapportId(
+      client,
       spec.type,
+      mode.property,
       works.map((w) => w.localId),
       [mode.property],
-      mode.property,
     );
-    const byId = new Map(hits.map((o) => [lower(o.properties[mode.property]), o.id]));
     for (const w of works) {
-      const id = byId.get(lower(w.localId));
+      const id = byId.get(lower(w.localId))?.id;
       if (id) found.set(w, id);
     }
     return found;

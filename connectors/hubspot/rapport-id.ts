@@ -7,7 +7,7 @@
 // granted since, and every connection test asks afresh.
 import { sleep } from '../http';
 import { ConnectorError, type ConnectorMemory } from '../types';
-import type { HsObjectType, HubspotClient } from './client';
+import type { HsObject, HsObjectType, HubspotClient } from './client';
 
 export const DEFAULT_RAPPORT_ID_PROPERTY = 'rapport_id';
 
@@ -129,6 +129,22 @@ export function rapportIdMode(
     () => cache.delete(key),
   );
   return entry.mode;
+}
+
+/**
+ * Earlier creates of these local records, found by a batch read on the unique property (exact, no
+ * search index): the HubSpot object per local id, lowercased (HubSpot compares unique values so).
+ */
+export async function readByRapportId(
+  client: HubspotClient,
+  type: HsObjectType,
+  property: string,
+  localIds: string[],
+  properties: string[],
+): Promise<Map<string, HsObject>> {
+  if (localIds.length === 0) return new Map();
+  const found = await client.batchRead(type, localIds, properties, property);
+  return new Map(found.map((o) => [(o.properties[property] ?? '').toLowerCase(), o]));
 }
 
 /** What the options page says after a connection test when some objects lack the property. */

@@ -8,22 +8,11 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { fillHubspotForm } from './harness/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-credentials-'));
 const csv = join(dir, 'people.csv');
 writeFileSync(csv, 'Name,Email,Company\nAda Scope,ada@scoped.example,Scoped Inc\nBob Scope,bob@scoped.example,Scoped Inc\n');
-
-async function fillHubspot(options: Page, baseUrl: string, token: string) {
-  await options.click('[data-testid="connector-add"]');
-  await options.waitForSelector('[data-testid="connector-form"]');
-  await options.select('[data-testid="connector-form"] select[name="type"]', 'hubspot');
-  await options.waitForSelector('[data-testid="connector-form"][data-type="hubspot"] input[name="accessToken"]');
-  await options.type('[data-testid="connector-form"] input[name="accessToken"]', token);
-  await options.$eval('[data-testid="connector-form"] input[name="baseUrl"]', (el) => {
-    (el as HTMLInputElement).value = '';
-  });
-  await options.type('[data-testid="connector-form"] input[name="baseUrl"]', baseUrl);
-}
 
 describe('credentials in the options page', () => {
   let sim: HubspotSim;
@@ -41,7 +30,7 @@ describe('credentials in the options page', () => {
   });
 
   it('plain http:// to another machine asks for the confirmation box; Test connection is refused without it', async () => {
-    await fillHubspot(options, 'http://crm.example.com', 'hs-test-token');
+    await fillHubspotForm(options, 'http://crm.example.com', 'hs-test-token');
     await options.waitForSelector('[data-testid="connector-allow-http"]');
     await options.click('[data-testid="connector-test"]');
     const failed = await options.waitForSelector('[data-testid="connector-test-failed"]', { timeout: 30_000 });
@@ -64,7 +53,7 @@ describe('credentials in the options page', () => {
     const input = await options.waitForSelector('[data-testid="import-file"]');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
     await options.waitForSelector('[data-testid="import-done"]');
-    await fillHubspot(options, sim.url, 'hs-test-token');
+    await fillHubspotForm(options, sim.url, 'hs-test-token');
     await options.click('[data-testid="connector-save"]');
     await options.waitForSelector('[data-testid="connector-status"][data-type="hubspot"]');
 

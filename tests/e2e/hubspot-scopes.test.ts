@@ -5,20 +5,13 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { fillHubspotForm } from './harness/options';
 
 const FULL = 'hs-full-scopes-token';
 const LIMITED = 'hs-no-schema-scopes-token';
 
 async function testConnection(options: Page, baseUrl: string, token: string) {
-  await options.click('[data-testid="connector-add"]');
-  await options.waitForSelector('[data-testid="connector-form"]');
-  await options.select('[data-testid="connector-form"] select[name="type"]', 'hubspot');
-  await options.waitForSelector('[data-testid="connector-form"][data-type="hubspot"] input[name="accessToken"]');
-  await options.type('[data-testid="connector-form"] input[name="accessToken"]', token);
-  await options.$eval('[data-testid="connector-form"] input[name="baseUrl"]', (el) => {
-    (el as HTMLInputElement).value = '';
-  });
-  await options.type('[data-testid="connector-form"] input[name="baseUrl"]', baseUrl);
+  await fillHubspotForm(options, baseUrl, token);
   await options.click('[data-testid="connector-test"]');
   await options.waitForSelector('[data-testid="connector-test-ok"]', { timeout: 60_000 });
 }

@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { fillHubspotForm } from './harness/options';
 import { type FixtureServer, startFixtureServer } from './harness/server';
 
 const N = 2000;
@@ -89,18 +90,6 @@ writeFileSync(
   ].join('\n'),
 );
 
-async function connectHubspot(options: Page, baseUrl: string, token: string) {
-  await options.click('[data-testid="connector-add"]');
-  await options.waitForSelector('[data-testid="connector-form"]');
-  await options.select('[data-testid="connector-form"] select[name="type"]', 'hubspot');
-  await options.waitForSelector('[data-testid="connector-form"][data-type="hubspot"] input[name="accessToken"]');
-  await options.type('[data-testid="connector-form"] input[name="accessToken"]', token);
-  await options.$eval('[data-testid="connector-form"] input[name="baseUrl"]', (el) => {
-    (el as HTMLInputElement).value = '';
-  });
-  await options.type('[data-testid="connector-form"] input[name="baseUrl"]', baseUrl);
-}
-
 const statusOf = (options: Page) =>
   options.$eval('[data-testid="connector-status"]', (el) => ({
     pending: el.getAttribute('data-pending'),
@@ -142,7 +131,7 @@ describe('sync to a CRM', () => {
   });
 
   it('a wrong token fails the connection test with the vendor message and saves nothing', async () => {
-    await connectHubspot(options, sim.url, 'wrong-token');
+    await fillHubspotForm(options, sim.url, 'wrong-token');
     await options.click('[data-testid="connector-test"]');
     const failed = await options.waitForSelector('[data-testid="connector-test-failed"]', { timeout: 60_000 });
     expect(await failed!.evaluate((e) => e.textContent)).toMatch(/401|auth|token/i);
@@ -151,7 +140,7 @@ describe('sync to a CRM', () => {
   });
 
   it('connects HubSpot from the generated form', async () => {
-    await connectHubspot(options, sim.url, 'hs-test-token');
+    await fillHubspotForm(options, sim.url, 'hs-test-token');
     await options.click('[data-testid="connector-test"]');
     await options.waitForSelector('[data-testid="connector-test-ok"]', { timeout: 60_000 });
     // The first write of each kind is applied by HubSpot but its answer is lost: the retry must

@@ -2,13 +2,15 @@
 // connector whose push is a native upsert (by local id) made through ctx.fetch, so the engine's
 // limiter, timeouts and fault handling apply to it.
 import Dexie from 'dexie';
+import { expect } from 'vitest';
 import { z } from 'zod';
 import { createRegistry, type ConnectorRegistry } from '../../../connectors/registry';
 import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../../../connectors/types';
 import { RapportDB } from '../../../storage/db';
 import type { Source } from '../../../storage/schema';
 import { saveConnectorInstance } from '../../../sync/connectors';
-import type { EngineOptions } from '../../../sync/engine';
+import { runOnce, type EngineOptions } from '../../../sync/engine';
+import { seededRandom } from '../../sims/random';
 
 export const src: Source = { type: 'manual', at: '2026-01-01T00:00:00.000Z' };
 
@@ -181,4 +183,43 @@ export function beforeFirstPush(registry: ConnectorRegistry, fn: () => Promise<v
     }
     return push(ctx, kind, items);
   };
+}
+
+/** Rounds that kill the worker (aborted mid-request, or dead inside the local commit), then runs to the end. */
+export async function syncWithKills(
+  w: { db: RapportDB; clock: FakeClock; opts: (extra?: EngineOptions) => EngineOptions },
+  registry: ConnectorRegistry,
+): Promise<{ kills: number; crashes: number }> {
+  const rnd = seededRandom(41);
+  let kills = 0;
+  let crashes = 0;
+  for (let round = 0; round < 12 && (await w.db.outbox.count()) > 0; round++) {
+    if (round % 2 === 0) {
+      let commits = 0;
+      const at = 1 + Math.floor(rnd() * 3);
+      const inCommit = () => {
+        if (++commits !== at) return;
+        crashes++;
+        throw new Error('killed');
+      };
+      await runOnce(w.db, registry, w.opts({ hooks: { inCommit } })).catch((e: Error) => expect(e.message).toBe('killed'));
+      w.clock.advance(61_000); // its leases expire
+    } else {
+      const ac = new AbortController();
+      const stopAfter = 2 + Math.floor(rnd() * 6);
+      let n = 0;
+      const f: typeof fetch = (input, init) => {
+        if (++n === stopAfter) setTimeout(() => ac.abort(), Math.floor(rnd() * 5));
+        return fetch(input, init);
+      };
+      const r = await runOnce(w.db, registry, w.opts({ fetch: f, signal: ac.signal }));
+      if (r.stopped === 'aborted') kills++;
+      if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
+    }
+  }
+  for (let i = 0; i < 2000 && (await w.db.outbox.count()) > 0; i++) {
+    const r = await runOnce(w.db, registry, w.opts());
+    if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
+  }
+  return { kills, crashes };
 }

@@ -10,10 +10,10 @@ import type { RapportDB } from '../../../storage/db';
 import { backfill } from '../../../storage/backfill';
 import { addActivities, addNote, createTask, upsertContacts } from '../../../storage/repositories';
 import { saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
-import { runOnce, status, type EngineOptions } from '../../../sync/engine';
+import { status, type EngineOptions } from '../../../sync/engine';
 import { startHubspotSim, type HubspotSim, type HubspotSimOptions, type HsObjectType } from '../../sims/hubspot';
 import { seededRandom } from '../../sims/random';
-import { FakeClock, closeDbs, freshDb, src } from './helpers';
+import { FakeClock, closeDbs, freshDb, src, syncWithKills } from './helpers';
 
 const TOKEN = 'hs-lag-token-0123456789';
 const LAG_MS = 1200;
@@ -102,42 +102,6 @@ async function world(scopes: HubspotSimOptions['scopes']): Promise<World> {
   return { db, hs, inst, clock, opts };
 }
 
-/** Rounds that kill the worker (aborted mid-request, or dead inside the local commit), then runs to the end. */
-async function syncWithKills(w: World): Promise<{ kills: number; crashes: number }> {
-  const rnd = seededRandom(41);
-  let kills = 0;
-  let crashes = 0;
-  for (let round = 0; round < 12 && (await w.db.outbox.count()) > 0; round++) {
-    if (round % 2 === 0) {
-      let commits = 0;
-      const at = 1 + Math.floor(rnd() * 3);
-      const inCommit = () => {
-        if (++commits !== at) return;
-        crashes++;
-        throw new Error('killed');
-      };
-      await runOnce(w.db, registry, w.opts({ hooks: { inCommit } })).catch((e: Error) => expect(e.message).toBe('killed'));
-      w.clock.advance(61_000); // its leases expire
-    } else {
-      const ac = new AbortController();
-      const stopAfter = 2 + Math.floor(rnd() * 6);
-      let n = 0;
-      const f: typeof fetch = (input, init) => {
-        if (++n === stopAfter) setTimeout(() => ac.abort(), Math.floor(rnd() * 5));
-        return fetch(input, init);
-      };
-      const r = await runOnce(w.db, registry, w.opts({ fetch: f, signal: ac.signal }));
-      if (r.stopped === 'aborted') kills++;
-      if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
-    }
-  }
-  for (let i = 0; i < 2000 && (await w.db.outbox.count()) > 0; i++) {
-    const r = await runOnce(w.db, registry, w.opts());
-    if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
-  }
-  return { kills, crashes };
-}
-
 async function expectExactlyOnce(w: World): Promise<void> {
   expect(await w.db.outbox.count()).toBe(0);
   const links = await w.db.links.toArray();
@@ -182,7 +146,7 @@ describe('engine × simulated HubSpot with search lag, default configuration', {
   ])('%s: faults and kills, every record exactly once', async (_, scopes) => {
     searchIndex.settleMs = LAG_MS + 300;
     const w = await world(scopes);
-    const { kills, crashes } = await syncWithKills(w);
+    const { kills, crashes } = await syncWithKills(w, registry);
     expect(kills + crashes).toBeGreaterThanOrEqual(3);
     const f = w.hs.counters.faults;
     expect(f.lostResponse).toBeGreaterThan(0);

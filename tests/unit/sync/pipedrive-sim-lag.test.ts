@@ -8,10 +8,10 @@ import type { RapportDB } from '../../../storage/db';
 import { backfill } from '../../../storage/backfill';
 import { addActivities, addNote, createTask, upsertContacts } from '../../../storage/repositories';
 import { saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
-import { runOnce, status, type EngineOptions } from '../../../sync/engine';
+import { status, type EngineOptions } from '../../../sync/engine';
 import { startPipedriveSim, type PipedriveSim } from '../../sims/pipedrive';
 import { seededRandom } from '../../sims/random';
-import { FakeClock, closeDbs, freshDb, src } from './helpers';
+import { FakeClock, closeDbs, freshDb, src, syncWithKills } from './helpers';
 
 const TOKEN = 'pd-lag-token-0123456789abcdef0123';
 
@@ -87,41 +87,6 @@ async function world(): Promise<World> {
   return { db, pd, inst, clock, opts };
 }
 
-async function syncWithKills(w: World): Promise<{ kills: number; crashes: number }> {
-  const rnd = seededRandom(41);
-  let kills = 0;
-  let crashes = 0;
-  for (let round = 0; round < 12 && (await w.db.outbox.count()) > 0; round++) {
-    if (round % 2 === 0) {
-      let commits = 0;
-      const at = 1 + Math.floor(rnd() * 3);
-      const inCommit = () => {
-        if (++commits !== at) return;
-        crashes++;
-        throw new Error('killed');
-      };
-      await runOnce(w.db, registry, w.opts({ hooks: { inCommit } })).catch((e: Error) => expect(e.message).toBe('killed'));
-      w.clock.advance(61_000); // its leases expire
-    } else {
-      const ac = new AbortController();
-      const stopAfter = 2 + Math.floor(rnd() * 6);
-      let n = 0;
-      const f: typeof fetch = (input, init) => {
-        if (++n === stopAfter) setTimeout(() => ac.abort(), Math.floor(rnd() * 5));
-        return fetch(input, init);
-      };
-      const r = await runOnce(w.db, registry, w.opts({ fetch: f, signal: ac.signal }));
-      if (r.stopped === 'aborted') kills++;
-      if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
-    }
-  }
-  for (let i = 0; i < 2000 && (await w.db.outbox.count()) > 0; i++) {
-    const r = await runOnce(w.db, registry, w.opts());
-    if (r.nextDueAt !== undefined) w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
-  }
-  return { kills, crashes };
-}
-
 async function expectExactlyOnce(w: World): Promise<void> {
   expect(await w.db.outbox.count()).toBe(0);
   const links = await w.db.links.toArray();
@@ -152,7 +117,7 @@ async function expectExactlyOnce(w: World): Promise<void> {
 describe('engine × simulated Pipedrive with search lag', { timeout: 60_000 }, () => {
   it('faults and kills: every record exactly once', async () => {
     const w = await world();
-    const { kills, crashes } = await syncWithKills(w);
+    const { kills, crashes } = await syncWithKills(w, registry);
     expect(kills + crashes).toBeGreaterThanOrEqual(3);
     expect(w.pd.counters.faults.lostResponse).toBeGreaterThan(0);
     await expectExactlyOnce(w);
