@@ -1,29 +1,23 @@
 // What the Gmail content script sends while the user writes a message (InboxSDK compose views):
-// the recipients, so the sidebar can show their cards. Text only, checked with zod on both sides
-// (content script and background), like every capture.
-import { z } from 'zod';
+// the recipients, so the sidebar can show their cards. Text only. Plain types, no zod: the
+// content script imports this; the receivers check it against compose-schema.ts.
 import { candidateEmail } from '../storage/normalize';
-import { LIMITS, NotCapturable, ThreadCapture } from './mail';
+import { LIMITS } from './mail';
 
-export const ComposeRecipient = z.object({
+export interface ComposeRecipient {
   /** Lowercased and trimmed. */
-  email: z.string().min(3).max(320),
-  name: z.string().max(300),
-  field: z.enum(['to', 'cc', 'bcc']),
-});
-export type ComposeRecipient = z.infer<typeof ComposeRecipient>;
+  email: string;
+  name: string;
+  field: 'to' | 'cc' | 'bcc';
+}
 
-export const ComposeCapture = z.object({
-  kind: z.literal('compose'),
-  site: z.literal('gmail'),
+export interface ComposeCapture {
+  kind: 'compose';
+  site: 'gmail';
   /** The signed-in mailbox, when known. */
-  userEmail: z.string().max(320).optional(),
-  recipients: z.array(ComposeRecipient).min(1).max(LIMITS.recipients),
-});
-export type ComposeCapture = z.infer<typeof ComposeCapture>;
-
-/** What the Gmail content script may send: a thread, why there is none, or a compose view. */
-export const GmailCaptureResult = z.discriminatedUnion('kind', [ThreadCapture, NotCapturable, ComposeCapture]);
+  userEmail?: string;
+  recipients: ComposeRecipient[];
+}
 
 /** InboxSDK's `{emailAddress, name?}` lists → recipients (deduplicated, addresses normalized, capped). */
 export function composeRecipients(lists: {

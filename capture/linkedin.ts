@@ -1,8 +1,7 @@
-// What the LinkedIn content script hands to the background: a zod-checked `LinkedinCapture`
-// (a profile, a company page, or a Sales Navigator / Recruiter lead), or a `NotCapturable`
-// saying why the page holds nothing to capture. The parser validates with these schemas before
-// returning; the background validates again on receipt (it trusts no page).
-import { z } from 'zod';
+// What the LinkedIn content script hands to the background: a `LinkedinCapture` (a profile, a
+// company page, or a Sales Navigator / Recruiter lead), or a `NotCapturable` saying why the page
+// holds nothing to capture. Plain types, no zod: the content script imports this. The receivers
+// (background, sidebar frame) check what they get against linkedin-schema.ts: they trust no page.
 
 /** Limits: the parser clips to these sizes instead of rejecting a page (long titles exist). */
 export const LINKEDIN_LIMITS = {
@@ -22,145 +21,101 @@ export const LINKEDIN_LIMITS = {
   education: 50,
 } as const;
 
-const L = LINKEDIN_LIMITS;
 /** Which generation of LinkedIn's markup the page was read with. */
 export const PROFILE_VARIANTS = ['logged-in', 'public', 'public-2016', 'logged-in-2026'] as const;
 /** Where a lead page comes from. */
 export const LEAD_SOURCES = ['sales-navigator', 'recruiter'] as const;
-export const NOT_CAPTURABLE_REASONS = ['not-found', 'auth-wall', 'not-a-profile-page', 'missing-field'] as const;
+export const NOT_CAPTURABLE_REASONS = [
+  'not-found',
+  'auth-wall',
+  'not-a-profile-page',
+  'missing-field',
+  /** The result did not pass the schema (set by the receiver, capture/check-result.ts). */
+  'invalid',
+] as const;
 
-// The schemas are built on first use, not when the module loads: building zod schemas costs
-// milliseconds of main-thread time, which a content script would add to every page of the site,
-// even one it never reads (docs/decisions/0008-lazy-capture-schemas-and-url-gate.md). Each export is a `z.lazy` over the built schema
-// (marked pure, so a bundle that does not use an export leaves it out).
-function build() {
-  const str = (max: number) => z.string().min(1).max(max);
-  const httpsUrl = z
-    .string()
-    .max(L.url)
-    .refine((s) => /^https:\/\/[^\s/]+\.[^\s/]+/.test(s), 'expected an https URL');
-  /** Company websites are still often plain http. */
-  const webUrl = z
-    .string()
-    .max(L.url)
-    .refine((s) => /^https?:\/\/[^\s/]+\.[^\s/]+/.test(s), 'expected an http(s) URL');
-  /** A canonical profile URL: https://www.linkedin.com/in/<id>/ */
-  const profileUrl = z
-    .string()
-    .max(500)
-    .regex(/^https:\/\/www\.linkedin\.com\/in\/[^/?#\s]+\/$/, 'expected https://www.linkedin.com/in/<id>/');
-
-  const LinkedinExperience = z.object({
-    title: str(L.title),
-    company: str(L.company).optional(),
-    /** As the page shows it, without the duration: "Jul 2021 - Present", "2019 - 2021". */
-    dateRange: str(L.dateRange).optional(),
-    location: str(L.location).optional(),
-  });
-
-  const LinkedinEducation = z.object({
-    school: str(L.school),
-    /** Degree and field of study as shown: "Master's degree, Media Production". */
-    degree: str(L.degree).optional(),
-    dateRange: str(L.dateRange).optional(),
-  });
-
-  const LinkedinProfileCapture = z.object({
-    kind: z.literal('profile'),
-    site: z.literal('linkedin'),
-    variant: z.enum(PROFILE_VARIANTS),
-    name: str(L.name),
-    firstName: str(L.nameParts),
-    /** '' for a single name. */
-    lastName: z.string().max(L.nameParts),
-    headline: str(L.headline).optional(),
-    location: str(L.location).optional(),
-    currentTitle: str(L.title).optional(),
-    currentCompany: str(L.company).optional(),
-    experience: z.array(LinkedinExperience).max(L.experience),
-    education: z.array(LinkedinEducation).max(L.education),
-    photoUrl: httpsUrl.optional(),
-    profileUrl,
-    /** Lowercased public identifier (the /in/<id>/ part): the merge key. */
-    publicId: str(200),
-  });
-
-  const LinkedinCompanyCapture = z.object({
-    kind: z.literal('company'),
-    site: z.literal('linkedin'),
-    name: str(L.company),
-    website: webUrl.optional(),
-    /** `normalizeDomain(website)`: lowercase host without "www.". */
-    domain: str(253).optional(),
-    industry: str(L.industry).optional(),
-    size: str(L.size).optional(),
-    location: str(L.location).optional(),
-    /** https://www.linkedin.com/company/<slug>/ */
-    linkedinUrl: z
-      .string()
-      .max(500)
-      .regex(/^https:\/\/www\.linkedin\.com\/(company|school|showcase)\/[^/?#\s]+\/$/),
-    slug: str(200),
-  });
-
-  const LinkedinLeadCapture = z.object({
-    kind: z.literal('lead'),
-    site: z.literal('linkedin'),
-    source: z.enum(LEAD_SOURCES),
-    name: str(L.name),
-    firstName: str(L.nameParts),
-    lastName: z.string().max(L.nameParts),
-    headline: str(L.headline).optional(),
-    title: str(L.title).optional(),
-    company: str(L.company).optional(),
-    location: str(L.location).optional(),
-    /** Canonical public profile URL when the page links it. */
-    profileUrl: profileUrl.optional(),
-    publicId: str(200).optional(),
-    /** The Sales Navigator / Recruiter page itself (without query). */
-    pageUrl: httpsUrl,
-  });
-
-  const LinkedinCapture = z.discriminatedUnion('kind', [LinkedinProfileCapture, LinkedinCompanyCapture, LinkedinLeadCapture]);
-
-  const NotCapturable = z.object({
-    kind: z.literal('not-capturable'),
-    reason: z.enum(NOT_CAPTURABLE_REASONS),
-    /** Human-readable; for `missing-field` it names the field and the selectors tried. */
-    detail: z.string().max(2000),
-    /** For `missing-field`: the field's name ("name", "publicId", "company.name"…). */
-    field: z.string().max(100).optional(),
-  });
-
-  const LinkedinParseResult = z.union([LinkedinCapture, NotCapturable]);
-  return {
-    LinkedinExperience,
-    LinkedinEducation,
-    LinkedinProfileCapture,
-    LinkedinCompanyCapture,
-    LinkedinLeadCapture,
-    LinkedinCapture,
-    NotCapturable,
-    LinkedinParseResult,
-  };
+/** One position of the experience section. */
+export interface LinkedinExperience {
+  title: string;
+  company?: string;
+  /** As the page shows it, without the duration: "Jul 2021 - Present", "2019 - 2021". */
+  dateRange?: string;
+  location?: string;
 }
-let built: ReturnType<typeof build> | undefined;
-const schemas = () => (built ??= build());
 
-export const LinkedinExperience = /* @__PURE__ */ z.lazy(() => schemas().LinkedinExperience);
-export type LinkedinExperience = z.infer<typeof LinkedinExperience>;
-export const LinkedinEducation = /* @__PURE__ */ z.lazy(() => schemas().LinkedinEducation);
-export type LinkedinEducation = z.infer<typeof LinkedinEducation>;
-export const LinkedinProfileCapture = /* @__PURE__ */ z.lazy(() => schemas().LinkedinProfileCapture);
-export type LinkedinProfileCapture = z.infer<typeof LinkedinProfileCapture>;
-export const LinkedinCompanyCapture = /* @__PURE__ */ z.lazy(() => schemas().LinkedinCompanyCapture);
-export type LinkedinCompanyCapture = z.infer<typeof LinkedinCompanyCapture>;
-export const LinkedinLeadCapture = /* @__PURE__ */ z.lazy(() => schemas().LinkedinLeadCapture);
-export type LinkedinLeadCapture = z.infer<typeof LinkedinLeadCapture>;
-export const LinkedinCapture = /* @__PURE__ */ z.lazy(() => schemas().LinkedinCapture);
-export type LinkedinCapture = z.infer<typeof LinkedinCapture>;
-export const NotCapturable = /* @__PURE__ */ z.lazy(() => schemas().NotCapturable);
-export type NotCapturable = z.infer<typeof NotCapturable>;
-export const LinkedinParseResult = /* @__PURE__ */ z.lazy(() => schemas().LinkedinParseResult);
+export interface LinkedinEducation {
+  school: string;
+  /** Degree and field of study as shown: "Master's degree, Media Production". */
+  degree?: string;
+  dateRange?: string;
+}
+
+export interface LinkedinProfileCapture {
+  kind: 'profile';
+  site: 'linkedin';
+  variant: (typeof PROFILE_VARIANTS)[number];
+  name: string;
+  firstName: string;
+  /** '' for a single name. */
+  lastName: string;
+  headline?: string;
+  location?: string;
+  currentTitle?: string;
+  currentCompany?: string;
+  experience: LinkedinExperience[];
+  education: LinkedinEducation[];
+  /** https only. */
+  photoUrl?: string;
+  /** Canonical: https://www.linkedin.com/in/<id>/ */
+  profileUrl: string;
+  /** Lowercased public identifier (the /in/<id>/ part): the merge key. */
+  publicId: string;
+}
+
+export interface LinkedinCompanyCapture {
+  kind: 'company';
+  site: 'linkedin';
+  name: string;
+  /** http(s): company websites are still often plain http. */
+  website?: string;
+  /** `normalizeDomain(website)`: lowercase host without "www.". */
+  domain?: string;
+  industry?: string;
+  size?: string;
+  location?: string;
+  /** https://www.linkedin.com/company/<slug>/ (or school/, showcase/) */
+  linkedinUrl: string;
+  slug: string;
+}
+
+export interface LinkedinLeadCapture {
+  kind: 'lead';
+  site: 'linkedin';
+  source: (typeof LEAD_SOURCES)[number];
+  name: string;
+  firstName: string;
+  lastName: string;
+  headline?: string;
+  title?: string;
+  company?: string;
+  location?: string;
+  /** Canonical public profile URL when the page links it. */
+  profileUrl?: string;
+  publicId?: string;
+  /** The Sales Navigator / Recruiter page itself (without query). */
+  pageUrl: string;
+}
+
+export type LinkedinCapture = LinkedinProfileCapture | LinkedinCompanyCapture | LinkedinLeadCapture;
+
+export interface NotCapturable {
+  kind: 'not-capturable';
+  reason: NotCapturableReason;
+  /** Human-readable; for `missing-field` it names the field and the selectors tried. */
+  detail: string;
+  /** For `missing-field`: the field's name ("name", "publicId", "company.name"…). */
+  field?: string;
+}
+
 export type LinkedinParseResult = LinkedinCapture | NotCapturable;
 export type NotCapturableReason = (typeof NOT_CAPTURABLE_REASONS)[number];

@@ -1,6 +1,7 @@
-// What a webmail content script hands to the background: a zod-checked `ThreadCapture`, or a
-// `NotCapturable` saying why the page holds no conversation. Shared by Gmail and Outlook.
-import { z } from 'zod';
+// What a webmail content script hands to the background: a `ThreadCapture`, or a `NotCapturable`
+// saying why the page holds no conversation. Shared by Gmail and Outlook. Plain types and pure
+// helpers, no zod: content scripts import this. The receivers check what they get against the
+// schemas of mail-schema.ts (docs/decisions/0035-validate-captures-at-the-receiver.md).
 import { PUBLIC_MAIL_DOMAINS, emailDomain, candidateEmail } from '../storage/normalize';
 import { LABEL_ADDRESS_STOP, firstEmailToken, trimTrailingDots } from './text';
 
@@ -32,90 +33,67 @@ export const NOT_CAPTURABLE_REASONS = [
   'invalid',
 ] as const;
 
-// The schemas are built on first use, not when the module loads: building zod schemas costs
-// milliseconds of main-thread time, which a content script would add to every page of the site,
-// even one it never reads (docs/decisions/0008-lazy-capture-schemas-and-url-gate.md). Each export is a `z.lazy` over the built schema
-// (marked pure, so a bundle that does not use an export leaves it out).
-function build() {
-  const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO date');
-
-  /** A mailbox as shown on the page. `email` is lowercased; absent when the page shows only a name. */
-  const MailAddress = z.object({
-    email: z.string().max(320).optional(),
-    name: z.string().max(300),
-  });
-
-  const MailMessage = z.object({
-    /** The site's own id (Gmail: legacy hex id; Outlook: item id), or a stable synthesized one. */
-    messageId: z.string().min(1).max(500),
-    from: MailAddress,
-    to: z.array(MailAddress).max(LIMITS.recipients),
-    cc: z.array(MailAddress).max(LIMITS.recipients),
-    /** ISO 8601 (UTC) when `dateText` could be read. */
-    date: isoDate.optional(),
-    /** The date exactly as the page shows it (often local time without a zone). */
-    dateText: z.string().max(200),
-    snippet: z.string().max(LIMITS.snippet),
-    /** The new text of the message: without quoted reply and without signature. */
-    bodyText: z.string().max(LIMITS.bodyText),
-    quotedText: z.string().max(LIMITS.quotedText),
-    signature: z.string().max(LIMITS.signature),
-    /** http(s) links of the message outside its quoted part (signature icons often link LinkedIn). */
-    links: z.array(z.string().max(2000)).max(LIMITS.links),
-    direction: z.enum(DIRECTIONS),
-    /** Collapsed on the page: only sender, date and snippet are known. */
-    collapsed: z.boolean(),
-  });
-
-  const ThreadParticipant = z.object({
-    email: z.string().max(320).optional(),
-    name: z.string().max(300),
-    isUser: z.boolean(),
-    isInternal: z.boolean(),
-    roles: z.array(z.enum(['from', 'to', 'cc'])).max(3),
-  });
-
-  const ThreadCapture = z.object({
-    kind: z.literal('thread'),
-    site: z.enum(MAIL_SITES),
-    threadId: z.string().min(1).max(300),
-    subject: z.string().max(2000),
-    url: z.string().max(4000),
-    /** The signed-in mailbox, when the page shows it. */
-    userEmail: z.string().max(320).optional(),
-    messages: z.array(MailMessage).min(1).max(LIMITS.messages),
-    /** Messages the page lists without any detail (e.g. Gmail's "N older messages" bundle). */
-    omittedMessages: z.number().int().min(0).optional(),
-    participants: z.array(ThreadParticipant).max(5000),
-  });
-
-  const NotCapturable = z.object({
-    kind: z.literal('not-capturable'),
-    site: z.enum(MAIL_SITES).optional(),
-    reason: z.enum(NOT_CAPTURABLE_REASONS),
-    /** Human-readable; for `missing-field` it names the field and the selectors tried. */
-    detail: z.string().max(2000),
-    /** For `missing-field`: the field name of the selector spec. */
-    field: z.string().max(200).optional(),
-  });
-
-  const MailCaptureResult = z.discriminatedUnion('kind', [ThreadCapture, NotCapturable]);
-  return { MailAddress, MailMessage, ThreadParticipant, ThreadCapture, NotCapturable, MailCaptureResult };
+/** A mailbox as shown on the page. `email` is lowercased; absent when the page shows only a name. */
+export interface MailAddress {
+  email?: string;
+  name: string;
 }
-let built: ReturnType<typeof build> | undefined;
-const schemas = () => (built ??= build());
 
-export const MailAddress = /* @__PURE__ */ z.lazy(() => schemas().MailAddress);
-export type MailAddress = z.infer<typeof MailAddress>;
-export const MailMessage = /* @__PURE__ */ z.lazy(() => schemas().MailMessage);
-export type MailMessage = z.infer<typeof MailMessage>;
-export const ThreadParticipant = /* @__PURE__ */ z.lazy(() => schemas().ThreadParticipant);
-export type ThreadParticipant = z.infer<typeof ThreadParticipant>;
-export const ThreadCapture = /* @__PURE__ */ z.lazy(() => schemas().ThreadCapture);
-export type ThreadCapture = z.infer<typeof ThreadCapture>;
-export const NotCapturable = /* @__PURE__ */ z.lazy(() => schemas().NotCapturable);
-export type NotCapturable = z.infer<typeof NotCapturable>;
-export const MailCaptureResult = /* @__PURE__ */ z.lazy(() => schemas().MailCaptureResult);
+export interface MailMessage {
+  /** The site's own id (Gmail: legacy hex id; Outlook: item id), or a stable synthesized one. */
+  messageId: string;
+  from: MailAddress;
+  to: MailAddress[];
+  cc: MailAddress[];
+  /** ISO 8601 (UTC) when `dateText` could be read. */
+  date?: string;
+  /** The date exactly as the page shows it (often local time without a zone). */
+  dateText: string;
+  snippet: string;
+  /** The new text of the message: without quoted reply and without signature. */
+  bodyText: string;
+  quotedText: string;
+  signature: string;
+  /** http(s) links of the message outside its quoted part (signature icons often link LinkedIn). */
+  links: string[];
+  direction: Direction;
+  /** Collapsed on the page: only sender, date and snippet are known. */
+  collapsed: boolean;
+}
+
+export interface ThreadParticipant {
+  email?: string;
+  name: string;
+  isUser: boolean;
+  isInternal: boolean;
+  roles: ('from' | 'to' | 'cc')[];
+}
+
+export interface ThreadCapture {
+  kind: 'thread';
+  site: MailSite;
+  threadId: string;
+  subject: string;
+  url: string;
+  /** The signed-in mailbox, when the page shows it. */
+  userEmail?: string;
+  messages: MailMessage[];
+  /** Messages the page lists without any detail (e.g. Gmail's "N older messages" bundle). */
+  omittedMessages?: number;
+  participants: ThreadParticipant[];
+}
+
+export interface NotCapturable {
+  kind: 'not-capturable';
+  site?: MailSite;
+  reason: NotCapturableReason;
+  /** Human-readable; for `missing-field` it names the field and the selectors tried. */
+  detail: string;
+  /** For `missing-field`: the field name of the selector spec. */
+  field?: string;
+}
+export type NotCapturableReason = (typeof NOT_CAPTURABLE_REASONS)[number];
+
 export type MailCaptureResult = ThreadCapture | NotCapturable;
 
 // ---------------------------------------------------------------------------------------------
@@ -231,19 +209,6 @@ export function resolveNamesFromThread(messages: MailMessage[]): MailMessage[] {
     return email ? { ...a, email } : a;
   };
   return messages.map((m) => ({ ...m, from: fix(m.from), to: m.to.map(fix), cc: m.cc.map(fix) }));
-}
-
-/** Validates a parser's result; a schema failure becomes `NotCapturable` with reason `invalid`. */
-export function finalizeCapture(capture: ThreadCapture): ThreadCapture | NotCapturable {
-  const r = ThreadCapture.safeParse(capture);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  return {
-    kind: 'not-capturable',
-    site: capture.site,
-    reason: 'invalid',
-    detail: `capture failed validation at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'unknown'}`.slice(0, 2000),
-  };
 }
 
 export function notCapturable(site: MailSite, reason: NotCapturable['reason'], detail: string, field?: string): NotCapturable {

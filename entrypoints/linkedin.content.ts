@@ -1,4 +1,3 @@
-import { LinkedinParseResult } from '../capture/linkedin';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseLinkedinPage } from '../sites/linkedin/parse';
 import { linkedinMayShowSidebar, linkedinWantsSidebar } from '../sites/linkedin/selectors';
@@ -24,7 +23,6 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'linkedin',
-      schema: LinkedinParseResult,
       parse: parseLinkedinPage,
       // A capture, or a page where a person or company is expected (the sidebar explains why not).
       wantsSidebar: linkedinWantsSidebar,

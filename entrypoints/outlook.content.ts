@@ -1,4 +1,3 @@
-import { MailCaptureResult } from '../capture/mail';
 import { runSiteDriver } from '../sites/common/driver';
 import { parseOutlookThread } from '../sites/outlook/parse';
 import { outlookMayShowSidebar } from '../sites/outlook/selectors';
@@ -13,7 +12,6 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'outlook',
-      schema: MailCaptureResult,
       parse: parseOutlookThread,
       wantsSidebar: (result) => result.kind === 'thread',
       // Calendar, people, files…: idle until an in-app navigation reaches mail.

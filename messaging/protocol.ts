@@ -2,20 +2,19 @@
 // input; the background validates every message against it and checks who sent it. Callers use
 // `callBackground('name', input)` and get the handler's result type back.
 import { z } from 'zod';
-import { LinkedinCapture, NotCapturable as LinkedinNotCapturable } from '../capture/linkedin';
-import { NotCapturable as MailNotCapturable, ThreadCapture } from '../capture/mail';
-import { ComposeCapture } from '../capture/compose';
+import { checkCaptureResult } from '../capture/check-result';
 
 export const SITES = ['gmail', 'outlook', 'linkedin'] as const;
 /**
  * What a content script read from its page (or why it could not). `compose`: the recipients of
  * the message being written (Gmail through InboxSDK), shown in the sidebar while it is open.
+ * The site and URL must be right or the message is refused; the result is checked against its
+ * kind's schema by `checkCaptureResult`, and one that fails arrives as a not-capturable `invalid`
+ * result saying where (content scripts do not validate what they send).
  */
-export const PageCapture = z.object({
-  site: z.enum(SITES),
-  url: z.string().max(4000),
-  result: z.union([ThreadCapture, LinkedinCapture, MailNotCapturable, LinkedinNotCapturable, ComposeCapture]),
-});
+export const PageCapture = z
+  .object({ site: z.enum(SITES), url: z.string().max(4000), result: z.unknown() })
+  .transform(({ site, url, result }) => ({ site, url, result: checkCaptureResult(site, result) }));
 export type PageCapture = z.infer<typeof PageCapture>;
 
 /** Ties a sidebar frame to the content script (document) that created it. */

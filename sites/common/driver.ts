@@ -1,11 +1,11 @@
 // The page lifecycle shared by the site drivers: read the page on load, on in-app navigation and
-// when its content changes; send what was read (validated) to the background; mount the sidebar
+// when its content changes; send what was read to the background and the sidebar frame, which
+// check it (capture/check-result.ts: no schema travels in a content script); mount the sidebar
 // when there is something to show. Everything is tied to the content script's context, so it
 // stops when the extension is reloaded or the page goes away.
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
-import type { ZodType } from 'zod';
 import type { PageCapture } from '../../messaging/protocol';
 import { type SidebarFrame, mountSidebar, offerPortsToSidebars, postToSidebar, preloadSidebar } from './sidebar-frame';
 import { watchLocation } from './location';
@@ -15,8 +15,6 @@ export interface SiteDriver {
   site: PageCapture['site'];
   /** Pure parser of the page. */
   parse(doc: Document, url: string): PageCapture['result'];
-  /** The site's own result schema (not the union of all sites: keeps each content script small). */
-  schema: ZodType<PageCapture['result']>;
   /** Whether this result deserves the sidebar (a capture, or a page that looks like one but is not). */
   wantsSidebar(result: PageCapture['result'], url: string): boolean;
   /**
@@ -43,7 +41,7 @@ export interface DriverHandle {
   readNow(): void;
   /**
    * Shows `result` instead of what the page reads (e.g. the recipients of the message being
-   * written), validated with the driver's schema like a page read; `null` goes back to the page.
+   * written), sent like a page read; `null` goes back to the page.
    */
   setOverride(result: PageCapture['result'] | null): void;
 }
@@ -118,15 +116,9 @@ export async function runSiteDriver(
     if (ctx.isInvalid) return;
     const url = location.href;
     frame?.ensureAttached();
-    const parsed = driver.schema.safeParse(override ?? driver.parse(document, url));
-    // A parser bug must never send half a record: an invalid capture is reported as not capturable.
-    const capture: PageCapture = {
-      site: driver.site,
-      url,
-      result: parsed.success
-        ? parsed.data
-        : { kind: 'not-capturable', reason: 'missing-field', detail: 'the page could not be read reliably' },
-    };
+    // Parsers clip every text to its limit; the receivers still check it all (a parser bug
+    // arrives there as a not-capturable `invalid` result, never as half a record).
+    const capture: PageCapture = { site: driver.site, url, result: override ?? driver.parse(document, url) };
     const key = keyOf(capture.result, url);
     if (key === lastKey) return;
     lastKey = key;

@@ -2,7 +2,7 @@
 // (WXT_INBOXSDK_APP_ID). InboxSDK tells us *when* something happens (a thread view opened or
 // closed, a compose view's recipients changed) and gives us Gmail's native sidebar; *what* a
 // thread holds is still read by the DOM parser (sites/gmail/parse.ts), so both paths produce the
-// same zod-checked ThreadCapture. Compose views send their recipients (text only, zod-checked).
+// same ThreadCapture. Compose views send their recipients (text only). The receivers check both.
 //
 // `load()` never settles on a page that is not (real) Gmail and can hang when Gmail changes: it is
 // raced against a timeout, and the caller falls back to the DOM driver.

@@ -4,7 +4,6 @@ import { extractMessageParts } from '../mail/body';
 import {
   LIMITS,
   classifyParticipants,
-  finalizeCapture,
   findEmail,
   notCapturable,
   type MailAddress,
@@ -267,5 +266,5 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
     ...(omitted ? { omittedMessages: omitted } : {}),
     participants: [],
   };
-  return finalizeCapture(classifyParticipants(capture));
+  return classifyParticipants(capture);
 }

@@ -6,13 +6,12 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { callBackground } from '../../messaging/client';
 import { type DriverHandle, type SiteDriver, domReady, runSiteDriver } from '../common/driver';
 import { type SidebarFrame, createSidebarHost, mountSidebar, styleHost, testMarker } from '../common/sidebar-frame';
-import { type ComposeCapture, GmailCaptureResult } from '../../capture/compose';
+import type { ComposeCapture } from '../../capture/compose';
 import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
 import { parseGmailThread } from './parse';
 
 export const GMAIL_DRIVER: SiteDriver = {
   site: 'gmail',
-  schema: GmailCaptureResult,
   parse: parseGmailThread,
   wantsSidebar: (result) => result.kind === 'thread' || result.kind === 'compose',
 };

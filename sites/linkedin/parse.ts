@@ -1,5 +1,4 @@
-// Pure LinkedIn page parser: (document, URL) → a zod-validated capture, or a NotCapturable that
-// says why not. No globals, no network, no layout: it runs the same in the content script and
+// Pure LinkedIn page parser: (document, URL) → a capture, or a NotCapturable that says why not. No globals, no network, no layout: it runs the same in the content script and
 // under jsdom in the unit tests. Text is only ever read through `textContent`.
 //
 // Order of decisions:
@@ -11,7 +10,8 @@
 //      each field is read with that generation's selectors (all in selectors.ts);
 //   5. a missing required field (name, public id, company name) → missing-field naming the field
 //      and the selectors tried: never a half-filled capture;
-//   6. the result is validated with the zod schemas of capture.ts before it is returned.
+//   6. every text is clipped to LINKEDIN_LIMITS; the receivers check the result against
+//      capture/linkedin-schema.ts (this runs in the content script, which carries no zod).
 import { normalizeDomain, normalizeLinkedinUrl } from '../../storage/normalize';
 import {
   MissingElementError,
@@ -31,7 +31,7 @@ import {
 import { cleanDisplayName, splitName } from '../common/person-name';
 import {
   LINKEDIN_LIMITS as LIM,
-  LinkedinCapture,
+  type LinkedinCapture,
   type LinkedinCompanyCapture,
   type LinkedinEducation,
   type LinkedinExperience,
@@ -102,14 +102,7 @@ export function parseLinkedinPage(doc: Document, url: string): LinkedinCapture |
     }
     throw err;
   }
-
-  const checked = LinkedinCapture.safeParse(result);
-  if (!checked.success) {
-    const issue = checked.error.issues[0];
-    const field = issue?.path.join('.') || 'capture';
-    return notCapturable('missing-field', `capture failed validation at "${field}": ${issue?.message ?? 'invalid'}`, field);
-  }
-  return checked.data;
+  return result;
 }
 
 /** The <title> text (cheaper than `document.title` under jsdom). */

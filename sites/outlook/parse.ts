@@ -5,7 +5,6 @@ import {
   LIMITS,
   MAX_ADDRESS_TEXT,
   classifyParticipants,
-  finalizeCapture,
   findEmail,
   notCapturable,
   resolveNamesFromThread,
@@ -320,5 +319,5 @@ function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
     messages,
     participants: [],
   };
-  return finalizeCapture(classifyParticipants(capture));
+  return classifyParticipants(capture);
 }

@@ -348,6 +348,42 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     await page.close();
   });
 
+  it('a capture that fails validation at the receiver: the sidebar says what failed, where', async () => {
+    // Content scripts send what their parser read without checking it; the background and the
+    // frame check it. What a content script whose parser let a 400-character name through sends,
+    // sent here from the frame (an extension page in the tab: the background takes it as the tab's).
+    const page = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector(card('marco.rossi@globex.example.de'));
+    const url = page.url();
+    await frame.evaluate(async (pageUrl) => {
+      type Runtime = { sendMessage(m: unknown): Promise<{ ok: boolean; result?: { session: string } }> };
+      const runtime = (globalThis as unknown as { chrome: { runtime: Runtime } }).chrome.runtime;
+      const session = (await runtime.sendMessage({ rapport: 1, type: 'getCapture', payload: {} })).result!.session;
+      const message = {
+        messageId: 'm1',
+        from: { email: 'marco.rossi@globex.example.de', name: 'M'.repeat(400) },
+        to: [],
+        cc: [],
+        dateText: '',
+        snippet: '',
+        bodyText: '',
+        quotedText: '',
+        signature: '',
+        links: [],
+        direction: 'incoming',
+        collapsed: false,
+      };
+      const result = { kind: 'thread', site: 'gmail', threadId: 't', subject: 'S', url: pageUrl, messages: [message], participants: [] };
+      const capture = { site: 'gmail', url: pageUrl, result };
+      await runtime.sendMessage({ rapport: 1, type: 'captureChanged', payload: { capture, session, seq: 1_000_000 } });
+    }, url);
+    const shown = await frame.waitForSelector('[data-testid="not-a-profile"][data-reason="invalid"]');
+    expect(await shown!.evaluate((e) => (e as HTMLElement).innerText)).toMatch(/capture failed validation at messages\.0\.from\.name: /);
+    expect(await frame.$('[data-testid="sidebar-contact"]')).toBeNull();
+    await page.close();
+  });
+
   it('a hostile page cannot feed the sidebar: forged captures posted to its frame are ignored', async () => {
     // What a page could forge: a well-formed capture (checked below against the real schema) of a
     // thread with someone it wants the user to save, posted to every frame it can reach, with a
@@ -380,7 +416,7 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
         participants: [{ email: 'mallory@attacker.example', name: 'Mallory', isUser: false, isInternal: false, roles: ['from'] }],
       },
     };
-    expect(PageCapture.safeParse(forged).success).toBe(true);
+    expect(PageCapture.parse(forged).result).toEqual(forged.result);
     const attack = `<script>
       const forged = ${JSON.stringify(forged)};
       window.__shadowSeen = [];

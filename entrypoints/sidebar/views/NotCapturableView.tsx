@@ -7,6 +7,7 @@ const TEXT: Record<string, string> = {
   'auth-wall': 'LinkedIn is asking to sign in: nothing to read on this page.',
   'not-a-profile-page': 'This page is not a profile, company or lead page.',
   'missing-field': 'This page does not show what Rapport needs (its layout may have changed).',
+  invalid: 'Rapport could not read this page reliably (its layout may have changed).',
   'no-thread': 'Open a conversation to see the people in it.',
   'unsupported-page': 'Open a conversation to see the people in it.',
 };
@@ -16,7 +17,7 @@ export function NotCapturableView({ capture }: { capture: NotCapturable }) {
   return (
     <div class="empty" data-testid="not-a-profile" data-reason={capture.reason} role="status">
       <p>{TEXT[capture.reason] ?? 'Nothing to capture on this page.'}</p>
-      {capture.reason === 'missing-field' && <p class="small muted">{capture.detail}</p>}
+      {(capture.reason === 'missing-field' || capture.reason === 'invalid') && <p class="small muted">{capture.detail}</p>}
     </div>
   );
 }

@@ -32,6 +32,18 @@ export function importsOf(root: string, file: string, source: string): string[] 
   return [...out];
 }
 
+// `import type {…} from '…'`, `import type X from '…'`, `export type {…} from '…'`: erased at build.
+const TYPE_ONLY = /(^|[;\s])(?:import|export)\s+type\s+(?:\{[^}]*\}|[\w*$]+(?:\s+as\s+[\w$]+)?)\s+from\s+['"][^'"]+['"]/g;
+
+/**
+ * Imports that end up in a bundle: those of `importsOf` but the type-only statements. (An import
+ * whose names are each marked `type` still counts: kept as a bare import, it can load the module.)
+ */
+export function bundledImportsOf(root: string, file: string, source: string): string[] {
+  const code = source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  return importsOf(root, file, code.replace(TYPE_ONLY, '$1'));
+}
+
 export function readImportGraph(root: string): Graph {
   const graph = new Map<string, string[]>();
   for (const file of codeFiles(root)) graph.set(file, importsOf(root, file, readFileSync(join(root, file), 'utf8')));
