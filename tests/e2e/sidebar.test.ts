@@ -199,7 +199,9 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
     // To: Lukas Braun and Katrin Schäfer; Cc: Mia Hoffmann, a colleague (no card).
     expect(emails).toEqual(['lukas.braun@stadtwerke-nord.example.de', 'k.schaefer@stadtwerke-nord.example.de']);
-    expect(await frame.$eval(card('k.schaefer@stadtwerke-nord.example.de'), (e) => (e as HTMLElement).innerText)).toContain('Katrin Schäfer');
+    expect(await frame.$eval(card('k.schaefer@stadtwerke-nord.example.de'), (e) => (e as HTMLElement).innerText)).toContain(
+      'Katrin Schäfer',
+    );
     expect(await frame.$('[data-testid="log-thread"]')).toBeNull(); // nothing is logged from a draft
     // Outlook removes the compose form once the reply is sent.
     await page.evaluate(() => document.querySelector('[role="region"][aria-label="Verfassen"]')?.remove());

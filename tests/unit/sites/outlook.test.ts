@@ -12,7 +12,8 @@ import { S, outlookMayShowSidebar } from '../../../sites/outlook/selectors';
 
 const DIR = new URL('../../fixtures/outlook/', import.meta.url);
 // Constructed from DOM-NOTES.md's hooks (compose pages also from public add-ons' hooks), dated, never a capture.
-const HEADER = /^<!-- Constructed 2026-1[12] from the hooks in DOM-NOTES\.md[^\n]*\(no real Gmail\/Outlook page is public\); not a capture\.$/m;
+const HEADER =
+  /^<!-- Constructed 2026-1[12] from the hooks in DOM-NOTES\.md[^\n]*\(no real Gmail\/Outlook page is public\); not a capture\.$/m;
 const CONV_EN = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
 const urlFor = (id: string, host = 'outlook.office.com') => `https://${host}/mail/inbox/id/${encodeURIComponent(id)}`;
 
