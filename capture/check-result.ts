@@ -20,7 +20,7 @@ function schemaFor(site: CaptureSite, kind: unknown): z.ZodType<CaptureResult> |
   if (kind === 'not-capturable') return site === 'linkedin' ? LinkedinNotCapturableSchema : MailNotCapturableSchema;
   if (site === 'linkedin') return kind === 'profile' || kind === 'company' || kind === 'lead' ? LinkedinCaptureSchema : undefined;
   if (kind === 'thread') return ThreadCaptureSchema;
-  if (kind === 'compose' && site === 'gmail') return ComposeCaptureSchema;
+  if (kind === 'compose') return ComposeCaptureSchema;
   return undefined;
 }
 
@@ -41,7 +41,12 @@ export function checkCaptureResult(site: CaptureSite, result: unknown): CaptureR
   const schema = schemaFor(site, kind);
   if (!schema) return invalidResult(site, 'kind', `not a result a ${site} page gives`);
   const parsed = schema.safeParse(result);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    // A mail result names its site: it must be the page's own.
+    if ('site' in parsed.data && parsed.data.site !== site)
+      return invalidResult(site, 'site', `a ${parsed.data.site} result from a ${site} page`);
+    return parsed.data;
+  }
   const issue = parsed.error.issues[0];
   return invalidResult(site, issue?.path.map(String).join('.') ?? '', issue?.message ?? 'unknown');
 }

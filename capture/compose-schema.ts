@@ -14,7 +14,7 @@ function build() {
   });
   const ComposeCapture = z.object({
     kind: z.literal('compose'),
-    site: z.literal('gmail'),
+    site: z.enum(['gmail', 'outlook']),
     userEmail: z.string().max(320).optional(),
     recipients: z.array(ComposeRecipient).min(1).max(LIMITS.recipients),
   });

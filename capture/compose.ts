@@ -1,6 +1,7 @@
-// What the Gmail content script sends while the user writes a message (InboxSDK compose views):
-// the recipients, so the sidebar can show their cards. Text only. Plain types, no zod: the
-// content script imports this; the receivers check it against compose-schema.ts.
+// What a webmail content script sends while the user writes a message (Gmail: InboxSDK compose
+// views; Outlook: the compose form's recipient wells): the recipients, so the sidebar can show
+// their cards. Text only. Plain types, no zod: the content scripts import this; the receivers
+// check it against compose-schema.ts.
 import { candidateEmail } from '../storage/normalize';
 import { LIMITS } from './mail';
 
@@ -13,7 +14,7 @@ export interface ComposeRecipient {
 
 export interface ComposeCapture {
   kind: 'compose';
-  site: 'gmail';
+  site: 'gmail' | 'outlook';
   /** The signed-in mailbox, when known. */
   userEmail?: string;
   recipients: ComposeRecipient[];

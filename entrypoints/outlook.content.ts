@@ -1,5 +1,5 @@
 import { runSiteDriver } from '../sites/common/driver';
-import { parseOutlookThread } from '../sites/outlook/parse';
+import { parseOutlookPage } from '../sites/outlook/parse';
 import { outlookMayShowSidebar } from '../sites/outlook/selectors';
 
 export default defineContentScript({
@@ -12,8 +12,9 @@ export default defineContentScript({
   main(ctx) {
     void runSiteDriver(ctx, {
       site: 'outlook',
-      parse: parseOutlookThread,
-      wantsSidebar: (result) => result.kind === 'thread',
+      parse: parseOutlookPage,
+      // A conversation, or the recipients of a message being written.
+      wantsSidebar: (result) => result.kind === 'thread' || result.kind === 'compose',
       // Calendar, people, files…: idle until an in-app navigation reaches mail.
       mayShowSidebar: outlookMayShowSidebar,
     });

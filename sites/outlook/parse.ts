@@ -14,6 +14,8 @@ import {
   type ThreadCapture,
 } from '../../capture/mail';
 import { parseMailDate } from '../mail/date';
+import type { ComposeCapture } from '../../capture/compose';
+import { readOutlookCompose } from './compose';
 import { LABEL_ADDRESS_STOP, replaceEmailsWithLetterTld } from '../../capture/text';
 import { MissingElementError, clip, oneLine, queryAll, queryFirst, queryOrFail } from '../common/selector-spec';
 import { isStructurallyHidden, readText, stableHash } from '../mail/dom';
@@ -200,6 +202,26 @@ function dateOf(msg: Element, dayFirst: boolean): { dateText: string; date?: str
   return { dateText: clip(oneLine(el?.textContent), 200) };
 }
 
+/**
+ * What an Outlook page shows: the recipients of a message being written when one is open with
+ * recipients (a new mail, or an inline reply below the conversation), else the conversation.
+ */
+export function parseOutlookPage(doc: Document, url: string): ThreadCapture | NotCapturable | ComposeCapture {
+  if (!isOutlookUrl(url)) return parseOutlookThread(doc, url);
+  const recipients = readOutlookCompose(doc);
+  if (!recipients.length) return parseOutlookThread(doc, url);
+  const userEmail = outlookUserEmail(doc);
+  return { kind: 'compose', site: SITE, ...(userEmail ? { userEmail } : {}), recipients };
+}
+
+function isOutlookUrl(url: string): boolean {
+  try {
+    return OUTLOOK_HOSTS.includes(new URL(url).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export function parseOutlookThread(doc: Document, url: string): ThreadCapture | NotCapturable {
   try {
     return parse(doc, url);
@@ -210,13 +232,7 @@ export function parseOutlookThread(doc: Document, url: string): ThreadCapture | 
 }
 
 function parse(doc: Document, url: string): ThreadCapture | NotCapturable {
-  let host = '';
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    /* handled below */
-  }
-  if (!OUTLOOK_HOSTS.includes(host)) return notCapturable(SITE, 'unsupported-page', `not an Outlook URL: ${url.slice(0, 200)}`);
+  if (!isOutlookUrl(url)) return notCapturable(SITE, 'unsupported-page', `not an Outlook URL: ${url.slice(0, 200)}`);
 
   const pane = queryAll(doc, S.readingPane).find((p) => !isStructurallyHidden(p));
   const listCount = queryAll(doc, S.listItem).length;

@@ -97,6 +97,22 @@ export const S = {
   },
 } satisfies Record<string, SelectorSpec>;
 
+const COMPOSE = ['compose-new-en.html', 'compose-reply-de.html'];
+
+/**
+ * The message being written (new mail or inline reply). Assumed hooks, from public add-ons that
+ * read Outlook's compose form: editable recipient wells labelled To/Cc/Bcc (localized), one pill
+ * per recipient inside. Wells are told apart from the reading pane's `RecipientWell` (read
+ * messages) by being editable text boxes.
+ */
+export const COMPOSE_S = {
+  toWell: { name: 'compose.to', selectors: [labelled(L.to, '[role="textbox"]').join(', ')], seenIn: COMPOSE },
+  ccWell: { name: 'compose.cc', selectors: [labelled(L.cc, '[role="textbox"]').join(', ')], seenIn: COMPOSE },
+  bccWell: { name: 'compose.bcc', selectors: [labelled(L.bcc, '[role="textbox"]').join(', ')], seenIn: [] },
+  /** One recipient; the address is in its title, its aria-label ("Name <address>") or its text. */
+  pill: { name: 'compose.pill', selectors: ['[data-lpc-hover-target], .wellItemText'], seenIn: COMPOSE },
+} satisfies Record<string, SelectorSpec>;
+
 /** Attributes that may carry a message's item id (assumed); without them a stable id is synthesized. */
 export const MESSAGE_ID_ATTRS = ['data-item-id', 'data-itemid', 'data-message-id'] as const;
 

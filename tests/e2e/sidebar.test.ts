@@ -12,6 +12,7 @@ const GMAIL_THREAD = fixture('gmail/thread-3-messages-cc.html');
 const GMAIL_XSS = fixture('gmail/thread-xss.html');
 const OUTLOOK_THREAD = fixture('outlook/thread-en.html');
 const OUTLOOK_DE = fixture('outlook/thread-de.html');
+const OUTLOOK_DE_REPLY = fixture('outlook/compose-reply-de.html');
 const CONV_DE = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAFx7r0e+8kS3t1q9Wm4cQeE=';
 const PROFILE = fixture('linkedin/scoutr-loggedin-profile1-2024-07.html');
 const NOT_FOUND = fixture('linkedin/scoutr-guest-private-profile-2024-06.html');
@@ -188,6 +189,25 @@ describe('sidebar in Gmail, Outlook and LinkedIn', () => {
     expect(items.every((t) => t.includes('Angebot Nr. 2026-114'))).toBe(true);
     expect(items.join('\n')).not.toMatch(/Gesendet:/);
     await popup.close();
+  });
+
+  it('Outlook compose: while a reply is written the sidebar shows its recipients; sending it brings the conversation back', async () => {
+    server.route('outlook.office.com', '/mail/', { html: OUTLOOK_DE_REPLY });
+    const page = await ext.openPage(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(CONV_DE)}`);
+    const frame = await sidebarFrame(page);
+    await frame.waitForSelector('[data-testid="compose-recipients"]');
+    const emails = await frame.$$eval('[data-testid="sidebar-contact"]', (els) => els.map((e) => e.getAttribute('data-email')));
+    // To: Lukas Braun and Katrin Schäfer; Cc: Mia Hoffmann, a colleague (no card).
+    expect(emails).toEqual(['lukas.braun@stadtwerke-nord.example.de', 'k.schaefer@stadtwerke-nord.example.de']);
+    expect(await frame.$eval(card('k.schaefer@stadtwerke-nord.example.de'), (e) => (e as HTMLElement).innerText)).toContain(
+      'Katrin Schäfer',
+    );
+    expect(await frame.$('[data-testid="log-thread"]')).toBeNull(); // nothing is logged from a draft
+    // Outlook removes the compose form once the reply is sent.
+    await page.evaluate(() => document.querySelector('[role="region"][aria-label="Verfassen"]')?.remove());
+    await frame.waitForSelector('[data-testid="log-thread"]');
+    expect(await frame.$('[data-testid="compose-recipients"]')).toBeNull();
+    await page.close();
   });
 
   it('LinkedIn: save a profile, then a changed title offers an update; the popup finds the person', async () => {

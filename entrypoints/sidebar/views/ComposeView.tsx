@@ -5,7 +5,7 @@ import type { Settings } from '../../../storage/settings';
 import { MailPersonCard } from '../MailPersonCard';
 
 /**
- * The message being written (Gmail through InboxSDK): one card per outside recipient, as in a
+ * The message being written (Gmail through InboxSDK, Outlook from its compose form): one card per outside recipient, as in a
  * thread. The recipients become a one-message thread so the same rules (team, never-capture) and
  * the same card apply; nothing is logged from a draft.
  */

@@ -75,8 +75,12 @@ describe('checkCaptureResult', () => {
   it('a kind the site never sends, or no object at all, fails at kind', () => {
     const compose = { kind: 'compose', site: 'gmail', recipients: [{ email: 'a@b.example', name: '', field: 'to' }] };
     expect(checkCaptureResult('gmail', compose)).toEqual(compose);
+    // Outlook sends compose captures too, but only its own: a result naming another site fails at site.
+    expect(checkCaptureResult('outlook', { ...compose, site: 'outlook' })).toEqual({ ...compose, site: 'outlook' });
+    expect(checkCaptureResult('outlook', compose)).toMatchObject({ reason: 'invalid', detail: invalidAt('site') });
+    expect(checkCaptureResult('outlook', thread('Marco'))).toMatchObject({ reason: 'invalid', detail: invalidAt('site') });
     for (const [site, result] of [
-      ['outlook', compose],
+      ['linkedin', compose],
       ['linkedin', thread('Marco')],
       ['gmail', profile],
       ['gmail', null],
