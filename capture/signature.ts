@@ -270,8 +270,9 @@ function factLines(text: string): string[] {
   const out: string[] = [];
   for (const raw of tidyText(text.length > MAX_SIGNATURE_CHARS ? text.slice(0, MAX_SIGNATURE_CHARS) : text).split('\n')) {
     const line = raw.trim();
-    if (line.startsWith('>') || isDisclaimer(line)) break;
+    // An environment note may say "this e-mail" too: it is skipped, not taken for a disclaimer.
     if (!line || /^[-_=*~.]{2,}$/.test(line) || isMobileFooter(line) || isEnvironmentNote(line)) continue;
+    if (line.startsWith('>') || isDisclaimer(line)) break;
     out.push(line);
   }
   return out;
@@ -354,7 +355,7 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
     rest = trimChars(rest.replace(/\s+/g, ' '), ' |·•,;:–—-').trim();
     // Postal addresses and other digit-heavy lines are not name/title/company lines.
     if (!rest || (rest.match(/\d/g)?.length ?? 0) >= 3 || !/\p{L}/u.test(rest)) return;
-    if (looksLikeAddress(rest) || isRegisterLine(rest)) return;
+    if (looksLikeAddress(rest) || isRegisterLine(line)) return;
     textLines.push(rest);
   });
 
