@@ -3,7 +3,23 @@
 // "Title | Company", "Title, Company", "Title at Company" put the company on the same line.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js';
 import { fold, nameSimilarity, normalizeDomain, candidateEmail, normalizeLinkedinUrl } from '../storage/normalize';
+import {
+  PHONE_LABEL_RE,
+  REGION_WORDS,
+  STRONG_CONNECTOR_RE,
+  WEAK_CONNECTOR_RE,
+  hasLegalForm,
+  isDisclaimer,
+  isEnvironmentNote,
+  isMobileFooter,
+  isRegisterLine,
+  labelKind,
+  looksLikeAddress,
+  looksLikeTitle,
+} from './signature-labels';
 import { SIGNATURE_ADDRESS_STOP, matchEmailsWithLetterTld, replaceEmailsWithLetterTld, tidyText, trimChars } from './text';
+
+export { looksLikeTitle };
 
 export type PhoneKind = 'work' | 'mobile' | 'fax' | 'other';
 
@@ -80,17 +96,6 @@ export function countryFromEmail(email: string | undefined): CountryCode | undef
   return isSupportedCountry(cc) ? cc : undefined;
 }
 
-// Phone labels: work / mobile / fax, in English, German, French, Spanish, Italian, Japanese,
-// Chinese, Arabic ("T:", "Tel.", "Mobil:", "Portable :", "電話:", "هاتف:"…).
-const LABEL_RE = new RegExp(
-  '(?:^|[^\\p{L}])(?:' +
-    '(tel|tele|phone|telefon|telephone|téléphone|tél|teléfono|telefono|office|direct|work|büro|fon|festnetz|t|p|o|d|電話|电话|هاتف|تلفون)' +
-    '|(mobile|mobil|mob|cell|cellphone|handy|portable|móvil|movil|celular|cellulare|m|c|携帯|手机|جوال|موبايل)' +
-    '|(fax|telefax|f|ファックス|传真|فاكس)' +
-    // After the spaces, a colon or the number itself (not `(?=\\s*[+(\\d])`: quadratic on spaces).
-    ')(?![\\p{L}])\\.?\\s*(?:[:.：]|(?=[+(\\d]))',
-  'giu',
-);
 const RAW_PHONE_RE = /(?:\+|00)?\(?\d[\d\s()./-]{5,}\d/g;
 const URL_RE = /\b(?:https?:\/\/|www\.)[^\s<>"'|,;()]+/gi;
 const LINKEDIN_RE = /(?:https?:\/\/)?(?:[a-z]{2,3}\.)?linkedin\.com\/(?:in|pub)\/[^\s<>"'|,;()]+/i;
@@ -105,137 +110,6 @@ const SOCIAL_HOSTS =
   /(?:^|\.)(?:linkedin\.com|twitter\.com|x\.com|facebook\.com|instagram\.com|youtube\.com|xing\.com|tiktok\.com|github\.com|calendly\.com|bit\.ly|zoom\.us|teams\.microsoft\.com|google\.com|goo\.gl|aka\.ms)$/i;
 const WEB_LABEL = /^(?:w|web|website|webseite|internet|site|site web|url|www)\s*[:.]/i;
 
-const LEGAL_SUFFIX =
-  /(?:(?:^|[^\p{L}\p{N}])(?:GmbH|gGmbH|AG|KG|KGaA|SE|OHG|UG|e\.\s?V\.|Inc\.?|Incorporated|LLC|L\.L\.C\.|LLP|Ltd\.?|Limited|Corp\.?|Corporation|Co\.|Company|S\.?A\.?S?\.?|SARL|S\.?à\s?r\.?l\.?|S\.?r\.?l\.?|S\.?p\.?A\.?|S\.?L\.?|B\.?V\.?|N\.?V\.?|Pty|PLC|Oy|AB|A\/S|ApS|AS|K\.?K\.?|Group|Gruppe|Holding|Holdings|Labs|Technologies|Solutions|Partners|Consulting|Systems|Software|Industries|Studio|Agency|Bank|University|Universität|Université)(?=$|[^\p{L}\p{N}])|株式会社|有限公司|集团|شركة)/u;
-
-const TITLE_WORDS = new RegExp(
-  [
-    'manager',
-    'management',
-    'director',
-    'head',
-    'vp',
-    'svp',
-    'evp',
-    'vice president',
-    'president',
-    'officer',
-    'chief',
-    'ceo',
-    'cto',
-    'cfo',
-    'coo',
-    'cmo',
-    'cro',
-    'cio',
-    'ciso',
-    'founder',
-    'co-founder',
-    'cofounder',
-    'owner',
-    'partner',
-    'principal',
-    'consultant',
-    'specialist',
-    'analyst',
-    'engineer',
-    'engineering',
-    'developer',
-    'architect',
-    'designer',
-    'lead',
-    'executive',
-    'representative',
-    'associate',
-    'assistant',
-    'coordinator',
-    'administrator',
-    'recruiter',
-    'recruiting',
-    'talent',
-    'sales',
-    'marketing',
-    'account',
-    'procurement',
-    'purchasing',
-    'buyer',
-    'intern',
-    'advisor',
-    'adviser',
-    'counsel',
-    'attorney',
-    'lawyer',
-    'accountant',
-    'controller',
-    'treasurer',
-    'secretary',
-    'editor',
-    'professor',
-    'researcher',
-    'scientist',
-    'product',
-    'operations',
-    'success',
-    'support',
-    'geschäftsführer',
-    'geschäftsführerin',
-    'geschaftsfuhrer',
-    'leiter',
-    'leiterin',
-    'leitung',
-    'vertrieb',
-    'einkauf',
-    'einkäufer',
-    'einkäuferin',
-    'berater',
-    'beraterin',
-    'referent',
-    'referentin',
-    'sachbearbeiter',
-    'sachbearbeiterin',
-    'projektleiter',
-    'projektleiterin',
-    'vorstand',
-    'prokurist',
-    'prokuristin',
-    'inhaber',
-    'inhaberin',
-    'ingenieur',
-    'ingenieurin',
-    'entwickler',
-    'entwicklerin',
-    'kundenbetreuer',
-    'kundenbetreuerin',
-    'vertriebsleiter',
-    'vertriebsleiterin',
-    'directeur',
-    'directrice',
-    'responsable',
-    'chargé',
-    'chargée',
-    'gérant',
-    'gérante',
-    'commercial',
-    'commerciale',
-    'chef',
-    'gerente',
-    'jefe',
-    'jefa',
-    'ejecutivo',
-    'ejecutiva',
-    'directora',
-    'direttore',
-    'direttrice',
-  ]
-    .join('|')
-    .replace(/^/, '(?:^|[^\\p{L}])(?:') + ')(?=$|[^\\p{L}])|部長|課長|マネージャー|営業|经理|总监|主管|مدير|مديرة|رئيس',
-  'iu',
-);
-
-export function looksLikeTitle(s: string): boolean {
-  return TITLE_WORDS.test(s);
-}
-
 function domainLabel(email: string | undefined): string | undefined {
   const e = candidateEmail(email);
   if (!e) return undefined;
@@ -247,7 +121,7 @@ function domainLabel(email: string | undefined): string | undefined {
 
 function companyLike(s: string, label: string | undefined): boolean {
   if (!s || s.length > 80) return false;
-  if (LEGAL_SUFFIX.test(s)) return true;
+  if (hasLegalForm(s)) return true;
   if (
     label &&
     label.length >= 3 &&
@@ -262,22 +136,19 @@ function companyLike(s: string, label: string | undefined): boolean {
 function looksLikeName(s: string): boolean {
   if (!s || s.length > 60 || /[\d@:;!?|/]/.test(s)) return false;
   const words = s.split(/\s+/);
-  return words.length <= 5 && !looksLikeTitle(s) && !LEGAL_SUFFIX.test(s);
+  return words.length <= 5 && !looksLikeTitle(s) && !hasLegalForm(s);
 }
 
 function kindOf(label: RegExpExecArray | undefined): PhoneKind {
-  if (!label) return 'other';
-  if (label[3]) return 'fax';
-  if (label[2]) return 'mobile';
-  return 'work';
+  return label ? labelKind(label) : 'other';
 }
 
 /** Last phone label ("T:", "Mobile:", "Fax") in `segment`. */
 function lastLabel(segment: string): RegExpExecArray | undefined {
-  LABEL_RE.lastIndex = 0;
+  PHONE_LABEL_RE.lastIndex = 0;
   let m: RegExpExecArray | null;
   let last: RegExpExecArray | undefined;
-  while ((m = LABEL_RE.exec(segment))) last = m;
+  while ((m = PHONE_LABEL_RE.exec(segment))) last = m;
   return last;
 }
 
@@ -355,16 +226,19 @@ function normalizeWebsite(u: string): string | undefined {
   }
 }
 
-const SEPARATORS: { re: RegExp; strong: boolean }[] = [
+// Tried in this order. `strong`: always a title and a company; `companyOnly`: only when the right
+// side names a company ("Director en Ejemplo S.L.", not "Ingeniero en Informática").
+const SEPARATORS: { re: RegExp; strong?: boolean; companyOnly?: boolean }[] = [
   { re: /\s*[|·•]\s*/, strong: true },
-  { re: /\s+(?:at|@|bei|chez|presso|bij)\s+/i, strong: true },
-  { re: /\s+[–—-]\s+/, strong: false },
-  { re: /\s*[,،]\s*(?=[^,،]*$)/, strong: false },
+  { re: STRONG_CONNECTOR_RE, strong: true },
+  { re: /\s+[–—-]\s+/ },
+  { re: /\s*[,，、،]\s*(?=[^,，、،]*$)/ },
+  { re: WEAK_CONNECTOR_RE, companyOnly: true },
 ];
 
 /** "Title | Company", "Title at Company", "Title, Company" → parts (company only when plausible). */
 export function splitTitleCompany(line: string, companyHint?: string): { title: string; company?: string } {
-  for (const { re, strong } of SEPARATORS) {
+  for (const { re, strong, companyOnly } of SEPARATORS) {
     const m = re.exec(line);
     if (!m || m.index === 0) continue;
     const left = line.slice(0, m.index).trim();
@@ -376,22 +250,37 @@ export function splitTitleCompany(line: string, companyHint?: string): { title: 
     if (
       strong ||
       companyLike(right, companyHint) ||
-      (!looksLikeTitle(right) && looksLikeTitle(left) && /^\p{Lu}/u.test(right) && !REGION_WORDS.test(right))
+      (!companyOnly && !looksLikeTitle(right) && looksLikeTitle(left) && /^\p{Lu}/u.test(right) && !REGION_WORDS.test(right))
     ) {
       return { title: left, company: right };
     }
   }
   return { title: line };
 }
-const REGION_WORDS =
-  /^(?:EMEA|APAC|APJ|LATAM|DACH|CEE|Nordics|Benelux|Americas|North America|Europe|Asia|Germany|France|UK|US|USA|Global|International|Worldwide|International Sales)$/i;
+const MAX_TITLE_CHARS = 120;
+const OTHER_LABEL_RE =
+  /\b(?:e-?mail|mail|web|website|webseite|internet|linkedin|skype|xing)\s*[:.：]|(?:^|[\s|·•,;])[we]\s*[:.：](?=\s|$)/gi;
+
+/**
+ * The lines that can hold the sender's facts: a line quoted from another message (">") and a
+ * confidentiality notice end them (the notice runs to the end, and may carry other numbers);
+ * mobile footers ("Sent from my iPhone"), "consider the environment" notes and rules are left out.
+ */
+function factLines(text: string): string[] {
+  const out: string[] = [];
+  for (const raw of tidyText(text.length > MAX_SIGNATURE_CHARS ? text.slice(0, MAX_SIGNATURE_CHARS) : text).split('\n')) {
+    const line = raw.trim();
+    // An environment note may say "this e-mail" too: it is skipped, not taken for a disclaimer.
+    if (!line || /^[-_=*~.]{2,}$/.test(line) || isMobileFooter(line) || isEnvironmentNote(line)) continue;
+    if (line.startsWith('>') || isDisclaimer(line)) break;
+    out.push(line);
+  }
+  return out;
+}
 
 /** Signature text (plus the sender's name and address) → fields. Never throws. */
 export function parseSignature(text: string, opts: SignatureOptions = {}): SignatureFields {
-  const lines = tidyText(text.length > MAX_SIGNATURE_CHARS ? text.slice(0, MAX_SIGNATURE_CHARS) : text)
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l && !/^[-_=*~.]{2,}$/.test(l));
+  const lines = factLines(text);
   const out: SignatureFields = { phones: [], phoneDetails: [], emails: [] };
   if (!lines.length && !opts.links?.length) return out;
 
@@ -459,15 +348,14 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
     let rest = line;
     const sp = (spans.get(i) ?? []).slice().sort((a, b) => b[0] - a[0]);
     for (const [a, b] of sp) rest = rest.slice(0, a) + ' ' + rest.slice(b);
-    rest = withoutEmails(rest.replace(URL_RE, ' ').replace(LINKEDIN_RE, ' '))
-      .replace(LABEL_RE, ' ')
-      .replace(/\b(?:e-?mail|mail|web|website|linkedin|w|e)\s*[:.]/gi, ' ');
+    rest = withoutEmails(rest.replace(URL_RE, ' ').replace(LINKEDIN_RE, ' ')).replace(PHONE_LABEL_RE, ' ').replace(OTHER_LABEL_RE, ' ');
     if (BARE_DOMAIN_RE.test(rest) && (WEB_LABEL.test(line) || rest.trim().split(/\s+/).length === 1))
       rest = rest.replace(BARE_DOMAIN_RE, ' ');
     // A loop, not /[…]+$/: that is quadratic on a long inner run of "-" or "|".
     rest = trimChars(rest.replace(/\s+/g, ' '), ' |·•,;:–—-').trim();
     // Postal addresses and other digit-heavy lines are not name/title/company lines.
     if (!rest || (rest.match(/\d/g)?.length ?? 0) >= 3 || !/\p{L}/u.test(rest)) return;
+    if (looksLikeAddress(rest) || isRegisterLine(line)) return;
     textLines.push(rest);
   });
 
@@ -477,21 +365,32 @@ export function parseSignature(text: string, opts: SignatureOptions = {}): Signa
     nameIdx = textLines.findIndex((l) => nameSimilarity(l, opts.name!) >= 0.5 || fold(l) === fold(opts.name!));
   }
   if (nameIdx < 0 && textLines.length && looksLikeName(textLines[0]) && (textLines.length > 1 || !opts.name)) nameIdx = 0;
-  if (nameIdx >= 0) out.name = textLines[nameIdx];
+  if (nameIdx >= 0) {
+    // "Jane Doe | Head of Sales | Acme", "张伟 | 销售总监": the name, then the rest as the next line.
+    const m = /\s*[|·•]\s*/.exec(textLines[nameIdx]);
+    const head = m ? textLines[nameIdx].slice(0, m.index) : '';
+    if (m && head && (!opts.name || nameSimilarity(head, opts.name) >= 0.5 || looksLikeName(head))) {
+      textLines.splice(nameIdx, 1, head, textLines[nameIdx].slice(m.index + m[0].length));
+    }
+    out.name = textLines[nameIdx];
+  }
 
   const rest = textLines.filter((_, i) => i !== nameIdx);
   // The line after the name (same index in `rest`, which lacks the name), else a title-like line.
   const titleIdx = nameIdx >= 0 && nameIdx + 1 < textLines.length ? nameIdx : rest.findIndex((l) => looksLikeTitle(l));
   if (titleIdx >= 0 && titleIdx < rest.length) {
     const line = rest[titleIdx];
-    const looks = looksLikeTitle(line) || /[|·•]|\s(?:at|@|bei|chez)\s/.test(line);
+    const looks = looksLikeTitle(line) || /[|·•]/.test(line) || STRONG_CONNECTOR_RE.test(line);
     // A lone company name right after the name (no title) is not a title.
     if (looks || !companyLike(line, hint)) {
       const { title, company } = splitTitleCompany(line, hint);
-      if (title.length <= 120) out.title = title;
+      if (title.length <= MAX_TITLE_CHARS) out.title = title;
       if (company) out.company = company;
     } else {
       out.company = line;
+      // Company first, then the title: the Japanese and Chinese order ("株式会社サンプル" / "営業部 部長").
+      const next = rest[titleIdx + 1];
+      if (next && looksLikeTitle(next) && !companyLike(next, hint) && next.length <= MAX_TITLE_CHARS) out.title = next;
     }
     if (!out.company) {
       const next = rest[titleIdx + 1];

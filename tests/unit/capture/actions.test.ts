@@ -154,6 +154,31 @@ describe('auto-log rules cannot create contacts in bulk', () => {
     const all = await db.activities.toArray();
     expect(all.filter((a) => a.sources[0].byRule)).toHaveLength(1);
   });
+
+  it('a reply without a signature of its own gets nothing from the signature it quotes', async () => {
+    const aliceSignature = 'Alice Example\nCEO | Example GmbH\nTel. +49 30 1234567\nlinkedin.com/in/alice-example';
+    const alice = { ...message(addr('alice@client.example'), [addr(user)]), signature: aliceSignature };
+    const quoted = `Am Mo., 2. Nov. 2026 um 09:41 Uhr schrieb Alice Example <alice@client.example>:\n> Hallo\n>\n> ${aliceSignature.replace(/\n/g, '\n> ')}`;
+    const bobReply = {
+      ...message(addr('bob@other.example'), [addr(user)]),
+      bodyText: 'Agreed, see you then.',
+      quotedText: `${quoted}\n\nFrom: Alice Example <alice@client.example>\n${aliceSignature}`,
+      links: [],
+    };
+    // Alice's own message is in the thread, and when it is not (collapsed, or only quoted).
+    for (const t of [mailThread([alice, bobReply]), mailThread([bobReply])]) {
+      const bob = outsidePeople(t, defaults()).find((p) => p.email === 'bob@other.example')!;
+      expect(bob.fromSignature).toEqual({ title: undefined, company: undefined, phones: [], linkedinUrl: undefined });
+      await logThread(t, defaults());
+      const saved = await findContactByEmail('bob@other.example');
+      expect(saved).toMatchObject({ phones: [] });
+      expect(saved?.title).toBeUndefined();
+      expect(saved?.company).toBeUndefined();
+      expect(saved?.linkedinUrl).toBeUndefined();
+    }
+    const aliceFacts = outsidePeople(mailThread([alice, bobReply]), defaults()).find((p) => p.email === 'alice@client.example')!;
+    expect(aliceFacts.fromSignature).toMatchObject({ title: 'CEO', company: 'Example GmbH', phones: ['+49301234567'] });
+  });
 });
 
 describe('LinkedIn capture actions', () => {

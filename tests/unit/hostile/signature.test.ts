@@ -4,6 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { parseSignatureOnce } from '../../../capture/actions';
 import { MAX_SIGNATURE_CHARS, parseSignature } from '../../../capture/signature';
 import {
+  PHONE_LABEL_RE,
+  hasLegalForm,
+  isDisclaimer,
+  isEnvironmentNote,
+  isMobileFooter,
+  isRegisterLine,
+  looksLikeAddress,
+  looksLikeTitle,
+} from '../../../capture/signature-labels';
+import {
   LABEL_ADDRESS_STOP,
   SIGNATURE_ADDRESS_STOP,
   firstEmailToken,
@@ -72,6 +82,43 @@ describe('signature parsing on adversarial input, at the cap and twice the cap',
     const text = `a${' \t'.repeat(50_000)}b`;
     expect(withinBound('tidyText', () => tidyText(text))).toBe(text);
   });
+});
+
+describe('the language tables on 1 MB of adversarial text', () => {
+  const MB = 1 << 20;
+  const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+  const texts: [string, string][] = [
+    ['disclaimer words', fill('confidential this e-mail vertraulich ')],
+    ['footer words', fill('Sent from my iPhone ')],
+    ['legal forms', fill('S.p.A. Sp. z o.o. GmbH 株式会社 ')],
+    ['single-letter labels', fill('t m f o.o. ')],
+    ['label runs with spaces', fill('Tel. kom.    ')],
+    ['street words and digits', fill('Via 1 straße ul. 〒1 ')],
+    ['register keys', fill('Sitz der Gesellschaft: ')],
+    ['compound title endings', fill('Vertriebsleiterchefjohtaja')],
+    ['CJK without spaces', fill('株式会社営業部長发自我的')],
+  ];
+  const classifiers: [string, (s: string) => unknown][] = [
+    ['looksLikeTitle', looksLikeTitle],
+    ['hasLegalForm', hasLegalForm],
+    ['isDisclaimer', isDisclaimer],
+    ['isEnvironmentNote', isEnvironmentNote],
+    ['isMobileFooter', isMobileFooter],
+    ['looksLikeAddress', looksLikeAddress],
+    ['isRegisterLine', isRegisterLine],
+    ['phone labels', (s) => s.replace(PHONE_LABEL_RE, ' ').length],
+  ];
+  for (const [name, text] of texts) {
+    it(`${name}: every classifier and parseSignature under ${HOSTILE_BOUND_MS} ms`, () => {
+      for (const [label, fn] of classifiers) {
+        // The phone-label pattern runs on lines of the capped signature, never on 1 MB at once.
+        withinBound(`${label} on ${name}`, () => fn(label === 'phone labels' ? text.slice(0, 2 * MAX_SIGNATURE_CHARS) : text));
+      }
+      withinBound(`parseSignature on ${name}`, () => parseSignature(text, { name: 'Jane Doe', email: 'jane@acme.de' }));
+      const lines = text.replace(/ /g, '\n');
+      withinBound(`parseSignature on ${name}, as lines`, () => parseSignature(lines, { name: 'Jane Doe', email: 'jane@acme.de' }));
+    });
+  }
 });
 
 describe('parsed signatures are memoised per capture', () => {
