@@ -20,6 +20,9 @@ export const LINKEDIN_LIMITS = {
   size: 100,
   experience: 100,
   education: 50,
+  /** LinkedIn ids a capture carries (`linkedinUrns`), and the length of one (normalizeLinkedinUrn). */
+  urns: 8,
+  urn: 130,
 } as const;
 
 const L = LINKEDIN_LIMITS;
@@ -64,6 +67,11 @@ function build() {
     degree: str(L.degree).optional(),
     dateRange: str(L.dateRange).optional(),
   });
+  /** `urn:li:fsd_profile:ACoAA…`, `urn:li:member:123`, `urn:li:fs_salesProfile:ACwAA…`, `urn:li:ts_profile:AEMAA…`. */
+  const urns = z
+    .array(z.string().regex(/^urn:li:[A-Za-z_]{1,20}:[A-Za-z0-9_-]{1,100}$/))
+    .min(1)
+    .max(L.urns);
 
   const LinkedinProfileCapture = z.object({
     kind: z.literal('profile'),
@@ -83,6 +91,8 @@ function build() {
     profileUrl,
     /** Lowercased public identifier (the /in/<id>/ part): the merge key. */
     publicId: str(200),
+    /** The member's other LinkedIn ids, as `normalizeLinkedinUrn` writes them (decision 0038). */
+    linkedinUrns: urns.optional(),
   });
 
   const LinkedinCompanyCapture = z.object({
@@ -117,6 +127,12 @@ function build() {
     /** Canonical public profile URL when the page links it. */
     profileUrl: profileUrl.optional(),
     publicId: str(200).optional(),
+    /** The lead's or candidate's ids (from the page URL and its top card): who it is when no
+     * public profile is linked (decision 0038). */
+    linkedinUrns: urns.optional(),
+    /** Recruiter profiles show the positions and schools. */
+    experience: z.array(LinkedinExperience).max(L.experience).optional(),
+    education: z.array(LinkedinEducation).max(L.education).optional(),
     /** The Sales Navigator / Recruiter page itself (without query). */
     pageUrl: httpsUrl,
   });
