@@ -796,7 +796,10 @@ function parseRecruiter(doc: Document, url: URL): LinkedinLeadCapture {
     .slice(0, LIM.education)
     .flatMap((e) => {
       const school = field(e, RECRUITER.schoolName);
-      const degree = selectAll(e, RECRUITER.degree).map((d) => textOf(d)).filter(Boolean).join(', ');
+      const degree = selectAll(e, RECRUITER.degree)
+        .map((d) => textOf(d))
+        .filter(Boolean)
+        .join(', ');
       return school ? [educationItem(school, degree, normalizeDateRange(field(e, RECRUITER.schoolDates)))] : [];
     });
   const headline = opt(textOf(queryFirst(card ?? doc, RECRUITER.headline)), LIM.headline);
@@ -881,7 +884,8 @@ function leadCapture(
       );
     }
   }
-  const urns = [...new Set([...(urlUrn ? [urlUrn] : []), ...fromCard, ...(profile && href ? opaqueMemberUrn(href) : [])])].slice(0, LIM.urns);
+  const opaque = profile && href ? opaqueMemberUrn(href) : [];
+  const urns = [...new Set([...(urlUrn ? [urlUrn] : []), ...fromCard, ...opaque])].slice(0, LIM.urns);
   const parts = splitName(name);
   return compact(
     {
