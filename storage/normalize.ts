@@ -267,22 +267,23 @@ export function normalizeLinkedinUrl(input: string | undefined | null): { url: s
  * first part of LinkedIn's `(ACwAA…,NAME_SEARCH,…)` tuple) and the Recruiter candidate id
  * (`urn:li:ts_profile:AEMAA…`). Ids are case-sensitive (base64url) and kept as written.
  */
-const URN_KINDS = new Map([
-  ['fsd_profile', 'fsd_profile'],
-  ['fs_profile', 'fsd_profile'],
-  ['fs_miniprofile', 'fsd_profile'],
-  ['member', 'member'],
-  ['fs_salesprofile', 'fs_salesProfile'],
-  ['ts_profile', 'ts_profile'],
-]);
-/** Longest id kept: a real one has under 50 characters; a longer run is no id (never a prefix of one). */
-const URN_ID = '[A-Za-z0-9_-]{1,100}(?![A-Za-z0-9_-])';
-const URN_RE = new RegExp(`urn:li:([A-Za-z_]{1,20}):\\(?(${URN_ID})`, 'g');
-const URN_ID_RE = new RegExp(`^${URN_ID}$`);
+const URN_KINDS: Record<string, string> = {
+  fsd_profile: 'fsd_profile',
+  fs_profile: 'fsd_profile',
+  fs_miniprofile: 'fsd_profile',
+  member: 'member',
+  fs_salesprofile: 'fs_salesProfile',
+  ts_profile: 'ts_profile',
+};
+// Literals (no module-level calls), so the mail content scripts, which use other normalizers, leave them out.
+/** An id: at most 100 characters (a real one has under 50); a longer run is no id, never cut to a prefix. */
+const URN_RE = /urn:li:([A-Za-z_]{1,20}):\(?([A-Za-z0-9_-]{1,100})(?![A-Za-z0-9_-])/g;
+const URN_ID_RE = /^[A-Za-z0-9_-]{1,100}$/;
 
 /** The normal form of one LinkedIn URN (see URN_KINDS), or undefined for another kind or a malformed id. */
 export function normalizeLinkedinUrn(kind: string, id: string): string | undefined {
-  const k = URN_KINDS.get(kind.toLowerCase());
+  const lower = kind.toLowerCase();
+  const k = Object.hasOwn(URN_KINDS, lower) ? URN_KINDS[lower] : undefined;
   if (!k || !URN_ID_RE.test(id) || (k === 'member' && !/^\d+$/.test(id))) return undefined;
   return `urn:li:${k}:${id}`;
 }

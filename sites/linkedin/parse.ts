@@ -772,11 +772,12 @@ function parseSalesLead(doc: Document, url: URL): LinkedinLeadCapture {
   const nameEl = queryFirst(doc, LEAD.name);
   const card = queryFirst(doc, LEAD.topCard) ?? (nameEl ? closestMatch(nameEl, 'section') : null);
   const id = URL_PATTERNS.salesLeadId.exec(url.pathname)?.[1];
+  const read = (spec: SelectorSpec, max: number) => opt(textOf(queryFirst(card ?? doc, spec)), max);
   return leadCapture(doc, url, 'sales-navigator', nameEl, card, id && normalizeLinkedinUrn('fs_salesProfile', id), {
-    headline: opt(textOf(queryFirst(card ?? doc, LEAD.headline)), LIM.headline),
-    title: opt(textOf(queryFirst(card ?? doc, LEAD.title)), LIM.title),
-    company: opt(textOf(queryFirst(card ?? doc, LEAD.company)), LIM.company),
-    location: opt(textOf(queryFirst(card ?? doc, LEAD.location)), LIM.location),
+    headline: read(LEAD.headline, LIM.headline),
+    title: read(LEAD.title, LIM.title),
+    company: read(LEAD.company, LIM.company),
+    location: read(LEAD.location, LIM.location),
   });
 }
 
@@ -880,7 +881,7 @@ function leadCapture(
       throw new MissingElementError(
         { name: 'linkedinUrns', selectors: [] },
         undefined,
-        `the page shows another person than the URL's ${clip(urlUrn, 140)} (navigation still in progress?)`,
+        'the page shows another person than its URL (navigation in progress?)',
       );
     }
   }
