@@ -9,7 +9,10 @@ import { saveProfile } from '../../../capture/actions';
 import type { LinkedinLeadCapture, LinkedinProfileCapture } from '../../../capture/linkedin';
 import { RapportDB, setDbForTesting } from '../../../storage/db';
 import { findContactByLinkedinIds } from '../../../storage/queries';
-import { counts, normalizeContactInput, upsertContact } from '../../../storage/repositories';
+import { counts, deleteAllData, normalizeContactInput, upsertContact } from '../../../storage/repositories';
+import { exportParts } from '../../../storage/export';
+import { restoreExport } from '../../../storage/restore';
+import { validateExport } from '../../../importers/json';
 import { MAX_LINKEDIN_URNS } from '../../../storage/schema';
 import { withinBound } from '../hostile/helpers';
 import { parseLinkedinPage } from '../../../sites/linkedin/parse';
@@ -117,5 +120,26 @@ describe('stored LinkedIn URNs are bounded and normalized (inputs from imports a
     expect(b.contact.id).toBe(a.contact.id);
     expect(b.contact.linkedinUrns).toEqual(first);
     expect(await counts()).toMatchObject({ contacts: 1 });
+  });
+});
+
+describe('export and restore keep the LinkedIn URNs of a lead', () => {
+  it('the export carries them; restored over the same lead captured again under another id, one person with both', async () => {
+    const src = { type: 'linkedin' as const, at: '2026-12-07T10:00:00.000Z' };
+    await upsertContact({ name: 'Lead Only', linkedinUrns: ['urn:li:fs_salesProfile:ACwAARestoreLead01'] }, src);
+    let text = '';
+    for await (const part of exportParts()) text += part;
+    const file = validateExport(JSON.parse(text));
+    expect(file.data!.contacts[0].linkedinUrns).toEqual(['urn:li:fs_salesProfile:ACwAARestoreLead01']);
+
+    await deleteAllData();
+    const again = await upsertContact(
+      { name: 'Lead Only', linkedinUrns: ['urn:li:fs_salesProfile:ACwAARestoreLead01', 'urn:li:member:4242'] },
+      src,
+    );
+    await restoreExport(file.data!);
+    const people = await db.contacts.toArray();
+    expect(people.map((c) => c.id)).toEqual([again.contact.id]);
+    expect(people[0].linkedinUrns).toEqual(['urn:li:fs_salesProfile:ACwAARestoreLead01', 'urn:li:member:4242']);
   });
 });
