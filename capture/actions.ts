@@ -196,6 +196,7 @@ export function profileInput(capture: ProfileLike): ContactInput {
     company: isProfile ? capture.currentCompany : capture.company,
     location: capture.location,
     linkedinUrl: capture.profileUrl,
+    linkedinUrns: capture.linkedinUrns,
     photoUrl: isProfile ? capture.photoUrl : undefined,
   };
 }
@@ -221,7 +222,8 @@ export function profileChanges(contact: Contact, capture: ProfileLike): ProfileC
 
 /** Saves (or, with overwrite, updates) the person and records the capture in their timeline. */
 export async function saveProfile(capture: ProfileLike, overwrite: boolean): Promise<UpsertResult> {
-  const source: Source = { type: 'linkedin', ref: capture.profileUrl ?? capture.kind, at: new Date().toISOString() };
+  const page = capture.kind === 'lead' ? capture.pageUrl : capture.kind;
+  const source: Source = { type: 'linkedin', ref: capture.profileUrl ?? page, at: new Date().toISOString() };
   const result = await upsertContact(profileInput(capture), source, { overwrite });
   const input = profileInput(capture);
   await addActivities(

@@ -34,6 +34,11 @@ function build() {
     .string()
     .max(500)
     .regex(/^https:\/\/www\.linkedin\.com\/in\/[^/?#\s]+\/$/, 'expected https://www.linkedin.com/in/<id>/');
+  /** `urn:li:fsd_profile:ACoAA…`, `urn:li:member:123`, `urn:li:fs_salesProfile:ACwAA…`, `urn:li:ts_profile:AEMAA…`. */
+  const urns = z
+    .array(z.string().regex(/^urn:li:[A-Za-z_]{1,20}:[A-Za-z0-9_-]{1,100}$/))
+    .min(1)
+    .max(L.urns);
 
   const LinkedinExperience = z.object({
     title: str(L.title),
@@ -64,6 +69,7 @@ function build() {
     photoUrl: httpsUrl.optional(),
     profileUrl,
     publicId: str(200),
+    linkedinUrns: urns.optional(),
   });
 
   const LinkedinCompanyCapture = z.object({
@@ -96,6 +102,9 @@ function build() {
     profileUrl: profileUrl.optional(),
     publicId: str(200).optional(),
     pageUrl: httpsUrl,
+    linkedinUrns: urns.optional(),
+    experience: z.array(LinkedinExperience).max(L.experience).optional(),
+    education: z.array(LinkedinEducation).max(L.education).optional(),
   });
 
   const LinkedinCapture = z.discriminatedUnion('kind', [LinkedinProfileCapture, LinkedinCompanyCapture, LinkedinLeadCapture]);

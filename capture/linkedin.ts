@@ -19,6 +19,9 @@ export const LINKEDIN_LIMITS = {
   size: 100,
   experience: 100,
   education: 50,
+  /** LinkedIn ids a capture carries (`linkedinUrns`), and the length of one (normalizeLinkedinUrn). */
+  urns: 8,
+  urn: 130,
 } as const;
 
 /** Which generation of LinkedIn's markup the page was read with. */
@@ -70,6 +73,8 @@ export interface LinkedinProfileCapture {
   profileUrl: string;
   /** Lowercased public identifier (the /in/<id>/ part): the merge key. */
   publicId: string;
+  /** The member's other LinkedIn ids, as `normalizeLinkedinUrn` writes them (decision 0038). */
+  linkedinUrns?: string[];
 }
 
 export interface LinkedinCompanyCapture {
@@ -104,6 +109,14 @@ export interface LinkedinLeadCapture {
   publicId?: string;
   /** The Sales Navigator / Recruiter page itself (without query). */
   pageUrl: string;
+  /**
+   * The lead's or candidate's ids (from the page URL and its top card): who it is when no public
+   * profile is linked (decision 0038).
+   */
+  linkedinUrns?: string[];
+  /** Recruiter profiles show the positions and schools. */
+  experience?: LinkedinExperience[];
+  education?: LinkedinEducation[];
 }
 
 export type LinkedinCapture = LinkedinProfileCapture | LinkedinCompanyCapture | LinkedinLeadCapture;

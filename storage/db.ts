@@ -88,6 +88,11 @@ export class RapportDB extends Dexie {
     this.version(7)
       .stores({})
       .upgrade((tx) => rekeyStoredEmails(tx));
+    // v8: contacts are also found by their LinkedIn URNs (a lead or candidate without a public
+    // profile; decision 0038). A new index only: no row changes, older rows have no URNs.
+    this.version(8).stores({
+      contacts: 'n, &id, *emails, linkedinId, *linkedinUrns, companyId, updatedAt',
+    });
   }
 }
 

@@ -260,6 +260,46 @@ export function normalizeLinkedinUrl(input: string | undefined | null): { url: s
   return { url: `https://www.linkedin.com/in/${encodeURIComponent(id)}/`, id };
 }
 
+/**
+ * LinkedIn's own ids for a person, in one written form each (decision 0038): the member's profile
+ * id (`urn:li:fsd_profile:ACoAA…`; `fs_profile` and `fs_miniProfile` name the same id), the member
+ * number (`urn:li:member:123`), the Sales Navigator lead id (`urn:li:fs_salesProfile:ACwAA…`, the
+ * first part of LinkedIn's `(ACwAA…,NAME_SEARCH,…)` tuple) and the Recruiter candidate id
+ * (`urn:li:ts_profile:AEMAA…`). Ids are case-sensitive (base64url) and kept as written.
+ */
+const URN_KINDS: Record<string, string> = {
+  fsd_profile: 'fsd_profile',
+  fs_profile: 'fsd_profile',
+  fs_miniprofile: 'fsd_profile',
+  member: 'member',
+  fs_salesprofile: 'fs_salesProfile',
+  ts_profile: 'ts_profile',
+};
+// Literals (no module-level calls), so the mail content scripts, which use other normalizers, leave them out.
+/** An id: at most 100 characters (a real one has under 50); a longer run is no id, never cut to a prefix. */
+const URN_RE = /urn:li:([A-Za-z_]{1,20}):\(?([A-Za-z0-9_-]{1,100})(?![A-Za-z0-9_-])/g;
+const URN_ID_RE = /^[A-Za-z0-9_-]{1,100}$/;
+
+/** The normal form of one LinkedIn URN (see URN_KINDS), or undefined for another kind or a malformed id. */
+export function normalizeLinkedinUrn(kind: string, id: string): string | undefined {
+  const lower = kind.toLowerCase();
+  const k = Object.hasOwn(URN_KINDS, lower) ? URN_KINDS[lower] : undefined;
+  if (!k || !URN_ID_RE.test(id) || (k === 'member' && !/^\d+$/.test(id))) return undefined;
+  return `urn:li:${k}:${id}`;
+}
+
+/** The LinkedIn person URNs written in `text` (an attribute, a stored list), normalized, at most `max`. */
+export function linkedinUrnsIn(text: string, max: number): string[] {
+  const out = new Set<string>();
+  // Bounded: a real attribute holding a URN is short; the regex starts only at "urn:li:".
+  for (const m of text.slice(0, 4000).matchAll(URN_RE)) {
+    const urn = normalizeLinkedinUrn(m[1], m[2]);
+    if (urn) out.add(urn);
+    if (out.size >= max) break;
+  }
+  return [...out];
+}
+
 /** Mailbox providers whose domain says nothing about a person's employer. */
 export const PUBLIC_MAIL_DOMAINS = new Set([
   'gmail.com',

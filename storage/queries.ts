@@ -26,6 +26,21 @@ export async function findContactByLinkedin(url: string, db: RapportDB = getDb()
   return c && (publicRecord(c) as Contact);
 }
 
+/** The person a LinkedIn page is about: by its public profile, else by one of its URNs (a lead or candidate). */
+export async function findContactByLinkedinIds(
+  url: string | undefined,
+  urns: readonly string[] = [],
+  db: RapportDB = getDb(),
+): Promise<Contact | undefined> {
+  const byUrl = url ? await findContactByLinkedin(url, db) : undefined;
+  if (byUrl || !urns.length) return byUrl;
+  const c = await db.contacts
+    .where('linkedinUrns')
+    .anyOf([...urns])
+    .first();
+  return c && (publicRecord(c) as Contact);
+}
+
 // ------------------------------------------------------------------ reading
 
 export type TimelineItem = { kind: 'activity'; at: string; activity: Activity } | { kind: 'task'; at: string; task: Task };

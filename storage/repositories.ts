@@ -1,9 +1,29 @@
 // Repositories: the only way the app writes people, companies and their history. They merge
 // instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
 import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
-import { PUBLIC_MAIL_DOMAINS, emailDomain, fold, nameSimilarity, normalizeDomain, normalizeEmail, normalizeLinkedinUrl } from './normalize';
+import {
+  PUBLIC_MAIL_DOMAINS,
+  emailDomain,
+  fold,
+  linkedinUrnsIn,
+  nameSimilarity,
+  normalizeDomain,
+  normalizeEmail,
+  normalizeLinkedinUrl,
+} from './normalize';
 import { publicRecord, putRecords, writeScope } from './records';
-import { Activity, type Company, Contact, type ContactInput, type Deal, type Source, Task, newId, nowIso } from './schema';
+import {
+  Activity,
+  type Company,
+  Contact,
+  type ContactInput,
+  type Deal,
+  MAX_LINKEDIN_URNS,
+  type Source,
+  Task,
+  newId,
+  nowIso,
+} from './schema';
 import { search } from './search-index';
 import { activityChanges, enqueue, outboxScope } from './outbox';
 
@@ -20,6 +40,11 @@ export {
 } from './queries';
 
 const MAX_SOURCES = 50;
+
+/** Each given URN in its normal form (malformed ones dropped), without repeats, at most MAX_LINKEDIN_URNS. */
+export function normalizeLinkedinUrns(urns: readonly string[] | undefined): string[] {
+  return uniq((urns ?? []).slice(0, 4 * MAX_LINKEDIN_URNS).map((u) => linkedinUrnsIn(u.slice(0, 200), 1)[0])).slice(0, MAX_LINKEDIN_URNS);
+}
 
 export type UpsertStatus = 'created' | 'merged' | 'unchanged';
 export interface UpsertResult {
@@ -59,6 +84,7 @@ export function normalizeContactInput(
 ): ContactInput & { companyDomain?: string } & { emails: string[]; phones: string[]; tags: string[] } {
   const emails = uniq((input.emails ?? []).map(normalizeEmail));
   const li = normalizeLinkedinUrl(input.linkedinUrl ?? undefined);
+  const urns = normalizeLinkedinUrns(input.linkedinUrns);
   const firstName = clean(input.firstName);
   const lastName = clean(input.lastName);
   let name = clean(input.name) ?? clean([firstName, lastName].filter(Boolean).join(' '));
@@ -79,6 +105,7 @@ export function normalizeContactInput(
     stage: clean(input.stage),
     linkedinUrl: li?.url ?? clean(input.linkedinUrl),
     linkedinId: li?.id ?? clean(input.linkedinId),
+    linkedinUrns: urns.length ? urns : undefined,
   };
 }
 
@@ -126,6 +153,11 @@ function mergeContact(
       next[f] = merged;
       changed = true;
     }
+  }
+  const urns = uniq([...(existing.linkedinUrns ?? []), ...(input.linkedinUrns ?? [])]).slice(0, MAX_LINKEDIN_URNS);
+  if (urns.length !== (existing.linkedinUrns ?? []).length) {
+    next.linkedinUrns = urns;
+    changed = true;
   }
   if (changed) {
     next.updatedAt = nowIso();
@@ -193,8 +225,8 @@ function companyDomainOf(input: { emails: string[]; companyDomain?: string }, op
 }
 
 /**
- * Saves people, merging with existing ones: the same person is the same normalized email or the
- * same LinkedIn profile. Returns one result per input (or an Error for unusable inputs).
+ * Saves people, merging with existing ones: the same person is the same normalized email, the
+ * same LinkedIn profile (public id), or one LinkedIn URN in common (a lead or candidate). Returns one result per input (or an Error for unusable inputs).
  */
 export async function upsertContacts(
   inputs: (ContactInput & { companyDomain?: string })[],
@@ -213,18 +245,22 @@ export async function upsertContacts(
   return db.transaction('rw', [...writeScope(db, 'contact', 'company'), ...outboxScope(db)], async () => {
     const emails = uniq(ok.flatMap((i) => i.emails));
     const liIds = uniq(ok.map((i) => i.linkedinId));
+    const urns = uniq(ok.flatMap((i) => i.linkedinUrns ?? []));
     const stableIds = uniq(opts.stableIds ?? []);
     const found = [
       ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
       ...(liIds.length ? await db.contacts.where('linkedinId').anyOf(liIds).toArray() : []),
+      ...(urns.length ? await db.contacts.where('linkedinUrns').anyOf(urns).toArray() : []),
       ...(stableIds.length ? await db.contacts.where('id').anyOf(stableIds).toArray() : []),
     ];
     const byEmail = new Map<string, Contact>();
     const byLi = new Map<string, Contact>();
+    const byUrn = new Map<string, Contact>();
     const byId = new Map<string, Contact>();
     const index = (c: Contact) => {
       for (const e of c.emails) byEmail.set(e, c);
       if (c.linkedinId) byLi.set(c.linkedinId, c);
+      for (const u of c.linkedinUrns ?? []) byUrn.set(u, c);
       byId.set(c.id, c);
     };
     found.forEach((c) => index(publicRecord(c) as Contact));
@@ -253,6 +289,7 @@ export async function upsertContacts(
       const existing =
         input.emails.map((e) => byEmail.get(e)).find(Boolean) ??
         (input.linkedinId ? byLi.get(input.linkedinId) : undefined) ??
+        input.linkedinUrns?.map((u) => byUrn.get(u)).find(Boolean) ??
         (stableId ? byId.get(stableId) : undefined);
       if (existing) {
         const { contact, changed } = mergeContact(toWrite.get(existing.id) ?? existing, input, source, !!opts.overwrite);

@@ -7,7 +7,7 @@ import { emailKeys } from './email-keys';
 import { fold, normalizeDomain, normalizeEmail } from './normalize';
 import { activityChanges, enqueue, outboxScope, type Change } from './outbox';
 import { publicRecord, putRecords, writeScope } from './records';
-import type { Activity, Company, Contact } from './schema';
+import { type Activity, type Company, type Contact, MAX_LINKEDIN_URNS } from './schema';
 import { SECTIONS, type Section, type ValidatedExport } from './export';
 
 type RecordOf<S extends Section> = ValidatedExport[S][number];
@@ -75,12 +75,17 @@ async function findTwins(db: RapportDB, section: Section, records: AnyRecord[]):
     const people = records as Contact[];
     const emails = uniq(people.flatMap((c) => c.emails));
     const li = uniq(people.map((c) => c.linkedinId).filter((x): x is string => !!x));
+    const urns = uniq(people.flatMap((c) => c.linkedinUrns ?? []));
     const found = [
       ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
       ...(li.length ? await db.contacts.where('linkedinId').anyOf(li).toArray() : []),
+      ...(urns.length ? await db.contacts.where('linkedinUrns').anyOf(urns).toArray() : []),
     ].map((c) => publicRecord(c) as Contact);
+    const sharesUrn = (a: Contact, b: Contact) => !!a.linkedinUrns?.some((u) => b.linkedinUrns?.includes(u));
     for (const c of people) {
-      const twin = found.find((f) => f.emails.some((e) => c.emails.includes(e)) || (!!c.linkedinId && f.linkedinId === c.linkedinId));
+      const twin = found.find(
+        (f) => f.emails.some((e) => c.emails.includes(e)) || (!!c.linkedinId && f.linkedinId === c.linkedinId) || sharesUrn(f, c),
+      );
       if (twin) twins.set(c.id, twin);
     }
   } else if (section === 'companies') {
@@ -129,7 +134,13 @@ function mergeIntoTwin(section: Section, rec: AnyRecord, twin: AnyRecord): AnyRe
       tags: uniq([...a.tags, ...b.tags]).slice(0, 100),
       sources,
     };
-    const adds = !same(merged.emails, a.emails) || !same(merged.phones, a.phones) || !same(merged.tags, a.tags);
+    const urns = uniq([...(a.linkedinUrns ?? []), ...(b.linkedinUrns ?? [])]).slice(0, MAX_LINKEDIN_URNS);
+    if (urns.length) merged.linkedinUrns = urns;
+    const adds =
+      !same(merged.emails, a.emails) ||
+      !same(merged.phones, a.phones) ||
+      !same(merged.tags, a.tags) ||
+      urns.length !== (a.linkedinUrns ?? []).length;
     if (!fileWins && !adds) return undefined;
     return fileWins ? merged : { ...merged, updatedAt: new Date().toISOString() };
   }

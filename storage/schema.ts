@@ -22,6 +22,9 @@ const recordBase = {
   sources: z.array(Source).max(200),
 };
 
+/** LinkedIn URNs a person keeps (Contact.linkedinUrns): the first ones stay when more arrive. */
+export const MAX_LINKEDIN_URNS = 20;
+
 export const STAGES = ['lead', 'contacted', 'qualified', 'customer', 'churned', 'candidate', 'interviewing', 'hired'] as const;
 
 export const Contact = z.object({
@@ -38,6 +41,12 @@ export const Contact = z.object({
   linkedinUrl: text(500).optional(),
   /** LinkedIn public identifier (the /in/<id>/ part), lowercased: a merge key. */
   linkedinId: text(200).optional(),
+  /**
+   * LinkedIn's other ids for the person, as normalizeLinkedinUrn writes them (`urn:li:fsd_profile:ACoAA…`,
+   * `urn:li:member:…`, `urn:li:fs_salesProfile:ACwAA…`, `urn:li:ts_profile:AEMAA…`): merge keys for a
+   * Sales Navigator lead or Recruiter candidate saved without a public profile (decision 0038).
+   */
+  linkedinUrns: z.array(text(130)).max(MAX_LINKEDIN_URNS).optional(),
   headline: text(1000).optional(),
   photoUrl: text(2000).optional(),
   tags: z.array(text(100)).max(100),

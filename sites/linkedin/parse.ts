@@ -12,7 +12,7 @@
 //      and the selectors tried: never a half-filled capture;
 //   6. every text is clipped to LINKEDIN_LIMITS; the receivers check the result against
 //      capture/linkedin-schema.ts (this runs in the content script, which carries no zod).
-import { normalizeDomain, normalizeLinkedinUrl } from '../../storage/normalize';
+import { linkedinUrnsIn, normalizeDomain, normalizeLinkedinUrl, normalizeLinkedinUrn } from '../../storage/normalize';
 import {
   MissingElementError,
   clip,
@@ -48,6 +48,7 @@ import {
   NOT_FOUND,
   PROFILE,
   PUBLIC_SECTIONS as PUB,
+  RECRUITER,
   SDUI,
   TITLE_NOT_FOUND,
   URL_PATTERNS,
@@ -92,7 +93,8 @@ export function parseLinkedinPage(doc: Document, url: string): LinkedinCapture |
   try {
     if (kind === 'profile') result = parseProfile(doc, u);
     else if (kind === 'company') result = parseCompany(doc, u);
-    else result = parseLead(doc, u, kind === 'lead-sales' ? 'sales-navigator' : 'recruiter');
+    else if (kind === 'lead-sales') result = parseSalesLead(doc, u);
+    else result = parseRecruiter(doc, u);
   } catch (err) {
     if (err instanceof MissingElementError) {
       if (queryFirst(doc, AUTH_WALL.forms)) {
@@ -263,6 +265,8 @@ function parseSduiProfile(doc: Document, url: URL, card: Element): LinkedinProfi
     experience,
     education: sduiSection(doc, SDUI.educationHeading, sduiEducation),
     photo: queryFirst(card, SDUI.photo),
+    // The card's own key names the member: `…card.refurn:li:fsd_profile:ACoAA…Topcard`.
+    urns: linkedinUrnsIn(card.getAttribute('componentkey')?.replace(/Topcard$/, '') ?? '', 1),
   });
 }
 
@@ -373,6 +377,7 @@ interface ProfileFields {
   experience: LinkedinExperience[];
   education: LinkedinEducation[];
   photo: Element | null;
+  urns?: string[];
 }
 
 /** The capture from the fields a layout read: the current role, photo and identity are derived the same way for all. */
@@ -398,6 +403,7 @@ function profileCapture(
     currentCompany = currentCompany ?? fromTitle.company;
   }
   const { url: profileUrl, id: publicId } = profileIdentity(doc, card, url);
+  const urns = [...new Set([...(f.urns ?? []), ...opaqueMemberUrn(url.pathname)])];
   return compact(
     {
       kind: 'profile' as const,
@@ -415,6 +421,7 @@ function profileCapture(
       photoUrl: imageUrl(f.photo),
       profileUrl,
       publicId,
+      linkedinUrns: urns.length ? urns : undefined,
     },
     false,
   ) as LinkedinProfileCapture;
@@ -754,16 +761,103 @@ function parseCompany(doc: Document, url: URL): LinkedinCompanyCapture {
 // ---------------------------------------------------------------------------------------------
 // Sales Navigator / Recruiter leads
 
-function parseLead(doc: Document, url: URL, source: LinkedinLeadCapture['source']): LinkedinLeadCapture {
+function parseSalesLead(doc: Document, url: URL): LinkedinLeadCapture {
   const nameEl = queryFirst(doc, LEAD.name);
+  const card = queryFirst(doc, LEAD.topCard) ?? (nameEl ? closestMatch(nameEl, 'section') : null);
+  const id = URL_PATTERNS.salesLeadId.exec(url.pathname)?.[1];
+  const read = (spec: SelectorSpec, max: number) => opt(textOf(queryFirst(card ?? doc, spec)), max);
+  return leadCapture(doc, url, 'sales-navigator', nameEl, card, id && normalizeLinkedinUrn('fs_salesProfile', id), {
+    headline: read(LEAD.headline, LIM.headline),
+    title: read(LEAD.title, LIM.title),
+    company: read(LEAD.company, LIM.company),
+    location: read(LEAD.location, LIM.location),
+  });
+}
+
+/** A Recruiter candidate: the name's section is the top card; positions and schools below it. */
+function parseRecruiter(doc: Document, url: URL): LinkedinLeadCapture {
+  const nameEl = queryFirst(doc, RECRUITER.name);
+  const card = nameEl && closestMatch(nameEl, 'section');
+  const field = (root: Element, sel: string) => textOf(selectFirst(root, sel)) || undefined;
+  const experience = queryAll(doc, RECRUITER.position)
+    .slice(0, LIM.experience)
+    .flatMap((p) => {
+      const title = field(p, RECRUITER.positionTitle);
+      const dates = normalizeDateRange(field(p, RECRUITER.positionDates));
+      return title ? [experienceItem(title, field(p, RECRUITER.positionCompany), dates, field(p, RECRUITER.positionLocation))] : [];
+    });
+  const education = queryAll(doc, RECRUITER.school)
+    .slice(0, LIM.education)
+    .flatMap((e) => {
+      const school = field(e, RECRUITER.schoolName);
+      const degree = selectAll(e, RECRUITER.degree)
+        .map((d) => textOf(d))
+        .filter(Boolean)
+        .join(', ');
+      return school ? [educationItem(school, degree, normalizeDateRange(field(e, RECRUITER.schoolDates)))] : [];
+    });
+  const headline = opt(textOf(queryFirst(card ?? doc, RECRUITER.headline)), LIM.headline);
+  const current = experience.find((e) => isOngoing(e.dateRange)) ?? experience[0];
+  // "Title at Company": the current role when no position is shown.
+  const m = current ? undefined : SDUI.titleAt.exec(headline?.split(' | ')[0] ?? '');
+  const id = URL_PATTERNS.recruiterId.exec(url.pathname)?.[1];
+  return leadCapture(doc, url, 'recruiter', nameEl, card, id && normalizeLinkedinUrn('ts_profile', id), {
+    headline,
+    title: opt(current?.title ?? m?.[1], LIM.title),
+    company: opt(current?.company ?? m?.[2], LIM.company),
+    location: opt(textOf(queryFirst(card ?? doc, RECRUITER.location)), LIM.location),
+    experience,
+    education,
+  });
+}
+
+/** `urn:li:fsd_profile:ACoAA…` of an opaque profile link (/in/ACoAA…), whose id is the member's. */
+function opaqueMemberUrn(href: string): string[] {
+  const id = /\/in\/(ACoAA[A-Za-z0-9_-]{1,95})(?![A-Za-z0-9_-])/.exec(href)?.[1];
+  const urn = id && normalizeLinkedinUrn('fsd_profile', id);
+  return urn ? [urn] : [];
+}
+
+/**
+ * The URNs a lead's or candidate's top card states about its subject: attribute values of the
+ * card and its elements, never inside its links and lists (other people: shared connections).
+ */
+function cardUrns(card: Element): string[] {
+  const out = new Set<string>();
+  let budget = 2000; // elements read: a top card has a few hundred
+  const visit = (el: Element) => {
+    if (--budget < 0 || out.size >= LIM.urns) return;
+    for (const a of Array.from(el.attributes)) for (const u of linkedinUrnsIn(a.value, LIM.urns)) out.add(u);
+    for (let c = el.firstElementChild; c; c = c.nextElementSibling) if (c.localName !== 'a' && c.localName !== 'li') visit(c);
+  };
+  visit(card);
+  return [...out].slice(0, LIM.urns);
+}
+
+type LeadFields = Pick<LinkedinLeadCapture, 'headline' | 'title' | 'company' | 'location' | 'experience' | 'education'>;
+
+/**
+ * A lead or candidate with its identity: the public profile its top card links (or the overflow
+ * menu's "View LinkedIn profile"), and its ids: the page URL's, the card's URNs, an opaque link's
+ * member id. A card naming another id of the URL's kind still shows the previous person (a
+ * single-page navigation in progress): nothing is captured rather than a mix of two people.
+ */
+function leadCapture(
+  doc: Document,
+  url: URL,
+  source: LinkedinLeadCapture['source'],
+  nameEl: Element | null,
+  card: Element | null,
+  urlUrn: string | undefined | '',
+  f: LeadFields,
+): LinkedinLeadCapture {
   const name = nameEl ? clip(cleanDisplayName(textOf(nameEl)), LIM.name) : '';
-  if (!name) throw new MissingElementError(LEAD.name, 'the lead top card');
-  const card: ParentNode = queryFirst(doc, LEAD.topCard) ?? (nameEl ? closestMatch(nameEl, 'section') : null) ?? doc;
+  if (!name) throw new MissingElementError(source === 'recruiter' ? RECRUITER.name : LEAD.name, 'the lead top card');
 
   let profile: { url: string; id: string } | undefined;
-  const links = [queryFirst(card, LEAD.profileLink), queryFirst(doc, LEAD.profileMenuLink)];
-  for (const link of links) {
-    const href = link?.getAttribute('href');
+  let href: string | null | undefined;
+  for (const link of [queryFirst(card ?? doc, LEAD.profileLink), queryFirst(doc, LEAD.profileMenuLink)]) {
+    href = link?.getAttribute('href');
     if (!href) continue;
     try {
       profile = normalizeLinkedinUrl(new URL(href, 'https://www.linkedin.com/').href);
@@ -773,6 +867,19 @@ function parseLead(doc: Document, url: URL, source: LinkedinLeadCapture['source'
     if (profile) break;
   }
 
+  const fromCard = card ? cardUrns(card) : [];
+  if (urlUrn) {
+    const kind = urlUrn.slice(0, urlUrn.lastIndexOf(':') + 1);
+    if (fromCard.some((u) => u.startsWith(kind)) && !fromCard.includes(urlUrn)) {
+      throw new MissingElementError(
+        { name: 'linkedinUrns', selectors: [] },
+        undefined,
+        'the page shows another person than its URL (navigation in progress?)',
+      );
+    }
+  }
+  const opaque = profile && href ? opaqueMemberUrn(href) : [];
+  const urns = [...new Set([...(urlUrn ? [urlUrn] : []), ...fromCard, ...opaque])].slice(0, LIM.urns);
   const parts = splitName(name);
   return compact(
     {
@@ -782,12 +889,12 @@ function parseLead(doc: Document, url: URL, source: LinkedinLeadCapture['source'
       name,
       firstName: clip(parts.firstName || name, LIM.nameParts),
       lastName: clip(parts.lastName, LIM.nameParts),
-      headline: opt(textOf(queryFirst(card, LEAD.headline)), LIM.headline),
-      title: opt(textOf(queryFirst(card, LEAD.title)), LIM.title),
-      company: opt(textOf(queryFirst(card, LEAD.company)), LIM.company),
-      location: opt(textOf(queryFirst(card, LEAD.location)), LIM.location),
+      ...f,
+      experience: f.experience?.length ? f.experience : undefined,
+      education: f.education?.length ? f.education : undefined,
       profileUrl: profile?.url,
       publicId: profile?.id,
+      linkedinUrns: urns.length ? urns : undefined,
       pageUrl: `https://www.linkedin.com${url.pathname}`,
     },
     false,

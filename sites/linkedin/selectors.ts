@@ -26,8 +26,13 @@ export const URL_PATTERNS = {
   company: /^\/(company|school|showcase)\/([^/?#]+)/i,
   /** Sales Navigator lead pages (constructed-sales-lead-2026-11); /sales/people/ is the older form. */
   salesLead: /^\/sales\/(?:lead|people)\//i,
-  /** Recruiter / Talent profile pages (no fixture; URL forms from open-source extensions). */
-  recruiter: /^\/(?:talent\/(?:hire\/[^/]+\/)?profile|recruiter\/profile)\//i,
+  /** Recruiter profile pages: /talent/profile/<id>, /talent/hire/<project>/<up to four parts>/profile/<id>
+   * (constructed-recruiter-*-2026-12). */
+  recruiter: /^\/(?:talent\/(?:hire\/[^/]+\/(?:[^/]+\/){0,4})?profile|recruiter\/profile)\//i,
+  /** The lead id of a Sales Navigator URL (`/sales/lead/ACwAA…,NAME_SEARCH,xyz`: before the first comma)
+   * and the candidate id of a Recruiter URL: `urn:li:fs_salesProfile:` and `urn:li:ts_profile:` ids. */
+  salesLeadId: /^\/sales\/(?:lead|people)\/([A-Za-z0-9_-]{1,100})(?![A-Za-z0-9_-])/,
+  recruiterId: /\/profile\/([A-Za-z0-9_-]{1,100})(?![A-Za-z0-9_-])/,
   /** Pages LinkedIn sends a logged-out or suspected-bot visitor to. */
   authWall: /^\/(?:authwall|checkpoint\/|uas\/login|login|signup)/i,
 } as const;
@@ -394,4 +399,27 @@ export const LEAD = {
   ),
   /** The top card's overflow menu ("View LinkedIn profile"), which may be rendered outside it. */
   profileMenuLink: spec('lead.profileUrl', ['a[data-control-name="view_linkedin"][href*="/in/"]'], ['constructed-sales-lead-2026-11']),
+};
+
+/**
+ * Recruiter's candidate profile (constructed-recruiter-profile-2026-12, constructed-recruiter-hire-2026-12):
+ * `linkedin_premium` markup with the name in an `<h1>` (DOM-NOTES), `data-test-*` hooks on the
+ * positions and schools (as open-source Recruiter tools read them). The search results stay
+ * mounted behind the profile panel and "People also viewed" carries other people's headlines:
+ * headline, location and the public profile link are read inside the name's section only.
+ */
+const RECRUITER_PAGES = ['constructed-recruiter-profile-2026-12', 'constructed-recruiter-hire-2026-12'];
+export const RECRUITER = {
+  name: spec('lead.name', ['h1'], RECRUITER_PAGES),
+  headline: spec('lead.headline', ['[data-test-row-lockup-headline]', '.headline'], RECRUITER_PAGES),
+  location: spec('lead.location', ['[data-test-row-lockup-location]', '.location'], RECRUITER_PAGES),
+  position: spec('experience', ['[data-test-position-entity]'], RECRUITER_PAGES),
+  positionTitle: '[data-test-position-entity-title]',
+  positionCompany: '[data-test-position-entity-company-name]',
+  positionDates: '[data-test-position-entity-date-range]',
+  positionLocation: '[data-test-position-entity-location]',
+  school: spec('education', ['[data-test-education-entity]'], RECRUITER_PAGES),
+  schoolName: '[data-test-education-entity-school-name]',
+  degree: '[data-test-education-entity-degree-name], [data-test-education-entity-field-of-study]',
+  schoolDates: '[data-test-education-entity-dates]',
 };

@@ -4,23 +4,23 @@ import { ContactCard } from '../../../components/ContactCard';
 import { CrmPanel } from '../../../components/CrmPanel';
 import { formatDate } from '../../../components/format';
 import { Timeline } from '../../../components/Timeline';
-import { findContactByLinkedin } from '../../../storage/queries';
+import { findContactByLinkedinIds } from '../../../storage/queries';
 import type { Source } from '../../../storage/schema';
 import { ContactActions } from '../ContactActions';
 import { useContact } from '../use-contact';
 import { describeStorageError } from '../../../storage/errors';
 
+const pageOf = (capture: ProfileLike) => (capture.kind === 'lead' ? capture.pageUrl : undefined);
+
 /** A LinkedIn profile or lead: what the page says, whether the person is saved and what changed. */
 export function ProfileView({ capture }: { capture: ProfileLike }) {
-  const data = useContact(
-    () => (capture.profileUrl ? findContactByLinkedin(capture.profileUrl) : Promise.resolve(undefined)),
-    [capture.profileUrl],
-  );
+  const urns = capture.linkedinUrns ?? [];
+  const data = useContact(() => findContactByLinkedinIds(capture.profileUrl, urns), [capture.profileUrl, urns.join(' ')]);
   const [saved, setSaved] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const contact = data?.contact;
   const changes = contact ? profileChanges(contact, capture) : [];
-  const source = (): Source => ({ type: 'linkedin', ref: capture.profileUrl, at: new Date().toISOString() });
+  const source = (): Source => ({ type: 'linkedin', ref: capture.profileUrl ?? pageOf(capture), at: new Date().toISOString() });
   const save = async (overwrite: boolean) => {
     try {
       const r = await saveProfile(capture, overwrite);
@@ -34,6 +34,8 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
   };
   const title = capture.kind === 'profile' ? capture.currentTitle : capture.title;
   const company = capture.kind === 'profile' ? capture.currentCompany : capture.company;
+  const experience = capture.experience ?? [];
+  const education = capture.education ?? [];
   return (
     <article
       class="sb-card"
@@ -57,11 +59,11 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
           {capture.location}
         </div>
       )}
-      {capture.kind === 'profile' && capture.experience.length > 0 && (
+      {experience.length > 0 && (
         <details>
-          <summary class="small">Experience ({capture.experience.length})</summary>
+          <summary class="small">Experience ({experience.length})</summary>
           <ul class="exp">
-            {capture.experience.map((x, i) => (
+            {experience.map((x, i) => (
               <li key={i} dir="auto">
                 {[x.title, x.company, x.dateRange].filter(Boolean).join(' · ')}
               </li>
@@ -69,11 +71,11 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
           </ul>
         </details>
       )}
-      {capture.kind === 'profile' && capture.education.length > 0 && (
+      {education.length > 0 && (
         <details>
-          <summary class="small">Education ({capture.education.length})</summary>
+          <summary class="small">Education ({education.length})</summary>
           <ul class="exp">
-            {capture.education.map((x, i) => (
+            {education.map((x, i) => (
               <li key={i} dir="auto">
                 {[x.school, x.degree, x.dateRange].filter(Boolean).join(' · ')}
               </li>

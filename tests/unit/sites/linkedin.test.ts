@@ -6,8 +6,9 @@ import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { normalizeDateRange, cleanWebsite, parseLinkedinPage } from '../../../sites/linkedin/parse';
-import type { NotCapturable } from '../../../capture/linkedin';
+import { LINKEDIN_LIMITS, type LinkedinCapture, type NotCapturable } from '../../../capture/linkedin';
 import { checkCaptureResult } from '../../../capture/check-result';
+import { withinBound } from '../hostile/helpers';
 import { linkedinMayShowSidebar } from '../../../sites/linkedin/selectors';
 import { normalizeLinkedinUrl } from '../../../storage/normalize';
 import { splitName, cleanDisplayName } from '../../../sites/common/person-name';
@@ -338,6 +339,85 @@ describe('2026 server-driven layout (constructed-2026-loggedin-profile-*.html)',
   it('a 2026 page still showing the previous profile after an SPA navigation is not captured', () => {
     const r = parseLinkedinPage(fresh(LAZY), 'https://www.linkedin.com/in/someone-else/');
     expect(r).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'publicId' });
+  });
+});
+
+describe('leads and Recruiter candidates: their LinkedIn ids (constructed-recruiter-*, constructed-sales-lead-*)', () => {
+  const REC = 'constructed-recruiter-profile-2026-12.html';
+  const HIRE = 'constructed-recruiter-hire-2026-12.html';
+  const SN = 'constructed-sales-lead-nolink-2026-12.html';
+  const card = (doc: Document) => doc.querySelector('section.topcard, section.profile-topcard')!;
+
+  it('every Recruiter URL form gives the candidate id; other /talent/ pages are no profile', () => {
+    for (const path of [
+      '/talent/profile/AEMAAConstructedRecruiter02Qm',
+      '/talent/hire/412000777/profile/AEMAAConstructedRecruiter02Qm/',
+      '/talent/hire/412000777/manage/all/profile/AEMAAConstructedRecruiter02Qm?project=412000777',
+      '/talent/hire/412000777/discover/recruiterSearch/profile/AEMAAConstructedRecruiter02Qm',
+    ]) {
+      const r = parseLinkedinPage(load(HIRE), `https://www.linkedin.com${path}`);
+      expect(r, path).toMatchObject({
+        kind: 'lead',
+        source: 'recruiter',
+        linkedinUrns: ['urn:li:ts_profile:AEMAAConstructedRecruiter02Qm'],
+      });
+    }
+    expect(parseLinkedinPage(load(HIRE), 'https://www.linkedin.com/talent/hire/412000777/manage/all')).toMatchObject({
+      kind: 'not-capturable',
+      reason: 'not-a-profile-page',
+    });
+  });
+
+  it('a page still showing the previous candidate or lead after an SPA navigation is not captured', () => {
+    const rec = parseLinkedinPage(load(REC), 'https://www.linkedin.com/talent/profile/AEMAANextCandidate0099');
+    expect(rec).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'linkedinUrns' });
+    const lead = parseLinkedinPage(load(SN), 'https://www.linkedin.com/sales/lead/ACwAANextLead00099,NAME_SEARCH,aa');
+    expect(lead).toMatchObject({ kind: 'not-capturable', reason: 'missing-field', field: 'linkedinUrns' });
+  });
+
+  it('never takes ids from the lists inside or outside the top card (shared connections, similar leads)', () => {
+    const r = parseLinkedinPage(load(SN), expected.fixtures[SN].url) as LinkedinCapture & { linkedinUrns: string[] };
+    expect(r.linkedinUrns.join(' ')).not.toMatch(/FAKE|Decoy/);
+    const rec = parseLinkedinPage(load(REC), expected.fixtures[REC].url) as LinkedinCapture & { linkedinUrns: string[] };
+    expect(rec.linkedinUrns).not.toContain('urn:li:member:700000999');
+  });
+
+  it('an opaque "View LinkedIn profile" link (/in/ACoAA…) adds the member id, case kept', () => {
+    const doc = fresh(SN);
+    card(doc).insertAdjacentHTML(
+      'beforeend',
+      '<a data-control-name="view_linkedin" href="https://www.linkedin.com/in/ACoAAOpaqueMember77/">View</a>',
+    );
+    card(doc).removeAttribute('data-member-urn');
+    const r = parseLinkedinPage(doc, expected.fixtures[SN].url);
+    expect(r).toMatchObject({
+      publicId: 'acoaaopaquemember77',
+      linkedinUrns: ['urn:li:fs_salesProfile:ACwAAConstructedLead2026Sb', 'urn:li:fsd_profile:ACoAAOpaqueMember77'],
+    });
+  });
+
+  it('hostile ids: too long, unknown kinds, huge attributes and many URNs are bounded or dropped, in linear time', () => {
+    const huge = 'A'.repeat(100_000);
+    // An id longer than any real one is no id (not cut to a prefix that could be someone's).
+    const long = parseLinkedinPage(load(HIRE), `https://www.linkedin.com/talent/profile/AEMAA${'A'.repeat(150)}`);
+    expect(long).toMatchObject({ kind: 'lead', name: 'Aksel Nygård' });
+    expect((long as { linkedinUrns?: string[] }).linkedinUrns).toBeUndefined();
+    // A page address beyond any real one: read quickly, and refused by the receivers (decision 0035).
+    const hugeUrl = withinBound('huge URL', () => parseLinkedinPage(load(HIRE), `https://www.linkedin.com/talent/profile/AEMAA${huge}`));
+    expect(checkCaptureResult('linkedin', hugeUrl)).toMatchObject({
+      kind: 'not-capturable',
+      reason: 'invalid',
+      detail: expect.stringContaining('at pageUrl:'),
+    });
+
+    const doc = fresh(HIRE);
+    const many = Array.from({ length: 5000 }, (_, i) => `urn:li:member:${i}`).join(' ');
+    card(doc).setAttribute('data-a', `urn:li:constructor:x urn:li:__proto__:y urn:li:member:abc urn:li:ts_profile:${huge} ${many}`);
+    card(doc).setAttribute('data-b', `urn:li:fs_salesProfile:(${'(('.repeat(50_000)}`);
+    const r = withinBound('hostile URNs', () => parseLinkedinPage(doc, expected.fixtures[HIRE].url)) as { linkedinUrns: string[] };
+    expect(r.linkedinUrns.length).toBeLessThanOrEqual(LINKEDIN_LIMITS.urns);
+    expect(r.linkedinUrns[0]).toBe('urn:li:ts_profile:AEMAAConstructedRecruiter02Qm');
+    for (const u of r.linkedinUrns) expect(u).toMatch(/^urn:li:(?:ts_profile:AEMAA|member:\d)/);
   });
 });
 

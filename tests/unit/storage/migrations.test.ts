@@ -17,7 +17,8 @@ import { type IndexKind, RapportDB } from '../../../storage/db';
 import { continueIndexRebuild, rebuildIndexStep, rebuildState } from '../../../storage/index-rebuild';
 import { normalizeEmail } from '../../../storage/normalize';
 import { decodeOffsets } from '../../../storage/posting-chunk';
-import { findContactByEmail } from '../../../storage/queries';
+import { findContactByEmail, findContactByLinkedinIds } from '../../../storage/queries';
+import { upsertContact } from '../../../storage/repositories';
 import { putRecords, writeScope } from '../../../storage/records';
 import type { Activity, Company, Contact } from '../../../storage/schema';
 import { type SearchHit, docRank, search } from '../../../storage/search-index';
@@ -287,5 +288,25 @@ describe.each(fixtures.map((f) => [f.file, f.dump.writtenBy, f.dump] as const))(
     expect(links.size).toBe(new Set([...remoteOf.keys(), ...waiting.map((e) => `${e.kind}|${e.localId}`)]).size);
     // Only what the CRM rejected for good is left, as it was.
     expect(await db.outbox.toArray()).toEqual(entries.filter((e) => e.state === 'dead'));
+  });
+
+  // Last: it writes (a capture after the upgrade).
+  it('finds people by their LinkedIn URNs: a lead saved after the upgrade merges by public id, then by URN alone', async () => {
+    const before = rows<Contact>('contacts');
+    for (const c of before)
+      for (const u of c.linkedinUrns ?? []) expect((await findContactByLinkedinIds(undefined, [u], db))?.id, u).toBe(c.id);
+    const jose = before.find((c) => c.linkedinId === 'josé-muller-1')!;
+    const urn = 'urn:li:fs_salesProfile:ACwAAAfterUpgrade0001';
+    const src = { type: 'linkedin' as const, at: '2026-12-07T10:00:00.000Z' };
+    const byProfile = await upsertContact(
+      { name: 'José Müller', linkedinUrl: 'https://www.linkedin.com/in/josé-muller-1/', linkedinUrns: [urn] },
+      src,
+      {},
+      db,
+    );
+    expect(byProfile.contact.id).toBe(jose.id);
+    const byUrn = await upsertContact({ name: 'José Müller', title: 'Bauleiter', linkedinUrns: [urn] }, src, {}, db);
+    expect(byUrn.contact.id).toBe(jose.id);
+    expect(await db.contacts.count()).toBe(before.length);
   });
 });

@@ -99,6 +99,23 @@ const ana = await up({ name: 'Ana Pérez', emails: ['ana.perez@acme-bau.de'], co
 await repo.deleteContact(gone.id, db);
 // The same address in another case: merged into Ana, not a second person.
 await up({ name: 'Ana P.', emails: ['ANA.PEREZ@ACME-BAU.DE'], title: 'CTO', location: 'Madrid' });
+if (version >= 8) {
+  // A Sales Navigator lead without a public profile (its ids only), saved twice: one person. Then a
+  // Recruiter candidate whose public profile is José's: merged into him, his URNs added.
+  const lead = {
+    name: 'Øystein Ærø',
+    title: 'Innkjøpssjef',
+    company: 'Fjord Handel AS',
+    linkedinUrns: ['urn:li:fs_salesProfile:ACwAAFixtureLead0001'],
+  };
+  await up(lead, { type: 'linkedin', ref: 'https://www.linkedin.com/sales/lead/ACwAAFixtureLead0001', at: src.at } as typeof src);
+  await up({ ...lead, linkedinUrns: [...lead.linkedinUrns, 'urn:li:fsd_profile:ACoAAFixtureMember0001'] });
+  await up({
+    name: 'José Müller',
+    linkedinUrl: 'https://www.linkedin.com/in/josé-muller-1/',
+    linkedinUrns: ['urn:li:ts_profile:AEMAAFixtureCandidate01', 'urn:li:member:700000042'],
+  });
+}
 // (upsertCompany came after the first release: its companies were made from contacts only.)
 await repo.upsertCompany?.({ name: 'Ørsted Ænergi A/S', domain: 'https://www.orsted-energi.dk/om-os', industry: 'Energi' }, src, db);
 const { added } = await repo.addActivities(
