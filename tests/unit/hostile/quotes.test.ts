@@ -4,7 +4,9 @@
 import { JSDOM } from 'jsdom';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../../capture/mail';
-import { extractMessageParts, findQuoteStart, isSignoff, splitMessageText } from '../../../sites/mail/body';
+import { findQuoteStart, splitMessageText } from '../../../capture/quotes';
+import { isSignoff } from '../../../capture/signoffs';
+import { extractMessageParts } from '../../../sites/mail/body';
 import { HOSTILE_BOUND_MS, withinBound } from './helpers';
 
 const sizes = [LIMITS.bodyText, 2 * LIMITS.bodyText];
