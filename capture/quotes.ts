@@ -204,6 +204,11 @@ function quoteEnd(lines: readonly string[], q: QuoteStart): number {
   }
 }
 
+/** Appends `from[start..end)` to `to` (a loop: spreading 100k lines into push() overflows the stack). */
+function append(to: string[], from: readonly string[], start: number, end: number): void {
+  for (let k = start; k < end; k++) to.push(from[k]);
+}
+
 /** Lines → the sender's own lines and the quoted lines (each quote block after a blank line). */
 export function splitQuotes(lines: readonly string[]): { own: string[]; quoted: string[] } {
   const own: string[] = [];
@@ -212,14 +217,15 @@ export function splitQuotes(lines: readonly string[]): { own: string[]; quoted: 
   while (i < lines.length) {
     const q = findQuote(lines, i);
     if (!q) {
-      own.push(...lines.slice(i));
+      append(own, lines, i, lines.length);
       break;
     }
-    own.push(...lines.slice(i, q.line));
+    append(own, lines, i, q.line);
     if (q.column > 0) own.push(lines[q.line].slice(0, q.column).trim());
     const end = quoteEnd(lines, q);
     if (quoted.length) quoted.push('');
-    quoted.push(lines[q.line].slice(q.column), ...lines.slice(q.line + 1, end));
+    quoted.push(lines[q.line].slice(q.column));
+    append(quoted, lines, q.line + 1, end);
     if (end < lines.length) own.push('');
     i = end;
   }

@@ -156,8 +156,33 @@ export function isSignoff(line: string): boolean {
 
 // "Sent from my iPhone", "Get Outlook for iOS", "Gesendet von Outlook für Android", "Envoyé de mon
 // iPhone" and the like: a known opening and at most four more words, nothing else on the line.
-const MOBILE_FOOTER =
-  /^(?:Sent from (?:my )?|Sent with |Get Outlook for |Gesendet von (?:meinem )?|Von meinem \S+ gesendet|Envoyé (?:de|depuis) (?:mon )?|Obtenir Outlook pour |Enviado desde (?:mi )?|Enviado do (?:meu )?|Inviato da (?:mio )?|Verzonden (?:vanaf|met) (?:mijn )?|Skickat från (?:min )?|Sendt fra (?:min )?|Lähetetty |Wysłane z |Отправлено с |从我的|iPhoneから送信)[^\s.,;:!?]*(?: [^\s.,;:!?]+){0,4}$/i;
+const MOBILE_FOOTER = new RegExp(
+  `^(?:${[
+    'Sent from (?:my )?',
+    'Sent with ',
+    'Sent via ',
+    'Get Outlook for ',
+    'Gesendet von (?:meinem )?',
+    'Von meinem \\S+ gesendet',
+    'Envoyé (?:de|depuis) (?:mon )?',
+    'Obtenir Outlook pour ',
+    'Enviado desde (?:mi )?',
+    'Obtener Outlook para ',
+    'Enviado (?:do|de) (?:meu )?',
+    'Inviato dal? (?:mio )?',
+    'Scarica Outlook per ',
+    'Verzonden (?:vanaf|met) (?:mijn )?',
+    'Skickat från (?:min )?',
+    'Sendt fra (?:min )?',
+    'Lähetetty ',
+    'Wysłane z ',
+    'Отправлено (?:с|из) ',
+    '从我的',
+    '发自我的',
+    'iPhoneから送信',
+  ].join('|')})[^\\s.,;:!?]*(?: [^\\s.,;:!?]+){0,4}$`,
+  'i',
+);
 const isMobileFooter = (l: string) => l.length <= 80 && MOBILE_FOOTER.test(l);
 
 const PHONEISH = /(?:\+|\(0?\d)[\d\s()./-]{6,}\d|\b\d{2,5}[\s./-]\d{2,}[\s./-]\d{2,}/;

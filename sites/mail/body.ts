@@ -16,20 +16,34 @@ export interface MessagePartsWithLinks {
 
 // -- HTML markers ------------------------------------------------------------------------------
 
+// Gmail; Yahoo (also with a per-message prefix: `ydp1a2b3cyahoo_quoted`); Thunderbird (the
+// "On … wrote:" line, and a forward's container); Outlook 2003; Proton.
 const QUOTE_CLASSES = new Set([
   'gmail_quote',
   'gmail_quote_container',
   'gmail_extra',
   'yahoo_quoted',
   'moz-cite-prefix',
+  'moz-forward-container',
   'OutlookMessageHeader',
+  'protonmail_quote',
 ]);
+// Outlook on the web (`x_` inside the reading pane), Outlook for Mac (`OLK_SRC_BODY_SECTION` wraps
+// the header and the quoted message), the new Outlook's reference message.
+const QUOTE_IDS = new Set(['divRplyFwdMsg', 'appendonsend', 'OLK_SRC_BODY_SECTION', 'mail-editor-reference-message-container']);
+// Outlook, Apple Mail on iOS/macOS ("Sent from my iPhone" sits in `AppleMailSignature`).
+const SIGNATURE_IDS = new Set(['Signature', 'signature', 'AppleMailSignature']);
 const SIGNATURE_CLASSES = new Set(['gmail_signature', 'moz-signature']);
+
+/** `id` without Outlook's `x_` prefixes (a message shown inside its reading pane, quoted again). */
+const bareId = (id: string) => id.replace(/^(?:x_)+/, '');
 
 /**
  * The mail-HTML conventions (not the webmail's own markup, so they live here rather than in a
- * site's selectors.ts): where a quoted reply starts, and which element is the signature.
- * Outlook prefixes ids of a message shown inside its reading pane with `x_`.
+ * site's selectors.ts): where a quoted reply starts, and which element is the signature. A
+ * `<blockquote>` is a quote in every client (Gmail, Apple Mail `type="cite"`, Thunderbird, Yandex,
+ * Mail.ru); header lines without a marker (Outlook desktop, Windows Mail) are left to the text
+ * rules on the extension side.
  */
 export const classifyMailHtml: RegionClassifier = (el) => {
   const tag = el.localName;
@@ -37,13 +51,14 @@ export const classifyMailHtml: RegionClassifier = (el) => {
   if (!el.hasAttributes()) return null;
   const id = el.getAttribute('id');
   if (id) {
-    if (id === 'divRplyFwdMsg' || id.endsWith('_divRplyFwdMsg') || id === 'appendonsend' || id.endsWith('_appendonsend')) return 'quote';
-    if (id === 'Signature' || id.endsWith('_Signature') || id === 'signature') return 'signature';
+    const bare = bareId(id);
+    if (QUOTE_IDS.has(bare) || bare.endsWith('yahoo_quoted')) return 'quote';
+    if (SIGNATURE_IDS.has(bare)) return 'signature';
   }
   const cls = el.getAttribute('class');
   if (cls) {
     for (const c of cls.split(/\s+/)) {
-      if (QUOTE_CLASSES.has(c)) return 'quote';
+      if (QUOTE_CLASSES.has(c) || c.endsWith('yahoo_quoted')) return 'quote';
       if (SIGNATURE_CLASSES.has(c)) return 'signature';
     }
   }
