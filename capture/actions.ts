@@ -2,6 +2,7 @@
 // save or update a LinkedIn profile. Runs in extension pages and the background, never in a page.
 import { type LinkedinLeadCapture, type LinkedinProfileCapture } from './linkedin';
 import { type MailMessage, type ThreadCapture, type ThreadParticipant, classifyParticipants } from './mail';
+import { refineThreadCapture } from './refine';
 import { type SignatureFields, type SignatureOptions, parseSignature } from './signature';
 import { candidateEmail } from '../storage/normalize';
 import { type UpsertResult, addActivities, findContactByEmail, upsertContact, upsertContacts } from '../storage/repositories';
@@ -108,7 +109,8 @@ export async function logThread(
   settings: Settings,
   plan?: AutoLogPlan,
 ): Promise<{ added: number; existing: number; contacts: Contact[] }> {
-  const classified = classifyParticipants(capture, { internalDomains: settings.internalDomains });
+  // Refined again (idempotent): the text rules must have run on what is stored, whoever calls.
+  const classified = classifyParticipants(refineThreadCapture(capture), { internalDomains: settings.internalDomains });
   // A rule saves only the plan's people; a click saves everyone outside the team.
   const people = plan ? plan.people : peopleOf(classified, settings);
   if (!people.length) throw new Error('nobody outside your team in this conversation: nothing to log');

@@ -1,6 +1,7 @@
 // What the background answers. Result types flow from here to callers (messaging/client.ts).
 import { browser } from 'wxt/browser';
 import { autoLogRuleMatches, logThread } from '../../capture/actions';
+import { refineCaptureResult } from '../../capture/refine';
 import type { Handlers, Sender } from '../../messaging/background-router';
 import { type MessageInput, PageCapture, type RapportEvent } from '../../messaging/protocol';
 import { registry } from '../../connectors/registry';
@@ -41,7 +42,9 @@ export const handlers = {
   deleteLocalData: async ({ scope }: MessageInput<'deleteLocalData'>) => deleteLocalDataFromUser(scope),
   releasePermissions: async () => ({ released: await releaseUnusedPermissions(getDb(), registry) }),
 
-  captureChanged: async ({ capture, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
+  captureChanged: async ({ capture: raw, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
+    // The content script splits by the page's markers only; the text rules run here (decision 0034).
+    const capture = refineCaptureResult(raw);
     const tabId = tabOf(sender);
     captures.set(tabId, { capture, session });
     void broadcast({ rapportEvent: 'capture', tabId, capture, ...(session ? { session } : {}), ...(seq !== undefined ? { seq } : {}) });

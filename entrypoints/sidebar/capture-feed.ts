@@ -5,6 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { z } from 'zod';
 import { browser } from 'wxt/browser';
+import { refineCaptureResult } from '../../capture/refine';
 import { callBackground } from '../../messaging/client';
 import { PageCapture, RapportEvent } from '../../messaging/protocol';
 import type { Settings } from '../../storage/settings';
@@ -79,7 +80,8 @@ function startFeed(publish: (state: FeedState) => void): () => void {
       if (seq <= shownSeq) return; // already shown (the other copy), or older
       shownSeq = seq;
     }
-    if (settings) publish({ status: 'ready', capture, settings });
+    // Refined here too: the direct copy comes straight from the content script (decision 0034).
+    if (settings) publish({ status: 'ready', capture: refineCaptureResult(capture), settings });
     else early = capture;
   };
   direct.listener = apply;
@@ -100,7 +102,8 @@ function startFeed(publish: (state: FeedState) => void): () => void {
   prefetchSidebar()
     .then((res) => {
       settings = res.settings;
-      publish({ status: 'ready', capture: early ?? res.capture, settings: res.settings });
+      const capture = early ?? res.capture;
+      publish({ status: 'ready', capture: capture && refineCaptureResult(capture), settings: res.settings });
     })
     .catch((e: unknown) => publish({ status: 'error', message: e instanceof Error ? e.message : String(e) }));
   return () => {

@@ -1,5 +1,6 @@
 // Capture-accuracy benchmark (npm run bench:capture-accuracy): Rapport's reply/quote/signature
-// splitter (sites/mail/body.ts) on four public corpora, each judged by its own expected outputs
+// splitting (the page markers of sites/mail/body.ts, the text rules of capture/quotes.ts and
+// capture/signoffs.ts as capture/refine.ts applies them) on four public corpora, each judged by its own expected outputs
 // and one stated comparison rule (tests/bench/reply-corpora.ts; docs/benchmarks.md). Prints cases
 // passed / total per corpus and the warm parse time of the corpus's largest case (goal ≤ 20 ms).
 // Runs under Vitest (TypeScript modules with extensionless imports), as bench:hostile does.
@@ -38,6 +39,11 @@ it('capture accuracy on the public reply corpora', () => {
   const total = results.reduce((n, r) => n + r.total, 0);
   console.log(`\nCapture accuracy (${new Date().toISOString().slice(0, 10)}): ${passed} / ${total} cases\n`);
   console.table(rows);
+  const largest = results.map((r) => r.largest).reduce((a, b) => (b.size > a.size ? b : a));
+  const lt = warmTimes(largest.run);
+  console.log(
+    `Largest page: ${largest.name} (${largest.size} chars): warm median ${lt.median.toFixed(2)} ms, max ${lt.max.toFixed(2)} ms (goal ≤ 20 ms)\n`,
+  );
   for (const r of results) {
     console.log(`${r.corpus}: ${r.rule}`);
     if (r.failed.length) console.log(`  failing: ${r.failed.join(', ')}`);

@@ -1,12 +1,16 @@
 // Reads the four public reply corpora in tests/fixtures/replies/ together with their own expected
-// outputs (read from each corpus's test file, never written by hand), runs Rapport's splitter on
-// every case and compares by one rule per corpus (docs/benchmarks.md, "Capture accuracy").
+// outputs (read from each corpus's test file, never written by hand), runs Rapport's pipeline on
+// every case (text corpora: the text rules of capture/quotes.ts; HTML: what the content script
+// reads, sites/mail/body.ts, then what the extension side refines, capture/refine.ts) and compares by one rule per corpus (docs/benchmarks.md, "Capture accuracy").
 // Shared by `npm run bench:capture-accuracy` and the ratchet in tests/unit/capture/reply-corpora.test.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { JSDOM } from 'jsdom';
-import { extractMessageParts, splitMessageText } from '../../sites/mail/body';
+import type { MailMessage } from '../../capture/mail';
+import { splitMessageText } from '../../capture/quotes';
+import { refineMessage } from '../../capture/refine';
+import { extractMessageParts } from '../../sites/mail/body';
 
 const ROOT = fileURLToPath(new URL('../fixtures/replies/', import.meta.url));
 const read = (...p: string[]) => readFileSync(join(ROOT, ...p), 'utf8');
@@ -324,6 +328,25 @@ function htmlText(html: string): string {
   return out;
 }
 
+/** The content script's reading of a message element, then the extension side's text rules. */
+function pageThenRefine(bodyEl: Element): MailMessage {
+  const parts = extractMessageParts(bodyEl);
+  return refineMessage({
+    messageId: 'corpus',
+    from: { name: 'Corpus' },
+    to: [],
+    cc: [],
+    dateText: '',
+    snippet: '',
+    bodyText: parts.body,
+    quotedText: parts.quoted,
+    signature: parts.signature,
+    links: parts.links,
+    direction: 'incoming',
+    collapsed: false,
+  });
+}
+
 function quotequailCases(): Case[] {
   const src = read('closeio-quotequail/tests/test_unwrap_html.py');
   const files = 'closeio-quotequail/tests/files';
@@ -351,7 +374,12 @@ function quotequailCases(): Case[] {
     cases.push({
       name: file,
       size: html.length,
-      run: () => extractMessageParts((body ??= new JSDOM(html).window.document.body)).body,
+      run: () => {
+        // html_top is the message above the quote, signature included (quotequail does not split
+        // signatures): Rapport's body and signature together, as for talon.
+        const m = pageThenRefine((body ??= new JSDOM(html).window.document.body));
+        return `${m.bodyText}\n${m.signature}`;
+      },
       check: (a) => normalise(a) === e,
     });
   }
@@ -383,7 +411,7 @@ export const CORPORA: { corpus: string; rule: string; cases: () => Case[] }[] = 
   },
   {
     corpus: 'closeio-quotequail (HTML)',
-    rule: 'each tests/files input with an html_top expectation in test_unwrap_html.py (absent html_top = empty): text of Rapport body equals text of html_top',
+    rule: 'each tests/files input with an html_top expectation in test_unwrap_html.py (absent html_top = empty): text of Rapport body + signature (quote removed; page markers, then the text rules) equals text of html_top',
     cases: quotequailCases,
   },
 ];

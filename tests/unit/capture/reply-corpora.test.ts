@@ -7,11 +7,11 @@ import { runCorpora } from '../../bench/reply-corpora';
 
 /** Cases passed per corpus, as last measured (never lower these to make a change pass). */
 const AT_LEAST: Record<string, { passed: number; total: number }> = {
-  'github-email_reply_parser': { passed: 5, total: 8 },
-  'zapier-email-reply-parser': { passed: 7, total: 9 },
-  'mailgun-talon (quotes)': { passed: 34, total: 61 },
-  'mailgun-talon (signatures)': { passed: 3, total: 6 },
-  'closeio-quotequail (HTML)': { passed: 8, total: 9 },
+  'github-email_reply_parser': { passed: 8, total: 8 },
+  'zapier-email-reply-parser': { passed: 9, total: 9 },
+  'mailgun-talon (quotes)': { passed: 60, total: 61 },
+  'mailgun-talon (signatures)': { passed: 4, total: 6 },
+  'closeio-quotequail (HTML)': { passed: 9, total: 9 },
 };
 
 describe('reply splitter on the public corpora (ratchet)', () => {

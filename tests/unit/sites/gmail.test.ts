@@ -11,6 +11,7 @@ import { classifyParticipants, effectiveInternalDomains, type NotCapturable, typ
 import { parseMailDate } from '../../../sites/mail/date';
 import { queryFirst, type SelectorSpec } from '../../../sites/common/selector-spec';
 import { parseSignature } from '../../../capture/signature';
+import { refineThreadCapture } from '../../../capture/refine';
 
 const DIR = new URL('../../fixtures/gmail/', import.meta.url);
 const HEADER = 'Constructed 2026-11 from the hooks in DOM-NOTES.md (no real Gmail/Outlook page is public); not a capture.';
@@ -30,7 +31,8 @@ function thread(name: string, url?: string): ThreadCapture {
   const doc = load(name, url);
   const r = parseGmailThread(doc, url ?? doc.location.href);
   if (r.kind !== 'thread') throw new Error(`expected a thread, got ${JSON.stringify(r)}`);
-  return r;
+  // As the extension side holds it: the page's markers, then the text rules (capture/refine.ts).
+  return refineThreadCapture(r);
 }
 function notCapturable(name: string, url?: string): NotCapturable {
   const doc = load(name, url);
@@ -323,7 +325,7 @@ describe('parseGmailThread: markup in names is text', () => {
     const doc = load('thread-xss.html');
     const before = doc.querySelectorAll('*').length;
     expect(doc.querySelectorAll('img, script:not([src])').length).toBe(0);
-    const t = parseGmailThread(doc, threadUrl('18e1f2a3b4c5d6e7')) as ThreadCapture;
+    const t = refineThreadCapture(parseGmailThread(doc, threadUrl('18e1f2a3b4c5d6e7')) as ThreadCapture);
     expect(t.kind).toBe('thread');
     expect(t.subject).toBe('<img src=x onerror=alert(document.domain)> Invoice overdue');
     expect(t.messages[0].from).toEqual({ email: 'billing@evil.example', name: '<img src=x onerror=alert(1)>' });

@@ -7,6 +7,7 @@ import type { NotCapturable, ThreadCapture } from '../../../capture/mail';
 import { checkCaptureResult } from '../../../capture/check-result';
 import { queryFirst, type SelectorSpec } from '../../../sites/common/selector-spec';
 import { parseSignature } from '../../../capture/signature';
+import { refineThreadCapture } from '../../../capture/refine';
 import { outlookUserEmail, parseOutlookThread, threadIdFromOutlookUrl } from '../../../sites/outlook/parse';
 import { S, outlookMayShowSidebar } from '../../../sites/outlook/selectors';
 
@@ -23,7 +24,8 @@ function load(name: string, url = urlFor(CONV_EN)): Document {
 function thread(name: string, url = urlFor(CONV_EN)): ThreadCapture {
   const r = parseOutlookThread(load(name, url), url);
   if (r.kind !== 'thread') throw new Error(`expected a thread, got ${JSON.stringify(r)}`);
-  return r;
+  // As the extension side holds it: the page's markers, then the text rules (capture/refine.ts).
+  return refineThreadCapture(r);
 }
 const local = (y: number, mo: number, d: number, h: number, mi: number) => new Date(y, mo - 1, d, h, mi).toISOString();
 
@@ -163,7 +165,7 @@ describe('parseOutlookThread: English', () => {
     for (const el of Array.from(doc.querySelectorAll('.aVla3, .OZZZK'))) el.removeAttribute('class');
     for (const el of Array.from(doc.querySelectorAll('[id^="UniqueMessageBody"]'))) el.removeAttribute('id');
     for (const el of Array.from(doc.querySelectorAll('.allowTextSelection'))) el.classList.remove('allowTextSelection');
-    const r = parseOutlookThread(doc, doc.location.href) as ThreadCapture;
+    const r = refineThreadCapture(parseOutlookThread(doc, doc.location.href) as ThreadCapture);
     expect(r.kind).toBe('thread');
     expect(r.messages.map((m) => m.from.email)).toEqual(t.messages.map((m) => m.from.email));
     expect(r.messages.map((m) => m.bodyText)).toEqual(t.messages.map((m) => m.bodyText));
@@ -222,7 +224,7 @@ describe('parseOutlookThread: markup as text, non-ASCII names', () => {
   it('keeps markup literally, drops javascript: links, creates no element', () => {
     const doc = load('thread-xss-nonascii.html');
     const before = doc.querySelectorAll('*').length;
-    const t = parseOutlookThread(doc, doc.location.href) as ThreadCapture;
+    const t = refineThreadCapture(parseOutlookThread(doc, doc.location.href) as ThreadCapture);
     expect(t.subject).toBe("<script>alert('subject')</script> Überweisung – 请确认");
     expect(t.messages[0].from).toEqual({ email: 'attacker@evil.example', name: '<img src=x onerror=alert(1)>' });
     expect(t.messages[0].cc).toEqual([{ email: 'cc@evil.example', name: '"><svg onload=alert(2)>' }]);
