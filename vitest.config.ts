@@ -1,11 +1,17 @@
+import { realpathSync } from 'node:fs';
+import { searchForWorkspaceRoot } from 'vite';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
+
+// A git worktree may link node_modules from the main checkout: let Vite serve files from there too.
+const fsAllow = [searchForWorkspaceRoot(process.cwd()), realpathSync('node_modules')];
 
 export default defineConfig({
   test: {
     projects: [
       {
         plugins: [WxtVitest()],
+        server: { fs: { allow: fsAllow } },
         test: {
           name: 'unit',
           include: ['tests/unit/**/*.test.{ts,tsx}'],
