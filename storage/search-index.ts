@@ -581,3 +581,37 @@ export function scoreRecord(kind: IndexKind, rec: AnyRecord, words: string[]): S
   }
   return { kind, record: rec, score, matched };
 }
+
+/**
+ * Every doc of a kind having, for each word of the query, a term that starts with it: the same
+ * match as search() without its limit or ranking (the workspace's tables filter a whole table by
+ * text). One range read per word across all chunks: a word of up to MAX_PREFIX letters reads its
+ * prefix-union rows, a longer one the rows of every term it begins. Undefined for a query without
+ * words (no text filter).
+ */
+export async function matchingDocs(db: RapportDB, kind: IndexKind, query: string): Promise<Set<number> | undefined> {
+  const words = [...new Set(tokenize(query))];
+  if (!words.length) return undefined;
+  const run = async () => {
+    // Rarest word first (by its prefix entry's count): later words only test its docs.
+    const entries = await db.prefixes.bulkGet(words.map((w) => [kind, w.slice(0, MAX_PREFIX)] as [IndexKind, string]));
+    if (entries.some((e) => !e)) return new Set<number>();
+    const order = words.map((_, i) => i).sort((a, b) => entries[a]!.count - entries[b]!.count);
+    let docs: Set<number> | undefined;
+    for (const i of order) {
+      const next = new Set<number>();
+      for (const row of await wordPostingsAllChunks(db, kind, words[i])) {
+        const base = row.c << CHUNK_SHIFT;
+        const offs = decodeOffsets(row);
+        for (let x = 0; x < offs.length; x++) {
+          const n = base + offs[x];
+          if (!docs || docs.has(n)) next.add(n);
+        }
+      }
+      docs = next;
+      if (!docs.size) break;
+    }
+    return docs ?? new Set<number>();
+  };
+  return Dexie.currentTransaction ? run() : db.transaction('r', [db.prefixes, db.postings], run);
+}
