@@ -116,6 +116,19 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
     );
   };
 
+  // Marks for bench:workspace (effects run once the frame is painted).
+  const marked = useRef({ rows: false, loaded: false });
+  useEffect(() => {
+    if (!marked.current.rows && positions.length) {
+      marked.current.rows = true;
+      performance.mark('rapport:people-first-rows');
+    }
+    if (!marked.current.loaded && loaded) {
+      marked.current.loaded = true;
+      performance.mark('rapport:people-loaded');
+    }
+  }, [positions, loaded]);
+
   const stages = useMemo(() => [...new Set([...STAGES, ...rows.map((r) => r.stage).filter(Boolean)])], [version]);
   const tags = useMemo(() => {
     const all = new Set<string>();
@@ -129,7 +142,7 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
       <header class="ws-list-head">
         <h2>People</h2>
         {loaded ? (
-          <span data-testid="result-count" data-count={positions.length} aria-live="polite">
+          <span data-testid="result-count" data-count={positions.length} data-query={contextReady ? query : undefined} aria-live="polite">
             {positions.length.toLocaleString()} {positions.length === 1 ? 'person' : 'people'}
           </span>
         ) : (
