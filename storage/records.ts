@@ -4,7 +4,7 @@ import type { Table } from 'dexie';
 import type { IndexKind, RapportDB, StoredActivity, StoredCompany, StoredContact } from './db';
 import type { Activity, Company, Contact } from './schema';
 import { aheadOfRebuild, rebuildState } from './index-rebuild';
-import { IndexBuilder, docRank, docTerms, reindexDoc } from './search-index';
+import { type DocChange, IndexBuilder, docRank, docTerms, reindexDoc, reindexDocs } from './search-index';
 
 export type RecordOf<K extends IndexKind> = K extends 'contact' ? Contact : K extends 'company' ? Company : Activity;
 type StoredOf<K extends IndexKind> = K extends 'contact' ? StoredContact : K extends 'company' ? StoredCompany : StoredActivity;
@@ -52,12 +52,21 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
   const builder = new IndexBuilder();
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
+  // Replaced records move in the index all at once: each posting chunk and prefix entry they
+  // touch is written once (a bulk edit of thousands), not once per record.
+  const moved: DocChange[] = [];
   for (const rec of records) {
     const old = byId.get(rec.id);
     if (old) {
       const stored = { ...rec, n: old.n } as StoredOf<K>;
       if (!aheadOfRebuild(rebuild, kind, old.n)) {
-        await reindexDoc(db, kind, old.n, docTerms(kind, old), docTerms(kind, stored), docRank(kind, stored));
+        moved.push({
+          n: old.n,
+          oldTerms: docTerms(kind, old),
+          newTerms: docTerms(kind, stored),
+          oldRank: docRank(kind, old),
+          rank: docRank(kind, stored),
+        });
       }
       byId.set(rec.id, stored);
       out.push(stored);
@@ -69,7 +78,7 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
       out.push(stored);
     }
   }
-  // Replacements were written one by one above only to the index; write all records now.
+  if (moved.length) await reindexDocs(db, kind, moved);
   const replaced = out.filter((r) => !fresh.includes(r));
   if (replaced.length) await table.bulkPut(replaced);
   if (fresh.length) await table.bulkAdd(fresh);

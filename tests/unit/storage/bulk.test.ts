@@ -6,6 +6,8 @@ import { entryKey } from '../../../storage/outbox';
 import { upsertContacts } from '../../../storage/repositories';
 import { deleteView, getSavedViews, saveView } from '../../../storage/saved-views';
 import { ExportFile } from '../../../storage/schema';
+import { decodeOffsets } from '../../../storage/posting-chunk';
+import { putRecords, writeScope } from '../../../storage/records';
 import { search } from '../../../storage/search-index';
 import { closeDbs, freshDb, setup, src } from '../sync/helpers';
 
@@ -75,6 +77,42 @@ describe('bulk edits', () => {
     await db.outbox.update(entryKey(inst.id, 'contact', ids[0]), { state: 'dead' });
     expect(await bulkQueueForSync([...ids, 'ct_missing'], { db })).toBe(3);
     expect((await db.outbox.get(entryKey(inst.id, 'contact', ids[0])))!.state).toBe('pending');
+  });
+});
+
+describe('the search index after a bulk edit', () => {
+  it('holds the same postings and counts as an index built from the edited records', async () => {
+    const db = await freshDb();
+    const inputs = Array.from({ length: 260 }, (_, i) => ({
+      name: `Ida Marsh${i % 40}`,
+      emails: [`ida${i}@marsh${i % 9}.example`],
+      company: `Marsh ${i % 5}`,
+      tags: i % 3 ? ['alpha'] : ['alpha', 'beta'],
+      ...(i % 2 ? { lastActivityAt: `2026-0${1 + (i % 9)}-01T00:00:00.000Z` } : {}),
+    }));
+    const ids = (await upsertContacts(inputs, src, {}, db)).map((r) => (r as { contact: { id: string } }).contact.id);
+    await bulkEditContacts(ids.slice(0, 200), { addTags: ['gamma ray'], removeTags: ['beta'] }, src, { db, chunkSize: 64 });
+    const edited = (await db.contacts.orderBy(':id').toArray()).map(({ n: _n, ...c }) => c);
+
+    const rebuilt = await freshDb();
+    await rebuilt.transaction('rw', writeScope(rebuilt, 'contact'), () => putRecords(rebuilt, 'contact', edited));
+    const postings = async (d: typeof db) =>
+      (await d.postings.toArray())
+        .filter((p) => p.k === 'contact')
+        .map((p) => `${p.k}|${p.t}|${p.c}|${Array.from(decodeOffsets(p)).join(',')}`)
+        .sort();
+    expect(await postings(db)).toEqual(await postings(rebuilt));
+    const counts = async (d: typeof db) =>
+      (await d.prefixes.toArray())
+        .filter((p) => p.k === 'contact')
+        .map((p) => `${p.p}:${p.count}`)
+        .sort();
+    expect(await counts(db)).toEqual(await counts(rebuilt));
+    for (const q of ['gamma', 'gam ray', 'beta', 'ida marsh1', 'alpha']) {
+      const names = async (d: typeof db) =>
+        (await search(d, q, { kinds: ['contact'], limit: 300 })).contacts.map((h) => h.record.id).sort();
+      expect(await names(db), q).toEqual(await names(rebuilt));
+    }
   });
 });
 
