@@ -9,7 +9,7 @@ import { enqueue, outboxScope } from './outbox';
 import { publicRecord, putRecords, writeScope } from './records';
 
 /** People per transaction: large enough to amortise a transaction, small enough not to hold the database long. */
-export const BULK_CHUNK = 500;
+export const BULK_CHUNK = 2000;
 const MAX_SOURCES = 50;
 
 export interface BulkEdit {
@@ -74,11 +74,14 @@ export async function bulkEditContacts(
       const at = nowIso();
       const stored = await db.contacts.where('id').anyOf(chunk).toArray();
       const next: Contact[] = [];
+      const before: typeof stored = [];
       for (const s of stored) {
         const edited = applyEdit(publicRecord(s) as Contact, clean);
-        if (edited) next.push({ ...edited, updatedAt: at, sources: [...edited.sources, source].slice(-MAX_SOURCES) });
+        if (!edited) continue;
+        next.push({ ...edited, updatedAt: at, sources: [...edited.sources, source].slice(-MAX_SOURCES) });
+        before.push(s);
       }
-      await putRecords(db, 'contact', next);
+      await putRecords(db, 'contact', next, before);
       await enqueue(
         db,
         next.map((c) => ({ kind: 'contact' as const, localId: c.id })),

@@ -9,6 +9,7 @@ type TableName = 'contacts' | 'companies';
 type RecordOf<T extends TableName> = T extends 'contacts' ? StoredContact : StoredCompany;
 
 const PAGE = 5000;
+const FIRST_PAGE = 200;
 
 export class TableProjection<T extends TableName, R extends { n: number }> {
   rows: R[] = [];
@@ -31,24 +32,33 @@ export class TableProjection<T extends TableName, R extends { n: number }> {
     if (rec.updatedAt > this.maxUpdated) this.maxUpdated = rec.updatedAt;
   }
 
-  /** Reads the whole table, newest records first, calling onPage after each page. */
-  async load(onPage?: () => void, pageSize = PAGE): Promise<void> {
+  /**
+   * Reads the whole table, newest records first: a small first page (the first screen), then
+   * pages of `pageSize`. The rows are published (and onPage called) after the first page and then
+   * each time they have doubled, so the table is sorted a few times while it loads, not per page.
+   */
+  async load(onPage?: () => void, pageSize = PAGE, firstPage = FIRST_PAGE): Promise<void> {
     const rows: R[] = [];
     let below = Infinity;
+    let published = 0;
     this.maxUpdated = '';
-    for (;;) {
-      const page = (await this.table().where(':id').below(below).reverse().limit(pageSize).toArray()) as RecordOf<T>[];
+    for (let limit = firstPage; ; limit = pageSize) {
+      const page = (await this.table().where(':id').below(below).reverse().limit(limit).toArray()) as RecordOf<T>[];
       for (const rec of page) {
         rows.push(this.toRow(rec));
         this.note(rec);
       }
-      this.rows = rows.slice();
-      this.version++;
-      onPage?.();
-      if (page.length < pageSize) break;
+      const last = page.length < limit;
+      if (last) this.loaded = true;
+      if (last || published === 0 || rows.length >= 2 * published) {
+        this.rows = rows.slice();
+        published = rows.length;
+        this.version++;
+        onPage?.();
+      }
+      if (last) break;
       below = page[page.length - 1].n;
     }
-    this.loaded = true;
   }
 
   /**

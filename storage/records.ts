@@ -33,18 +33,27 @@ async function nextNumber(table: Table<{ n: number }, number>): Promise<number> 
  * Inserts or replaces records (matched by `id`) and updates the index. Must run inside a rw
  * transaction covering writeScope(kind) — callers add their other tables to the same transaction.
  */
-export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, records: RecordOf<K>[]): Promise<StoredOf<K>[]> {
+export async function putRecords<K extends IndexKind>(
+  db: RapportDB,
+  kind: K,
+  records: RecordOf<K>[],
+  /** Every stored record among `records`, when the caller has just read them in this transaction (a bulk edit). */
+  stored?: StoredOf<K>[],
+): Promise<StoredOf<K>[]> {
   if (!records.length) return [];
   // Within one call the last version of an id wins.
   records = [...new Map(records.map((r) => [r.id, r])).values()];
   const table = tableOf(db, kind);
   // Most bulk writes are new records: ask the id index which exist (keys only, cheap) and load
   // just those, whose old terms the index must forget.
-  const existingIds = (await table
-    .where('id')
-    .anyOf(records.map((r) => r.id))
-    .keys()) as string[];
-  const existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
+  let existing = stored;
+  if (!existing) {
+    const existingIds = (await table
+      .where('id')
+      .anyOf(records.map((r) => r.id))
+      .keys()) as string[];
+    existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
+  }
   const byId = new Map(existing.map((r) => [r.id, r]));
   let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
   // During an index rebuild, docs it has not reached yet are left to it (index-rebuild.ts).

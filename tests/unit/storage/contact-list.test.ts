@@ -138,9 +138,11 @@ describe('against the database', () => {
       db,
     );
     const projection = new TableProjection(db, 'contacts', toContactRow);
-    let pages = 0;
-    await projection.load(() => pages++, 5);
-    expect(pages).toBe(3);
+    const published: number[] = [];
+    await projection.load(() => published.push(projection.rows.length), 5, 2);
+    // The first page, then each time the rows have doubled, then the whole table.
+    expect(published).toEqual([2, 7, 12]);
+    expect(projection.loaded).toBe(true);
     expect(projection.rows).toHaveLength(12);
     const target = projection.rows[4];
     await new Promise((r) => setTimeout(r, 2));
