@@ -19,7 +19,7 @@ writeFileSync(
     'Name,Email,Company,Title,Stage,Tags',
     ...Array.from({ length: PEOPLE }, (_, i) => {
       const tags = [i % 4 === 0 ? 'vip' : '', i % 5 === 0 ? 'cold' : ''].filter(Boolean).join(';');
-      return `Person ${pad(i)},person${i}@tables.example,Firm ${i % 7},Role ${i % 3},${STAGES[i % 3]},"${tags}"`;
+      return `Person ${pad(i)},person${i}@firm${i % 7}.example,Firm ${i % 7},Role ${i % 3},${STAGES[i % 3]},"${tags}"`;
     }),
   ].join('\r\n'),
 );
@@ -147,5 +147,15 @@ describe('workspace tables', () => {
     await ws.reload({ waitUntil: 'load' });
     await count(LEAD_VIPS.length - 1);
     expect(ext.errors(ws)).toEqual([]);
+  });
+
+  it('lists the companies, filtered by text through the index', async () => {
+    await ws.click('[data-testid="nav-companies"]');
+    await count(7);
+    expect(await ws.$$eval('[data-testid="company-row"]', (rs) => rs.length)).toBe(7);
+    await ws.type('[data-testid="filter-text"]', 'firm 3');
+    await count(1);
+    expect(await ws.$eval('[data-testid="company-row"] [data-column="name"]', (c) => c.textContent)).toBe('Firm 3');
+    expect(new URL(ws.url()).hash).toBe('#/companies?text=firm+3');
   });
 });

@@ -75,7 +75,7 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   useEffect(() => {
-    setSelected(new Set());
+    setSelected((s) => (s.size ? new Set() : s));
     setAllMatching(false);
   }, [query]);
   const toggle = (id: string) => {
