@@ -101,13 +101,15 @@ export function VirtualTable<R extends { id: string }>(props: VirtualTableProps<
       </div>
       <div ref={scroll} class="vt-body" data-testid={props.testid} tabIndex={0} onKeyDown={onKeyDown}>
         <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
+          {virtualizer.getVirtualItems().map((item, slot) => {
             const row = rows[positions[item.index]];
             if (!row) return null;
+            // Keyed by slot, not by row: a scrolled frame updates the rows' text in place instead of
+            // removing and creating every row that scrolled past.
             const checked = props.allSelected || props.selected.has(row.id);
             return (
               <div
-                key={row.id}
+                key={slot}
                 role="row"
                 data-testid={props.rowTestid}
                 data-id={row.id}
