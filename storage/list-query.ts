@@ -69,8 +69,9 @@ export class OrderCache<R> {
 }
 
 /**
- * The positions of the rows that pass `keep`, in the sort's order. One pass over the column's
- * permutation: no sort per query.
+ * The positions of the rows that pass `keep`, in the sort's order: the rows are tested in their
+ * own order (sequential reads), then the column's permutation is walked once, keeping the marked
+ * ones. No sort per query.
  */
 export function runQuery<R>(
   rows: readonly R[],
@@ -79,20 +80,26 @@ export function runQuery<R>(
   sort: SortSpec,
 ): Uint32Array {
   const order = orders.order(sort.key);
-  const out = new Uint32Array(rows.length);
-  let k = 0;
-  if (sort.desc) {
-    for (let i = order.length - 1; i >= 0; i--) {
-      const p = order[i];
-      if (!keep || keep(rows[p])) out[k++] = p;
-    }
-  } else {
-    for (let i = 0; i < order.length; i++) {
-      const p = order[i];
-      if (!keep || keep(rows[p])) out[k++] = p;
+  let marks: Uint8Array | undefined;
+  let count = rows.length;
+  if (keep) {
+    marks = new Uint8Array(rows.length);
+    count = 0;
+    for (let p = 0; p < rows.length; p++) {
+      if (keep(rows[p])) {
+        marks[p] = 1;
+        count++;
+      }
     }
   }
-  return out.subarray(0, k);
+  const out = new Uint32Array(count);
+  let k = 0;
+  const last = order.length - 1;
+  for (let i = 0; i <= last && k < count; i++) {
+    const p = order[sort.desc ? last - i : i];
+    if (!marks || marks[p]) out[k++] = p;
+  }
+  return out;
 }
 
 /** Day `YYYY-MM-DD` → ms at its start (UTC), or undefined when not a date. */
