@@ -30,7 +30,11 @@ const SettingsShape = z.object({
     .default({ gmail: true, outlook: true, linkedin: true }),
   /** Per site. */
   sidebar: z
-    .object({ gmail: SidebarLayout.default(sidebarDefault), outlook: SidebarLayout.default(sidebarDefault), linkedin: SidebarLayout.default(sidebarDefault) })
+    .object({
+      gmail: SidebarLayout.default(sidebarDefault),
+      outlook: SidebarLayout.default(sidebarDefault),
+      linkedin: SidebarLayout.default(sidebarDefault),
+    })
     .default({ gmail: sidebarDefault, outlook: sidebarDefault, linkedin: sidebarDefault }),
 });
 

@@ -7,7 +7,15 @@ import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
 import type { ZodType } from 'zod';
 import type { PageCapture } from '../../messaging/protocol';
-import { SIDEBAR_WIDTH, type SidebarFrame, type SidebarLayout, mountSidebar, offerPortsToSidebars, postToSidebar, preloadSidebar } from './sidebar-frame';
+import {
+  SIDEBAR_WIDTH,
+  type SidebarFrame,
+  type SidebarLayout,
+  mountSidebar,
+  offerPortsToSidebars,
+  postToSidebar,
+  preloadSidebar,
+} from './sidebar-frame';
 import { watchLocation } from './location';
 import { captureKey as keyOf } from './capture-key';
 

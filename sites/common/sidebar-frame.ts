@@ -264,11 +264,15 @@ export function mountSidebar(
   // Gmail and Outlook are full-viewport apps; LinkedIn's document scrolls under a fixed header.
   const dock = dockPage(document.documentElement, site !== 'linkedin');
   let { collapsed, width } = layout;
-  const handle = resizeHandle(frameOf.get(host)!.root, () => clampWidth(width, innerWidth), (w, done) => {
-    width = w;
-    place();
-    if (done) onResized?.(clampWidth(width, innerWidth));
-  });
+  const handle = resizeHandle(
+    frameOf.get(host)!.root,
+    () => clampWidth(width, innerWidth),
+    (w, done) => {
+      width = w;
+      place();
+      if (done) onResized?.(clampWidth(width, innerWidth));
+    },
+  );
   const place = () => {
     const w = clampWidth(width, innerWidth);
     const box = collapsed
@@ -324,7 +328,8 @@ export function mountSidebar(
 function resizeHandle(root: ShadowRoot, current: () => number, resize: (width: number, done: boolean) => void): HTMLElement {
   const style = document.createElement('style');
   style.textContent =
-    '[role=separator]{flex:none;width:6px;cursor:ew-resize;touch-action:none;background:rgba(128,128,128,.25)}' +
+    // Opaque: the page's pixels never show through the sidebar (decision 0031 compares them).
+    '[role=separator]{flex:none;width:6px;cursor:ew-resize;touch-action:none;background:#c4c7cc}' +
     '[role=separator]:hover,[role=separator]:focus-visible{background:#2563eb}' +
     '[role=separator]:focus-visible{outline:2px solid #2563eb;outline-offset:-2px}[hidden]{display:none}';
   const handle = document.createElement('div');
