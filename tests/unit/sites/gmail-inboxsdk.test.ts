@@ -221,7 +221,9 @@ describe('sidebar placement with InboxSDK', () => {
   it('floating after PANEL_WAIT_MS when the panel never comes; a late panel is removed again', async () => {
     vi.useFakeTimers();
     let resolve!: (v: { remove(): void }) => void;
-    mountInSidePanel('gmail', { collapsed: true, width: 340 }, 'test-session', { addSidebarPanel: () => new Promise((r) => (resolve = r)) });
+    mountInSidePanel('gmail', { collapsed: true, width: 340 }, 'test-session', {
+      addSidebarPanel: () => new Promise((r) => (resolve = r)),
+    });
     await vi.advanceTimersByTimeAsync(PANEL_WAIT_MS - 100);
     expect(hosts()).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(200);
