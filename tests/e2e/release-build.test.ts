@@ -22,6 +22,7 @@ describe('release build', () => {
     optional_host_permissions?: string[];
     content_scripts?: { matches: string[]; js: string[] }[];
     web_accessible_resources?: { resources: string[]; matches?: string[]; use_dynamic_url?: boolean }[];
+    commands?: Record<string, unknown>;
   };
 
   beforeAll(async () => {
@@ -58,6 +59,10 @@ describe('release build', () => {
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(manifest.web_accessible_resources).toEqual([expect.objectContaining({ resources: ['sidebar.html'], use_dynamic_url: true })]);
+    // One keyboard command (it needs no permission): the sidebar of the current tab, open or collapsed.
+    expect(manifest.commands).toEqual({
+      'toggle-sidebar': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Open or collapse the Rapport sidebar' },
+    });
     // The sidebar page, for the three sites only: Chrome reads only the origin here, so LinkedIn's
     // country hosts take *.linkedin.com (behind the per-session random URL all the same).
     expect([...(manifest.web_accessible_resources?.[0]?.matches ?? [])].sort()).toEqual([
