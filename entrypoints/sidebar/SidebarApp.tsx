@@ -34,8 +34,11 @@ export function SidebarApp() {
   );
 }
 
-/** The width under which the frame is the collapsed tab (its content script sizes it). */
-const TAB_QUERY = '(max-width: 80px)';
+/**
+ * The frame is the collapsed tab when its content script makes it this narrow. Not at 0: the frame
+ * preloads hidden (no width) and must come up open, showing its cards, when it is mounted open.
+ */
+const TAB_QUERY = '(min-width: 1px) and (max-width: 80px)';
 
 /** True while the frame is as narrow as the collapsed tab: the page's content script decides. */
 function useCollapsed(): boolean {
