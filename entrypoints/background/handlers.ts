@@ -8,6 +8,7 @@ import { registry } from '../../connectors/registry';
 import { counts } from '../../storage/repositories';
 import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
+import { OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
 import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
@@ -143,8 +144,12 @@ export type BackgroundHandlers = typeof handlers;
 /** The manifest's command that opens or collapses the sidebar in the current tab. */
 export const TOGGLE_COMMAND = 'toggle-sidebar';
 
-/** The keyboard shortcut: the tab's content script opens or collapses its sidebar (if it has one). */
+/** The keyboard shortcuts: open the workspace; or the tab's content script opens or collapses its sidebar (if it has one). */
 export async function onCommand(command: string, tab?: { id?: number }): Promise<void> {
+  if (command === OPEN_WORKSPACE_COMMAND) {
+    await openWorkspace();
+    return;
+  }
   if (command !== TOGGLE_COMMAND) return;
   const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
   if (typeof tabId !== 'number') return;

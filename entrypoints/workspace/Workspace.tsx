@@ -6,6 +6,7 @@ import { Router, type CustomHistory, type RouterOnChangeArgs, route } from 'prea
 import { useState } from 'preact/hooks';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
+import { WelcomeView } from './WelcomeView';
 import { SectionPlaceholder } from './SectionPlaceholder';
 
 // history's hash history has the shape preact-router asks of a custom history.
@@ -47,6 +48,7 @@ export function Workspace() {
           <SectionPlaceholder path="/companies/:rest*" section="Companies" />
           <SectionPlaceholder path="/duplicates" section="Duplicates" />
           <SettingsView path="/settings" />
+          <WelcomeView path="/welcome" />
           <Home default />
         </Router>
       </main>
