@@ -1,16 +1,23 @@
 import { render } from 'preact';
+import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityView, CompanyView, ContactView } from './DetailViews';
 import { type Opened, SearchView } from './SearchView';
 import { SyncBadge } from '../../components/SyncBadge';
 import '../../components/theme.css';
 import { getDb } from '../../storage/db';
+import { recordPath, workspaceHref } from '../workspace/routes';
 import './popup.css';
 
 // Open the database while the first frame renders: the first keystroke finds it ready.
 void getDb()
   .open()
   .catch(() => undefined);
+
+/** Opens a workspace route in a new tab and closes the popup. */
+function openWorkspace(path?: string) {
+  void browser.tabs.create({ url: browser.runtime.getURL(workspaceHref(path) as '/workspace.html') }).then(() => close());
+}
 
 function Popup() {
   const [stack, setStack] = useState<Opened[]>([]);
@@ -41,6 +48,9 @@ function Popup() {
         />
         <footer class="popup-footer">
           <SyncBadge />
+          <button type="button" class="link" data-testid="open-workspace" onClick={() => openWorkspace()}>
+            Open the workspace
+          </button>
         </footer>
       </>
     );
@@ -52,6 +62,16 @@ function Popup() {
         <button data-testid="back" onClick={back} autoFocus aria-label="Back to search">
           ← Back
         </button>
+        {top.kind !== 'activity' && (
+          <button
+            type="button"
+            class="link"
+            data-testid="open-in-workspace"
+            onClick={() => openWorkspace(recordPath(top.kind as 'contact' | 'company', top.id))}
+          >
+            Open in the workspace
+          </button>
+        )}
       </div>
       {top.kind === 'contact' && <ContactView id={top.id} />}
       {top.kind === 'company' && <CompanyView id={top.id} onOpenContact={openContact} />}

@@ -1,0 +1,55 @@
+// The workspace: a full page with the navigation on the left and one section on the right. Routes
+// live in the URL hash (`#/people`, `#/people/<id>` …) so a view can be bookmarked and reloaded;
+// preact-router reads them through `history`'s hash history.
+import { createHashHistory } from 'history';
+import { Router, type CustomHistory, type RouterOnChangeArgs, route } from 'preact-router';
+import { useState } from 'preact/hooks';
+import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
+import { SettingsView } from './SettingsView';
+import { SectionPlaceholder } from './SectionPlaceholder';
+
+// history's hash history has the shape preact-router asks of a custom history.
+const hashHistory = createHashHistory() as unknown as CustomHistory;
+
+function Home(_: { default?: boolean }) {
+  // An unknown or empty route goes to the home section (replacing it, so Back does not loop).
+  route(HOME, true);
+  return null;
+}
+
+export function Workspace() {
+  const [path, setPath] = useState(hashHistory.location.pathname);
+  const current = sectionOf(path);
+  const onChange = (e: RouterOnChangeArgs) => {
+    setPath(e.url);
+    const label = WORKSPACE_SECTIONS.find((s) => s.path === sectionOf(e.url))?.label;
+    document.title = label ? `${label} · Rapport` : 'Rapport';
+  };
+  return (
+    <div class="workspace">
+      <nav data-testid="workspace-nav" class="ws-nav" aria-label="Workspace">
+        <div class="ws-brand">Rapport</div>
+        {WORKSPACE_SECTIONS.map((s) => (
+          <a
+            key={s.path}
+            data-testid={s.testid}
+            href={`#${s.path}`}
+            class={current === s.path ? 'active' : undefined}
+            aria-current={current === s.path ? 'page' : undefined}
+          >
+            {s.label}
+          </a>
+        ))}
+      </nav>
+      <main class="ws-main">
+        <Router history={hashHistory} onChange={onChange}>
+          <SectionPlaceholder path="/people/:rest*" section="People" />
+          <SectionPlaceholder path="/companies/:rest*" section="Companies" />
+          <SectionPlaceholder path="/duplicates" section="Duplicates" />
+          <SettingsView path="/settings" />
+          <Home default />
+        </Router>
+      </main>
+    </div>
+  );
+}
