@@ -7,6 +7,7 @@ import { useState } from 'preact/hooks';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { SectionPlaceholder } from './SectionPlaceholder';
+import { DuplicatesPage } from './duplicates/DuplicatesPage';
 
 // history's hash history has the shape preact-router asks of a custom history.
 const hashHistory = createHashHistory() as unknown as CustomHistory;
@@ -15,6 +16,10 @@ function Home(_: { default?: boolean }) {
   // An unknown or empty route goes to the home section (replacing it, so Back does not loop).
   route(HOME, true);
   return null;
+}
+
+function DuplicatesRoute(_: { path: string }) {
+  return <DuplicatesPage />;
 }
 
 export function Workspace() {
@@ -45,7 +50,7 @@ export function Workspace() {
         <Router history={hashHistory} onChange={onChange}>
           <SectionPlaceholder path="/people/:rest*" section="People" />
           <SectionPlaceholder path="/companies/:rest*" section="Companies" />
-          <SectionPlaceholder path="/duplicates" section="Duplicates" />
+          <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
           <Home default />
         </Router>

@@ -124,7 +124,7 @@ export function DuplicatesPage() {
   const live = useLiveState(() => findDuplicatePairs(getDb()), []);
   const [report, setReport] = useState<MergeReport>();
   return (
-    <main class="duplicates" data-testid="duplicates-page">
+    <section class="duplicates" data-testid="duplicates-page">
       <h1>Duplicates</h1>
       <p class="muted">
         People who may be one person. Merging keeps every e-mail, phone, tag and piece of history; "Not a duplicate" is remembered.
@@ -159,6 +159,6 @@ export function DuplicatesPage() {
           )}
         </>
       )}
-    </main>
+    </section>
   );
 }
