@@ -10,7 +10,7 @@
 import type { Table } from 'dexie';
 import { type RapportDB, getDb } from './db';
 import type { RedirectRow } from './merge-rows';
-import { dropEntries, enqueue, entryKey, outboxScope } from './outbox';
+import { dropEntries, enqueue, outboxScope } from './outbox';
 import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
 import { type Activity, Contact, MAX_LINKEDIN_URNS, type Task, nowIso } from './schema';
 import type { LinkRow } from './sync-rows';
@@ -230,15 +230,8 @@ export async function mergeContacts(
     }
     // The merged person is not pushed any more; the survivor is, as an update of the record it is now linked to.
     await dropEntries(db, [{ kind: 'contact', localId: mergedId }]);
+    // (Contacts are never queued `fresh`, so the engine reads the survivor's link before any create.)
     await enqueue(db, [{ kind: 'contact', localId: survivorId }]);
-    for (const cid of report.linksMoved) {
-      // A push queued for a brand-new survivor would create without looking: it has a CRM record now.
-      const entry = await db.outbox.get(entryKey(cid, 'contact', survivorId));
-      if (entry?.fresh) {
-        const { fresh: _f, ...rest } = entry;
-        await db.outbox.put(rest);
-      }
-    }
 
     // The merged id resolves to the survivor; so do ids merged into it before.
     await db.redirects.where('to').equals(mergedId).modify({ to: survivorId });
