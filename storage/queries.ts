@@ -26,6 +26,27 @@ export async function resolveContactId(id: string, db: RapportDB = getDb()): Pro
   return undefined;
 }
 
+/**
+ * Ids as they stand now, for writes that name people (a note from a card opened before a merge):
+ * each merged-away id becomes its survivor; other ids stay as given. Runs in the caller's transaction
+ * (which must include `redirects`): one read for all ids, then one per further hop.
+ */
+export async function currentContactIds(ids: readonly string[], db: RapportDB = getDb()): Promise<string[]> {
+  const now = new Map(ids.map((id) => [id, id]));
+  let asked = [...now.keys()];
+  for (let hop = 0; hop < MAX_REDIRECT_HOPS && asked.length; hop++) {
+    const rows = await db.redirects.bulkGet(asked);
+    const moved = new Map(rows.flatMap((r) => (r ? [[r.from, r.to] as const] : [])));
+    if (!moved.size) break;
+    for (const [id, current] of now) {
+      const to = moved.get(current);
+      if (to !== undefined) now.set(id, to);
+    }
+    asked = [...new Set(moved.values())];
+  }
+  return [...new Set(ids.map((id) => now.get(id)!))];
+}
+
 /** A person by id; an id merged into another person gives the survivor. */
 export async function getContact(id: string, db: RapportDB = getDb()): Promise<Contact | undefined> {
   const c = await db.contacts.where('id').equals(id).first();

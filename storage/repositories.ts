@@ -24,6 +24,7 @@ import {
   newId,
   nowIso,
 } from './schema';
+import { currentContactIds } from './queries';
 import { search } from './search-index';
 import { activityChanges, enqueue, outboxScope } from './outbox';
 
@@ -387,7 +388,14 @@ export interface AddActivitiesResult {
  * same transaction.
  */
 export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
-  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db)], async () => {
+  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db), db.redirects], async () => {
+    // A card opened before a merge may still name the merged-away person: write to the survivor.
+    const peopleNamed = uniq(inputs.flatMap((i) => i.contactIds));
+    const current = await currentContactIds(peopleNamed, db);
+    if (current.length !== peopleNamed.length || current.some((id, i) => id !== peopleNamed[i])) {
+      const ids = await Promise.all(inputs.map((i) => currentContactIds(i.contactIds, db)));
+      inputs = inputs.map((input, i) => ({ ...input, contactIds: ids[i] }));
+    }
     const msgIds = uniq(inputs.map((i) => i.messageId));
     const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
     const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
@@ -466,7 +474,10 @@ export async function createTask(
 ): Promise<Task> {
   const at = nowIso();
   const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
-  await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
+  await db.transaction('rw', [db.tasks, ...outboxScope(db), db.redirects], async () => {
+    // A card opened before a merge may still name the merged-away person.
+    task.contactIds = await currentContactIds(task.contactIds, db);
+
     await db.tasks.add(task);
     await enqueue(db, [{ kind: 'task', localId: task.id, fresh: true }]);
   });

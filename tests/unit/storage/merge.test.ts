@@ -212,6 +212,17 @@ describe('mergeContacts', () => {
     expect(await dump()).toEqual(before);
   });
 
+  it('a note or a task written to the merged id (a card opened before the merge) lands on the survivor', async () => {
+    const db = await freshDb();
+    const { s, m } = await twoAnns(db);
+    await mergeContacts(s.id, m.id, {}, db);
+    const note = await addNote([m.id, s.id], 'Written from an old card', src, db);
+    const task = await createTask({ title: 'From an old card', contactIds: [m.id] }, src, db);
+    expect(note.contactIds).toEqual([s.id]);
+    expect((await db.tasks.get(task.id))?.contactIds).toEqual([s.id]);
+    expect((await getTimeline(s.id, db)).some((t) => t.kind === 'activity' && t.activity.id === note.id)).toBe(true);
+  });
+
   it('refuses a missing person and a merge into itself', async () => {
     const db = await freshDb();
     const { s } = await twoAnns(db);
