@@ -2,7 +2,8 @@
 // (one per connection, the other reported), outbox, redirect; all in one transaction; merged ids
 // resolve to the survivor, through merges of merges.
 import { afterEach, describe, expect, it } from 'vitest';
-import { findDuplicatePairs } from '../../../storage/duplicates';
+import { deleteLocalData } from '../../../storage/delete';
+import { dismissPair, findDuplicatePairs } from '../../../storage/duplicates';
 import { defaultChoices, differingFields, mergeContacts } from '../../../storage/merge';
 import { entryKey } from '../../../storage/outbox';
 import { getContact, getTimeline, resolveContactId, MAX_REDIRECT_HOPS } from '../../../storage/queries';
@@ -229,6 +230,16 @@ describe('mergeContacts', () => {
     await expect(mergeContacts(s.id, s.id, {}, db)).rejects.toThrow('itself');
     await expect(mergeContacts(s.id, 'ct_nobody', {}, db)).rejects.toThrow('no contact ct_nobody');
   });
+});
+
+it('"delete all local data" (records) takes the merge rows with the people', async () => {
+  const db = await freshDb();
+  const { s, m } = await twoAnns(db);
+  await mergeContacts(s.id, m.id, {}, db);
+  await dismissPair(s.id, 'ct_other', db);
+  await deleteLocalData('records', db);
+  expect(await db.redirects.count()).toBe(0);
+  expect(await db.notDuplicates.count()).toBe(0);
 });
 
 describe('resolveContactId', () => {
