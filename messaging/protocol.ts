@@ -49,6 +49,21 @@ export const messages = {
     fromContentScript: false,
   },
   /**
+   * Merge two people (the workspace's Duplicates page): `choices` says, per differing field
+   * (storage/merge.ts MERGE_FIELDS), whose value the survivor keeps. Run by the background with the
+   * sync engine stopped, so no push in flight links the merged-away person after the merge.
+   */
+  mergeContacts: {
+    input: z
+      .object({
+        survivorId: z.string().min(1).max(100),
+        mergedId: z.string().min(1).max(100),
+        choices: z.record(z.string().max(40), z.enum(['survivor', 'merged'])).default({}),
+      })
+      .strict(),
+    fromContentScript: false,
+  },
+  /**
    * After a connection was removed: gives back the CRM hosts no remaining connection uses (the
    * background knows them from the full configs, secrets included, which pages never read).
    */

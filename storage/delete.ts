@@ -219,7 +219,8 @@ export async function deleteLocalData(scope: DeleteScope, db: RapportDB = getDb(
       await Promise.all(db.tables.map((t) => t.clear()));
       return { contacts, companies, activities, tasks, deals, connections };
     }
-    const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache];
+    // Merge rows name people that are gone with them: merged-away ids, pairs said not to be one.
+    const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache, db.redirects, db.notDuplicates];
     await Promise.all([db.contacts, db.companies, db.activities, db.tasks, db.deals, ...derived].map((t) => t.clear()));
     // Nothing left to index.
     await db.meta.delete(REBUILD_KEY);

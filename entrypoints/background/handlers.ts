@@ -12,7 +12,7 @@ import { OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
 import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
-import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
+import { deleteLocalDataFromUser, mergeContactsFromUser, releaseUnusedPermissions } from './data-service';
 
 /**
  * The session of each tab's page and its latest capture (in memory: the page itself is the source
@@ -41,6 +41,8 @@ export const handlers = {
   },
   counts: async () => counts(),
   deleteLocalData: async ({ scope }: MessageInput<'deleteLocalData'>) => deleteLocalDataFromUser(scope),
+  mergeContacts: async ({ survivorId, mergedId, choices }: MessageInput<'mergeContacts'>) =>
+    mergeContactsFromUser(survivorId, mergedId, choices),
   releasePermissions: async () => ({ released: await releaseUnusedPermissions(getDb(), registry) }),
 
   captureChanged: async ({ capture: raw, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {

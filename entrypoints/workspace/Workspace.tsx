@@ -8,6 +8,7 @@ import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { WelcomeView } from './WelcomeView';
 import { SectionPlaceholder } from './SectionPlaceholder';
+import { DuplicatesPage } from './duplicates/DuplicatesPage';
 
 // history's hash history has the shape preact-router asks of a custom history.
 const hashHistory = createHashHistory() as unknown as CustomHistory;
@@ -16,6 +17,10 @@ function Home(_: { default?: boolean }) {
   // An unknown or empty route goes to the home section (replacing it, so Back does not loop).
   route(HOME, true);
   return null;
+}
+
+function DuplicatesRoute(_: { path: string }) {
+  return <DuplicatesPage />;
 }
 
 export function Workspace() {
@@ -46,7 +51,7 @@ export function Workspace() {
         <Router history={hashHistory} onChange={onChange}>
           <SectionPlaceholder path="/people/:rest*" section="People" />
           <SectionPlaceholder path="/companies/:rest*" section="Companies" />
-          <SectionPlaceholder path="/duplicates" section="Duplicates" />
+          <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
           <WelcomeView path="/welcome" />
           <Home default />
