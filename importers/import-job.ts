@@ -12,7 +12,7 @@ import { addActivities, upsertContacts } from '../storage/repositories';
 import type { Source } from '../storage/schema';
 import { restoreSettings } from '../storage/settings';
 import { detectImportKind } from '.';
-import { parseCsv } from './csv';
+import { parseCsv, type CsvMapping } from './csv';
 import { parseVcard } from './vcard';
 import { ExportReadError, readExport } from './json';
 import { importedContactId, importedNoteId } from './stable-ids';
@@ -55,6 +55,8 @@ export async function runImport(
   db: RapportDB = getDb(),
   /** Records per batch (one transaction each); the defaults suit large files. */
   batchSize?: number,
+  /** CSV only: the column mapping the user confirmed (default: the one detected from the header). */
+  options: { mapping?: CsvMapping } = {},
 ): Promise<ImportSummary> {
   const name = file.name ?? 'import';
   const kind = detectImportKind(name, await readFirstBytes(file, 4096));
@@ -65,7 +67,7 @@ export async function runImport(
     for (const e of errs) if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(e);
   };
   if (kind === 'json') await restoreFromExport(file, summary, report, onProgress, db, batchSize ?? 2000);
-  else await importContacts(file, kind, name, summary, report, onProgress, db, batchSize ?? (kind === 'csv' ? 5000 : 2000));
+  else await importContacts(file, kind, name, summary, report, onProgress, db, batchSize ?? (kind === 'csv' ? 5000 : 2000), options.mapping);
   return summary;
 }
 
@@ -134,10 +136,11 @@ async function importContacts(
   onProgress: (p: ImportProgressInfo) => void,
   db: RapportDB,
   batchSize: number,
+  mapping?: CsvMapping,
 ): Promise<void> {
   const source: Source = { type: 'import', ref: name, at: new Date().toISOString() };
   // Large batches: each one is a single transaction that also merges the index once.
-  const stream: AsyncIterable<ImportBatch> = kind === 'csv' ? parseCsv(file, { batchSize }) : parseVcard(file, { batchSize });
+  const stream: AsyncIterable<ImportBatch> = kind === 'csv' ? parseCsv(file, { batchSize, mapping }) : parseVcard(file, { batchSize });
   const unit = kind === 'csv' ? 'row' : 'card';
   let rows = 0;
   let at = `the first ${unit}`;

@@ -1,13 +1,18 @@
 import { useRef, useState } from 'preact/hooks';
 import { useLiveState } from '../../components/use-live-query';
 import { callBackground } from '../../messaging/client';
-import { getDb } from '../../storage/db';
-import { exportFileName, exportParts } from '../../storage/export';
 import { counts } from '../../storage/repositories';
+import { detectImportKind } from '../../importers';
+import { readCsvSample, type CsvMapping, type CsvSample } from '../../importers/csv';
 import type { ImportSummary, WorkerReply } from '../../importers/import-job';
+import { readFirstBytes } from '../../importers/text';
+import { ExportControls } from './ExportControls';
+import { ImportMapping } from './ImportMapping';
 
 type ImportState =
   | { state: 'idle' }
+  | { state: 'reading'; file: string }
+  | { state: 'mapping'; file: File; sample: CsvSample }
   | { state: 'running'; file: string; bytesRead: number; totalBytes: number; rows: number }
   | { state: 'done'; file: string; summary: ImportSummary }
   | { state: 'failed'; file: string; message: string };
@@ -26,7 +31,27 @@ export function DataSection() {
     message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
   const fileInput = useRef<HTMLInputElement>(null);
 
-  const startImport = (file: File) => {
+  /** A CSV goes through the mapping step first; vCard and JSON files are imported at once. */
+  const chooseFile = async (file: File) => {
+    setNotice(null);
+    setImp({ state: 'reading', file: file.name });
+    try {
+      const kind = detectImportKind(file.name, await readFirstBytes(file, 4096));
+      const sample = kind === 'csv' ? await readCsvSample(file, { rows: 20 }) : null;
+      // No header found: the import itself says what is wrong with the file.
+      if (sample && sample.headers.length) setImp({ state: 'mapping', file, sample });
+      else startImport(file);
+    } catch (e) {
+      setImp({ state: 'failed', file: file.name, message: (e as Error).message });
+    }
+  };
+
+  const cancelImport = () => {
+    setImp({ state: 'idle' });
+    if (fileInput.current) fileInput.current.value = '';
+  };
+
+  const startImport = (file: File, mapping?: CsvMapping) => {
     setNotice(null);
     setImp({ state: 'running', file: file.name, bytesRead: 0, totalBytes: file.size, rows: 0 });
     // Parsing and writing run in a worker so a 100k-row file never freezes this page.
@@ -47,29 +72,7 @@ export function DataSection() {
       worker.terminate();
       setImp({ state: 'failed', file: file.name, message: e.message || 'the import stopped unexpectedly' });
     };
-    worker.postMessage({ file });
-  };
-
-  const doExport = async () => {
-    setBusy('export');
-    setNotice(null);
-    try {
-      const parts: string[] = [];
-      for await (const p of exportParts(getDb())) parts.push(p);
-      const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = exportFileName();
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setNotice({ kind: 'ok', text: `Exported ${a.download}.` });
-    } catch (e) {
-      setNotice({ kind: 'error', text: `Export failed: ${(e as Error).message}` });
-    } finally {
-      setBusy(null);
-    }
+    worker.postMessage({ file, mapping });
   };
 
   const doDeleteAll = async () => {
@@ -119,20 +122,34 @@ export function DataSection() {
 
       <h3>Import</h3>
       <p class="muted small">
-        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot or any sheet with a header row; vCard (.vcf, 3.0/4.0); or a
-        Rapport export (.json). People already here are merged by email or LinkedIn profile, never duplicated.
+        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot, Pipedrive, Salesforce or any sheet with a header row (you
+        check the columns and a preview before anything is stored); vCard (.vcf, 2.1/3.0/4.0); or a Rapport export (.json). People already
+        here are merged by email or LinkedIn profile, never duplicated.
       </p>
       <input
         ref={fileInput}
         data-testid="import-file"
         type="file"
         accept=".csv,.json,.vcf,.vcard,text/csv,application/json,text/vcard"
-        disabled={imp.state === 'running'}
+        disabled={imp.state === 'running' || imp.state === 'reading'}
         onChange={(e) => {
           const f = (e.target as HTMLInputElement).files?.[0];
-          if (f) startImport(f);
+          if (f) void chooseFile(f);
         }}
       />
+      {imp.state === 'reading' && (
+        <p class="muted small" role="status">
+          Reading the columns of {imp.file}…
+        </p>
+      )}
+      {imp.state === 'mapping' && (
+        <ImportMapping
+          fileName={imp.file.name}
+          sample={imp.sample}
+          onCancel={cancelImport}
+          onConfirm={(mapping) => startImport(imp.file, mapping)}
+        />
+      )}
       {imp.state === 'running' && (
         <div data-testid="import-progress" role="status">
           <progress max={100} value={pct} aria-label="Import progress" />
@@ -180,14 +197,11 @@ export function DataSection() {
       )}
 
       <h3>Export and delete</h3>
-      <div class="row">
-        <button data-testid="export-json" onClick={doExport} disabled={!!busy}>
-          {busy === 'export' ? 'Exporting…' : 'Export everything (JSON)'}
-        </button>
+      <ExportControls onNotice={setNotice} disabled={!!busy}>
         <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || imp.state === 'running'}>
           {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
         </button>
-      </div>
+      </ExportControls>
       <label class="row small">
         <input
           type="checkbox"
