@@ -72,6 +72,9 @@ export const FORMULA_START = /^[=+\-@\t\r]/;
 
 function cell(c: Contact, col: CsvExportColumn): string {
   const v = c[col];
+  // A tag with a comma or semicolon in it: Google's " ::: " separator, which the import then splits on
+  // alone (a single such tag gets a trailing one).
+  if (col === 'tags' && c.tags.some((t) => /[;,]/.test(t))) return c.tags.length > 1 ? c.tags.join(' ::: ') : `${c.tags[0]} :::`;
   if (Array.isArray(v)) return v.join('; ');
   return v === undefined || v === null ? '' : String(v);
 }

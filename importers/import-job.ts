@@ -67,7 +67,8 @@ export async function runImport(
     for (const e of errs) if (summary.errors.length < MAX_REPORTED_ERRORS) summary.errors.push(e);
   };
   if (kind === 'json') await restoreFromExport(file, summary, report, onProgress, db, batchSize ?? 2000);
-  else await importContacts(file, kind, name, summary, report, onProgress, db, batchSize ?? (kind === 'csv' ? 5000 : 2000), options.mapping);
+  else
+    await importContacts(file, kind, name, summary, report, onProgress, db, batchSize ?? (kind === 'csv' ? 5000 : 2000), options.mapping);
   return summary;
 }
 

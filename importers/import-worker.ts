@@ -8,13 +8,19 @@ const post = (m: WorkerReply) => (self as unknown as Worker).postMessage(m);
 self.onmessage = async (e: MessageEvent<{ file: File; mapping?: CsvMapping }>) => {
   try {
     let last = 0;
-    const summary = await runImport(e.data.file, (progress) => {
-      const now = performance.now();
-      if (now - last > 100) {
-        last = now;
-        post({ type: 'progress', progress });
-      }
-    }, undefined, undefined, { mapping: e.data.mapping });
+    const summary = await runImport(
+      e.data.file,
+      (progress) => {
+        const now = performance.now();
+        if (now - last > 100) {
+          last = now;
+          post({ type: 'progress', progress });
+        }
+      },
+      undefined,
+      undefined,
+      { mapping: e.data.mapping },
+    );
     post({ type: 'done', summary });
   } catch (err) {
     post({ type: 'failed', message: describeStorageError(err) });

@@ -52,7 +52,9 @@ try {
   const ms = Date.now() - tStart;
   const count = Number(await done.evaluate((el) => el.getAttribute('data-count')));
   const rate = count / (ms / 1000);
-  log(`import: ${count.toLocaleString('en-US')} rows stored in ${f(ms / 1000, 2)} s = ${f(rate, 0)} rows/s (from Import clicked to import-done)`);
+  log(
+    `import: ${count.toLocaleString('en-US')} rows stored in ${f(ms / 1000, 2)} s = ${f(rate, 0)} rows/s (from Import clicked to import-done)`,
+  );
   if (step === 'mapping') log(`  choose file → mapping and preview shown: ${f((tStart - t0) / 1000, 2)} s`);
 
   // The floor: the same stored contact records, put into a scratch database without indexes, one transaction.
