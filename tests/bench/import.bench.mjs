@@ -14,18 +14,41 @@ const QUERIES = Number(process.env.BENCH_QUERIES ?? 120);
 const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 const log = (...a) => console.log(...a);
 
-// The shape of a real export: names, e-mails at a few hundred companies, titles, phones, tags, a city.
+// The shape of a real export: people drawn from lists of first and last names (shared words, as in a real
+// address book), a work address unique to each person at one of 500 companies, a title, a phone, a city
+// and a tag. The one word unique to each row is the e-mail's local part, as with real addresses.
 const dir = mkdtempSync(join(tmpdir(), 'rapport-bench-import-'));
 const csvPath = join(dir, 'contacts.csv');
-const FIRST = ['Anna', 'Bruno', 'Chloé', 'Dmitri', 'Elif', 'Farid', 'Greta', 'Hiro', 'Inés', 'Jonas', 'Kemal', 'Lea', 'Mateo'];
-const LAST = ['Müller', 'Okafor', 'Rossi', 'Sato', 'Nguyen', 'García', 'Dubois', 'Kowalski', 'Larsen', 'Haddad', 'Silva'];
+const FIRST = [
+  'Anna',
+  'Bruno',
+  'Chloé',
+  'Dmitri',
+  'Elif',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Inés',
+  'Jonas',
+  'Kemal',
+  'Lea',
+  'Mateo',
+  'Nora',
+  'Omar',
+];
+const LAST = ['Müller', 'Okafor', 'Rossi', 'Sato', 'Nguyen', 'García', 'Dubois', 'Kowalski', 'Larsen', 'Haddad', 'Silva', 'Novak', 'Chen'];
+const ascii = (s) =>
+  s
+    .normalize('NFD')
+    .replace(/[^A-Za-z]/g, '')
+    .toLowerCase();
 const lines = ['First Name,Last Name,Email,Company,Job Title,Phone,City,Tags'];
 for (let i = 0; i < ROWS; i++) {
   const first = FIRST[i % FIRST.length];
-  const last = `${LAST[(i * 7) % LAST.length]}${i}`;
+  const last = LAST[Math.floor(i / FIRST.length) % LAST.length];
   const co = i % 500;
   lines.push(
-    `${first},${last},${first.toLowerCase()}.${i}@corp${co}.example,Corp ${co},Role ${i % 13},+1 415 555 ${String(i % 10000).padStart(4, '0')},City ${i % 50},tag${i % 20}`,
+    `${first},${last},${ascii(first)}.${ascii(last)}${i}@corp${co}.example,Corp ${co},Role ${i % 13},+1 415 555 ${String(i % 10000).padStart(4, '0')},City ${i % 50},tag${i % 20}`,
   );
 }
 writeFileSync(csvPath, lines.join('\n'));
@@ -104,49 +127,64 @@ try {
   const qs = [];
   for (let i = 0; i < QUERIES; i++) {
     const k = (i * 7919) % ROWS;
+    const first = FIRST[k % FIRST.length];
+    const last = LAST[Math.floor(k / FIRST.length) % LAST.length];
     const pick = i % 4;
     qs.push(
       pick === 0
-        ? FIRST[k % FIRST.length].slice(0, 3).toLowerCase()
+        ? first.slice(0, 3).toLowerCase()
         : pick === 1
-          ? `${LAST[(k * 7) % LAST.length]}${k}`.toLowerCase()
+          ? `${ascii(last)}${k}`
           : pick === 2
             ? `corp ${k % 500}`
-            : `${FIRST[k % FIRST.length].toLowerCase()} role`,
+            : `${first.toLowerCase()} ${ascii(last).slice(0, 4)}`,
     );
   }
-  const latencies = await popup.evaluate(async (queries) => {
-    const input = document.querySelector('[data-testid="search-input"]');
-    const list = document.querySelector('[data-testid="search-results"]');
-    const wait = (q) =>
-      new Promise((res) => {
-        if (list.dataset.query === q) return res();
-        const obs = new MutationObserver(() => {
-          if (list.dataset.query === q) {
-            obs.disconnect();
-            res();
-          }
+  const measure = () =>
+    popup.evaluate(async (queries) => {
+      const input = document.querySelector('[data-testid="search-input"]');
+      const list = document.querySelector('[data-testid="search-results"]');
+      const wait = (q) =>
+        new Promise((res) => {
+          if (list.dataset.query === q) return res();
+          const obs = new MutationObserver(() => {
+            if (list.dataset.query === q) {
+              obs.disconnect();
+              res();
+            }
+          });
+          obs.observe(list, { attributes: true, childList: true, subtree: true });
         });
-        obs.observe(list, { attributes: true, childList: true, subtree: true });
-      });
-    for (const q of ['zz', 'a', '']) {
-      input.value = q;
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await wait(q.trim());
-    }
-    const out = [];
-    for (const q of queries) {
-      await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
-      input.value = q;
-      const t = performance.now();
-      input.dispatchEvent(new Event('input', { bubbles: true }));
-      await wait(q.trim());
-      out.push(performance.now() - t);
-    }
-    return out;
-  }, qs);
+      for (const q of ['zz', 'a', '']) {
+        input.value = q;
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await wait(q.trim());
+      }
+      const out = [];
+      for (const q of queries) {
+        await new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)));
+        input.value = q;
+        const t = performance.now();
+        input.dispatchEvent(new Event('input', { bubbles: true }));
+        await wait(q.trim());
+        out.push(performance.now() - t);
+      }
+      return out;
+    }, qs);
+  const latencies = await measure();
   log(
     `popup query right after the import, ${latencies.length} queries: p50 ${f(percentile(latencies, 50), 2)} ms, p95 ${f(percentile(latencies, 95), 2)} ms (goal ≤ 30 ms), max ${f(Math.max(...latencies), 1)} ms`,
+  );
+  const slow = qs
+    .map((q, i) => [q, latencies[i]])
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5);
+  log(`  slowest: ${slow.map(([q, ms]) => `"${q}" ${f(ms, 0)} ms`).join(', ')}`);
+  // The same queries a minute later: what is due to the import just before (the database settling) and what is not.
+  await new Promise((r) => setTimeout(r, Number(process.env.SETTLE_MS ?? 60_000)));
+  const later = await measure();
+  log(
+    `  the same queries ${f(Number(process.env.SETTLE_MS ?? 60_000) / 1000, 0)} s later: p50 ${f(percentile(later, 50), 2)} ms, p95 ${f(percentile(later, 95), 2)} ms`,
   );
 } finally {
   await env.close();
