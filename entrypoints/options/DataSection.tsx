@@ -1,21 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLiveState } from '../../components/use-live-query';
 import { callBackground } from '../../messaging/client';
 import { counts } from '../../storage/repositories';
-import { detectImportKind } from '../../importers';
-import { readCsvSample, type CsvMapping, type CsvSample } from '../../importers/csv';
-import type { ImportSummary, WorkerReply } from '../../importers/import-job';
-import { readFirstBytes } from '../../importers/text';
 import { ExportControls } from './ExportControls';
-import { ImportMapping } from './ImportMapping';
-
-type ImportState =
-  | { state: 'idle' }
-  | { state: 'reading'; file: string }
-  | { state: 'mapping'; file: File; sample: CsvSample }
-  | { state: 'running'; file: string; bytesRead: number; totalBytes: number; rows: number }
-  | { state: 'done'; file: string; summary: ImportSummary }
-  | { state: 'failed'; file: string; message: string };
+import { ImportFlow } from './ImportFlow';
 
 const fmt = new Intl.NumberFormat();
 
@@ -23,57 +11,14 @@ export function DataSection() {
   // Live: an import (in its worker), a delete, a capture or a sync pull shows in the counts at once.
   const live = useLiveState(() => counts(), []);
   const stats = live.state === 'ready' ? live.value : null;
-  const [imp, setImp] = useState<ImportState>({ state: 'idle' });
+  const [importing, setImporting] = useState(false);
+  // A new key after "delete all" starts the import afresh (its last outcome no longer holds).
+  const [flowKey, setFlowKey] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
   const [alsoSettings, setAlsoSettings] = useState(false);
   const [message, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const notice =
     message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
-  const fileInput = useRef<HTMLInputElement>(null);
-
-  /** A CSV goes through the mapping step first; vCard and JSON files are imported at once. */
-  const chooseFile = async (file: File) => {
-    setNotice(null);
-    setImp({ state: 'reading', file: file.name });
-    try {
-      const kind = detectImportKind(file.name, await readFirstBytes(file, 4096));
-      const sample = kind === 'csv' ? await readCsvSample(file, { rows: 20 }) : null;
-      // No header found: the import itself says what is wrong with the file.
-      if (sample && sample.headers.length) setImp({ state: 'mapping', file, sample });
-      else startImport(file);
-    } catch (e) {
-      setImp({ state: 'failed', file: file.name, message: (e as Error).message });
-    }
-  };
-
-  const cancelImport = () => {
-    setImp({ state: 'idle' });
-    if (fileInput.current) fileInput.current.value = '';
-  };
-
-  const startImport = (file: File, mapping?: CsvMapping) => {
-    setNotice(null);
-    setImp({ state: 'running', file: file.name, bytesRead: 0, totalBytes: file.size, rows: 0 });
-    // Parsing and writing run in a worker so a 100k-row file never freezes this page.
-    const worker = new Worker(new URL('../../importers/import-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const msg = e.data;
-      if (msg.type === 'progress') setImp({ state: 'running', file: file.name, ...msg.progress });
-      else {
-        worker.terminate();
-        if (msg.type === 'done') {
-          setImp({ state: 'done', file: file.name, summary: msg.summary });
-          void callBackground('dataChanged', { what: 'import', count: msg.summary.imported }).catch(() => undefined);
-        } else setImp({ state: 'failed', file: file.name, message: msg.message });
-        if (fileInput.current) fileInput.current.value = '';
-      }
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      setImp({ state: 'failed', file: file.name, message: e.message || 'the import stopped unexpectedly' });
-    };
-    worker.postMessage({ file, mapping });
-  };
 
   const doDeleteAll = async () => {
     const total = stats ? stats.contacts + stats.companies + stats.activities + stats.tasks + stats.deals : 0;
@@ -88,7 +33,7 @@ export function DataSection() {
     try {
       // The background stops the sync engine first, so a run in flight cannot write anything back.
       const r = await callBackground('deleteLocalData', { scope: alsoSettings ? 'everything' : 'records' });
-      setImp({ state: 'idle' });
+      setFlowKey((k) => k + 1);
       setNotice({
         kind: 'ok',
         text: alsoSettings
@@ -103,7 +48,6 @@ export function DataSection() {
     }
   };
 
-  const pct = imp.state === 'running' && imp.totalBytes ? Math.round((imp.bytesRead / imp.totalBytes) * 100) : 0;
   return (
     <section class="card" aria-labelledby="data-h">
       <h2 id="data-h">Your data</h2>
@@ -126,79 +70,10 @@ export function DataSection() {
         check the columns and a preview before anything is stored); vCard (.vcf, 2.1/3.0/4.0); or a Rapport export (.json). People already
         here are merged by email or LinkedIn profile, never duplicated.
       </p>
-      <input
-        ref={fileInput}
-        data-testid="import-file"
-        type="file"
-        accept=".csv,.json,.vcf,.vcard,text/csv,application/json,text/vcard"
-        disabled={imp.state === 'running' || imp.state === 'reading'}
-        onChange={(e) => {
-          const f = (e.target as HTMLInputElement).files?.[0];
-          if (f) void chooseFile(f);
-        }}
-      />
-      {imp.state === 'reading' && (
-        <p class="muted small" role="status">
-          Reading the columns of {imp.file}…
-        </p>
-      )}
-      {imp.state === 'mapping' && (
-        <ImportMapping
-          fileName={imp.file.name}
-          sample={imp.sample}
-          onCancel={cancelImport}
-          onConfirm={(mapping) => startImport(imp.file, mapping)}
-        />
-      )}
-      {imp.state === 'running' && (
-        <div data-testid="import-progress" role="status">
-          <progress max={100} value={pct} aria-label="Import progress" />
-          <div class="small muted">
-            Importing {imp.file}: {pct}% · {fmt.format(imp.rows)} rows read
-          </div>
-        </div>
-      )}
-      {imp.state === 'done' && (
-        <div role="status">
-          {imp.summary.stopped ? (
-            <p class="error" role="alert" data-testid="import-failed" data-count={imp.summary.imported}>
-              Imported {fmt.format(imp.summary.imported)} from {imp.file}, then stopped at {imp.summary.stopped.at}:{' '}
-              {imp.summary.stopped.reason}. Nothing from there on was written; what was imported before is complete.
-            </p>
-          ) : (
-            <p data-testid="import-done" data-count={imp.summary.imported}>
-              Imported {fmt.format(imp.summary.imported)} from {imp.file}
-              {imp.summary.kind !== 'json' && ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} merged)`}
-              {imp.summary.kind === 'json' &&
-                ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} updated, ${fmt.format(imp.summary.kept)} kept: the copy here is as new or newer)`}
-              {imp.summary.errors.length ? `, ${fmt.format(imp.summary.errorCount)} problems` : ''}.
-            </p>
-          )}
-          {imp.summary.errors.length > 0 && (
-            <ul class="errors" data-testid="import-errors">
-              {imp.summary.errors.map((er, i) => (
-                <li key={i} class={er.severity === 'warning' ? 'muted' : 'error'}>
-                  {er.row !== null ? `Row ${er.row}: ` : ''}
-                  {er.card ? `“${er.card}”: ` : ''}
-                  {er.message}
-                </li>
-              ))}
-              {imp.summary.errorCount > imp.summary.errors.length && (
-                <li class="muted">… and {fmt.format(imp.summary.errorCount - imp.summary.errors.length)} more</li>
-              )}
-            </ul>
-          )}
-        </div>
-      )}
-      {imp.state === 'failed' && (
-        <p class="error" role="alert" data-testid="import-failed">
-          Import of {imp.file} failed: {imp.message}. Nothing already stored was changed.
-        </p>
-      )}
-
+      <ImportFlow key={flowKey} disabled={!!busy} onRunningChange={setImporting} onStart={() => setNotice(null)} />
       <h3>Export and delete</h3>
       <ExportControls onNotice={setNotice} disabled={!!busy}>
-        <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || imp.state === 'running'}>
+        <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || importing}>
           {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
         </button>
       </ExportControls>
