@@ -7,6 +7,8 @@ import { useState } from 'preact/hooks';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { SectionPlaceholder } from './SectionPlaceholder';
+import { CompanyPage } from './contact/CompanyPage';
+import { ContactPage } from './contact/ContactPage';
 
 // history's hash history has the shape preact-router asks of a custom history.
 const hashHistory = createHashHistory() as unknown as CustomHistory;
@@ -43,6 +45,8 @@ export function Workspace() {
       </nav>
       <main class="ws-main">
         <Router history={hashHistory} onChange={onChange}>
+          <ContactPage path="/people/:id" />
+          <CompanyPage path="/companies/:id" />
           <SectionPlaceholder path="/people/:rest*" section="People" />
           <SectionPlaceholder path="/companies/:rest*" section="Companies" />
           <SectionPlaceholder path="/duplicates" section="Duplicates" />
