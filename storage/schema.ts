@@ -30,7 +30,7 @@ export const MAX_CUSTOM_FIELDS = 50;
 export const MAX_CUSTOM_KEY = 60;
 export const MAX_CUSTOM_VALUE = 2000;
 
-export const STAGES = ['lead', 'contacted', 'qualified', 'customer', 'churned', 'candidate', 'interviewing', 'hired'] as const;
+export { STAGES } from './stages';
 
 export const Contact = z.object({
   ...recordBase,

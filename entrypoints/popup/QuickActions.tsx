@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { FollowUpForm } from '../../components/FollowUpForm';
 import { describeStorageError } from '../../storage/errors';
-import { type Contact, STAGES, type Source } from '../../storage/schema';
+import type { Contact, Source } from '../../storage/schema';
+import { STAGES } from '../../storage/stages';
 
 // The write path loads on the first action, not with the popup (decision 0005: the popup opens on
 // the read path alone).
