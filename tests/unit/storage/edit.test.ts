@@ -17,7 +17,7 @@ import {
   splitLines,
   splitTags,
 } from '../../../storage/edit';
-import { entryKey } from '../../../storage/outbox';
+import { enqueue, entryKey } from '../../../storage/outbox';
 import { getCompanyTimeline, getTimeline, suggestCompanies } from '../../../storage/queries';
 import { addNote, upsertContacts } from '../../../storage/repositories';
 import type { Contact } from '../../../storage/schema';
@@ -239,5 +239,47 @@ describe('deleting with archive in the CRMs', () => {
     const kept = await removeContact(bob.id, {}, db);
     expect(kept.keptRemotely).toEqual([{ connectorId: inst.id, name: inst.name }]);
     expect((await db.outbox.toArray()).map((e) => e.op)).toEqual(['archive']);
+  });
+
+  it('the engine archives them through the connector and forgets the entry; the link does not come back', async () => {
+    const w = await world();
+    const { db, inst, ann } = w;
+    await runOnce(db, w.registry, w.engineOpts());
+    const remote = w.crm.records.get(`contact|${ann.id}`)!.remoteId;
+    const archived: [string, string[]][] = [];
+    w.registry.get('memory')!.archive = async (_ctx, kind, ids) => {
+      archived.push([kind, ids]);
+      return ids.map((remoteId) => ({ remoteId, ok: true as const }));
+    };
+    await removeContact(ann.id, { archiveInCrms: true }, db);
+    await runOnce(db, w.registry, w.engineOpts());
+    expect(archived).toEqual([['contact', [remote]]]);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await db.links.get([inst.id, 'contact', ann.id])).toBeUndefined();
+    expect((await db.syncState.toArray()).filter((r) => JSON.stringify(r.linkJournal ?? '').includes(ann.id))).toEqual([]);
+  });
+
+  it('a connector that cannot archive: the entry fails for good, saying to archive it there by hand', async () => {
+    const w = await world();
+    const { db, inst, ann } = w;
+    await runOnce(db, w.registry, w.engineOpts());
+    const remote = w.crm.records.get(`contact|${ann.id}`)!.remoteId;
+    await removeContact(ann.id, { archiveInCrms: true }, db);
+    await runOnce(db, w.registry, w.engineOpts());
+    expect(await db.outbox.get(entryKey(inst.id, 'contact', ann.id))).toMatchObject({
+      state: 'dead',
+      lastError: `Memory CRM cannot archive from Rapport: archive this record there by hand (its id there: ${remote})`,
+    });
+  });
+
+  it('a record back (restored) before its archive went out is pushed instead', async () => {
+    const w = await world();
+    const { db, inst, ann } = w;
+    await runOnce(db, w.registry, w.engineOpts());
+    await removeContact(ann.id, { archiveInCrms: true }, db);
+    await db.transaction('rw', db.outbox, db.connectors, () => enqueue(db, [{ kind: 'contact', localId: ann.id }]));
+    const entry = await db.outbox.get(entryKey(inst.id, 'contact', ann.id));
+    expect(entry?.op).toBeUndefined();
+    expect(entry?.remoteId).toBeUndefined();
   });
 });
