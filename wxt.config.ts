@@ -87,6 +87,12 @@ export default defineConfig({
       },
     ],
     action: { default_title: 'Rapport — search your contacts' },
+    // Opens or collapses the sidebar in the current tab (the background passes it to the page's
+    // content script). Alt+Shift+R: neither Gmail's, Outlook's nor LinkedIn's shortcuts use it;
+    // users can change it at chrome://extensions/shortcuts. Commands need no permission.
+    commands: {
+      'toggle-sidebar': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Open or collapse the Rapport sidebar' },
+    },
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } } : {}),
   }),
 });

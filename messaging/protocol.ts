@@ -77,9 +77,17 @@ export const messages = {
     input: z.object({}).strict(),
     fromContentScript: false,
   },
+  /** The sidebar's own collapse/open button: the background passes it on to the tab's content script. */
   setSidebarCollapsed: {
     input: z.object({ collapsed: z.boolean() }).strict(),
     fromContentScript: false,
+  },
+  /** The content script remembers the sidebar's layout on its site (collapsed, width). */
+  sidebarLayout: {
+    input: z
+      .object({ site: z.enum(SITES), collapsed: z.boolean().optional(), width: z.number().int().min(100).max(4000).optional() })
+      .strict(),
+    fromContentScript: true,
   },
   /** "Sync now" (options page): everything queued becomes due, then one engine run. */
   syncNow: {
@@ -141,6 +149,8 @@ export const RapportEvent = z.discriminatedUnion('rapportEvent', [
   z.object({ rapportEvent: z.literal('recapture') }),
   /** To a content script: its sidebar frame's script runs, hand it its port. */
   z.object({ rapportEvent: z.literal('sidebarReady') }),
+  /** To a content script: the keyboard shortcut, open or collapse the sidebar. */
+  z.object({ rapportEvent: z.literal('toggleSidebar') }),
 ]);
 export type RapportEvent = z.infer<typeof RapportEvent>;
 

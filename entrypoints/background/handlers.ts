@@ -8,7 +8,7 @@ import { registry } from '../../connectors/registry';
 import { counts } from '../../storage/repositories';
 import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
-import { getSettings, updateSettings } from '../../storage/settings';
+import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
 import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
@@ -69,7 +69,7 @@ export const handlers = {
       captures.set(tabId, { session });
     }
     const s = await getSettings();
-    return { enabled: s.sites[site], collapsed: s.sidebarCollapsed };
+    return { enabled: s.sites[site], ...s.sidebar[site] };
   },
 
   getCapture: async (_input: MessageInput<'getCapture'>, sender: Sender) => {
@@ -94,15 +94,17 @@ export const handlers = {
     return { tabId, session: stored.session ?? null, capture: stored.capture ?? null, settings: await getSettings() };
   },
 
+  // The content script lays the sidebar out and remembers it for its site (sidebarLayout).
   setSidebarCollapsed: async ({ collapsed }: MessageInput<'setSidebarCollapsed'>, sender: Sender) => {
-    await updateSettings({ sidebarCollapsed: collapsed });
-    const tabId = sender.tab?.id;
-    if (typeof tabId === 'number') {
-      await browser.tabs
-        .sendMessage(tabId, { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 })
-        .catch(() => undefined);
-    }
+    await browser.tabs
+      .sendMessage(tabOf(sender), { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 })
+      .catch(() => undefined);
     return { collapsed };
+  },
+
+  sidebarLayout: async ({ site, ...layout }: MessageInput<'sidebarLayout'>) => {
+    await rememberSidebarLayout(site, layout);
+    return { saved: true as const };
   },
   syncNow: async ({ connectorId }: MessageInput<'syncNow'>) => {
     const r = await syncNowFromUser(connectorId);
@@ -137,6 +139,17 @@ export const handlers = {
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;
+
+/** The manifest's command that opens or collapses the sidebar in the current tab. */
+export const TOGGLE_COMMAND = 'toggle-sidebar';
+
+/** The keyboard shortcut: the tab's content script opens or collapses its sidebar (if it has one). */
+export async function onCommand(command: string, tab?: { id?: number }): Promise<void> {
+  if (command !== TOGGLE_COMMAND) return;
+  const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  if (typeof tabId !== 'number') return;
+  await browser.tabs.sendMessage(tabId, { rapportEvent: 'toggleSidebar' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
+}
 
 type HandlerResults = { [K in keyof BackgroundHandlers]: Awaited<ReturnType<BackgroundHandlers[K]>> };
 declare module '../../messaging/client' {
