@@ -53,7 +53,12 @@ export function ContactFieldList({ contact, customFields }: { contact: Contact; 
               {contact.emails.map((e, i) => (
                 <span key={e} class="ws-line">
                   {e}
-                  {i === 0 && contact.emails.length > 1 && <span class="chip">primary</span>}
+                  {i === 0 && contact.emails.length > 1 && (
+                    <>
+                      {' '}
+                      <span class="chip">primary</span>
+                    </>
+                  )}
                 </span>
               ))}
             </span>
