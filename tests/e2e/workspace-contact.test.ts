@@ -4,7 +4,9 @@
 // the popup; delete with a confirmation; the popup's empty state leads to import and settings.
 import type { Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { fillHubspotForm } from './harness/options';
 
 /** Sets a form control's value as typing would (an input event Preact listens to). */
 async function fill(page: Page, selector: string, value: string) {
@@ -213,5 +215,63 @@ describe('workspace contact and company pages, popup quick actions', () => {
     await popup.close();
     await ws.reload({ waitUntil: 'load' });
     await ws.waitForSelector('[data-testid="contact-missing"]');
+  });
+});
+
+describe('edits and deletes from the workspace reach a connected CRM (simulated HubSpot)', () => {
+  let ext: ExtensionHandle;
+  let sim: HubspotSim;
+  let options: Page;
+
+  beforeAll(async () => {
+    sim = await startHubspotSim();
+    ext = await launchWithExtension();
+    options = await ext.openOptions();
+    await fillHubspotForm(options, sim.url, 'hs-test-token');
+    await options.click('[data-testid="connector-test"]');
+    await options.waitForSelector('[data-testid="connector-test-ok"]', { timeout: 60_000 });
+    await options.click('[data-testid="connector-save"]');
+    await options.waitForSelector('[data-testid="connector-status"][data-type="hubspot"]');
+  });
+  afterAll(async () => {
+    await ext?.close();
+    await sim?.close();
+  });
+
+  /** Clicks "Sync now" (what the alarm does a minute later) until `done` holds. */
+  async function syncUntil(what: string, done: () => boolean) {
+    for (const end = Date.now() + 60_000; !done();) {
+      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+      await options.bringToFront();
+      await options.click('[data-testid="connector-status"] [data-testid="connector-sync"]').catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
+  it('a person created and edited by hand reaches HubSpot; deleted with "archive", HubSpot archives them', async () => {
+    const ws = await ext.openExtensionPage('workspace.html#/people/new');
+    const form = '[data-testid="contact-form"]';
+    await ws.waitForSelector(form);
+    await fill(ws, `${form} [name="name"]`, 'Omar Haddad');
+    await fill(ws, `${form} [name="emails"]`, 'omar@haddad.example');
+    await ws.click('[data-testid="contact-save"]');
+    await ws.waitForSelector('[data-testid="contact-detail"]');
+    const title = '[data-testid="contact-field"][data-field="title"]';
+    await ws.click(`${title} [data-testid="field-edit"]`);
+    await ws.type(`${title} [data-testid="field-input"]`, 'Buyer');
+    await ws.keyboard.press('Enter');
+    await fieldShows(ws, 'title', 'Buyer');
+
+    const remote = () => sim.list('contacts').find((c) => c.properties.email === 'omar@haddad.example');
+    await syncUntil('the edit in HubSpot', () => remote()?.properties.jobtitle === 'Buyer');
+    const remoteId = remote()!.id;
+
+    await ws.bringToFront();
+    await ws.click('[data-testid="contact-delete"]');
+    await ws.click('[data-testid="delete-archive"]');
+    await ws.click('[data-testid="delete-confirm"]');
+    await ws.waitForSelector('[data-testid="record-deleted"]');
+    await syncUntil('the archive in HubSpot', () => sim.state.contacts.get(remoteId)?.archived === true);
+    expect(remote()).toBeUndefined();
   });
 });
