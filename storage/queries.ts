@@ -103,6 +103,32 @@ export async function getTimeline(id: string, db: RapportDB = getDb()): Promise<
   return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
 }
 
+/**
+ * The combined history of a company's people, newest first, each entry once (a thread with two of
+ * them is one entry), at most `limit` entries.
+ */
+export async function getCompanyTimeline(companyId: string, limit = 500, db: RapportDB = getDb()): Promise<TimelineItem[]> {
+  const ids = (await db.contacts.where('companyId').equals(companyId).toArray()).map((c) => c.id);
+  if (!ids.length) return [];
+  const [acts, tasks] = await Promise.all([
+    db.activities.where('contactIds').anyOf(ids).distinct().toArray(),
+    db.tasks.where('contactIds').anyOf(ids).distinct().toArray(),
+  ]);
+  const items: TimelineItem[] = [
+    ...acts.map((a) => ({ kind: 'activity' as const, at: a.occurredAt, activity: publicRecord(a) as Activity })),
+    ...tasks.map((t) => ({ kind: 'task' as const, at: t.dueAt ?? t.createdAt, task: t })),
+  ];
+  return items.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0)).slice(0, limit);
+}
+
+/** Companies whose name starts with what the user typed (the company field's type-ahead), by name. */
+export async function suggestCompanies(prefix: string, limit = 8, db: RapportDB = getDb()): Promise<Company[]> {
+  const p = prefix.trim();
+  if (!p) return [];
+  const rows = await db.companies.where('name').startsWithIgnoreCase(p).limit(limit).toArray();
+  return rows.map((c) => publicRecord(c) as Company).sort((a, b) => a.name.localeCompare(b.name));
+}
+
 export async function getCompanyPeople(companyId: string, db: RapportDB = getDb()): Promise<Contact[]> {
   const people = await db.contacts.where('companyId').equals(companyId).toArray();
   return people.map((p) => publicRecord(p) as Contact).sort((a, b) => a.name.localeCompare(b.name));

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { type RapportDB, getDb } from './db';
 import { emailDomain, normalizeEmail } from './normalize';
+import { MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY } from './schema';
 
 const domainOrAddress = z.string().trim().toLowerCase().max(320);
 
@@ -36,6 +37,14 @@ const SettingsShape = z.object({
       linkedin: SidebarLayout.default(sidebarDefault),
     })
     .default({ gmail: sidebarDefault, outlook: sidebarDefault, linkedin: sidebarDefault }),
+  /**
+   * Custom contact fields, defined once for all contacts (decision 0043): `key` names the value in
+   * Contact.custom and never changes; `label` is what the pages show.
+   */
+  customFields: z
+    .array(z.object({ key: z.string().min(1).max(MAX_CUSTOM_KEY), label: z.string().trim().min(1).max(100) }))
+    .max(MAX_CUSTOM_FIELDS)
+    .default([]),
 });
 
 /**

@@ -9,6 +9,8 @@ import { SettingsView } from './SettingsView';
 import { WelcomeView } from './WelcomeView';
 import { SectionPlaceholder } from './SectionPlaceholder';
 import { DuplicatesPage } from './duplicates/DuplicatesPage';
+import { CompanyPage } from './contact/CompanyPage';
+import { ContactPage } from './contact/ContactPage';
 
 // history's hash history has the shape preact-router asks of a custom history.
 const hashHistory = createHashHistory() as unknown as CustomHistory;
@@ -49,6 +51,8 @@ export function Workspace() {
       </nav>
       <main class="ws-main">
         <Router history={hashHistory} onChange={onChange}>
+          <ContactPage path="/people/:id" />
+          <CompanyPage path="/companies/:id" />
           <SectionPlaceholder path="/people/:rest*" section="People" />
           <SectionPlaceholder path="/companies/:rest*" section="Companies" />
           <DuplicatesRoute path="/duplicates" />
