@@ -57,7 +57,13 @@ export default defineConfig({
     // With an InboxSDK app id: `scripting` and Gmail's host, for InboxSDK to inject pageWorld.js.
     // Test builds also hold `identity` (granted at install: a headless browser cannot answer the
     // prompt); release builds ask for it in the "Connect with <CRM>" click.
-    permissions: ['unlimitedStorage', 'alarms', ...(inboxSdkAppId() ? ['scripting'] : []), ...(testBuild ? ['identity'] : [])],
+    permissions: [
+      'unlimitedStorage',
+      'alarms',
+      'contextMenus',
+      ...(inboxSdkAppId() ? ['scripting'] : []),
+      ...(testBuild ? ['identity'] : []),
+    ],
     // "Connect with <CRM>" (OAuth sign-in window via identity.launchWebAuthFlow).
     ...(testBuild ? {} : { optional_permissions: ['identity'] }),
     // CRM hosts are asked for when the user saves a connection (and given back on removal).
@@ -87,6 +93,15 @@ export default defineConfig({
       },
     ],
     action: { default_title: 'Rapport — search your contacts' },
+    // Opens or collapses the sidebar in the current tab (the background passes it to the page's
+    // content script). Alt+Shift+R: neither Gmail's, Outlook's nor LinkedIn's shortcuts use it;
+    // users can change it at chrome://extensions/shortcuts. Commands need no permission.
+    commands: {
+      'toggle-sidebar': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Open or collapse the Rapport sidebar' },
+      // The toolbar popup (search) and the workspace, from any page.
+      _execute_action: { suggested_key: { default: 'Alt+Shift+K' }, description: 'Search your contacts' },
+      'open-workspace': { suggested_key: { default: 'Alt+Shift+W' }, description: 'Open the Rapport workspace' },
+    },
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } } : {}),
   }),
 });

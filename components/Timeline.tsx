@@ -1,4 +1,6 @@
+import type { ComponentChildren } from 'preact';
 import type { TimelineItem } from '../storage/queries';
+import type { Activity } from '../storage/schema';
 import { formatDate } from './format';
 
 const LABEL: Record<string, string> = {
@@ -10,8 +12,11 @@ const LABEL: Record<string, string> = {
   profile: 'Profile capture',
 };
 
-/** A person's history, newest first. Everything is rendered as text. */
-export function Timeline({ items }: { items: TimelineItem[] }) {
+/**
+ * A person's history, newest first. Everything is rendered as text. `noteActions`: what a page that
+ * may change notes puts on each note (edit, delete); it renders in place of the note's text.
+ */
+export function Timeline({ items, noteActions }: { items: TimelineItem[]; noteActions?: (note: Activity) => ComponentChildren }) {
   if (!items.length) return <p class="muted small">No history yet: emails you log, notes and tasks appear here.</p>;
   return (
     <ul class="timeline" aria-label="History">
@@ -34,9 +39,11 @@ export function Timeline({ items }: { items: TimelineItem[] }) {
                 <strong>{item.activity.subject}</strong>
               </div>
             )}
-            {(item.activity.type === 'note' ? item.activity.body : item.activity.snippet) && (
-              <div class="body">{item.activity.type === 'note' ? item.activity.body : item.activity.snippet}</div>
-            )}
+            {item.activity.type === 'note' && noteActions
+              ? noteActions(item.activity)
+              : (item.activity.type === 'note' ? item.activity.body : item.activity.snippet) && (
+                  <div class="body">{item.activity.type === 'note' ? item.activity.body : item.activity.snippet}</div>
+                )}
           </li>
         ),
       )}

@@ -62,6 +62,9 @@ export interface PushItem {
   linked: LinkedIds;
 }
 
+/** Outcome per archived record (see Connector.archive). */
+export type ArchiveOutcome = { remoteId: string; ok: true } | { remoteId: string; ok: false; error: ConnectorError };
+
 /** Outcome per item. Throwing a ConnectorError fails the whole batch (the engine classifies it). */
 export type PushOutcome = { entryId: string; ok: true; remoteId: string } | { entryId: string; ok: false; error: ConnectorError };
 
@@ -153,6 +156,13 @@ export interface Connector<Config = Record<string, unknown>> {
   /** The account reached, and `notice`: what works only partly with this token (shown beside "Connected"). */
   testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string; notice?: string }>;
   push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
+  /**
+   * Archives (where the CRM has no archive: deletes, recoverably if it can) people or companies the
+   * user deleted in Rapport and asked to archive there too (decision 0043). One outcome per remote
+   * id; a record already gone counts as archived. Throwing a ConnectorError fails them all. A
+   * connector without it: the engine marks such requests failed, saying to archive by hand.
+   */
+  archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', remoteIds: string[]): Promise<ArchiveOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
   pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;

@@ -1,4 +1,5 @@
-// CSV contact import: Google Contacts, Outlook, LinkedIn Connections.csv, HubSpot and generic sheets.
+// CSV contact import: Google Contacts, Outlook, LinkedIn Connections.csv, HubSpot, Pipedrive, Salesforce and
+// generic sheets.
 //
 // Streaming: the input is read slice by slice (text.ts decodes each slice: BOM, UTF-16, UTF-8 or
 // Windows-1252), each slice is fed to papaparse's core Parser together with the unfinished last record
@@ -30,7 +31,8 @@ export const CSV_FIELDS = [
   'stage',
 ] as const;
 export type CsvField = (typeof CSV_FIELDS)[number];
-export type CsvPreset = 'google' | 'outlook' | 'linkedin' | 'hubspot' | 'generic';
+export type CsvPreset = 'google' | 'outlook' | 'linkedin' | 'hubspot' | 'pipedrive' | 'salesforce' | 'generic';
+export const CSV_PRESETS: readonly CsvPreset[] = ['google', 'outlook', 'linkedin', 'hubspot', 'pipedrive', 'salesforce', 'generic'];
 /** Which column(s) feed each field (0-based header indexes). Several columns: all values for list fields
  *  (email, phone, tags, linkedinUrl, note), the first non-empty one for the others. */
 export type CsvMapping = Partial<Record<CsvField, number | number[]>>;
@@ -212,6 +214,66 @@ const PRESETS: Record<Exclude<CsvPreset, 'generic'>, PresetDef> = {
     },
     skip: ['leadstatus', 'recordid', 'contactowner'],
   },
+  // People export: every column is "Person - <field>", repeated values split by label ("Person - Email - Work").
+  pipedrive: {
+    table: {
+      name: ['personname'],
+      firstName: ['personfirstname'],
+      lastName: ['personlastname'],
+      email: [/^personemail/],
+      phone: [/^personphone/],
+      company: ['personorganization', 'organizationname'],
+      title: ['personjobtitle', 'persontitle', 'personposition'],
+      tags: ['personlabel', 'personlabels'],
+      city: ['personpostaladdresscitytown', 'personpostaladdresslocality', 'personcity'],
+      region: ['personpostaladdressstatecounty', 'personpostaladdressregion', 'personstate'],
+      country: ['personpostaladdresscountry', 'personcountry'],
+      location: ['personpostaladdress', 'personaddress'],
+      linkedinUrl: ['personlinkedinpage', 'personlinkedin', 'personlinkedinprofile', 'personlinkedinurl'],
+      companyDomain: ['personwebsite', 'organizationwebsite'],
+      note: ['personnotes', 'personnote'],
+    },
+    skip: ['personid', 'personowner', 'personmarketingstatus', 'personvisibleto', 'personlabelid'],
+  },
+  // Both the report export ("Account Name", "Mailing City") and the Data Export / Data Loader files that use
+  // API names ("AccountId", "MailingCity", "MobilePhone"). "Salutation" is the courtesy title; "Title" the job.
+  salesforce: {
+    table: {
+      name: ['name', 'fullname'],
+      firstName: ['firstname'],
+      middleName: ['middlename'],
+      lastName: ['lastname'],
+      email: ['email'],
+      phone: ['phone', 'mobile', 'mobilephone', 'homephone', 'otherphone'],
+      company: ['accountname', 'company', 'accountaccountname'],
+      title: ['title'],
+      city: ['mailingcity', 'city'],
+      region: ['mailingstate', 'mailingstateprovince', 'state', 'stateprovince'],
+      country: ['mailingcountry', 'country'],
+      linkedinUrl: ['linkedinc', 'linkedinprofilec', 'linkedinurlc'],
+      companyDomain: ['website'],
+      note: ['description'],
+      stage: ['status', 'leadstatus'],
+    },
+    skip: [
+      'salutation',
+      'id',
+      'contactid',
+      'leadid',
+      'accountid',
+      'ownerid',
+      'contactowner',
+      'leadowner',
+      'masterrecordid',
+      'reportstoid',
+      'createdbyid',
+      'lastmodifiedbyid',
+      'assistantphone',
+      'assistantname',
+      'fax',
+      'leadsource',
+    ],
+  },
 };
 
 function matches(key: string, matchers: Matcher[] | undefined): boolean {
@@ -234,6 +296,23 @@ export function detectPreset(headers: string[]): CsvPreset {
   const has = (k: string) => keys.has(k);
   const some = (re: RegExp) => [...keys].some((k) => re.test(k));
   if (has('connectedon') || (has('url') && has('position') && has('emailaddress'))) return 'linkedin';
+  if (
+    some(/^person(name|firstname|lastname|email|phone|organization)/) &&
+    headers.some((h) => /^\s*person\s+-\s+/i.test(String(h ?? '')))
+  ) {
+    return 'pipedrive';
+  }
+  if (
+    has('mailingcity') ||
+    has('mailingstreet') ||
+    has('mailingstateprovince') ||
+    has('masterrecordid') ||
+    has('accountid') ||
+    has('leadsource') ||
+    (has('accountname') && (has('contactid') || has('leadid') || has('contactowner') || has('leadowner')))
+  ) {
+    return 'salesforce';
+  }
   if (
     has('lifecyclestage') ||
     has('recordid') ||
@@ -336,6 +415,14 @@ function compile(mapping: CsvMapping): CompiledMapping {
   return c;
 }
 
+/**
+ * A cell as written before a spreadsheet guard: exports (ours included, importers/export-csv.ts) put a `'`
+ * before a value starting with = + - @ so that Excel does not run it as a formula.
+ */
+export function unguard(cell: string | undefined): string | undefined {
+  return cell !== undefined && cell.charCodeAt(0) === 39 && /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
 /** Reads one record through a mapping. Missing cells (short rows) are simply absent; extra cells are ignored. */
 export function mapRow(cells: string[], mapping: CsvMapping): RawContact {
   const raw = emptyRaw();
@@ -345,7 +432,7 @@ export function mapRow(cells: string[], mapping: CsvMapping): RawContact {
     if (!idx) return NONE;
     const out: string[] = [];
     for (const i of idx) {
-      const v = cells[i];
+      const v = unguard(cells[i]);
       if (typeof v === 'string' && v.trim()) out.push(v);
     }
     return out;
@@ -354,7 +441,7 @@ export function mapRow(cells: string[], mapping: CsvMapping): RawContact {
     const idx = m[f];
     if (!idx) return undefined;
     for (const i of idx) {
-      const v = cells[i];
+      const v = unguard(cells[i]);
       if (typeof v === 'string' && v.trim()) return v;
     }
     return undefined;
@@ -601,6 +688,49 @@ export async function* parseCsv(input: ImportInput, options: CsvOptions = {}): I
   yield { rows, errors, progress: { ...progress, bytesRead: progress.totalBytes }, info };
 }
 
+/** The header and the first data records of a file, raw (for a mapping step to map again as the user edits). */
+export interface CsvSample extends CsvInfo {
+  /** Data records after the header, 1-based record numbers as parseCsv reports them; blank ones left out. */
+  records: { row: number; cells: string[] }[];
+}
+
+/**
+ * Reads just enough of a file to show its header, detected preset and mapping, and its first `rows` records
+ * (for a mapping UI). Returns null when no header could be found.
+ */
+export async function readCsvSample(
+  input: ImportInput,
+  options: Pick<CsvOptions, 'encoding' | 'delimiter' | 'headerRow' | 'chunkBytes'> & { rows?: number } = {},
+): Promise<CsvSample | null> {
+  const want = Math.max(0, options.rows ?? 20);
+  let text = '';
+  for await (const chunk of readTextChunks(input, { chunkBytes: options.chunkBytes ?? 256 * 1024, encoding: options.encoding })) {
+    text += chunk.text;
+    const encoding = chunk.encoding;
+    if (text.length >= 256 * 1024 || chunk.final) {
+      const fmt = guessFormat(text, options.delimiter);
+      const parsed = new Papa.Parser({ delimiter: fmt.delimiter, newline: fmt.newline }).parse(text, 0, !chunk.final) as PapaCoreResult;
+      const data = parsed.data;
+      if (!data.length) return null;
+      const idx =
+        options.headerRow !== undefined ? options.headerRow - 1 : findHeaderRow(data.slice(0, HEADER_SCAN_ROWS * 3), HEADER_SCAN_ROWS);
+      if (!data[idx]) return null;
+      const headers = data[idx].map((h) =>
+        String(h ?? '')
+          .replace(/^\ufeff/, '')
+          .trim(),
+      );
+      const { preset, mapping } = detectMapping(headers);
+      const records: CsvSample['records'] = [];
+      for (let i = idx + 1; i < data.length && records.length < want; i++) {
+        if (!isBlankRow(data[i])) records.push({ row: i + 1, cells: data[i] });
+      }
+      return { headers, headerRow: idx + 1, preset, mapping, delimiter: fmt.delimiter, encoding, records };
+    }
+  }
+  return null;
+}
+
 /**
  * Reads just enough of a file to show its header, detected preset and mapping (for a mapping UI).
  * Returns null when no header could be found.
@@ -609,25 +739,8 @@ export async function readCsvHeader(
   input: ImportInput,
   options: Pick<CsvOptions, 'encoding' | 'delimiter' | 'headerRow' | 'chunkBytes'> = {},
 ): Promise<CsvInfo | null> {
-  let text = '';
-  for await (const chunk of readTextChunks(input, { chunkBytes: options.chunkBytes ?? 256 * 1024, encoding: options.encoding })) {
-    text += chunk.text;
-    const encoding = chunk.encoding;
-    if (text.length >= 256 * 1024 || chunk.final) {
-      const fmt = guessFormat(text, options.delimiter);
-      const parsed = new Papa.Parser({ delimiter: fmt.delimiter, newline: fmt.newline }).parse(text, 0, !chunk.final) as PapaCoreResult;
-      const data = parsed.data.slice(0, HEADER_SCAN_ROWS * 3);
-      if (!data.length) return null;
-      const idx = options.headerRow !== undefined ? options.headerRow - 1 : findHeaderRow(data, HEADER_SCAN_ROWS);
-      if (!data[idx]) return null;
-      const headers = data[idx].map((h) =>
-        String(h ?? '')
-          .replace(/^\ufeff/, '')
-          .trim(),
-      );
-      const { preset, mapping } = detectMapping(headers);
-      return { headers, headerRow: idx + 1, preset, mapping, delimiter: fmt.delimiter, encoding };
-    }
-  }
-  return null;
+  const sample = await readCsvSample(input, { ...options, rows: 0 });
+  if (!sample) return null;
+  const { records: _records, ...info } = sample;
+  return info;
 }

@@ -494,7 +494,9 @@ function firstText(fields: Field[], name: string): string | undefined {
 function components(f: Field): string[] {
   const v = f.values[0];
   if (Array.isArray(v)) return v;
-  if (typeof v === 'string') return splitEscaped(v, ';').map(unescapeText);
+  // Both readers give several components as an array; a string is one component, already unescaped
+  // (ical.js reads "ORG:Atelier\; Lumière" as the single string "Atelier; Lumière").
+  if (typeof v === 'string') return [v];
   return [];
 }
 
@@ -551,6 +553,7 @@ function toRaw(fields: Field[]): RawContact {
         }
         break;
       case 'categories':
+        // Escaped commas split too: Thunderbird writes its list as one value, "a\, b\, c".
         for (const v of f.values) for (const t of Array.isArray(v) ? v : [v]) raw.tags.push(...splitTags(t));
         break;
       case 'note':

@@ -49,6 +49,21 @@ export const messages = {
     fromContentScript: false,
   },
   /**
+   * Merge two people (the workspace's Duplicates page): `choices` says, per differing field
+   * (storage/merge.ts MERGE_FIELDS), whose value the survivor keeps. Run by the background with the
+   * sync engine stopped, so no push in flight links the merged-away person after the merge.
+   */
+  mergeContacts: {
+    input: z
+      .object({
+        survivorId: z.string().min(1).max(100),
+        mergedId: z.string().min(1).max(100),
+        choices: z.record(z.string().max(40), z.enum(['survivor', 'merged'])).default({}),
+      })
+      .strict(),
+    fromContentScript: false,
+  },
+  /**
    * After a connection was removed: gives back the CRM hosts no remaining connection uses (the
    * background knows them from the full configs, secrets included, which pages never read).
    */
@@ -77,9 +92,17 @@ export const messages = {
     input: z.object({}).strict(),
     fromContentScript: false,
   },
+  /** The sidebar's own collapse/open button: the background passes it on to the tab's content script. */
   setSidebarCollapsed: {
     input: z.object({ collapsed: z.boolean() }).strict(),
     fromContentScript: false,
+  },
+  /** The content script remembers the sidebar's layout on its site (collapsed, width). */
+  sidebarLayout: {
+    input: z
+      .object({ site: z.enum(SITES), collapsed: z.boolean().optional(), width: z.number().int().min(100).max(4000).optional() })
+      .strict(),
+    fromContentScript: true,
   },
   /** "Sync now" (options page): everything queued becomes due, then one engine run. */
   syncNow: {
@@ -141,6 +164,8 @@ export const RapportEvent = z.discriminatedUnion('rapportEvent', [
   z.object({ rapportEvent: z.literal('recapture') }),
   /** To a content script: its sidebar frame's script runs, hand it its port. */
   z.object({ rapportEvent: z.literal('sidebarReady') }),
+  /** To a content script: the keyboard shortcut, open or collapse the sidebar. */
+  z.object({ rapportEvent: z.literal('toggleSidebar') }),
 ]);
 export type RapportEvent = z.infer<typeof RapportEvent>;
 

@@ -2,6 +2,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rekeyStoredEmails } from './email-keys';
 import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, startIndexRebuild } from './index-rows';
+import type { DismissedPair, RedirectRow } from './merge-rows';
 import type { Activity, Company, Contact, Deal, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
 
@@ -34,6 +35,8 @@ export class RapportDB extends Dexie {
   links!: Table<LinkRow, [string, SyncKind, string]>;
   syncState!: EntityTable<SyncStateRow, 'key'>;
   crmCache!: EntityTable<CrmCacheRow, 'key'>;
+  notDuplicates!: EntityTable<DismissedPair, 'key'>;
+  redirects!: EntityTable<RedirectRow, 'from'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -92,6 +95,13 @@ export class RapportDB extends Dexie {
     // profile; decision 0038). A new index only: no row changes, older rows have no URNs.
     this.version(8).stores({
       contacts: 'n, &id, *emails, linkedinId, *linkedinUrns, companyId, updatedAt',
+    });
+    // v9: duplicates (storage/duplicates.ts, merge.ts; decision 0040): pairs the user said are not
+    // one person, and where each merged-away contact went (its id resolves to the survivor). New
+    // tables only: no row changes.
+    this.version(9).stores({
+      notDuplicates: 'key',
+      redirects: 'from, to',
     });
   }
 }

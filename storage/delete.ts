@@ -1,15 +1,16 @@
 // Deleting: one record with what derives from it, or all local data. A record goes with its search
-// index rows, its queued pushes and its links to CRM records, in one transaction. No connector can
-// delete a CRM record (connectors/types.ts has no delete): the CRM's copy is left alone, and the
-// caller is told which connections still hold one (docs/decisions/0029-precise-delete-and-backfill-job.md).
+// index rows, its queued pushes and its links to CRM records, in one transaction. The CRM's copy is
+// left alone and the caller is told which connections still hold one
+// (docs/decisions/0029-precise-delete-and-backfill-job.md) — unless the user asks to archive it
+// there too: then an archive entry per connection joins the outbox in the same transaction (0043).
 import type { Table } from 'dexie';
 import { type RapportDB, getDb } from './db';
 import { REBUILD_KEY } from './index-rows';
-import { type Change, activityKind, dropEntries, outboxScope } from './outbox';
+import { type Change, activityKind, dropEntries, entryKey, newChangeId, outboxScope } from './outbox';
 import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
 import type { Activity, Contact, Task } from './schema';
 import { nowIso } from './schema';
-import { BACKFILL_PREFIX, BATCH_PREFIX, type SyncKind, type SyncStateRow } from './sync-rows';
+import { BACKFILL_PREFIX, BATCH_PREFIX, type OutboxEntry, type SyncKind, type SyncStateRow } from './sync-rows';
 
 /** Where the CRM keeps its own copy of a deleted record: nothing was deleted there. */
 export interface KeptRemotely {
@@ -32,19 +33,33 @@ export function deleteScope(db: RapportDB): Table[] {
   return [...writeScope(db, 'contact', 'company', 'activity'), db.tasks, db.deals, ...outboxScope(db), db.links, db.syncState, db.crmCache];
 }
 
+export interface DeleteOptions {
+  /**
+   * Archive the deleted person or company in each connection that holds it: one outbox entry
+   * (op `archive`, with the CRM's id) per connection, written with the delete. Their history in
+   * the CRM stays there.
+   */
+  archiveRemote?: boolean;
+}
+
 /**
  * Forgets the sync rows of deleted records, inside the caller's transaction: their queued pushes,
  * their links (and links journaled by the engine, not folded yet). Returns the connections that had
- * one of them in the CRM.
+ * one of them in the CRM. `archive`: the change whose CRM copies are to be archived.
  */
-async function forgetSyncRows(db: RapportDB, changes: Change[]): Promise<KeptRemotely[]> {
+async function forgetSyncRows(db: RapportDB, changes: Change[], archive?: Change): Promise<KeptRemotely[]> {
   if (changes.length === 0) return [];
   await dropEntries(db, changes);
   const instances = await db.connectors.toArray();
   const had = new Set<string>();
+  const remoteIds = new Map<string, string>(); // connector id → remote id of `archive`
   const keys = instances.flatMap((i) => changes.map((c) => [i.id, c.kind, c.localId] as [string, SyncKind, string]));
   const found = await db.links.bulkGet(keys);
-  found.forEach((l) => l && had.add(l.connectorId));
+  found.forEach((l) => {
+    if (!l) return;
+    had.add(l.connectorId);
+    if (archive && l.kind === archive.kind && l.localId === archive.localId) remoteIds.set(l.connectorId, l.remoteId);
+  });
   await db.links.bulkDelete(keys);
   const gone = new Set(changes.map((c) => `${c.kind}|${c.localId}`));
   const journal = await db.syncState.where('key').between(LINK_JOURNAL_PREFIX, `${LINK_JOURNAL_PREFIX}\uffff`).toArray();
@@ -53,11 +68,42 @@ async function forgetSyncRows(db: RapportDB, changes: Change[]): Promise<KeptRem
     if (!j) continue;
     const links = j.links.filter(([localId]) => !gone.has(`${j.kind}|${localId}`));
     if (links.length === j.links.length) continue;
+    if (archive && j.kind === archive.kind) {
+      const own = j.links.find(([localId]) => localId === archive.localId);
+      if (own && !remoteIds.has(j.connectorId)) remoteIds.set(j.connectorId, own[1]);
+    }
     had.add(j.connectorId);
     if (links.length) await db.syncState.put({ ...row, linkJournal: { ...j, links } });
     else await db.syncState.delete(row.key);
   }
-  return instances.filter((i) => had.has(i.id)).map((i) => ({ connectorId: i.id, name: i.name }));
+  if (archive) await queueArchives(db, archive, remoteIds);
+  // A connection asked to archive its copy no longer keeps it (once the entry is through).
+  return instances.filter((i) => had.has(i.id) && !remoteIds.has(i.id)).map((i) => ({ connectorId: i.id, name: i.name }));
+}
+
+/** One archive entry per connection holding the record (pushing connections only; a pull-only one is not written to). */
+async function queueArchives(db: RapportDB, change: Change, remoteIds: Map<string, string>): Promise<void> {
+  const now = Date.now();
+  const instances = await db.connectors.bulkGet([...remoteIds.keys()]);
+  const pushing = new Set(instances.filter((i) => i && i.enabled && i.direction !== 'pull').map((i) => i!.id));
+  for (const id of [...remoteIds.keys()]) if (!pushing.has(id)) remoteIds.delete(id);
+  await db.outbox.bulkPut(
+    [...remoteIds].map(([connectorId, remoteId]): OutboxEntry => ({
+      id: entryKey(connectorId, change.kind, change.localId),
+      connectorId,
+      kind: change.kind,
+      localId: change.localId,
+      op: 'archive',
+      remoteId,
+      state: 'pending',
+      attempts: 0,
+      nextAt: now,
+      version: 1,
+      changeId: newChangeId(),
+      createdAt: now,
+      updatedAt: now,
+    })),
+  );
 }
 
 const activityChange = (a: Pick<Activity, 'id' | 'type'>): Change[] => {
@@ -69,7 +115,7 @@ const activityChange = (a: Pick<Activity, 'id' | 'type'>): Change[] => {
  * Deletes a person. Their activities and tasks that involve nobody else go with them; those shared
  * with other people stay, no longer linked to them. Deals stay (they belong to the company), unlinked.
  */
-export async function deleteContact(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+export async function deleteContact(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
   return db.transaction('rw', deleteScope(db), async () => {
     const contact = await db.contacts.where('id').equals(id).first();
     if (!contact) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
@@ -111,13 +157,13 @@ export async function deleteContact(id: string, db: RapportDB = getDb()): Promis
 
     await deleteRecords(db, 'contact', [id]);
     if (contact.emails.length) await db.crmCache.where('email').anyOf(contact.emails).delete();
-    const keptRemotely = await forgetSyncRows(db, changes);
+    const keptRemotely = await forgetSyncRows(db, changes, opts.archiveRemote ? changes[0] : undefined);
     return { deleted: true, alsoDeleted: { activities: ownActivities.length, tasks: ownTasks.length }, keptRemotely };
   });
 }
 
 /** Deletes a company. Its people, deals, tasks and history stay, no longer linked to it (a person keeps the company's name). */
-export async function deleteCompany(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+export async function deleteCompany(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
   return db.transaction('rw', deleteScope(db), async () => {
     const company = await db.companies.where('id').equals(id).first();
     if (!company) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
@@ -151,7 +197,8 @@ export async function deleteCompany(id: string, db: RapportDB = getDb()): Promis
         t.updatedAt = at;
       });
     await deleteRecords(db, 'company', [id]);
-    const keptRemotely = await forgetSyncRows(db, [{ kind: 'company', localId: id }]);
+    const change: Change = { kind: 'company', localId: id };
+    const keptRemotely = await forgetSyncRows(db, [change], opts.archiveRemote ? change : undefined);
     return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
   });
 }
@@ -219,7 +266,8 @@ export async function deleteLocalData(scope: DeleteScope, db: RapportDB = getDb(
       await Promise.all(db.tables.map((t) => t.clear()));
       return { contacts, companies, activities, tasks, deals, connections };
     }
-    const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache];
+    // Merge rows name people that are gone with them: merged-away ids, pairs said not to be one.
+    const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache, db.redirects, db.notDuplicates];
     await Promise.all([db.contacts, db.companies, db.activities, db.tasks, db.deals, ...derived].map((t) => t.clear()));
     // Nothing left to index.
     await db.meta.delete(REBUILD_KEY);

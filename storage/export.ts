@@ -10,8 +10,20 @@ export const SECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals'
 export type Section = (typeof SECTIONS)[number];
 const PAGE = 5000;
 
-/** Yields the export file as string parts (for `new Blob(parts)`), a page of records at a time. */
-export async function* exportParts(db: RapportDB = getDb(), exportedAt = new Date().toISOString()): AsyncGenerator<string> {
+/**
+ * Yields the export file as string parts (for `new Blob(parts)`), a page of records at a time. With
+ * `contactIds` (a selection): those people, their companies, and the history, tasks and deals that
+ * involve them.
+ */
+export async function* exportParts(
+  db: RapportDB = getDb(),
+  exportedAt = new Date().toISOString(),
+  contactIds?: readonly string[],
+): AsyncGenerator<string> {
+  if (contactIds) {
+    yield* selectionParts(db, exportedAt, contactIds);
+    return;
+  }
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
   // Settings hold the rules and privacy lists, never a secret (tokens live in the secrets table, which
   // is not exported). Version 1 readers ignore the extra member.
@@ -33,11 +45,58 @@ export async function* exportParts(db: RapportDB = getDb(), exportedAt = new Dat
     }
     yield ']';
   }
+  // Where merged-away people went (storage/merge.ts): an id in another file or tool still finds its
+  // person. An extra member, like settings: readers that do not know it ignore it.
+  const redirects = await db.redirects.toArray();
+  yield `,"redirects":${JSON.stringify(redirects.map(({ from, to, at }) => ({ from, to, at })))}`;
   yield '}';
 }
 
-export function exportFileName(date = new Date()): string {
-  return `rapport-export-${date.toISOString().slice(0, 10)}.json`;
+export function exportFileName(date = new Date(), extension = 'json'): string {
+  return `rapport-export-${date.toISOString().slice(0, 10)}.${extension}`;
+}
+
+/** The people to export, a page at a time: everyone in storage order, or the given ids in their order (unknown ones skipped). */
+export async function* contactPages(db: RapportDB = getDb(), ids?: readonly string[], page = PAGE): AsyncGenerator<Contact[]> {
+  if (ids) {
+    for (let i = 0; i < ids.length; i += page) {
+      const slice = ids.slice(i, i + page);
+      const rows = await db.contacts.where('id').anyOf(slice).toArray();
+      const byId = new Map(rows.map((r) => [r.id, publicRecord(r) as Contact]));
+      const out = slice.map((id) => byId.get(id)).filter((c): c is Contact => !!c);
+      if (out.length) yield out;
+    }
+    return;
+  }
+  let offset = 0;
+  for (;;) {
+    const rows = await db.contacts.orderBy(':id').offset(offset).limit(page).toArray();
+    if (!rows.length) return;
+    offset += rows.length;
+    yield rows.map((r) => publicRecord(r) as Contact);
+    if (rows.length < page) return;
+  }
+}
+
+async function* selectionParts(db: RapportDB, exportedAt: string, contactIds: readonly string[]): AsyncGenerator<string> {
+  const ids = [...new Set(contactIds)];
+  const contacts: Contact[] = [];
+  for await (const p of contactPages(db, ids)) contacts.push(...p);
+  const companyIds = [...new Set(contacts.map((c) => c.companyId).filter((x): x is string => !!x))];
+  const found = ids.length ? ids : ['\uffff'];
+  const [companies, activities, tasks, deals] = await Promise.all([
+    companyIds.length ? db.companies.where('id').anyOf(companyIds).toArray() : [],
+    db.activities.where('contactIds').anyOf(found).distinct().toArray(),
+    db.tasks.where('contactIds').anyOf(found).distinct().toArray(),
+    db.deals.where('contactIds').anyOf(found).distinct().toArray(),
+  ]);
+  const sections: Record<Section, unknown[]> = { contacts, companies, activities, tasks, deals };
+  yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
+  // No settings: importing a few people must not replace the rules and lists of the browser they go to.
+  for (const section of SECTIONS) {
+    yield `,${JSON.stringify(section)}:[${sections[section].map((r) => JSON.stringify(publicRecord(r as { n?: number }))).join(',')}]`;
+  }
+  yield '}';
 }
 
 export interface ValidatedExport {

@@ -105,6 +105,11 @@ export async function enqueue(
         };
       }
       const next: OutboxEntry = { ...old, version: old.version + 1, changeId: newChangeId(), updatedAt: now };
+      // The record is back (restored from an export) before its archive went out: push it instead.
+      if (old.op === 'archive') {
+        delete next.op;
+        delete next.remoteId;
+      }
       if (old.state === 'leased') next.dirty = true;
       else if (old.state === 'dead') {
         next.state = 'pending';

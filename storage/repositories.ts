@@ -1,5 +1,6 @@
 // Repositories: the only way the app writes people, companies and their history. They merge
 // instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
+import Dexie from 'dexie';
 import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
 import {
   PUBLIC_MAIL_DOMAINS,
@@ -24,6 +25,7 @@ import {
   newId,
   nowIso,
 } from './schema';
+import { currentContactIds } from './queries';
 import { search } from './search-index';
 import { activityChanges, enqueue, outboxScope } from './outbox';
 
@@ -387,7 +389,17 @@ export interface AddActivitiesResult {
  * same transaction.
  */
 export async function addActivities(inputs: ActivityInput[], source: Source, db: RapportDB = getDb()): Promise<AddActivitiesResult> {
-  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db)], async () => {
+  // A card opened before a merge may still name the merged-away person: write to the survivor. (An
+  // import's transaction, which names the people it has just written, does not include redirects.)
+  const outer = Dexie.currentTransaction;
+  const redirects = !outer || outer.storeNames.includes('redirects') ? [db.redirects] : [];
+  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db), ...redirects], async () => {
+    const peopleNamed = uniq(inputs.flatMap((i) => i.contactIds));
+    const current = redirects.length ? await currentContactIds(peopleNamed, db) : peopleNamed;
+    if (current.length !== peopleNamed.length || current.some((id, i) => id !== peopleNamed[i])) {
+      const ids = await Promise.all(inputs.map((i) => currentContactIds(i.contactIds, db)));
+      inputs = inputs.map((input, i) => ({ ...input, contactIds: ids[i] }));
+    }
     const msgIds = uniq(inputs.map((i) => i.messageId));
     const known = msgIds.length ? await db.activities.where('messageId').anyOf(msgIds).toArray() : [];
     const byMsg = new Map(known.map((a) => [a.messageId!, publicRecord(a) as Activity]));
@@ -466,7 +478,10 @@ export async function createTask(
 ): Promise<Task> {
   const at = nowIso();
   const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
-  await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
+  await db.transaction('rw', [db.tasks, ...outboxScope(db), db.redirects], async () => {
+    // A card opened before a merge may still name the merged-away person.
+    task.contactIds = await currentContactIds(task.contactIds, db);
+
     await db.tasks.add(task);
     await enqueue(db, [{ kind: 'task', localId: task.id, fresh: true }]);
   });

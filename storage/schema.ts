@@ -25,7 +25,12 @@ const recordBase = {
 /** LinkedIn URNs a person keeps (Contact.linkedinUrns): the first ones stay when more arrive. */
 export const MAX_LINKEDIN_URNS = 20;
 
-export const STAGES = ['lead', 'contacted', 'qualified', 'customer', 'churned', 'candidate', 'interviewing', 'hired'] as const;
+/** Custom fields (defined once for all contacts in the settings): how many, and how long keys and values may be. */
+export const MAX_CUSTOM_FIELDS = 50;
+export const MAX_CUSTOM_KEY = 60;
+export const MAX_CUSTOM_VALUE = 2000;
+
+export { STAGES } from './stages';
 
 export const Contact = z.object({
   ...recordBase,
@@ -52,6 +57,13 @@ export const Contact = z.object({
   tags: z.array(text(100)).max(100),
   stage: text(100).optional(),
   lastActivityAt: isoDate.optional(),
+  /** The person's own site (a portfolio, a personal page); an http(s) URL. */
+  website: text(2000).optional(),
+  /** Values of the custom fields the user defined (Settings.customFields), by field key. */
+  custom: z
+    .record(text(MAX_CUSTOM_KEY), text(MAX_CUSTOM_VALUE))
+    .refine((r) => Object.keys(r).length <= MAX_CUSTOM_FIELDS, `at most ${MAX_CUSTOM_FIELDS} custom fields`)
+    .optional(),
 });
 export type Contact = z.infer<typeof Contact>;
 

@@ -2,10 +2,18 @@
 import { z } from 'zod';
 import { type RapportDB, getDb } from './db';
 import { emailDomain, normalizeEmail } from './normalize';
+import { MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY } from './schema';
 
 const domainOrAddress = z.string().trim().toLowerCase().max(320);
 
-export const Settings = z.object({
+/** How the sidebar is shown on one site: collapsed to a tab or open, and its width in pixels. */
+const SidebarLayout = z.object({
+  collapsed: z.boolean().default(false),
+  width: z.number().int().min(100).max(4000).catch(340).default(340),
+});
+const sidebarDefault = { collapsed: false, width: 340 };
+
+const SettingsShape = z.object({
   /** Domains counted as "us"; empty = the user's own domain unless it is a webmail provider. */
   internalDomains: z.array(domainOrAddress).max(200).default([]),
   /** Addresses or domains never captured, shown or logged. */
@@ -21,8 +29,37 @@ export const Settings = z.object({
   sites: z
     .object({ gmail: z.boolean().default(true), outlook: z.boolean().default(true), linkedin: z.boolean().default(true) })
     .default({ gmail: true, outlook: true, linkedin: true }),
-  sidebarCollapsed: z.boolean().default(false),
+  /** Per site. */
+  sidebar: z
+    .object({
+      gmail: SidebarLayout.default(sidebarDefault),
+      outlook: SidebarLayout.default(sidebarDefault),
+      linkedin: SidebarLayout.default(sidebarDefault),
+    })
+    .default({ gmail: sidebarDefault, outlook: sidebarDefault, linkedin: sidebarDefault }),
+  /**
+   * Custom contact fields, defined once for all contacts (decision 0043): `key` names the value in
+   * Contact.custom and never changes; `label` is what the pages show.
+   */
+  customFields: z
+    .array(z.object({ key: z.string().min(1).max(MAX_CUSTOM_KEY), label: z.string().trim().min(1).max(100) }))
+    .max(MAX_CUSTOM_FIELDS)
+    .default([]),
 });
+
+/**
+ * Settings stored (or exported) before the sidebar's layout was kept per site had one
+ * `sidebarCollapsed` flag: each site starts from it.
+ */
+export function upgradeSettings(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  const { sidebarCollapsed, ...rest } = value as Record<string, unknown>;
+  if (typeof sidebarCollapsed !== 'boolean' || 'sidebar' in rest) return rest;
+  const site = { collapsed: sidebarCollapsed };
+  return { ...rest, sidebar: { gmail: site, outlook: site, linkedin: site } };
+}
+
+export const Settings = z.preprocess(upgradeSettings, SettingsShape);
 export type Settings = z.infer<typeof Settings>;
 export type SiteId = keyof Settings['sites'];
 
@@ -39,6 +76,18 @@ export async function updateSettings(patch: Partial<Settings>, db: RapportDB = g
     const next = Settings.parse({ ...(await getSettings(db)), ...patch });
     await db.meta.put({ key: KEY, value: next });
     return next;
+  });
+}
+
+/** Remembers how the sidebar is shown on one site (read and written in one transaction). */
+export async function rememberSidebarLayout(
+  site: SiteId,
+  layout: Partial<Settings['sidebar'][SiteId]>,
+  db: RapportDB = getDb(),
+): Promise<Settings> {
+  return db.transaction('rw', db.meta, async () => {
+    const { sidebar } = await getSettings(db);
+    return updateSettings({ sidebar: { ...sidebar, [site]: { ...sidebar[site], ...layout } } }, db);
   });
 }
 

@@ -132,6 +132,13 @@ export interface OutboxEntry {
    * batch left behind by a dead run is settled (sync/engine/lease.ts settleBatches).
    */
   fresh?: true;
+  /**
+   * `archive`: the record was deleted here and the user asked to archive it in this CRM too
+   * (decision 0043): the engine archives `remoteId` instead of pushing a record. Absent: a push.
+   */
+  op?: 'archive';
+  /** With op `archive`: the CRM's id of the deleted record (its link went with it). */
+  remoteId?: string;
   lastError?: string;
   lastErrorKind?: SyncErrorKind | 'unknown';
   createdAt: number;

@@ -32,7 +32,7 @@
 import { fail, finish, type Outcomes } from '../outcomes';
 import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
 import { accountInfo } from './account';
-import { HubspotClient, type HsObjectType } from './client';
+import { BATCH_LIMIT, HubspotClient, type HsObjectType } from './client';
 import { pushCompanies } from './companies';
 import { HUBSPOT_BASE_URL, hubspotConfigSchema, type HubspotConfig } from './config';
 import { pushContacts } from './contacts';
@@ -92,6 +92,18 @@ export const hubspotConnector: Connector<HubspotConfig> = {
       else if (kind === 'email' || kind === 'note' || kind === 'task') await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);
+  },
+
+  /** batch/archive (HubSpot's own archive: the record can be restored there for 90 days); unknown ids archive as a no-op. */
+  async archive(ctx, kind, remoteIds) {
+    const client = new HubspotClient(ctx);
+    const type = kind === 'contact' ? 'contacts' : 'companies';
+    for (let i = 0; i < remoteIds.length; i += BATCH_LIMIT) {
+      await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {
+        inputs: remoteIds.slice(i, i + BATCH_LIMIT).map((id) => ({ id })),
+      });
+    }
+    return remoteIds.map((remoteId) => ({ remoteId, ok: true as const }));
   },
 
   lookupByEmail,

@@ -5,6 +5,7 @@ import { browser } from 'wxt/browser';
 import { type ConnectorRegistry, registry } from '../../connectors/registry';
 import { type RapportDB, getDb } from '../../storage/db';
 import { type DeleteAllSummary, type DeleteScope, deleteLocalData } from '../../storage/delete';
+import { MERGE_FIELDS, type MergeChoices, type MergeReport, mergeContacts } from '../../storage/merge';
 import { loadConnectorConfig } from '../../sync/connectors';
 import { withSyncStopped } from './sync-service';
 
@@ -57,4 +58,14 @@ export async function deleteLocalDataFromUser(scope: DeleteScope): Promise<Delet
     const releasedOrigins = scope === 'everything' ? await releaseUnusedPermissions(db, registry) : [];
     return { ...summary, releasedOrigins };
   });
+}
+
+/**
+ * Merges two people for the Duplicates page, with the engine stopped like a delete: a push in
+ * flight for the merged-away person cannot link it (or create it in a CRM) after the merge.
+ */
+export async function mergeContactsFromUser(survivorId: string, mergedId: string, choices: Record<string, string>): Promise<MergeReport> {
+  const known: MergeChoices = {};
+  for (const f of MERGE_FIELDS) if (choices[f] === 'survivor' || choices[f] === 'merged') known[f] = choices[f];
+  return withSyncStopped(() => mergeContacts(survivorId, mergedId, known, getDb()));
 }

@@ -8,10 +8,11 @@ import { registry } from '../../connectors/registry';
 import { counts } from '../../storage/repositories';
 import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
-import { getSettings, updateSettings } from '../../storage/settings';
+import { OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
+import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
-import { deleteLocalDataFromUser, releaseUnusedPermissions } from './data-service';
+import { deleteLocalDataFromUser, mergeContactsFromUser, releaseUnusedPermissions } from './data-service';
 
 /**
  * The session of each tab's page and its latest capture (in memory: the page itself is the source
@@ -40,6 +41,8 @@ export const handlers = {
   },
   counts: async () => counts(),
   deleteLocalData: async ({ scope }: MessageInput<'deleteLocalData'>) => deleteLocalDataFromUser(scope),
+  mergeContacts: async ({ survivorId, mergedId, choices }: MessageInput<'mergeContacts'>) =>
+    mergeContactsFromUser(survivorId, mergedId, choices),
   releasePermissions: async () => ({ released: await releaseUnusedPermissions(getDb(), registry) }),
 
   captureChanged: async ({ capture: raw, session, seq }: MessageInput<'captureChanged'>, sender: Sender) => {
@@ -69,7 +72,7 @@ export const handlers = {
       captures.set(tabId, { session });
     }
     const s = await getSettings();
-    return { enabled: s.sites[site], collapsed: s.sidebarCollapsed };
+    return { enabled: s.sites[site], ...s.sidebar[site] };
   },
 
   getCapture: async (_input: MessageInput<'getCapture'>, sender: Sender) => {
@@ -94,15 +97,17 @@ export const handlers = {
     return { tabId, session: stored.session ?? null, capture: stored.capture ?? null, settings: await getSettings() };
   },
 
+  // The content script lays the sidebar out and remembers it for its site (sidebarLayout).
   setSidebarCollapsed: async ({ collapsed }: MessageInput<'setSidebarCollapsed'>, sender: Sender) => {
-    await updateSettings({ sidebarCollapsed: collapsed });
-    const tabId = sender.tab?.id;
-    if (typeof tabId === 'number') {
-      await browser.tabs
-        .sendMessage(tabId, { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 })
-        .catch(() => undefined);
-    }
+    await browser.tabs
+      .sendMessage(tabOf(sender), { rapportEvent: 'layout', collapsed } satisfies RapportEvent, { frameId: 0 })
+      .catch(() => undefined);
     return { collapsed };
+  },
+
+  sidebarLayout: async ({ site, ...layout }: MessageInput<'sidebarLayout'>) => {
+    await rememberSidebarLayout(site, layout);
+    return { saved: true as const };
   },
   syncNow: async ({ connectorId }: MessageInput<'syncNow'>) => {
     const r = await syncNowFromUser(connectorId);
@@ -137,6 +142,21 @@ export const handlers = {
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;
+
+/** The manifest's command that opens or collapses the sidebar in the current tab. */
+export const TOGGLE_COMMAND = 'toggle-sidebar';
+
+/** The keyboard shortcuts: open the workspace; or the tab's content script opens or collapses its sidebar (if it has one). */
+export async function onCommand(command: string, tab?: { id?: number }): Promise<void> {
+  if (command === OPEN_WORKSPACE_COMMAND) {
+    await openWorkspace();
+    return;
+  }
+  if (command !== TOGGLE_COMMAND) return;
+  const tabId = tab?.id ?? (await browser.tabs.query({ active: true, currentWindow: true }))[0]?.id;
+  if (typeof tabId !== 'number') return;
+  await browser.tabs.sendMessage(tabId, { rapportEvent: 'toggleSidebar' } satisfies RapportEvent, { frameId: 0 }).catch(() => undefined);
+}
 
 type HandlerResults = { [K in keyof BackgroundHandlers]: Awaited<ReturnType<BackgroundHandlers[K]>> };
 declare module '../../messaging/client' {

@@ -1,4 +1,5 @@
-import { handlers } from './handlers';
+import { handlers, onCommand } from './handlers';
+import { installEntryPoints } from './entry-points';
 import { installIndexRebuild } from './index-service';
 import { ALARM as SYNC_ALARM, installSyncTriggers } from './sync-service';
 import { installRouter } from '../../messaging/background-router';
@@ -10,6 +11,8 @@ export default defineBackground(() => {
   // without an app id.
   if (import.meta.env.WXT_INBOXSDK_APP_ID) void import('@inboxsdk/core/background.js');
   installRouter(handlers);
+  browser.commands?.onCommand.addListener((command, tab) => void onCommand(command, tab));
+  installEntryPoints();
   installSyncTriggers();
   // A search-index rebuild left by an upgrade goes on at start-up and with the sync alarm (1 min).
   installIndexRebuild(SYNC_ALARM);

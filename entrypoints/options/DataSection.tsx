@@ -1,16 +1,9 @@
-import { useRef, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { useLiveState } from '../../components/use-live-query';
 import { callBackground } from '../../messaging/client';
-import { getDb } from '../../storage/db';
-import { exportFileName, exportParts } from '../../storage/export';
 import { counts } from '../../storage/repositories';
-import type { ImportSummary, WorkerReply } from '../../importers/import-job';
-
-type ImportState =
-  | { state: 'idle' }
-  | { state: 'running'; file: string; bytesRead: number; totalBytes: number; rows: number }
-  | { state: 'done'; file: string; summary: ImportSummary }
-  | { state: 'failed'; file: string; message: string };
+import { ExportControls } from './ExportControls';
+import { ImportFlow } from './ImportFlow';
 
 const fmt = new Intl.NumberFormat();
 
@@ -18,59 +11,14 @@ export function DataSection() {
   // Live: an import (in its worker), a delete, a capture or a sync pull shows in the counts at once.
   const live = useLiveState(() => counts(), []);
   const stats = live.state === 'ready' ? live.value : null;
-  const [imp, setImp] = useState<ImportState>({ state: 'idle' });
+  const [importing, setImporting] = useState(false);
+  // A new key after "delete all" starts the import afresh (its last outcome no longer holds).
+  const [flowKey, setFlowKey] = useState(0);
   const [busy, setBusy] = useState<string | null>(null);
   const [alsoSettings, setAlsoSettings] = useState(false);
   const [message, setNotice] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const notice =
     message ?? (live.state === 'error' ? { kind: 'error' as const, text: `Could not read the database: ${live.message}` } : null);
-  const fileInput = useRef<HTMLInputElement>(null);
-
-  const startImport = (file: File) => {
-    setNotice(null);
-    setImp({ state: 'running', file: file.name, bytesRead: 0, totalBytes: file.size, rows: 0 });
-    // Parsing and writing run in a worker so a 100k-row file never freezes this page.
-    const worker = new Worker(new URL('../../importers/import-worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (e: MessageEvent<WorkerReply>) => {
-      const msg = e.data;
-      if (msg.type === 'progress') setImp({ state: 'running', file: file.name, ...msg.progress });
-      else {
-        worker.terminate();
-        if (msg.type === 'done') {
-          setImp({ state: 'done', file: file.name, summary: msg.summary });
-          void callBackground('dataChanged', { what: 'import', count: msg.summary.imported }).catch(() => undefined);
-        } else setImp({ state: 'failed', file: file.name, message: msg.message });
-        if (fileInput.current) fileInput.current.value = '';
-      }
-    };
-    worker.onerror = (e) => {
-      worker.terminate();
-      setImp({ state: 'failed', file: file.name, message: e.message || 'the import stopped unexpectedly' });
-    };
-    worker.postMessage({ file });
-  };
-
-  const doExport = async () => {
-    setBusy('export');
-    setNotice(null);
-    try {
-      const parts: string[] = [];
-      for await (const p of exportParts(getDb())) parts.push(p);
-      const url = URL.createObjectURL(new Blob(parts, { type: 'application/json' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = exportFileName();
-      document.body.append(a);
-      a.click();
-      a.remove();
-      setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setNotice({ kind: 'ok', text: `Exported ${a.download}.` });
-    } catch (e) {
-      setNotice({ kind: 'error', text: `Export failed: ${(e as Error).message}` });
-    } finally {
-      setBusy(null);
-    }
-  };
 
   const doDeleteAll = async () => {
     const total = stats ? stats.contacts + stats.companies + stats.activities + stats.tasks + stats.deals : 0;
@@ -85,7 +33,7 @@ export function DataSection() {
     try {
       // The background stops the sync engine first, so a run in flight cannot write anything back.
       const r = await callBackground('deleteLocalData', { scope: alsoSettings ? 'everything' : 'records' });
-      setImp({ state: 'idle' });
+      setFlowKey((k) => k + 1);
       setNotice({
         kind: 'ok',
         text: alsoSettings
@@ -100,7 +48,6 @@ export function DataSection() {
     }
   };
 
-  const pct = imp.state === 'running' && imp.totalBytes ? Math.round((imp.bytesRead / imp.totalBytes) * 100) : 0;
   return (
     <section class="card" aria-labelledby="data-h">
       <h2 id="data-h">Your data</h2>
@@ -119,75 +66,17 @@ export function DataSection() {
 
       <h3>Import</h3>
       <p class="muted small">
-        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot or any sheet with a header row; vCard (.vcf, 3.0/4.0); or a
-        Rapport export (.json). People already here are merged by email or LinkedIn profile, never duplicated.
+        CSV from Google Contacts, Outlook, LinkedIn (Connections.csv), HubSpot, Pipedrive, Salesforce or any sheet with a header row (you
+        check the columns and a preview before anything is stored); vCard (.vcf, 2.1/3.0/4.0); or a Rapport export (.json). People already
+        here are merged by email or LinkedIn profile, never duplicated.
       </p>
-      <input
-        ref={fileInput}
-        data-testid="import-file"
-        type="file"
-        accept=".csv,.json,.vcf,.vcard,text/csv,application/json,text/vcard"
-        disabled={imp.state === 'running'}
-        onChange={(e) => {
-          const f = (e.target as HTMLInputElement).files?.[0];
-          if (f) startImport(f);
-        }}
-      />
-      {imp.state === 'running' && (
-        <div data-testid="import-progress" role="status">
-          <progress max={100} value={pct} aria-label="Import progress" />
-          <div class="small muted">
-            Importing {imp.file}: {pct}% · {fmt.format(imp.rows)} rows read
-          </div>
-        </div>
-      )}
-      {imp.state === 'done' && (
-        <div role="status">
-          {imp.summary.stopped ? (
-            <p class="error" role="alert" data-testid="import-failed" data-count={imp.summary.imported}>
-              Imported {fmt.format(imp.summary.imported)} from {imp.file}, then stopped at {imp.summary.stopped.at}:{' '}
-              {imp.summary.stopped.reason}. Nothing from there on was written; what was imported before is complete.
-            </p>
-          ) : (
-            <p data-testid="import-done" data-count={imp.summary.imported}>
-              Imported {fmt.format(imp.summary.imported)} from {imp.file}
-              {imp.summary.kind !== 'json' && ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} merged)`}
-              {imp.summary.kind === 'json' &&
-                ` (${fmt.format(imp.summary.created)} new, ${fmt.format(imp.summary.merged)} updated, ${fmt.format(imp.summary.kept)} kept: the copy here is as new or newer)`}
-              {imp.summary.errors.length ? `, ${fmt.format(imp.summary.errorCount)} problems` : ''}.
-            </p>
-          )}
-          {imp.summary.errors.length > 0 && (
-            <ul class="errors" data-testid="import-errors">
-              {imp.summary.errors.map((er, i) => (
-                <li key={i} class={er.severity === 'warning' ? 'muted' : 'error'}>
-                  {er.row !== null ? `Row ${er.row}: ` : ''}
-                  {er.card ? `“${er.card}”: ` : ''}
-                  {er.message}
-                </li>
-              ))}
-              {imp.summary.errorCount > imp.summary.errors.length && (
-                <li class="muted">… and {fmt.format(imp.summary.errorCount - imp.summary.errors.length)} more</li>
-              )}
-            </ul>
-          )}
-        </div>
-      )}
-      {imp.state === 'failed' && (
-        <p class="error" role="alert" data-testid="import-failed">
-          Import of {imp.file} failed: {imp.message}. Nothing already stored was changed.
-        </p>
-      )}
-
+      <ImportFlow key={flowKey} disabled={!!busy} onRunningChange={setImporting} onStart={() => setNotice(null)} />
       <h3>Export and delete</h3>
-      <div class="row">
-        <button data-testid="export-json" onClick={doExport} disabled={!!busy}>
-          {busy === 'export' ? 'Exporting…' : 'Export everything (JSON)'}
-        </button>
-        <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || imp.state === 'running'}>
+      <ExportControls onNotice={setNotice} disabled={!!busy}>
+        <button data-testid="delete-all" class="danger" onClick={doDeleteAll} disabled={!!busy || importing}>
           {busy === 'delete' ? 'Deleting…' : 'Delete all local data…'}
         </button>
-      </div>
+      </ExportControls>
       <label class="row small">
         <input
           type="checkbox"

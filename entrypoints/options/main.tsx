@@ -11,6 +11,12 @@ function Options() {
       <header>
         <h1>Rapport</h1>
         <p class="muted">Everything Rapport knows lives in this browser's own database. Nothing leaves it unless you connect a CRM.</p>
+        <p>
+          <a data-testid="open-workspace" href="/workspace.html#/people" target="_blank" rel="noopener">
+            Open the workspace
+          </a>{' '}
+          to see and edit your people and companies.
+        </p>
       </header>
       <DataSection />
       <ConnectorsSection />

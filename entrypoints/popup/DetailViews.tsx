@@ -7,6 +7,7 @@ import { CrmPanel } from '../../components/CrmPanel';
 import { formatDate, safeHref } from '../../components/format';
 import { Timeline } from '../../components/Timeline';
 import { type Live, useLiveState } from '../../components/use-live-query';
+import { QuickActions } from './QuickActions';
 
 // Each view reads live: an edit, a sync or a delete elsewhere shows here at once.
 
@@ -30,6 +31,7 @@ export function ContactView({ id }: { id: string }) {
   if (s.state !== 'ready') return <Status s={s} what="contact" />;
   return (
     <ContactCard contact={s.value.contact}>
+      <QuickActions contact={s.value.contact} />
       <CrmPanel emails={s.value.contact.emails} />
       <h3 class="section-title" style="margin-left:0">
         History

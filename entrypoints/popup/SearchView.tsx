@@ -53,7 +53,16 @@ const recentRows = (list: Contact[]): Row[] =>
 const SECTION: Record<Row['kind'], string> = { contact: 'People', company: 'Companies', activity: 'Conversations & notes' };
 
 /** Search box with results as you type; arrows + Enter to open, recent people when empty. */
-export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) => void; initialQuery?: string }) {
+export function SearchView({
+  onOpen,
+  onOpenWorkspace,
+  initialQuery = '',
+}: {
+  onOpen: (o: Opened) => void;
+  /** Opens a workspace route (the empty state's links to import, settings, a new contact). */
+  onOpenWorkspace?: (path: string) => void;
+  initialQuery?: string;
+}) {
   const [query, setQuery] = useState(initialQuery);
   const [shown, setShown] = useState<{ query: string; rows: Row[] } | null>(null);
   const [loading, setLoading] = useState(false);
@@ -195,13 +204,24 @@ export function SearchView({ onOpen, initialQuery = '' }: { onOpen: (o: Opened) 
               <span class="small">Try fewer letters, or another word of the name, company or subject.</span>
             </p>
           ) : (
-            <p class="empty">
+            <div class="empty" data-testid="search-empty">
               No contacts yet.
               <br />
-              <span class="small">
-                Open a Gmail or Outlook thread or a LinkedIn profile to capture people, or import a file in Options.
-              </span>
-            </p>
+              <span class="small">Open a Gmail or Outlook thread or a LinkedIn profile to capture people, or:</span>
+              {onOpenWorkspace && (
+                <div class="row small empty-links">
+                  <button type="button" class="link" data-testid="empty-import" onClick={() => onOpenWorkspace('/settings')}>
+                    Import a file
+                  </button>
+                  <button type="button" class="link" data-testid="empty-new-contact" onClick={() => onOpenWorkspace('/people/new')}>
+                    Add a contact
+                  </button>
+                  <button type="button" class="link" data-testid="empty-settings" onClick={() => onOpenWorkspace('/settings')}>
+                    Settings
+                  </button>
+                </div>
+              )}
+            </div>
           ))}
         {!error && !shown?.query && rows.length > 0 && <div class="section-title">Recent</div>}
         {!error &&

@@ -41,6 +41,7 @@ function Popup() {
       <>
         <SearchView
           initialQuery={lastQuery}
+          onOpenWorkspace={openWorkspace}
           onOpen={(o) => {
             setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
             push(o);

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { addNote, createTask, updateContact } from '../../storage/repositories';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 import { describeStorageError } from '../../storage/errors';
+import { FollowUpForm } from '../../components/FollowUpForm';
 
 /**
  * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
@@ -19,8 +20,6 @@ export function ContactActions({
 }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
   const [note, setNote] = useState('');
-  const [taskTitle, setTaskTitle] = useState('Follow up');
-  const [due, setDue] = useState(() => new Date(Date.now() + 3 * 864e5).toISOString().slice(0, 10));
   const storedTags = (contact?.tags ?? []).join(', ');
   const [tags, setTags] = useState(storedTags);
   // Tags changed elsewhere (another page, a sync) show here unless the user is editing them.
@@ -137,38 +136,16 @@ export function ContactActions({
         </form>
       )}
       {open === 'task' && (
-        <form
-          class="sb-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run(async () => {
+        <FollowUpForm
+          onSave={({ title, dueAt, date }) =>
+            run(async () => {
               const c = await ensureSaved();
-              await createTask(
-                { title: taskTitle.trim() || 'Follow up', dueAt: new Date(`${due}T09:00:00`).toISOString(), contactIds: [c.id] },
-                source(),
-              );
+              await createTask({ title, dueAt, contactIds: [c.id] }, source());
               setOpen(null);
-              return `Follow-up set for ${due}.`;
-            });
-          }}
-        >
-          <input
-            aria-label="Task"
-            data-testid="follow-up-title"
-            value={taskTitle}
-            onInput={(e) => setTaskTitle((e.target as HTMLInputElement).value)}
-          />
-          <input
-            aria-label="Due date"
-            type="date"
-            data-testid="follow-up-date"
-            value={due}
-            onInput={(e) => setDue((e.target as HTMLInputElement).value)}
-          />
-          <button type="submit" class="primary" data-testid="follow-up-save">
-            Create follow-up
-          </button>
-        </form>
+              return `Follow-up set for ${date}.`;
+            })
+          }
+        />
       )}
       {msg && (
         <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>

@@ -1,4 +1,4 @@
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { callBackground } from '../../messaging/client';
 import type { PageCapture } from '../../messaging/protocol';
 import type { Settings } from '../../storage/settings';
@@ -34,17 +34,31 @@ export function SidebarApp() {
   );
 }
 
+/**
+ * The frame is the collapsed tab when its content script makes it this narrow. Not at 0: the frame
+ * preloads hidden (no width) and must come up open, showing its cards, when it is mounted open.
+ */
+const TAB_QUERY = '(min-width: 1px) and (max-width: 80px)';
+
+/** True while the frame is as narrow as the collapsed tab: the page's content script decides. */
+function useCollapsed(): boolean {
+  const [collapsed, setCollapsed] = useState(() => matchMedia(TAB_QUERY).matches);
+  useEffect(() => {
+    const query = matchMedia(TAB_QUERY);
+    const update = () => setCollapsed(query.matches);
+    query.addEventListener('change', update);
+    update();
+    return () => query.removeEventListener('change', update);
+  }, []);
+  return collapsed;
+}
+
 function SidebarBody() {
   const state = useCaptureFeed();
-  // Collapsed as the settings say until the user toggles it here.
-  const [toggled, setToggled] = useState<boolean | undefined>(undefined);
-  const collapsed = toggled ?? (state.status === 'ready' && state.settings.sidebarCollapsed);
+  const collapsed = useCollapsed();
 
-  const toggle = () => {
-    const next = !collapsed;
-    setToggled(next);
-    void callBackground('setSidebarCollapsed', { collapsed: next }).catch(() => undefined);
-  };
+  // The content script lays it out (and remembers it for the site): the view follows the frame's size.
+  const toggle = () => void callBackground('setSidebarCollapsed', { collapsed: !collapsed }).catch(() => undefined);
 
   if (collapsed) {
     return (

@@ -19,6 +19,12 @@ export interface Visibility {
 export const REARM_MS = 500;
 /** Below this share of the frame on screen, it counts as moved away. */
 const ON_SCREEN = 0.98;
+/**
+ * Only partly on screen but nothing drawn over it: looked at again after this long before it counts
+ * as moved away. Its content script resizes the frame (collapse, drag): the new size reaches the
+ * frame's document a moment after its box changed, and meanwhile the frame seems cut off.
+ */
+const SETTLE_MS = 250;
 
 type VisibleEntry = IntersectionObserverEntry & { isVisible?: boolean };
 
@@ -42,6 +48,9 @@ export function watchVisibility(onChange: (v: Visibility) => void): () => void {
   let state: Visibility = { actionsOn: false, wasCovered: false };
   let shownOnce = false;
   let rearm: ReturnType<typeof setTimeout> | undefined;
+  // A partial view waiting to be looked at again ('waiting'), or looked at again ('rechecked').
+  let settling: 'no' | 'waiting' | 'rechecked' = 'no';
+  let settle: ReturnType<typeof setTimeout> | undefined;
   const publish = (next: Visibility) => {
     if (next.actionsOn === state.actionsOn && next.wasCovered === state.wasCovered) return;
     state = next;
@@ -56,9 +65,25 @@ export function watchVisibility(onChange: (v: Visibility) => void): () => void {
         rearm = undefined;
         // Not shown yet (the frame preloads hidden): nothing to report.
         if (!shownOnce) return;
+        if (entry.isVisible === true && state.actionsOn && settling !== 'rechecked') {
+          if (settling === 'no') {
+            settling = 'waiting';
+            settle = setTimeout(() => {
+              settling = 'rechecked';
+              // Observing again gives a fresh entry at once.
+              observer.unobserve(sentinel);
+              observer.observe(sentinel);
+            }, SETTLE_MS);
+          }
+          return;
+        }
+        clearTimeout(settle);
+        settling = 'no';
         publish({ actionsOn: false, wasCovered: true });
         return;
       }
+      clearTimeout(settle);
+      settling = 'no';
       if (!shownOnce) {
         shownOnce = true;
         publish({ actionsOn: true, wasCovered: false });
@@ -77,6 +102,7 @@ export function watchVisibility(onChange: (v: Visibility) => void): () => void {
   return () => {
     observer.disconnect();
     clearTimeout(rearm);
+    clearTimeout(settle);
     sentinel.remove();
   };
 }

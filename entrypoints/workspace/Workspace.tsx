@@ -10,7 +10,10 @@ import { CompaniesView } from './companies/CompaniesView';
 import { PeopleView } from './people/PeopleView';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
-import { SectionPlaceholder } from './SectionPlaceholder';
+import { WelcomeView } from './WelcomeView';
+import { DuplicatesPage } from './duplicates/DuplicatesPage';
+import { CompanyPage } from './contact/CompanyPage';
+import { ContactPage } from './contact/ContactPage';
 
 // history's hash history has the shape preact-router asks of a custom history.
 const hashHistory = createHashHistory() as unknown as CustomHistory;
@@ -38,6 +41,10 @@ function SavedViews({ table, current }: { table: 'people' | 'companies'; current
       })}
     </div>
   );
+}
+
+function DuplicatesRoute(_: { path: string }) {
+  return <DuplicatesPage />;
 }
 
 export function Workspace() {
@@ -70,11 +77,12 @@ export function Workspace() {
       <main class="ws-main">
         <Router history={hashHistory} onChange={onChange}>
           <PeopleView path="/people" />
-          <SectionPlaceholder path="/people/:id" section="Person" />
+          <ContactPage path="/people/:id" />
           <CompaniesView path="/companies" />
-          <SectionPlaceholder path="/companies/:id" section="Company" />
-          <SectionPlaceholder path="/duplicates" section="Duplicates" />
+          <CompanyPage path="/companies/:id" />
+          <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
+          <WelcomeView path="/welcome" />
           <Home default />
         </Router>
       </main>

@@ -7,7 +7,15 @@ import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { browser } from 'wxt/browser';
 import { callBackground } from '../../messaging/client';
 import type { PageCapture } from '../../messaging/protocol';
-import { type SidebarFrame, mountSidebar, offerPortsToSidebars, postToSidebar, preloadSidebar } from './sidebar-frame';
+import {
+  SIDEBAR_WIDTH,
+  type SidebarFrame,
+  type SidebarLayout,
+  mountSidebar,
+  offerPortsToSidebars,
+  postToSidebar,
+  preloadSidebar,
+} from './sidebar-frame';
 import { watchLocation } from './location';
 import { captureKey as keyOf } from './capture-key';
 
@@ -32,7 +40,7 @@ export interface DriverOptions {
    * its port with, see createSidebarHost). Default: the floating frame on `<html>`, preloaded at
    * document_start.
    */
-  mountSidebar?(site: PageCapture['site'], collapsed: boolean, session: string): SidebarFrame;
+  mountSidebar?(site: PageCapture['site'], layout: SidebarLayout, session: string, onResized: (width: number) => void): SidebarFrame;
 }
 
 /** Lets another integration (InboxSDK) steer a running driver. */
@@ -73,10 +81,12 @@ export async function runSiteDriver(
   const session = crypto.randomUUID();
   // Answers the background from the start: the frame's script may run before this page's DOM.
   // Only the background can message a content script; still, act only on the known events.
-  const running: { recapture?: () => PageCapture | undefined; setCollapsed?: (collapsed: boolean) => void } = {};
+  const running: { recapture?: () => PageCapture | undefined; setCollapsed?: (collapsed?: boolean) => void } = {};
   const onMessage = (raw: unknown) => {
     const event = raw as { rapportEvent?: unknown; collapsed?: unknown } | null;
     if (event?.rapportEvent === 'layout' && typeof event.collapsed === 'boolean') running.setCollapsed?.(event.collapsed);
+    // The keyboard shortcut (the background's command): open or collapse this tab's sidebar.
+    if (event?.rapportEvent === 'toggleSidebar') running.setCollapsed?.();
     if (event?.rapportEvent === 'sidebarReady') offerPortsToSidebars();
     if (event?.rapportEvent === 'recapture') return Promise.resolve({ capture: running.recapture?.(), session });
     return undefined;
@@ -85,7 +95,11 @@ export async function runSiteDriver(
   ctx.onInvalidated(() => browser.runtime.onMessage.removeListener(onMessage));
   // The config round trip, the frame's loading and the page's own loading all run at once: the
   // frame starts loading (hidden) now, at document_start, and is dropped if the site is off.
-  const configured = callBackground('siteConfig', { site: driver.site, session }).catch(() => ({ enabled: false, collapsed: false }));
+  const configured = callBackground('siteConfig', { site: driver.site, session }).catch(() => ({
+    enabled: false,
+    collapsed: false,
+    width: SIDEBAR_WIDTH,
+  }));
   let preloaded = options.mountSidebar ? undefined : preloadSidebar(driver.site, session);
   const config = await configured;
   if (!config.enabled || ctx.isInvalid) {
@@ -100,11 +114,14 @@ export async function runSiteDriver(
   }
   const mount =
     options.mountSidebar ??
-    ((site: PageCapture['site'], collapsed: boolean) => {
-      const f = mountSidebar(site, collapsed, session, preloaded);
+    ((site: PageCapture['site'], layout: SidebarLayout, _session: string, onResized: (width: number) => void) => {
+      const f = mountSidebar(site, layout, session, preloaded, onResized);
       preloaded = undefined;
       return f;
     });
+  // The layout the user chose is remembered for this site (through the background).
+  const remember = (layout: Partial<SidebarLayout>) =>
+    void callBackground('sidebarLayout', { site: driver.site, ...layout }).catch(() => undefined);
 
   let frame: SidebarFrame | undefined;
   let lastKey = '';
@@ -123,7 +140,9 @@ export async function runSiteDriver(
     if (key === lastKey) return;
     lastKey = key;
     current = capture;
-    if (!frame && driver.wantsSidebar(capture.result, url)) frame = mount(driver.site, config.collapsed, session);
+    if (!frame && driver.wantsSidebar(capture.result, url)) {
+      frame = mount(driver.site, { collapsed: config.collapsed, width: config.width }, session, (width) => remember({ width }));
+    }
     if (!frame) return;
     const seq = ++sent;
     postToSidebar(frame.host, { capture, seq });
@@ -161,7 +180,13 @@ export async function runSiteDriver(
     preloaded?.remove();
   });
 
-  running.setCollapsed = (collapsed) => frame?.setCollapsed(collapsed);
+  // From the sidebar's own button (through the background) or the shortcut (no value: toggle).
+  running.setCollapsed = (collapsed) => {
+    if (!frame) return;
+    const next = collapsed ?? !frame.collapsed;
+    frame.setCollapsed(next);
+    remember({ collapsed: next });
+  };
   running.recapture = () => {
     lastKey = '';
     read();

@@ -6,12 +6,25 @@
 // (covering it, fading or moving an ancestor) the frame notices itself (entrypoints/sidebar/
 // visibility-guard.ts). See docs/decisions/0031-sidebar-hidden-from-the-page.md.
 import { browser } from 'wxt/browser';
+import { MIN_WIDTH, clampWidth, dockPage } from './dock';
 
 export const SIDEBAR_WIDTH = 340;
-export const COLLAPSED_WIDTH = 40;
+/** The collapsed sidebar: a small tab at the right edge (the page keeps its whole width). */
+const TAB_WIDTH = 36;
+const TAB_HEIGHT = 48;
+/** Width change per arrow key on the resize handle. */
+const KEY_STEP = 20;
+
+/** How the sidebar is shown on a site (remembered per site in the settings). */
+export interface SidebarLayout {
+  collapsed: boolean;
+  width: number;
+}
 
 export interface SidebarFrame {
   host: HTMLElement;
+  /** Whether it shows as the small tab now. */
+  readonly collapsed: boolean;
   setCollapsed(collapsed: boolean): void;
   remove(): void;
   /** Puts the sidebar back if the page removed it. */
@@ -73,11 +86,12 @@ export function createSidebarHost(site: string, session: string, theme: 'dark' |
   frame.src = url.href;
   frame.title = 'Rapport';
   frame.setAttribute('allow', '');
-  frame.style.cssText = 'border: 0; width: 100%; height: 100%; display: block; color-scheme: normal;';
+  // A flex item beside the resize handle (floating), or the whole of a block host (Gmail's panel).
+  frame.style.cssText = 'border: 0; width: 100%; flex: 1 1 0; min-width: 0; height: 100%; display: block; color-scheme: normal;';
   root.append(frame);
   // A direct line to the frame: each document of the frame gets a MessagePort with the session,
   // then the latest capture. Captures reach it without two hops through the service worker.
-  const link: FrameLink = { frame, session, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false };
+  const link: FrameLink = { root, frame, session, theme, urlTheme: theme, latest: undefined, port: undefined, loaded: false };
   frame.addEventListener('load', () => {
     offerPort(link);
     link.loaded = true;
@@ -101,6 +115,8 @@ function extensionOrigin(): string {
 }
 
 interface FrameLink {
+  /** The host's closed shadow root (the resize handle joins the frame there). */
+  root: ShadowRoot;
   frame: HTMLIFrameElement;
   session: string;
   /** The theme the frame should show, and the one its URL was created with. */
@@ -229,28 +245,68 @@ export function preloadSidebar(site: string, session: string): HTMLElement {
   return host;
 }
 
-export function mountSidebar(site: string, collapsed: boolean, session: string, preloaded?: HTMLElement): SidebarFrame {
+/**
+ * Shows the sidebar docked at the right edge: the page is narrowed by its width (dock.ts), a handle
+ * at its left edge resizes it (pointer or arrow keys; `onResized` gets the width the user chose).
+ * Collapsed, it is a small tab and the page has its whole width back.
+ */
+export function mountSidebar(
+  site: string,
+  layout: SidebarLayout,
+  session: string,
+  preloaded?: HTMLElement,
+  onResized?: (width: number) => void,
+): SidebarFrame {
   const host = preloaded ?? createSidebarHost(site, session);
   testMarker(host, 'data-placement', 'floating');
   testMarker(host, 'data-rapport-preloaded', null);
   setAttribute(host, 'data-testid', 'rapport-sidebar');
-  const place = (c: boolean) => {
+  // Gmail and Outlook are full-viewport apps; LinkedIn's document scrolls under a fixed header.
+  const dock = dockPage(document.documentElement, site !== 'linkedin');
+  let { collapsed, width } = layout;
+  const handle = resizeHandle(
+    frameOf.get(host)!.root,
+    () => clampWidth(width, innerWidth),
+    (w, done) => {
+      width = w;
+      place();
+      if (done) onResized?.(clampWidth(width, innerWidth));
+    },
+  );
+  const place = () => {
+    const w = clampWidth(width, innerWidth);
+    const box = collapsed
+      ? `top: calc(50% - ${TAB_HEIGHT / 2}px); height: ${TAB_HEIGHT}px; width: ${TAB_WIDTH}px; border-radius: 8px 0 0 8px; overflow: hidden`
+      : `top: 0; height: 100vh; width: ${w}px`;
     styleHost(
       host,
-      `all: initial; display: block; position: fixed; top: 0; right: 0; height: 100vh; z-index: 2147483646; ` +
-        `width: ${c ? COLLAPSED_WIDTH : SIDEBAR_WIDTH}px; box-shadow: -2px 0 8px rgba(0,0,0,.15)`,
+      `all: initial; display: flex; position: fixed; right: 0; z-index: 2147483646; ${box}; box-shadow: -2px 0 8px rgba(0,0,0,.15)`,
     );
-    testMarker(host, 'data-collapsed', String(c));
+    handle.hidden = collapsed;
+    handle.setAttribute('aria-valuenow', String(w));
+    handle.setAttribute('aria-valuemax', String(clampWidth(Infinity, innerWidth)));
+    dock.set(collapsed ? 0 : w);
+    testMarker(host, 'data-collapsed', String(collapsed));
   };
-  place(collapsed);
+  place();
+  // A narrower window may leave less room for it.
+  addEventListener('resize', place);
   // On <html>, not <body>: apps that re-render their body do not take the sidebar with them.
   if (!host.isConnected) document.documentElement.append(host);
   if (!lifted.has(host)) liftToTopLayer(host);
   if (preloaded) syncTheme(host);
   return {
     host,
-    setCollapsed: place,
+    get collapsed() {
+      return collapsed;
+    },
+    setCollapsed: (c) => {
+      collapsed = c;
+      place();
+    },
     remove: () => {
+      removeEventListener('resize', place);
+      dock.release();
       lifted.delete(host);
       host.remove();
       const link = frameOf.get(host);
@@ -261,4 +317,59 @@ export function mountSidebar(site: string, collapsed: boolean, session: string, 
       lifted.get(host)?.();
     },
   };
+}
+
+/**
+ * The strip at the sidebar's left edge that resizes it: dragged with a pointer, or focused and moved
+ * with the arrow keys (an ARIA separator). In the closed shadow root, beside the frame, not over it
+ * (the frame must stay wholly visible for its buttons to work). `resize(width, done)`: `done` at
+ * the end of a drag and after each key.
+ */
+function resizeHandle(root: ShadowRoot, current: () => number, resize: (width: number, done: boolean) => void): HTMLElement {
+  const style = document.createElement('style');
+  style.textContent =
+    // Opaque: the page's pixels never show through the sidebar (decision 0031 compares them).
+    '[role=separator]{flex:none;width:6px;cursor:ew-resize;touch-action:none;background:#c4c7cc}' +
+    '[role=separator]:hover,[role=separator]:focus-visible{background:#2563eb}' +
+    '[role=separator]:focus-visible{outline:2px solid #2563eb;outline-offset:-2px}[hidden]{display:none}';
+  const handle = document.createElement('div');
+  for (const [name, value] of [
+    ['role', 'separator'],
+    ['aria-orientation', 'vertical'],
+    ['aria-label', 'Resize the Rapport sidebar (arrow keys)'],
+    ['aria-valuemin', String(MIN_WIDTH)],
+    ['tabindex', '0'],
+  ])
+    handle.setAttribute(name, value);
+  let dragging = false;
+  // Handled here only: the page's own shortcuts and click handlers need not see them.
+  const own = (e: Event) => {
+    e.preventDefault();
+    e.stopPropagation();
+  };
+  handle.addEventListener('pointerdown', (e) => {
+    if (e.button !== 0) return;
+    own(e);
+    dragging = true;
+    handle.focus();
+    handle.setPointerCapture(e.pointerId);
+  });
+  handle.addEventListener('pointermove', (e) => {
+    if (dragging) resize(innerWidth - e.clientX, false);
+  });
+  const end = (e: PointerEvent) => {
+    if (!dragging) return;
+    dragging = false;
+    resize(innerWidth - e.clientX, true);
+  };
+  handle.addEventListener('pointerup', end);
+  handle.addEventListener('pointercancel', end);
+  handle.addEventListener('keydown', (e) => {
+    const step = e.key === 'ArrowLeft' ? KEY_STEP : e.key === 'ArrowRight' ? -KEY_STEP : 0;
+    if (!step) return;
+    own(e);
+    resize(current() + step, true);
+  });
+  root.prepend(style, handle);
+  return handle;
 }

@@ -5,7 +5,7 @@
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import { callBackground } from '../../messaging/client';
 import { type DriverHandle, type SiteDriver, domReady, runSiteDriver } from '../common/driver';
-import { type SidebarFrame, createSidebarHost, mountSidebar, styleHost, testMarker } from '../common/sidebar-frame';
+import { type SidebarFrame, type SidebarLayout, createSidebarHost, mountSidebar, styleHost, testMarker } from '../common/sidebar-frame';
 import type { ComposeCapture } from '../../capture/compose';
 import { type GmailSdk, type StartOptions, raceWithTimeout, startInboxSdk } from './inboxsdk';
 import { parseGmailThread } from './parse';
@@ -68,7 +68,7 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
   ctx.onInvalidated(() => sdk.destroy());
   markDriver('inboxsdk', 'loaded');
   running.handle = await runSiteDriver(ctx, GMAIL_DRIVER, {
-    mountSidebar: (site, collapsed, session) => mountInSidePanel(site, collapsed, session, sdk),
+    mountSidebar: (site, layout, session, onResized) => mountInSidePanel(site, layout, session, sdk, onResized),
   });
   if (compose) running.handle?.setOverride(compose);
 }
@@ -76,18 +76,20 @@ export async function runGmailWithInboxSdk(ctx: ContentScriptContext, appId: str
 /**
  * The sidebar in Gmail's native side panel (InboxSDK's global sidebar content panel: it stays
  * across thread list, threads and compose, so one frame serves all three). When Gmail offers no
- * panel within PANEL_WAIT_MS, the usual floating sidebar is mounted instead; never both.
+ * panel within PANEL_WAIT_MS, the usual floating (docked) sidebar is mounted instead; never both.
+ * In the panel, Gmail makes the room: nothing is docked, and Gmail's own panel toggle collapses it.
  */
 export function mountInSidePanel(
   site: 'gmail' | 'outlook' | 'linkedin',
-  collapsed: boolean,
+  layout: SidebarLayout,
   session: string,
   sdk: Pick<GmailSdk, 'addSidebarPanel'>,
+  onResized?: (width: number) => void,
 ): SidebarFrame {
   const host = createSidebarHost(site, session);
   testMarker(host, 'data-placement', 'panel');
   styleHost(host, 'all: initial; display: block; width: 100%; height: calc(100vh - 130px); min-height: 360px');
-  let collapsedNow = collapsed;
+  let collapsedNow = layout.collapsed;
   let floating: SidebarFrame | undefined;
   let panel: { remove(): void } | null = null;
   let removed = false;
@@ -98,11 +100,14 @@ export function mountInSidePanel(
       return;
     }
     if (o.ok && o.value) panel = o.value;
-    else floating = mountSidebar(site, collapsedNow, session);
+    else floating = mountSidebar(site, { ...layout, collapsed: collapsedNow }, session, undefined, onResized);
   });
   return {
     get host() {
       return floating?.host ?? host;
+    },
+    get collapsed() {
+      return collapsedNow;
     },
     // In the side panel, Gmail's own panel toggle collapses it; the floating one follows the setting.
     setCollapsed: (c) => {

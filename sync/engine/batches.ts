@@ -1,9 +1,10 @@
 // Batch leases: taking the next due entries of a kind as batches to send, each with one lease
 // row, and giving those rows back when a batch is not sent or is aborted.
 import Dexie from 'dexie';
-import type { SyncKind } from '../../connectors/types';
+import type { PushItem, PushRecord, SyncKind } from '../../connectors/types';
+import { changeIdOf } from '../../storage/outbox';
 import { getManyInRange } from '../../storage/key-ranges';
-import { BATCH_PREFIX, type OutboxEntry } from '../../storage/sync-rows';
+import { BATCH_PREFIX, NEVER, type OutboxEntry } from '../../storage/sync-rows';
 import type { ConnectorRun } from './connector-run';
 import { DUE_INDEX, release } from './entries';
 import type { EngineEnv } from './env';
@@ -36,7 +37,7 @@ export interface Lane {
 export async function leaseBatches(
   env: Pick<EngineEnv, 'db' | 'now' | 'leaseMs' | 'owner'>,
   state: RunState,
-  run: Pick<ConnectorRun, 'inst' | 'links'>,
+  run: Pick<ConnectorRun, 'inst' | 'links' | 'connector'>,
   kind: SyncKind,
   size: number,
   count: number,
@@ -79,8 +80,10 @@ export async function leaseBatches(
     for (let i = 0; i < all.items.length; i += size) {
       const items = all.items.slice(i, i + size);
       const byEntry = new Map(items.map((it) => [it.entryId, all.byEntry.get(it.entryId)!]));
-      batches.push({ batchKey: `${BATCH_PREFIX}${env.owner}|${state.batches++}`, items, byEntry, gone: [], deferred: [] });
+      batches.push({ batchKey: `${BATCH_PREFIX}${env.owner}|${state.batches++}`, items, byEntry, gone: [], archives: [], deferred: [] });
     }
+    const archives = archiveBatches(run, kind, all.archives, size, () => `${BATCH_PREFIX}${env.owner}|${state.batches++}`);
+    batches.push(...archives.batches);
     if (batches.length) {
       await db.syncState.bulkPut(
         batches.map((b) => ({
@@ -94,8 +97,51 @@ export async function leaseBatches(
     const later = all.deferred.map((d) => ({ ...release(d.entry, d.until, t), ...(d.entry.fresh ? { fresh: true as const } : {}) }));
     if (later.length) await db.outbox.bulkPut(later);
     if (all.gone.length) await db.outbox.bulkDelete(all.gone.map((e) => e.id));
+    if (archives.refused.length) await db.outbox.bulkPut(archives.refused.map((e) => refuseArchive(run, e, t)));
     return { found: due.length, batches, swept: false };
   });
+}
+
+/**
+ * Archive entries (decision 0043) as batches for Connector.archive: each item names the record by
+ * its remote id. Entries a connector cannot archive are `refused`.
+ */
+function archiveBatches(
+  run: Pick<ConnectorRun, 'connector'>,
+  kind: SyncKind,
+  entries: OutboxEntry[],
+  size: number,
+  batchKey: () => string,
+): { batches: Prepared[]; refused: OutboxEntry[] } {
+  if (!entries.length) return { batches: [], refused: [] };
+  if (!run.connector.archive || (kind !== 'contact' && kind !== 'company')) return { batches: [], refused: entries };
+  const batches: Prepared[] = [];
+  for (let i = 0; i < entries.length; i += size) {
+    const part = entries.slice(i, i + size);
+    const items: PushItem[] = part.map((entry) => ({
+      entryId: `${entry.id}#${entry.version}`,
+      changeId: changeIdOf(entry),
+      item: { kind, record: { id: entry.localId } } as PushRecord,
+      remoteId: entry.remoteId,
+      linked: { contacts: {}, companies: {} },
+    }));
+    const byEntry = new Map(part.map((entry, j) => [items[j].entryId, { entry, hadRemoteId: true }]));
+    batches.push({ batchKey: batchKey(), items, byEntry, gone: [], archives: [], deferred: [], archive: true });
+  }
+  return { batches, refused: [] };
+}
+
+/** An archive request this connection cannot carry out: failed for good, saying what to do instead. */
+function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: number): OutboxEntry {
+  const { fresh: _f, ...rest } = e;
+  return {
+    ...rest,
+    state: 'dead',
+    nextAt: NEVER,
+    lastError: `${run.connector.displayName} cannot archive from Rapport: archive this record there by hand (its id there: ${e.remoteId})`,
+    lastErrorKind: 'validation',
+    updatedAt: t,
+  };
 }
 
 /**

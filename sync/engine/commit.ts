@@ -99,8 +99,9 @@ export async function commit(
         };
         if (outcome.ok) {
           ok++;
-          // The remote record exists whatever happened to the entry: remember its id.
-          links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
+          // The remote record exists whatever happened to the entry: remember its id (not an archived one's).
+          if (!prepared.archive)
+            links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
           if (!hadRemoteId && (kind === 'contact' || kind === 'company')) newlyLinked.add(`${kind}|${leasedEntry.localId}`);
           if (!mine || !e) return;
           if (e.dirty) puts.push({ ...release(e, t, t), state: 'pending', attempts: 0, lastError: undefined, lastErrorKind: undefined });
@@ -126,7 +127,7 @@ export async function commit(
           }
           case 'validation':
           case 'not-found': {
-            if (err.kind === 'not-found' && hadRemoteId) unlink.push([cid, kind, e.localId]);
+            if (err.kind === 'not-found' && hadRemoteId && !prepared.archive) unlink.push([cid, kind, e.localId]);
             if (e.dirty) {
               // Changed while in flight: the new version may be what the vendor wants.
               puts.push({ ...base, state: 'pending', attempts: 0, nextAt: t });

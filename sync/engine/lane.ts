@@ -136,6 +136,22 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
   if (failure) throw failure.error;
 }
 
+/** Archives a batch's records (decision 0043): the connector's outcomes by remote id, as push outcomes. */
+async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<PushOutcome[]> {
+  const results = await run.connector.archive!(
+    run.ctx,
+    kind as 'contact' | 'company',
+    prepared.items.map((i) => i.remoteId!),
+  );
+  const byRemote = new Map(results.map((r) => [r.remoteId, r]));
+  return prepared.items.map((i): PushOutcome => {
+    const r = byRemote.get(i.remoteId!);
+    if (!r)
+      return { entryId: i.entryId, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
+    return r.ok ? { entryId: i.entryId, ok: true, remoteId: r.remoteId } : { entryId: i.entryId, ok: false, error: r.error };
+  });
+}
+
 /** Sends one batch; its outcomes, to commit (undefined: aborted, the batch was given back). */
 async function pushBatch(
   env: EngineEnv,
@@ -146,7 +162,7 @@ async function pushBatch(
 ): Promise<Pushed | undefined> {
   let outcomes: PushOutcome[];
   try {
-    outcomes = await run.connector.push(run.ctx, kind, prepared.items);
+    outcomes = prepared.archive ? await archiveItems(run, kind, prepared) : await run.connector.push(run.ctx, kind, prepared.items);
   } catch (err) {
     if (env.signal?.aborted || state.stop === 'lease-lost') {
       if (env.signal?.aborted) state.stop = 'aborted';

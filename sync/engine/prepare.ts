@@ -20,6 +20,10 @@ export interface Prepared {
   byEntry: Map<string, { entry: OutboxEntry; hadRemoteId: boolean }>;
   /** Records deleted locally since they were queued. */
   gone: OutboxEntry[];
+  /** Records deleted locally that the user asked to archive in the CRM (op `archive`, decision 0043). */
+  archives: OutboxEntry[];
+  /** A batch of archives (its items carry the remote ids; Connector.archive sends them). */
+  archive?: true;
   /** Waiting for their contacts/companies to be pushed first: entry → when to look again. */
   deferred: { entry: OutboxEntry; until: number }[];
 }
@@ -97,11 +101,11 @@ export async function prepare(
     if (e && e.state !== 'dead') waiting.set(`${e.kind}|${e.localId}`, e.nextAt);
   });
 
-  const prepared: Prepared = { items: [], byEntry: new Map(), gone: [], deferred: [] };
+  const prepared: Prepared = { items: [], byEntry: new Map(), gone: [], archives: [], deferred: [] };
   entries.forEach((entry) => {
     const rec = records.get(entry.localId);
     if (!rec) {
-      prepared.gone.push(entry);
+      (entry.op === 'archive' && entry.remoteId ? prepared.archives : prepared.gone).push(entry);
       return;
     }
     const r = refs.get(entry.localId)!;
@@ -126,6 +130,7 @@ export async function prepare(
       ...(fresh.has(entry.id) && !remoteId ? { firstSend: true } : {}),
       linked: itemLinked,
     });
+    // (An archive entry whose record is back, restored from an export, is pushed like any other.)
     prepared.byEntry.set(`${entry.id}#${entry.version}`, { entry, hadRemoteId: !!remoteId });
   });
   return prepared;

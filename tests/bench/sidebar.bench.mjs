@@ -208,7 +208,8 @@ try {
     };
     // Baseline, same run: the floor any extension sidebar frame pays here — a minimal extension whose
     // document_start content script mounts an empty extension page in a frame the same way (fixed
-    // iframe on <html>, web-accessible with use_dynamic_url), which paints one line of text.
+    // iframe on <html>, web-accessible with use_dynamic_url, docked: <html> narrowed by its width as
+    // sites/common/dock.ts does, app-shell rules on the mail sites), which paints one line of text.
     const floorExt = mkdtempSync(join(tmpdir(), 'rapport-floor-ext-'));
     const floorMatches = ['https://mail.google.com/*', 'https://outlook.office.com/*', 'https://www.linkedin.com/*'];
     writeFileSync(
@@ -226,7 +227,14 @@ try {
       `const f = document.createElement('iframe');
 f.src = chrome.runtime.getURL('blank.html');
 f.style.cssText = 'all: initial; position: fixed; top: 0; right: 0; height: 100vh; width: 340px; z-index: 2147483646;';
-document.documentElement.append(f);`,
+document.documentElement.append(f);
+const root = document.documentElement.style;
+root.setProperty('width', 'calc(100% - 340px)', 'important');
+root.setProperty('box-sizing', 'border-box', 'important');
+if (location.hostname !== 'www.linkedin.com') {
+  root.setProperty('contain', 'layout', 'important');
+  root.setProperty('min-height', '100%', 'important');
+}`,
     );
     writeFileSync(
       join(floorExt, 'blank.html'),

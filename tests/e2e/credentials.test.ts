@@ -8,7 +8,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
-import { fillHubspotForm } from './harness/options';
+import { fillHubspotForm, chooseImportFile } from './harness/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-credentials-'));
 const csv = join(dir, 'people.csv');
@@ -50,8 +50,7 @@ describe('credentials in the options page', () => {
   });
 
   it('a 403 pauses only the refused kind, shows HubSpot’s reason, and Resume sends it once granted', async () => {
-    const input = await options.waitForSelector('[data-testid="import-file"]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
+    await chooseImportFile(options, csv);
     await options.waitForSelector('[data-testid="import-done"]');
     await fillHubspotForm(options, sim.url, 'hs-test-token');
     await options.click('[data-testid="connector-save"]');

@@ -10,6 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const BEFORE = 3000;
 const DURING = 1500;
@@ -22,8 +23,7 @@ writeFileSync(beforeCsv, people(BEFORE, 'before'));
 writeFileSync(duringCsv, people(DURING, 'during'));
 
 async function importFile(options: Page, path: string) {
-  const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+  await chooseImportFile(options, path);
   await options.waitForSelector('[data-testid="import-done"]', { timeout: 120_000 });
 }
 

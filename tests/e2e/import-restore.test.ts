@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-restore-'));
 const csvPath = join(dir, 'people.csv');
@@ -22,8 +23,7 @@ writeFileSync(
 
 /** Uploads a file and waits for the outcome: import-done, or import-failed when it stopped. */
 async function importFile(options: Page, path: string) {
-  const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+  await chooseImportFile(options, path);
   const el = await options.waitForSelector('[data-testid="import-done"], [data-testid="import-failed"]', { timeout: 60_000 });
   return el!.evaluate((e) => ({
     testid: e.getAttribute('data-testid'),

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const ROWS = 100_000;
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-large-'));
@@ -38,8 +39,7 @@ describe('large import', () => {
       };
       requestAnimationFrame(tick);
     });
-    const input = await options.waitForSelector('[data-testid="import-file"]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
+    await chooseImportFile(options, csv);
     await options.waitForSelector('[data-testid="import-progress"] progress', { timeout: 30_000 });
     const done = await options.waitForSelector('[data-testid="import-done"]', { timeout: 900_000 });
     expect(Number(await done!.evaluate((el) => el.getAttribute('data-count')))).toBe(ROWS);

@@ -9,6 +9,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SalesforceSim, startSalesforceSim } from '../sims/salesforce';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const CLIENT = '3MVG9-rapport-e2e-client';
 const csv = join(mkdtempSync(join(tmpdir(), 'rapport-e2e-oauth-')), 'people.csv');
@@ -26,8 +27,7 @@ describe('OAuth sign-in', () => {
       clients: [{ clientId: CLIENT, redirectUris: [`https://${ext.extensionId}.chromiumapp.org/`] }],
     });
     options = await ext.openOptions();
-    const input = await options.waitForSelector('[data-testid="import-file"]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
+    await chooseImportFile(options, csv);
     await options.waitForSelector('[data-testid="import-done"]');
   });
   afterAll(async () => {

@@ -183,7 +183,7 @@ describe('what the page can learn of and do to the sidebar', () => {
         return `${s.display} ${s.visibility} ${s.opacity} ${s.transform} ${Math.round(r.width)}x${Math.round(r.height) > 0 ? 'h' : 0} ${Math.round(r.right) === innerWidth} ${el.hidden} ${el.inert}`;
       });
     const normal = await shown();
-    expect(normal).toMatch(/^block visible 1 none 340xh true false false$/);
+    expect(normal).toMatch(/^flex visible 1 none 340xh true false false$/);
     const tamperings = [
       (el: HTMLElement) => (el.style.display = 'none'),
       (el: HTMLElement) => (el.style.opacity = '0'),

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-data-'));
 const csvPath = join(dir, 'contacts.csv');
@@ -39,8 +40,7 @@ async function search(popup: Page, q: string) {
 }
 
 async function importFile(options: Page, path: string) {
-  const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+  await chooseImportFile(options, path);
   const done = await options.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
   return done!.evaluate((el) => ({ count: Number(el.getAttribute('data-count')), text: (el as HTMLElement).innerText }));
 }

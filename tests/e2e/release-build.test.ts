@@ -1,7 +1,7 @@
 // The release build (what `npm run build` / `npm start` ship), built into a folder of its own:
 // every content script is in it, it asks for no more than the design allows, and nothing
 // test-only (bench page, 127.0.0.1 access, identity granted at install) leaks into it. Loaded
-// in Chromium on the three sites, it leaves no trace in their pages but the sidebar's host.
+// in Chromium on the three sites, it leaves no trace in their pages but the sidebar's host and the docked root's style.
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,7 @@ describe('release build', () => {
     optional_host_permissions?: string[];
     content_scripts?: { matches: string[]; js: string[] }[];
     web_accessible_resources?: { resources: string[]; matches?: string[]; use_dynamic_url?: boolean }[];
+    commands?: Record<string, unknown>;
   };
 
   beforeAll(async () => {
@@ -53,11 +54,18 @@ describe('release build', () => {
   });
 
   it('asks for the fewest permissions: CRM hosts and sign-in only when the user connects one', () => {
-    expect([...(manifest.permissions ?? [])].sort()).toEqual(['alarms', 'unlimitedStorage']);
+    // contextMenus: "Save to Rapport" and "Open the workspace" (a permission without an install warning).
+    expect([...(manifest.permissions ?? [])].sort()).toEqual(['alarms', 'contextMenus', 'unlimitedStorage']);
     expect(manifest.optional_permissions).toEqual(['identity']);
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(manifest.web_accessible_resources).toEqual([expect.objectContaining({ resources: ['sidebar.html'], use_dynamic_url: true })]);
+    // Keyboard commands (they need no permission): the sidebar of the current tab, the popup, the workspace.
+    expect(manifest.commands).toEqual({
+      'toggle-sidebar': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Open or collapse the Rapport sidebar' },
+      _execute_action: { suggested_key: { default: 'Alt+Shift+K' }, description: 'Search your contacts' },
+      'open-workspace': { suggested_key: { default: 'Alt+Shift+W' }, description: 'Open the Rapport workspace' },
+    });
     // The sidebar page, for the three sites only: Chrome reads only the origin here, so LinkedIn's
     // country hosts take *.linkedin.com (behind the per-session random URL all the same).
     expect([...(manifest.web_accessible_resources?.[0]?.matches ?? [])].sort()).toEqual([
@@ -108,7 +116,7 @@ describe('release build', () => {
     let close: (() => Promise<void>) | undefined;
     afterAll(async () => close?.());
 
-    it('the sidebar host is the only trace: no other element or attribute, no message, no WXT event', async () => {
+    it('the sidebar host and the docked root’s style are the only traces: no other element or attribute, no message, no WXT event', async () => {
       const server = await startFixtureServer();
       const ext = await launchWithExtension({ hostMap: server.port, extensionDir: dir });
       close = async () => {
@@ -136,9 +144,15 @@ describe('release build', () => {
         await page.evaluate(() => history.pushState(null, '', `${location.pathname}?nav=1${location.hash}`));
         await new Promise((r) => setTimeout(r, 300));
         const seen = await readPageSpy(page);
-        const [host, ...others] = seen.addedElements;
-        expect({ site, host: host?.replace(/ style=.*/, ''), others }).toEqual({
+        const [root, host, ...others] = seen.addedElements;
+        // The page's root narrowed by the docked sidebar (decision 0037): a style, nothing else.
+        const dock =
+          site === 'linkedin'
+            ? 'width: calc(100% - 340px) !important; box-sizing: border-box !important;'
+            : 'width: calc(100% - 340px) !important; contain: layout !important; min-height: 100% !important; box-sizing: border-box !important;';
+        expect({ site, root: root?.replace(/^HTML .*?(?=style=)/, 'HTML '), host: host?.replace(/ style=.*/, ''), others }).toEqual({
           site,
+          root: `HTML style=${dock}`,
           host: 'DIV data-testid=rapport-sidebar popover=manual',
           others: [],
         });

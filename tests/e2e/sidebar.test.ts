@@ -7,7 +7,11 @@ import { PageCapture } from '../../messaging/protocol';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
 
-const fixture = (p: string) => readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
+// LinkedIn serves its pages in standards mode; the scoutr fixtures lost their doctype upstream. In
+// quirks mode <html>'s clientWidth is its own (docked, narrowed) width, and puppeteer then finds no
+// clickable point in the sidebar beside it.
+const fixture = (p: string) =>
+  (p.startsWith('linkedin/') ? '<!doctype html>\n' : '') + readFileSync(new URL(`../fixtures/${p}`, import.meta.url), 'utf8');
 const GMAIL_THREAD = fixture('gmail/thread-3-messages-cc.html');
 const GMAIL_XSS = fixture('gmail/thread-xss.html');
 const OUTLOOK_THREAD = fixture('outlook/thread-en.html');

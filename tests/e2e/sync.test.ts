@@ -10,7 +10,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
-import { fillHubspotForm } from './harness/options';
+import { fillHubspotForm, chooseImportFile } from './harness/options';
 import { type FixtureServer, startFixtureServer } from './harness/server';
 
 const N = 2000;
@@ -115,11 +115,9 @@ describe('sync to a CRM', () => {
     ext = await launchWithExtension({ hostMap: server.port });
     options = await ext.openOptions();
     // Someone saved before any CRM was connected: connecting must send them too.
-    const input = await options.waitForSelector('[data-testid="import-file"]');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(early);
+    await chooseImportFile(options, early);
     await options.waitForSelector('[data-testid="import-done"]');
-    const again = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-    await (again as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(history);
+    await chooseImportFile(options, history);
     await options.waitForFunction(() => document.querySelector('[data-testid="import-done"]')?.textContent?.includes('history.json'), {
       timeout: 60_000,
     });
@@ -161,8 +159,7 @@ describe('sync to a CRM', () => {
       // From now on the server fails 20 % of requests, rate-limits 10 %, drops 2 % of connections and
       // loses the answer to 3 % (after applying them).
       sim.faults.set({ error500: 0.2, rate429: 0.1, reset: 0.02, lostResponse: 0.03, retryAfterSeconds: 1, seed: 11 });
-      const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-      await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csv);
+      await chooseImportFile(options, csv);
       await options.waitForSelector('[data-testid="import-done"]', { timeout: 300_000 });
 
       let kills = 0;

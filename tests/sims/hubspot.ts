@@ -831,6 +831,17 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     return complete(200, results);
   }
 
+  /** batch/archive: 204 with no body; ids that do not exist are ignored (as HubSpot does). */
+  function batchArchive(type: HsObjectType, body: unknown): SimResponse {
+    const { inputs, error } = batchInputs(body);
+    if (error) return error;
+    for (const input of inputs) {
+      const obj = state[type].get(String(input.id ?? ''));
+      if (obj) obj.archived = true;
+    }
+    return { status: 204 };
+  }
+
   function batchRead(type: HsObjectType, body: unknown): SimResponse {
     const { inputs, error } = batchInputs(body);
     if (error) return error;
@@ -1243,6 +1254,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
           return batchUpsert(type, body, req.query);
         case 'read':
           return batchRead(type, body);
+        case 'archive':
+          return batchArchive(type, body);
       }
     }
     if (rest && /^\w+$/.test(rest) && (method === 'GET' || method === 'PATCH')) {

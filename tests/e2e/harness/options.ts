@@ -13,3 +13,15 @@ export async function fillHubspotForm(options: Page, baseUrl: string, token: str
   });
   await options.type('[data-testid="connector-form"] input[name="baseUrl"]', baseUrl);
 }
+
+/**
+ * Chooses a file in the options page's import. A CSV first shows the mapping step: this accepts the
+ * proposed mapping (tests of the step itself drive it by hand).
+ */
+export async function chooseImportFile(options: Page, path: string): Promise<void> {
+  const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
+  await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(path);
+  if (!/\.csv$/i.test(path)) return;
+  const step = await options.waitForSelector('[data-testid="import-confirm"], [data-testid="import-failed"]', { timeout: 60_000 });
+  if ((await step!.evaluate((e) => e.getAttribute('data-testid'))) === 'import-confirm') await step!.click();
+}

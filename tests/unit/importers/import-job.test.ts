@@ -3,7 +3,7 @@
 // e-mails, queues what it wrote for sync and restores settings but never secrets.
 import Dexie, { type DBCore, type DBCoreMutateRequest } from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runImport } from '../../../importers/import-job';
+import { csvBatches, runImport } from '../../../importers/import-job';
 import { RapportDB } from '../../../storage/db';
 import { exportParts } from '../../../storage/export';
 import { getSettings, updateSettings } from '../../../storage/settings';
@@ -98,6 +98,16 @@ describe('CSV and vCard notes have a stable identity', () => {
     expect(await db.activities.count()).toBe(1);
     await runImport(file(card('Likes coffee now'), 'a.vcf'), undefined, db);
     expect((await db.activities.toArray()).map((a) => a.body).sort()).toEqual(['Likes coffee now', 'Likes tea']);
+  });
+});
+
+describe('a large CSV is written in few, large transactions', () => {
+  it('30,000 rows (1.6 MB) come in two batches, 20,000 and 10,000, not one per slice read', async () => {
+    const lines = ['Name,Email,Company'];
+    for (let i = 0; i < 30_000; i++) lines.push(`Person ${i} Example,person.number${i}@corp${i % 300}.example,Corp ${i % 300}`);
+    const sizes: number[] = [];
+    for await (const b of csvBatches(lines.join('\n'))) if (b.rows.length) sizes.push(b.rows.length);
+    expect(sizes).toEqual([20_000, 10_000]);
   });
 });
 

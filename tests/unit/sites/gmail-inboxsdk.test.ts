@@ -199,7 +199,7 @@ describe('sidebar placement with InboxSDK', () => {
       document.body.append(el); // what InboxSDK does with the panel's element
       return { remove };
     });
-    const frame = mountInSidePanel('gmail', false, 'test-session', { addSidebarPanel });
+    const frame = mountInSidePanel('gmail', { collapsed: false, width: 340 }, 'test-session', { addSidebarPanel });
     await new Promise((r) => setTimeout(r, 10));
     expect(addSidebarPanel).toHaveBeenCalledOnce();
     expect(hosts().map((h) => h.getAttribute('data-placement'))).toEqual(['panel']);
@@ -210,7 +210,7 @@ describe('sidebar placement with InboxSDK', () => {
   });
 
   it('floating when Gmail offers no panel (null)', async () => {
-    const frame = mountInSidePanel('gmail', false, 'test-session', { addSidebarPanel: async () => null });
+    const frame = mountInSidePanel('gmail', { collapsed: false, width: 340 }, 'test-session', { addSidebarPanel: async () => null });
     await new Promise((r) => setTimeout(r, 10));
     expect(hosts().map((h) => h.getAttribute('data-placement'))).toEqual(['floating']);
     expect(frame.host.parentElement).toBe(document.documentElement);
@@ -221,7 +221,9 @@ describe('sidebar placement with InboxSDK', () => {
   it('floating after PANEL_WAIT_MS when the panel never comes; a late panel is removed again', async () => {
     vi.useFakeTimers();
     let resolve!: (v: { remove(): void }) => void;
-    mountInSidePanel('gmail', true, 'test-session', { addSidebarPanel: () => new Promise((r) => (resolve = r)) });
+    mountInSidePanel('gmail', { collapsed: true, width: 340 }, 'test-session', {
+      addSidebarPanel: () => new Promise((r) => (resolve = r)),
+    });
     await vi.advanceTimersByTimeAsync(PANEL_WAIT_MS - 100);
     expect(hosts()).toHaveLength(0);
     await vi.advanceTimersByTimeAsync(200);

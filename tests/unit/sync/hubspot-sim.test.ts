@@ -16,6 +16,7 @@ import { seededRandom } from '../../sims/random';
 import { resumeConnector, saveConnectorInstance, type PublicConnectorInstance } from '../../../sync/connectors';
 import { runOnce, status, syncNow, type EngineOptions, type RunSummary } from '../../../sync/engine';
 import { FakeClock, closeDbs, freshDb, src } from './helpers';
+import { removeContact } from '../../../storage/edit';
 
 const TOKEN = 'hs-test-token-0123456789';
 
@@ -334,5 +335,22 @@ describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
       expect(hs.associationsOf(type, one.id, 'contacts').map((a) => a.toId)).toEqual([remoteContact]);
     }
     expect(await status(db, inst.id)).toMatchObject({ pending: 0, failed: 0, dead: 0 });
+  });
+
+  it('a person deleted with "archive in the CRM" is archived in HubSpot (batch/archive), once', async () => {
+    const w = await world(3);
+    await untilDone(w);
+    const [gone, ...kept] = w.contacts;
+    const remote = (await w.db.links.get([w.inst.id, 'contact', gone.id]))!.remoteId;
+    await removeContact(gone.id, { archiveInCrms: true }, w.db);
+    await untilDone(w);
+    expect(w.hs.state.contacts.get(remote)?.archived).toBe(true);
+    expect(
+      w.hs
+        .list('contacts')
+        .map((c) => c.properties.email)
+        .sort(),
+    ).toEqual(kept.map((c) => c.emails[0]).sort());
+    expect(w.hs.server.log.filter((e) => e.path === '/crm/v3/objects/contacts/batch/archive')).toHaveLength(1);
   });
 });

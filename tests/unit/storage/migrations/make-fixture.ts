@@ -116,6 +116,19 @@ if (version >= 8) {
     linkedinUrns: ['urn:li:ts_profile:AEMAAFixtureCandidate01', 'urn:li:member:700000042'],
   });
 }
+if (version >= 9) {
+  // A LinkedIn-only capture and an e-mail contact of one person, merged (the LinkedIn one's id now
+  // resolves to the other); a pair the user said are two people.
+  const merge: any = await import(join(era, 'storage/merge.ts'));
+  const duplicates: any = await import(join(era, 'storage/duplicates.ts'));
+  const kai = await up({ name: 'Kai Lindqvist', emails: ['kai@nordlys.example'], company: 'Nordlys AB' });
+  const kaiOnLinkedin = await up(
+    { name: 'Kai Lindqvist', company: 'Nordlys AB', title: 'Säljchef', linkedinUrl: 'https://www.linkedin.com/in/kai-lindqvist/' },
+    { type: 'linkedin', ref: 'https://www.linkedin.com/in/kai-lindqvist/', at: src.at } as typeof src,
+  );
+  await merge.mergeContacts(kai.id, kaiOnLinkedin.id, {}, db);
+  await duplicates.dismissPair(ana.id, lukasz.id, db);
+}
 // (upsertCompany came after the first release: its companies were made from contacts only.)
 await repo.upsertCompany?.({ name: 'Ørsted Ænergi A/S', domain: 'https://www.orsted-energi.dk/om-os', industry: 'Energi' }, src, db);
 const { added } = await repo.addActivities(

@@ -1,0 +1,107 @@
+// Export buttons with their options: JSON (the documented export), CSV (columns chosen, optional BOM for
+// Excel) and vCard (4.0, or 3.0 for older address books). With `ids`, only that selection (the workspace).
+import type { ComponentChildren } from 'preact';
+import { useState } from 'preact/hooks';
+import { CSV_EXPORT_COLUMNS, CSV_EXPORT_HEADERS, DEFAULT_CSV_COLUMNS, type CsvExportColumn } from '../../importers/export-csv';
+import { EXPORT_EXTENSION, EXPORT_MIME, exportFileParts, type ExportFormat } from '../../importers/export-files';
+import type { VcardVersion } from '../../importers/export-vcard';
+import { exportFileName } from '../../storage/export';
+
+export interface ExportControlsProps {
+  /** The selection; everything when absent. */
+  ids?: readonly string[];
+  disabled?: boolean;
+  onNotice: (n: { kind: 'ok' | 'error'; text: string } | null) => void;
+  /** Extra buttons on the same row (the options page's delete). */
+  children?: ComponentChildren;
+}
+
+async function download(format: ExportFormat, parts: AsyncIterable<string>): Promise<string> {
+  const chunks: string[] = [];
+  for await (const p of parts) chunks.push(p);
+  const url = URL.createObjectURL(new Blob(chunks, { type: EXPORT_MIME[format] }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = exportFileName(new Date(), EXPORT_EXTENSION[format]);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  return a.download;
+}
+
+export function ExportControls({ ids, disabled, onNotice, children }: ExportControlsProps) {
+  const [busy, setBusy] = useState<ExportFormat | null>(null);
+  const [columns, setColumns] = useState<CsvExportColumn[]>([...DEFAULT_CSV_COLUMNS]);
+  const [bom, setBom] = useState(true);
+  const [version, setVersion] = useState<VcardVersion>('4.0');
+  const what = ids ? `${ids.length} selected` : 'everything';
+
+  const run = async (format: ExportFormat) => {
+    setBusy(format);
+    onNotice(null);
+    try {
+      const name = await download(format, exportFileParts({ format, ids, csv: { columns, bom }, vcardVersion: version }));
+      onNotice({ kind: 'ok', text: `Exported ${name}.` });
+    } catch (e) {
+      onNotice({ kind: 'error', text: `Export failed: ${(e as Error).message}` });
+    } finally {
+      setBusy(null);
+    }
+  };
+  const toggle = (c: CsvExportColumn, on: boolean) =>
+    setColumns((cur) => CSV_EXPORT_COLUMNS.filter((k) => (k === c ? on : cur.includes(k))));
+
+  return (
+    <div class="exports">
+      <div class="row">
+        <button data-testid="export-json" onClick={() => run('json')} disabled={!!busy || disabled}>
+          {busy === 'json' ? 'Exporting…' : `Export ${what} (JSON)`}
+        </button>
+        <button data-testid="export-csv" onClick={() => run('csv')} disabled={!!busy || disabled || !columns.length}>
+          {busy === 'csv' ? 'Exporting…' : 'Export people (CSV)'}
+        </button>
+        <button data-testid="export-vcard" onClick={() => run('vcard')} disabled={!!busy || disabled}>
+          {busy === 'vcard' ? 'Exporting…' : 'Export people (vCard)'}
+        </button>
+        {children}
+      </div>
+      <fieldset class="export-options" data-testid="export-csv-columns">
+        <legend class="small">CSV columns</legend>
+        {CSV_EXPORT_COLUMNS.map((c) => (
+          <label key={c}>
+            <input
+              type="checkbox"
+              name={c}
+              checked={columns.includes(c)}
+              onChange={(e) => toggle(c, (e.target as HTMLInputElement).checked)}
+            />{' '}
+            {CSV_EXPORT_HEADERS[c]}
+          </label>
+        ))}
+      </fieldset>
+      <div class="export-options">
+        <label>
+          <input
+            type="checkbox"
+            data-testid="export-csv-bom"
+            checked={bom}
+            onChange={(e) => setBom((e.target as HTMLInputElement).checked)}
+          />{' '}
+          CSV for Excel (UTF-8 with byte order mark)
+        </label>
+        <label>
+          vCard version{' '}
+          <select
+            data-testid="export-vcard-version"
+            value={version}
+            onChange={(e) => setVersion((e.target as HTMLSelectElement).value === '3.0' ? '3.0' : '4.0')}
+          >
+            <option value="4.0">4.0</option>
+            <option value="3.0">3.0 (older address books)</option>
+          </select>
+        </label>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEffect, useState } from 'preact/hooks';
+import { FollowUpForm } from '../../components/FollowUpForm';
+import { describeStorageError } from '../../storage/errors';
+import type { Contact, Source } from '../../storage/schema';
+import { STAGES } from '../../storage/stages';
+
+// The write path loads on the first action, not with the popup (decision 0005: the popup opens on
+// the read path alone).
+const writes = () => Promise.all([import('../../storage/repositories'), import('../../storage/edit')]);
+
+const manual = (): Source => ({ type: 'manual', at: new Date().toISOString() });
+
+/** A note, a follow-up, the stage and the tags of the person open in the popup. */
+export function QuickActions({ contact }: { contact: Contact }) {
+  const [open, setOpen] = useState<'note' | 'task' | null>(null);
+  const [note, setNote] = useState('');
+  const storedTags = contact.tags.join(', ');
+  const [tags, setTags] = useState(storedTags);
+  useEffect(() => setTags(storedTags), [storedTags]);
+  const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const run = (fn: (w: Awaited<ReturnType<typeof writes>>) => Promise<string>) =>
+    writes()
+      .then(fn)
+      .then(
+        (text) => setMsg({ ok: true, text }),
+        (e: unknown) =>
+          setMsg({ ok: false, text: e instanceof Error && e.name === 'ValidationError' ? e.message : describeStorageError(e) }),
+      );
+  return (
+    <div class="quick-actions" data-testid="quick-actions">
+      <div class="row">
+        <button
+          type="button"
+          data-testid="quick-note"
+          aria-expanded={open === 'note'}
+          onClick={() => setOpen(open === 'note' ? null : 'note')}
+        >
+          Add note
+        </button>
+        <button
+          type="button"
+          data-testid="follow-up"
+          aria-expanded={open === 'task'}
+          onClick={() => setOpen(open === 'task' ? null : 'task')}
+        >
+          Follow-up
+        </button>
+        <label class="row small">
+          Stage
+          <select
+            data-testid="stage-select"
+            value={contact.stage ?? ''}
+            onChange={(e) => {
+              const stage = (e.target as HTMLSelectElement).value;
+              void run(async ([, edit]) => {
+                await edit.editContact(contact.id, { stage });
+                return stage ? `Stage set to ${stage}.` : 'Stage cleared.';
+              });
+            }}
+          >
+            <option value="">—</option>
+            {STAGES.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+            {contact.stage && !(STAGES as readonly string[]).includes(contact.stage) && (
+              <option value={contact.stage}>{contact.stage}</option>
+            )}
+          </select>
+        </label>
+      </div>
+      {open === 'note' && (
+        <form
+          class="quick-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            void run(async ([repo]) => {
+              await repo.addNote([contact.id], note, manual());
+              setNote('');
+              setOpen(null);
+              return 'Note added.';
+            });
+          }}
+        >
+          <textarea
+            data-testid="quick-note-input"
+            aria-label="Note"
+            value={note}
+            autoFocus
+            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
+          />
+          <button type="submit" class="primary" data-testid="quick-note-save" disabled={!note.trim()}>
+            Save note
+          </button>
+        </form>
+      )}
+      {open === 'task' && (
+        <FollowUpForm
+          class="quick-form"
+          onSave={({ title, dueAt, date }) =>
+            run(async ([repo]) => {
+              await repo.createTask({ title, dueAt, contactIds: [contact.id] }, manual());
+              setOpen(null);
+              return `Follow-up set for ${date}.`;
+            })
+          }
+        />
+      )}
+      <form
+        class="row quick-form-inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void run(async ([, edit]) => {
+            await edit.editContact(contact.id, { tags: edit.splitTags(tags) });
+            return 'Tags saved.';
+          });
+        }}
+      >
+        <input
+          class="grow"
+          aria-label="Tags (comma-separated)"
+          placeholder="Tags, comma-separated"
+          data-testid="tags-input"
+          value={tags}
+          onInput={(e) => setTags((e.target as HTMLInputElement).value)}
+        />
+        <button type="submit" data-testid="tags-save">
+          Save tags
+        </button>
+      </form>
+      {msg && (
+        <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'} data-testid="quick-status">
+          {msg.text}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// Export files written in pieces (for `new Blob(parts)`), a page of people at a time, so a large database
+// never becomes one string: everyone, or a selection (a list of contact ids, as the workspace passes).
+import { getDb, type RapportDB } from '../storage/db';
+import { contactPages, exportParts } from '../storage/export';
+import { csvHeader, csvRows, type CsvExportOptions } from './export-csv';
+import { contactsToVcard, type VcardVersion } from './export-vcard';
+
+export type ExportFormat = 'json' | 'csv' | 'vcard';
+
+export async function* csvExportParts(
+  db: RapportDB = getDb(),
+  ids?: readonly string[],
+  options: CsvExportOptions = {},
+): AsyncGenerator<string> {
+  yield csvHeader(options);
+  for await (const page of contactPages(db, ids)) yield csvRows(page, options);
+}
+
+export async function* vcardExportParts(
+  db: RapportDB = getDb(),
+  ids?: readonly string[],
+  version: VcardVersion = '4.0',
+): AsyncGenerator<string> {
+  for await (const page of contactPages(db, ids)) yield contactsToVcard(page, version);
+}
+
+export interface ExportRequest {
+  format: ExportFormat;
+  /** The selection; everyone when absent. */
+  ids?: readonly string[];
+  csv?: CsvExportOptions;
+  vcardVersion?: VcardVersion;
+}
+
+export const EXPORT_MIME: Record<ExportFormat, string> = {
+  json: 'application/json',
+  csv: 'text/csv;charset=utf-8',
+  vcard: 'text/vcard;charset=utf-8',
+};
+
+export const EXPORT_EXTENSION: Record<ExportFormat, string> = { json: 'json', csv: 'csv', vcard: 'vcf' };
+
+/** The parts of the file a request asks for. */
+export function exportFileParts(req: ExportRequest, db: RapportDB = getDb()): AsyncGenerator<string> {
+  if (req.format === 'csv') return csvExportParts(db, req.ids, req.csv);
+  if (req.format === 'vcard') return vcardExportParts(db, req.ids, req.vcardVersion);
+  return exportParts(db, undefined, req.ids);
+}
