@@ -288,7 +288,7 @@ export interface DocChange {
  * Moves one doc from its old terms/rank to its new ones. Call inside the transaction that writes
  * the record, so record and index never disagree.
  */
-export async function reindexDoc(
+export function reindexDoc(
   tables: IndexTables,
   kind: IndexKind,
   n: number,
@@ -296,7 +296,8 @@ export async function reindexDoc(
   newTerms: string[],
   rank: number,
 ): Promise<void> {
-  await reindexDocs(tables, kind, [{ n, oldTerms, newTerms, oldRank: NaN, rank }]);
+  // Returned, not awaited: one async frame less between the caller's transaction and its requests.
+  return reindexDocs(tables, kind, [{ n, oldTerms, newTerms, oldRank: NaN, rank }]);
 }
 
 /** Best rank first, then the higher doc number (the order of the prefix entries' top lists). */
