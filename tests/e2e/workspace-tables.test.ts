@@ -35,6 +35,8 @@ describe('workspace tables', () => {
     const options = await ext.openOptions();
     const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
     await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csvPath);
+    // A CSV shows its column mapping first; the proposed one fits this file.
+    await (await options.waitForSelector('[data-testid="import-confirm"]:not([disabled])'))!.click();
     await options.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
     await options.close();
     ws = await ext.openExtensionPage('workspace.html#/people');
