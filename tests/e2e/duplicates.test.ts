@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-dup-'));
 const csvPath = join(dir, 'people.csv');
@@ -51,8 +52,7 @@ describe('duplicates', () => {
   beforeAll(async () => {
     ext = await launchWithExtension();
     const options = await ext.openOptions();
-    const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csvPath);
+    await chooseImportFile(options, csvPath);
     await options.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
     await options.close();
   });
