@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { chooseImportFile } from './harness/options';
 
 const PEOPLE = 300;
 const STAGES = ['lead', 'customer', 'qualified'];
@@ -33,10 +34,7 @@ describe('workspace tables', () => {
   beforeAll(async () => {
     ext = await launchWithExtension();
     const options = await ext.openOptions();
-    const input = await options.waitForSelector('[data-testid="import-file"]:not([disabled])');
-    await (input as unknown as { uploadFile(p: string): Promise<void> }).uploadFile(csvPath);
-    // A CSV shows its column mapping first; the proposed one fits this file.
-    await (await options.waitForSelector('[data-testid="import-confirm"]:not([disabled])'))!.click();
+    await chooseImportFile(options, csvPath);
     await options.waitForSelector('[data-testid="import-done"]', { timeout: 60_000 });
     await options.close();
     ws = await ext.openExtensionPage('workspace.html#/people');
