@@ -29,7 +29,7 @@ export interface DeleteResult {
 const LINK_JOURNAL_PREFIX = 'links|';
 
 /** The tables a single-record delete writes: records with their index, sync rows, the CRM cache. */
-function deleteScope(db: RapportDB): Table[] {
+export function deleteScope(db: RapportDB): Table[] {
   return [...writeScope(db, 'contact', 'company', 'activity'), db.tasks, db.deals, ...outboxScope(db), db.links, db.syncState, db.crmCache];
 }
 

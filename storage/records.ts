@@ -4,7 +4,7 @@ import type { Table } from 'dexie';
 import type { IndexKind, RapportDB, StoredActivity, StoredCompany, StoredContact } from './db';
 import type { Activity, Company, Contact } from './schema';
 import { aheadOfRebuild, rebuildState } from './index-rebuild';
-import { IndexBuilder, docRank, docTerms, reindexDoc } from './search-index';
+import { type DocChange, IndexBuilder, docRank, docTerms, reindexDoc, reindexDocs } from './search-index';
 
 export type RecordOf<K extends IndexKind> = K extends 'contact' ? Contact : K extends 'company' ? Company : Activity;
 type StoredOf<K extends IndexKind> = K extends 'contact' ? StoredContact : K extends 'company' ? StoredCompany : StoredActivity;
@@ -33,18 +33,27 @@ async function nextNumber(table: Table<{ n: number }, number>): Promise<number> 
  * Inserts or replaces records (matched by `id`) and updates the index. Must run inside a rw
  * transaction covering writeScope(kind) — callers add their other tables to the same transaction.
  */
-export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, records: RecordOf<K>[]): Promise<StoredOf<K>[]> {
+export async function putRecords<K extends IndexKind>(
+  db: RapportDB,
+  kind: K,
+  records: RecordOf<K>[],
+  /** Every stored record among `records`, when the caller has just read them in this transaction (a bulk edit). */
+  stored?: StoredOf<K>[],
+): Promise<StoredOf<K>[]> {
   if (!records.length) return [];
   // Within one call the last version of an id wins.
   records = [...new Map(records.map((r) => [r.id, r])).values()];
   const table = tableOf(db, kind);
   // Most bulk writes are new records: ask the id index which exist (keys only, cheap) and load
   // just those, whose old terms the index must forget.
-  const existingIds = (await table
-    .where('id')
-    .anyOf(records.map((r) => r.id))
-    .keys()) as string[];
-  const existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
+  let existing = stored;
+  if (!existing) {
+    const existingIds = (await table
+      .where('id')
+      .anyOf(records.map((r) => r.id))
+      .keys()) as string[];
+    existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
+  }
   const byId = new Map(existing.map((r) => [r.id, r]));
   let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
   // During an index rebuild, docs it has not reached yet are left to it (index-rebuild.ts).
@@ -52,12 +61,21 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
   const builder = new IndexBuilder();
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
+  // Replaced records move in the index all at once: each posting chunk and prefix entry they
+  // touch is written once (a bulk edit of thousands), not once per record.
+  const moved: DocChange[] = [];
   for (const rec of records) {
     const old = byId.get(rec.id);
     if (old) {
       const stored = { ...rec, n: old.n } as StoredOf<K>;
       if (!aheadOfRebuild(rebuild, kind, old.n)) {
-        await reindexDoc(db, kind, old.n, docTerms(kind, old), docTerms(kind, stored), docRank(kind, stored));
+        moved.push({
+          n: old.n,
+          oldTerms: docTerms(kind, old),
+          newTerms: docTerms(kind, stored),
+          oldRank: docRank(kind, old),
+          rank: docRank(kind, stored),
+        });
       }
       byId.set(rec.id, stored);
       out.push(stored);
@@ -69,7 +87,7 @@ export async function putRecords<K extends IndexKind>(db: RapportDB, kind: K, re
       out.push(stored);
     }
   }
-  // Replacements were written one by one above only to the index; write all records now.
+  if (moved.length) await reindexDocs(db, kind, moved);
   const replaced = out.filter((r) => !fresh.includes(r));
   if (replaced.length) await table.bulkPut(replaced);
   if (fresh.length) await table.bulkAdd(fresh);

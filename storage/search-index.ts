@@ -20,10 +20,10 @@ import {
   chunkOf,
   decodeOffsets,
   markChunk,
+  encodeOffsets,
   mergeOffsets,
   offsetOf,
-  addOffset,
-  removeOffset,
+  type ChunkDocs,
 } from './posting-chunk';
 
 export const MAX_PREFIX = 6;
@@ -274,11 +274,21 @@ export class IndexBuilder {
 
 // ---------------------------------------------------------------- single-record maintenance
 
+/** One doc moving from its old terms and rank to its new ones (reindexDocs). */
+export interface DocChange {
+  n: number;
+  oldTerms: string[];
+  newTerms: string[];
+  /** Its rank before the change; NaN when unknown (every prefix entry of its terms is then rewritten). */
+  oldRank: number;
+  rank: number;
+}
+
 /**
  * Moves one doc from its old terms/rank to its new ones. Call inside the transaction that writes
  * the record, so record and index never disagree.
  */
-export async function reindexDoc(
+export function reindexDoc(
   tables: IndexTables,
   kind: IndexKind,
   n: number,
@@ -286,75 +296,109 @@ export async function reindexDoc(
   newTerms: string[],
   rank: number,
 ): Promise<void> {
-  const oldKeys = [...oldTerms, ...shortKeysOf(oldTerms)];
-  const newKeys = [...newTerms, ...shortKeysOf(newTerms)];
-  const oldSet = new Set(oldKeys);
-  const newSet = new Set(newKeys);
-  const removed = oldKeys.filter((t) => !newSet.has(t));
-  const added = newKeys.filter((t) => !oldSet.has(t));
-  const c = chunkOf(n);
-  const off = offsetOf(n);
+  // Returned, not awaited: one async frame less between the caller's transaction and its requests.
+  return reindexDocs(tables, kind, [{ n, oldTerms, newTerms, oldRank: NaN, rank }]);
+}
 
-  if (removed.length || added.length) {
-    const keys = [...removed, ...added].map((t) => [kind, t, c] as [IndexKind, string, number]);
-    const chunks = await tables.postings.bulkGet(keys);
+/** Best rank first, then the higher doc number (the order of the prefix entries' top lists). */
+const before = (ra: number, na: number, rb: number, nb: number) => ra > rb || (ra === rb && na > nb);
+
+/**
+ * Moves many docs (distinct `n`) from their old terms/ranks to their new ones: each posting chunk
+ * and each prefix entry they touch is read and written once for all of them, not once per doc (a
+ * bulk edit of thousands of people). A prefix whose term count and rank did not change for a doc
+ * leaves its entry alone. Call inside the transaction that writes the records.
+ */
+export async function reindexDocs(tables: IndexTables, kind: IndexKind, docs: DocChange[]): Promise<void> {
+  const chunkOps = new Map<string, { t: string; c: number; add: number[]; remove: Set<number> }>();
+  const prefixOps = new Map<string, { delta: number; remove: Set<number>; insert: { n: number; rank: number }[] }>();
+  for (const d of docs) {
+    const oldKeys = [...d.oldTerms, ...shortKeysOf(d.oldTerms)];
+    const newKeys = [...d.newTerms, ...shortKeysOf(d.newTerms)];
+    const oldSet = new Set(oldKeys);
+    const newSet = new Set(newKeys);
+    const c = chunkOf(d.n);
+    const off = offsetOf(d.n);
+    const chunkOp = (t: string) => {
+      const key = `${t}\u0000${c}`;
+      let op = chunkOps.get(key);
+      if (!op) chunkOps.set(key, (op = { t, c, add: [], remove: new Set() }));
+      return op;
+    };
+    for (const t of oldKeys) if (!newSet.has(t)) chunkOp(t).remove.add(off);
+    for (const t of newKeys) if (!oldSet.has(t)) chunkOp(t).add.push(off);
+
+    // Prefix entries: count changes by the number of the doc's terms under each prefix; the doc
+    // sits in (or leaves) each entry's top list at its new rank.
+    const delta = new Map<string, number>();
+    const newPrefixes = new Set<string>();
+    for (const t of d.oldTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) - 1);
+    for (const t of d.newTerms) {
+      for (const p of prefixesOf(t)) {
+        delta.set(p, (delta.get(p) ?? 0) + 1);
+        newPrefixes.add(p);
+      }
+    }
+    const sameRank = d.oldRank === d.rank;
+    for (const [p, dl] of delta) {
+      if (dl === 0 && sameRank && newPrefixes.has(p)) continue;
+      let op = prefixOps.get(p);
+      if (!op) prefixOps.set(p, (op = { delta: 0, remove: new Set(), insert: [] }));
+      op.delta += dl;
+      op.remove.add(d.n);
+      if (newPrefixes.has(p)) op.insert.push({ n: d.n, rank: d.rank });
+    }
+  }
+
+  if (chunkOps.size) {
+    const ops = [...chunkOps.values()];
+    const rows = await tables.postings.bulkGet(ops.map((op) => [kind, op.t, op.c] as [IndexKind, string, number]));
     const puts: PostingChunk[] = [];
     const dels: [IndexKind, string, number][] = [];
-    chunks.forEach((chunk, i) => {
-      const t = i < removed.length ? removed[i] : added[i - removed.length];
-      if (i < removed.length) {
-        if (!chunk) return;
-        const left = removeOffset(chunk, off);
-        if (left) puts.push({ k: kind, t, c, ...left });
-        else dels.push([kind, t, c]);
-      } else {
-        puts.push({ k: kind, t, c, ...addOffset(chunk, off) });
+    ops.forEach((op, i) => {
+      let row: ChunkDocs | undefined = rows[i];
+      if (row && op.remove.size) {
+        const left = decodeOffsets(row).filter((o) => !op.remove.has(o));
+        row = left.length ? encodeOffsets(left) : undefined;
       }
+      if (op.add.length) row = mergeOffsets(row, Uint16Array.from(op.add).sort());
+      if (row) puts.push({ k: kind, t: op.t, c: op.c, ...row });
+      else if (rows[i]) dels.push([kind, op.t, op.c]);
     });
     if (puts.length) await tables.postings.bulkPut(puts);
     if (dels.length) await tables.postings.bulkDelete(dels);
   }
 
-  // Prefix entries: count changes by the number of the doc's terms under each prefix; the doc
-  // sits in (or leaves) each entry's top list at its new rank.
-  const delta = new Map<string, number>();
-  const newPrefixes = new Set<string>();
-  for (const t of oldTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) - 1);
-  for (const t of newTerms) {
-    for (const p of prefixesOf(t)) {
-      delta.set(p, (delta.get(p) ?? 0) + 1);
-      newPrefixes.add(p);
-    }
-  }
-  const prefixList = [...delta.keys()];
-  if (!prefixList.length) return;
+  if (!prefixOps.size) return;
+  const prefixList = [...prefixOps.keys()];
   const entries = await tables.prefixes.bulkGet(prefixList.map((p) => [kind, p] as [IndexKind, string]));
   const puts: PrefixEntry[] = [];
   const dels: [IndexKind, string][] = [];
   prefixList.forEach((p, i) => {
+    const op = prefixOps.get(p)!;
     const e = entries[i] ?? { k: kind, p, count: 0, ids: new Uint32Array(0), ranks: new Uint32Array(0), truncated: false };
-    const count = Math.max(0, e.count + (delta.get(p) ?? 0));
-    let ids = Array.from(e.ids);
-    let ranks = Array.from(e.ranks);
-    const at = ids.indexOf(n);
-    if (at >= 0) {
-      ids.splice(at, 1);
-      ranks.splice(at, 1);
-    }
-    let truncated = e.truncated;
-    if (newPrefixes.has(p)) {
-      let k = 0;
-      while (k < ranks.length && (ranks[k] > rank || (ranks[k] === rank && ids[k] > n))) k++;
-      if (k < TOP_K) {
-        ids.splice(k, 0, n);
-        ranks.splice(k, 0, rank);
-      } else truncated = true;
-      if (ids.length > TOP_K) {
-        ids = ids.slice(0, TOP_K);
-        ranks = ranks.slice(0, TOP_K);
-        truncated = true;
+    const count = Math.max(0, e.count + op.delta);
+    const ids: number[] = [];
+    const ranks: number[] = [];
+    const inserts = op.insert.sort((a, b) => (before(a.rank, a.n, b.rank, b.n) ? -1 : 1));
+    let x = 0;
+    let y = 0;
+    let kept = 0;
+    while (x < e.ids.length || y < inserts.length) {
+      if (x < e.ids.length && op.remove.has(e.ids[x])) {
+        x++;
+        continue;
+      }
+      const takeOld = y >= inserts.length || (x < e.ids.length && before(e.ranks[x], e.ids[x], inserts[y].rank, inserts[y].n));
+      const n = takeOld ? e.ids[x] : inserts[y].n;
+      const r = takeOld ? e.ranks[x++] : inserts[y++].rank;
+      kept++;
+      if (ids.length < TOP_K) {
+        ids.push(n);
+        ranks.push(r);
       }
     }
+    const truncated = e.truncated || kept > TOP_K;
     if (count === 0 && !ids.length) dels.push([kind, p]);
     else puts.push({ k: kind, p, count, ids: Uint32Array.from(ids), ranks: Uint32Array.from(ranks), truncated });
   });
@@ -580,4 +624,38 @@ export function scoreRecord(kind: IndexKind, rec: AnyRecord, words: string[]): S
     matched.push(bestTerm);
   }
   return { kind, record: rec, score, matched };
+}
+
+/**
+ * Every doc of a kind having, for each word of the query, a term that starts with it: the same
+ * match as search() without its limit or ranking (the workspace's tables filter a whole table by
+ * text). One range read per word across all chunks: a word of up to MAX_PREFIX letters reads its
+ * prefix-union rows, a longer one the rows of every term it begins. Undefined for a query without
+ * words (no text filter).
+ */
+export async function matchingDocs(db: RapportDB, kind: IndexKind, query: string): Promise<Set<number> | undefined> {
+  const words = [...new Set(tokenize(query))];
+  if (!words.length) return undefined;
+  const run = async () => {
+    // Rarest word first (by its prefix entry's count): later words only test its docs.
+    const entries = await db.prefixes.bulkGet(words.map((w) => [kind, w.slice(0, MAX_PREFIX)] as [IndexKind, string]));
+    if (entries.some((e) => !e)) return new Set<number>();
+    const order = words.map((_, i) => i).sort((a, b) => entries[a]!.count - entries[b]!.count);
+    let docs: Set<number> | undefined;
+    for (const i of order) {
+      const next = new Set<number>();
+      for (const row of await wordPostingsAllChunks(db, kind, words[i])) {
+        const base = row.c << CHUNK_SHIFT;
+        const offs = decodeOffsets(row);
+        for (let x = 0; x < offs.length; x++) {
+          const n = base + offs[x];
+          if (!docs || docs.has(n)) next.add(n);
+        }
+      }
+      docs = next;
+      if (!docs.size) break;
+    }
+    return docs ?? new Set<number>();
+  };
+  return Dexie.currentTransaction ? run() : db.transaction('r', [db.prefixes, db.postings], run);
 }

@@ -10,6 +10,7 @@ import { rebuildState } from '../../storage/index-rebuild';
 import { registry } from '../../connectors/registry';
 import { saveConnectorInstance } from '../../sync/connectors';
 import { activityChanges, enqueue } from '../../storage/outbox';
+import { bulkEditContacts } from '../../storage/bulk';
 import { backfill, backfillKey } from '../../storage/backfill';
 import { runOnce } from '../../sync/engine';
 import { testConnection } from '../background/sync-service';
@@ -20,7 +21,14 @@ import { parseOutlookThread } from '../../sites/outlook/parse';
 
 const db = getDb();
 
-async function seed(opts: { contacts: number; companies: number; activities: number; seed: number; batch?: number }) {
+async function seed(opts: {
+  contacts: number;
+  companies: number;
+  activities: number;
+  seed: number;
+  batch?: number;
+  workspaceFields?: boolean;
+}) {
   await deleteAllData(db);
   const ds = makeDataSet(opts);
   const batch = opts.batch ?? 50_000;
@@ -272,6 +280,59 @@ async function outboxEmpty() {
   return (await db.outbox.limit(1).primaryKeys()).length === 0;
 }
 
+/**
+ * Baseline of bench:workspace: the People table's combined filter (stage + tag + last-contact range)
+ * as a plain Dexie app does it, filter() over the contacts table, rows and count.
+ */
+async function dexieFilter(f: { stage: string; tag: string; after: string; before: string }) {
+  const t = performance.now();
+  const rows = await db.contacts
+    .filter(
+      (c) =>
+        c.stage === f.stage && c.tags.includes(f.tag) && !!c.lastActivityAt && c.lastActivityAt >= f.after && c.lastActivityAt < f.before,
+    )
+    .toArray();
+  return { ms: performance.now() - t, count: rows.length };
+}
+
+/**
+ * bench:workspace's bulk tag: `count` people tagged through storage/bulk.ts with a connection that
+ * takes contacts (written straight into its table: no backfill, nothing pushed), twice; returns
+ * each time and the outbox entries of those people (coalesced: one per person).
+ */
+async function bulkTag(count: number, tag: string) {
+  const at = Date.now();
+  await db.connectors.put({
+    id: 'bench-bulk',
+    type: 'webhook',
+    name: 'bench bulk',
+    config: {},
+    enabled: true,
+    kinds: ['contact'],
+    direction: 'push',
+    fieldMapping: {},
+    // Paused: the sync engine, if woken, pushes nothing to this address-less connection.
+    status: { paused: true },
+    createdAt: at,
+    updatedAt: at,
+  });
+  const ids = (await db.contacts.limit(count).toArray()).map((c) => c.id);
+  const source = { type: 'manual' as const, at: new Date().toISOString() };
+  let t = performance.now();
+  const changed = await bulkEditContacts(ids, { addTags: [tag] }, source, { db });
+  const firstMs = performance.now() - t;
+  t = performance.now();
+  await bulkEditContacts(ids, { addTags: [`${tag}-2`] }, source, { db });
+  const secondMs = performance.now() - t;
+  const entries = await db.outbox
+    .where('[kind+localId]')
+    .anyOf(ids.map((id) => ['contact', id]))
+    .toArray();
+  await db.outbox.bulkDelete(entries.map((e) => e.id));
+  await db.connectors.delete('bench-bulk');
+  return { changed, firstMs, secondMs, entries: entries.length, versions: [...new Set(entries.map((e) => e.version))] };
+}
+
 Object.assign(globalThis, {
   bench: {
     parseTimes,
@@ -289,6 +350,8 @@ Object.assign(globalThis, {
     runEngineHere,
     searchTimes,
     indexRebuild,
+    dexieFilter,
+    bulkTag,
   },
   benchReady: true,
 });

@@ -4,10 +4,13 @@
 import { createHashHistory } from 'history';
 import { Router, type CustomHistory, type RouterOnChangeArgs, route } from 'preact-router';
 import { useState } from 'preact/hooks';
+import { useLiveQuery } from '../../components/use-live-query';
+import { getSavedViews } from '../../storage/saved-views';
+import { CompaniesView } from './companies/CompaniesView';
+import { PeopleView } from './people/PeopleView';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { WelcomeView } from './WelcomeView';
-import { SectionPlaceholder } from './SectionPlaceholder';
 import { DuplicatesPage } from './duplicates/DuplicatesPage';
 import { CompanyPage } from './contact/CompanyPage';
 import { ContactPage } from './contact/ContactPage';
@@ -21,12 +24,31 @@ function Home(_: { default?: boolean }) {
   return null;
 }
 
+/** Saved views of a table, listed under its navigation link. */
+function SavedViews({ table, current }: { table: 'people' | 'companies'; current: string }) {
+  const views = useLiveQuery(() => getSavedViews(), []);
+  const mine = views?.filter((v) => v.table === table) ?? [];
+  if (!mine.length) return null;
+  return (
+    <div class="ws-saved-views">
+      {mine.map((v) => {
+        const href = `/${table}${v.query ? `?${v.query}` : ''}`;
+        return (
+          <a key={v.id} data-testid="saved-view" data-id={v.id} href={`#${href}`} class={current === href ? 'active' : undefined}>
+            {v.name}
+          </a>
+        );
+      })}
+    </div>
+  );
+}
+
 function DuplicatesRoute(_: { path: string }) {
   return <DuplicatesPage />;
 }
 
 export function Workspace() {
-  const [path, setPath] = useState(hashHistory.location.pathname);
+  const [path, setPath] = useState(`${hashHistory.location.pathname}${hashHistory.location.search}`);
   const current = sectionOf(path);
   const onChange = (e: RouterOnChangeArgs) => {
     setPath(e.url);
@@ -37,7 +59,7 @@ export function Workspace() {
     <div class="workspace">
       <nav data-testid="workspace-nav" class="ws-nav" aria-label="Workspace">
         <div class="ws-brand">Rapport</div>
-        {WORKSPACE_SECTIONS.map((s) => (
+        {WORKSPACE_SECTIONS.map((s) => [
           <a
             key={s.path}
             data-testid={s.testid}
@@ -46,15 +68,18 @@ export function Workspace() {
             aria-current={current === s.path ? 'page' : undefined}
           >
             {s.label}
-          </a>
-        ))}
+          </a>,
+          s.path === '/people' || s.path === '/companies' ? (
+            <SavedViews key={`${s.path}-views`} table={s.path === '/people' ? 'people' : 'companies'} current={path} />
+          ) : null,
+        ])}
       </nav>
       <main class="ws-main">
         <Router history={hashHistory} onChange={onChange}>
+          <PeopleView path="/people" />
           <ContactPage path="/people/:id" />
+          <CompaniesView path="/companies" />
           <CompanyPage path="/companies/:id" />
-          <SectionPlaceholder path="/people/:rest*" section="People" />
-          <SectionPlaceholder path="/companies/:rest*" section="Companies" />
           <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
           <WelcomeView path="/welcome" />

@@ -365,7 +365,14 @@ export interface DataSet {
   activities(start: number, count: number): Activity[];
 }
 
-export function makeDataSet(opts: { contacts: number; companies: number; seed: number }): DataSet {
+const BENCH_STAGES = ['lead', 'contacted', 'qualified', 'customer', 'churned', 'candidate', 'interviewing', 'hired'];
+
+/**
+ * `workspaceFields`: contacts also get a stage, more tags and a last-contact time (a random time in
+ * the same three years as the activities), for the workspace's tables (bench:workspace). Drawn after
+ * every other field, so the other fields are the same with or without it.
+ */
+export function makeDataSet(opts: { contacts: number; companies: number; seed: number; workspaceFields?: boolean }): DataSet {
   const r = rng(opts.seed);
   const pick = <T>(a: T[]) => a[Math.floor(r() * a.length)];
   const now = Date.parse('2026-11-01T00:00:00Z');
@@ -412,6 +419,13 @@ export function makeDataSet(opts: { contacts: number; companies: number; seed: n
           updatedAt: at,
           sources: [{ type: 'import', at }],
         });
+        if (opts.workspaceFields) {
+          const last = out[out.length - 1];
+          last.stage = BENCH_STAGES[Math.floor(c.r() * BENCH_STAGES.length)];
+          if (c.r() < 0.2) last.tags = [...last.tags, 'cold'];
+          if (c.r() < 0.05) last.tags = [...last.tags, 'partner'];
+          if (c.r() < 0.9) last.lastActivityAt = iso(now - Math.floor(c.r() * 3 * 365 * 864e5));
+        }
       }
       return out;
     },

@@ -1,0 +1,175 @@
+// Bulk actions of the People table: chunked writes with their outbox entries, coalesced per
+// person; a delete that waits out its undo window; the selection's export; saved views.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { bulkDeleteContacts, bulkEditContacts, bulkQueueForSync, deleteWithUndo, exportSelectionParts } from '../../../storage/bulk';
+import { entryKey } from '../../../storage/outbox';
+import { upsertContacts } from '../../../storage/repositories';
+import { deleteView, getSavedViews, saveView } from '../../../storage/saved-views';
+import { ExportFile } from '../../../storage/schema';
+import { decodeOffsets } from '../../../storage/posting-chunk';
+import { putRecords, writeScope } from '../../../storage/records';
+import { search } from '../../../storage/search-index';
+import { closeDbs, freshDb, setup, src } from '../sync/helpers';
+
+afterEach(() => {
+  vi.useRealTimers();
+  return closeDbs();
+});
+
+async function people(db: Awaited<ReturnType<typeof freshDb>>, count: number) {
+  const res = (await upsertContacts(
+    Array.from({ length: count }, (_, i) => ({
+      name: `Person ${i}`,
+      emails: [`p${i}@acme.example`],
+      company: 'Acme',
+      tags: i % 2 ? ['old'] : [],
+    })),
+    src,
+    {},
+    db,
+  )) as { contact: { id: string } }[];
+  return res.map((r) => r.contact.id);
+}
+
+describe('bulk edits', () => {
+  it('tags every selected person in chunks, searchable by the tag, with one coalesced outbox entry each', async () => {
+    const { db, inst } = await setup({ kinds: ['contact'] });
+    const ids = await people(db, 23);
+    const picked = ids.slice(0, 20);
+    const seen: number[] = [];
+    const changed = await bulkEditContacts(picked, { addTags: [' Hot  lead '] }, src, {
+      db,
+      chunkSize: 7,
+      onProgress: (p) => seen.push(p.done),
+    });
+    expect(changed).toBe(20);
+    expect(seen).toEqual([7, 14, 20]);
+    const stored = await db.contacts.where('id').anyOf(picked).toArray();
+    expect(stored.every((c) => c.tags.includes('Hot lead'))).toBe(true);
+    expect((await db.contacts.where('id').equals(ids[22]).first())!.tags).not.toContain('Hot lead');
+    expect((await search(db, 'hot lead', { kinds: ['contact'], limit: 50 })).contacts).toHaveLength(20);
+
+    // Created (version 1), then tagged: one entry per person, version 2; tagging again: version 3.
+    const entry = () => db.outbox.get(entryKey(inst.id, 'contact', picked[3]));
+    expect((await entry())!.version).toBe(2);
+    await bulkEditContacts(picked, { removeTags: ['old'], stage: 'qualified' }, src, { db });
+    expect((await entry())!.version).toBe(3);
+    expect(await db.outbox.where('[kind+localId]').between(['contact', ''], ['contact', '\uffff']).count()).toBe(23);
+    const one = (await db.contacts.where('id').equals(picked[1]).first())!;
+    expect(one.tags).toEqual(['Hot lead']);
+    expect(one.stage).toBe('qualified');
+  });
+
+  it('leaves people the edit does not change unwritten and unqueued, and clears a stage with ""', async () => {
+    const { db, inst } = await setup({ kinds: ['contact'] });
+    const ids = await people(db, 4);
+    expect(await bulkEditContacts(ids, { removeTags: ['old'] }, src, { db })).toBe(2);
+    expect((await db.outbox.get(entryKey(inst.id, 'contact', ids[0])))!.version).toBe(1);
+    expect((await db.outbox.get(entryKey(inst.id, 'contact', ids[1])))!.version).toBe(2);
+    await bulkEditContacts(ids, { stage: 'lead' }, src, { db });
+    await bulkEditContacts(ids, { stage: '' }, src, { db });
+    expect((await db.contacts.toArray()).some((c) => c.stage)).toBe(false);
+  });
+
+  it('queues people for sync (re-arming a refused entry) and counts what it queued', async () => {
+    const { db, inst } = await setup({ kinds: ['contact'] });
+    const ids = await people(db, 3);
+    await db.outbox.update(entryKey(inst.id, 'contact', ids[0]), { state: 'dead' });
+    expect(await bulkQueueForSync([...ids, 'ct_missing'], { db })).toBe(3);
+    expect((await db.outbox.get(entryKey(inst.id, 'contact', ids[0])))!.state).toBe('pending');
+  });
+});
+
+describe('the search index after a bulk edit', () => {
+  it('holds the same postings and counts as an index built from the edited records', async () => {
+    const db = await freshDb();
+    const inputs = Array.from({ length: 260 }, (_, i) => ({
+      name: `Ida Marsh${i % 40}`,
+      emails: [`ida${i}@marsh${i % 9}.example`],
+      company: `Marsh ${i % 5}`,
+      tags: i % 3 ? ['alpha'] : ['alpha', 'beta'],
+      ...(i % 2 ? { lastActivityAt: `2026-0${1 + (i % 9)}-01T00:00:00.000Z` } : {}),
+    }));
+    const ids = (await upsertContacts(inputs, src, {}, db)).map((r) => (r as { contact: { id: string } }).contact.id);
+    await bulkEditContacts(ids.slice(0, 200), { addTags: ['gamma ray'], removeTags: ['beta'] }, src, { db, chunkSize: 64 });
+    const edited = (await db.contacts.orderBy(':id').toArray()).map(({ n: _n, ...c }) => c);
+
+    const rebuilt = await freshDb();
+    await rebuilt.transaction('rw', writeScope(rebuilt, 'contact'), () => putRecords(rebuilt, 'contact', edited));
+    const postings = async (d: typeof db) =>
+      (await d.postings.toArray())
+        .filter((p) => p.k === 'contact')
+        .map((p) => `${p.k}|${p.t}|${p.c}|${Array.from(decodeOffsets(p)).join(',')}`)
+        .sort();
+    expect(await postings(db)).toEqual(await postings(rebuilt));
+    const counts = async (d: typeof db) =>
+      (await d.prefixes.toArray())
+        .filter((p) => p.k === 'contact')
+        .map((p) => `${p.p}:${p.count}`)
+        .sort();
+    expect(await counts(db)).toEqual(await counts(rebuilt));
+    for (const q of ['gamma', 'gam ray', 'beta', 'ida marsh1', 'alpha']) {
+      const names = async (d: typeof db) =>
+        (await search(d, q, { kinds: ['contact'], limit: 300 })).contacts.map((h) => h.record.id).sort();
+      expect(await names(db), q).toEqual(await names(rebuilt));
+    }
+  });
+});
+
+describe('bulk delete', () => {
+  it('deletes in chunks, with their index rows and outbox entries', async () => {
+    const { db } = await setup({ kinds: ['contact'] });
+    const ids = await people(db, 9);
+    expect(await bulkDeleteContacts(ids.slice(0, 7), { db, chunkSize: 3 })).toBe(7);
+    expect(await db.contacts.count()).toBe(2);
+    expect(await db.outbox.where('[kind+localId]').between(['contact', ''], ['contact', '\uffff']).count()).toBe(2);
+    expect((await search(db, 'person', { kinds: ['contact'], limit: 50 })).contacts).toHaveLength(2);
+  });
+
+  it('waits out the undo window: undone, nothing is deleted; otherwise everything is', async () => {
+    const db = await freshDb();
+    const ids = await people(db, 5);
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const undone = deleteWithUndo(ids.slice(0, 2), 5000, { db });
+    vi.advanceTimersByTime(4000);
+    expect(undone.undo()).toBe(true);
+    vi.advanceTimersByTime(5000);
+    expect(await undone.done).toBe(0);
+    expect(await db.contacts.count()).toBe(5);
+
+    const kept = deleteWithUndo(ids.slice(0, 3), 5000, { db });
+    vi.advanceTimersByTime(5001);
+    vi.useRealTimers();
+    expect(await kept.done).toBe(3);
+    expect(kept.undo()).toBe(false);
+    expect(await db.contacts.count()).toBe(2);
+  });
+});
+
+describe('export and saved views', () => {
+  it('exports the selection (and their companies) in the export format', async () => {
+    const db = await freshDb();
+    const ids = await people(db, 6);
+    let text = '';
+    for await (const part of exportSelectionParts([ids[1], ids[4]], db)) text += part;
+    const file = ExportFile.parse(JSON.parse(text));
+    expect((file.contacts as { id: string }[]).map((c) => c.id).sort()).toEqual([ids[1], ids[4]].sort());
+    expect((file.contacts as { n?: number }[])[0].n).toBeUndefined();
+    expect((file.companies as { name: string }[]).map((c) => c.name)).toEqual(['Acme']);
+  });
+
+  it('saves, replaces by name and deletes views', async () => {
+    const db = await freshDb();
+    const a = await saveView({ table: 'people', name: 'Hot leads', query: 'stage=lead&tag=hot' }, db);
+    await saveView({ table: 'companies', name: 'Hot leads', query: 'tag=hot' }, db);
+    const again = await saveView({ table: 'people', name: ' Hot leads ', query: 'stage=lead' }, db);
+    expect(again.id).toBe(a.id);
+    expect((await getSavedViews(db)).map((v) => [v.table, v.name, v.query])).toEqual([
+      ['people', 'Hot leads', 'stage=lead'],
+      ['companies', 'Hot leads', 'tag=hot'],
+    ]);
+    await deleteView(a.id, db);
+    expect(await getSavedViews(db)).toHaveLength(1);
+    await expect(saveView({ table: 'people', name: '  ', query: '' }, db)).rejects.toThrow();
+  });
+});
