@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { FollowUpForm } from '../../components/FollowUpForm';
+import { NoteForm } from '../../components/NoteForm';
 import { describeStorageError } from '../../storage/errors';
 import type { Contact, Source } from '../../storage/schema';
 import { STAGES } from '../../storage/stages';
@@ -13,7 +14,6 @@ const manual = (): Source => ({ type: 'manual', at: new Date().toISOString() });
 /** A note, a follow-up, the stage and the tags of the person open in the popup. */
 export function QuickActions({ contact }: { contact: Contact }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
-  const [note, setNote] = useState('');
   const storedTags = contact.tags.join(', ');
   const [tags, setTags] = useState(storedTags);
   useEffect(() => setTags(storedTags), [storedTags]);
@@ -71,29 +71,17 @@ export function QuickActions({ contact }: { contact: Contact }) {
         </label>
       </div>
       {open === 'note' && (
-        <form
+        <NoteForm
           class="quick-form"
-          onSubmit={(e) => {
-            e.preventDefault();
+          testid="quick-note"
+          onSave={(text) =>
             void run(async ([repo]) => {
-              await repo.addNote([contact.id], note, manual());
-              setNote('');
+              await repo.addNote([contact.id], text, manual());
               setOpen(null);
               return 'Note added.';
-            });
-          }}
-        >
-          <textarea
-            data-testid="quick-note-input"
-            aria-label="Note"
-            value={note}
-            autoFocus
-            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
-          />
-          <button type="submit" class="primary" data-testid="quick-note-save" disabled={!note.trim()}>
-            Save note
-          </button>
-        </form>
+            })
+          }
+        />
       )}
       {open === 'task' && (
         <FollowUpForm

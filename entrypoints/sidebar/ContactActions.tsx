@@ -3,6 +3,7 @@ import { addNote, createTask, updateContact } from '../../storage/repositories';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 import { describeStorageError } from '../../storage/errors';
 import { FollowUpForm } from '../../components/FollowUpForm';
+import { NoteForm } from '../../components/NoteForm';
 
 /**
  * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
@@ -19,7 +20,6 @@ export function ContactActions({
   source: () => Source;
 }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
-  const [note, setNote] = useState('');
   const storedTags = (contact?.tags ?? []).join(', ');
   const [tags, setTags] = useState(storedTags);
   // Tags changed elsewhere (another page, a sync) show here unless the user is editing them.
@@ -110,30 +110,17 @@ export function ContactActions({
         </div>
       </form>
       {open === 'note' && (
-        <form
+        <NoteForm
           class="sb-form"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSave={(text) =>
             void run(async () => {
               const c = await ensureSaved();
-              await addNote([c.id], note, source());
-              setNote('');
+              await addNote([c.id], text, source());
               setOpen(null);
               return 'Note added.';
-            });
-          }}
-        >
-          <textarea
-            data-testid="note-input"
-            aria-label="Note"
-            value={note}
-            autoFocus
-            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
-          />
-          <button type="submit" class="primary" data-testid="note-save" disabled={!note.trim()}>
-            Save note
-          </button>
-        </form>
+            })
+          }
+        />
       )}
       {open === 'task' && (
         <FollowUpForm

@@ -5,6 +5,7 @@ import { route } from 'preact-router';
 import { useState } from 'preact/hooks';
 import { CrmPanel } from '../../../components/CrmPanel';
 import { FollowUpForm } from '../../../components/FollowUpForm';
+import { NoteForm } from '../../../components/NoteForm';
 import { initials } from '../../../components/format';
 import { Timeline } from '../../../components/Timeline';
 import { useLiveState } from '../../../components/use-live-query';
@@ -147,7 +148,6 @@ function ContactDetail({ id }: { id: string }) {
 /** Add a note or a follow-up to the person. */
 function ContactWork({ contact }: { contact: Contact }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
-  const [note, setNote] = useState('');
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
   const run = (fn: () => Promise<string>) =>
     fn().then(
@@ -175,29 +175,16 @@ function ContactWork({ contact }: { contact: Contact }) {
         </button>
       </div>
       {open === 'note' && (
-        <form
+        <NoteForm
           class="ws-form"
-          onSubmit={(e) => {
-            e.preventDefault();
+          onSave={(text) =>
             void run(async () => {
-              await addNote([contact.id], note, manual());
-              setNote('');
+              await addNote([contact.id], text, manual());
               setOpen(null);
               return 'Note added.';
-            });
-          }}
-        >
-          <textarea
-            data-testid="note-input"
-            aria-label="Note"
-            value={note}
-            autoFocus
-            onInput={(e) => setNote((e.target as HTMLTextAreaElement).value)}
-          />
-          <button type="submit" class="primary" data-testid="note-save" disabled={!note.trim()}>
-            Save note
-          </button>
-        </form>
+            })
+          }
+        />
       )}
       {open === 'task' && (
         <FollowUpForm
