@@ -3,8 +3,15 @@ import type { Page } from 'puppeteer-core';
 
 /** Opens the connection form, chooses HubSpot and fills its token and address (nothing saved yet). */
 export async function fillHubspotForm(options: Page, baseUrl: string, token: string): Promise<void> {
-  await options.click('[data-testid="connector-add"]');
-  await options.waitForSelector('[data-testid="connector-form"]');
+  // Under a full suite's load the first click after a browser launch is now and then not answered
+  // (docs/testing.md, Known flakes): click again while the form has not appeared.
+  for (let attempt = 1; ; attempt++) {
+    await options.waitForSelector('[data-testid="connector-add"]');
+    await options.click('[data-testid="connector-add"]');
+    const form = await options.waitForSelector('[data-testid="connector-form"]', { timeout: 10_000 }).catch(() => null);
+    if (form) break;
+    if (attempt === 3) throw new Error('the connection form did not open after three clicks on connector-add');
+  }
   await options.select('[data-testid="connector-form"] select[name="type"]', 'hubspot');
   await options.waitForSelector('[data-testid="connector-form"][data-type="hubspot"] input[name="accessToken"]');
   await options.type('[data-testid="connector-form"] input[name="accessToken"]', token);
