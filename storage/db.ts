@@ -103,6 +103,21 @@ export class RapportDB extends Dexie {
       notDuplicates: 'key',
       redirects: 'from, to',
     });
+    // v10: tasks with reminders (decision 0049). The due list and the badge read `openDueAt` (the
+    // due time of open tasks only: a boolean `done` is no IndexedDB key), the reminder alarm reads
+    // `remindAt`. Existing tasks get both from their own fields; none had a reminder.
+    this.version(10)
+      .stores({
+        tasks: 'id, *contactIds, dueAt, done, openDueAt, remindAt',
+      })
+      .upgrade((tx) =>
+        tx
+          .table('tasks')
+          .toCollection()
+          .modify((t: Task) => {
+            if (!t.done && t.dueAt) t.openDueAt = t.dueAt;
+          }),
+      );
   }
 }
 

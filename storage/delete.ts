@@ -204,21 +204,24 @@ export async function deleteCompany(id: string, db: RapportDB = getDb(), opts: D
 }
 
 /** Deletes one activity (an email, a note, a call…). */
-export async function deleteActivity(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+export async function deleteActivity(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
   return db.transaction('rw', deleteScope(db), async () => {
     const activity = await db.activities.where('id').equals(id).first();
     if (!activity) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
     await deleteRecords(db, 'activity', [id]);
-    const keptRemotely = await forgetSyncRows(db, activityChange(activity));
+    const changes = activityChange(activity);
+    const keptRemotely = await forgetSyncRows(db, changes, opts.archiveRemote ? changes[0] : undefined);
     return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
   });
 }
 
-export async function deleteTask(id: string, db: RapportDB = getDb()): Promise<DeleteResult> {
+/** Deletes one task; with `archiveRemote`, also in each CRM that holds it (a Rapport-made reconnect item never reached one). */
+export async function deleteTask(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
   return db.transaction('rw', deleteScope(db), async () => {
     if (!(await db.tasks.get(id))) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
     await db.tasks.delete(id);
-    const keptRemotely = await forgetSyncRows(db, [{ kind: 'task', localId: id }]);
+    const change: Change = { kind: 'task', localId: id };
+    const keptRemotely = await forgetSyncRows(db, [change], opts.archiveRemote ? change : undefined);
     return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
   });
 }

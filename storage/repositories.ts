@@ -471,30 +471,6 @@ export async function addNote(contactIds: string[], text: string, source: Source
 
 // ------------------------------------------------------------------ tasks and deals
 
-export async function createTask(
-  input: { title: string; dueAt?: string; notes?: string; contactIds: string[]; companyId?: string },
-  source: Source,
-  db: RapportDB = getDb(),
-): Promise<Task> {
-  const at = nowIso();
-  const task = Task.parse({ ...input, id: newId('tk'), done: false, createdAt: at, updatedAt: at, sources: [source] });
-  await db.transaction('rw', [db.tasks, ...outboxScope(db), db.redirects], async () => {
-    // A card opened before a merge may still name the merged-away person.
-    task.contactIds = await currentContactIds(task.contactIds, db);
-
-    await db.tasks.add(task);
-    await enqueue(db, [{ kind: 'task', localId: task.id, fresh: true }]);
-  });
-  return task;
-}
-
-export async function setTaskDone(id: string, done: boolean, db: RapportDB = getDb()): Promise<void> {
-  await db.transaction('rw', [db.tasks, ...outboxScope(db)], async () => {
-    const updated = await db.tasks.update(id, { done, updatedAt: nowIso() });
-    if (updated) await enqueue(db, [{ kind: 'task', localId: id }]);
-  });
-}
-
 export async function saveDeal(
   deal: Omit<Deal, 'createdAt' | 'updatedAt' | 'sources' | 'id'> & { id?: string },
   source: Source,

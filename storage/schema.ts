@@ -60,6 +60,8 @@ export const Contact = z.object({
   /** The person's own site (a portfolio, a personal page); an http(s) URL. */
   website: text(2000).optional(),
   /** Values of the custom fields the user defined (Settings.customFields), by field key. */
+  /** Keep in touch: reconnect when the last two-way interaction is older than this many days. */
+  cadenceDays: z.number().int().min(1).max(3650).optional(),
   custom: z
     .record(text(MAX_CUSTOM_KEY), text(MAX_CUSTOM_VALUE))
     .refine((r) => Object.keys(r).length <= MAX_CUSTOM_FIELDS, `at most ${MAX_CUSTOM_FIELDS} custom fields`)
@@ -101,8 +103,21 @@ export const Activity = z.object({
   threadId: text(300).optional(),
   messageId: text(500).optional(),
   participants: z.array(Participant).max(1000).optional(),
+  /** Calls and meetings: how long, in minutes. */
+  durationMinutes: z
+    .number()
+    .int()
+    .min(0)
+    .max(24 * 60)
+    .optional(),
+  /** Calls: how it went (`connected`, `left-voicemail`, `no-answer`, `busy`, `wrong-number`, or the user's words). */
+  outcome: text(200).optional(),
 });
 export type Activity = z.infer<typeof Activity>;
+
+export const TASK_PRIORITIES = ['low', 'normal', 'high'] as const;
+/** A reminder at most this long before the due time (60 days, in minutes). */
+export const MAX_REMIND_BEFORE = 60 * 24 * 60;
 
 export const Task = z.object({
   ...recordBase,
@@ -110,8 +125,23 @@ export const Task = z.object({
   notes: text(20_000).optional(),
   dueAt: isoDate.optional(),
   done: z.boolean(),
+  /** When it was marked done; absent while open (cleared when reopened). */
+  completedAt: isoDate.optional(),
+  /** Minutes before `dueAt` to remind: 0 = at the due time; absent = no reminder. */
+  remindBefore: z.number().int().min(0).max(MAX_REMIND_BEFORE).optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+  /** Made by Rapport, not the user: `cadence` = a keep-in-touch "reconnect with …" item (never synced). */
+  origin: z.enum(['cadence']).optional(),
   contactIds: z.array(z.string().max(100)).max(100),
   companyId: z.string().max(100).optional(),
+  // Derived and indexed (storage/task-schedule.ts `withTaskDerived`; decision 0049): written with
+  // every change of the task, recomputed on restore.
+  /** `dueAt` while the task is open: the due list and the badge read only this index. */
+  openDueAt: isoDate.optional(),
+  /** When the next reminder fires; absent once it fired, when done, or without a reminder. */
+  remindAt: isoDate.optional(),
+  /** The reminder instant that last fired, so that an edit leaving it unchanged does not fire it again. */
+  remindedFor: isoDate.optional(),
 });
 export type Task = z.infer<typeof Task>;
 

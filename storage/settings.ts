@@ -45,6 +45,16 @@ const SettingsShape = z.object({
     .array(z.object({ key: z.string().min(1).max(MAX_CUSTOM_KEY), label: z.string().trim().min(1).max(100) }))
     .max(MAX_CUSTOM_FIELDS)
     .default([]),
+  /** Keep in touch by tag: people with the tag are reconnected with every `days` (a person's own cadence wins). */
+  tagCadences: z
+    .array(z.object({ tag: z.string().trim().min(1).max(100), days: z.number().int().min(1).max(3650) }))
+    .max(200)
+    .default([]),
+  /**
+   * Task reminders as system notifications; off until the user turns them on (that is when the
+   * `notifications` permission is asked for).
+   */
+  reminders: z.object({ enabled: z.boolean().default(false) }).default({ enabled: false }),
 });
 
 /**

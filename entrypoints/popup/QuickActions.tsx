@@ -7,7 +7,7 @@ import { STAGES } from '../../storage/stages';
 
 // The write path loads on the first action, not with the popup (decision 0005: the popup opens on
 // the read path alone).
-const writes = () => Promise.all([import('../../storage/repositories'), import('../../storage/edit')]);
+const writes = () => Promise.all([import('../../storage/repositories'), import('../../storage/edit'), import('../../storage/tasks')]);
 
 const manual = (): Source => ({ type: 'manual', at: new Date().toISOString() });
 
@@ -87,8 +87,8 @@ export function QuickActions({ contact }: { contact: Contact }) {
         <FollowUpForm
           class="quick-form"
           onSave={({ title, dueAt, date }) =>
-            run(async ([repo]) => {
-              await repo.createTask({ title, dueAt, contactIds: [contact.id] }, manual());
+            run(async ([, , tasks]) => {
+              await tasks.createTask({ title, dueAt, contactIds: [contact.id] }, manual());
               setOpen(null);
               return `Follow-up set for ${date}.`;
             })

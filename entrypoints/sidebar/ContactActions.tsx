@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { addNote, createTask, updateContact } from '../../storage/repositories';
+import { addNote, updateContact } from '../../storage/repositories';
+import { createTask } from '../../storage/tasks';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 import { describeStorageError } from '../../storage/errors';
 import { FollowUpForm } from '../../components/FollowUpForm';

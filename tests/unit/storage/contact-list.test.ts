@@ -14,7 +14,8 @@ import {
 } from '../../../storage/contact-list';
 import { OrderCache, runQuery } from '../../../storage/list-query';
 import { TableProjection, contactSyncStates, openFollowUps } from '../../../storage/list-source';
-import { addActivities, createTask, setTaskDone, updateContact, upsertContacts } from '../../../storage/repositories';
+import { addActivities, updateContact, upsertContacts } from '../../../storage/repositories';
+import { createTask, setTaskDone } from '../../../storage/tasks';
 import type { Contact } from '../../../storage/schema';
 import { matchingDocs } from '../../../storage/search-index';
 import { entryKey } from '../../../storage/outbox';

@@ -3,7 +3,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteActivity, deleteCompany, deleteContact, deleteDeal, deleteLocalData, deleteTask } from '../../../storage/delete';
 import { entryKey } from '../../../storage/outbox';
-import { addActivities, addNote, createTask, saveDeal, upsertContact, upsertContacts } from '../../../storage/repositories';
+import { addActivities, addNote, saveDeal, upsertContact, upsertContacts } from '../../../storage/repositories';
+import { createTask } from '../../../storage/tasks';
 import { search } from '../../../storage/search-index';
 import { getSettings, updateSettings } from '../../../storage/settings';
 import { connectorStateKey } from '../../../storage/sync-rows';

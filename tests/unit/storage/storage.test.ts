@@ -3,19 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RapportDB } from '../../../storage/db';
 import { exportParts } from '../../../storage/export';
 import { restoreExport } from '../../../storage/restore';
-import {
-  addActivities,
-  addNote,
-  counts,
-  createTask,
-  deleteAllData,
-  deleteContact,
-  findContactByEmail,
-  getTimeline,
-  upsertContact,
-  updateContact,
-  upsertContacts,
-} from '../../../storage/repositories';
+import { addActivities, addNote, counts, deleteAllData, deleteContact, findContactByEmail, getTimeline, upsertContact, updateContact, upsertContacts } from '../../../storage/repositories';
+import { createTask } from '../../../storage/tasks';
 import { ExportFile, type Source } from '../../../storage/schema';
 import { IndexBuilder, docRank, docTerms, reindexDoc, search } from '../../../storage/search-index';
 import { cardinality, decodeOffsets } from '../../../storage/posting-chunk';

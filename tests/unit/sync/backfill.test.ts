@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../../connectors/registry';
 import { backfill, backfillJob, backfillStep, continueBackfills } from '../../../storage/backfill';
 import type { RapportDB } from '../../../storage/db';
-import { addNote, createTask, upsertContacts } from '../../../storage/repositories';
+import { addNote, upsertContacts } from '../../../storage/repositories';
+import { createTask } from '../../../storage/tasks';
 import { removeConnectorInstance, saveConnectorInstance } from '../../../sync/connectors';
 import { MemoryCrm, closeDbs, freshDb, src } from './helpers';
 

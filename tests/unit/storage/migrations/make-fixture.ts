@@ -41,6 +41,8 @@ symlinkSync(resolve(repoRoot, 'node_modules'), join(era, 'node_modules'));
 const dbModule: any = await import(join(era, 'storage/db.ts'));
 const repo: any = await import(join(era, 'storage/repositories.ts'));
 const settingsModule: any = await import(join(era, 'storage/settings.ts')).catch(() => undefined);
+// Tasks moved to storage/tasks.ts at v10.
+const tasksModule: any = (await import(join(era, 'storage/tasks.ts')).catch(() => undefined)) ?? repo;
 
 const db = new dbModule.RapportDB(`make-fixture-v${version}`);
 await db.open();
@@ -155,7 +157,7 @@ const { added } = await repo.addActivities(
 );
 const [email] = added;
 const note = await repo.addNote([zoe.id], 'Rückruf vereinbart: naïve café résumé', src, db);
-const task = await repo.createTask({ title: 'Angebot nachfassen', contactIds: [jose.id], dueAt: '2026-11-30T09:00:00.000Z' }, src, db);
+const task = await tasksModule.createTask({ title: 'Angebot nachfassen', contactIds: [jose.id], dueAt: '2026-11-30T09:00:00.000Z' }, src, db);
 await repo.saveDeal(
   { name: 'Acme Bau Rahmenvertrag', stage: 'qualified', amount: 120000, currency: 'EUR', contactIds: [jose.id] },
   src,
