@@ -157,7 +157,21 @@ const { added } = await repo.addActivities(
 );
 const [email] = added;
 const note = await repo.addNote([zoe.id], 'Rückruf vereinbart: naïve café résumé', src, db);
-const task = await tasksModule.createTask({ title: 'Angebot nachfassen', contactIds: [jose.id], dueAt: '2026-11-30T09:00:00.000Z' }, src, db);
+const task = await tasksModule.createTask(
+  { title: 'Angebot nachfassen', contactIds: [jose.id], dueAt: '2026-11-30T09:00:00.000Z' },
+  src,
+  db,
+);
+if (version >= 10) {
+  // Tasks with a reminder, a priority, and one done (v10: reminders, the due list's index).
+  await tasksModule.createTask(
+    { title: 'Rückruf', contactIds: [jose.id], dueAt: '2026-12-01T08:30:00.000Z', remindBefore: 15, priority: 'high' },
+    src,
+    db,
+  );
+  const done = await tasksModule.createTask({ title: 'Send the offer', contactIds: [jose.id], dueAt: '2026-11-20T09:00:00.000Z' }, src, db);
+  await tasksModule.setTaskDone(done.id, true, db, new Date('2026-11-21T10:00:00.000Z'));
+}
 await repo.saveDeal(
   { name: 'Acme Bau Rahmenvertrag', stage: 'qualified', amount: 120000, currency: 'EUR', contactIds: [jose.id] },
   src,
