@@ -21,7 +21,6 @@ import {
   type Deal,
   MAX_LINKEDIN_URNS,
   type Source,
-  Task,
   newId,
   nowIso,
 } from './schema';

@@ -352,7 +352,7 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
-    expect(upgraded.verno).toBe(9);
+    expect(upgraded.verno).toBe(10);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
     // The index is built after the upgrade, resumably: nothing is found until the rebuild runs.
     expect(await rebuildState(upgraded)).toMatchObject({ kind: 'contact', after: -1 });
