@@ -8,7 +8,17 @@ import { ValidationError } from './edit';
 import { outboxScope, enqueue } from './outbox';
 import { currentContactIds } from './queries';
 import { type ActivityInput, addActivities } from './repositories';
-import { type Activity, type Source, type Task, MAX_REMIND_BEFORE, TASK_PRIORITIES, Task as TaskSchema, newId, nowIso } from './schema';
+import {
+  type Activity,
+  type Contact,
+  type Source,
+  type Task,
+  MAX_REMIND_BEFORE,
+  TASK_PRIORITIES,
+  Task as TaskSchema,
+  newId,
+  nowIso,
+} from './schema';
 import { cadenceOf, reconnectDueAt, startOfTomorrow, withTaskDerived } from './task-schedule';
 import { writeScope } from './records';
 import { getSettings } from './settings';
@@ -227,6 +237,32 @@ export async function clearReconnect(contactIds: readonly string[], db: RapportD
     .delete();
 }
 
+/**
+ * Sets (or, with undefined, clears) a person's own keep-in-touch cadence. A local preference: no CRM
+ * has the field, so nothing is queued. Their open reconnect item is re-decided at once.
+ */
+export async function setCadence(
+  contactId: string,
+  days: number | undefined,
+  now: Date = new Date(),
+  db: RapportDB = getDb(),
+): Promise<Task[]> {
+  if (days !== undefined && !(Number.isInteger(days) && days >= 1 && days <= 3650)) {
+    throw new ValidationError({ cadenceDays: 'A cadence is a whole number of days, from 1 to 3,650.' });
+  }
+  await db.transaction('rw', db.contacts, db.tasks, async () => {
+    await db.contacts
+      .where('id')
+      .equals(contactId)
+      .modify((c) => {
+        if (days === undefined) delete c.cadenceDays;
+        else c.cadenceDays = days;
+      });
+    await clearReconnect([contactId], db);
+  });
+  return refreshReconnectItems(now, db, [contactId]);
+}
+
 /** Kinds of activity that count as being in touch for keep-in-touch (a note or a profile view does not). */
 export function isTwoWay(a: Pick<Activity, 'type' | 'direction'>, threadHasBothDirections: boolean): boolean {
   if (a.type === 'call' || a.type === 'meeting') return true;
@@ -255,13 +291,25 @@ export function lastTwoWayAt(history: readonly Activity[]): string | undefined {
  * after the user marked one done within the cadence. Run daily and after a cadence changes; returns
  * the items created. Reads people by cursor, so it never holds the whole table.
  */
-export async function refreshReconnectItems(now: Date = new Date(), db: RapportDB = getDb()): Promise<Task[]> {
+export async function refreshReconnectItems(
+  now: Date = new Date(),
+  db: RapportDB = getDb(),
+  onlyContactIds?: readonly string[],
+): Promise<Task[]> {
   const { tagCadences } = await getSettings(db);
   const candidates: { id: string; name: string; cadence: number; createdAt: string }[] = [];
-  await db.contacts.each((c) => {
+  const consider = (c: Contact) => {
     const cadence = cadenceOf(c, tagCadences);
     if (cadence) candidates.push({ id: c.id, name: c.name, cadence, createdAt: c.createdAt });
-  });
+  };
+  if (onlyContactIds)
+    (
+      await db.contacts
+        .where('id')
+        .anyOf([...onlyContactIds])
+        .toArray()
+    ).forEach(consider);
+  else await db.contacts.each(consider);
   const created: Task[] = [];
   for (const p of candidates) {
     const [history, items] = await Promise.all([

@@ -2,6 +2,7 @@ import { render } from 'preact';
 import '../../components/theme.css';
 import { DataSection } from './DataSection';
 import { ConnectorsSection } from './ConnectorsSection';
+import { KeepInTouchSection } from './KeepInTouchSection';
 import { RulesSection } from './RulesSection';
 import './options.css';
 
@@ -21,6 +22,7 @@ function Options() {
       <DataSection />
       <ConnectorsSection />
       <RulesSection />
+      <KeepInTouchSection />
     </main>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { FollowUpForm } from '../../components/FollowUpForm';
+import { LogInteraction } from '../../components/InteractionForm';
 import { NoteForm } from '../../components/NoteForm';
 import { describeStorageError } from '../../storage/errors';
 import type { Contact, Source } from '../../storage/schema';
@@ -95,6 +96,20 @@ export function QuickActions({ contact }: { contact: Contact }) {
           }
         />
       )}
+      <LogInteraction
+        formClass="quick-form"
+        onSave={(i) =>
+          writes()
+            .then(([, , tasks]) => tasks.logInteraction({ ...i, contactIds: [contact.id] }, manual()))
+            .then(
+              () => setMsg({ ok: true, text: i.type === 'call' ? 'Call logged.' : 'Meeting logged.' }),
+              (e: unknown) => {
+                setMsg({ ok: false, text: e instanceof Error && e.name === 'ValidationError' ? e.message : describeStorageError(e) });
+                throw e;
+              },
+            )
+        }
+      />
       <form
         class="row quick-form-inline"
         onSubmit={(e) => {

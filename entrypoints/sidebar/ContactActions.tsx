@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { addNote, updateContact } from '../../storage/repositories';
-import { createTask } from '../../storage/tasks';
+import { createTask, logInteraction } from '../../storage/tasks';
+import { LogInteraction } from '../../components/InteractionForm';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 import { describeStorageError } from '../../storage/errors';
 import { FollowUpForm } from '../../components/FollowUpForm';
@@ -135,6 +136,19 @@ export function ContactActions({
           }
         />
       )}
+      <LogInteraction
+        formClass="sb-form"
+        onSave={async (i) => {
+          try {
+            const c = await ensureSaved();
+            await logInteraction({ ...i, contactIds: [c.id] }, source());
+            setMsg({ ok: true, text: i.type === 'call' ? 'Call logged.' : 'Meeting logged.' });
+          } catch (e) {
+            setMsg({ ok: false, text: describeStorageError(e) });
+            throw e;
+          }
+        }}
+      />
       {msg && (
         <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>
           {msg.text}

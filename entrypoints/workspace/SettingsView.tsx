@@ -3,6 +3,7 @@
 // to them (decision 0041).
 import { ConnectorsSection } from '../options/ConnectorsSection';
 import { DataSection } from '../options/DataSection';
+import { KeepInTouchSection } from '../options/KeepInTouchSection';
 import { RulesSection } from '../options/RulesSection';
 import '../options/options.css';
 
@@ -13,6 +14,7 @@ export function SettingsView(_: { path?: string }) {
       <DataSection />
       <ConnectorsSection />
       <RulesSection />
+      <KeepInTouchSection />
     </div>
   );
 }

@@ -54,10 +54,12 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
         {stored && stored.messages > 0 && (
           <p
             class="small muted"
-            data-testid={stored.byRule ? 'thread-logged-by-rule' : 'thread-already-logged'}
+            data-testid="thread-already-logged"
             data-count={stored.messages}
+            data-by-rule={stored.byRule ? 'yes' : 'no'}
           >
-            {stored.byRule ? 'Logged automatically by your auto-log rule' : 'Logged'} · {stored.messages} message
+            {stored.byRule ? <span data-testid="thread-logged-by-rule">Logged automatically by your auto-log rule</span> : 'Already logged'}{' '}
+            · {stored.messages} message
             {stored.messages === 1 ? '' : 's'}
           </p>
         )}

@@ -14,7 +14,10 @@ import { createContact, editContact, removeContact } from '../../../storage/edit
 import { describeStorageError } from '../../../storage/errors';
 import { getContact, getTimeline } from '../../../storage/queries';
 import { addNote } from '../../../storage/repositories';
-import { createTask } from '../../../storage/tasks';
+import { createTask, logInteraction } from '../../../storage/tasks';
+import { LogInteraction } from '../../../components/InteractionForm';
+import { ActivityActions } from './ActivityActions';
+import { CadenceSelect } from './CadenceSelect';
 import type { Contact, Source } from '../../../storage/schema';
 import { getSettings } from '../../../storage/settings';
 import { recordPath } from '../routes';
@@ -141,12 +144,16 @@ function ContactDetail({ id }: { id: string }) {
       <CrmPanel emails={contact.emails} />
       <ContactWork contact={contact} />
       <h2 class="section-title">History</h2>
-      <Timeline items={timeline} noteActions={(note) => <NoteActions key={`${note.id}|${note.updatedAt}`} note={note} />} />
+      <Timeline
+        items={timeline}
+        noteActions={(note) => <NoteActions key={`${note.id}|${note.updatedAt}`} note={note} />}
+        activityActions={(activity) => <ActivityActions key={activity.id} activity={activity} />}
+      />
     </section>
   );
 }
 
-/** Add a note or a follow-up to the person. */
+/** Add a note, a follow-up, a call or a meeting to the person; keep in touch with them. */
 function ContactWork({ contact }: { contact: Contact }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
@@ -174,7 +181,20 @@ function ContactWork({ contact }: { contact: Contact }) {
         >
           Follow-up
         </button>
+        <CadenceSelect contact={contact} onDone={(text) => setMsg({ ok: true, text })} onError={(text) => setMsg({ ok: false, text })} />
       </div>
+      <LogInteraction
+        formClass="ws-form"
+        onSave={(i) =>
+          logInteraction({ ...i, contactIds: [contact.id] }, manual()).then(
+            () => setMsg({ ok: true, text: i.type === 'call' ? 'Call logged.' : 'Meeting logged.' }),
+            (e: unknown) => {
+              setMsg({ ok: false, text: describeStorageError(e) });
+              throw e;
+            },
+          )
+        }
+      />
       {open === 'note' && (
         <NoteForm
           class="ws-form"

@@ -12,10 +12,17 @@ export function DeleteButton({
   what,
   consequences,
   onDelete,
+  testid = 'contact-delete',
+  label = 'Delete',
+  remoteChoice = 'Also archive it in',
 }: {
   what: string;
   consequences: string;
   onDelete: (archiveInCrms: boolean) => Promise<DeleteResult>;
+  testid?: string;
+  /** The button's text, and the question's verb ("Delete …?", "Remove …?"). */
+  label?: string;
+  remoteChoice?: string;
 }) {
   const [asking, setAsking] = useState(false);
   const [archive, setArchive] = useState(false);
@@ -23,15 +30,18 @@ export function DeleteButton({
   const crms = useLiveQuery(async () => (await getDb().connectors.toArray()).filter((c) => c.enabled && c.direction !== 'pull'), []) ?? [];
   if (!asking) {
     return (
-      <button type="button" class="danger" data-testid="contact-delete" onClick={() => setAsking(true)}>
-        Delete
+      <button type="button" class="danger" data-testid={testid} onClick={() => setAsking(true)}>
+        {label}
       </button>
     );
   }
   return (
     <div class="ws-confirm" role="alertdialog" aria-labelledby="delete-question" data-testid="delete-confirmation">
       <p id="delete-question">
-        <strong>Delete {what}?</strong> {consequences}
+        <strong>
+          {label.split(' ')[0]} {what}?
+        </strong>{' '}
+        {consequences}
       </p>
       {crms.length > 0 && (
         <label class="row small">
@@ -41,7 +51,7 @@ export function DeleteButton({
             checked={archive}
             onChange={(e) => setArchive((e.target as HTMLInputElement).checked)}
           />
-          Also archive it in {crms.map((c) => c.name).join(', ')}
+          {remoteChoice} {crms.map((c) => c.name).join(', ')}
         </label>
       )}
       <div class="row">
@@ -51,7 +61,7 @@ export function DeleteButton({
           data-testid="delete-confirm"
           onClick={() => void onDelete(archive).catch((e: unknown) => setError(describeStorageError(e)))}
         >
-          Delete
+          {label.split(' ')[0]}
         </button>
         <button type="button" onClick={() => setAsking(false)} autoFocus>
           Keep
