@@ -102,9 +102,7 @@ export function InteractionForm({
           Minutes
           <input
             type="number"
-            min={0}
-            max={1440}
-            step={1}
+            inputMode="numeric"
             data-testid="interaction-duration"
             value={duration}
             onInput={(e) => setDuration((e.target as HTMLInputElement).value)}

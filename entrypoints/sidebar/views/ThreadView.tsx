@@ -58,7 +58,13 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
             data-count={stored.messages}
             data-by-rule={stored.byRule ? 'yes' : 'no'}
           >
-            {stored.byRule ? <span data-testid="thread-logged-by-rule">Logged automatically by your auto-log rule</span> : 'Already logged'}{' '}
+            {stored.byRule ? (
+              <span data-testid="thread-logged-by-rule" data-count={stored.messages}>
+                Logged automatically by your auto-log rule
+              </span>
+            ) : (
+              'Already logged'
+            )}{' '}
             · {stored.messages} message
             {stored.messages === 1 ? '' : 's'}
           </p>
