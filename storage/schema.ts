@@ -160,6 +160,93 @@ export const Deal = z.object({
 });
 export type Deal = z.infer<typeof Deal>;
 
+// ------------------------------------------------------------------ pipelines (issue 18, decision 0053)
+
+export const PIPELINE_KINDS = ['sales', 'hiring', 'service', 'custom'] as const;
+/** Where a stage leaves an item: still being worked, or closed as won / lost (sales, hiring) or resolved (service). */
+export const STAGE_CATEGORIES = ['open', 'won', 'lost', 'resolved'] as const;
+export const CASE_CATEGORIES = ['question', 'request', 'complaint', 'incident'] as const;
+export const CASE_PRIORITIES = ['low', 'normal', 'high', 'urgent'] as const;
+export const MAX_STAGES = 50;
+
+export const Stage = z.object({
+  /** Stable: items and the stage history name the stage by it, so a rename keeps both. */
+  id: z.string().min(1).max(100),
+  /** The user's own name: never translated. */
+  name: text(100),
+  category: z.enum(STAGE_CATEGORIES),
+  /** Sales: the chance an item at this stage is won, 0–1 (weights the column's total). */
+  probability: z.number().min(0).max(1).optional(),
+});
+export type Stage = z.infer<typeof Stage>;
+
+export const Pipeline = z.object({
+  ...recordBase,
+  name: text(200),
+  kind: z.enum(PIPELINE_KINDS),
+  stages: z.array(Stage).min(1).max(MAX_STAGES),
+  /** Service: hours to resolve by priority (the SLA policy; editable). */
+  slaHours: z.partialRecord(z.enum(CASE_PRIORITIES), z.number().positive().max(24 * 365)).optional(),
+  /** Order in the navigation. */
+  position: z.number().int().min(0),
+  /** The currency amounts are entered in by default (ISO 4217). */
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+});
+export type Pipeline = z.infer<typeof Pipeline>;
+
+export const PipelineItem = z.object({
+  ...recordBase,
+  pipelineId: z.string().max(100),
+  stageId: z.string().max(100),
+  title: text(500),
+  contactIds: z.array(z.string().max(100)).max(100),
+  companyId: z.string().max(100).optional(),
+  /** Threads linked to the item (`<site>:<threadId>`, as activities store them). */
+  threadIds: z.array(text(300)).max(100),
+  notes: text(20_000).optional(),
+  /** When it entered its current stage (time in stage). */
+  stageEnteredAt: isoDate,
+  /** When it entered a closed stage (won, lost, resolved); absent while open. */
+  closedAt: isoDate.optional(),
+  // Sales.
+  amount: z.number().finite().min(0).max(1e15).optional(),
+  currency: z
+    .string()
+    .regex(/^[A-Z]{3}$/)
+    .optional(),
+  closeDate: isoDate.optional(),
+  lostReason: text(1000).optional(),
+  // Hiring: the candidate is contactIds[0].
+  role: text(300).optional(),
+  source: text(300).optional(),
+  // Service.
+  category: z.enum(CASE_CATEGORIES).optional(),
+  priority: z.enum(CASE_PRIORITIES).optional(),
+  /** When the case must be resolved by (from the pipeline's SLA policy and the priority; editable). */
+  slaDueAt: isoDate.optional(),
+  /** First answer to the customer (the first logged outgoing e-mail or call after opening). */
+  firstResponseAt: isoDate.optional(),
+  resolvedAt: isoDate.optional(),
+  resolution: text(5000).optional(),
+  /** Derived, indexed: `slaDueAt` while the case is open (overdue SLAs are one index range). */
+  openSlaDueAt: isoDate.optional(),
+});
+export type PipelineItem = z.infer<typeof PipelineItem>;
+
+export const StageChange = z.object({
+  id: z.string().max(100),
+  itemId: z.string().max(100),
+  pipelineId: z.string().max(100),
+  /** Absent: the item was created at `to`. */
+  from: z.string().max(100).optional(),
+  to: z.string().max(100),
+  at: isoDate,
+});
+export type StageChange = z.infer<typeof StageChange>;
+
 export const EXPORT_FORMAT = 'rapport-export';
 export const EXPORT_VERSION = 1;
 export const ExportFile = z.object({
