@@ -3,7 +3,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import { rekeyStoredEmails } from './email-keys';
 import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, startIndexRebuild } from './index-rows';
 import type { DismissedPair, RedirectRow } from './merge-rows';
-import type { Activity, Company, Contact, Deal, Task } from './schema';
+import type { Activity, Company, Contact, Deal, Pipeline, PipelineItem, StageChange, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
 
 /**
@@ -37,6 +37,9 @@ export class RapportDB extends Dexie {
   crmCache!: EntityTable<CrmCacheRow, 'key'>;
   notDuplicates!: EntityTable<DismissedPair, 'key'>;
   redirects!: EntityTable<RedirectRow, 'from'>;
+  pipelines!: EntityTable<Pipeline, 'id'>;
+  items!: EntityTable<PipelineItem, 'id'>;
+  stageChanges!: EntityTable<StageChange, 'id'>;
 
   constructor(name = DB_NAME) {
     super(name);
@@ -118,6 +121,15 @@ export class RapportDB extends Dexie {
             if (!t.done && t.dueAt) t.openDueAt = t.dueAt;
           }),
       );
+    // v11: pipelines (decision 0053): sales, hiring and service pipelines with their stages, the
+    // items moving through them (a board reads one pipeline's stage by [pipelineId+stageId]; open
+    // cases past their SLA are the range of `openSlaDueAt` below now) and every stage change. New
+    // tables only: no row changes (the `deals` table stays as it was until items sync, issue 18).
+    this.version(11).stores({
+      pipelines: 'id',
+      items: 'id, [pipelineId+stageId], *contactIds, companyId, *threadIds, openSlaDueAt',
+      stageChanges: 'id, itemId, [pipelineId+at]',
+    });
   }
 }
 

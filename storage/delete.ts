@@ -30,7 +30,16 @@ const LINK_JOURNAL_PREFIX = 'links|';
 
 /** The tables a single-record delete writes: records with their index, sync rows, the CRM cache. */
 export function deleteScope(db: RapportDB): Table[] {
-  return [...writeScope(db, 'contact', 'company', 'activity'), db.tasks, db.deals, ...outboxScope(db), db.links, db.syncState, db.crmCache];
+  return [
+    ...writeScope(db, 'contact', 'company', 'activity'),
+    db.tasks,
+    db.deals,
+    db.items,
+    ...outboxScope(db),
+    db.links,
+    db.syncState,
+    db.crmCache,
+  ];
 }
 
 export interface DeleteOptions {
@@ -154,6 +163,14 @@ export async function deleteContact(id: string, db: RapportDB = getDb(), opts: D
         d.contactIds = d.contactIds.filter((c) => c !== id);
         d.updatedAt = at;
       });
+    // A pipeline item stays (a deal or a case outlives one of its people), without them.
+    await db.items
+      .where('contactIds')
+      .equals(id)
+      .modify((item) => {
+        item.contactIds = item.contactIds.filter((c) => c !== id);
+        item.updatedAt = at;
+      });
 
     await deleteRecords(db, 'contact', [id]);
     if (contact.emails.length) await db.crmCache.where('email').anyOf(contact.emails).delete();
@@ -183,6 +200,13 @@ export async function deleteCompany(id: string, db: RapportDB = getDb(), opts: D
       .modify((d) => {
         delete d.companyId;
         d.updatedAt = at;
+      });
+    await db.items
+      .where('companyId')
+      .equals(id)
+      .modify((item) => {
+        delete item.companyId;
+        item.updatedAt = at;
       });
     const mentioning = (await db.activities.filter((a) => !!a.companyIds?.includes(id)).toArray()).map((a) => publicRecord(a) as Activity);
     await putRecords(
@@ -271,7 +295,10 @@ export async function deleteLocalData(scope: DeleteScope, db: RapportDB = getDb(
     }
     // Merge rows name people that are gone with them: merged-away ids, pairs said not to be one.
     const derived = [db.postings, db.prefixes, db.outbox, db.links, db.crmCache, db.redirects, db.notDuplicates];
-    await Promise.all([db.contacts, db.companies, db.activities, db.tasks, db.deals, ...derived].map((t) => t.clear()));
+    // Pipelines are the user's set-up and stay; what moved through them goes with the records.
+    await Promise.all(
+      [db.contacts, db.companies, db.activities, db.tasks, db.deals, db.items, db.stageChanges, ...derived].map((t) => t.clear()),
+    );
     // Nothing left to index.
     await db.meta.delete(REBUILD_KEY);
     // Rows about records: batches in flight, links not folded yet, backfill cursors. A connection's

@@ -125,7 +125,7 @@ export interface MergeReport {
 
 /** The tables a merge writes: both people with their index, history, tasks, deals, sync rows, redirects. */
 export function mergeScope(db: RapportDB): Table[] {
-  return [...writeScope(db, 'contact', 'activity'), db.tasks, db.deals, ...outboxScope(db), db.links, db.syncState, db.redirects];
+  return [...writeScope(db, 'contact', 'activity'), db.tasks, db.deals, db.items, ...outboxScope(db), db.links, db.syncState, db.redirects];
 }
 
 /**
@@ -192,6 +192,13 @@ export async function mergeContacts(
       .modify((d) => {
         d.contactIds = repoint(d.contactIds);
         d.updatedAt = at;
+      });
+    await db.items
+      .where('contactIds')
+      .equals(mergedId)
+      .modify((item) => {
+        item.contactIds = repoint(item.contactIds);
+        item.updatedAt = at;
       });
 
     await deleteRecords(db, 'contact', [mergedId]);

@@ -186,7 +186,15 @@ export const Pipeline = z.object({
   kind: z.enum(PIPELINE_KINDS),
   stages: z.array(Stage).min(1).max(MAX_STAGES),
   /** Service: hours to resolve by priority (the SLA policy; editable). */
-  slaHours: z.partialRecord(z.enum(CASE_PRIORITIES), z.number().positive().max(24 * 365)).optional(),
+  slaHours: z
+    .partialRecord(
+      z.enum(CASE_PRIORITIES),
+      z
+        .number()
+        .positive()
+        .max(24 * 365),
+    )
+    .optional(),
   /** Order in the navigation. */
   position: z.number().int().min(0),
   /** The currency amounts are entered in by default (ISO 4217). */

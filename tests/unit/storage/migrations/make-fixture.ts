@@ -172,6 +172,23 @@ if (version >= 10) {
   const done = await tasksModule.createTask({ title: 'Send the offer', contactIds: [jose.id], dueAt: '2026-11-20T09:00:00.000Z' }, src, db);
   await tasksModule.setTaskDone(done.id, true, db, new Date('2026-11-21T10:00:00.000Z'));
 }
+if (version >= 11) {
+  // Pipelines (v11): the defaults, a deal moved once, a case with its SLA.
+  const pipelines: any = await import(join(era, 'storage/pipelines.ts'));
+  const deal = await pipelines.createItem(
+    'pl_sales',
+    { title: 'Acme Bau Rollout', contactIds: [jose.id], amount: 48000, currency: 'EUR' },
+    src,
+    db,
+  );
+  await pipelines.moveItemTo(deal.id, 'proposal', db, new Date('2026-11-25T10:00:00.000Z'));
+  await pipelines.createItem(
+    'pl_service',
+    { title: 'Lieferung beschädigt', contactIds: [jose.id], category: 'complaint', priority: 'high' },
+    src,
+    db,
+  );
+}
 await repo.saveDeal(
   { name: 'Acme Bau Rahmenvertrag', stage: 'qualified', amount: 120000, currency: 'EUR', contactIds: [jose.id] },
   src,
