@@ -3,7 +3,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RapportDB } from '../../../storage/db';
 import { exportParts } from '../../../storage/export';
 import { restoreExport } from '../../../storage/restore';
-import { addActivities, addNote, counts, deleteAllData, deleteContact, findContactByEmail, getTimeline, upsertContact, updateContact, upsertContacts } from '../../../storage/repositories';
+import {
+  addActivities,
+  addNote,
+  counts,
+  deleteAllData,
+  deleteContact,
+  findContactByEmail,
+  getTimeline,
+  upsertContact,
+  updateContact,
+  upsertContacts,
+} from '../../../storage/repositories';
 import { createTask } from '../../../storage/tasks';
 import { ExportFile, type Source } from '../../../storage/schema';
 import { IndexBuilder, docRank, docTerms, reindexDoc, search } from '../../../storage/search-index';
@@ -352,7 +363,7 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
-    expect(upgraded.verno).toBe(10);
+    expect(upgraded.verno).toBe(11);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
     // The index is built after the upgrade, resumably: nothing is found until the rebuild runs.
     expect(await rebuildState(upgraded)).toMatchObject({ kind: 'contact', after: -1 });
