@@ -3,7 +3,7 @@
 // simulated HubSpot), exported and deleted with a confirmation and an undo, their people staying;
 // the People table's selection exports as CSV (columns chosen, BOM off) and vCard 3.0 holding
 // exactly the selected people, by hand or "all N matching".
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Papa from 'papaparse';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVcardText } from '../../importers/vcard';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { downloadInto, downloadedText } from './harness/downloads';
 import { chooseImportFile, fillHubspotForm } from './harness/options';
 
 // All people below are invented. Alder Works 5 people, Birch Labs 3, Dune Ltd 2, Cedar Co 1, one without.
@@ -77,16 +78,9 @@ describe('bulk actions on companies; exports of a selection', () => {
   /** Clicks an export button of the bulk bar's export panel and returns the downloaded file's text. */
   async function exportFile(button: 'export-json' | 'export-csv' | 'export-vcard'): Promise<string> {
     const into = join(dir, `download-${++downloads}`);
-    mkdirSync(into);
-    const cdp = await ws.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: into });
+    await downloadInto(ws, into);
     await ws.click(`[data-testid="bulk-export-panel"] [data-testid="${button}"]`);
-    for (let i = 0; i < 150; i++) {
-      const f = readdirSync(into).find((x) => /^rapport-export-\d{4}-\d{2}-\d{2}\.(json|csv|vcf)$/.test(x));
-      if (f) return readFileSync(join(into, f), 'utf8');
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`${button}: no file downloaded`);
+    return downloadedText(into, /^rapport-export-\d{4}-\d{2}-\d{2}\.(json|csv|vcf)$/);
   }
   const openExport = async () => {
     if ((await ws.$('[data-testid="bulk-export-panel"]')) === null) await ws.click('[data-testid="bulk-export"]');

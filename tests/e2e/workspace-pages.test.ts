@@ -2,12 +2,13 @@
 // a custom field defined in Settings, set on a contact's page, kept across a reload and in the
 // export; a company's page edited in place (name, domain, website, tags) with its people list; the
 // popup's quick actions for tags, stage and a follow-up, seen on the person's page.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { downloadInto, downloadedText } from './harness/downloads';
 import { editField, fieldShows, fieldText, fill, searchPopup } from './harness/forms';
 
 const dir = mkdtempSync(join(tmpdir(), 'rapport-e2e-pages-'));
@@ -59,16 +60,10 @@ describe('workspace pages: custom fields, a company page, popup quick actions', 
     await fieldShows(ws, 'custom.favourite-colour', 'teal');
 
     await ws.goto(ws.url().replace(/#.*$/, '#/settings'));
-    const cdp = await ws.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await downloadInto(ws, dir);
     await ws.waitForSelector('[data-testid="export-json"]:not([disabled])');
     await ws.click('[data-testid="export-json"]');
-    let file: string | undefined;
-    for (let i = 0; i < 100 && !file; i++) {
-      file = readdirSync(dir).find((f) => /^rapport-export-.*\.json$/.test(f));
-      if (!file) await new Promise((r) => setTimeout(r, 100));
-    }
-    const exported = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
+    const exported = JSON.parse(await downloadedText(dir, /^rapport-export-.*\.json$/));
     expect(exported.settings.customFields).toEqual([{ key: 'favourite-colour', label: 'Favourite colour' }]);
     expect(exported.contacts.find((c: { id: string }) => c.id === noor).custom).toEqual({ 'favourite-colour': 'teal' });
   });
