@@ -137,7 +137,9 @@ describe('workspace pages: custom fields, a company page, popup quick actions', 
     await popup.click('[data-testid="follow-up-save"]');
     await status('Follow-up set for 2027-01-15.');
     await popup.close();
-
+    // Back to the workspace's tab: a page in a background tab may not run the animation frames
+    // waitForFunction polls on.
+    await ws.bringToFront();
     await ws.waitForFunction(
       () =>
         [...document.querySelectorAll('[data-testid="contact-field"][data-field="tags"] .chip')].map((c) => c.textContent).join('|') ===
