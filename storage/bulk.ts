@@ -4,7 +4,7 @@
 // a record changed twice before a sync is one entry. A delete waits out an undo window before it
 // commits. The selection's export is importers/export-files.ts's.
 import { type RapportDB, getDb } from './db';
-import { deleteCompany, deleteContact, deleteScope } from './delete';
+import { deleteCompanies, deleteContact, deleteScope } from './delete';
 import { type Company, type Contact, type Source, nowIso } from './schema';
 import { enqueue, outboxScope } from './outbox';
 import { publicRecord, putRecords, tableOf, writeScope } from './records';
@@ -143,7 +143,7 @@ export const bulkQueueForSync = (ids: readonly string[], opts: { db?: RapportDB;
   bulkQueue('contact', ids, opts);
 
 /**
- * Deletes the given records as deleteContact/deleteCompany do (a company's people stay), a chunk
+ * Deletes the given records as deleteContact/deleteCompanies do (a company's people stay), a chunk
  * per transaction. Returns how many were deleted.
  */
 export async function bulkDelete(
@@ -152,14 +152,16 @@ export async function bulkDelete(
   opts: { db?: RapportDB; chunkSize?: number } = {},
 ): Promise<number> {
   const db = opts.db ?? getDb();
-  const remove = kind === 'contact' ? deleteContact : deleteCompany;
   let deleted = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
-    deleted += await db.transaction('rw', deleteScope(db), async () => {
-      let n = 0;
-      for (const id of chunk) if ((await remove(id, db)).deleted) n++;
-      return n;
-    });
+    deleted +=
+      kind === 'company'
+        ? await deleteCompanies(chunk, db)
+        : await db.transaction('rw', deleteScope(db), async () => {
+            let n = 0;
+            for (const id of chunk) if ((await deleteContact(id, db)).deleted) n++;
+            return n;
+          });
   }
   return deleted;
 }
