@@ -1,7 +1,7 @@
 // Export files written in pieces (for `new Blob(parts)`), a page of people at a time, so a large database
 // never becomes one string: everyone, or a selection (a list of contact ids, as the workspace passes).
 import { getDb, type RapportDB } from '../storage/db';
-import { contactPages, exportParts } from '../storage/export';
+import { contactPages, exportParts, peopleOfCompanies } from '../storage/export';
 import { csvHeader, csvRows, type CsvExportOptions } from './export-csv';
 import { contactsToVcard, type VcardVersion } from './export-vcard';
 
@@ -28,6 +28,11 @@ export interface ExportRequest {
   format: ExportFormat;
   /** The selection; everyone when absent. */
   ids?: readonly string[];
+  /**
+   * A selection of companies (the Companies table): their people, as if selected, and in JSON the
+   * companies themselves, with or without people.
+   */
+  companyIds?: readonly string[];
   csv?: CsvExportOptions;
   vcardVersion?: VcardVersion;
 }
@@ -41,8 +46,10 @@ export const EXPORT_MIME: Record<ExportFormat, string> = {
 export const EXPORT_EXTENSION: Record<ExportFormat, string> = { json: 'json', csv: 'csv', vcard: 'vcf' };
 
 /** The parts of the file a request asks for. */
-export function exportFileParts(req: ExportRequest, db: RapportDB = getDb()): AsyncGenerator<string> {
-  if (req.format === 'csv') return csvExportParts(db, req.ids, req.csv);
-  if (req.format === 'vcard') return vcardExportParts(db, req.ids, req.vcardVersion);
-  return exportParts(db, undefined, req.ids);
+export async function* exportFileParts(req: ExportRequest, db: RapportDB = getDb()): AsyncGenerator<string> {
+  let ids = req.ids;
+  if (req.companyIds) ids = [...new Set([...(ids ?? []), ...(await peopleOfCompanies(db, req.companyIds))])];
+  if (req.format === 'csv') yield* csvExportParts(db, ids, req.csv);
+  else if (req.format === 'vcard') yield* vcardExportParts(db, ids, req.vcardVersion);
+  else yield* exportParts(db, undefined, ids, req.companyIds);
 }

@@ -1,12 +1,16 @@
-// Bulk actions of the workspace's People table: tags, stage, sync, delete and export for a list of
-// people (a selection or "all N matching"). Writes go in chunks, each one transaction with its
-// outbox entries (a change and its sync intent commit together), and the outbox coalesces: a person
-// changed twice before a sync is one entry. A delete waits out an undo window before it commits.
+// Bulk actions of the workspace's People and Companies tables: tags, stage (people), sync and delete
+// for a list of records (a selection or "all N matching"). Writes go in chunks, each one transaction
+// with its outbox entries (a change and its sync intent commit together), and the outbox coalesces:
+// a record changed twice before a sync is one entry. A delete waits out an undo window before it
+// commits. The selection's export is importers/export-files.ts's.
 import { type RapportDB, getDb } from './db';
-import { deleteContact, deleteScope } from './delete';
-import { EXPORT_FORMAT, EXPORT_VERSION, type Contact, type Source, nowIso } from './schema';
+import { deleteCompanies, deleteContact, deleteScope } from './delete';
+import { type Company, type Contact, type Source, nowIso } from './schema';
 import { enqueue, outboxScope } from './outbox';
-import { publicRecord, putRecords, writeScope } from './records';
+import { publicRecord, putRecords, tableOf, writeScope } from './records';
+
+/** The kinds of record the bulk actions work on. */
+export type BulkKind = 'contact' | 'company';
 
 /** People per transaction: large enough to amortise a transaction, small enough not to hold the database long. */
 export const BULK_CHUNK = 2000;
@@ -31,27 +35,30 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * The stored people of these ids: one get per id through the id index, all issued at once. (An
+ * The stored records of these ids: one get per id through the id index, all issued at once. (An
  * `anyOf` over the index walks a cursor from key to key, a round trip per key: several times slower
  * for a chunk of thousands.)
  */
-async function contactsById(db: RapportDB, ids: readonly string[]) {
-  const found = await Promise.all(ids.map((id) => db.contacts.where('id').equals(id).first()));
+async function recordsById<K extends BulkKind>(db: RapportDB, kind: K, ids: readonly string[]) {
+  const table = tableOf(db, kind);
+  const found = await Promise.all(ids.map((id) => table.where('id').equals(id).first()));
   return found.filter((c) => c !== undefined);
 }
 
-function applyEdit(c: Contact, edit: BulkEdit): Contact | undefined {
+/** The record with the edit applied, or undefined when it leaves it as it was. A company has no stage. */
+function applyEdit<T extends Contact | Company>(c: T, edit: BulkEdit, kind: BulkKind): T | undefined {
   let tags = c.tags;
   if (edit.addTags?.length || edit.removeTags?.length) {
     const drop = new Set(edit.removeTags ?? []);
     tags = [...new Set([...c.tags.filter((t) => !drop.has(t)), ...(edit.addTags ?? []).filter((t) => !drop.has(t))])];
   }
   const tagsChanged = tags.length !== c.tags.length || tags.some((t, i) => t !== c.tags[i]);
-  const stage = edit.stage === undefined ? c.stage : edit.stage || undefined;
-  if (!tagsChanged && stage === c.stage) return undefined;
-  const next: Contact = { ...c, tags };
-  if (stage) next.stage = stage;
-  else delete next.stage;
+  const before = kind === 'contact' ? (c as Contact).stage : undefined;
+  const stage = edit.stage === undefined || kind !== 'contact' ? before : edit.stage || undefined;
+  if (!tagsChanged && stage === before) return undefined;
+  const next = { ...c, tags };
+  if (stage) (next as Contact).stage = stage;
+  else delete (next as Contact).stage;
   return next;
 }
 
@@ -60,15 +67,18 @@ export function cleanTags(tags: readonly string[]): string[] {
   return [...new Set(tags.map((t) => t.replace(/\s+/g, ' ').trim()).filter(Boolean))];
 }
 
+type BulkOpts = { db?: RapportDB; chunkSize?: number; onProgress?: (p: BulkProgress) => void };
+
 /**
- * Adds/removes tags and sets the stage of the given people. Returns how many changed (people the
- * edit leaves as they were are not written or queued).
+ * Adds/removes tags (and, for people, sets the stage) of the given records. Returns how many
+ * changed (records the edit leaves as they were are not written or queued).
  */
-export async function bulkEditContacts(
+export async function bulkEdit(
+  kind: BulkKind,
   ids: readonly string[],
   edit: BulkEdit,
   source: Source,
-  opts: { db?: RapportDB; chunkSize?: number; onProgress?: (p: BulkProgress) => void } = {},
+  opts: BulkOpts = {},
 ): Promise<number> {
   const db = opts.db ?? getDb();
   const clean: BulkEdit = {
@@ -80,21 +90,21 @@ export async function bulkEditContacts(
   let changed = 0;
   let done = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
-    changed += await db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
+    changed += await db.transaction('rw', [...writeScope(db, kind), ...outboxScope(db)], async () => {
       const at = nowIso();
-      const stored = await contactsById(db, chunk);
-      const next: Contact[] = [];
+      const stored = await recordsById(db, kind, chunk);
+      const next: (Contact | Company)[] = [];
       const before: typeof stored = [];
       for (const s of stored) {
-        const edited = applyEdit(publicRecord(s) as Contact, clean);
+        const edited = applyEdit(publicRecord(s) as Contact | Company, clean, kind);
         if (!edited) continue;
         next.push({ ...edited, updatedAt: at, sources: [...edited.sources, source].slice(-MAX_SOURCES) });
         before.push(s);
       }
-      await putRecords(db, 'contact', next, before);
+      await putRecords(db, kind, next as never[], before as never[]);
       await enqueue(
         db,
-        next.map((c) => ({ kind: 'contact' as const, localId: c.id })),
+        next.map((c) => ({ kind, localId: c.id })),
       );
       return next.length;
     });
@@ -104,35 +114,61 @@ export async function bulkEditContacts(
   return changed;
 }
 
-/** Queues the given people for every connected CRM (a push of their current record). Returns the entries written. */
-export async function bulkQueueForSync(ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}): Promise<number> {
+/** bulkEdit for people. */
+export const bulkEditContacts = (ids: readonly string[], edit: BulkEdit, source: Source, opts: BulkOpts = {}) =>
+  bulkEdit('contact', ids, edit, source, opts);
+
+/** Queues the given records for every connected CRM (a push of their current record). Returns the entries written. */
+export async function bulkQueue(
+  kind: BulkKind,
+  ids: readonly string[],
+  opts: { db?: RapportDB; chunkSize?: number } = {},
+): Promise<number> {
   const db = opts.db ?? getDb();
   let queued = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
-    queued += await db.transaction('rw', [db.contacts, ...outboxScope(db)], async () => {
-      const existing = await contactsById(db, chunk);
+    queued += await db.transaction('rw', [tableOf(db, kind), ...outboxScope(db)], async () => {
+      const existing = await recordsById(db, kind, chunk);
       return enqueue(
         db,
-        existing.map((c) => ({ kind: 'contact' as const, localId: c.id })),
+        existing.map((c) => ({ kind, localId: c.id })),
       );
     });
   }
   return queued;
 }
 
-/** Deletes the given people as deleteContact does, a chunk per transaction. Returns how many were deleted. */
-export async function bulkDeleteContacts(ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}): Promise<number> {
+/** bulkQueue for people. */
+export const bulkQueueForSync = (ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}) =>
+  bulkQueue('contact', ids, opts);
+
+/**
+ * Deletes the given records as deleteContact/deleteCompanies do (a company's people stay), a chunk
+ * per transaction. Returns how many were deleted.
+ */
+export async function bulkDelete(
+  kind: BulkKind,
+  ids: readonly string[],
+  opts: { db?: RapportDB; chunkSize?: number } = {},
+): Promise<number> {
   const db = opts.db ?? getDb();
   let deleted = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
-    deleted += await db.transaction('rw', deleteScope(db), async () => {
-      let n = 0;
-      for (const id of chunk) if ((await deleteContact(id, db)).deleted) n++;
-      return n;
-    });
+    deleted +=
+      kind === 'company'
+        ? await deleteCompanies(chunk, db)
+        : await db.transaction('rw', deleteScope(db), async () => {
+            let n = 0;
+            for (const id of chunk) if ((await deleteContact(id, db)).deleted) n++;
+            return n;
+          });
   }
   return deleted;
 }
+
+/** bulkDelete for people. */
+export const bulkDeleteContacts = (ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}) =>
+  bulkDelete('contact', ids, opts);
 
 /** A delete waiting out its undo window. */
 export interface PendingDelete {
@@ -146,11 +182,11 @@ export interface PendingDelete {
 }
 
 /**
- * Deletes the given people once `windowMs` has passed, unless undone first. Nothing is written
- * before then, so an undo has nothing to restore, and closing the page inside the window deletes
- * nothing (decision 0042).
+ * Deletes the given records (people unless `kind` says otherwise) once `windowMs` has passed,
+ * unless undone first. Nothing is written before then, so an undo has nothing to restore, and
+ * closing the page inside the window deletes nothing (decision 0042).
  */
-export function deleteWithUndo(ids: readonly string[], windowMs: number, opts: { db?: RapportDB } = {}): PendingDelete {
+export function deleteWithUndo(ids: readonly string[], windowMs: number, opts: { db?: RapportDB; kind?: BulkKind } = {}): PendingDelete {
   let state: 'waiting' | 'undone' | 'started' = 'waiting';
   let settle!: (n: number) => void;
   let fail!: (e: unknown) => void;
@@ -162,7 +198,7 @@ export function deleteWithUndo(ids: readonly string[], windowMs: number, opts: {
     if (state !== 'waiting') return done;
     state = 'started';
     clearTimeout(timer);
-    bulkDeleteContacts(ids, opts).then(settle, fail);
+    bulkDelete(opts.kind ?? 'contact', ids, opts).then(settle, fail);
     return done;
   };
   const timer = setTimeout(start, windowMs);
@@ -178,32 +214,4 @@ export function deleteWithUndo(ids: readonly string[], windowMs: number, opts: {
       return true;
     },
   };
-}
-
-/**
- * The selected people (and the companies they work at) in the export format of
- * docs/architecture.md, as string parts for `new Blob(parts)`.
- */
-export async function* exportSelectionParts(
-  ids: readonly string[],
-  db: RapportDB = getDb(),
-  exportedAt = new Date().toISOString(),
-): AsyncGenerator<string> {
-  yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)},"contacts":[`;
-  const companyIds = new Set<string>();
-  let first = true;
-  for (const chunk of chunks(ids, 5000)) {
-    const rows = await contactsById(db, chunk);
-    if (!rows.length) continue;
-    for (const r of rows) if (r.companyId) companyIds.add(r.companyId);
-    yield (first ? '' : ',') + rows.map((r) => JSON.stringify(publicRecord(r))).join(',');
-    first = false;
-  }
-  const companies = companyIds.size
-    ? await db.companies
-        .where('id')
-        .anyOf([...companyIds])
-        .toArray()
-    : [];
-  yield `],"companies":[${companies.map((c) => JSON.stringify(publicRecord(c))).join(',')}],"activities":[],"tasks":[],"deals":[]}`;
 }

@@ -14,6 +14,8 @@ export interface CompanyRow {
   size: string;
   location: string;
   tags: string[];
+  /** How many people work there (filled in by withPeopleCounts; 0 until then). */
+  people: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -29,6 +31,7 @@ export function toCompanyRow(c: Company & { n: number }): CompanyRow {
     size: c.size ?? '',
     location: c.location ?? '',
     tags: c.tags ?? [],
+    people: 0,
     createdAt: timeOf(c.createdAt),
     updatedAt: timeOf(c.updatedAt),
   };
@@ -48,11 +51,20 @@ export const COMPANY_COLUMNS: ColumnDef<CompanyRow>[] = [
   text('size', 'Size'),
   text('location', 'Location'),
   { key: 'tags', label: 'Tags', cell: (r) => r.tags.join(', '), sortValue: (r) => fold(r.tags.join(' ')) },
+  { key: 'people', label: 'People', cell: (r) => r.people.toLocaleString(), sortValue: (r) => r.people },
   { key: 'createdAt', label: 'Created', cell: (r) => dayOf(r.createdAt), sortValue: (r) => r.createdAt },
   { key: 'updatedAt', label: 'Updated', cell: (r) => dayOf(r.updatedAt), sortValue: (r) => r.updatedAt },
 ];
 
-export const DEFAULT_COMPANY_COLUMNS = ['name', 'domain', 'industry', 'location', 'tags'];
+export const DEFAULT_COMPANY_COLUMNS = ['name', 'domain', 'industry', 'location', 'tags', 'people'];
+
+/** The rows with each company's count of people (the same rows when nothing changed). */
+export function withPeopleCounts(rows: readonly CompanyRow[], counts: ReadonlyMap<string, number>): CompanyRow[] {
+  return rows.map((r) => {
+    const people = counts.get(r.id) ?? 0;
+    return people === r.people ? r : { ...r, people };
+  });
+}
 export const DEFAULT_COMPANY_SORT: SortSpec = { key: 'name', desc: false };
 
 export interface CompanyFilter {

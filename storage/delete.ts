@@ -179,51 +179,83 @@ export async function deleteContact(id: string, db: RapportDB = getDb(), opts: D
   });
 }
 
+/**
+ * Unlinks the given companies from their people, deals, tasks and history and deletes them with
+ * their index rows, inside the caller's transaction. Activities and tasks are not indexed by
+ * company: each is read once for all the ids.
+ */
+async function unlinkAndDeleteCompanies(db: RapportDB, ids: readonly string[]): Promise<void> {
+  const gone = new Set(ids);
+  const at = nowIso();
+  const people = await db.contacts
+    .where('companyId')
+    .anyOf([...gone])
+    .toArray();
+  await putRecords(
+    db,
+    'contact',
+    people.map((p) => {
+      const { companyId: _c, ...rest } = publicRecord(p) as Contact;
+      return { ...rest, updatedAt: at };
+    }),
+  );
+  await db.deals
+    .where('companyId')
+    .anyOf([...gone])
+    .modify((d) => {
+      delete d.companyId;
+      d.updatedAt = at;
+    });
+  await db.items
+    .where('companyId')
+    .anyOf([...gone])
+    .modify((item) => {
+      delete item.companyId;
+      item.updatedAt = at;
+    });
+  const mentioning = (await db.activities.filter((a) => !!a.companyIds?.some((c) => gone.has(c))).toArray()).map(
+    (a) => publicRecord(a) as Activity,
+  );
+  await putRecords(
+    db,
+    'activity',
+    mentioning.map((a) => ({ ...a, companyIds: a.companyIds!.filter((c) => !gone.has(c)), updatedAt: at })),
+  );
+  await db.tasks
+    .filter((t) => !!t.companyId && gone.has(t.companyId))
+    .modify((t) => {
+      delete t.companyId;
+      t.updatedAt = at;
+    });
+  await deleteRecords(db, 'company', [...gone]);
+}
+
 /** Deletes a company. Its people, deals, tasks and history stay, no longer linked to it (a person keeps the company's name). */
 export async function deleteCompany(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
   return db.transaction('rw', deleteScope(db), async () => {
     const company = await db.companies.where('id').equals(id).first();
     if (!company) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
-    const at = nowIso();
-    const people = await db.contacts.where('companyId').equals(id).toArray();
-    await putRecords(
-      db,
-      'contact',
-      people.map((p) => {
-        const { companyId: _c, ...rest } = publicRecord(p) as Contact;
-        return { ...rest, updatedAt: at };
-      }),
-    );
-    await db.deals
-      .where('companyId')
-      .equals(id)
-      .modify((d) => {
-        delete d.companyId;
-        d.updatedAt = at;
-      });
-    await db.items
-      .where('companyId')
-      .equals(id)
-      .modify((item) => {
-        delete item.companyId;
-        item.updatedAt = at;
-      });
-    const mentioning = (await db.activities.filter((a) => !!a.companyIds?.includes(id)).toArray()).map((a) => publicRecord(a) as Activity);
-    await putRecords(
-      db,
-      'activity',
-      mentioning.map((a) => ({ ...a, companyIds: a.companyIds!.filter((c) => c !== id), updatedAt: at })),
-    );
-    await db.tasks
-      .filter((t) => t.companyId === id)
-      .modify((t) => {
-        delete t.companyId;
-        t.updatedAt = at;
-      });
-    await deleteRecords(db, 'company', [id]);
+    await unlinkAndDeleteCompanies(db, [id]);
     const change: Change = { kind: 'company', localId: id };
     const keptRemotely = await forgetSyncRows(db, [change], opts.archiveRemote ? change : undefined);
     return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+/** Deletes several companies as deleteCompany does, in one transaction (a bulk delete's chunk). Returns how many were stored. */
+export async function deleteCompanies(ids: readonly string[], db: RapportDB = getDb()): Promise<number> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    const found = (await db.companies
+      .where('id')
+      .anyOf([...ids])
+      .keys()) as string[];
+    if (!found.length) return 0;
+    await unlinkAndDeleteCompanies(db, found);
+    await forgetSyncRows(
+      db,
+      found.map((localId): Change => ({ kind: 'company', localId })),
+    );
+    return found.length;
   });
 }
 

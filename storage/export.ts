@@ -13,15 +13,16 @@ const PAGE = 5000;
 /**
  * Yields the export file as string parts (for `new Blob(parts)`), a page of records at a time. With
  * `contactIds` (a selection): those people, their companies, and the history, tasks and deals that
- * involve them.
+ * involve them; with `companyIds` too (a selection of companies), those companies besides.
  */
 export async function* exportParts(
   db: RapportDB = getDb(),
   exportedAt = new Date().toISOString(),
   contactIds?: readonly string[],
+  companyIds: readonly string[] = [],
 ): AsyncGenerator<string> {
   if (contactIds) {
-    yield* selectionParts(db, exportedAt, contactIds);
+    yield* selectionParts(db, exportedAt, contactIds, companyIds);
     return;
   }
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
@@ -78,11 +79,23 @@ export async function* contactPages(db: RapportDB = getDb(), ids?: readonly stri
   }
 }
 
-async function* selectionParts(db: RapportDB, exportedAt: string, contactIds: readonly string[]): AsyncGenerator<string> {
+/** The ids of the people who work at these companies. */
+export async function peopleOfCompanies(db: RapportDB, companyIds: readonly string[]): Promise<string[]> {
+  if (!companyIds.length) return [];
+  const people = await db.contacts.where('companyId').anyOf(companyIds).toArray();
+  return people.map((p) => p.id);
+}
+
+async function* selectionParts(
+  db: RapportDB,
+  exportedAt: string,
+  contactIds: readonly string[],
+  chosenCompanies: readonly string[],
+): AsyncGenerator<string> {
   const ids = [...new Set(contactIds)];
   const contacts: Contact[] = [];
   for await (const p of contactPages(db, ids)) contacts.push(...p);
-  const companyIds = [...new Set(contacts.map((c) => c.companyId).filter((x): x is string => !!x))];
+  const companyIds = [...new Set([...chosenCompanies, ...contacts.map((c) => c.companyId).filter((x): x is string => !!x)])];
   const found = ids.length ? ids : ['\uffff'];
   const [companies, activities, tasks, deals] = await Promise.all([
     companyIds.length ? db.companies.where('id').anyOf(companyIds).toArray() : [],

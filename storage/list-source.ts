@@ -159,3 +159,13 @@ export async function contactSyncStates(db: RapportDB): Promise<Map<string, Sync
     return states;
   });
 }
+
+/**
+ * How many people each company has, by company id: a key-only walk of the contacts' companyId
+ * index (people without a company are not in it).
+ */
+export async function companyPeopleCounts(db: RapportDB): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const id of (await db.contacts.orderBy('companyId').keys()) as string[]) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return counts;
+}

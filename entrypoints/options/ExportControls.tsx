@@ -1,15 +1,25 @@
 // Export buttons with their options: JSON (the documented export), CSV (columns chosen, optional BOM for
-// Excel) and vCard (4.0, or 3.0 for older address books). With `ids`, only that selection (the workspace).
+// Excel) and vCard (4.0, or 3.0 for older address books). With `selection`, only that selection (the
+// workspace's bulk bar: people, or companies with their people).
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { CSV_EXPORT_COLUMNS, CSV_EXPORT_HEADERS, DEFAULT_CSV_COLUMNS, type CsvExportColumn } from '../../importers/export-csv';
-import { EXPORT_EXTENSION, EXPORT_MIME, exportFileParts, type ExportFormat } from '../../importers/export-files';
+import { EXPORT_EXTENSION, EXPORT_MIME, exportFileParts, type ExportFormat, type ExportRequest } from '../../importers/export-files';
 import type { VcardVersion } from '../../importers/export-vcard';
 import { exportFileName } from '../../storage/export';
 
+/** What a selection exports, read when an export starts (a list of all N matching is made then). */
+export interface ExportSelection {
+  /** "3 people", "2 companies". */
+  what: string;
+  /** Whose rows the CSV and vCard hold: "people", "their people". */
+  people: string;
+  request(): Pick<ExportRequest, 'ids' | 'companyIds'>;
+}
+
 export interface ExportControlsProps {
   /** The selection; everything when absent. */
-  ids?: readonly string[];
+  selection?: ExportSelection;
   disabled?: boolean;
   onNotice: (n: { kind: 'ok' | 'error'; text: string } | null) => void;
   /** Extra buttons on the same row (the options page's delete). */
@@ -30,18 +40,22 @@ async function download(format: ExportFormat, parts: AsyncIterable<string>): Pro
   return a.download;
 }
 
-export function ExportControls({ ids, disabled, onNotice, children }: ExportControlsProps) {
+export function ExportControls({ selection, disabled, onNotice, children }: ExportControlsProps) {
   const [busy, setBusy] = useState<ExportFormat | null>(null);
   const [columns, setColumns] = useState<CsvExportColumn[]>([...DEFAULT_CSV_COLUMNS]);
   const [bom, setBom] = useState(true);
   const [version, setVersion] = useState<VcardVersion>('4.0');
-  const what = ids ? `${ids.length} selected` : 'everything';
+  const what = selection?.what ?? 'everything';
+  const people = selection?.people ?? 'people';
 
   const run = async (format: ExportFormat) => {
     setBusy(format);
     onNotice(null);
     try {
-      const name = await download(format, exportFileParts({ format, ids, csv: { columns, bom }, vcardVersion: version }));
+      const name = await download(
+        format,
+        exportFileParts({ format, ...selection?.request(), csv: { columns, bom }, vcardVersion: version }),
+      );
       onNotice({ kind: 'ok', text: `Exported ${name}.` });
     } catch (e) {
       onNotice({ kind: 'error', text: `Export failed: ${(e as Error).message}` });
@@ -59,10 +73,10 @@ export function ExportControls({ ids, disabled, onNotice, children }: ExportCont
           {busy === 'json' ? 'Exporting…' : `Export ${what} (JSON)`}
         </button>
         <button data-testid="export-csv" onClick={() => run('csv')} disabled={!!busy || disabled || !columns.length}>
-          {busy === 'csv' ? 'Exporting…' : 'Export people (CSV)'}
+          {busy === 'csv' ? 'Exporting…' : `Export ${people} (CSV)`}
         </button>
         <button data-testid="export-vcard" onClick={() => run('vcard')} disabled={!!busy || disabled}>
-          {busy === 'vcard' ? 'Exporting…' : 'Export people (vCard)'}
+          {busy === 'vcard' ? 'Exporting…' : `Export ${people} (vCard)`}
         </button>
         {children}
       </div>

@@ -28,3 +28,9 @@ export function workspaceHref(path: string = HOME): string {
 export function sectionOf(path: string): WorkspaceSection | undefined {
   return WORKSPACE_SECTIONS.find((s) => path === s.path || path.startsWith(`${s.path}/`) || path.startsWith(`${s.path}?`))?.path;
 }
+
+/** The query part of a route's URL (`/people?stage=lead&…` → `stage=lead&…`). */
+export function routeQuery(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return at >= 0 ? url!.slice(at + 1) : '';
+}

@@ -6,44 +6,8 @@ import type { Page, Target } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HubspotSim, startHubspotSim } from '../sims/hubspot';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { fieldShows, fieldText, fill, searchPopup } from './harness/forms';
 import { fillHubspotForm } from './harness/options';
-
-/** Sets a form control's value as typing would (an input event Preact listens to). */
-async function fill(page: Page, selector: string, value: string) {
-  await page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    value,
-  );
-}
-
-async function searchPopup(popup: Page, q: string) {
-  await fill(popup, '[data-testid="search-input"]', q);
-  await popup.waitForFunction(
-    (query) => document.querySelector('[data-testid="search-results"]')?.getAttribute('data-query') === query,
-    {},
-    q,
-  );
-  return popup.$$eval('[data-testid="search-result"]', (els) =>
-    els.map((e) => ({ kind: e.getAttribute('data-kind'), id: e.getAttribute('data-id'), text: (e as HTMLElement).innerText })),
-  );
-}
-
-/** Waits until a field edited in place shows `text` (the page follows the database a moment after a save). */
-async function fieldShows(page: Page, field: string, text: string) {
-  await page.waitForFunction(
-    (sel, t) => (document.querySelector(sel) as HTMLElement | null)?.innerText.replace(/\s+/g, ' ').trim() === t,
-    {},
-    `[data-testid="contact-field"][data-field="${field}"] [data-testid="field-edit"]`,
-    text,
-  );
-}
-
-const fieldText = (page: Page, field: string) =>
-  page.$eval(`[data-testid="contact-field"][data-field="${field}"] [data-testid="field-edit"]`, (el) => (el as HTMLElement).innerText);
 
 describe('workspace contact and company pages, popup quick actions', () => {
   let ext: ExtensionHandle;

@@ -1,5 +1,6 @@
-// The Companies table: every company, filtered by text (through the search index) and tag,
-// sorted by any column, with its view in the route's query like the People table.
+// The Companies table: every company with how many people work there, filtered by text (through
+// the search index) and tag, sorted by any column, its view in the route's query, and the bulk
+// actions of the People table (tags, sync, export, delete with undo) on a selection or all matching.
 import { route } from 'preact-router';
 import { useMemo, useRef } from 'preact/hooks';
 import { useLiveQuery } from '../../../components/use-live-query';
@@ -8,40 +9,55 @@ import {
   DEFAULT_COMPANY_COLUMNS,
   DEFAULT_COMPANY_SORT,
   type CompanyFilter,
+  type CompanyRow,
   companyPredicate,
   parseCompanyListState,
+  withPeopleCounts,
 } from '../../../storage/company-list';
 import { type ListState, formatListState } from '../../../storage/contact-list';
 import { getDb } from '../../../storage/db';
 import { OrderCache, runQuery } from '../../../storage/list-query';
+import { companyPeopleCounts } from '../../../storage/list-source';
 import { matchingDocs } from '../../../storage/search-index';
-import { recordPath } from '../routes';
+import { recordPath, routeQuery } from '../routes';
+import { BulkBar } from '../list/BulkBar';
 import { ColumnPicker, SaveView } from '../list/ViewControls';
 import { VirtualTable } from '../list/VirtualTable';
+import { SelectAllMatching, useSelection } from '../list/selection';
+import { BulkStatus, useUndoDelete } from '../list/undo-delete';
 import { companiesProjection, useProjection } from '../list/use-projection';
 
-const NO_SELECTION: ReadonlySet<string> = new Set();
-
 export function CompaniesView({ url }: { path?: string; url?: string }) {
-  const at = url?.indexOf('?') ?? -1;
-  const query = at >= 0 ? url!.slice(at + 1) : '';
+  const query = routeQuery(url);
   const state = useMemo(() => parseCompanyListState(query), [query]);
   const { filter, sort, columns } = state;
-  const { rows, version, loaded } = useProjection(companiesProjection());
-  const orders = useMemo(() => new OrderCache(rows, COMPANY_COLUMNS), [rows, version]);
+  const projection = useProjection(companiesProjection());
+  // People per company: a key-only read of the contacts' company index, kept current by liveQuery.
+  const counts = useLiveQuery(() => companyPeopleCounts(getDb()), []);
+  const rows = useMemo(
+    () => (counts ? withPeopleCounts(projection.rows, counts) : projection.rows),
+    [projection.rows, projection.version, counts],
+  );
+  const { loaded } = projection;
+  const orders = useMemo(() => new OrderCache(rows, COMPANY_COLUMNS), [rows]);
   const go = (next: ListState<CompanyFilter>) => {
     const q = formatListState(next, { sort: DEFAULT_COMPANY_SORT, columns: DEFAULT_COMPANY_COLUMNS });
     route(q ? `/companies?${q}` : '/companies', true);
   };
   const text = filter.text?.trim() ?? '';
   const textHits = useLiveQuery(() => (text ? matchingDocs(getDb(), 'company', text) : undefined), [text]);
+  const deletion = useUndoDelete('company');
+  const { hidden } = deletion;
   const last = useRef<Uint32Array>(new Uint32Array(0));
   const positions = useMemo(() => {
     if (text && !textHits) return last.current;
-    last.current = runQuery(rows, orders, companyPredicate(filter, textHits), sort);
+    const keep = companyPredicate(filter, textHits);
+    const test = hidden ? (r: CompanyRow) => !hidden.has(r.id) && (!keep || keep(r)) : keep;
+    last.current = runQuery(rows, orders, test, sort);
     return last.current;
-  }, [orders, query, textHits]);
-  const tags = useMemo(() => [...new Set(rows.flatMap((r) => r.tags))].sort((a, b) => a.localeCompare(b)), [version]);
+  }, [orders, query, textHits, hidden]);
+  const selection = useSelection(rows, positions, query);
+  const tags = useMemo(() => [...new Set(rows.flatMap((r) => r.tags))].sort((a, b) => a.localeCompare(b)), [rows]);
   const set = (key: keyof CompanyFilter, value: string) => go({ ...state, filter: { ...filter, [key]: value || undefined } });
 
   return (
@@ -49,7 +65,7 @@ export function CompaniesView({ url }: { path?: string; url?: string }) {
       <header class="ws-list-head">
         <h2>Companies</h2>
         {loaded ? (
-          <span data-testid="result-count" data-count={positions.length}>
+          <span data-testid="result-count" data-count={positions.length} aria-live="polite">
             {positions.length.toLocaleString()} {positions.length === 1 ? 'company' : 'companies'}
           </span>
         ) : (
@@ -57,6 +73,7 @@ export function CompaniesView({ url }: { path?: string; url?: string }) {
             Loading… {rows.length.toLocaleString()}
           </span>
         )}
+        <SelectAllMatching selection={selection} matching={positions.length} />
         <ColumnPicker columns={COMPANY_COLUMNS} chosen={columns} onChange={(cols) => go({ ...state, columns: cols })} />
         <SaveView table="companies" query={query} />
       </header>
@@ -77,6 +94,18 @@ export function CompaniesView({ url }: { path?: string; url?: string }) {
           </select>
         </label>
       </div>
+      <BulkBar
+        kind="company"
+        count={selection.count}
+        ids={selection.ids}
+        consequences="Their people, deals and history stay, no longer linked to them."
+        onDelete={(ids) => {
+          selection.clear();
+          deletion.start(ids);
+        }}
+        onDone={deletion.setMessage}
+      />
+      <BulkStatus kind="company" state={deletion} />
       <VirtualTable
         testid="companies-table"
         rowTestid="company-row"
@@ -85,10 +114,9 @@ export function CompaniesView({ url }: { path?: string; url?: string }) {
         columns={columns.map((k) => COMPANY_COLUMNS.find((c) => c.key === k)!).filter(Boolean)}
         sort={sort}
         onSort={(s) => go({ ...state, sort: s })}
-        selectable={false}
-        selected={NO_SELECTION}
-        allSelected={false}
-        onToggle={() => undefined}
+        selected={selection.selected}
+        allSelected={selection.allMatching}
+        onToggle={selection.toggle}
         onOpen={(id) => route(recordPath('company', id))}
         hrefOf={(id) => `#${recordPath('company', id)}`}
         busy={!loaded}

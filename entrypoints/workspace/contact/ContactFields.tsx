@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks';
 import { safeHref } from '../../../components/format';
-import { type ContactFields, defineCustomField, editContact, removeCustomField, splitLines, splitTags } from '../../../storage/edit';
+import { type ContactFields, editContact, removeCustomField, splitLines, splitTags } from '../../../storage/edit';
 import { type Contact, STAGES } from '../../../storage/schema';
 import type { Settings } from '../../../storage/settings';
 import { CompanySuggestions } from './ContactForm';
+import { NewCustomField } from './CustomFields';
 import { browserRegion, errorsOf } from './edit-ui';
 import { InlineField } from './InlineField';
 
@@ -159,42 +160,5 @@ export function ContactFieldList({ contact, customFields }: { contact: Contact; 
       ))}
       <NewCustomField />
     </div>
-  );
-}
-
-/** Defines a custom field for all contacts. */
-function NewCustomField() {
-  const [label, setLabel] = useState('');
-  const [error, setError] = useState<string | undefined>();
-  return (
-    <form
-      class="row small ws-new-field"
-      onSubmit={(e) => {
-        e.preventDefault();
-        defineCustomField(label).then(
-          () => {
-            setLabel('');
-            setError(undefined);
-          },
-          (x: unknown) => setError(Object.values(errorsOf(x)).join(' ')),
-        );
-      }}
-    >
-      <input
-        aria-label="New field for all contacts"
-        placeholder="New field for all contacts"
-        data-testid="custom-field-label"
-        value={label}
-        onInput={(e) => setLabel((e.target as HTMLInputElement).value)}
-      />
-      <button type="submit" data-testid="custom-field-add" disabled={!label.trim()}>
-        Add field
-      </button>
-      {error && (
-        <span class="error" role="alert">
-          {error}
-        </span>
-      )}
-    </form>
   );
 }

@@ -2,9 +2,8 @@
 // page's projection (storage/list-source.ts, decision 0042); the view (filter, sort, columns) lives
 // in the route's query, so it reloads and bookmarks as it was, and can be saved under a name.
 import { route } from 'preact-router';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { useLiveQuery } from '../../../components/use-live-query';
-import { type PendingDelete, deleteWithUndo } from '../../../storage/bulk';
 import {
   CONTACT_COLUMNS,
   type ContactFilter,
@@ -21,25 +20,18 @@ import { OrderCache, runQuery } from '../../../storage/list-query';
 import { contactSyncStates, openFollowUps } from '../../../storage/list-source';
 import { STAGES } from '../../../storage/schema';
 import { matchingDocs } from '../../../storage/search-index';
-import { callBackground } from '../../../messaging/client';
-import { recordPath } from '../routes';
+import { recordPath, routeQuery } from '../routes';
+import { BulkBar } from '../list/BulkBar';
 import { ColumnPicker, SaveView } from '../list/ViewControls';
 import { VirtualTable } from '../list/VirtualTable';
+import { SelectAllMatching, useSelection } from '../list/selection';
+import { BulkStatus, useUndoDelete } from '../list/undo-delete';
 import { peopleProjection, useProjection } from '../list/use-projection';
-import { BulkBar } from './BulkBar';
 import { FilterBar } from './FilterBar';
-
-/** How long a bulk delete can be undone before it commits. */
-export const UNDO_MS = 6000;
-
-const queryOf = (url: string | undefined) => {
-  const at = url?.indexOf('?') ?? -1;
-  return at >= 0 ? url!.slice(at + 1) : '';
-};
 
 export function PeopleView({ url }: { path?: string; url?: string }) {
   const db = getDb();
-  const query = queryOf(url);
+  const query = routeQuery(url);
   const state = useMemo(() => parseContactListState(query), [query]);
   const { filter, sort, columns } = state;
   const { rows, version, loaded } = useProjection(peopleProjection());
@@ -57,66 +49,26 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
   const syncStates = useLiveQuery(() => (filter.sync ? contactSyncStates(db) : undefined), [filter.sync]);
   const contextReady = (!text || textHits) && (!filter.followUp || followUps) && (!filter.sync || syncStates);
 
-  const [pending, setPending] = useState<PendingDelete | undefined>();
-  const [message, setMessage] = useState<string | undefined>();
+  const deletion = useUndoDelete('contact');
+  const { hidden } = deletion;
 
   // While the context of a new filter loads, the previous answer stays on screen.
   const last = useRef<Uint32Array>(new Uint32Array(0));
   const positions = useMemo(() => {
     if (!contextReady) return last.current;
     const keep = contactPredicate(filter, { textHits, openFollowUps: followUps, syncStates });
-    const hidden = pending ? new Set(pending.ids) : undefined;
     const test = hidden ? (r: ContactRow) => !hidden.has(r.id) && (!keep || keep(r)) : keep;
     const t0 = performance.now();
     last.current = runQuery(rows, orders, test, sort);
     // For bench:workspace: the query's own share of a filter's time.
     performance.measure('rapport:people-query', { start: t0 });
     return last.current;
-  }, [orders, query, textHits, followUps, syncStates, pending, contextReady]);
+  }, [orders, query, textHits, followUps, syncStates, hidden, contextReady]);
 
-  // Selection: ids picked by hand, or every matching row. A new filter starts a new selection.
-  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
-  const [allMatching, setAllMatching] = useState(false);
-  useEffect(() => {
-    setSelected((s) => (s.size ? new Set() : s));
-    setAllMatching(false);
-  }, [query]);
-  const toggle = (id: string) => {
-    if (allMatching) {
-      setAllMatching(false);
-      setSelected(new Set([...positions].map((p) => rows[p].id).filter((x) => x !== id)));
-      return;
-    }
-    const next = new Set(selected);
-    if (next.has(id)) next.delete(id);
-    else next.add(id);
-    setSelected(next);
-  };
-  const selectedCount = allMatching ? positions.length : selected.size;
-  const selectedIds = () => (allMatching ? [...positions].map((p) => rows[p].id) : [...selected]);
-
-  // A delete waits out its undo window; leaving the page commits it.
-  useEffect(() => () => void pending?.commitNow(), [pending]);
+  const selection = useSelection(rows, positions, query);
   const startDelete = (ids: string[]) => {
-    void pending?.commitNow();
-    const job = deleteWithUndo(ids, UNDO_MS);
-    setPending(job);
-    setSelected(new Set());
-    setAllMatching(false);
-    setMessage(undefined);
-    void job.done.then(
-      (n) => {
-        setPending((p) => (p === job ? undefined : p));
-        if (n) {
-          setMessage(`Deleted ${n.toLocaleString()} ${n === 1 ? 'person' : 'people'}.`);
-          void callBackground('dataChanged', { what: 'edit', count: n }).catch(() => undefined);
-        }
-      },
-      (e: unknown) => {
-        setPending((p) => (p === job ? undefined : p));
-        setMessage(`Delete failed: ${e instanceof Error ? e.message : String(e)}`);
-      },
-    );
+    selection.clear();
+    deletion.start(ids);
   };
 
   // Marks for bench:workspace (effects run once the frame is painted).
@@ -153,41 +105,21 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
             Loading… {rows.length.toLocaleString()}
           </span>
         )}
-        <button
-          type="button"
-          data-testid="select-all-matching"
-          disabled={!positions.length}
-          onClick={() => {
-            setAllMatching(!allMatching);
-            setSelected(new Set());
-          }}
-        >
-          {allMatching ? 'Clear selection' : `Select all ${positions.length.toLocaleString()} matching`}
-        </button>
+        <SelectAllMatching selection={selection} matching={positions.length} />
         <ColumnPicker columns={CONTACT_COLUMNS} chosen={columns} onChange={(cols) => go({ ...state, columns: cols })} />
         <SaveView table="people" query={query} />
       </header>
       <FilterBar filter={filter} stages={stages} tags={tags} onChange={(f) => go({ ...state, filter: f })} />
-      <BulkBar count={selectedCount} ids={selectedIds} stages={stages} onDelete={startDelete} onDone={setMessage} />
-      {pending && (
-        <div class="ws-toast" role="status" data-testid="undo-bar">
-          Deleting {pending.ids.length.toLocaleString()} {pending.ids.length === 1 ? 'person' : 'people'}…
-          <button
-            type="button"
-            data-testid="bulk-undo"
-            onClick={() => {
-              if (pending.undo()) setMessage('Delete undone.');
-            }}
-          >
-            Undo
-          </button>
-        </div>
-      )}
-      {message && !pending && (
-        <div class="ws-toast" role="status" data-testid="bulk-message">
-          {message}
-        </div>
-      )}
+      <BulkBar
+        kind="contact"
+        count={selection.count}
+        ids={selection.ids}
+        stages={stages}
+        consequences="Their own history, notes and follow-ups go with them."
+        onDelete={startDelete}
+        onDone={deletion.setMessage}
+      />
+      <BulkStatus kind="contact" state={deletion} />
       <VirtualTable
         testid="people-table"
         rowTestid="person-row"
@@ -196,9 +128,9 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
         columns={shown}
         sort={sort}
         onSort={(s) => go({ ...state, sort: s })}
-        selected={selected}
-        allSelected={allMatching}
-        onToggle={toggle}
+        selected={selection.selected}
+        allSelected={selection.allMatching}
+        onToggle={selection.toggle}
         onOpen={(id) => route(recordPath('contact', id))}
         hrefOf={(id) => `#${recordPath('contact', id)}`}
         busy={!loaded}

@@ -12,7 +12,7 @@ import { collectImport } from '../../../importers/types';
 import { parseVcard } from '../../../importers/vcard';
 import { RapportDB } from '../../../storage/db';
 import { publicRecord } from '../../../storage/records';
-import { upsertContacts } from '../../../storage/repositories';
+import { upsertCompany, upsertContacts } from '../../../storage/repositories';
 import type { Contact } from '../../../storage/schema';
 
 // All people below are invented.
@@ -73,6 +73,8 @@ async function fileOf(parts: AsyncIterable<string>, name: string): Promise<File>
   for await (const p of parts) chunks.push(p);
   return new File(chunks, name);
 }
+
+const createCompanies = (names: string[]) => Promise.all(names.map(async (name) => (await upsertCompany({ name }, source, db)).id));
 
 const byName = (a: { name?: string }, b: { name?: string }) => (a.name ?? '').localeCompare(b.name ?? '');
 
@@ -186,5 +188,17 @@ describe('a selection', () => {
     expect(json.contacts.map((c: Contact) => c.id).sort()).toEqual([...chosen].sort());
     expect(json.companies.map((c: { name: string }) => c.name)).toEqual(['Nameless Ltd']);
     expect(json.settings).toBeUndefined();
+  });
+
+  it('a selection of companies exports their people (CSV, vCard) and, in JSON, the companies themselves', async () => {
+    const [empty] = await createCompanies(['Empty Co']);
+    const companyIds = [stored.find((c) => c.name === 'Only Name')!.companyId!, empty];
+    const csv = await fileOf(exportFileParts({ format: 'csv', companyIds, csv: { columns: ['name'] } }, db), 'x.csv');
+    expect((await csv.text()).trim().split('\r\n')).toEqual(['Name', 'Only Name']);
+    const vcf = await (await fileOf(exportFileParts({ format: 'vcard', companyIds }, db), 'x.vcf')).text();
+    expect(vcf.match(/^FN:.*$/gm)!.map((l) => l.trim())).toEqual(['FN:Only Name']);
+    const json = JSON.parse(await (await fileOf(exportFileParts({ format: 'json', companyIds }, db), 'x.json')).text());
+    expect(json.contacts.map((c: Contact) => c.name)).toEqual(['Only Name']);
+    expect(json.companies.map((c: { name: string }) => c.name).sort()).toEqual(['Empty Co', 'Nameless Ltd']);
   });
 });

@@ -1,11 +1,18 @@
 // Bulk actions of the People table: chunked writes with their outbox entries, coalesced per
 // person; a delete that waits out its undo window; the selection's export; saved views.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { bulkDeleteContacts, bulkEditContacts, bulkQueueForSync, deleteWithUndo, exportSelectionParts } from '../../../storage/bulk';
+import {
+  bulkDelete,
+  bulkDeleteContacts,
+  bulkEdit,
+  bulkEditContacts,
+  bulkQueue,
+  bulkQueueForSync,
+  deleteWithUndo,
+} from '../../../storage/bulk';
 import { entryKey } from '../../../storage/outbox';
-import { upsertContacts } from '../../../storage/repositories';
+import { upsertCompany, upsertContacts } from '../../../storage/repositories';
 import { deleteView, getSavedViews, saveView } from '../../../storage/saved-views';
-import { ExportFile } from '../../../storage/schema';
 import { decodeOffsets } from '../../../storage/posting-chunk';
 import { putRecords, writeScope } from '../../../storage/records';
 import { search } from '../../../storage/search-index';
@@ -80,6 +87,36 @@ describe('bulk edits', () => {
   });
 });
 
+describe('bulk actions on companies', () => {
+  it('tags companies (searchable, queued), ignores a stage, queues them and deletes them with undo; their people stay', async () => {
+    const { db, inst } = await setup({ kinds: ['contact', 'company'] });
+    await people(db, 3); // all at Acme
+    const acme = (await db.companies.toArray())[0].id;
+    const other = (await upsertCompany({ name: 'Borealis' }, src, db)).id;
+    expect(await bulkEdit('company', [acme, other], { addTags: ['Key account'], stage: 'lead' }, src, { db })).toBe(2);
+    const stored = await db.companies.toArray();
+    expect(stored.map((c) => c.tags)).toEqual([['Key account'], ['Key account']]);
+    expect(stored.some((c) => 'stage' in c)).toBe(false);
+    expect((await search(db, 'key account', { kinds: ['company'], limit: 10 })).companies).toHaveLength(2);
+    expect((await db.outbox.get(entryKey(inst.id, 'company', acme)))!.version).toBe(2);
+    expect(await bulkEdit('company', [acme], { removeTags: ['key account', 'Key account'] }, src, { db })).toBe(1);
+    expect(await bulkQueue('company', [acme, other, 'co_missing'], { db })).toBe(2);
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const undone = deleteWithUndo([acme], 5000, { db, kind: 'company' });
+    expect(undone.undo()).toBe(true);
+    const job = deleteWithUndo([acme, other], 5000, { db, kind: 'company' });
+    vi.advanceTimersByTime(5001);
+    vi.useRealTimers();
+    expect(await job.done).toBe(2);
+    expect(await db.companies.count()).toBe(0);
+    const left = await db.contacts.toArray();
+    expect(left).toHaveLength(3);
+    expect(left.every((c) => c.company === 'Acme' && !c.companyId)).toBe(true);
+    expect(await bulkDelete('company', [acme], { db })).toBe(0);
+  });
+});
+
 describe('the search index after a bulk edit', () => {
   it('holds the same postings and counts as an index built from the edited records', async () => {
     const db = await freshDb();
@@ -146,18 +183,7 @@ describe('bulk delete', () => {
   });
 });
 
-describe('export and saved views', () => {
-  it('exports the selection (and their companies) in the export format', async () => {
-    const db = await freshDb();
-    const ids = await people(db, 6);
-    let text = '';
-    for await (const part of exportSelectionParts([ids[1], ids[4]], db)) text += part;
-    const file = ExportFile.parse(JSON.parse(text));
-    expect((file.contacts as { id: string }[]).map((c) => c.id).sort()).toEqual([ids[1], ids[4]].sort());
-    expect((file.contacts as { n?: number }[])[0].n).toBeUndefined();
-    expect((file.companies as { name: string }[]).map((c) => c.name)).toEqual(['Acme']);
-  });
-
+describe('saved views', () => {
   it('saves, replaces by name and deletes views', async () => {
     const db = await freshDb();
     const a = await saveView({ table: 'people', name: 'Hot leads', query: 'stage=lead&tag=hot' }, db);

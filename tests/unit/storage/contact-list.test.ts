@@ -13,7 +13,8 @@ import {
   toContactRow,
 } from '../../../storage/contact-list';
 import { OrderCache, runQuery } from '../../../storage/list-query';
-import { TableProjection, contactSyncStates, openFollowUps } from '../../../storage/list-source';
+import { TableProjection, companyPeopleCounts, contactSyncStates, openFollowUps } from '../../../storage/list-source';
+import { COMPANY_COLUMNS, toCompanyRow, withPeopleCounts } from '../../../storage/company-list';
 import { addActivities, updateContact, upsertContacts } from '../../../storage/repositories';
 import { createTask, setTaskDone } from '../../../storage/tasks';
 import type { Contact } from '../../../storage/schema';
@@ -196,5 +197,29 @@ describe('against the database', () => {
     expect(states.get(a.contact.id)).toBe('pending');
     await db.outbox.update(entryKey(w.inst.id, 'contact', b.contact.id), { state: 'dead' });
     expect((await contactSyncStates(db)).get(b.contact.id)).toBe('failed');
+  });
+
+  it('companies count their people (where they work now) and sort by that count', async () => {
+    const db = await freshDb();
+    await upsertContacts(
+      [
+        { name: 'A One', emails: ['a1@a.example'], company: 'Alpha' },
+        { name: 'A Two', emails: ['a2@a.example'], company: 'Alpha' },
+        { name: 'B One', emails: ['b1@b.example'], company: 'Beta' },
+        { name: 'Nobody', emails: ['n@n.example'] },
+      ],
+      src,
+      {},
+      db,
+    );
+    await upsertContacts([{ name: 'G', emails: ['g@g.example'], company: 'Gamma' }], src, {}, db);
+    // G moves from Gamma to Beta: counted where they are now.
+    const g = (await db.contacts.toArray()).find((c) => c.name === 'G')!;
+    await db.contacts.update(g.n, { companyId: (await db.companies.toArray()).find((c) => c.name === 'Beta')!.id });
+    const rows = withPeopleCounts((await db.companies.toArray()).map(toCompanyRow), await companyPeopleCounts(db));
+    expect(Object.fromEntries(rows.map((r) => [r.name, r.people]))).toEqual({ Alpha: 2, Beta: 2, Gamma: 0 });
+    const sorted = runQuery(rows, new OrderCache(rows, COMPANY_COLUMNS), undefined, { key: 'people', desc: false });
+    expect([...sorted].map((p) => rows[p].name)[0]).toBe('Gamma');
+    expect(COMPANY_COLUMNS.find((c) => c.key === 'people')!.cell(rows[0])).toBe(String(rows[0].people));
   });
 });

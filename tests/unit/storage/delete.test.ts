@@ -1,9 +1,17 @@
 // Deleting one record takes what derives from it (index rows, queued pushes, links) in one
 // transaction; deleting all local data says what goes and keeps what it says it keeps.
 import { afterEach, describe, expect, it } from 'vitest';
-import { deleteActivity, deleteCompany, deleteContact, deleteDeal, deleteLocalData, deleteTask } from '../../../storage/delete';
+import {
+  deleteActivity,
+  deleteCompanies,
+  deleteCompany,
+  deleteContact,
+  deleteDeal,
+  deleteLocalData,
+  deleteTask,
+} from '../../../storage/delete';
 import { entryKey } from '../../../storage/outbox';
-import { addActivities, addNote, saveDeal, upsertContact, upsertContacts } from '../../../storage/repositories';
+import { addActivities, addNote, saveDeal, upsertCompany, upsertContact, upsertContacts } from '../../../storage/repositories';
 import { createTask } from '../../../storage/tasks';
 import { search } from '../../../storage/search-index';
 import { getSettings, updateSettings } from '../../../storage/settings';
@@ -138,6 +146,33 @@ describe('deleting one record', () => {
     ]);
     expect((await db.deals.get(w.deal.id))?.companyId).toBeUndefined();
     expect((await search(db, 'quill ltd')).companies).toEqual([]);
+  });
+
+  it('several companies at once (a bulk delete): each unlinked from its people, history, tasks and deals; others untouched', async () => {
+    const w = await world();
+    const { db, inst, ann } = w;
+    const quill = ann.companyId!;
+    const marsh = (await upsertCompany({ name: 'Marsh Co' }, src, db)).id;
+    const keep = (await upsertCompany({ name: 'Keep Co' }, src, db)).id;
+    const { added } = await addActivities(
+      [{ type: 'note', contactIds: [ann.id], companyIds: [quill, marsh, keep], body: 'All three', occurredAt: '2026-01-03T00:00:00Z' }],
+      src,
+      db,
+    );
+    const quillTask = await createTask({ title: 'Quill task', contactIds: [], companyId: quill }, src, db);
+    const keepTask = await createTask({ title: 'Keep task', contactIds: [], companyId: keep }, src, db);
+
+    expect(await deleteCompanies([quill, marsh, 'co-none'], db)).toBe(2);
+    expect((await db.companies.toArray()).map((c) => c.name)).toEqual(['Keep Co']);
+    expect((await db.activities.where('id').equals(added[0].id).first())!.companyIds).toEqual([keep]);
+    expect((await db.tasks.get(quillTask.id))!.companyId).toBeUndefined();
+    expect((await db.tasks.get(keepTask.id))!.companyId).toBe(keep);
+    expect((await db.deals.get(w.deal.id))?.companyId).toBeUndefined();
+    expect((await db.contacts.toArray()).every((p) => p.company === 'Quill Ltd' && !p.companyId)).toBe(true);
+    expect(await db.outbox.get(entryKey(inst.id, 'company', quill))).toBeUndefined();
+    expect(await db.outbox.get(entryKey(inst.id, 'company', marsh))).toBeUndefined();
+    expect(await db.outbox.get(entryKey(inst.id, 'company', keep))).toBeDefined();
+    expect((await search(db, 'co')).companies.map((h) => h.record.name)).toEqual(['Keep Co']);
   });
 
   it('an activity, a task, a deal', async () => {
