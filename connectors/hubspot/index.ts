@@ -95,8 +95,9 @@ export const hubspotConnector: Connector<HubspotConfig> = {
   },
 
   /** batch/archive (HubSpot's own archive: the record can be restored there for 90 days); unknown ids archive as a no-op. */
-  async archive(ctx, kind, remoteIds) {
+  async archive(ctx, kind, requests) {
     const client = new HubspotClient(ctx);
+    const remoteIds = requests.map((r) => r.remoteId);
     const type = kind === 'contact' ? 'contacts' : 'companies';
     for (let i = 0; i < remoteIds.length; i += BATCH_LIMIT) {
       await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {

@@ -27,7 +27,7 @@
  * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, isPermanent, ok, type Outcomes } from '../outcomes';
-import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
+import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
 import { lookupByEmail } from './lookup';
@@ -80,6 +80,27 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }
     return finish(items, outcomes);
+  },
+
+  /**
+   * `DELETE /api/v2/persons/{id}` or `/organizations/{id}`: Pipedrive marks the record deleted and
+   * keeps it restorable for 30 days. A record already deleted there (404) counts as archived.
+   */
+  async archive(ctx, kind, requests) {
+    const client = new PipedriveClient(ctx);
+    const type = kind === 'contact' ? 'persons' : 'organizations';
+    const out: ArchiveOutcome[] = [];
+    for (const { remoteId } of requests) {
+      try {
+        await client.request('DELETE', `/api/v2/${type}/${encodeURIComponent(remoteId)}`);
+        out.push({ remoteId, ok: true });
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === 'not-found') out.push({ remoteId, ok: true });
+        else if (isPermanent(err)) out.push({ remoteId, ok: false, error: err });
+        else throw err; // 429, 5xx, a lost connection: the batch is retried
+      }
+    }
+    return out;
   },
 
   lookupByEmail,

@@ -138,7 +138,7 @@ function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: 
     ...rest,
     state: 'dead',
     nextAt: NEVER,
-    lastError: `${run.connector.displayName} cannot archive from Rapport: archive this record there by hand (its id there: ${e.remoteId})`,
+    lastError: `${run.connector.displayName} cannot archive from Rapport: ${run.connector.noArchive ?? 'archive this record there by hand'} (its id there: ${e.remoteId})`,
     lastErrorKind: 'validation',
     updatedAt: t,
   };

@@ -141,7 +141,12 @@ async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepare
   const results = await run.connector.archive!(
     run.ctx,
     kind as 'contact' | 'company',
-    prepared.items.map((i) => i.remoteId!),
+    prepared.items.map((i) => ({
+      remoteId: i.remoteId!,
+      localId: i.item.record.id,
+      changeId: i.changeId,
+      requestedAt: new Date(prepared.byEntry.get(i.entryId)!.entry.createdAt).toISOString(),
+    })),
   );
   const byRemote = new Map(results.map((r) => [r.remoteId, r]));
   return prepared.items.map((i): PushOutcome => {

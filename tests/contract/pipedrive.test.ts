@@ -6,6 +6,7 @@ import { startPipedriveSim, type PipedriveSim, type PipedriveSimOptions } from '
 import {
   Links,
   activity,
+  archiveRequests,
   company,
   connectorError,
   contact,
@@ -417,6 +418,57 @@ describe('Pipedrive connector — errors are classified', () => {
     expect(err.message).toMatch(/timed out/);
     pd.faults.failNext('reset');
     expect(await connectorError(pipedriveConnector.testConnection(ctx))).toMatchObject({ kind: 'transient' });
+  });
+});
+
+describe('Pipedrive connector — archive (a person or organization deleted in Rapport)', () => {
+  let pd: PipedriveSim;
+  let ctx: ConnectorContext<PipedriveConfig>;
+  const links = new Links();
+
+  beforeAll(async () => {
+    pd = await sim();
+    ctx = ctxFor(pd, { timeoutMs: 400 });
+    await push(pipedriveConnector, ctx, 'company', [acme, globex], links);
+    await push(pipedriveConnector, ctx, 'contact', [zoe, jose], links);
+  });
+  afterEach(() => pd.faults.clear());
+
+  it('deletes the person and the organization in Pipedrive (restorable there 30 days); the others stay', async () => {
+    const person = links.contacts.ct_zoe;
+    const org = links.companies.co_globex;
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
+    expect(await pipedriveConnector.archive!(ctx, 'company', archiveRequests([org]))).toEqual([{ remoteId: org, ok: true }]);
+    expect(pd.persons().map((p) => String(p.id))).toEqual([links.contacts.ct_jose]);
+    expect(pd.organizations().map((o) => String(o.id))).toEqual([links.companies.co_acme]);
+    expect(pd.state.persons.get(Number(person))!.is_deleted).toBe(true); // marked, not purged
+  });
+
+  it('a record already deleted there (404) counts as archived', async () => {
+    const person = links.contacts.ct_zoe;
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
+  });
+
+  it('429 and 500 fail the batch for the engine to retry; a lost answer is done on the retry', async () => {
+    const person = links.contacts.ct_jose;
+    pd.faults.set({ retryAfterSeconds: 2 });
+    pd.faults.failNextOn('rate429', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'rate-limit',
+      retryAfterMs: 2000,
+    });
+    pd.faults.failNextOn('error500', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'transient',
+      status: 500,
+    });
+    expect(pd.persons()).toHaveLength(1); // nothing processed so far
+    pd.faults.failNextOn('lostResponse', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'transient',
+    });
+    expect(pd.persons()).toHaveLength(0); // deleted, but the connector never heard
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
   });
 });
 

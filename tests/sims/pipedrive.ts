@@ -10,6 +10,10 @@
  *   pagination), activities v2 (`person_id` is read-only: a person is linked through
  *   `participants: [{person_id, primary}]`), list endpoints with `updated_since`, `sort_by`,
  *   `sort_direction` and `cursor` / `additional_data.next_cursor`.
+ * - Deleting: `DELETE /api/v2/persons/{id}` and `/api/v2/organizations/{id}` mark the record deleted
+ *   (`{success:true, data:{id}}`); it is purged after 30 days ("Permanent deletion logic for 6 core
+ *   entities", developers.pipedrive.com changelog, 2022); a deleted record answers 404 to reads and
+ *   to another DELETE.
  * - Migration notes v1 → v2: https://pipedrive.readme.io/docs/pipedrive-api-v2-migration-guide
  * - Authentication (`x-api-token` header): https://pipedrive.readme.io/docs/core-api-concepts-authentication
  * - Rate limiting: https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting (per token per
@@ -630,6 +634,16 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     return ok(activity, undefined, existing ? 200 : 201);
   }
 
+  /**
+   * DELETE of a person or an organization (v2): marked deleted, answered `{success, data: {id}}`;
+   * it is then gone from reads and searches (404 for the id). Pipedrive purges it after 30 days.
+   */
+  function markDeleted(r: PdPerson | PdOrganization): SimResponse {
+    r.is_deleted = true;
+    r.update_time = rfc3339();
+    return ok({ id: r.id });
+  }
+
   // ---------- routing ----------
 
   function route(req: SimRequest, token: string): SimResponse {
@@ -657,6 +671,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (!p || p.is_deleted) return pdError(404, 'Person not found');
       if (method === 'GET') return ok(personView(p));
       if (method === 'PATCH') return writePerson(p, body, token);
+      if (method === 'DELETE') return markDeleted(p);
     }
     if (path === '/api/v2/organizations') {
       if (method === 'POST') return writeOrg(undefined, body, token);
@@ -667,6 +682,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (!o || o.is_deleted) return pdError(404, 'Organization not found');
       if (method === 'GET') return ok(orgView(o));
       if (method === 'PATCH') return writeOrg(o, body, token);
+      if (method === 'DELETE') return markDeleted(o);
     }
     if (path === '/api/v1/notes') {
       if (method === 'POST') return writeNote(undefined, body, token);
