@@ -74,6 +74,19 @@ export interface ArchiveRequest {
   requestedAt: string;
 }
 
+/** Two records of one person in the CRM, merged in Rapport: the CRM's own merge is asked for (see Connector.merge). */
+export interface MergeRequest {
+  /** The record merged away (the merged person's). */
+  remoteId: string;
+  /** The record it is merged into (the survivor's), whose values win where both have one. */
+  intoRemoteId: string;
+  /** Names this request: the same for every retry of it. */
+  changeId: string;
+}
+
+/** Outcome per merged-away record; `resultId`: the record the CRM's merge left (an id of its own where the CRM gives the result a new one). */
+export type MergeOutcome = { remoteId: string; ok: true; resultId: string } | { remoteId: string; ok: false; error: ConnectorError };
+
 /** Outcome per archived record (see Connector.archive). */
 export type ArchiveOutcome = { remoteId: string; ok: true } | { remoteId: string; ok: false; error: ConnectorError };
 
@@ -177,6 +190,12 @@ export interface Connector<Config = Record<string, unknown>> {
   archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', requests: ArchiveRequest[]): Promise<ArchiveOutcome[]>;
   /** Without `archive`: why this CRM cannot archive, told to the user with the request it refuses. */
   noArchive?: string;
+  /**
+   * Merges people's records with the CRM's own merge, after the user merged the two people in Rapport
+   * (decision 0048). One outcome per merged-away id; one already merged into the other (a retry after
+   * a lost answer) or gone counts as merged. A connector without it: the merge is only reported.
+   */
+  merge?(ctx: ConnectorContext<Config>, kind: 'contact', requests: MergeRequest[]): Promise<MergeOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
   pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;

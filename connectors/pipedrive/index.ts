@@ -26,7 +26,7 @@
  * Files: config.ts (settings, plans), client.ts (requests, search pacing), mapping.ts (records ↔
  * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
  */
-import { fail, finish, isPermanent, ok, type Outcomes } from '../outcomes';
+import { fail, finish, isPermanent, mergeOneByOne, ok, type Outcomes } from '../outcomes';
 import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
@@ -101,6 +101,29 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       }
     }
     return out;
+  },
+
+  /**
+   * `PUT /api/v1/persons/{id}/merge` with `merge_with_id`: the survivor's person is kept (its data
+   * wins on conflicts, related data moves to it) and the other one is gone.
+   */
+  async merge(ctx, _kind, requests) {
+    const client = new PipedriveClient(ctx);
+    return mergeOneByOne(
+      requests,
+      async (r) =>
+        String(
+          (
+            await client.request<{ id: number }>('PUT', `/api/v1/persons/${encodeURIComponent(r.remoteId)}/merge`, {
+              body: { merge_with_id: Number(r.intoRemoteId) },
+            })
+          ).data.id,
+        ),
+      async (id) => {
+        const p = await client.getOrNull<{ id: number }>(`/api/v2/persons/${encodeURIComponent(id)}`);
+        return p ? String(p.id) : null;
+      },
+    );
   },
 
   lookupByEmail,

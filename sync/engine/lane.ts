@@ -157,6 +157,21 @@ async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepare
   });
 }
 
+/** Merges a batch's records with the CRM's own merge (decision 0048); outcomes carry the record the merge left. */
+async function mergeItems(run: ConnectorRun, prepared: Prepared): Promise<PushOutcome[]> {
+  const requests = prepared.items.map((i) => {
+    const { entry } = prepared.byEntry.get(i.entryId)!;
+    return { remoteId: entry.remoteId!, intoRemoteId: entry.intoRemoteId!, changeId: i.changeId };
+  });
+  const byRemote = new Map((await run.connector.merge!(run.ctx, 'contact', requests)).map((r) => [r.remoteId, r]));
+  return prepared.items.map((i): PushOutcome => {
+    const r = byRemote.get(i.remoteId!);
+    if (!r)
+      return { entryId: i.entryId, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
+    return r.ok ? { entryId: i.entryId, ok: true, remoteId: r.resultId } : { entryId: i.entryId, ok: false, error: r.error };
+  });
+}
+
 /** Sends one batch; its outcomes, to commit (undefined: aborted, the batch was given back). */
 async function pushBatch(
   env: EngineEnv,
@@ -167,7 +182,11 @@ async function pushBatch(
 ): Promise<Pushed | undefined> {
   let outcomes: PushOutcome[];
   try {
-    outcomes = prepared.archive ? await archiveItems(run, kind, prepared) : await run.connector.push(run.ctx, kind, prepared.items);
+    outcomes = prepared.merge
+      ? await mergeItems(run, prepared)
+      : prepared.archive
+        ? await archiveItems(run, kind, prepared)
+        : await run.connector.push(run.ctx, kind, prepared.items);
   } catch (err) {
     if (env.signal?.aborted || state.stop === 'lease-lost') {
       if (env.signal?.aborted) state.stop = 'aborted';

@@ -14,6 +14,8 @@
  *   (`{success:true, data:{id}}`); it is purged after 30 days ("Permanent deletion logic for 6 core
  *   entities", developers.pipedrive.com changelog, 2022); a deleted record answers 404 to reads and
  *   to another DELETE.
+ * - Merging: `PUT /api/v1/persons/{id}/merge` with `merge_with_id` (the person kept, whose data wins
+ *   on conflicts; related data moves to it): https://pipedrive.readme.io/docs/merging-two-persons
  * - Migration notes v1 → v2: https://pipedrive.readme.io/docs/pipedrive-api-v2-migration-guide
  * - Authentication (`x-api-token` header): https://pipedrive.readme.io/docs/core-api-concepts-authentication
  * - Rate limiting: https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting (per token per
@@ -635,6 +637,36 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
   }
 
   /**
+   * PUT /api/v1/persons/{id}/merge {merge_with_id}: the person of `merge_with_id` stays and wins
+   * where both have a value; its empty fields take the other's, e-mails and phones are combined,
+   * notes, activities and deals move to it, and person {id} is gone. Answers the merged person.
+   */
+  function mergePersons(p: PdPerson, body: unknown): SimResponse {
+    const withId = isRecord(body) ? Number(body.merge_with_id) : NaN;
+    if (!Number.isInteger(withId)) return pdError(400, 'merge_with_id is required');
+    if (withId === p.id) return pdError(400, 'Cannot merge a person with itself');
+    const into = state.persons.get(withId);
+    if (!into || into.is_deleted) return pdError(404, 'Person not found');
+    const union = (a: PdLabeled[], b: PdLabeled[]) => [
+      ...a,
+      ...b.filter((x) => !a.some((y) => y.value.toLowerCase() === x.value.toLowerCase())).map((x) => ({ ...x, primary: false })),
+    ];
+    into.emails = union(into.emails, p.emails);
+    into.phones = union(into.phones, p.phones);
+    into.job_title ??= p.job_title;
+    into.org_id ??= p.org_id;
+    for (const n of state.notes.values()) if (n.person_id === p.id) n.person_id = into.id;
+    for (const a of state.activities.values()) {
+      a.participants = a.participants.map((x) => (x.person_id === p.id ? { ...x, person_id: into.id } : x));
+      if (a.person_id === p.id) a.person_id = into.id;
+    }
+    for (const d of state.deals.values()) if (d.person_id === p.id) d.person_id = into.id;
+    p.is_deleted = true;
+    into.update_time = rfc3339();
+    return ok(personView(into));
+  }
+
+  /**
    * DELETE of a person or an organization (v2): marked deleted, answered `{success, data: {id}}`;
    * it is then gone from reads and searches (404 for the id). Pipedrive purges it after 30 days.
    */
@@ -665,6 +697,11 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (method === 'POST') return writePerson(undefined, body, token);
       if (method === 'GET')
         return list([...state.persons.values()], q, (p) => !q.get('org_id') || p.org_id === Number(q.get('org_id')), personView);
+    }
+    if (method === 'PUT' && (m = path.match(/^\/api\/v1\/persons\/(\d+)\/merge$/))) {
+      const p = state.persons.get(Number(m[1]));
+      if (!p || p.is_deleted) return pdError(404, 'Person not found');
+      return mergePersons(p, body);
     }
     if ((m = path.match(/^\/api\/v2\/persons\/(\d+)$/))) {
       const p = state.persons.get(Number(m[1]));
