@@ -12,6 +12,8 @@
 //   3xx = validation (configure the final URL: a redirected POST would lose its body); other 4xx =
 //   validation for that event. Retries with backoff are the sync engine's job.
 // - Signing uses WebCrypto (crypto.subtle): the same code runs in the service worker and in Node ≥ 20.
+// - Archive requests (Connector.archive): one `contact.archived` / `company.archived` event per record, its
+//   id the request's change id; 404 and 410 from the receiver count as archived (it has no such record).
 // - Limits: no vendor; 10 requests / s and one event per request (batches of 20 sent one after another,
 //   stopping at the first failure that would hit the next event too).
 import { z } from 'zod';
