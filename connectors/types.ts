@@ -62,6 +62,31 @@ export interface PushItem {
   linked: LinkedIds;
 }
 
+/** A record the user deleted in Rapport and asked to archive in the CRM (see Connector.archive). */
+export interface ArchiveRequest {
+  /** The CRM's id of the record. */
+  remoteId: string;
+  /** Rapport's id of it (no longer stored locally). */
+  localId: string;
+  /** Names this request: the same for every retry of it, new for any other (the webhook's event id). */
+  changeId: string;
+  /** When the user deleted it (ISO 8601). */
+  requestedAt: string;
+}
+
+/** Two records of one person in the CRM, merged in Rapport: the CRM's own merge is asked for (see Connector.merge). */
+export interface MergeRequest {
+  /** The record merged away (the merged person's). */
+  remoteId: string;
+  /** The record it is merged into (the survivor's), whose values win where both have one. */
+  intoRemoteId: string;
+  /** Names this request: the same for every retry of it. */
+  changeId: string;
+}
+
+/** Outcome per merged-away record; `resultId`: the record the CRM's merge left (an id of its own where the CRM gives the result a new one). */
+export type MergeOutcome = { remoteId: string; ok: true; resultId: string } | { remoteId: string; ok: false; error: ConnectorError };
+
 /** Outcome per archived record (see Connector.archive). */
 export type ArchiveOutcome = { remoteId: string; ok: true } | { remoteId: string; ok: false; error: ConnectorError };
 
@@ -159,10 +184,18 @@ export interface Connector<Config = Record<string, unknown>> {
   /**
    * Archives (where the CRM has no archive: deletes, recoverably if it can) people or companies the
    * user deleted in Rapport and asked to archive there too (decision 0043). One outcome per remote
-   * id; a record already gone counts as archived. Throwing a ConnectorError fails them all. A
+   * id; a record already gone counts as archived (a retry after a lost answer finds it so). Throwing a ConnectorError fails them all. A
    * connector without it: the engine marks such requests failed, saying to archive by hand.
    */
-  archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', remoteIds: string[]): Promise<ArchiveOutcome[]>;
+  archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', requests: ArchiveRequest[]): Promise<ArchiveOutcome[]>;
+  /** Without `archive`: why this CRM cannot archive, told to the user with the request it refuses. */
+  noArchive?: string;
+  /**
+   * Merges people's records with the CRM's own merge, after the user merged the two people in Rapport
+   * (decision 0048). One outcome per merged-away id; one already merged into the other (a retry after
+   * a lost answer) or gone counts as merged. A connector without it: the merge is only reported.
+   */
+  merge?(ctx: ConnectorContext<Config>, kind: 'contact', requests: MergeRequest[]): Promise<MergeOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
   pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;

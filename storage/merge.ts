@@ -4,16 +4,17 @@
 // none (one per connection), its queued pushes are dropped and the survivor is queued, and a
 // redirect row makes its id resolve to the survivor from then on (exports, links, open pages).
 //
-// No connector has a merge or delete operation (connectors/types.ts): when both people are in the
-// same CRM, the survivor keeps its own record there and the other one is reported, for the user to
-// merge in the CRM (HubSpot and Pipedrive have a merge of their own; Salesforce's REST API has none).
+// When both people are in the same CRM, the survivor keeps its own record there and the other one is
+// merged into it by the CRM's own merge, through the outbox (an entry `op: 'merge'`, decision 0048),
+// where the caller says the CRM has one (HubSpot, Pipedrive); elsewhere (Salesforce's REST API has
+// no merge) it is reported, for the user to merge in the CRM.
 import type { Table } from 'dexie';
 import { type RapportDB, getDb } from './db';
 import type { RedirectRow } from './merge-rows';
-import { dropEntries, enqueue, outboxScope } from './outbox';
+import { dropEntries, enqueue, entryKey, newChangeId, outboxScope } from './outbox';
 import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
 import { type Activity, Contact, MAX_LINKEDIN_URNS, type Task, nowIso } from './schema';
-import type { LinkRow } from './sync-rows';
+import type { LinkRow, OutboxEntry } from './sync-rows';
 
 /** Values the user chooses one of, field by field (coupled fields move together: see PAIRED). */
 export const MERGE_FIELDS = [
@@ -111,6 +112,16 @@ export interface CrmRecordToMerge {
   keptRemoteId: string;
   /** The merged person's record there: no longer linked; merge it into keptRemoteId in the CRM. */
   otherRemoteId: string;
+  /** Queued to be merged there by the CRM's own merge (no need to do it by hand). */
+  queued?: boolean;
+}
+
+export interface MergeOptions {
+  /**
+   * Connector types (`hubspot`…) whose CRM can merge two records (Connector.merge): where both
+   * people have a record there, the merge is queued for that CRM instead of only reported.
+   */
+  mergeInCrms?: ReadonlySet<string>;
 }
 
 export interface MergeReport {
@@ -154,6 +165,28 @@ async function contactLinks(db: RapportDB, ids: [string, string], mergedId: stri
   return out;
 }
 
+/** The outbox entry asking a CRM to merge the merged person's record into the survivor's (decision 0048). */
+function mergeEntry(connectorId: string, mergedId: string, remoteId: string, intoLocalId: string, intoRemoteId: string): OutboxEntry {
+  const now = Date.now();
+  return {
+    id: entryKey(connectorId, 'contact', mergedId),
+    connectorId,
+    kind: 'contact',
+    localId: mergedId,
+    op: 'merge',
+    remoteId,
+    intoRemoteId,
+    intoLocalId,
+    state: 'pending',
+    attempts: 0,
+    nextAt: now,
+    version: 1,
+    changeId: newChangeId(),
+    createdAt: now,
+    updatedAt: now,
+  };
+}
+
 /**
  * Merges `mergedId` into `survivorId` in one transaction (see the file comment). `choices` pick,
  * per differing field, which side's value the survivor keeps; fields not given take defaultChoices.
@@ -164,6 +197,7 @@ export async function mergeContacts(
   mergedId: string,
   choices: MergeChoices = {},
   db: RapportDB = getDb(),
+  opts: MergeOptions = {},
 ): Promise<MergeReport> {
   if (survivorId === mergedId) throw new Error('a contact cannot be merged into itself');
   return db.transaction('rw', mergeScope(db), async () => {
@@ -215,6 +249,7 @@ export async function mergeContacts(
       movedActivities: activities.length,
       movedTasks: tasks.length,
     };
+    const mergesToQueue: OutboxEntry[] = [];
     for (const inst of instances) {
       const kept = links.get(`${inst.id}|${survivorId}`);
       const other = links.get(`${inst.id}|${mergedId}`);
@@ -222,13 +257,16 @@ export async function mergeContacts(
       await db.links.delete([inst.id, 'contact', mergedId]);
       if (kept) {
         if (kept.remoteId !== other.remoteId) {
+          const queued = !!opts.mergeInCrms?.has(inst.type) && inst.enabled && inst.direction !== 'pull';
           report.crmRecordsToMerge.push({
             connectorId: inst.id,
             connectorName: inst.name,
             connectorType: inst.type,
             keptRemoteId: kept.remoteId,
             otherRemoteId: other.remoteId,
+            ...(queued ? { queued } : {}),
           });
+          if (queued) mergesToQueue.push(mergeEntry(inst.id, mergedId, other.remoteId, survivorId, kept.remoteId));
         }
         continue;
       }
@@ -239,6 +277,8 @@ export async function mergeContacts(
     await dropEntries(db, [{ kind: 'contact', localId: mergedId }]);
     // (Contacts are never queued `fresh`, so the engine reads the survivor's link before any create.)
     await enqueue(db, [{ kind: 'contact', localId: survivorId }]);
+    // The CRM's own merge of the two records, after the merged person's pushes were dropped above.
+    await db.outbox.bulkPut(mergesToQueue);
 
     // The merged id resolves to the survivor; so do ids merged into it before.
     await db.redirects.where('to').equals(mergedId).modify({ to: survivorId });

@@ -105,10 +105,12 @@ export async function enqueue(
         };
       }
       const next: OutboxEntry = { ...old, version: old.version + 1, changeId: newChangeId(), updatedAt: now };
-      // The record is back (restored from an export) before its archive went out: push it instead.
-      if (old.op === 'archive') {
+      // The record is back (restored from an export) before its archive or merge went out: push it instead.
+      if (old.op) {
         delete next.op;
         delete next.remoteId;
+        delete next.intoRemoteId;
+        delete next.intoLocalId;
       }
       if (old.state === 'leased') next.dirty = true;
       else if (old.state === 'dead') {

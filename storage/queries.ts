@@ -32,6 +32,15 @@ export async function resolveContactId(id: string, db: RapportDB = getDb()): Pro
  * (which must include `redirects`): one read for all ids, then one per further hop.
  */
 export async function currentContactIds(ids: readonly string[], db: RapportDB = getDb()): Promise<string[]> {
+  const moved = await mergedInto(ids, db);
+  return [...new Set(ids.map((id) => moved.get(id) ?? id))];
+}
+
+/**
+ * Of `ids`, those merged away (storage/merge.ts), each with the person it stands for now (the end of
+ * its chain of merges). Runs in the caller's transaction (which must include `redirects`).
+ */
+export async function mergedInto(ids: readonly string[], db: RapportDB = getDb()): Promise<Map<string, string>> {
   const now = new Map(ids.map((id) => [id, id]));
   let asked = [...now.keys()];
   for (let hop = 0; hop < MAX_REDIRECT_HOPS && asked.length; hop++) {
@@ -44,7 +53,7 @@ export async function currentContactIds(ids: readonly string[], db: RapportDB = 
     }
     asked = [...new Set(moved.values())];
   }
-  return [...new Set(ids.map((id) => now.get(id)!))];
+  return new Map([...now].filter(([id, to]) => id !== to));
 }
 
 /** A person by id; an id merged into another person gives the survivor. */

@@ -6,6 +6,7 @@ import { type IndexKind, type RapportDB, getDb } from './db';
 import { emailKeys } from './email-keys';
 import { fold, normalizeDomain, normalizeEmail } from './normalize';
 import { activityChanges, enqueue, outboxScope, type Change } from './outbox';
+import { mergedInto } from './queries';
 import { publicRecord, putRecords, writeScope } from './records';
 import { type Activity, type Company, type Contact, MAX_LINKEDIN_URNS } from './schema';
 import { SECTIONS, type Section, type ValidatedExport } from './export';
@@ -65,6 +66,39 @@ function prepare<S extends Section>(section: S, rec: RecordOf<S>, ctx: RestoreCo
   const a = next as Partial<Activity>;
   if (a.participants) a.participants = a.participants.map((p) => (p.email === undefined ? p : { ...p, email: normalizeEmail(p.email) }));
   return next as RecordOf<S>;
+}
+
+/**
+ * People the file names by an id merged away here (decision 0040's redirects): the file's references
+ * follow to the survivor, as they follow a twin. Ids of people stored here stay theirs.
+ */
+async function followMerges(db: RapportDB, section: Section, records: AnyRecord[], ctx: RestoreContext): Promise<void> {
+  if (section === 'companies') return;
+  const named =
+    section === 'contacts' ? records.map((r) => r.id) : records.flatMap((r) => (r as { contactIds?: string[] }).contactIds ?? []);
+  const asked = uniq(named.filter((id) => !ctx.contacts.has(id)));
+  if (!asked.length) return;
+  const stored = new Set((await db.contacts.where('id').anyOf(asked).keys()) as string[]);
+  const moved = await mergedInto(
+    asked.filter((id) => !stored.has(id)),
+    db,
+  );
+  for (const [from, to] of moved) ctx.contacts.set(from, to);
+}
+
+/** A person of the file merged away here is the same one as its survivor: its twin. */
+async function survivorsAsTwins(db: RapportDB, records: AnyRecord[], ctx: RestoreContext, twins: Map<string, AnyRecord>): Promise<void> {
+  const moved = records.filter((r) => ctx.contacts.has(r.id));
+  if (!moved.length) return;
+  const survivors = await db.contacts
+    .where('id')
+    .anyOf(uniq(moved.map((r) => ctx.contacts.get(r.id)!)))
+    .toArray();
+  const byId = new Map(survivors.map((c) => [c.id, publicRecord(c) as Contact]));
+  for (const r of moved) {
+    const survivor = byId.get(ctx.contacts.get(r.id)!);
+    if (survivor) twins.set(r.id, survivor);
+  }
 }
 
 /** For records whose id is not here: the local record that is the same one under another id. */
@@ -173,18 +207,19 @@ export async function restoreRecords<S extends Section>(
   const table = db.table(section);
   // Companies matched under another id: the people restored before them point at the local one.
   const scope = kind ? writeScope(db, ...(section === 'companies' ? (['company', 'contact'] as const) : [kind])) : [table];
-  return db.transaction('rw', [...scope, ...outboxScope(db)], async () => {
+  // Redirects and the people's ids: the file's references to people merged away here (followMerges).
+  const tables = [...new Set([...scope, ...outboxScope(db), db.redirects, db.contacts])];
+  return db.transaction('rw', tables, async () => {
+    await followMerges(db, section, records as AnyRecord[], ctx);
     const prepared = records.map((r) => prepare(section, r, ctx) as AnyRecord);
     const local = (await table
       .where('id')
       .anyOf(prepared.map((r) => r.id))
       .toArray()) as (AnyRecord & { n?: number })[];
     const current = new Map<string, AnyRecord>(local.map((r) => [r.id, publicRecord(r) as AnyRecord]));
-    const twins = await findTwins(
-      db,
-      section,
-      prepared.filter((r) => !current.has(r.id)),
-    );
+    const missing = prepared.filter((r) => !current.has(r.id));
+    const twins = await findTwins(db, section, missing);
+    if (section === 'contacts') await survivorsAsTwins(db, missing, ctx, twins);
     const toWrite = new Map<string, AnyRecord>();
     const newlyMatchedCompanies = new Map<string, string>();
     for (const rec of prepared) {

@@ -134,11 +134,18 @@ export interface OutboxEntry {
   fresh?: true;
   /**
    * `archive`: the record was deleted here and the user asked to archive it in this CRM too
-   * (decision 0043): the engine archives `remoteId` instead of pushing a record. Absent: a push.
+   * (decision 0043): the engine archives `remoteId` instead of pushing a record.
+   * `merge`: the person was merged here into `intoLocalId` while this CRM held both as two records
+   * (decision 0048): the engine merges `remoteId` into `intoRemoteId` with the CRM's own merge. The
+   * entry is keyed by the merged-away person's id. Absent: a push.
    */
-  op?: 'archive';
-  /** With op `archive`: the CRM's id of the deleted record (its link went with it). */
+  op?: 'archive' | 'merge';
+  /** With an op: the CRM's id of the deleted or merged-away record (its link went with it). */
   remoteId?: string;
+  /** With op `merge`: the survivor's record in the CRM, which the other one is merged into. */
+  intoRemoteId?: string;
+  /** With op `merge`: the survivor here (its link is set to the record the CRM's merge answers). */
+  intoLocalId?: string;
   lastError?: string;
   lastErrorKind?: SyncErrorKind | 'unknown';
   createdAt: number;

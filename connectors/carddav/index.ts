@@ -224,6 +224,9 @@ async function pullContacts(dav: DavClient, book: string, cursorText: string | u
 export const carddavConnector: Connector<CardDavConfig> = {
   id: 'carddav',
   displayName: 'CardDAV address book',
+  // No `archive`: DELETE of the vCard resource is not an archive (decision 0048).
+  noArchive:
+    'an address book has no archive or trash, and deleting the card there would erase it for good; delete it there by hand if it should go',
   authKind: 'basic',
   configSchema: CardDavConfig,
   secretKeys: ['password'],

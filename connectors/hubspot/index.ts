@@ -29,7 +29,7 @@
  * earlier-creates.ts (finding a retried engagement), contacts.ts, companies.ts, engagements.ts (push
  * per kind), account.ts, lookup.ts (the person's card), pull.ts.
  */
-import { fail, finish, type Outcomes } from '../outcomes';
+import { fail, finish, mergeOneByOne, type Outcomes } from '../outcomes';
 import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
 import { accountInfo } from './account';
 import { BATCH_LIMIT, HubspotClient, type HsObjectType } from './client';
@@ -95,8 +95,9 @@ export const hubspotConnector: Connector<HubspotConfig> = {
   },
 
   /** batch/archive (HubSpot's own archive: the record can be restored there for 90 days); unknown ids archive as a no-op. */
-  async archive(ctx, kind, remoteIds) {
+  async archive(ctx, kind, requests) {
     const client = new HubspotClient(ctx);
+    const remoteIds = requests.map((r) => r.remoteId);
     const type = kind === 'contact' ? 'contacts' : 'companies';
     for (let i = 0; i < remoteIds.length; i += BATCH_LIMIT) {
       await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {
@@ -104,6 +105,34 @@ export const hubspotConnector: Connector<HubspotConfig> = {
       });
     }
     return remoteIds.map((remoteId) => ({ remoteId, ok: true as const }));
+  },
+
+  /**
+   * `POST /crm/v3/objects/contacts/merge`: the survivor's record is the primary (its values win). HubSpot
+   * answers the merged record, whose id may be a new one; a merged-away id reads as that record after.
+   */
+  async merge(ctx, _kind, requests) {
+    const client = new HubspotClient(ctx);
+    return mergeOneByOne(
+      requests,
+      async (r) =>
+        String(
+          (
+            await client.request<{ id: string }>('POST', '/crm/v3/objects/contacts/merge', {
+              primaryObjectId: r.intoRemoteId,
+              objectIdToMerge: r.remoteId,
+            })
+          ).id,
+        ),
+      async (id) => {
+        try {
+          return String((await client.request<{ id: string }>('GET', `/crm/v3/objects/contacts/${encodeURIComponent(id)}`)).id);
+        } catch (err) {
+          if (err instanceof ConnectorError && err.kind === 'not-found') return null;
+          throw err;
+        }
+      },
+    );
   },
 
   lookupByEmail,

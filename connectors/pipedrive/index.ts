@@ -26,8 +26,8 @@
  * Files: config.ts (settings, plans), client.ts (requests, search pacing), mapping.ts (records ↔
  * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
  */
-import { fail, finish, isPermanent, ok, type Outcomes } from '../outcomes';
-import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
+import { fail, finish, isPermanent, mergeOneByOne, ok, type Outcomes } from '../outcomes';
+import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
 import { lookupByEmail } from './lookup';
@@ -80,6 +80,50 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }
     return finish(items, outcomes);
+  },
+
+  /**
+   * `DELETE /api/v2/persons/{id}` or `/organizations/{id}`: Pipedrive marks the record deleted and
+   * keeps it restorable for 30 days. A record already deleted there (404) counts as archived.
+   */
+  async archive(ctx, kind, requests) {
+    const client = new PipedriveClient(ctx);
+    const type = kind === 'contact' ? 'persons' : 'organizations';
+    const out: ArchiveOutcome[] = [];
+    for (const { remoteId } of requests) {
+      try {
+        await client.request('DELETE', `/api/v2/${type}/${encodeURIComponent(remoteId)}`);
+        out.push({ remoteId, ok: true });
+      } catch (err) {
+        if (err instanceof ConnectorError && err.kind === 'not-found') out.push({ remoteId, ok: true });
+        else if (isPermanent(err)) out.push({ remoteId, ok: false, error: err });
+        else throw err; // 429, 5xx, a lost connection: the batch is retried
+      }
+    }
+    return out;
+  },
+
+  /**
+   * `PUT /api/v1/persons/{id}/merge` with `merge_with_id`: the survivor's person is kept (its data
+   * wins on conflicts, related data moves to it) and the other one is gone.
+   */
+  async merge(ctx, _kind, requests) {
+    const client = new PipedriveClient(ctx);
+    return mergeOneByOne(
+      requests,
+      async (r) =>
+        String(
+          (
+            await client.request<{ id: number }>('PUT', `/api/v1/persons/${encodeURIComponent(r.remoteId)}/merge`, {
+              body: { merge_with_id: Number(r.intoRemoteId) },
+            })
+          ).data.id,
+        ),
+      async (id) => {
+        const p = await client.getOrNull<{ id: number }>(`/api/v2/persons/${encodeURIComponent(id)}`);
+        return p ? String(p.id) : null;
+      },
+    );
   },
 
   lookupByEmail,

@@ -121,7 +121,7 @@ export class SfClient {
   }
 
   /** `path` is relative to /services/data/vXX.X, or absolute from the instance root when it starts with /services/. */
-  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = path.startsWith('/services/') ? `${this.instanceUrl}${path}` : `${this.base}${path}`;
     const res = await requestJson<T>(this.fetchFn, url, {
       method,

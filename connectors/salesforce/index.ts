@@ -47,6 +47,7 @@
 // mapping.ts (records → fields), plans.ts (writing a batch), push.ts (per kind), read.ts (look-up, pull).
 import { ConnectorError, type Connector, type PushItem, type PushOutcome, type SyncKind } from '../types';
 import { COLLECTION_MAX, sfClient } from './api';
+import { archiveRecords } from './archive';
 import { SalesforceConfig } from './config';
 import { DEFAULT_FIELD_MAPPING } from './mapping';
 import { DEFAULT_LOGIN_URL, buildAuthorizeUrl, exchangeCode, refreshAccessToken, type SalesforceTokens } from './oauth';
@@ -116,6 +117,14 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
         throw new ConnectorError(`Salesforce connector does not sync ${kind}`, 'validation');
     }
   },
+
+  /** Deleted into the Recycle Bin (15 days); an account that still has contacts is left for the user (archive.ts). */
+  archive: (ctx, kind, requests) =>
+    archiveRecords(
+      ctx,
+      kind,
+      requests.map((r) => r.remoteId),
+    ),
 
   lookupByEmail: (ctx, email) => lookup(ctx, email),
   pull: (ctx, cursor) => pullPeople(ctx, cursor),

@@ -12,11 +12,22 @@
 //   3xx = validation (configure the final URL: a redirected POST would lose its body); other 4xx =
 //   validation for that event. Retries with backoff are the sync engine's job.
 // - Signing uses WebCrypto (crypto.subtle): the same code runs in the service worker and in Node ≥ 20.
+// - Archive requests (Connector.archive): one `contact.archived` / `company.archived` event per record, its
+//   id the request's change id; 404 and 410 from the receiver count as archived (it has no such record).
 // - Limits: no vendor; 10 requests / s and one event per request (batches of 20 sent one after another,
 //   stopping at the first failure that would hit the next event too).
 import { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, networkError, parseRetryAfter } from '../http';
-import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../types';
+import {
+  ConnectorError,
+  type ArchiveOutcome,
+  type ArchiveRequest,
+  type Connector,
+  type ConnectorContext,
+  type PushItem,
+  type PushOutcome,
+  type SyncKind,
+} from '../types';
 
 export const WEBHOOK_SCHEMA = 'rapport.webhook/v1';
 export const SIGNATURE_HEADER = 'X-Rapport-Signature';
@@ -24,7 +35,8 @@ export const EVENT_ID_HEADER = 'X-Rapport-Event-Id';
 export const EVENT_TYPE_HEADER = 'X-Rapport-Event-Type';
 export const TIMESTAMP_HEADER = 'X-Rapport-Timestamp';
 
-export type WebhookEventType = 'contact.upserted' | 'company.upserted' | 'activity.logged' | 'task.created' | 'ping';
+export type WebhookEventType =
+  'contact.upserted' | 'company.upserted' | 'activity.logged' | 'task.created' | 'contact.archived' | 'company.archived' | 'ping';
 
 export interface WebhookEvent<T = unknown> {
   schema: typeof WEBHOOK_SCHEMA;
@@ -87,7 +99,7 @@ export async function verifySignature(body: string | Uint8Array, header: string 
   return false;
 }
 
-const TYPE_OF: Record<Exclude<SyncKind, 'deal'>, Exclude<WebhookEventType, 'ping'>> = {
+const TYPE_OF: Record<Exclude<SyncKind, 'deal'>, WebhookEventType> = {
   contact: 'contact.upserted',
   company: 'company.upserted',
   email: 'activity.logged',
@@ -101,6 +113,20 @@ export function eventFor(item: PushItem): WebhookEvent {
   if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
   const occurredAt = it.kind === 'email' || it.kind === 'note' ? it.record.occurredAt : it.record.updatedAt;
   return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
+}
+
+/**
+ * The event asking the receiver to archive a record the user deleted in Rapport (pure, like eventFor):
+ * `data` names it by Rapport's id and by the id the receiver gave it (or Rapport's, when it gave none).
+ */
+export function archiveEventFor(kind: 'contact' | 'company', request: ArchiveRequest): WebhookEvent<{ id: string; remoteId: string }> {
+  return {
+    schema: WEBHOOK_SCHEMA,
+    id: request.changeId,
+    type: kind === 'contact' ? 'contact.archived' : 'company.archived',
+    occurredAt: request.requestedAt,
+    data: { id: request.localId, remoteId: request.remoteId },
+  };
 }
 
 interface Delivery {
@@ -163,6 +189,32 @@ function isPerEvent(e: unknown): e is ConnectorError {
   return e instanceof ConnectorError && e.kind === 'validation' && !!e.status && e.status >= 400 && e.status < 500;
 }
 
+/**
+ * Delivers events one after another. A receiver refusing one event: that event's error, and on to the
+ * next. Anything else (down, rate-limited, refusing our signature, redirecting) would hit the next
+ * event too: thrown when nothing went out yet, else the error of every event left (the engine retries).
+ */
+async function deliverAll(
+  ctx: ConnectorContext<WebhookConfig>,
+  events: WebhookEvent[],
+): Promise<({ ok: true; delivery: Delivery } | { ok: false; error: ConnectorError })[]> {
+  const out: ({ ok: true; delivery: Delivery } | { ok: false; error: ConnectorError })[] = [];
+  for (const event of events) {
+    try {
+      out.push({ ok: true, delivery: await deliver(ctx, event) });
+    } catch (e) {
+      if (isPerEvent(e)) out.push({ ok: false, error: e });
+      else if (out.length === 0) throw e;
+      else {
+        const error = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
+        while (out.length < events.length) out.push({ ok: false, error });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export const webhookConnector: Connector<WebhookConfig> = {
   id: 'webhook',
   displayName: 'Webhook',
@@ -190,25 +242,29 @@ export const webhookConnector: Connector<WebhookConfig> = {
 
   async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
     if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
-    const out: PushOutcome[] = [];
-    for (const item of items) {
-      try {
-        const d = await deliver(ctx, eventFor(item));
-        const rec = item.item.record;
-        out.push({ entryId: item.entryId, ok: true, remoteId: d.remoteId ?? item.remoteId ?? rec.id });
-      } catch (e) {
-        // A receiver refusing this one event: record it and go on. Anything else (down, rate-limited,
-        // refusing our signature, redirecting) would hit the next event too: stop and let the engine retry.
-        if (isPerEvent(e)) out.push({ entryId: item.entryId, ok: false, error: e });
-        else if (out.length === 0) throw e;
-        else {
-          const err = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
-          for (const rest of items.slice(out.length)) out.push({ entryId: rest.entryId, ok: false, error: err });
-          break;
-        }
-      }
-    }
-    return out;
+    const sent = await deliverAll(ctx, items.map(eventFor));
+    return items.map((item, i): PushOutcome => {
+      const r = sent[i];
+      return r.ok
+        ? { entryId: item.entryId, ok: true, remoteId: r.delivery.remoteId ?? item.remoteId ?? item.item.record.id }
+        : { entryId: item.entryId, ok: false, error: r.error };
+    });
+  },
+
+  /**
+   * One `contact.archived` / `company.archived` event per record (SCHEMA.md). A receiver answering
+   * 404 or 410 no longer has it: archived.
+   */
+  async archive(ctx, kind, requests) {
+    const sent = await deliverAll(
+      ctx,
+      requests.map((r) => archiveEventFor(kind, r)),
+    );
+    return requests.map(({ remoteId }, i): ArchiveOutcome => {
+      const r = sent[i];
+      if (r.ok || r.error.status === 404 || r.error.status === 410) return { remoteId, ok: true };
+      return { remoteId, ok: false, error: r.error };
+    });
   },
 };
 

@@ -67,5 +67,7 @@ export async function deleteLocalDataFromUser(scope: DeleteScope): Promise<Delet
 export async function mergeContactsFromUser(survivorId: string, mergedId: string, choices: Record<string, string>): Promise<MergeReport> {
   const known: MergeChoices = {};
   for (const f of MERGE_FIELDS) if (choices[f] === 'survivor' || choices[f] === 'merged') known[f] = choices[f];
-  return withSyncStopped(() => mergeContacts(survivorId, mergedId, known, getDb()));
+  // Where both people have a record in a CRM that can merge, its own merge is queued (decision 0048).
+  const mergeInCrms = new Set([...registry.values()].filter((c) => c.merge).map((c) => c.id));
+  return withSyncStopped(() => mergeContacts(survivorId, mergedId, known, getDb(), { mergeInCrms }));
 }

@@ -5,10 +5,13 @@ import { ActivityView, CompanyView, ContactView } from './DetailViews';
 import { type Opened, SearchView } from './SearchView';
 import { SyncBadge } from '../../components/SyncBadge';
 import '../../components/theme.css';
+import { syncSoonAfterEdits } from '../workspace/sync-soon';
 import { getDb } from '../../storage/db';
 import { recordPath, workspaceHref } from '../workspace/routes';
 import './popup.css';
 
+// A quick action's outbox entries: told at once, the popup may close any moment.
+syncSoonAfterEdits(0);
 // Open the database while the first frame renders: the first keystroke finds it ready.
 void getDb()
   .open()

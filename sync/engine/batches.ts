@@ -103,8 +103,9 @@ export async function leaseBatches(
 }
 
 /**
- * Archive entries (decision 0043) as batches for Connector.archive: each item names the record by
- * its remote id. Entries a connector cannot archive are `refused`.
+ * Archive entries (decision 0043) and merge entries (0048) as batches for Connector.archive and
+ * Connector.merge: each item names the record by its remote id. Entries a connector cannot carry
+ * out are `refused`.
  */
 function archiveBatches(
   run: Pick<ConnectorRun, 'connector'>,
@@ -114,7 +115,25 @@ function archiveBatches(
   batchKey: () => string,
 ): { batches: Prepared[]; refused: OutboxEntry[] } {
   if (!entries.length) return { batches: [], refused: [] };
-  if (!run.connector.archive || (kind !== 'contact' && kind !== 'company')) return { batches: [], refused: entries };
+  const merges = entries.filter((e) => e.op === 'merge');
+  const archives = entries.filter((e) => e.op !== 'merge');
+  const refused = [
+    ...(run.connector.merge && kind === 'contact' ? [] : merges),
+    ...(run.connector.archive && (kind === 'contact' || kind === 'company') ? [] : archives),
+  ];
+  const batches: Prepared[] = [];
+  for (const [op, list] of [
+    ['merge', merges],
+    ['archive', archives],
+  ] as const) {
+    if (list.some((e) => refused.includes(e))) continue;
+    batches.push(...opBatches(kind, list, size, batchKey, op));
+  }
+  return { batches, refused };
+}
+
+/** Batches of one operation; the batch says which (`archive` or `merge`). */
+function opBatches(kind: SyncKind, entries: OutboxEntry[], size: number, batchKey: () => string, op: 'archive' | 'merge'): Prepared[] {
   const batches: Prepared[] = [];
   for (let i = 0; i < entries.length; i += size) {
     const part = entries.slice(i, i + size);
@@ -126,19 +145,23 @@ function archiveBatches(
       linked: { contacts: {}, companies: {} },
     }));
     const byEntry = new Map(part.map((entry, j) => [items[j].entryId, { entry, hadRemoteId: true }]));
-    batches.push({ batchKey: batchKey(), items, byEntry, gone: [], archives: [], deferred: [], archive: true });
+    batches.push({ batchKey: batchKey(), items, byEntry, gone: [], archives: [], deferred: [], [op]: true });
   }
-  return { batches, refused: [] };
+  return batches;
 }
 
-/** An archive request this connection cannot carry out: failed for good, saying what to do instead. */
+/** An archive or merge request this connection cannot carry out: failed for good, saying what to do instead. */
 function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: number): OutboxEntry {
   const { fresh: _f, ...rest } = e;
+  const name = run.connector.displayName;
   return {
     ...rest,
     state: 'dead',
     nextAt: NEVER,
-    lastError: `${run.connector.displayName} cannot archive from Rapport: archive this record there by hand (its id there: ${e.remoteId})`,
+    lastError:
+      e.op === 'merge'
+        ? `${name} cannot merge from Rapport: merge record ${e.remoteId} into ${e.intoRemoteId} there by hand`
+        : `${name} cannot archive from Rapport: ${run.connector.noArchive ?? 'archive this record there by hand'} (its id there: ${e.remoteId})`,
     lastErrorKind: 'validation',
     updatedAt: t,
   };

@@ -99,8 +99,13 @@ export async function commit(
         };
         if (outcome.ok) {
           ok++;
-          // The remote record exists whatever happened to the entry: remember its id (not an archived one's).
-          if (!prepared.archive)
+          // The remote record exists whatever happened to the entry: remember its id (not an archived one's;
+          // after a merge, the survivor's when the CRM's merge left a record under a new id).
+          if (prepared.merge) {
+            const { intoLocalId, intoRemoteId } = leasedEntry;
+            if (intoLocalId && outcome.remoteId !== intoRemoteId)
+              links.push({ connectorId: cid, kind, localId: intoLocalId, remoteId: outcome.remoteId, syncedAt: t });
+          } else if (!prepared.archive)
             links.push({ connectorId: cid, kind, localId: leasedEntry.localId, remoteId: outcome.remoteId, syncedAt: t });
           if (!hadRemoteId && (kind === 'contact' || kind === 'company')) newlyLinked.add(`${kind}|${leasedEntry.localId}`);
           if (!mine || !e) return;
@@ -127,7 +132,7 @@ export async function commit(
           }
           case 'validation':
           case 'not-found': {
-            if (err.kind === 'not-found' && hadRemoteId && !prepared.archive) unlink.push([cid, kind, e.localId]);
+            if (err.kind === 'not-found' && hadRemoteId && !prepared.archive && !prepared.merge) unlink.push([cid, kind, e.localId]);
             if (e.dirty) {
               // Changed while in flight: the new version may be what the vendor wants.
               puts.push({ ...base, state: 'pending', attempts: 0, nextAt: t });

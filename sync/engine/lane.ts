@@ -141,7 +141,12 @@ async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepare
   const results = await run.connector.archive!(
     run.ctx,
     kind as 'contact' | 'company',
-    prepared.items.map((i) => i.remoteId!),
+    prepared.items.map((i) => ({
+      remoteId: i.remoteId!,
+      localId: i.item.record.id,
+      changeId: i.changeId,
+      requestedAt: new Date(prepared.byEntry.get(i.entryId)!.entry.createdAt).toISOString(),
+    })),
   );
   const byRemote = new Map(results.map((r) => [r.remoteId, r]));
   return prepared.items.map((i): PushOutcome => {
@@ -149,6 +154,21 @@ async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepare
     if (!r)
       return { entryId: i.entryId, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
     return r.ok ? { entryId: i.entryId, ok: true, remoteId: r.remoteId } : { entryId: i.entryId, ok: false, error: r.error };
+  });
+}
+
+/** Merges a batch's records with the CRM's own merge (decision 0048); outcomes carry the record the merge left. */
+async function mergeItems(run: ConnectorRun, prepared: Prepared): Promise<PushOutcome[]> {
+  const requests = prepared.items.map((i) => {
+    const { entry } = prepared.byEntry.get(i.entryId)!;
+    return { remoteId: entry.remoteId!, intoRemoteId: entry.intoRemoteId!, changeId: i.changeId };
+  });
+  const byRemote = new Map((await run.connector.merge!(run.ctx, 'contact', requests)).map((r) => [r.remoteId, r]));
+  return prepared.items.map((i): PushOutcome => {
+    const r = byRemote.get(i.remoteId!);
+    if (!r)
+      return { entryId: i.entryId, ok: false, error: new ConnectorError('the connector returned no outcome for this record', 'transient') };
+    return r.ok ? { entryId: i.entryId, ok: true, remoteId: r.resultId } : { entryId: i.entryId, ok: false, error: r.error };
   });
 }
 
@@ -162,7 +182,11 @@ async function pushBatch(
 ): Promise<Pushed | undefined> {
   let outcomes: PushOutcome[];
   try {
-    outcomes = prepared.archive ? await archiveItems(run, kind, prepared) : await run.connector.push(run.ctx, kind, prepared.items);
+    outcomes = prepared.merge
+      ? await mergeItems(run, prepared)
+      : prepared.archive
+        ? await archiveItems(run, kind, prepared)
+        : await run.connector.push(run.ctx, kind, prepared.items);
   } catch (err) {
     if (env.signal?.aborted || state.stop === 'lease-lost') {
       if (env.signal?.aborted) state.stop = 'aborted';

@@ -20,10 +20,15 @@ export interface Prepared {
   byEntry: Map<string, { entry: OutboxEntry; hadRemoteId: boolean }>;
   /** Records deleted locally since they were queued. */
   gone: OutboxEntry[];
-  /** Records deleted locally that the user asked to archive in the CRM (op `archive`, decision 0043). */
+  /**
+   * Records gone locally with an operation for the CRM: archive what the user deleted (op `archive`,
+   * decision 0043), merge the record of a person merged away (op `merge`, decision 0048).
+   */
   archives: OutboxEntry[];
   /** A batch of archives (its items carry the remote ids; Connector.archive sends them). */
   archive?: true;
+  /** A batch of merges (its entries carry both remote ids; Connector.merge sends them). */
+  merge?: true;
   /** Waiting for their contacts/companies to be pushed first: entry → when to look again. */
   deferred: { entry: OutboxEntry; until: number }[];
 }
@@ -101,11 +106,22 @@ export async function prepare(
     if (e && e.state !== 'dead') waiting.set(`${e.kind}|${e.localId}`, e.nextAt);
   });
 
+  // A CRM's merge waits for the survivor's own push queued with it (or sent meanwhile): one after
+  // the other, the merge's answer (the record it left) is the last word on the survivor's link.
+  const merges = entries.filter((e) => e.op === 'merge' && e.intoLocalId && !records.has(e.localId));
+  const survivorEntries = merges.length ? await db.outbox.bulkGet(merges.map((e) => entryKey(cid, kind, e.intoLocalId!))) : [];
+  const survivorWait = new Map<string, number>(); // merge entry id → nextAt of the survivor's live entry
+  survivorEntries.forEach((s, i) => {
+    if (s && s.state !== 'dead') survivorWait.set(merges[i].id, s.nextAt);
+  });
+
   const prepared: Prepared = { items: [], byEntry: new Map(), gone: [], archives: [], deferred: [] };
   entries.forEach((entry) => {
     const rec = records.get(entry.localId);
     if (!rec) {
-      (entry.op === 'archive' && entry.remoteId ? prepared.archives : prepared.gone).push(entry);
+      const wait = survivorWait.get(entry.id);
+      if (wait !== undefined) prepared.deferred.push({ entry, until: Math.max(env.now() + DEFER_MS, wait) });
+      else (entry.op && entry.remoteId ? prepared.archives : prepared.gone).push(entry);
       return;
     }
     const r = refs.get(entry.localId)!;

@@ -527,6 +527,66 @@ describe('HubSpot connector — errors are classified', () => {
   });
 });
 
+describe('HubSpot connector — merge (two records of a person merged in Rapport)', () => {
+  let hs: HubspotSim;
+  let ctx: ConnectorContext<HubspotConfig>;
+  const links = new Links();
+  const ann = contact('ct_ann', { name: 'Ann Quill', emails: ['ann@quill.example'], title: 'CTO' });
+  const annToo = contact('ct_ann2', { name: 'Ann Quill', emails: ['ann.q@gmail.com'], phones: ['+441134960000'] });
+  const carl = contact('ct_carl', { name: 'Carl Quill', emails: ['carl@quill.example'] });
+  const noteOnAnnToo = activity('nt_ann2', { type: 'note', contactIds: ['ct_ann2'], body: 'Met at the fair' });
+  let n = 0;
+  const ask = (remoteId: string, intoRemoteId: string) => ({ remoteId, intoRemoteId, changeId: `merge-${++n}` });
+
+  beforeAll(async () => {
+    hs = await sim({ customProperties: RAPPORT_ID });
+    ctx = ctxFor(hs, {}, 400);
+    await push(hubspotConnector, ctx, 'contact', [ann, annToo, carl], links);
+    await push(hubspotConnector, ctx, 'note', [noteOnAnnToo], links);
+  });
+  afterEach(() => hs.faults.clear());
+
+  it("merges the other record into the survivor's: one contact, the survivor's values first, the history with it", async () => {
+    const kept = links.contacts.ct_ann;
+    const other = links.contacts.ct_ann2;
+    expect(await hubspotConnector.merge!(ctx, 'contact', [ask(other, kept)])).toEqual([{ remoteId: other, ok: true, resultId: kept }]);
+    const people = hs.list('contacts');
+    expect(people.map((c) => c.properties.email).sort()).toEqual(['ann@quill.example', 'carl@quill.example']);
+    const merged = people.find((c) => c.id === kept)!;
+    expect(merged.properties).toMatchObject({ email: 'ann@quill.example', jobtitle: 'CTO', phone: '+441134960000' });
+    expect(hs.associationsOf('notes', links.other.nt_ann2, 'contacts').map((a) => a.toId)).toEqual([kept]);
+  });
+
+  it('asked again (a retry after a lost answer): done, naming the record the merge left', async () => {
+    const kept = links.contacts.ct_ann;
+    const other = links.contacts.ct_ann2;
+    expect(await hubspotConnector.merge!(ctx, 'contact', [ask(other, kept)])).toEqual([{ remoteId: other, ok: true, resultId: kept }]);
+  });
+
+  it('429 and 500 fail the batch for the engine to retry; a lost answer is done on the retry; a survivor gone is refused', async () => {
+    const extra = contact('ct_carl2', { name: 'Carl Quill', emails: ['carl.q@gmail.com'] });
+    await push(hubspotConnector, ctx, 'contact', [extra], links);
+    const req = ask(links.contacts.ct_carl2, links.contacts.ct_carl);
+    hs.faults.failNextOn('rate429', /merge$/);
+    expect((await connectorError(hubspotConnector.merge!(ctx, 'contact', [req]))).kind).toBe('rate-limit');
+    hs.faults.failNextOn('error500', /merge$/);
+    expect(await connectorError(hubspotConnector.merge!(ctx, 'contact', [req]))).toMatchObject({ kind: 'transient', status: 500 });
+    expect(hs.list('contacts')).toHaveLength(3);
+    hs.faults.failNextOn('lostResponse', /merge$/);
+    expect((await connectorError(hubspotConnector.merge!(ctx, 'contact', [req]))).kind).toBe('transient');
+    expect(hs.list('contacts')).toHaveLength(2); // merged; the connector never heard
+    expect(await hubspotConnector.merge!(ctx, 'contact', [req])).toEqual([
+      { remoteId: req.remoteId, ok: true, resultId: req.intoRemoteId },
+    ]);
+
+    const lone = contact('ct_lone', { name: 'Lone Quill', emails: ['lone@quill.example'] });
+    await push(hubspotConnector, ctx, 'contact', [lone], links);
+    const [refused] = await hubspotConnector.merge!(ctx, 'contact', [ask(links.contacts.ct_lone, '999999')]);
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    expect(hs.list('contacts').map((c) => c.properties.email)).toContain('lone@quill.example');
+  });
+});
+
 describe('HubSpot simulator — rate limits', () => {
   it('answers 429 past the burst limit, with the policy and X-HubSpot-RateLimit-* headers', async () => {
     const hs = await sim({ rateLimit: { requests: 3, intervalMs: 10_000 } });

@@ -6,6 +6,7 @@ import { startPipedriveSim, type PipedriveSim, type PipedriveSimOptions } from '
 import {
   Links,
   activity,
+  archiveRequests,
   company,
   connectorError,
   contact,
@@ -417,6 +418,119 @@ describe('Pipedrive connector — errors are classified', () => {
     expect(err.message).toMatch(/timed out/);
     pd.faults.failNext('reset');
     expect(await connectorError(pipedriveConnector.testConnection(ctx))).toMatchObject({ kind: 'transient' });
+  });
+});
+
+describe('Pipedrive connector — archive (a person or organization deleted in Rapport)', () => {
+  let pd: PipedriveSim;
+  let ctx: ConnectorContext<PipedriveConfig>;
+  const links = new Links();
+
+  beforeAll(async () => {
+    pd = await sim();
+    ctx = ctxFor(pd, { timeoutMs: 400 });
+    await push(pipedriveConnector, ctx, 'company', [acme, globex], links);
+    await push(pipedriveConnector, ctx, 'contact', [zoe, jose], links);
+  });
+  afterEach(() => pd.faults.clear());
+
+  it('deletes the person and the organization in Pipedrive (restorable there 30 days); the others stay', async () => {
+    const person = links.contacts.ct_zoe;
+    const org = links.companies.co_globex;
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
+    expect(await pipedriveConnector.archive!(ctx, 'company', archiveRequests([org]))).toEqual([{ remoteId: org, ok: true }]);
+    expect(pd.persons().map((p) => String(p.id))).toEqual([links.contacts.ct_jose]);
+    expect(pd.organizations().map((o) => String(o.id))).toEqual([links.companies.co_acme]);
+    expect(pd.state.persons.get(Number(person))!.is_deleted).toBe(true); // marked, not purged
+  });
+
+  it('a record already deleted there (404) counts as archived', async () => {
+    const person = links.contacts.ct_zoe;
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
+  });
+
+  it('429 and 500 fail the batch for the engine to retry; a lost answer is done on the retry', async () => {
+    const person = links.contacts.ct_jose;
+    pd.faults.set({ retryAfterSeconds: 2 });
+    pd.faults.failNextOn('rate429', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'rate-limit',
+      retryAfterMs: 2000,
+    });
+    pd.faults.failNextOn('error500', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'transient',
+      status: 500,
+    });
+    expect(pd.persons()).toHaveLength(1); // nothing processed so far
+    pd.faults.failNextOn('lostResponse', /^DELETE /);
+    expect(await connectorError(pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person])))).toMatchObject({
+      kind: 'transient',
+    });
+    expect(pd.persons()).toHaveLength(0); // deleted, but the connector never heard
+    expect(await pipedriveConnector.archive!(ctx, 'contact', archiveRequests([person]))).toEqual([{ remoteId: person, ok: true }]);
+  });
+});
+
+describe('Pipedrive connector — merge (two persons of one person merged in Rapport)', () => {
+  let pd: PipedriveSim;
+  let ctx: ConnectorContext<PipedriveConfig>;
+  const links = new Links();
+  const ann = contact('ct_ann', { name: 'Ann Quill', emails: ['ann@quill.example'], title: 'CTO' });
+  const annToo = contact('ct_ann2', { name: 'Ann Quill', emails: ['ann.q@gmail.com'], phones: ['+441134960000'], title: 'Chief' });
+  const note = activity('nt_ann2', { type: 'note', contactIds: ['ct_ann2'], body: 'Met at the fair' });
+  let n = 0;
+  const ask = (remoteId: string, intoRemoteId: string) => ({ remoteId, intoRemoteId, changeId: `merge-${++n}` });
+
+  beforeAll(async () => {
+    pd = await sim();
+    ctx = ctxFor(pd, { timeoutMs: 400 });
+    await push(pipedriveConnector, ctx, 'contact', [ann, annToo], links);
+    await push(pipedriveConnector, ctx, 'note', [note], links);
+  });
+  afterEach(() => pd.faults.clear());
+
+  it("merges the other person into the survivor's: the survivor's values first, both addresses, the notes with it", async () => {
+    const kept = links.contacts.ct_ann;
+    const other = links.contacts.ct_ann2;
+    expect(await pipedriveConnector.merge!(ctx, 'contact', [ask(other, kept)])).toEqual([{ remoteId: other, ok: true, resultId: kept }]);
+    expect(pd.persons().map((p) => String(p.id))).toEqual([kept]);
+    expect(pd.state.persons.get(Number(kept))).toMatchObject({
+      job_title: 'CTO',
+      emails: [expect.objectContaining({ value: 'ann@quill.example' }), expect.objectContaining({ value: 'ann.q@gmail.com' })],
+      phones: [expect.objectContaining({ value: '+441134960000' })],
+    });
+    expect(pd.state.notes.get(Number(links.other.nt_ann2))!.person_id).toBe(Number(kept));
+  });
+
+  it('a retry after a lost answer is done; 429 and 500 fail the batch for the engine to retry', async () => {
+    const carl = contact('ct_carl', { name: 'Carl Quill', emails: ['carl@quill.example'] });
+    const carlToo = contact('ct_carl2', { name: 'Carl Quill', emails: ['carl.q@gmail.com'] });
+    await push(pipedriveConnector, ctx, 'contact', [carl, carlToo], links);
+    const req = ask(links.contacts.ct_carl2, links.contacts.ct_carl);
+    pd.faults.set({ retryAfterSeconds: 2 });
+    pd.faults.failNextOn('rate429', /merge$/);
+    expect(await connectorError(pipedriveConnector.merge!(ctx, 'contact', [req]))).toMatchObject({
+      kind: 'rate-limit',
+      retryAfterMs: 2000,
+    });
+    pd.faults.failNextOn('error500', /merge$/);
+    expect(await connectorError(pipedriveConnector.merge!(ctx, 'contact', [req]))).toMatchObject({ kind: 'transient', status: 500 });
+    expect(pd.persons()).toHaveLength(3);
+    pd.faults.failNextOn('lostResponse', /merge$/);
+    expect((await connectorError(pipedriveConnector.merge!(ctx, 'contact', [req]))).kind).toBe('transient');
+    expect(pd.persons()).toHaveLength(2); // merged; the connector never heard
+    expect(await pipedriveConnector.merge!(ctx, 'contact', [req])).toEqual([
+      { remoteId: req.remoteId, ok: true, resultId: req.intoRemoteId },
+    ]);
+  });
+
+  it('a survivor deleted in Pipedrive: refused, the other person stays', async () => {
+    const lone = contact('ct_lone', { name: 'Lone Quill', emails: ['lone@quill.example'] });
+    await push(pipedriveConnector, ctx, 'contact', [lone], links);
+    const [refused] = await pipedriveConnector.merge!(ctx, 'contact', [ask(links.contacts.ct_lone, '999999')]);
+    expect(refused).toMatchObject({ ok: false, error: { kind: 'not-found' } });
+    expect(pd.persons().map((p) => String(p.id))).toContain(links.contacts.ct_lone);
   });
 });
 

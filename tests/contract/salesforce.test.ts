@@ -14,6 +14,7 @@ import {
   SalesforceConfig,
 } from '../../connectors/salesforce';
 import { startSalesforceSim, type SalesforceSim, type SalesforceSimOptions } from '../sims/salesforce';
+import { archiveRequests } from '../sims/test-engine';
 import {
   ConnectorError,
   type ConnectorContext,
@@ -624,6 +625,59 @@ describe('Salesforce connector against the simulated org', () => {
       const e = await errorOf(sf.push(ctx, 'company', items('company', [acme]))); // call 4: over the allocation
       expect([e.kind, e.status]).toEqual(['rate-limit', 403]);
       expect(e.message).toContain('REQUEST_LIMIT_EXCEEDED');
+    });
+  });
+
+  describe('archive (a person or company deleted in Rapport)', () => {
+    it('deletes contacts and an account into the Recycle Bin; one already deleted counts as archived', async () => {
+      const s = await sim();
+      const acc = s.insert('Account', { Name: 'Umbrella' });
+      const a = s.insert('Contact', { LastName: 'Alpha', AccountId: acc.Id });
+      const b = s.insert('Contact', { LastName: 'Beta' });
+      const kept = s.insert('Contact', { LastName: 'Kept' });
+      const ctx = ctxFor(s);
+      expect(await sf.archive!(ctx, 'contact', archiveRequests([a.Id, b.Id]))).toEqual([
+        { remoteId: a.Id, ok: true },
+        { remoteId: b.Id, ok: true },
+      ]);
+      expect(s.all('Contact').map((c) => c.Id)).toEqual([kept.Id]);
+      expect(s.inRecycleBin(a.Id) && s.inRecycleBin(b.Id)).toBe(true);
+      // Again (a retry after a lost answer): ENTITY_IS_DELETED is done, not an error.
+      expect(await sf.archive!(ctx, 'contact', archiveRequests([a.Id]))).toEqual([{ remoteId: a.Id, ok: true }]);
+      expect(await sf.archive!(ctx, 'company', archiveRequests([acc.Id]))).toEqual([{ remoteId: acc.Id, ok: true }]);
+      expect(s.all('Account')).toEqual([]);
+    });
+
+    it('an account that still has contacts is not deleted (Salesforce would delete them with it)', async () => {
+      const s = await sim();
+      const busy = s.insert('Account', { Name: 'Busy' });
+      const empty = s.insert('Account', { Name: 'Empty' });
+      const person = s.insert('Contact', { LastName: 'Staying', AccountId: busy.Id });
+      const [refused, done] = await sf.archive!(ctxFor(s), 'company', archiveRequests([busy.Id, empty.Id]));
+      expect(refused).toMatchObject({ remoteId: busy.Id, ok: false, error: { kind: 'validation' } });
+      expect(!refused.ok && refused.error.message).toContain("delete this account's 1 contact with it");
+      expect(done).toEqual({ remoteId: empty.Id, ok: true });
+      expect(s.all('Account').map((x) => x.Id)).toEqual([busy.Id]);
+      expect(s.get(person.Id)).toBeDefined();
+    });
+
+    it('500 and a spent allocation fail the batch for a retry; a lost answer is done on the retry', async () => {
+      const s = await sim();
+      const c = s.insert('Contact', { LastName: 'Gamma' });
+      s.setFaults({ errorRatio: 1 });
+      expect(await errorOf(sf.archive!(ctxFor(s), 'contact', archiveRequests([c.Id])))).toMatchObject({ kind: 'transient', status: 500 });
+      expect(s.get(c.Id)).toBeDefined();
+      s.setFaults({ dropAfterCommitRatio: 1 });
+      expect((await errorOf(sf.archive!(ctxFor(s), 'contact', archiveRequests([c.Id])))).kind).toBe('transient');
+      expect(s.inRecycleBin(c.Id)).toBe(true); // deleted, the answer lost
+      s.setFaults({});
+      expect(await sf.archive!(ctxFor(s), 'contact', archiveRequests([c.Id]))).toEqual([{ remoteId: c.Id, ok: true }]);
+      const limited = await sim({ dailyApiLimit: 0 });
+      const d = limited.insert('Contact', { LastName: 'Delta' });
+      expect(await errorOf(sf.archive!(ctxFor(limited), 'contact', archiveRequests([d.Id])))).toMatchObject({
+        kind: 'rate-limit',
+        status: 403,
+      });
     });
   });
 

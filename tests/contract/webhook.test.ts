@@ -205,6 +205,42 @@ describe('webhook connector against a verifying receiver', () => {
     expect(r.attempts).toHaveLength(2);
   });
 
+  it('archive: one signed contact.archived / company.archived event per record; retried with the same id; 404 is done', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    const ask = (remoteId: string, localId: string, changeId: string) => ({ remoteId, localId, changeId, requestedAt: T0 });
+    // Stored, then 503 (the answer lost in effect); then accepted as a duplicate of the same event.
+    r.script.push({ status: 503, commit: true });
+    const first = ask('rcv-ct_ann', 'ct_ann', 'chg_archive_1');
+    expect((await errorOf(wh.archive!(ctx, 'contact', [first]))).kind).toBe('transient');
+    expect(await wh.archive!(ctx, 'contact', [first])).toEqual([{ remoteId: 'rcv-ct_ann', ok: true }]);
+    expect(r.attempts).toHaveLength(2);
+    expect(new Set(r.attempts.map((a) => a.raw.toString('base64'))).size).toBe(1); // the same bytes, the same id
+    expect([...r.events.values()]).toEqual([
+      {
+        schema: WEBHOOK_SCHEMA,
+        id: 'chg_archive_1',
+        type: 'contact.archived',
+        occurredAt: T0,
+        data: { id: 'ct_ann', remoteId: 'rcv-ct_ann' },
+      },
+    ]);
+    expect(r.attempts[1].headers['x-rapport-event-type']).toBe('contact.archived');
+
+    // 429 waits for the engine; a receiver that no longer has the record (404, 410) has it archived; 422 is refused.
+    r.script.push({ status: 429, headers: { 'Retry-After': '3' } });
+    const companies = [ask('co_acme', 'co_acme', 'chg_a2'), ask('co_gone', 'co_gone', 'chg_a3'), ask('co_bad', 'co_bad', 'chg_a4')];
+    expect(await errorOf(wh.archive!(ctx, 'company', companies))).toMatchObject({ kind: 'rate-limit', retryAfterMs: 3000 });
+    r.script.push({ status: 200 }, { status: 404 }, { status: 422, body: '{"error":"locked"}' });
+    const outs = await wh.archive!(ctx, 'company', companies);
+    expect(outs.map((o) => [o.remoteId, o.ok])).toEqual([
+      ['co_acme', true],
+      ['co_gone', true],
+      ['co_bad', false],
+    ]);
+    expect(r.attempts.slice(-3).map((a) => a.event?.type)).toEqual(['company.archived', 'company.archived', 'company.archived']);
+  });
+
   it('redirects are not followed (validation); a hung receiver times out (transient)', async () => {
     const r = await startReceiver();
     r.script.push({ status: 308, headers: { Location: 'https://elsewhere.example/hook' } });

@@ -18,6 +18,9 @@
  *   (`{status:"error", message, correlationId, category}`; 401 INVALID_AUTHENTICATION; 400
  *   VALIDATION_ERROR "Property values were not valid: [...]"; 409 CONFLICT "Contact already
  *   exists. Existing ID: …"; batch partial failures as 207 Multi-Status with `errors[]`)
+ * - Merge: https://developers.hubspot.com/docs/api-reference/crm-contacts-v3/basic/post-crm-v3-objects-contacts-merge
+ *   (`{primaryObjectId, objectIdToMerge}` → the merged record; the knowledge base's "Merge records":
+ *   the primary's values win, associations are combined, the merged-away id resolves to the result).
  * - Account: https://developers.hubspot.com/docs/api/settings/account-information-api
  * - Owners: https://developers.hubspot.com/docs/api/crm/owners ; pipelines:
  *   https://developers.hubspot.com/docs/api/crm/pipelines
@@ -219,6 +222,8 @@ export interface SimObject {
   createdAt: string;
   updatedAt: string;
   archived: boolean;
+  /** Merged into this object (POST …/merge): gone from lists; a read of its id answers the merged record. */
+  mergedInto?: string;
   /** When the object becomes visible to search (writes lag the index). */
   indexedAt: number;
 }
@@ -831,6 +836,35 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     return complete(200, results);
   }
 
+  /**
+   * POST /crm/v3/objects/{type}/merge {primaryObjectId, objectIdToMerge}: the primary's values win,
+   * its empty properties take the other's, the other's associations move to it, and the other is
+   * gone (its id reads as the merged record). Answers the merged record. Merging an id merged before:
+   * 400; an id that does not exist: 404.
+   */
+  function mergeObjects(type: HsObjectType, body: unknown): SimResponse {
+    if (!isRecord(body)) return hsError(400, 'VALIDATION_ERROR', 'Invalid input JSON');
+    const primaryId = String(body.primaryObjectId ?? '');
+    const otherId = String(body.objectIdToMerge ?? '');
+    if (!primaryId || !otherId) return hsError(400, 'VALIDATION_ERROR', 'primaryObjectId and objectIdToMerge are required');
+    if (primaryId === otherId) return hsError(400, 'VALIDATION_ERROR', 'Cannot merge an object with itself');
+    const primary = state[type].get(primaryId);
+    const other = state[type].get(otherId);
+    if (other?.mergedInto) return hsError(400, 'VALIDATION_ERROR', `Object ${otherId} was already merged into ${other.mergedInto}`);
+    if (!primary || primary.archived || !other || other.archived) return hsError(404, 'OBJECT_NOT_FOUND', 'resource not found');
+    const fill: Record<string, string> = {};
+    for (const [k, v] of Object.entries(other.properties)) if (v && !primary.properties[k]) fill[k] = v;
+    other.archived = true;
+    other.mergedInto = primaryId;
+    rawUpdate(type, primary, fill);
+    primary.properties.hs_merged_object_ids = [primary.properties.hs_merged_object_ids, otherId].filter(Boolean).join(';');
+    for (const a of state.associations) {
+      if (a.fromType === type && a.fromId === otherId) a.fromId = primaryId;
+      if (a.toType === type && a.toId === otherId) a.toId = primaryId;
+    }
+    return { status: 200, body: view(type, primary, Object.keys(primary.properties)) };
+  }
+
   /** batch/archive: 204 with no body; ids that do not exist are ignored (as HubSpot does). */
   function batchArchive(type: HsObjectType, body: unknown): SimResponse {
     const { inputs, error } = batchInputs(body);
@@ -1244,6 +1278,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       }
     }
     if (method === 'POST' && rest === 'search') return search(type, body);
+    if (method === 'POST' && rest === 'merge') return mergeObjects(type, body);
     if (method === 'POST' && rest?.startsWith('batch/')) {
       switch (rest.slice('batch/'.length)) {
         case 'create':
@@ -1261,7 +1296,9 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     if (rest && /^\w+$/.test(rest) && (method === 'GET' || method === 'PATCH')) {
       const idProperty = uniqueIdProperty(type, req.query.get('idProperty'));
       if (typeof idProperty !== 'string') return idProperty;
-      const obj = findByProperty(type, idProperty, rest);
+      const found = findByProperty(type, idProperty, rest);
+      // A merged-away id reads as the record it was merged into.
+      const obj = found?.mergedInto ? state[type].get(found.mergedInto) : found;
       if (!obj) return hsError(404, 'OBJECT_NOT_FOUND', `resource not found`);
       if (method === 'GET') return { status: 200, body: view(type, obj, propertyList(req.query)) };
       const { props, errors } = checkProperties(type, isRecord(body) ? body.properties : undefined, false);

@@ -10,6 +10,12 @@
  *   pagination), activities v2 (`person_id` is read-only: a person is linked through
  *   `participants: [{person_id, primary}]`), list endpoints with `updated_since`, `sort_by`,
  *   `sort_direction` and `cursor` / `additional_data.next_cursor`.
+ * - Deleting: `DELETE /api/v2/persons/{id}` and `/api/v2/organizations/{id}` mark the record deleted
+ *   (`{success:true, data:{id}}`); it is purged after 30 days ("Permanent deletion logic for 6 core
+ *   entities", developers.pipedrive.com changelog, 2022); a deleted record answers 404 to reads and
+ *   to another DELETE.
+ * - Merging: `PUT /api/v1/persons/{id}/merge` with `merge_with_id` (the person kept, whose data wins
+ *   on conflicts; related data moves to it): https://pipedrive.readme.io/docs/merging-two-persons
  * - Migration notes v1 → v2: https://pipedrive.readme.io/docs/pipedrive-api-v2-migration-guide
  * - Authentication (`x-api-token` header): https://pipedrive.readme.io/docs/core-api-concepts-authentication
  * - Rate limiting: https://pipedrive.readme.io/docs/core-api-concepts-rate-limiting (per token per
@@ -630,6 +636,46 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     return ok(activity, undefined, existing ? 200 : 201);
   }
 
+  /**
+   * PUT /api/v1/persons/{id}/merge {merge_with_id}: the person of `merge_with_id` stays and wins
+   * where both have a value; its empty fields take the other's, e-mails and phones are combined,
+   * notes, activities and deals move to it, and person {id} is gone. Answers the merged person.
+   */
+  function mergePersons(p: PdPerson, body: unknown): SimResponse {
+    const withId = isRecord(body) ? Number(body.merge_with_id) : NaN;
+    if (!Number.isInteger(withId)) return pdError(400, 'merge_with_id is required');
+    if (withId === p.id) return pdError(400, 'Cannot merge a person with itself');
+    const into = state.persons.get(withId);
+    if (!into || into.is_deleted) return pdError(404, 'Person not found');
+    const union = (a: PdLabeled[], b: PdLabeled[]) => [
+      ...a,
+      ...b.filter((x) => !a.some((y) => y.value.toLowerCase() === x.value.toLowerCase())).map((x) => ({ ...x, primary: false })),
+    ];
+    into.emails = union(into.emails, p.emails);
+    into.phones = union(into.phones, p.phones);
+    into.job_title ??= p.job_title;
+    into.org_id ??= p.org_id;
+    for (const n of state.notes.values()) if (n.person_id === p.id) n.person_id = into.id;
+    for (const a of state.activities.values()) {
+      a.participants = a.participants.map((x) => (x.person_id === p.id ? { ...x, person_id: into.id } : x));
+      if (a.person_id === p.id) a.person_id = into.id;
+    }
+    for (const d of state.deals.values()) if (d.person_id === p.id) d.person_id = into.id;
+    p.is_deleted = true;
+    into.update_time = rfc3339();
+    return ok(personView(into));
+  }
+
+  /**
+   * DELETE of a person or an organization (v2): marked deleted, answered `{success, data: {id}}`;
+   * it is then gone from reads and searches (404 for the id). Pipedrive purges it after 30 days.
+   */
+  function markDeleted(r: PdPerson | PdOrganization): SimResponse {
+    r.is_deleted = true;
+    r.update_time = rfc3339();
+    return ok({ id: r.id });
+  }
+
   // ---------- routing ----------
 
   function route(req: SimRequest, token: string): SimResponse {
@@ -652,11 +698,17 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (method === 'GET')
         return list([...state.persons.values()], q, (p) => !q.get('org_id') || p.org_id === Number(q.get('org_id')), personView);
     }
+    if (method === 'PUT' && (m = path.match(/^\/api\/v1\/persons\/(\d+)\/merge$/))) {
+      const p = state.persons.get(Number(m[1]));
+      if (!p || p.is_deleted) return pdError(404, 'Person not found');
+      return mergePersons(p, body);
+    }
     if ((m = path.match(/^\/api\/v2\/persons\/(\d+)$/))) {
       const p = state.persons.get(Number(m[1]));
       if (!p || p.is_deleted) return pdError(404, 'Person not found');
       if (method === 'GET') return ok(personView(p));
       if (method === 'PATCH') return writePerson(p, body, token);
+      if (method === 'DELETE') return markDeleted(p);
     }
     if (path === '/api/v2/organizations') {
       if (method === 'POST') return writeOrg(undefined, body, token);
@@ -667,6 +719,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (!o || o.is_deleted) return pdError(404, 'Organization not found');
       if (method === 'GET') return ok(orgView(o));
       if (method === 'PATCH') return writeOrg(o, body, token);
+      if (method === 'DELETE') return markDeleted(o);
     }
     if (path === '/api/v1/notes') {
       if (method === 'POST') return writeNote(undefined, body, token);

@@ -9,6 +9,11 @@
 //     `allOrNone`; PATCH /composite/sobjects/{Object}/{ExternalIdField} upserts; answers one
 //     {id, success, errors:[{statusCode, message, fields}], created?} per record, in order
 //     ("resources_composite_sobjects_collections_*.htm").
+//   · DELETE /composite/sobjects?ids=…&allOrNone= (≤ 200 ids, any object types) → one DeleteResult
+//     {id, success, errors} per id, in order ("resources_composite_sobjects_collections_delete.htm"). A
+//     deleted record goes to the Recycle Bin (15 days) and leaves queries; deleting it again answers
+//     ENTITY_IS_DELETED. Deleting an account deletes its contacts with it (cascade, Apex Developer Guide
+//     "Referential Integrity When Deleting and Restoring Records").
 //   · Errors: JSON array [{message, errorCode, fields?}]; 401 INVALID_SESSION_ID; 403 REQUEST_LIMIT_EXCEEDED;
 //     400 MALFORMED_QUERY / INVALID_FIELD / EXCEEDED_ID_LIMIT; 500 UNKNOWN_EXCEPTION ("errorcodes.htm").
 // - Object Reference — https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
@@ -207,6 +212,8 @@ export interface SalesforceSim {
   /** The next `count` token requests fail: `status` 5xx/429 answers, or 0 for a reset connection. */
   failTokenRequests(count: number, status?: number): void;
   addToken(token: string): void;
+  /** Whether a record was deleted into the Recycle Bin. */
+  inRecycleBin(id: string): boolean;
   /** Moves the simulated clock forward (LastModifiedDate has one-second precision). */
   advanceClock(ms: number): void;
   close(): Promise<void>;
@@ -252,6 +259,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       schema[type][ext] = { type: 'string', length: 255, externalId: true, unique: true };
   }
   const records = new Map<string, { type: string; fields: SObject }>();
+  const recycleBin = new Map<string, { type: string; fields: SObject }>();
   const byType = new Map<string, string[]>();
   const counters = new Map<string, number>();
   const tokens = new Set(options.tokens ?? ['sim-token']);
@@ -833,6 +841,49 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     send(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
   }
 
+  /** Moves a record (and, for an account, its contacts) to the Recycle Bin. */
+  function recycle(id: string): void {
+    const rec = records.get(id);
+    if (!rec) return;
+    records.delete(id);
+    byType.set(
+      rec.type,
+      (byType.get(rec.type) ?? []).filter((x) => x !== id),
+    );
+    rec.fields.IsDeleted = true;
+    recycleBin.set(id, rec);
+    if (rec.type === 'Account')
+      for (const child of byType.get('Contact') ?? []) if (records.get(child)?.fields.AccountId === id) recycle(child);
+  }
+
+  function deleteCollection(params: URLSearchParams): Result[] {
+    const ids = (params.get('ids') ?? '').split(',').filter(Boolean);
+    if (!ids.length) throw new SfError(400, 'MISSING_ARGUMENT', 'ids parameter must be provided');
+    if (ids.length > 200)
+      throw new SfError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+    const err = (statusCode: string, message: string): Result => ({ success: false, errors: [{ statusCode, message, fields: [] }] });
+    const results = ids.map((id): Result => {
+      if (recycleBin.has(id)) return { id, ...err('ENTITY_IS_DELETED', 'entity is deleted') };
+      const rec = records.get(id);
+      if (!rec || rec.type === 'User') return err('INVALID_CROSS_REFERENCE_KEY', 'invalid cross reference id');
+      return { id, success: true, errors: [] };
+    });
+    if (params.get('allOrNone') === 'true' && results.some((r) => !r.success))
+      return results.map((r) =>
+        r.success
+          ? {
+              id: r.id,
+              ...err(
+                'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                'Record rolled back because not all records were valid and the request was using AllOrNone header',
+              ),
+            }
+          : r,
+      );
+    for (const r of results) if (r.success) recycle(r.id!);
+    return results;
+  }
+
   // -------------------------------------------------------------------------------------------------
   // HTTP
 
@@ -935,6 +986,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (rest === '/composite/sobjects' && (req.method === 'POST' || req.method === 'PATCH')) {
         return send(res, 200, collections(req.method, body));
       }
+      if (rest === '/composite/sobjects' && req.method === 'DELETE') return send(res, 200, deleteCollection(url.searchParams));
       const um = /^\/composite\/sobjects\/([A-Za-z_]+)\/([A-Za-z0-9_]+)$/.exec(rest);
       if (um && req.method === 'PATCH') {
         const [, type, field] = um;
@@ -993,6 +1045,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       return copy(applyUpdate(rec, values));
     },
     requests: log,
+    inRecycleBin: (id) => recycleBin.has(id),
     setFaults(f) {
       faults = f;
       rng = seededRandom(f.seed ?? 1);

@@ -4,6 +4,7 @@
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 import {
   ConnectorError,
+  type ArchiveRequest,
   type Connector,
   type ConnectorContext,
   type PushItem,
@@ -12,6 +13,12 @@ import {
 } from '../../connectors/types';
 
 export const T0 = '2025-03-03T09:15:00.000Z';
+
+let archiveSeq = 0;
+/** Archive requests for records known by their remote ids, as the engine builds them (a new change id each). */
+export function archiveRequests(remoteIds: string[]): ArchiveRequest[] {
+  return remoteIds.map((remoteId) => ({ remoteId, localId: `local-${remoteId}`, changeId: `archive-${++archiveSeq}`, requestedAt: T0 }));
+}
 
 export function contact(id: string, fields: Partial<Contact>): Contact {
   return { id, createdAt: T0, updatedAt: T0, sources: [], name: '', emails: [], phones: [], tags: [], ...fields };

@@ -53,14 +53,27 @@ function Report({ report }: { report: MergeReport }) {
       <p>
         Merged: one person now, with the history of both ({report.movedActivities} history entries and {report.movedTasks} tasks moved).
       </p>
-      {report.crmRecordsToMerge.length > 0 && (
+      {report.crmRecordsToMerge.some((r) => r.queued) && (
+        <ul data-testid="crm-merge-queued">
+          {report.crmRecordsToMerge
+            .filter((r) => r.queued)
+            .map((r) => (
+              <li key={r.connectorId}>
+                {r.connectorName} had this person twice: record {r.otherRemoteId} is merged into {r.keptRemoteId} there with the next sync.
+              </li>
+            ))}
+        </ul>
+      )}
+      {report.crmRecordsToMerge.some((r) => !r.queued) && (
         <ul data-testid="crm-merge-needed">
-          {report.crmRecordsToMerge.map((r) => (
-            <li key={r.connectorId}>
-              {r.connectorName} still has this person twice: merge record {r.otherRemoteId} into {r.keptRemoteId} there.{' '}
-              <span class="muted">{CRM_MERGE_HINT[r.connectorType] ?? ''}</span>
-            </li>
-          ))}
+          {report.crmRecordsToMerge
+            .filter((r) => !r.queued)
+            .map((r) => (
+              <li key={r.connectorId}>
+                {r.connectorName} still has this person twice: merge record {r.otherRemoteId} into {r.keptRemoteId} there.{' '}
+                <span class="muted">{CRM_MERGE_HINT[r.connectorType] ?? ''}</span>
+              </li>
+            ))}
         </ul>
       )}
       {survivor && <ContactCard contact={survivor} />}

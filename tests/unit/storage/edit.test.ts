@@ -247,9 +247,9 @@ describe('deleting with archive in the CRMs', () => {
     await runOnce(db, w.registry, w.engineOpts());
     const remote = w.crm.records.get(`contact|${ann.id}`)!.remoteId;
     const archived: [string, string[]][] = [];
-    w.registry.get('memory')!.archive = async (_ctx, kind, ids) => {
-      archived.push([kind, ids]);
-      return ids.map((remoteId) => ({ remoteId, ok: true as const }));
+    w.registry.get('memory')!.archive = async (_ctx, kind, requests) => {
+      archived.push([kind, requests.map((r) => r.remoteId)]);
+      return requests.map(({ remoteId }) => ({ remoteId, ok: true as const }));
     };
     await removeContact(ann.id, { archiveInCrms: true }, db);
     await runOnce(db, w.registry, w.engineOpts());
@@ -269,6 +269,20 @@ describe('deleting with archive in the CRMs', () => {
     expect(await db.outbox.get(entryKey(inst.id, 'contact', ann.id))).toMatchObject({
       state: 'dead',
       lastError: `Memory CRM cannot archive from Rapport: archive this record there by hand (its id there: ${remote})`,
+    });
+  });
+
+  it('a CRM that says why it cannot archive (an address book): the failed entry gives that reason', async () => {
+    const w = await world();
+    const { db, inst, ann } = w;
+    await runOnce(db, w.registry, w.engineOpts());
+    const remote = w.crm.records.get(`contact|${ann.id}`)!.remoteId;
+    w.registry.get('memory')!.noArchive = 'it has no archive; delete it there by hand';
+    await removeContact(ann.id, { archiveInCrms: true }, db);
+    await runOnce(db, w.registry, w.engineOpts());
+    expect(await db.outbox.get(entryKey(inst.id, 'contact', ann.id))).toMatchObject({
+      state: 'dead',
+      lastError: `Memory CRM cannot archive from Rapport: it has no archive; delete it there by hand (its id there: ${remote})`,
     });
   });
 

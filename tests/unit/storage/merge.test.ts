@@ -17,6 +17,16 @@ import { closeDbs, freshDb, setup, src } from '../sync/helpers';
 
 afterEach(closeDbs);
 
+/** Engine runs until nothing is due (a merge waits for the survivor's push: one run after the other). */
+async function settle(w: Awaited<ReturnType<typeof setup>>): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const r = await runOnce(w.db, w.registry, w.engineOpts());
+    if (r.nextDueAt === undefined) return;
+    w.clock.advance(Math.max(0, r.nextDueAt - w.clock.now()));
+  }
+  throw new Error('the outbox did not settle');
+}
+
 const later = { type: 'linkedin' as const, at: '2026-02-01T00:00:00.000Z' };
 
 async function twoAnns(db: RapportDB) {
@@ -181,6 +191,47 @@ describe('mergeContacts', () => {
     await runOnce(db, w.registry, w.engineOpts());
     const items = w.crm.pushes.slice(before).flatMap((p) => p.items);
     expect(items.map((i) => [i.item.record.id, i.remoteId])).toEqual([[fresh.contact.id, remoteLone]]);
+  });
+
+  it("with a CRM that can merge, its own merge is queued in the merge's transaction and sent; a new id there becomes the survivor's link", async () => {
+    const w = await setup({ kinds: ['contact', 'company', 'email', 'note', 'task'] });
+    const { db, inst } = w;
+    const { s, m } = await twoAnns(db);
+    await runOnce(db, w.registry, w.engineOpts());
+    const remoteS = w.crm.records.get(`contact|${s.id}`)!.remoteId;
+    const remoteM = w.crm.records.get(`contact|${m.id}`)!.remoteId;
+    const asked: unknown[] = [];
+    w.registry.get('memory')!.merge = async (_ctx, _kind, requests) => {
+      asked.push(...requests.map((r) => [r.remoteId, r.intoRemoteId]));
+      return requests.map((r) => ({ remoteId: r.remoteId, ok: true as const, resultId: 'merged-record-9' }));
+    };
+    const report = await mergeContacts(s.id, m.id, {}, db, { mergeInCrms: new Set(['memory']) });
+    expect(report.crmRecordsToMerge).toEqual([expect.objectContaining({ keptRemoteId: remoteS, otherRemoteId: remoteM, queued: true })]);
+    expect(await db.outbox.get(entryKey(inst.id, 'contact', m.id))).toMatchObject({
+      op: 'merge',
+      remoteId: remoteM,
+      intoRemoteId: remoteS,
+      intoLocalId: s.id,
+    });
+    await settle(w);
+    expect(asked).toEqual([[remoteM, remoteS]]);
+    expect(await db.outbox.count()).toBe(0);
+    expect((await db.links.get([inst.id, 'contact', s.id]))?.remoteId).toBe('merged-record-9');
+  });
+
+  it('a CRM whose connector cannot merge: the request fails for good, saying to merge the two records there by hand', async () => {
+    const w = await setup({ kinds: ['contact'] });
+    const { db, inst } = w;
+    const { s, m } = await twoAnns(db);
+    await runOnce(db, w.registry, w.engineOpts());
+    const remoteS = w.crm.records.get(`contact|${s.id}`)!.remoteId;
+    const remoteM = w.crm.records.get(`contact|${m.id}`)!.remoteId;
+    await mergeContacts(s.id, m.id, {}, db, { mergeInCrms: new Set(['memory']) });
+    await settle(w);
+    expect(await db.outbox.get(entryKey(inst.id, 'contact', m.id))).toMatchObject({
+      state: 'dead',
+      lastError: `Memory CRM cannot merge from Rapport: merge record ${remoteM} into ${remoteS} there by hand`,
+    });
   });
 
   it('links the engine journaled and did not fold yet count as links', async () => {

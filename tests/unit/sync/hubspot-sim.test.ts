@@ -18,6 +18,7 @@ import { resumeConnector, saveConnectorInstance, type PublicConnectorInstance } 
 import { runOnce, status, syncNow, type EngineOptions, type RunSummary } from '../../../sync/engine';
 import { FakeClock, closeDbs, freshDb, src } from './helpers';
 import { removeContact } from '../../../storage/edit';
+import { mergeContacts } from '../../../storage/merge';
 
 const TOKEN = 'hs-test-token-0123456789';
 
@@ -353,5 +354,27 @@ describe('engine × simulated HubSpot', { timeout: 400_000 }, () => {
         .sort(),
     ).toEqual(kept.map((c) => c.emails[0]).sort());
     expect(w.hs.server.log.filter((e) => e.path === '/crm/v3/objects/contacts/batch/archive')).toHaveLength(1);
+  });
+
+  it('two people merged in Rapport, both in HubSpot: HubSpot merges its two records (its own merge), once', async () => {
+    const w = await world(3);
+    await untilDone(w);
+    const [kept, merged] = w.contacts;
+    const keptRemote = (await w.db.links.get([w.inst.id, 'contact', kept.id]))!.remoteId;
+    const mergedRemote = (await w.db.links.get([w.inst.id, 'contact', merged.id]))!.remoteId;
+    const report = await mergeContacts(kept.id, merged.id, {}, w.db, { mergeInCrms: new Set(['hubspot']) });
+    expect(report.crmRecordsToMerge).toEqual([
+      expect.objectContaining({ keptRemoteId: keptRemote, otherRemoteId: mergedRemote, queued: true }),
+    ]);
+    await untilDone(w);
+    expect(w.hs.state.contacts.get(mergedRemote)?.mergedInto).toBe(keptRemote);
+    expect(
+      w.hs
+        .list('contacts')
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual([keptRemote, (await w.db.links.get([w.inst.id, 'contact', w.contacts[2].id]))!.remoteId].sort());
+    expect(w.hs.server.log.filter((e) => e.path === '/crm/v3/objects/contacts/merge')).toHaveLength(1);
+    expect((await w.db.links.get([w.inst.id, 'contact', kept.id]))!.remoteId).toBe(keptRemote);
   });
 });
