@@ -61,6 +61,7 @@ export async function putRecords<K extends IndexKind>(
   const builder = new IndexBuilder();
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
+  const replaced: StoredOf<K>[] = [];
   // Replaced records move in the index all at once: each posting chunk and prefix entry they
   // touch is written once (a bulk edit of thousands), not once per record.
   const moved: DocChange[] = [];
@@ -78,20 +79,24 @@ export async function putRecords<K extends IndexKind>(
         });
       }
       byId.set(rec.id, stored);
+      replaced.push(stored);
       out.push(stored);
     } else {
       const stored = { ...rec, n: next++ } as StoredOf<K>;
-      if (!aheadOfRebuild(rebuild, kind, stored.n)) builder.add(kind, stored.n, docTerms(kind, stored), docRank(kind, stored));
       byId.set(rec.id, stored);
       fresh.push(stored);
       out.push(stored);
     }
   }
-  if (moved.length) await reindexDocs(db, kind, moved);
-  const replaced = out.filter((r) => !fresh.includes(r));
-  if (replaced.length) await table.bulkPut(replaced);
-  if (fresh.length) await table.bulkAdd(fresh);
-  await builder.flush(db);
+  // The records are handed to the database first: while it stores them, the new records' index
+  // entries are worked out here, instead of one waiting for the other.
+  const written = Promise.all([replaced.length && table.bulkPut(replaced), fresh.length && table.bulkAdd(fresh)]);
+  const indexed = (async () => {
+    for (const rec of fresh) if (!aheadOfRebuild(rebuild, kind, rec.n)) builder.add(kind, rec.n, docTerms(kind, rec), docRank(kind, rec));
+    if (moved.length) await reindexDocs(db, kind, moved);
+    await builder.flush(db);
+  })();
+  await Promise.all([written, indexed]);
   return out;
 }
 

@@ -216,6 +216,22 @@ function companyDomainOf(input: { emails: string[]; companyDomain?: string }, op
 }
 
 /**
+ * Stored contacts with any of these keys in an index. The index is walked with a key cursor and
+ * only the matches are read: an import's addresses are mostly new, and a cursor with values loads
+ * a stored person at every step of the walk, one per address of the batch.
+ */
+async function contactsWithAny(
+  db: RapportDB,
+  index: 'emails' | 'linkedinId' | 'linkedinUrns' | 'id',
+  keys: string[],
+): Promise<StoredContact[]> {
+  if (!keys.length) return [];
+  const ns = await db.contacts.where(index).anyOf(keys).primaryKeys();
+  if (!ns.length) return [];
+  return (await db.contacts.bulkGet([...new Set(ns)])).filter((c): c is StoredContact => !!c);
+}
+
+/**
  * Saves people, merging with existing ones: the same person is the same normalized email, the
  * same LinkedIn profile (public id), or one LinkedIn URN in common (a lead or candidate). Returns one result per input (or an Error for unusable inputs).
  */
@@ -239,10 +255,10 @@ export async function upsertContacts(
     const urns = uniq(ok.flatMap((i) => i.linkedinUrns ?? []));
     const stableIds = uniq(opts.stableIds ?? []);
     const found = [
-      ...(emails.length ? await db.contacts.where('emails').anyOf(emails).toArray() : []),
-      ...(liIds.length ? await db.contacts.where('linkedinId').anyOf(liIds).toArray() : []),
-      ...(urns.length ? await db.contacts.where('linkedinUrns').anyOf(urns).toArray() : []),
-      ...(stableIds.length ? await db.contacts.where('id').anyOf(stableIds).toArray() : []),
+      ...(await contactsWithAny(db, 'emails', emails)),
+      ...(await contactsWithAny(db, 'linkedinId', liIds)),
+      ...(await contactsWithAny(db, 'linkedinUrns', urns)),
+      ...(await contactsWithAny(db, 'id', stableIds)),
     ];
     const byEmail = new Map<string, Contact>();
     const byLi = new Map<string, Contact>();

@@ -165,6 +165,41 @@ function mergeTop(lists: { ids: ArrayLike<number>; ranks: ArrayLike<number> }[])
 // ---------------------------------------------------------------- bulk building
 
 /**
+ * Many rows wanted from one chunk (an import's words, mostly new to the index: each person's
+ * address) are found by reading the chunk's keys first, one range read of keys only, and then only
+ * the rows that exist: a read of a missing row costs a request like any other. Only when the chunk
+ * holds at most KEY_SCAN_RATIO times as many rows as are wanted, so the keys read stay few.
+ */
+const KEY_SCAN_MIN = 1024;
+const KEY_SCAN_RATIO = 8;
+
+/** The stored posting rows of these keys (undefined where there is none), in the same order. */
+async function storedRows(
+  postings: IndexTables['postings'],
+  kind: IndexKind,
+  keys: [IndexKind, string, number][],
+): Promise<(PostingChunk | undefined)[]> {
+  const wanted = new Map<number, number>();
+  for (const [, , c] of keys) wanted.set(c, (wanted.get(c) ?? 0) + 1);
+  const inChunk = (c: number) => postings.where('[k+c+t]').between([kind, c, Dexie.minKey], [kind, c, Dexie.maxKey], true, true);
+  const scanned = new Set<number>();
+  const present = new Set<string>();
+  await Promise.all(
+    [...wanted].map(async ([c, count]) => {
+      if (count < KEY_SCAN_MIN || (await inChunk(c).count()) > KEY_SCAN_RATIO * count) return;
+      for (const key of await inChunk(c).primaryKeys()) present.add(`${key[1]}\u0000${c}`);
+      scanned.add(c);
+    }),
+  );
+  if (!scanned.size) return postings.bulkGet(keys);
+  const toRead = keys.filter(([, t, c]) => !scanned.has(c) || present.has(`${t}\u0000${c}`));
+  const rows = toRead.length ? await postings.bulkGet(toRead) : [];
+  const byKey = new Map<string, PostingChunk | undefined>();
+  toRead.forEach(([, t, c], i) => byKey.set(`${t}\u0000${c}`, rows[i]));
+  return keys.map(([, t, c]) => byKey.get(`${t}\u0000${c}`));
+}
+
+/**
  * Accumulates the index contribution of many new docs in memory and merges it into the stored
  * index in one pass. Docs added must have doc numbers above every doc already indexed for that
  * kind (true for bulk inserts, which allocate fresh numbers).
@@ -226,7 +261,7 @@ export class IndexBuilder {
         }
       }
       const chunkKeys = [...chunkUpdates.values()].map((u) => [kind, u.t, u.c] as [IndexKind, string, number]);
-      const existing = await tables.postings.bulkGet(chunkKeys);
+      const existing = await storedRows(tables.postings, kind, chunkKeys);
       const chunkRows: PostingChunk[] = [];
       let i = 0;
       for (const u of chunkUpdates.values()) {

@@ -17,7 +17,7 @@ import {
 } from '../../../storage/repositories';
 import { createTask } from '../../../storage/tasks';
 import { ExportFile, type Source } from '../../../storage/schema';
-import { IndexBuilder, docRank, docTerms, reindexDoc, search } from '../../../storage/search-index';
+import { IndexBuilder, docRank, docTerms, matchingDocs, reindexDoc, search } from '../../../storage/search-index';
 import { cardinality, decodeOffsets } from '../../../storage/posting-chunk';
 import { continueIndexRebuild, rebuildIndexStep, rebuildProgress, rebuildState, startIndexRebuild } from '../../../storage/index-rebuild';
 
@@ -242,6 +242,24 @@ describe('search', () => {
     await deleteContact(ann!.id, db);
     expect((await search(db, 'ann lee')).contacts).toEqual([]);
     expect(await db.prefixes.where('[k+p]').equals(['contact', 'lee']).count()).toBe(0);
+  });
+});
+
+describe('bulk writes into a chunk that already has postings', () => {
+  it('a second large batch adds its people to the words they share with the first, and each keeps its own word', async () => {
+    // Each batch writes more than a thousand index rows into chunk 0, most of them new words (the
+    // addresses); the words both batches share must keep the first batch's people.
+    const batch = (from: number) =>
+      Array.from({ length: 1500 }, (_, i) => ({ name: `Nimbus Person${from + i}`, emails: [`p${from + i}@nimbus.example`] }));
+    await upsertContacts(batch(0), src, {}, db);
+    await upsertContacts(batch(1500), src, {}, db);
+    expect((await matchingDocs(db, 'contact', 'nimbus'))!.size).toBe(3000);
+    expect((await matchingDocs(db, 'contact', 'nim'))!.size).toBe(3000);
+    const nimbus = (await db.postings.get(['contact', 'nimbus', 0]))!;
+    expect(cardinality(nimbus)).toBe(3000);
+    expect(names((await search(db, 'person1234')).contacts)).toEqual(['Nimbus Person1234']);
+    expect(names((await search(db, 'person2345')).contacts)).toEqual(['Nimbus Person2345']);
+    expect(names((await search(db, 'nimbus person2999')).contacts)).toEqual(['Nimbus Person2999']);
   });
 });
 
