@@ -494,6 +494,30 @@ export async function search(db: RapportDB, query: string, opts: SearchOptions =
   };
 }
 
+/**
+ * Adds to `candidates` up to `limit` of the newest docs holding exactly the term `word` (its two
+ * newest posting chunks, not its whole postings), so an exact match is never crowded out by more
+ * recent prefix matches.
+ */
+async function addExactTermDocs(db: RapportDB, kind: IndexKind, word: string, candidates: number[], limit: number): Promise<void> {
+  const exact = (
+    await db.postings.where(':id').between([kind, word, 0], [kind, word, Infinity], true, true).reverse().limit(2).toArray()
+  ).reverse();
+  const seen = new Set(candidates);
+  let added = 0;
+  for (let ci = exact.length - 1; ci >= 0 && added < limit; ci--) {
+    const offs = decodeOffsets(exact[ci]);
+    const base = exact[ci].c << CHUNK_SHIFT;
+    for (let x = offs.length - 1; x >= 0 && added < limit; x--) {
+      const n = base + offs[x];
+      if (!seen.has(n)) {
+        candidates.push(n);
+        added++;
+      }
+    }
+  }
+}
+
 /** Largest prefix-entry count for which a word's postings are read across all chunks at once. */
 const DRIVER_PREFETCH_MAX = 20_000;
 
@@ -542,25 +566,7 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
     // One word: the stored top list is the answer (best rank first), plus the exact term's newest
     // docs so an exact match is never crowded out by more recent prefix matches.
     candidates = Array.from(entries[0]!.ids.subarray(0, limit + (limit >> 1)));
-    if (entries[0]!.truncated) {
-      // Newest chunks of the exact term only (its newest docs), not its whole postings.
-      const exact = (
-        await db.postings.where(':id').between([kind, words[0], 0], [kind, words[0], Infinity], true, true).reverse().limit(2).toArray()
-      ).reverse();
-      const seen = new Set(candidates);
-      let added = 0;
-      for (let ci = exact.length - 1; ci >= 0 && added < limit; ci--) {
-        const offs = decodeOffsets(exact[ci]);
-        const base = exact[ci].c << CHUNK_SHIFT;
-        for (let x = offs.length - 1; x >= 0 && added < limit; x--) {
-          const n = base + offs[x];
-          if (!seen.has(n)) {
-            candidates.push(n);
-            added++;
-          }
-        }
-      }
-    }
+    if (entries[0]!.truncated) await addExactTermDocs(db, kind, words[0], candidates, limit);
   } else {
     // Several words (or one long or depleted one): intersect the words' postings one chunk (a
     // range of 65,536 doc numbers) at a time, newest chunk first, until enough docs match. Each
@@ -620,6 +626,9 @@ async function searchKind(db: RapportDB, kind: IndexKind, words: string[], limit
         }
       }
     }
+    // One long word ("person17"): newer records that merely start with it (Person1700…) must not
+    // crowd out the ones that are it.
+    if (words.length === 1 && words[0].length > SHORT_PREFIX) await addExactTermDocs(db, kind, words[0], candidates, limit);
   }
 
   // Candidates are few (bounded above): load them once and keep those matching every word.

@@ -221,6 +221,16 @@ describe('search', () => {
     expect(order[0]).toBe('Ann Lee');
     expect(order[1]).toBe('Anna Karlsson');
   });
+  it('a long word finds the record that is it, however many newer ones start with it', async () => {
+    await upsertContacts([{ name: 'Person17 Exact', emails: ['p17@exact.example'] }], src, {}, db);
+    await upsertContacts(
+      Array.from({ length: 100 }, (_, i) => ({ name: `Person${1700 + i} Later`, emails: [`p${1700 + i}@later.example`] })),
+      src,
+      {},
+      db,
+    );
+    expect(names((await search(db, 'person17')).contacts)[0]).toBe('Person17 Exact');
+  });
   it('finds activities by subject and participants, and forgets deleted records', async () => {
     const ann = await findContactByEmail('ann@lee.io', db);
     await addActivities(
