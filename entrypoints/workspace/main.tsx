@@ -2,11 +2,14 @@ import { render } from 'preact';
 import '../../components/theme.css';
 import { getDb } from '../../storage/db';
 import { Workspace } from './Workspace';
+import { startLoadingFor } from './list/use-projection';
 import './workspace.css';
 
-// Open the database while the first frame renders.
+// Open the database while the first frame renders, and when the page opens on a table, start
+// reading its first rows then too (not from the view's effect, a frame later).
 void getDb()
   .open()
   .catch(() => undefined);
+startLoadingFor(location.hash.replace(/^#/, ''));
 
 render(<Workspace />, document.getElementById('app')!);
