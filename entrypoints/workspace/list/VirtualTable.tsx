@@ -1,6 +1,6 @@
 // A table over many rows: only the rows in view are in the DOM (@tanstack/virtual-core), fixed row
-// height. Headers sort; the keyboard moves the active row (↑/↓, Home/End, PageUp/PageDown), Enter
-// opens it, `x` selects it.
+// height, each row its own layout root (CSS containment). Headers sort; the keyboard moves the
+// active row (↑/↓, Home/End, PageUp/PageDown), Enter opens it, `x` selects it.
 import { Virtualizer, elementScroll, observeElementOffset, observeElementRect } from '@tanstack/virtual-core';
 import { useLayoutEffect, useMemo, useReducer, useRef, useState } from 'preact/hooks';
 import type { ColumnDef, SortSpec } from '../../../storage/list-query';
@@ -55,6 +55,7 @@ export function VirtualTable<R extends { id: string }>(props: VirtualTableProps<
   const { rows, positions, columns, sort } = props;
   const scroll = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualRows(positions.length, scroll);
+  const items = virtualizer.getVirtualItems();
   const [active, setActive] = useState(0);
   const activeIndex = Math.min(active, Math.max(0, positions.length - 1));
   const selectable = props.selectable !== false;
@@ -101,45 +102,50 @@ export function VirtualTable<R extends { id: string }>(props: VirtualTableProps<
       </div>
       <div ref={scroll} class="vt-body" data-testid={props.testid} tabIndex={0} onKeyDown={onKeyDown}>
         <div style={{ height: `${virtualizer.getTotalSize()}px`, position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item, slot) => {
-            const row = rows[positions[item.index]];
-            if (!row) return null;
-            // Keyed by slot, not by row: a scrolled frame updates the rows' text in place instead of
-            // removing and creating every row that scrolled past.
-            const checked = props.allSelected || props.selected.has(row.id);
-            return (
-              <div
-                key={slot}
-                role="row"
-                data-testid={props.rowTestid}
-                data-id={row.id}
-                aria-rowindex={item.index + 1}
-                aria-selected={checked}
-                class={`vt-row${item.index === activeIndex ? ' active' : ''}${checked ? ' selected' : ''}`}
-                style={{ transform: `translateY(${item.start}px)`, gridTemplateColumns: template }}
-                onClick={() => setActive(item.index)}
-                onDblClick={() => props.onOpen(row.id)}
-              >
-                {selectable && (
-                  <span role="gridcell">
-                    <input
-                      type="checkbox"
-                      data-testid="row-select"
-                      aria-label="Select"
-                      checked={checked}
-                      onClick={(e) => e.stopPropagation()}
-                      onChange={() => props.onToggle(row.id)}
-                    />
-                  </span>
-                )}
-                {columns.map((c) => (
-                  <span key={c.key} role="gridcell" data-column={c.key} title={c.cell(row)}>
-                    {c.key === 'name' ? <a href={props.hrefOf(row.id)}>{c.cell(row)}</a> : c.cell(row)}
-                  </span>
-                ))}
-              </div>
-            );
-          })}
+          {/* The rows in view follow each other: one transform moves them all, so a scrolled frame
+              restyles one element, not each row. */}
+          <div class="vt-rows" style={{ transform: `translateY(${items[0]?.start ?? 0}px)` }}>
+            {items.map((item, slot) => {
+              const row = rows[positions[item.index]];
+              // (An empty row keeps the ones below it in place.)
+              if (!row) return <div key={slot} class="vt-row" />;
+              // Keyed by slot, not by row: a scrolled frame updates the rows' text in place instead of
+              // removing and creating every row that scrolled past.
+              const checked = props.allSelected || props.selected.has(row.id);
+              return (
+                <div
+                  key={slot}
+                  role="row"
+                  data-testid={props.rowTestid}
+                  data-id={row.id}
+                  aria-rowindex={item.index + 1}
+                  aria-selected={checked}
+                  class={`vt-row${item.index === activeIndex ? ' active' : ''}${checked ? ' selected' : ''}`}
+                  style={{ gridTemplateColumns: template }}
+                  onClick={() => setActive(item.index)}
+                  onDblClick={() => props.onOpen(row.id)}
+                >
+                  {selectable && (
+                    <span role="gridcell">
+                      <input
+                        type="checkbox"
+                        data-testid="row-select"
+                        aria-label="Select"
+                        checked={checked}
+                        onClick={(e) => e.stopPropagation()}
+                        onChange={() => props.onToggle(row.id)}
+                      />
+                    </span>
+                  )}
+                  {columns.map((c) => (
+                    <span key={c.key} role="gridcell" data-column={c.key} title={c.cell(row)}>
+                      {c.key === 'name' ? <a href={props.hrefOf(row.id)}>{c.cell(row)}</a> : c.cell(row)}
+                    </span>
+                  ))}
+                </div>
+              );
+            })}
+          </div>
         </div>
       </div>
     </div>
