@@ -5,6 +5,7 @@
 export const WORKSPACE_SECTIONS = [
   { path: '/people', label: 'People', testid: 'nav-people' },
   { path: '/companies', label: 'Companies', testid: 'nav-companies' },
+  { path: '/tasks', label: 'Tasks', testid: 'nav-tasks' },
   { path: '/duplicates', label: 'Duplicates', testid: 'nav-duplicates' },
   { path: '/settings', label: 'Settings', testid: 'nav-settings' },
 ] as const;
@@ -27,4 +28,10 @@ export function workspaceHref(path: string = HOME): string {
 /** The section a route belongs to (`/people/abc` → `/people`), or undefined. */
 export function sectionOf(path: string): WorkspaceSection | undefined {
   return WORKSPACE_SECTIONS.find((s) => path === s.path || path.startsWith(`${s.path}/`) || path.startsWith(`${s.path}?`))?.path;
+}
+
+/** The query of a route's URL (`/people?stage=lead` → `stage=lead`), where a view keeps its state. */
+export function queryOf(url: string | undefined): string {
+  const at = url?.indexOf('?') ?? -1;
+  return at >= 0 ? url!.slice(at + 1) : '';
 }

@@ -22,7 +22,7 @@ import { contactSyncStates, openFollowUps } from '../../../storage/list-source';
 import { STAGES } from '../../../storage/schema';
 import { matchingDocs } from '../../../storage/search-index';
 import { callBackground } from '../../../messaging/client';
-import { recordPath } from '../routes';
+import { queryOf, recordPath } from '../routes';
 import { ColumnPicker, SaveView } from '../list/ViewControls';
 import { VirtualTable } from '../list/VirtualTable';
 import { peopleProjection, useProjection } from '../list/use-projection';
@@ -31,11 +31,6 @@ import { FilterBar } from './FilterBar';
 
 /** How long a bulk delete can be undone before it commits. */
 export const UNDO_MS = 6000;
-
-const queryOf = (url: string | undefined) => {
-  const at = url?.indexOf('?') ?? -1;
-  return at >= 0 ? url!.slice(at + 1) : '';
-};
 
 export function PeopleView({ url }: { path?: string; url?: string }) {
   const db = getDb();
