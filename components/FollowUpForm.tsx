@@ -1,8 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { Task } from '../storage/schema';
-import type { TaskFields } from '../storage/tasks';
-import { type ReminderKind, type ReminderUnit, type TaskFormValues, fieldsOf, initialValues } from './task-fields';
+import { FieldError } from './FieldError';
+import { type ReminderKind, type ReminderUnit, type TaskFormFields, type TaskFormValues, fieldsOf, initialValues } from './task-fields';
 
 /** What the form hands back: the task's fields, its due time (ISO) and the date as typed, for messages. */
 export interface FollowUp {
@@ -10,22 +10,13 @@ export interface FollowUp {
   /** ISO instant; empty when the task has no due date. */
   dueAt: string;
   date: string;
-  fields: TaskFields & { title: string };
+  fields: TaskFormFields;
 }
 
 /** The people and company a task is linked to, when the page lets the user choose them. */
 export interface TaskLinks {
   contactIds: string[];
   companyId?: string;
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
-  const msg = errors[name];
-  return msg ? (
-    <p class="error small" data-testid="field-error" data-field={name} role="alert">
-      {msg}
-    </p>
-  ) : null;
 }
 
 /** Field messages of a failed save: a ValidationError's (storage/edit.ts, told by its shape), else one under `form`. */

@@ -3,11 +3,19 @@
 // minutes before the due time (storage/schema.ts `remindBefore`).
 import type { Task } from '../storage/schema';
 import { DEFAULT_DUE_TIME, localDateOf, localDateTime, localTimeOf } from '../storage/task-schedule';
-import type { TaskFields } from '../storage/tasks';
 
 export const REMINDER_UNITS = { minutes: 1, hours: 60, days: 24 * 60 } as const;
 export type ReminderUnit = keyof typeof REMINDER_UNITS;
 export type ReminderKind = 'none' | 'at' | 'before';
+
+/** What the form gives storage (tasks.ts `TaskFields`: null clears a field). */
+export interface TaskFormFields {
+  title: string;
+  notes: string;
+  dueAt: string | null;
+  remindBefore: number | null;
+  priority: Task['priority'] | null;
+}
 
 export interface TaskFormValues {
   title: string;
@@ -60,9 +68,7 @@ export function initialValues(task: Task | undefined, now: Date, inDays = 3): Ta
  * The task fields the values stand for, or the messages of the fields the form itself can tell are
  * wrong (a date that is no date). Everything else is checked by storage (tasks.ts ValidationError).
  */
-export function fieldsOf(
-  v: TaskFormValues,
-): { fields: TaskFields & { title: string }; errors?: undefined } | { errors: Record<string, string> } {
+export function fieldsOf(v: TaskFormValues): { fields: TaskFormFields; errors?: undefined } | { errors: Record<string, string> } {
   let dueAt: string | null = null;
   if (v.date.trim()) {
     const due = localDateTime(v.date, v.time || DEFAULT_DUE_TIME);

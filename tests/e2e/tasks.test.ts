@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf, localDateTime, snoozeUntil } from '../../storage/task-schedule';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
+import { sidebarFrame } from './harness/sidebar-frame';
 
 const GMAIL_THREAD = readFileSync(new URL('../fixtures/gmail/thread-3-messages-cc.html', import.meta.url), 'utf8');
 const MARCO = '[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"]';
@@ -26,25 +27,9 @@ async function fill(page: Page | Frame, selector: string, value: string) {
   );
 }
 
-async function sidebarFrame(page: Page): Promise<Frame> {
-  await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 30_000 });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    const f = page
-      .frames()
-      .filter((fr) => fr.url().includes('/sidebar.html') && !fr.detached)
-      .pop();
-    if (f) {
-      try {
-        await f.waitForSelector('html[data-actions="on"] [data-testid="sidebar-contact"]', { timeout: 10_000 });
-        return f;
-      } catch {
-        // A frame puppeteer attached to late: look again.
-      }
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('no sidebar card');
+/** Clicks an element once it is there (lists and menus draw after the data they show). */
+async function clickWhenThere(page: Page | Frame, selector: string) {
+  await (await page.waitForSelector(selector))!.click();
 }
 
 const item = (id: string) => `[data-testid="task-item"][data-id="${id}"]`;
@@ -72,11 +57,11 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
   it('a follow-up due yesterday, set from the sidebar, is overdue on the card and in the popup; Done there clears it', async () => {
     const page = await ext.openPage('https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601');
     const frame = await sidebarFrame(page);
-    await frame.click(`${MARCO} [data-testid="follow-up"]`);
+    await clickWhenThere(frame, `${MARCO} [data-testid="follow-up"]`);
     await fill(frame, `${MARCO} [data-testid="follow-up-title"]`, 'Send the Globex quote');
     await fill(frame, `${MARCO} [data-testid="follow-up-date"]`, yesterday());
     await fill(frame, `${MARCO} [data-testid="follow-up-time"]`, '08:00');
-    await frame.click(`${MARCO} [data-testid="follow-up-save"]`);
+    await clickWhenThere(frame, `${MARCO} [data-testid="follow-up-save"]`);
     // The card saved the person and shows the open follow-up, highlighted as overdue.
     const onCard = await frame.waitForSelector(`${MARCO} [data-testid="open-follow-ups"] [data-testid="task-item"][data-state="overdue"]`);
     expect(await onCard!.evaluate((e) => (e as HTMLElement).innerText)).toContain('Send the Globex quote');
@@ -84,7 +69,7 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
 
     const popup = await ext.openPopup();
     await popup.waitForFunction(() => document.querySelector('[data-testid="popup-due-count"]')?.textContent === '1');
-    await popup.click('[data-testid="popup-due"]');
+    await clickWhenThere(popup, '[data-testid="popup-due"]');
     const row = await popup.waitForSelector('[data-testid="due-list"] [data-testid="task-item"]');
     doneId = (await row!.evaluate((e) => e.getAttribute('data-id')))!;
     expect(await row!.evaluate((e) => [e.getAttribute('data-state'), (e as HTMLElement).innerText])).toEqual([
@@ -92,7 +77,7 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
       expect.stringContaining('Send the Globex quote'),
     ]);
     expect(await attr(popup, item(doneId), 'data-due')).toBe(localDateTime(yesterday(), '08:00')!.toISOString());
-    await popup.click(`${item(doneId)} [data-testid="task-done"]`);
+    await clickWhenThere(popup, `${item(doneId)} [data-testid="task-done"]`);
     await popup.waitForSelector('[data-testid="due-empty"]');
     expect(await popup.$('[data-testid="popup-due-count"]')).toBeNull();
     await popup.close();
@@ -100,7 +85,7 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
 
   it('the workspace lists it under Done, with Reopen', async () => {
     ws = await ext.openExtensionPage('workspace.html#/people');
-    await ws.click('[data-testid="nav-tasks"]');
+    await clickWhenThere(ws, '[data-testid="nav-tasks"]');
     const done = await ws.waitForSelector(`[data-testid="tasks-done"] ${item(doneId)}`);
     expect(await done!.evaluate((e) => e.getAttribute('data-state'))).toBe('done');
     expect(await ws.$(`${item(doneId)} [data-testid="task-reopen"]`)).not.toBeNull();
@@ -116,10 +101,10 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
     await fill(ws, `${form} [data-testid="follow-up-date"]`, yesterday());
     await fill(ws, `${form} [data-testid="follow-up-time"]`, '10:00');
     await fill(ws, `${form} [data-testid="task-person-input"]`, 'marco');
-    await ws.click(`${form} [data-testid="task-person-option"]`);
+    await clickWhenThere(ws, `${form} [data-testid="task-person-option"]`);
     const chip = await ws.waitForSelector(`${form} [data-testid="task-person"]`);
     marcoId = (await chip!.evaluate((e) => e.getAttribute('data-id')))!;
-    await ws.click(`${form} [data-testid="follow-up-save"]`);
+    await clickWhenThere(ws, `${form} [data-testid="follow-up-save"]`);
     const row = await ws.waitForSelector('[data-testid="tasks-overdue"] [data-testid="task-item"]');
     taskId = (await row!.evaluate((e) => e.getAttribute('data-id')))!;
     expect(new URL(ws.url()).hash).toBe('#/tasks');
@@ -128,7 +113,7 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
       `#/people/${marcoId}`,
     ]);
 
-    await ws.click(`${item(taskId)} [data-testid="task-person-link"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="task-person-link"]`);
     const followUp = await ws.waitForSelector(
       `[data-testid="contact-detail"] [data-testid="open-follow-ups"] ${item(taskId)}[data-state="overdue"]`,
     );
@@ -144,8 +129,8 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
     await ws.goto(`${ws.url().split('#')[0]}#/tasks?task=${taskId}`);
     await ws.waitForSelector(`[data-testid="tasks-overdue"] ${item(taskId)}[data-highlighted="true"]`);
     const before = await attr(ws, item(taskId), 'data-due');
-    await ws.click(`${item(taskId)} [data-testid="task-snooze"]`);
-    await ws.click(`${item(taskId)} [data-testid="snooze-tomorrow"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="task-snooze"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="snooze-tomorrow"]`);
     await ws.waitForSelector(`[data-testid="tasks-upcoming"] ${item(taskId)}[data-state="upcoming"]`);
     const after = await attr(ws, item(taskId), 'data-due');
     expect(after).not.toBe(before);
@@ -154,18 +139,18 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
   });
 
   it('edits a task: an empty title is named under its field; then the title and due time change', async () => {
-    await ws.click(`${item(taskId)} [data-testid="task-edit"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="task-edit"]`);
     const form = `${item(taskId)} [data-testid="follow-up-form"]`;
     await ws.waitForSelector(form);
     await fill(ws, `${form} [data-testid="follow-up-title"]`, '  ');
-    await ws.click(`${form} [data-testid="follow-up-save"]`);
+    await clickWhenThere(ws, `${form} [data-testid="follow-up-save"]`);
     const error = await ws.waitForSelector(`${form} [data-testid="field-error"][data-field="title"]`);
     expect(await error!.evaluate((e) => e.textContent)).toBe('A task needs a title.');
 
     const day = await ws.$eval(`${form} [data-testid="follow-up-date"]`, (e) => (e as HTMLInputElement).value);
     await fill(ws, `${form} [data-testid="follow-up-title"]`, 'Call Marco about the quote');
     await fill(ws, `${form} [data-testid="follow-up-time"]`, '14:30');
-    await ws.click(`${form} [data-testid="follow-up-save"]`);
+    await clickWhenThere(ws, `${form} [data-testid="follow-up-save"]`);
     await ws.waitForFunction(
       (sel) => (document.querySelector(sel) as HTMLElement | null)?.innerText.includes('Call Marco about the quote'),
       {},
@@ -176,10 +161,10 @@ describe('tasks: sidebar, popup Due tab, workspace Tasks view, contact page', ()
   });
 
   it('deletes a task after a confirmation', async () => {
-    await ws.click(`${item(taskId)} [data-testid="task-delete"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="task-delete"]`);
     await ws.waitForSelector(`${item(taskId)} [data-testid="delete-confirmation"]`);
     expect(await ws.$(item(taskId))).not.toBeNull();
-    await ws.click(`${item(taskId)} [data-testid="delete-confirm"]`);
+    await clickWhenThere(ws, `${item(taskId)} [data-testid="delete-confirm"]`);
     await ws.waitForFunction((sel) => !document.querySelector(sel), {}, item(taskId));
     expect(ext.errors(ws)).toEqual([]);
   });

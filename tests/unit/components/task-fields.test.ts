@@ -2,18 +2,7 @@
 // default due time, a date that is no date, and normal priority stored as none.
 import { describe, expect, it } from 'vitest';
 import { fieldsOf, initialValues, reminderMinutes, reminderParts } from '../../../components/task-fields';
-import type { Task } from '../../../storage/schema';
-
-const task = (over: Partial<Task>): Task => ({
-  id: 'tk_1',
-  title: 'Call back',
-  done: false,
-  contactIds: [],
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  sources: [],
-  ...over,
-});
+import { makeTask } from '../tasks/make-task';
 
 describe('reminder choice', () => {
   it('shows a lead in the largest unit that divides it, and gives back the same minutes', () => {
@@ -49,7 +38,7 @@ describe('form values', () => {
 
   it('an existing task fills the form with its own values, and gives them back unchanged', () => {
     const due = new Date(2026, 4, 6, 14, 30).toISOString();
-    const t = task({ dueAt: due, remindBefore: 60, priority: 'high', notes: 'Quote' });
+    const t = makeTask({ dueAt: due, remindBefore: 60, priority: 'high', notes: 'Quote' });
     const v = initialValues(t, new Date());
     expect(v).toMatchObject({
       title: 'Call back',
@@ -63,7 +52,7 @@ describe('form values', () => {
   });
 
   it('a task without a due date keeps none; an impossible date is named under the due date', () => {
-    expect(fieldsOf(initialValues(task({}), new Date()))).toMatchObject({ fields: { dueAt: null } });
+    expect(fieldsOf(initialValues(makeTask({}), new Date()))).toMatchObject({ fields: { dueAt: null } });
     expect(fieldsOf({ ...initialValues(undefined, new Date()), date: '2026-02-31' })).toEqual({
       errors: { dueAt: 'The due date is not a date.' },
     });

@@ -10,18 +10,7 @@ import {
   taskMatches,
   tasksRoute,
 } from '../../../entrypoints/workspace/tasks/task-query';
-import type { Task } from '../../../storage/schema';
-
-const task = (id: string, over: Partial<Task> = {}): Task => ({
-  id,
-  title: id,
-  done: false,
-  contactIds: [],
-  createdAt: '2026-03-01T00:00:00.000Z',
-  updatedAt: '2026-03-01T00:00:00.000Z',
-  sources: [],
-  ...over,
-});
+import { makeTask } from '../tasks/make-task';
 
 describe('route query', () => {
   it('round-trips the filter, the form and the task to show; drops what it does not know', () => {
@@ -38,22 +27,22 @@ describe('sections and filters', () => {
     const now = new Date(2026, 5, 10, 12, 0);
     const at = (d: number, h: number) => new Date(2026, 5, d, h).toISOString();
     const tasks = [
-      task('a', { dueAt: at(9, 9) }),
-      task('b', { dueAt: at(10, 11) }),
-      task('c', { dueAt: at(10, 13) }),
-      task('d', { dueAt: at(11, 0) }),
+      makeTask({ id: 'a', dueAt: at(9, 9) }),
+      makeTask({ id: 'b', dueAt: at(10, 11) }),
+      makeTask({ id: 'c', dueAt: at(10, 13) }),
+      makeTask({ id: 'd', dueAt: at(11, 0) }),
     ];
     const s = openSections(tasks, now);
     expect([s.overdue, s.today, s.upcoming].map((l) => l.map((t) => t.id))).toEqual([['a', 'b'], ['c'], ['d']]);
   });
 
   it('filters by person, by company (its own or its people’s) and by tag', () => {
-    const t = task('t', { contactIds: ['ann'], companyId: 'acme' });
+    const t = makeTask({ id: 't', contactIds: ['ann'], companyId: 'acme' });
     expect(taskMatches(t, { person: 'ann' }, {})).toBe(true);
     expect(taskMatches(t, { person: 'bob' }, {})).toBe(false);
     expect(taskMatches(t, { company: 'acme' }, {})).toBe(true);
-    expect(taskMatches(task('u', { contactIds: ['ann'] }), { company: 'acme' }, { companyPeople: new Set(['ann']) })).toBe(true);
-    expect(taskMatches(task('u', { contactIds: ['bob'] }), { company: 'acme' }, { companyPeople: new Set(['ann']) })).toBe(false);
+    expect(taskMatches(makeTask({ id: 'u', contactIds: ['ann'] }), { company: 'acme' }, { companyPeople: new Set(['ann']) })).toBe(true);
+    expect(taskMatches(makeTask({ id: 'u', contactIds: ['bob'] }), { company: 'acme' }, { companyPeople: new Set(['ann']) })).toBe(false);
     expect(taskMatches(t, { tag: 'vip' }, { taggedPeople: new Set(['ann']) })).toBe(true);
     expect(taskMatches(t, { tag: 'vip' }, { taggedPeople: new Set() })).toBe(false);
   });
