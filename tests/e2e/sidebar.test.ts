@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageCapture } from '../../messaging/protocol';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
-import { sidebarFrame } from './harness/sidebar-frame';
+import { sidebarFrame } from './harness/sidebar';
 
 // LinkedIn serves its pages in standards mode; the scoutr fixtures lost their doctype upstream. In
 // quirks mode <html>'s clientWidth is its own (docked, narrowed) width, and puppeteer then finds no

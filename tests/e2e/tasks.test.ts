@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf, localDateTime, snoozeUntil } from '../../storage/task-schedule';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
-import { sidebarFrame } from './harness/sidebar-frame';
+import { sidebarFrame } from './harness/sidebar';
 
 const GMAIL_THREAD = readFileSync(new URL('../fixtures/gmail/thread-3-messages-cc.html', import.meta.url), 'utf8');
 const MARCO = '[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"]';
