@@ -4,33 +4,16 @@
 // a person linked, shown highlighted on that person's page while overdue, snoozed (it leaves
 // Overdue), edited (a field's message, then title and due time) and deleted after a confirmation.
 import { readFileSync } from 'node:fs';
-import type { Frame, Page } from 'puppeteer-core';
+import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localDateOf, localDateTime, snoozeUntil } from '../../storage/task-schedule';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
+import { clickWhenThere, fill } from './harness/forms';
 import { sidebarFrame } from './harness/sidebar';
 
 const GMAIL_THREAD = readFileSync(new URL('../fixtures/gmail/thread-3-messages-cc.html', import.meta.url), 'utf8');
 const MARCO = '[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"]';
-
-/** Sets a form control's value as typing would (an input event Preact listens to). */
-async function fill(page: Page | Frame, selector: string, value: string) {
-  await page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-      el.dispatchEvent(new Event('change', { bubbles: true }));
-    },
-    value,
-  );
-}
-
-/** Clicks an element once it is there (lists and menus draw after the data they show). */
-async function clickWhenThere(page: Page | Frame, selector: string) {
-  await (await page.waitForSelector(selector))!.click();
-}
 
 const item = (id: string) => `[data-testid="task-item"][data-id="${id}"]`;
 const attr = (page: Page, sel: string, name: string) => page.$eval(sel, (e, n) => e.getAttribute(n), name);
