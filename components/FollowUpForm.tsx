@@ -73,7 +73,7 @@ export function FollowUpForm({
       <input aria-label="Task" data-testid="follow-up-title" value={v.title} onInput={set('title')} />
       <FieldError errors={errors} name="title" />
       <div class="row">
-        <input aria-label="Due date" type="date" data-testid="follow-up-date" value={v.date} onInput={set('date')} />
+        <input aria-label="Due date" type="date" data-testid="follow-up-date" required value={v.date} onInput={set('date')} />
         <input aria-label="Due time" type="time" data-testid="follow-up-time" value={v.time} onInput={set('time')} />
       </div>
       <FieldError errors={errors} name="dueAt" />
