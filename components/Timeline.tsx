@@ -1,7 +1,8 @@
 import type { ComponentChildren } from 'preact';
 import type { TimelineItem } from '../storage/queries';
-import type { Activity } from '../storage/schema';
-import { formatDate } from './format';
+import type { Activity, Task } from '../storage/schema';
+import { taskState } from '../storage/task-schedule';
+import { formatDate, formatDue } from './format';
 
 const LABEL: Record<string, string> = {
   email: 'Email',
@@ -37,6 +38,22 @@ function interactionFacts(a: Activity): string {
   return parts.join(' · ');
 }
 
+/** A task in the history, with where it stands: done tasks stay, with when they were done. */
+function TaskEntry({ task, now }: { task: Task; now: Date }) {
+  const state = taskState(task, now);
+  const due = task.dueAt ? `due ${formatDue(task.dueAt)}` : 'no due date';
+  return (
+    <li data-testid="timeline-item" data-type="task" data-state={state} class={`task-${state}`}>
+      <div class="kind">
+        {state === 'done'
+          ? `Task done${task.completedAt ? ` · ${formatDate(task.completedAt)}` : ''} · ${due}`
+          : `Follow-up · ${state === 'overdue' ? 'overdue · ' : ''}${due}`}
+      </div>
+      <div class="body">{task.title}</div>
+    </li>
+  );
+}
+
 /**
  * A person's history, newest first. Everything is rendered as text. `noteActions`: what a page that
  * may change notes puts on each note (edit, delete); it renders in place of the note's text.
@@ -53,16 +70,12 @@ export function Timeline({
   activityActions?: (activity: Activity) => ComponentChildren;
 }) {
   if (!items.length) return <p class="muted small">No history yet: emails you log, notes and tasks appear here.</p>;
+  const now = new Date();
   return (
     <ul class="timeline" aria-label="History">
       {items.map((item) =>
         item.kind === 'task' ? (
-          <li key={item.task.id} data-testid="timeline-item" data-type="task">
-            <div class="kind">
-              {item.task.done ? 'Task done' : 'Follow-up'} · {item.task.dueAt ? `due ${formatDate(item.task.dueAt)}` : 'no due date'}
-            </div>
-            <div class="body">{item.task.title}</div>
-          </li>
+          <TaskEntry key={item.task.id} task={item.task} now={now} />
         ) : (
           <li key={item.activity.id} data-testid="timeline-item" data-type={item.activity.type}>
             <div class="kind">

@@ -27,3 +27,12 @@ export function initials(name: string): string {
   const chars = parts.slice(0, 2).map((p) => [...p][0] ?? '');
   return chars.join('').toUpperCase() || '?';
 }
+
+const dueFmt = new Intl.DateTimeFormat(undefined, { weekday: 'short', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** A due time with its date and time of day ("Mon, Dec 7, 09:00"), for tasks. */
+export function formatDue(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? '' : dueFmt.format(d);
+}

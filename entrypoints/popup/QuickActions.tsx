@@ -87,13 +87,12 @@ export function QuickActions({ contact }: { contact: Contact }) {
       {open === 'task' && (
         <FollowUpForm
           class="quick-form"
-          onSave={({ title, dueAt, date }) =>
-            run(async ([, , tasks]) => {
-              await tasks.createTask({ title, dueAt, contactIds: [contact.id] }, manual());
-              setOpen(null);
-              return `Follow-up set for ${date}.`;
-            })
-          }
+          onSave={async ({ fields, date }) => {
+            const [, , tasks] = await writes();
+            await tasks.createTask({ ...fields, contactIds: [contact.id] }, manual());
+            setOpen(null);
+            setMsg({ ok: true, text: date ? `Follow-up set for ${date}.` : 'Follow-up added.' });
+          }}
         />
       )}
       <LogInteraction

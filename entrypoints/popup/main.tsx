@@ -2,6 +2,7 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityView, CompanyView, ContactView } from './DetailViews';
+import { DueView, useDueTasks } from './DueView';
 import { type Opened, SearchView } from './SearchView';
 import { SyncBadge } from '../../components/SyncBadge';
 import '../../components/theme.css';
@@ -25,6 +26,9 @@ function openWorkspace(path?: string) {
 function Popup() {
   const [stack, setStack] = useState<Opened[]>([]);
   const [lastQuery, setLastQuery] = useState('');
+  const [tab, setTab] = useState<'search' | 'due'>('search');
+  const due = useDueTasks();
+  const dueCount = due?.tasks.length ?? 0;
   const top = stack[stack.length - 1];
   const push = (o: Opened) => setStack((s) => [...s, o]);
   const back = () => setStack((s) => s.slice(0, -1));
@@ -42,14 +46,31 @@ function Popup() {
   if (!top) {
     return (
       <>
-        <SearchView
-          initialQuery={lastQuery}
-          onOpenWorkspace={openWorkspace}
-          onOpen={(o) => {
-            setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
-            push(o);
-          }}
-        />
+        <div class="popup-tabs" role="tablist">
+          <button type="button" role="tab" data-testid="popup-search-tab" aria-selected={tab === 'search'} onClick={() => setTab('search')}>
+            Search
+          </button>
+          <button type="button" role="tab" data-testid="popup-due" aria-selected={tab === 'due'} onClick={() => setTab('due')}>
+            Due
+            {dueCount > 0 && (
+              <span class="count" data-testid="popup-due-count" aria-label={`${dueCount} due`}>
+                {dueCount}
+              </span>
+            )}
+          </button>
+        </div>
+        {tab === 'due' ? (
+          <DueView due={due} onOpenContact={(id) => push({ kind: 'contact', id })} />
+        ) : (
+          <SearchView
+            initialQuery={lastQuery}
+            onOpenWorkspace={openWorkspace}
+            onOpen={(o) => {
+              setLastQuery((document.querySelector('[data-testid="search-input"]') as HTMLInputElement | null)?.value ?? '');
+              push(o);
+            }}
+          />
+        )}
         <footer class="popup-footer">
           <SyncBadge />
           <button type="button" class="link" data-testid="open-workspace" onClick={() => openWorkspace()}>

@@ -1,14 +1,16 @@
 import { useEffect, useState } from 'preact/hooks';
 import { addNote, updateContact } from '../../storage/repositories';
-import { createTask, logInteraction } from '../../storage/tasks';
+import { createTask, logInteraction, openTasksOf, setTaskDone } from '../../storage/tasks';
 import { LogInteraction } from '../../components/InteractionForm';
 import { type Contact, STAGES, type Source } from '../../storage/schema';
 import { describeStorageError } from '../../storage/errors';
 import { FollowUpForm } from '../../components/FollowUpForm';
+import { OpenFollowUps } from '../../components/TaskRow';
+import { useLiveQuery } from '../../components/use-live-query';
 import { NoteForm } from '../../components/NoteForm';
 
 /**
- * Note, follow-up, stage and tags for one person. `ensureSaved` saves the person first when the
+ * Note, follow-up (and the open ones, done in one click), stage and tags for one person. `ensureSaved` saves the person first when the
  * card shows someone not yet in Rapport (any action on a person keeps them). The card reads the
  * person live, so it shows each change without being told.
  */
@@ -30,6 +32,7 @@ export function ContactActions({
     if (!tagsEdited) setTags(storedTags);
   }, [storedTags, tagsEdited]);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const openTasks = useLiveQuery(() => (contact ? openTasksOf(contact.id) : []), [contact?.id]);
   const run = async (fn: () => Promise<string>) => {
     try {
       setMsg({ ok: true, text: await fn() });
@@ -126,16 +129,15 @@ export function ContactActions({
       )}
       {open === 'task' && (
         <FollowUpForm
-          onSave={({ title, dueAt, date }) =>
-            run(async () => {
-              const c = await ensureSaved();
-              await createTask({ title, dueAt, contactIds: [c.id] }, source());
-              setOpen(null);
-              return `Follow-up set for ${date}.`;
-            })
-          }
+          onSave={async ({ fields, date }) => {
+            const c = await ensureSaved();
+            await createTask({ ...fields, contactIds: [c.id] }, source());
+            setOpen(null);
+            setMsg({ ok: true, text: date ? `Follow-up set for ${date}.` : 'Follow-up added.' });
+          }}
         />
       )}
+      <OpenFollowUps tasks={openTasks} onDone={(id) => run(async () => (await setTaskDone(id, true), 'Marked done.'))} />
       <LogInteraction
         formClass="sb-form"
         onSave={async (i) => {

@@ -3,23 +3,11 @@ import { type OutsidePerson, saveMailPerson } from '../../capture/actions';
 import type { ThreadCapture } from '../../capture/mail';
 import { ContactCard } from '../../components/ContactCard';
 import { CrmPanel } from '../../components/CrmPanel';
-import { formatDate } from '../../components/format';
 import { Timeline } from '../../components/Timeline';
-import { findContactByEmail, type TimelineItem } from '../../storage/queries';
+import { findContactByEmail } from '../../storage/queries';
 import type { Source } from '../../storage/schema';
 import { ContactActions } from './ContactActions';
 import { useContact } from './use-contact';
-
-function OpenTasks({ timeline }: { timeline: TimelineItem[] }) {
-  const open = timeline.filter((i): i is Extract<TimelineItem, { kind: 'task' }> => i.kind === 'task' && !i.task.done);
-  if (!open.length) return null;
-  return (
-    <div class="small">
-      <strong>Open follow-ups:</strong>{' '}
-      {open.map((t) => `${t.task.title}${t.task.dueAt ? ` (${formatDate(t.task.dueAt)})` : ''}`).join('; ')}
-    </div>
-  );
-}
 
 /** One outside person of a conversation: what is stored about them, or what the email tells. */
 export function MailPersonCard({ person, capture }: { person: OutsidePerson; capture: ThreadCapture }) {
@@ -36,9 +24,7 @@ export function MailPersonCard({ person, capture }: { person: OutsidePerson; cap
   return (
     <article class="sb-card" data-testid="sidebar-contact" data-email={person.email} data-known={data ? String(!!contact) : undefined}>
       {contact ? (
-        <ContactCard contact={contact}>
-          <OpenTasks timeline={data!.timeline} />
-        </ContactCard>
+        <ContactCard contact={contact} />
       ) : (
         <div>
           <h3 dir="auto">{person.name}</h3>

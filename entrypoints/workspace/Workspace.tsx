@@ -8,6 +8,7 @@ import { useLiveQuery } from '../../components/use-live-query';
 import { getSavedViews } from '../../storage/saved-views';
 import { CompaniesView } from './companies/CompaniesView';
 import { PeopleView } from './people/PeopleView';
+import { TasksView } from './tasks/TasksView';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { WelcomeView } from './WelcomeView';
@@ -80,6 +81,7 @@ export function Workspace() {
           <ContactPage path="/people/:id" />
           <CompaniesView path="/companies" />
           <CompanyPage path="/companies/:id" />
+          <TasksView path="/tasks" />
           <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
           <WelcomeView path="/welcome" />

@@ -5,6 +5,7 @@
 export const WORKSPACE_SECTIONS = [
   { path: '/people', label: 'People', testid: 'nav-people' },
   { path: '/companies', label: 'Companies', testid: 'nav-companies' },
+  { path: '/tasks', label: 'Tasks', testid: 'nav-tasks' },
   { path: '/duplicates', label: 'Duplicates', testid: 'nav-duplicates' },
   { path: '/settings', label: 'Settings', testid: 'nav-settings' },
 ] as const;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { FieldError } from '../../../components/FieldError';
 import { useLiveQuery } from '../../../components/use-live-query';
 import type { ContactFields } from '../../../storage/edit';
 import { splitLines, splitTags } from '../../../storage/edit';
@@ -16,15 +17,6 @@ export function CompanySuggestions({ id, text }: { id: string; text: string }) {
       ))}
     </datalist>
   );
-}
-
-function FieldError({ errors, name }: { errors: Record<string, string>; name: string }) {
-  const msg = errors[name];
-  return msg ? (
-    <p class="error small" data-testid="field-error" data-field={name} role="alert">
-      {msg}
-    </p>
-  ) : null;
 }
 
 const TEXT_FIELDS = [

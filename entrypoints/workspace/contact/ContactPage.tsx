@@ -7,14 +7,15 @@ import { CrmPanel } from '../../../components/CrmPanel';
 import { FollowUpForm } from '../../../components/FollowUpForm';
 import { NoteForm } from '../../../components/NoteForm';
 import { initials } from '../../../components/format';
+import { OpenFollowUps } from '../../../components/TaskRow';
 import { Timeline } from '../../../components/Timeline';
-import { useLiveState } from '../../../components/use-live-query';
+import { useLiveQuery, useLiveState } from '../../../components/use-live-query';
 import type { DeleteResult } from '../../../storage/delete';
 import { createContact, editContact, removeContact } from '../../../storage/edit';
 import { describeStorageError } from '../../../storage/errors';
 import { getContact, getTimeline } from '../../../storage/queries';
 import { addNote } from '../../../storage/repositories';
-import { createTask, logInteraction } from '../../../storage/tasks';
+import { createTask, logInteraction, openTasksOf, setTaskDone } from '../../../storage/tasks';
 import { LogInteraction } from '../../../components/InteractionForm';
 import { ActivityActions } from './ActivityActions';
 import { CadenceSelect } from './CadenceSelect';
@@ -153,10 +154,11 @@ function ContactDetail({ id }: { id: string }) {
   );
 }
 
-/** Add a note, a follow-up, a call or a meeting to the person; keep in touch with them. */
+/** Add a note, a follow-up, a call or a meeting to the person; keep in touch with them; their open follow-ups, done in one click. */
 function ContactWork({ contact }: { contact: Contact }) {
   const [open, setOpen] = useState<'note' | 'task' | null>(null);
   const [msg, setMsg] = useState<{ ok: boolean; text: string } | null>(null);
+  const openTasks = useLiveQuery(() => openTasksOf(contact.id), [contact.id]);
   const run = (fn: () => Promise<string>) =>
     fn().then(
       (text) => setMsg({ ok: true, text }),
@@ -210,15 +212,14 @@ function ContactWork({ contact }: { contact: Contact }) {
       {open === 'task' && (
         <FollowUpForm
           class="ws-form"
-          onSave={({ title, dueAt, date }) =>
-            run(async () => {
-              await createTask({ title, dueAt, contactIds: [contact.id] }, manual());
-              setOpen(null);
-              return `Follow-up set for ${date}.`;
-            })
-          }
+          onSave={async ({ fields, date }) => {
+            await createTask({ ...fields, contactIds: [contact.id] }, manual());
+            setOpen(null);
+            setMsg({ ok: true, text: date ? `Follow-up set for ${date}.` : 'Follow-up added.' });
+          }}
         />
       )}
+      <OpenFollowUps tasks={openTasks} onDone={(id) => run(async () => (await setTaskDone(id, true), 'Marked done.'))} />
       {msg && (
         <p class={msg.ok ? 'ok small' : 'error small'} role={msg.ok ? 'status' : 'alert'}>
           {msg.text}

@@ -1,9 +1,9 @@
-// Page steps shared by the workspace and popup e2e files: typing into a form control, searching
-// from the popup, reading a field edited in place.
-import type { Page } from 'puppeteer-core';
+// Page steps shared by the e2e files: typing into a form control (in a page or a frame), clicking
+// what draws late, searching from the popup, reading a field edited in place.
+import type { Frame, Page } from 'puppeteer-core';
 
 /** Sets a form control's value as typing would (an input event Preact listens to). */
-export async function fill(page: Page, selector: string, value: string) {
+export async function fill(page: Page | Frame, selector: string, value: string) {
   await page.$eval(
     selector,
     (el, v) => {
@@ -50,4 +50,9 @@ export async function editField(page: Page, field: string, value: string) {
   await fill(page, `${at} [data-testid="field-input"]`, value);
   await page.focus(`${at} [data-testid="field-input"]`);
   await page.keyboard.press('Enter');
+}
+
+/** Clicks an element once it is there (lists and menus draw after the data they show). */
+export async function clickWhenThere(page: Page | Frame, selector: string) {
+  await (await page.waitForSelector(selector))!.click();
 }

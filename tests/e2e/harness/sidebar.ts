@@ -8,10 +8,12 @@ const handedOut = new WeakSet<Frame>();
 
 export async function sidebarFrame(page: Page): Promise<Frame> {
   await page.waitForSelector('[data-testid="rapport-sidebar"]', { timeout: 30_000 });
-  // Under heavy load puppeteer can attach to an out-of-process frame late (its first Frame object
-  // then never gets a context): keep looking until the deadline instead of failing at once.
+  // After a reload the old, detached frame can linger in the list for a moment: take a live one.
+  // Under heavy load puppeteer can also attach to an out-of-process frame late (its first Frame
+  // object then never gets a context): keep looking until the deadline instead of failing at once.
   const deadline = Date.now() + 60_000;
   let lastError: unknown;
+  let lastBody = '';
   while (Date.now() < deadline) {
     const f = page
       .frames()
@@ -26,9 +28,18 @@ export async function sidebarFrame(page: Page): Promise<Frame> {
         return f;
       } catch (e) {
         lastError = e;
+        if (!f.detached) {
+          lastBody = await Promise.race([
+            f.evaluate(() => document.body.innerText.slice(0, 500)).catch((err: Error) => `(unreadable: ${err.message})`),
+            new Promise<string>((r) => setTimeout(() => r('(no answer within 3 s)'), 3000)),
+          ]);
+        }
       }
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('the sidebar shows neither a card nor not-a-profile', { cause: lastError });
+  if (process.env.RAPPORT_E2E_SHOT) await page.screenshot({ path: process.env.RAPPORT_E2E_SHOT });
+  throw new Error(`sidebar shows neither a card nor not-a-profile; it shows: ${lastBody || '(no sidebar frame found)'}`, {
+    cause: lastError,
+  });
 }

@@ -49,6 +49,8 @@ export const LAYERS: readonly Layer[] = [
       'storage/settings',
       'storage/sync-rows',
       'storage/normalize',
+      // Pure date arithmetic of tasks (where a task stands, when it is due): read, never written.
+      'storage/task-schedule',
       'capture',
       'messaging',
       'sync',
