@@ -2,10 +2,10 @@
 // people (a selection or "all N matching"). Writes go in chunks, each one transaction with its
 // outbox entries (a change and its sync intent commit together), and the outbox coalesces: a person
 // changed twice before a sync is one entry. A delete waits out an undo window before it commits.
-import { type RapportDB, getDb } from './db';
+import { type RapportDB, type StoredContact, getDb } from './db';
 import { deleteContact, deleteScope } from './delete';
 import { EXPORT_FORMAT, EXPORT_VERSION, type Contact, type Source, nowIso } from './schema';
-import { enqueue, outboxScope } from './outbox';
+import { enqueue, outboxScope, queuedEntries } from './outbox';
 import { publicRecord, putRecords, writeScope } from './records';
 
 /** People per transaction: large enough to amortise a transaction, small enough not to hold the database long. */
@@ -31,13 +31,43 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
+ * A person to act on: the id, or the id with the person's internal number when the caller has it
+ * (the tables' rows do), which reads the record by primary key rather than through the id index.
+ */
+export type PersonKey = string | { id: string; n: number };
+
+export const personId = (k: PersonKey): string => (typeof k === 'string' ? k : k.id);
+
+/**
  * The stored people of these ids: one get per id through the id index, all issued at once. (An
  * `anyOf` over the index walks a cursor from key to key, a round trip per key: several times slower
  * for a chunk of thousands.)
  */
-async function contactsById(db: RapportDB, ids: readonly string[]) {
+async function contactsById(db: RapportDB, ids: readonly string[]): Promise<StoredContact[]> {
   const found = await Promise.all(ids.map((id) => db.contacts.where('id').equals(id).first()));
   return found.filter((c) => c !== undefined);
+}
+
+/**
+ * The stored people of these keys: by number where given (one `bulkGet`), kept when the record
+ * there still has that id (the last number is given again after its record was deleted); by id
+ * otherwise.
+ */
+async function contactsByKey(db: RapportDB, keys: readonly PersonKey[]): Promise<StoredContact[]> {
+  const numbered = keys.filter((k) => typeof k !== 'string');
+  const ids = keys.filter((k) => typeof k === 'string');
+  const [byNumber, found] = await Promise.all([
+    db.contacts.bulkGet(numbered.map((k) => k.n)),
+    ids.length ? contactsById(db, ids) : Promise.resolve<StoredContact[]>([]),
+  ]);
+  const stale: string[] = [];
+  numbered.forEach((k, i) => {
+    const rec = byNumber[i];
+    if (rec?.id === k.id) found.push(rec);
+    else stale.push(k.id);
+  });
+  if (stale.length) found.push(...(await contactsById(db, stale)));
+  return found;
 }
 
 function applyEdit(c: Contact, edit: BulkEdit): Contact | undefined {
@@ -65,7 +95,7 @@ export function cleanTags(tags: readonly string[]): string[] {
  * edit leaves as they were are not written or queued).
  */
 export async function bulkEditContacts(
-  ids: readonly string[],
+  ids: readonly PersonKey[],
   edit: BulkEdit,
   source: Source,
   opts: { db?: RapportDB; chunkSize?: number; onProgress?: (p: BulkProgress) => void } = {},
@@ -82,7 +112,16 @@ export async function bulkEditContacts(
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
     changed += await db.transaction('rw', [...writeScope(db, 'contact'), ...outboxScope(db)], async () => {
       const at = nowIso();
-      const stored = await contactsById(db, chunk);
+      // The people and their outbox entries read at once (most of them change): enqueue() would
+      // read the entries only after the people were written.
+      const [stored, queued] = await Promise.all([
+        contactsByKey(db, chunk),
+        queuedEntries(
+          db,
+          chunk.map((k) => ({ kind: 'contact' as const, localId: personId(k) })),
+          Date.parse(at),
+        ),
+      ]);
       const next: Contact[] = [];
       const before: typeof stored = [];
       for (const s of stored) {
@@ -91,11 +130,9 @@ export async function bulkEditContacts(
         next.push({ ...edited, updatedAt: at, sources: [...edited.sources, source].slice(-MAX_SOURCES) });
         before.push(s);
       }
-      await putRecords(db, 'contact', next, before);
-      await enqueue(
-        db,
-        next.map((c) => ({ kind: 'contact' as const, localId: c.id })),
-      );
+      const written = new Set(next.map((c) => c.id));
+      const entries = queued.filter((e) => written.has(e.localId));
+      await Promise.all([putRecords(db, 'contact', next, before), entries.length && db.outbox.bulkPut(entries)]);
       return next.length;
     });
     done += chunk.length;
@@ -105,12 +142,12 @@ export async function bulkEditContacts(
 }
 
 /** Queues the given people for every connected CRM (a push of their current record). Returns the entries written. */
-export async function bulkQueueForSync(ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}): Promise<number> {
+export async function bulkQueueForSync(ids: readonly PersonKey[], opts: { db?: RapportDB; chunkSize?: number } = {}): Promise<number> {
   const db = opts.db ?? getDb();
   let queued = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
     queued += await db.transaction('rw', [db.contacts, ...outboxScope(db)], async () => {
-      const existing = await contactsById(db, chunk);
+      const existing = await contactsByKey(db, chunk);
       return enqueue(
         db,
         existing.map((c) => ({ kind: 'contact' as const, localId: c.id })),
@@ -185,7 +222,7 @@ export function deleteWithUndo(ids: readonly string[], windowMs: number, opts: {
  * docs/architecture.md, as string parts for `new Blob(parts)`.
  */
 export async function* exportSelectionParts(
-  ids: readonly string[],
+  ids: readonly PersonKey[],
   db: RapportDB = getDb(),
   exportedAt = new Date().toISOString(),
 ): AsyncGenerator<string> {
@@ -193,7 +230,7 @@ export async function* exportSelectionParts(
   const companyIds = new Set<string>();
   let first = true;
   for (const chunk of chunks(ids, 5000)) {
-    const rows = await contactsById(db, chunk);
+    const rows = await contactsByKey(db, chunk);
     if (!rows.length) continue;
     for (const r of rows) if (r.companyId) companyIds.add(r.companyId);
     yield (first ? '' : ',') + rows.map((r) => JSON.stringify(publicRecord(r))).join(',');

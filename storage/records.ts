@@ -55,43 +55,48 @@ export async function putRecords<K extends IndexKind>(
     existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
   }
   const byId = new Map(existing.map((r) => [r.id, r]));
-  let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
   // During an index rebuild, docs it has not reached yet are left to it (index-rebuild.ts).
-  const rebuild = await rebuildState(db);
-  const builder = new IndexBuilder();
+  const [rebuild, first] = await Promise.all([
+    rebuildState(db),
+    records.every((r) => byId.has(r.id)) ? 0 : nextNumber(table as unknown as Table<{ n: number }, number>),
+  ]);
+  let next = first;
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
+  const replaced: { old: StoredOf<K>; stored: StoredOf<K> }[] = [];
+  for (const rec of records) {
+    const old = byId.get(rec.id);
+    const stored = { ...rec, n: old ? old.n : next++ } as StoredOf<K>;
+    if (old) replaced.push({ old, stored });
+    else fresh.push(stored);
+    byId.set(rec.id, stored);
+    out.push(stored);
+  }
+  // The records' own writes go first: the backend stores them while the index move below is
+  // computed.
+  const writes: Promise<unknown>[] = [];
+  if (replaced.length) writes.push(table.bulkPut(replaced.map((r) => r.stored)));
+  if (fresh.length) writes.push(table.bulkAdd(fresh));
   // Replaced records move in the index all at once: each posting chunk and prefix entry they
   // touch is written once (a bulk edit of thousands), not once per record.
   const moved: DocChange[] = [];
-  for (const rec of records) {
-    const old = byId.get(rec.id);
-    if (old) {
-      const stored = { ...rec, n: old.n } as StoredOf<K>;
-      if (!aheadOfRebuild(rebuild, kind, old.n)) {
-        moved.push({
-          n: old.n,
-          oldTerms: docTerms(kind, old),
-          newTerms: docTerms(kind, stored),
-          oldRank: docRank(kind, old),
-          rank: docRank(kind, stored),
-        });
-      }
-      byId.set(rec.id, stored);
-      out.push(stored);
-    } else {
-      const stored = { ...rec, n: next++ } as StoredOf<K>;
-      if (!aheadOfRebuild(rebuild, kind, stored.n)) builder.add(kind, stored.n, docTerms(kind, stored), docRank(kind, stored));
-      byId.set(rec.id, stored);
-      fresh.push(stored);
-      out.push(stored);
-    }
+  for (const { old, stored } of replaced) {
+    if (aheadOfRebuild(rebuild, kind, old.n)) continue;
+    const words = new Map<string, string[]>();
+    moved.push({
+      n: old.n,
+      oldTerms: docTerms(kind, old, words),
+      newTerms: docTerms(kind, stored, words),
+      oldRank: docRank(kind, old),
+      rank: docRank(kind, stored),
+    });
   }
+  const builder = new IndexBuilder();
+  for (const r of fresh) if (!aheadOfRebuild(rebuild, kind, r.n)) builder.add(kind, r.n, docTerms(kind, r), docRank(kind, r));
+  // The two index updates one after the other: both may read and write the same prefix entries.
   if (moved.length) await reindexDocs(db, kind, moved);
-  const replaced = out.filter((r) => !fresh.includes(r));
-  if (replaced.length) await table.bulkPut(replaced);
-  if (fresh.length) await table.bulkAdd(fresh);
   await builder.flush(db);
+  await Promise.all(writes);
   return out;
 }
 

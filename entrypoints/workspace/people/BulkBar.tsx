@@ -3,14 +3,14 @@
 // afterwards so the sync engine sends what they queued.
 import { useState } from 'preact/hooks';
 import { callBackground } from '../../../messaging/client';
-import { bulkEditContacts, bulkQueueForSync, exportSelectionParts } from '../../../storage/bulk';
+import { type PersonKey, bulkEditContacts, bulkQueueForSync, exportSelectionParts, personId } from '../../../storage/bulk';
 import type { Source } from '../../../storage/schema';
 
 export interface BulkBarProps {
   /** How many people the actions apply to. */
   count: number;
-  /** Their ids (read when an action starts). */
-  ids(): string[];
+  /** Who they are (read when an action starts). */
+  ids(): PersonKey[];
   stages: string[];
   onDelete(ids: string[]): void;
   onDone(message: string): void;
@@ -138,7 +138,7 @@ export function BulkBar({ count, ids, stages, onDelete, onDone }: BulkBarProps) 
             class="danger"
             onClick={() => {
               setConfirming(false);
-              onDelete(ids());
+              onDelete(ids().map(personId));
             }}
           >
             Delete

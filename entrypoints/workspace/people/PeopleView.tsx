@@ -4,7 +4,7 @@
 import { route } from 'preact-router';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLiveQuery } from '../../../components/use-live-query';
-import { type PendingDelete, deleteWithUndo } from '../../../storage/bulk';
+import { type PendingDelete, type PersonKey, deleteWithUndo } from '../../../storage/bulk';
 import {
   CONTACT_COLUMNS,
   type ContactFilter,
@@ -93,7 +93,9 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
     setSelected(next);
   };
   const selectedCount = allMatching ? positions.length : selected.size;
-  const selectedIds = () => (allMatching ? [...positions].map((p) => rows[p].id) : [...selected]);
+  // With their numbers: the bulk actions read the records by primary key.
+  const selectedKeys = (): PersonKey[] =>
+    (allMatching ? [...positions].map((p) => rows[p]) : rows.filter((r) => selected.has(r.id))).map((r) => ({ id: r.id, n: r.n }));
 
   // A delete waits out its undo window; leaving the page commits it.
   useEffect(() => () => void pending?.commitNow(), [pending]);
@@ -168,7 +170,7 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
         <SaveView table="people" query={query} />
       </header>
       <FilterBar filter={filter} stages={stages} tags={tags} onChange={(f) => go({ ...state, filter: f })} />
-      <BulkBar count={selectedCount} ids={selectedIds} stages={stages} onDelete={startDelete} onDone={setMessage} />
+      <BulkBar count={selectedCount} ids={selectedKeys} stages={stages} onDelete={startDelete} onDone={setMessage} />
       {pending && (
         <div class="ws-toast" role="status" data-testid="undo-bar">
           Deleting {pending.ids.length.toLocaleString()} {pending.ids.length === 1 ? 'person' : 'people'}…
