@@ -6,8 +6,8 @@
 import { type RapportDB, getDb } from './db';
 import { deleteCompanies, deleteContact, deleteScope } from './delete';
 import { type Company, type Contact, type Source, nowIso } from './schema';
-import { enqueue, outboxScope } from './outbox';
-import { publicRecord, putRecords, tableOf, writeScope } from './records';
+import { enqueue, outboxScope, queuedEntries } from './outbox';
+import { type StoredOf, publicRecord, putRecords, tableOf, writeScope } from './records';
 
 /** The kinds of record the bulk actions work on. */
 export type BulkKind = 'contact' | 'company';
@@ -35,6 +35,14 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
+ * A record to act on: the id, or the id with the record's internal number when the caller has it
+ * (the tables' rows do), which reads the record by primary key rather than through the id index.
+ */
+export type RecordKey = string | { id: string; n: number };
+
+export const recordId = (k: RecordKey): string => (typeof k === 'string' ? k : k.id);
+
+/**
  * The stored records of these ids: one get per id through the id index, all issued at once. (An
  * `anyOf` over the index walks a cursor from key to key, a round trip per key: several times slower
  * for a chunk of thousands.)
@@ -43,6 +51,29 @@ async function recordsById<K extends BulkKind>(db: RapportDB, kind: K, ids: read
   const table = tableOf(db, kind);
   const found = await Promise.all(ids.map((id) => table.where('id').equals(id).first()));
   return found.filter((c) => c !== undefined);
+}
+
+/**
+ * The stored records of these keys: by number where given (one `bulkGet`), kept when the record
+ * there still has that id (the last number is given again after its record was deleted); by id
+ * otherwise.
+ */
+async function recordsByKey<K extends BulkKind>(db: RapportDB, kind: K, keys: readonly RecordKey[]): Promise<StoredOf<K>[]> {
+  const numbered = keys.filter((k) => typeof k !== 'string');
+  const ids = keys.filter((k) => typeof k === 'string');
+  const [byNumber, byId] = await Promise.all([
+    tableOf(db, kind).bulkGet(numbered.map((k) => k.n)),
+    ids.length ? recordsById(db, kind, ids) : Promise.resolve([]),
+  ]);
+  const found = [...byId] as StoredOf<K>[];
+  const stale: string[] = [];
+  numbered.forEach((k, i) => {
+    const rec = byNumber[i];
+    if (rec?.id === k.id) found.push(rec);
+    else stale.push(k.id);
+  });
+  if (stale.length) found.push(...((await recordsById(db, kind, stale)) as StoredOf<K>[]));
+  return found;
 }
 
 /** The record with the edit applied, or undefined when it leaves it as it was. A company has no stage. */
@@ -75,7 +106,7 @@ type BulkOpts = { db?: RapportDB; chunkSize?: number; onProgress?: (p: BulkProgr
  */
 export async function bulkEdit(
   kind: BulkKind,
-  ids: readonly string[],
+  ids: readonly RecordKey[],
   edit: BulkEdit,
   source: Source,
   opts: BulkOpts = {},
@@ -92,7 +123,16 @@ export async function bulkEdit(
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
     changed += await db.transaction('rw', [...writeScope(db, kind), ...outboxScope(db)], async () => {
       const at = nowIso();
-      const stored = await recordsById(db, kind, chunk);
+      // The records and their outbox entries read at once (most of them change): enqueue() would
+      // read the entries only after the records were written.
+      const [stored, queued] = await Promise.all([
+        recordsByKey(db, kind, chunk),
+        queuedEntries(
+          db,
+          chunk.map((k) => ({ kind, localId: recordId(k) })),
+          Date.parse(at),
+        ),
+      ]);
       const next: (Contact | Company)[] = [];
       const before: typeof stored = [];
       for (const s of stored) {
@@ -101,11 +141,9 @@ export async function bulkEdit(
         next.push({ ...edited, updatedAt: at, sources: [...edited.sources, source].slice(-MAX_SOURCES) });
         before.push(s);
       }
-      await putRecords(db, kind, next as never[], before as never[]);
-      await enqueue(
-        db,
-        next.map((c) => ({ kind, localId: c.id })),
-      );
+      const written = new Set(next.map((c) => c.id));
+      const entries = queued.filter((e) => written.has(e.localId));
+      await Promise.all([putRecords(db, kind, next as never[], before as never[]), entries.length && db.outbox.bulkPut(entries)]);
       return next.length;
     });
     done += chunk.length;
@@ -115,20 +153,20 @@ export async function bulkEdit(
 }
 
 /** bulkEdit for people. */
-export const bulkEditContacts = (ids: readonly string[], edit: BulkEdit, source: Source, opts: BulkOpts = {}) =>
+export const bulkEditContacts = (ids: readonly RecordKey[], edit: BulkEdit, source: Source, opts: BulkOpts = {}) =>
   bulkEdit('contact', ids, edit, source, opts);
 
 /** Queues the given records for every connected CRM (a push of their current record). Returns the entries written. */
 export async function bulkQueue(
   kind: BulkKind,
-  ids: readonly string[],
+  ids: readonly RecordKey[],
   opts: { db?: RapportDB; chunkSize?: number } = {},
 ): Promise<number> {
   const db = opts.db ?? getDb();
   let queued = 0;
   for (const chunk of chunks(ids, opts.chunkSize ?? BULK_CHUNK)) {
     queued += await db.transaction('rw', [tableOf(db, kind), ...outboxScope(db)], async () => {
-      const existing = await recordsById(db, kind, chunk);
+      const existing = await recordsByKey(db, kind, chunk);
       return enqueue(
         db,
         existing.map((c) => ({ kind, localId: c.id })),
@@ -139,7 +177,7 @@ export async function bulkQueue(
 }
 
 /** bulkQueue for people. */
-export const bulkQueueForSync = (ids: readonly string[], opts: { db?: RapportDB; chunkSize?: number } = {}) =>
+export const bulkQueueForSync = (ids: readonly RecordKey[], opts: { db?: RapportDB; chunkSize?: number } = {}) =>
   bulkQueue('contact', ids, opts);
 
 /**

@@ -117,13 +117,20 @@ export class TableProjection<T extends TableName, R extends { n: number }> {
   watch(onChange: () => void): () => void {
     let first = true;
     let running: Promise<unknown> = Promise.resolve();
+    let waiting = false;
     const sub = liveQuery(() => this.table().count()).subscribe({
       next: () => {
         if (first) {
           first = false;
           return;
         }
+        // One refresh waiting behind the running one is enough: it reads every write committed
+        // before it starts (a bulk edit commits a chunk after another; a read of the whole table's
+        // keys per chunk would fall behind).
+        if (waiting) return;
+        waiting = true;
         running = running.then(async () => {
+          waiting = false;
           if (this.loaded && (await this.refresh())) onChange();
         });
       },

@@ -72,9 +72,28 @@ export async function enqueue(
 ): Promise<number> {
   if (changes.length === 0) return 0;
   return db.transaction('rw', db.outbox, db.connectors, async () => {
+    const rows = await queuedEntries(db, changes, now, opts);
+    if (rows.length) await db.outbox.bulkPut(rows);
+    return rows.length;
+  });
+}
+
+/**
+ * The entries enqueue() writes for these changes (new ones, and the waiting ones coalesced), read
+ * but not written: a bulk edit reads them together with its records. Runs inside the caller's
+ * transaction (outboxScope).
+ */
+export async function queuedEntries(
+  db: RapportDB,
+  changes: Change[],
+  now: number = Date.now(),
+  opts: { exceptConnector?: string } = {},
+): Promise<OutboxEntry[]> {
+  if (changes.length === 0) return [];
+  return db.transaction('r', db.outbox, db.connectors, async () => {
     // exceptConnector: a change that came from that CRM (a pull) is not sent back to it.
     const instances = (await db.connectors.toArray()).filter((i) => i.enabled && i.direction !== 'pull' && i.id !== opts.exceptConnector);
-    if (instances.length === 0) return 0;
+    if (instances.length === 0) return [];
     const keys = new Map<string, { connectorId: string; change: Change }>();
     for (const inst of instances) {
       for (const change of changes) {
@@ -82,10 +101,10 @@ export async function enqueue(
         keys.set(entryKey(inst.id, change.kind, change.localId), { connectorId: inst.id, change });
       }
     }
-    if (keys.size === 0) return 0;
+    if (keys.size === 0) return [];
     const ids = [...keys.keys()];
     const existing = await db.outbox.bulkGet(ids);
-    const rows: OutboxEntry[] = ids.map((id, i) => {
+    return ids.map((id, i): OutboxEntry => {
       const old = existing[i];
       const { connectorId, change } = keys.get(id)!;
       if (!old) {
@@ -124,8 +143,6 @@ export async function enqueue(
       // pending/failed keep their nextAt: a burst of edits must not defeat a backoff.
       return next;
     });
-    await db.outbox.bulkPut(rows);
-    return rows.length;
   });
 }
 

@@ -7,7 +7,7 @@ import { aheadOfRebuild, rebuildState } from './index-rebuild';
 import { type DocChange, IndexBuilder, docRank, docTerms, reindexDoc, reindexDocs } from './search-index';
 
 export type RecordOf<K extends IndexKind> = K extends 'contact' ? Contact : K extends 'company' ? Company : Activity;
-type StoredOf<K extends IndexKind> = K extends 'contact' ? StoredContact : K extends 'company' ? StoredCompany : StoredActivity;
+export type StoredOf<K extends IndexKind> = K extends 'contact' ? StoredContact : K extends 'company' ? StoredCompany : StoredActivity;
 
 export const TABLE_OF = {
   contact: 'contacts',
@@ -55,48 +55,48 @@ export async function putRecords<K extends IndexKind>(
     existing = existingIds.length ? await table.where('id').anyOf(existingIds).toArray() : [];
   }
   const byId = new Map(existing.map((r) => [r.id, r]));
-  let next = await nextNumber(table as unknown as Table<{ n: number }, number>);
   // During an index rebuild, docs it has not reached yet are left to it (index-rebuild.ts).
-  const rebuild = await rebuildState(db);
-  const builder = new IndexBuilder();
+  const [rebuild, first] = await Promise.all([
+    rebuildState(db),
+    records.every((r) => byId.has(r.id)) ? 0 : nextNumber(table as unknown as Table<{ n: number }, number>),
+  ]);
+  let next = first;
   const out: StoredOf<K>[] = [];
   const fresh: StoredOf<K>[] = [];
-  const replaced: StoredOf<K>[] = [];
+  const replaced: { old: StoredOf<K>; stored: StoredOf<K> }[] = [];
+  for (const rec of records) {
+    const old = byId.get(rec.id);
+    const stored = { ...rec, n: old ? old.n : next++ } as StoredOf<K>;
+    if (old) replaced.push({ old, stored });
+    else fresh.push(stored);
+    byId.set(rec.id, stored);
+    out.push(stored);
+  }
+  // The records' own writes go first: the backend stores them while the index move below is
+  // computed.
+  const writes: Promise<unknown>[] = [];
+  if (replaced.length) writes.push(table.bulkPut(replaced.map((r) => r.stored)));
+  if (fresh.length) writes.push(table.bulkAdd(fresh));
   // Replaced records move in the index all at once: each posting chunk and prefix entry they
   // touch is written once (a bulk edit of thousands), not once per record.
   const moved: DocChange[] = [];
-  for (const rec of records) {
-    const old = byId.get(rec.id);
-    if (old) {
-      const stored = { ...rec, n: old.n } as StoredOf<K>;
-      if (!aheadOfRebuild(rebuild, kind, old.n)) {
-        moved.push({
-          n: old.n,
-          oldTerms: docTerms(kind, old),
-          newTerms: docTerms(kind, stored),
-          oldRank: docRank(kind, old),
-          rank: docRank(kind, stored),
-        });
-      }
-      byId.set(rec.id, stored);
-      replaced.push(stored);
-      out.push(stored);
-    } else {
-      const stored = { ...rec, n: next++ } as StoredOf<K>;
-      byId.set(rec.id, stored);
-      fresh.push(stored);
-      out.push(stored);
-    }
+  for (const { old, stored } of replaced) {
+    if (aheadOfRebuild(rebuild, kind, old.n)) continue;
+    const words = new Map<string, string[]>();
+    moved.push({
+      n: old.n,
+      oldTerms: docTerms(kind, old, words),
+      newTerms: docTerms(kind, stored, words),
+      oldRank: docRank(kind, old),
+      rank: docRank(kind, stored),
+    });
   }
-  // The records are handed to the database first: while it stores them, the new records' index
-  // entries are worked out here, instead of one waiting for the other.
-  const written = Promise.all([replaced.length && table.bulkPut(replaced), fresh.length && table.bulkAdd(fresh)]);
-  const indexed = (async () => {
-    for (const rec of fresh) if (!aheadOfRebuild(rebuild, kind, rec.n)) builder.add(kind, rec.n, docTerms(kind, rec), docRank(kind, rec));
-    if (moved.length) await reindexDocs(db, kind, moved);
-    await builder.flush(db);
-  })();
-  await Promise.all([written, indexed]);
+  const builder = new IndexBuilder();
+  for (const r of fresh) if (!aheadOfRebuild(rebuild, kind, r.n)) builder.add(kind, r.n, docTerms(kind, r), docRank(kind, r));
+  // The two index updates one after the other: both may read and write the same prefix entries.
+  if (moved.length) await reindexDocs(db, kind, moved);
+  await builder.flush(db);
+  await Promise.all(writes);
   return out;
 }
 

@@ -39,8 +39,12 @@ type AnyRecord = StoredContact | StoredCompany | StoredActivity;
 
 // ---------------------------------------------------------------- what a record contributes
 
-/** Terms of a record, most important fields first, deduplicated. */
-export function docTerms(kind: IndexKind, rec: AnyRecord): string[] {
+/**
+ * Terms of a record, most important fields first, deduplicated. `words`, when given, keeps each
+ * field's words: the old and new versions of an edited record share most fields, which are then
+ * tokenized once.
+ */
+export function docTerms(kind: IndexKind, rec: AnyRecord, words?: Map<string, string[]>): string[] {
   const parts: (string | undefined)[] = [];
   if (kind === 'contact') {
     const c = rec as StoredContact;
@@ -58,7 +62,12 @@ export function docTerms(kind: IndexKind, rec: AnyRecord): string[] {
   }
   const seen = new Set<string>();
   for (const p of parts) {
-    for (const t of tokenize(p)) {
+    let tokens = p && words?.get(p);
+    if (!tokens) {
+      tokens = tokenize(p);
+      if (p && words) words.set(p, tokens);
+    }
+    for (const t of tokens) {
       if (seen.size >= MAX_TERMS_PER_DOC) break;
       seen.add(t);
     }
@@ -93,6 +102,13 @@ function shortKeysOf(terms: string[]): string[] {
     for (let i = 1; i <= max; i++) keys.add(SHORT_MARK + t.slice(0, i));
   }
   return [...keys];
+}
+
+/** The distinct prefixes of 1..SHORT_PREFIX chars of these terms. */
+function shortPrefixesOf(terms: string[]): Set<string> {
+  const out = new Set<string>();
+  for (const t of terms) for (let i = Math.min(SHORT_PREFIX, t.length); i >= 1; i--) out.add(t.slice(0, i));
+  return out;
 }
 
 function prefixesOf(term: string): string[] {
@@ -348,10 +364,12 @@ export async function reindexDocs(tables: IndexTables, kind: IndexKind, docs: Do
   const chunkOps = new Map<string, { t: string; c: number; add: number[]; remove: Set<number> }>();
   const prefixOps = new Map<string, { delta: number; remove: Set<number>; insert: { n: number; rank: number }[] }>();
   for (const d of docs) {
-    const oldKeys = [...d.oldTerms, ...shortKeysOf(d.oldTerms)];
-    const newKeys = [...d.newTerms, ...shortKeysOf(d.newTerms)];
-    const oldSet = new Set(oldKeys);
-    const newSet = new Set(newKeys);
+    const oldSet = new Set(d.oldTerms);
+    const newSet = new Set(d.newTerms);
+    const removed = d.oldTerms.filter((t) => !newSet.has(t));
+    const added = d.newTerms.filter((t) => !oldSet.has(t));
+    const sameRank = d.oldRank === d.rank;
+    if (!removed.length && !added.length && sameRank) continue;
     const c = chunkOf(d.n);
     const off = offsetOf(d.n);
     const chunkOp = (t: string) => {
@@ -360,28 +378,27 @@ export async function reindexDocs(tables: IndexTables, kind: IndexKind, docs: Do
       if (!op) chunkOps.set(key, (op = { t, c, add: [], remove: new Set() }));
       return op;
     };
-    for (const t of oldKeys) if (!newSet.has(t)) chunkOp(t).remove.add(off);
-    for (const t of newKeys) if (!oldSet.has(t)) chunkOp(t).add.push(off);
+    // Posting rows: only the terms that came or went, and the prefix unions whose first term under
+    // them came or whose last one went (the terms both versions hold cancel out).
+    for (const t of removed) chunkOp(t).remove.add(off);
+    for (const t of added) chunkOp(t).add.push(off);
+    for (const p of shortPrefixesOf(removed)) if (!d.newTerms.some((t) => t.startsWith(p))) chunkOp(SHORT_MARK + p).remove.add(off);
+    for (const p of shortPrefixesOf(added)) if (!d.oldTerms.some((t) => t.startsWith(p))) chunkOp(SHORT_MARK + p).add.push(off);
 
     // Prefix entries: count changes by the number of the doc's terms under each prefix; the doc
-    // sits in (or leaves) each entry's top list at its new rank.
+    // sits in (or leaves) each entry's top list at its new rank. At the same rank only the
+    // prefixes whose count changed are touched, which only the terms that came or went can do.
     const delta = new Map<string, number>();
-    const newPrefixes = new Set<string>();
-    for (const t of d.oldTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) - 1);
-    for (const t of d.newTerms) {
-      for (const p of prefixesOf(t)) {
-        delta.set(p, (delta.get(p) ?? 0) + 1);
-        newPrefixes.add(p);
-      }
-    }
-    const sameRank = d.oldRank === d.rank;
+    for (const t of sameRank ? removed : d.oldTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) - 1);
+    for (const t of sameRank ? added : d.newTerms) for (const p of prefixesOf(t)) delta.set(p, (delta.get(p) ?? 0) + 1);
+    const newPrefixes = sameRank ? undefined : new Set(d.newTerms.flatMap(prefixesOf));
     for (const [p, dl] of delta) {
-      if (dl === 0 && sameRank && newPrefixes.has(p)) continue;
+      if (sameRank && dl === 0) continue;
       let op = prefixOps.get(p);
       if (!op) prefixOps.set(p, (op = { delta: 0, remove: new Set(), insert: [] }));
       op.delta += dl;
       op.remove.add(d.n);
-      if (newPrefixes.has(p)) op.insert.push({ n: d.n, rank: d.rank });
+      if (newPrefixes ? newPrefixes.has(p) : dl > 0 || d.newTerms.some((t) => t.startsWith(p))) op.insert.push({ n: d.n, rank: d.rank });
     }
   }
 

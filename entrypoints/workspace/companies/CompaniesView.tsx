@@ -98,6 +98,7 @@ export function CompaniesView({ url }: { path?: string; url?: string }) {
         kind="company"
         count={selection.count}
         ids={selection.ids}
+        keys={selection.keys}
         consequences="Their people, deals and history stay, no longer linked to them."
         onDelete={(ids) => {
           selection.clear();

@@ -4,7 +4,7 @@
 // engine sends what they queued.
 import { useState } from 'preact/hooks';
 import { callBackground } from '../../../messaging/client';
-import { type BulkKind, bulkEdit, bulkQueue } from '../../../storage/bulk';
+import { type BulkKind, type RecordKey, bulkEdit, bulkQueue } from '../../../storage/bulk';
 import type { Source } from '../../../storage/schema';
 import { ExportControls, type ExportSelection } from '../../options/ExportControls';
 
@@ -14,6 +14,8 @@ export interface BulkBarProps {
   count: number;
   /** Their ids (read when an action starts). */
   ids(): string[];
+  /** Their ids with their internal numbers (edits read the records by primary key). */
+  keys(): RecordKey[];
   /** The stages "Set stage" offers; none, no such action (companies). */
   stages?: string[];
   /** What a delete takes with it, for the confirmation. */
@@ -29,7 +31,7 @@ export const countOf = (kind: BulkKind, n: number) => `${n.toLocaleString()} ${N
 
 const source = (): Source => ({ type: 'manual', ref: 'workspace bulk action', at: new Date().toISOString() });
 
-export function BulkBar({ kind, count, ids, stages, consequences, onDelete, onDone }: BulkBarProps) {
+export function BulkBar({ kind, count, ids, keys, stages, consequences, onDelete, onDone }: BulkBarProps) {
   const [tag, setTag] = useState('');
   const [mode, setMode] = useState<'add' | 'remove'>('add');
   const [busy, setBusy] = useState<string | undefined>();
@@ -52,7 +54,7 @@ export function BulkBar({ kind, count, ids, stages, consequences, onDelete, onDo
     const t = tag.trim();
     if (!t) return;
     void run('Tagging', async () => {
-      const changed = await bulkEdit(kind, ids(), mode === 'add' ? { addTags: [t] } : { removeTags: [t] }, source());
+      const changed = await bulkEdit(kind, keys(), mode === 'add' ? { addTags: [t] } : { removeTags: [t] }, source());
       setTag('');
       return `${mode === 'add' ? 'Tagged' : 'Untagged'} ${plural(changed)} “${t}”.`;
     });
@@ -102,7 +104,7 @@ export function BulkBar({ kind, count, ids, stages, consequences, onDelete, onDo
               if (!stage) return;
               const clear = stage === '\u0000';
               void run('Setting the stage', async () => {
-                const changed = await bulkEdit(kind, ids(), { stage: clear ? '' : stage }, source());
+                const changed = await bulkEdit(kind, keys(), { stage: clear ? '' : stage }, source());
                 return clear ? `Cleared the stage of ${plural(changed)}.` : `Set ${plural(changed)} to ${stage}.`;
               });
             }}
@@ -121,7 +123,7 @@ export function BulkBar({ kind, count, ids, stages, consequences, onDelete, onDo
           data-testid="bulk-sync"
           disabled={!!busy}
           onClick={() =>
-            void run('Queueing', async () => `Queued ${(await bulkQueue(kind, ids())).toLocaleString()} pushes for your CRMs.`)
+            void run('Queueing', async () => `Queued ${(await bulkQueue(kind, keys())).toLocaleString()} pushes for your CRMs.`)
           }
         >
           Queue for sync

@@ -9,12 +9,14 @@ export interface Selection {
   count: number;
   /** The selected ids, in the table's order for all matching. */
   ids(): string[];
+  /** The same with each record's internal number: the bulk actions read records by primary key. */
+  keys(): { id: string; n: number }[];
   toggle(id: string): void;
   toggleAll(): void;
   clear(): void;
 }
 
-export function useSelection(rows: readonly { id: string }[], positions: Uint32Array, query: string): Selection {
+export function useSelection(rows: readonly { id: string; n: number }[], positions: Uint32Array, query: string): Selection {
   const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
   const [allMatching, setAllMatching] = useState(false);
   const clear = () => {
@@ -28,6 +30,8 @@ export function useSelection(rows: readonly { id: string }[], positions: Uint32A
     allMatching,
     count: allMatching ? positions.length : selected.size,
     ids: () => (allMatching ? matching() : [...selected]),
+    keys: () =>
+      (allMatching ? [...positions].map((p) => rows[p]) : rows.filter((r) => selected.has(r.id))).map((r) => ({ id: r.id, n: r.n })),
     toggle(id) {
       if (allMatching) {
         setAllMatching(false);

@@ -114,6 +114,7 @@ export function PeopleView({ url }: { path?: string; url?: string }) {
         kind="contact"
         count={selection.count}
         ids={selection.ids}
+        keys={selection.keys}
         stages={stages}
         consequences="Their own history, notes and follow-ups go with them."
         onDelete={startDelete}

@@ -172,6 +172,32 @@ describe('against the database', () => {
     stop();
   });
 
+  it('watch() refreshes once for writes that come while a refresh runs, and ends in step', async () => {
+    const db = await freshDb();
+    await upsertContacts([{ name: 'Ann', emails: ['ann@a.example'] }], src, {}, db);
+    const projection = new TableProjection(db, 'contacts', toContactRow);
+    await projection.load();
+    let refreshes = 0;
+    const refresh = projection.refresh.bind(projection);
+    projection.refresh = async () => {
+      refreshes++;
+      await new Promise((r) => setTimeout(r, 300));
+      return refresh();
+    };
+    const stop = projection.watch(() => undefined);
+    await new Promise((r) => setTimeout(r, 30));
+    const names = ['Bob', 'Cy', 'Di', 'Ed', 'Flo'];
+    for (const name of names) {
+      await upsertContacts([{ name, emails: [`${name.toLowerCase()}@a.example`] }], src, {}, db);
+      await new Promise((r) => setTimeout(r, 30));
+    }
+    await expect.poll(() => projection.rows.length, { timeout: 3000 }).toBe(6);
+    await new Promise((r) => setTimeout(r, 400));
+    // The first write's refresh, then one for the four that came while it ran.
+    expect(refreshes).toBe(2);
+    stop();
+  });
+
   it('last contact is the latest activity; open follow-ups and sync states come from tasks and the outbox', async () => {
     const w = await setup({ kinds: ['contact', 'note', 'task'] });
     const { db } = w;
