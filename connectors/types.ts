@@ -13,6 +13,10 @@ export interface Capabilities {
   emailLogging: boolean;
   notes: boolean;
   tasks: boolean;
+  /** Logged calls (SyncKind 'call'). */
+  calls: boolean;
+  /** Logged meetings (SyncKind 'meeting'). */
+  meetings: boolean;
   deals: boolean;
   pull: boolean;
 }
@@ -34,7 +38,7 @@ export interface LinkedIds {
 export type PushRecord =
   | { kind: 'contact'; record: Contact }
   | { kind: 'company'; record: Company }
-  | { kind: 'email' | 'note'; record: Activity }
+  | { kind: 'email' | 'note' | 'call' | 'meeting'; record: Activity }
   | { kind: 'task'; record: Task }
   | { kind: 'deal'; record: Deal };
 
@@ -62,16 +66,50 @@ export interface PushItem {
   linked: LinkedIds;
 }
 
+/** One record to archive or delete in the CRM (see Connector.archive). */
+export interface ArchiveRequest {
+  /** The CRM's id of the record (its link went with the local delete). */
+  remoteId: string;
+  /** Rapport's id of the deleted record. */
+  localId: string;
+  /** The change id of the delete: the same for every retry of it (the webhook's event id). */
+  changeId: string;
+  /** When the record was deleted here (ISO), the same for every retry. */
+  deletedAt: string;
+}
+
 /** Outcome per archived record (see Connector.archive). */
 export type ArchiveOutcome = { remoteId: string; ok: true } | { remoteId: string; ok: false; error: ConnectorError };
 
 /** Outcome per item. Throwing a ConnectorError fails the whole batch (the engine classifies it). */
 export type PushOutcome = { entryId: string; ok: true; remoteId: string } | { entryId: string; ok: false; error: ConnectorError };
 
+/** A task as the CRM holds it (pull): its people by their remote ids. */
+export interface RemoteTask {
+  remoteId: string;
+  title: string;
+  notes?: string;
+  dueAt?: string;
+  done: boolean;
+  completedAt?: string;
+  priority?: Task['priority'];
+  /** Remote ids of the people it is associated with (mapped to local ones through the links table). */
+  contactRemoteIds: string[];
+  /** The CRM's last change of it (ISO). */
+  updatedAt?: string;
+}
+
 export interface PullResult {
   contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
+  /** Tasks changed in the CRM (only when asked: PullOptions.tasks). */
+  tasks?: RemoteTask[];
   cursor: string;
   more: boolean;
+}
+
+export interface PullOptions {
+  /** Also bring tasks (the connection syncs tasks both ways). */
+  tasks?: boolean;
 }
 
 /**
@@ -157,13 +195,18 @@ export interface Connector<Config = Record<string, unknown>> {
   testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string; notice?: string }>;
   push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
   /**
-   * Archives (where the CRM has no archive: deletes, recoverably if it can) people or companies the
-   * user deleted in Rapport and asked to archive there too (decision 0043). One outcome per remote
-   * id; a record already gone counts as archived. Throwing a ConnectorError fails them all. A
-   * connector without it: the engine marks such requests failed, saying to archive by hand.
+   * Archives (where the CRM has no archive: deletes, recoverably if it can) records the user
+   * deleted in Rapport and asked to remove there too: people and companies (decision 0043), tasks,
+   * logged e-mails, calls and meetings (decision 0052). Only for the kinds in `archivable`. One
+   * outcome per remote id; a record already gone counts as archived. Throwing a ConnectorError
+   * fails them all. A kind the connector cannot archive: the engine marks such requests failed,
+   * saying to remove the record there by hand.
    */
-  archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', remoteIds: string[]): Promise<ArchiveOutcome[]>;
+  archive?(ctx: ConnectorContext<Config>, kind: SyncKind, requests: ArchiveRequest[]): Promise<ArchiveOutcome[]>;
+  /** The kinds `archive` handles. */
+  archivable?: readonly SyncKind[];
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
-  pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;
+  /** Changes in the CRM since `cursor`: people, and with `opts.tasks` tasks too (connection set to both ways). */
+  pull?(ctx: ConnectorContext<Config>, cursor: string | undefined, opts?: PullOptions): Promise<PullResult>;
 }

@@ -15,9 +15,12 @@
  *   `[rapport:<local id>]`; before creating, the person's (or organization's) notes are listed,
  *   newest first, up to 500, and a note carrying the marker is reused. A first send
  *   (PushItem.firstSend: a new local record never handed out before) skips the listing.
- * - task: an activity of type `task` (`POST /api/v2/activities`), linked through `participants`
- *   (`person_id` is read-only in v2), with the same marker at the end of its `note`, looked for in
- *   the person's activities before creating.
+ * - task / call / meeting: an activity of type `task` / `call` / `meeting` (`POST /api/v2/activities`),
+ *   linked through `participants` (`person_id` is read-only in v2), `due_date`/`due_time` in UTC, `done`
+ *   (calls and meetings are logged done, with their `duration` HH:MM), with the same marker at the end
+ *   of its `note`, looked for in the person's activities before creating.
+ * - Deleted here (archive): notes through `DELETE /api/v1/notes/{id}`, activities through
+ *   `DELETE /api/v2/activities/{id}`; people and organizations are not deleted (archive them by hand).
  * - A known `remoteId` updates in place (PATCH / PUT); a record deleted in Pipedrive is reported as
  *   `not-found` and not recreated (the CRM is the system of record).
  * - Someone removing the marker from a note in Pipedrive defeats the look-up: a later retry of that
@@ -27,13 +30,13 @@
  * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, isPermanent, ok, type Outcomes } from '../outcomes';
-import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
+import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
 import { lookupByEmail } from './lookup';
 import { PIPEDRIVE_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
-import { pushCompany, pushContact, pushNote, pushTask } from './push';
+import { deleteRemote, pushActivity, pushCompany, pushContact, pushNote } from './push';
 
 export { pipedriveConfigSchema, type PipedriveConfig } from './config';
 
@@ -54,8 +57,18 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
   configSchema: pipedriveConfigSchema,
   secretKeys: ['apiToken'],
   origins: (config) => [`${new URL(pipedriveBase(config)).origin}/*`],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
-  batchSize: { contact: 1, company: 1, email: 1, note: 1, task: 1 },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: true,
+  },
+  batchSize: { contact: 1, company: 1, email: 1, note: 1, call: 1, meeting: 1, task: 1 },
   maxInFlight: 8,
   rateLimit: { requests: PIPEDRIVE_PLANS.essential, intervalMs: 2000 },
   rateLimitFor: (config) => ({ requests: PIPEDRIVE_PLANS[config.plan] ?? PIPEDRIVE_PLANS.essential, intervalMs: 2000 }),
@@ -76,10 +89,31 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       else if (kind === 'company' && rec.kind === 'company') await perItem(outcomes, item, () => pushCompany(client, item, rec.record));
       else if ((kind === 'email' || kind === 'note') && rec.kind === kind)
         await perItem(outcomes, item, () => pushNote(client, item, rec.record));
-      else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushTask(client, item, rec.record));
+      else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
+      else if ((kind === 'call' || kind === 'meeting') && rec.kind === kind)
+        await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }
     return finish(items, outcomes);
+  },
+
+  /** Deletes the notes and activities Rapport wrote for records deleted here (people and companies stay: archive them by hand). */
+  archivable: ['email', 'note', 'call', 'meeting', 'task'],
+  async archive(ctx, kind, requests) {
+    if (kind !== 'email' && kind !== 'note' && kind !== 'call' && kind !== 'meeting' && kind !== 'task')
+      throw new ConnectorError(`Pipedrive connector cannot delete a ${kind}`, 'validation');
+    const client = new PipedriveClient(ctx);
+    const out: ArchiveOutcome[] = [];
+    for (const r of requests) {
+      try {
+        await deleteRemote(client, kind, r.remoteId);
+        out.push({ remoteId: r.remoteId, ok: true });
+      } catch (err) {
+        if (isPermanent(err)) out.push({ remoteId: r.remoteId, ok: false, error: err });
+        else throw err;
+      }
+    }
+    return out;
   },
 
   lookupByEmail,

@@ -121,7 +121,7 @@ export class SfClient {
   }
 
   /** `path` is relative to /services/data/vXX.X, or absolute from the instance root when it starts with /services/. */
-  async request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
+  async request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<T> {
     const url = path.startsWith('/services/') ? `${this.instanceUrl}${path}` : `${this.base}${path}`;
     const res = await requestJson<T>(this.fetchFn, url, {
       method,
@@ -184,6 +184,20 @@ export class SfClient {
           'transient',
         );
       }
+      out.push(...res);
+    }
+    return out;
+  }
+
+  /** sObject Collections delete (`DELETE /composite/sobjects?ids=…`, ≤ 200 ids per call): one result per id, in order. */
+  async deleteCollection(ids: string[]): Promise<SaveResult[]> {
+    const out: SaveResult[] = [];
+    for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
+      const chunk = ids.slice(i, i + COLLECTION_MAX);
+      const path = `/composite/sobjects?ids=${chunk.map(encodeURIComponent).join(',')}&allOrNone=false`;
+      const res = await this.request<SaveResult[]>('DELETE', path);
+      if (!Array.isArray(res) || res.length !== chunk.length)
+        throw new ConnectorError(`Salesforce DELETE /composite/sobjects: expected ${chunk.length} results`, 'transient');
       out.push(...res);
     }
     return out;

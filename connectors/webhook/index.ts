@@ -16,7 +16,17 @@
 //   stopping at the first failure that would hit the next event too).
 import { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, networkError, parseRetryAfter } from '../http';
-import { ConnectorError, type Connector, type ConnectorContext, type PushItem, type PushOutcome, type SyncKind } from '../types';
+import type { Task } from '../../storage/schema';
+import {
+  ConnectorError,
+  type ArchiveOutcome,
+  type ArchiveRequest,
+  type Connector,
+  type ConnectorContext,
+  type PushItem,
+  type PushOutcome,
+  type SyncKind,
+} from '../types';
 
 export const WEBHOOK_SCHEMA = 'rapport.webhook/v1';
 export const SIGNATURE_HEADER = 'X-Rapport-Signature';
@@ -24,7 +34,18 @@ export const EVENT_ID_HEADER = 'X-Rapport-Event-Id';
 export const EVENT_TYPE_HEADER = 'X-Rapport-Event-Type';
 export const TIMESTAMP_HEADER = 'X-Rapport-Timestamp';
 
-export type WebhookEventType = 'contact.upserted' | 'company.upserted' | 'activity.logged' | 'task.created' | 'ping';
+export type WebhookEventType =
+  | 'contact.upserted'
+  | 'company.upserted'
+  | 'activity.logged'
+  | 'activity.deleted'
+  | 'call.logged'
+  | 'meeting.logged'
+  | 'task.created'
+  | 'task.updated'
+  | 'task.completed'
+  | 'task.deleted'
+  | 'ping';
 
 export interface WebhookEvent<T = unknown> {
   schema: typeof WEBHOOK_SCHEMA;
@@ -87,20 +108,44 @@ export async function verifySignature(body: string | Uint8Array, header: string 
   return false;
 }
 
-const TYPE_OF: Record<Exclude<SyncKind, 'deal'>, Exclude<WebhookEventType, 'ping'>> = {
+const TYPE_OF: Record<Exclude<SyncKind, 'deal' | 'task'>, WebhookEventType> = {
   contact: 'contact.upserted',
   company: 'company.upserted',
   email: 'activity.logged',
   note: 'activity.logged',
-  task: 'task.created',
+  call: 'call.logged',
+  meeting: 'meeting.logged',
 };
+
+/**
+ * A task's event: `task.created` until this connection has received the task once (no remote id
+ * yet), then `task.completed` when the change marked it done (its completion is its last change:
+ * completedAt ≥ updatedAt), else `task.updated` (an edit, a snooze, reopening). Decided from the
+ * item alone, so every retry of a change is the same event.
+ */
+export function taskEventType(task: Task, delivered: boolean): WebhookEventType {
+  if (!delivered) return 'task.created';
+  if (task.done && task.completedAt && task.completedAt >= task.updatedAt) return 'task.completed';
+  return 'task.updated';
+}
 
 /** The event for one outbox item (pure: the same item always gives the same bytes). */
 export function eventFor(item: PushItem): WebhookEvent {
   const it = item.item;
   if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
-  const occurredAt = it.kind === 'email' || it.kind === 'note' ? it.record.occurredAt : it.record.updatedAt;
+  if (it.kind === 'task') {
+    const type = taskEventType(it.record, !!item.remoteId);
+    return { schema: WEBHOOK_SCHEMA, id: item.changeId, type, occurredAt: it.record.updatedAt, data: it.record };
+  }
+  const occurredAt = it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : it.record.occurredAt;
   return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
+}
+
+/** The event for a record deleted here (Connector.archive): its id, the receiver's id, and for activities their type. */
+export function deletionEvent(kind: SyncKind, r: ArchiveRequest): WebhookEvent {
+  const type: WebhookEventType = kind === 'task' ? 'task.deleted' : 'activity.deleted';
+  const data = { id: r.localId, ...(kind === 'task' ? {} : { type: kind }), ...(r.remoteId !== r.localId ? { remoteId: r.remoteId } : {}) };
+  return { schema: WEBHOOK_SCHEMA, id: r.changeId, type, occurredAt: r.deletedAt, data };
 }
 
 interface Delivery {
@@ -163,6 +208,32 @@ function isPerEvent(e: unknown): e is ConnectorError {
   return e instanceof ConnectorError && e.kind === 'validation' && !!e.status && e.status >= 400 && e.status < 500;
 }
 
+type Sent = { ok: true; remoteId?: string } | { ok: false; error: ConnectorError };
+
+/**
+ * Delivers events one after another. A receiver refusing one event: recorded, and the next one goes.
+ * Anything else (down, rate-limited, refusing our signature, redirecting) would hit the next event
+ * too: the first such failure is thrown, a later one fails the rest for the engine to retry.
+ */
+async function sendInTurn(ctx: ConnectorContext<WebhookConfig>, events: WebhookEvent[]): Promise<Sent[]> {
+  const out: Sent[] = [];
+  for (const event of events) {
+    try {
+      const d = await deliver(ctx, event);
+      out.push({ ok: true, ...(d.remoteId ? { remoteId: d.remoteId } : {}) });
+    } catch (e) {
+      if (isPerEvent(e)) out.push({ ok: false, error: e });
+      else if (out.length === 0) throw e;
+      else {
+        const err = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
+        while (out.length < events.length) out.push({ ok: false, error: err });
+        break;
+      }
+    }
+  }
+  return out;
+}
+
 export const webhookConnector: Connector<WebhookConfig> = {
   id: 'webhook',
   displayName: 'Webhook',
@@ -170,8 +241,18 @@ export const webhookConnector: Connector<WebhookConfig> = {
   configSchema: WebhookConfig,
   secretKeys: ['secret'],
   origins: (config) => [`${new URL(config.url).origin}/*`],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: false },
-  batchSize: { contact: 20, company: 20, email: 20, note: 20, task: 20 },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: false,
+  },
+  batchSize: { contact: 20, company: 20, email: 20, note: 20, call: 20, meeting: 20, task: 20 },
   rateLimit: { requests: 10, intervalMs: 1000 },
   defaultFieldMapping: {},
 
@@ -190,25 +271,30 @@ export const webhookConnector: Connector<WebhookConfig> = {
 
   async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
     if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
-    const out: PushOutcome[] = [];
-    for (const item of items) {
-      try {
-        const d = await deliver(ctx, eventFor(item));
-        const rec = item.item.record;
-        out.push({ entryId: item.entryId, ok: true, remoteId: d.remoteId ?? item.remoteId ?? rec.id });
-      } catch (e) {
-        // A receiver refusing this one event: record it and go on. Anything else (down, rate-limited,
-        // refusing our signature, redirecting) would hit the next event too: stop and let the engine retry.
-        if (isPerEvent(e)) out.push({ entryId: item.entryId, ok: false, error: e });
-        else if (out.length === 0) throw e;
-        else {
-          const err = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
-          for (const rest of items.slice(out.length)) out.push({ entryId: rest.entryId, ok: false, error: err });
-          break;
-        }
-      }
-    }
-    return out;
+    const sent = await sendInTurn(
+      ctx,
+      items.map((item) => eventFor(item)),
+    );
+    return sent.map((r, i) => {
+      const item = items[i];
+      return r.ok
+        ? { entryId: item.entryId, ok: true, remoteId: r.remoteId ?? item.remoteId ?? item.item.record.id }
+        : { entryId: item.entryId, ok: false, error: r.error };
+    });
+  },
+
+  /** A task or a logged activity deleted here: `task.deleted` / `activity.deleted` (the receiver removes its copy). */
+  archivable: ['email', 'note', 'call', 'meeting', 'task'],
+  async archive(ctx, kind, requests): Promise<ArchiveOutcome[]> {
+    if (kind === 'contact' || kind === 'company' || kind === 'deal')
+      throw new ConnectorError(`the webhook connector does not send deletions of ${kind}s`, 'validation');
+    const sent = await sendInTurn(
+      ctx,
+      requests.map((r) => deletionEvent(kind, r)),
+    );
+    return sent.map((r, i) =>
+      r.ok ? { remoteId: requests[i].remoteId, ok: true } : { remoteId: requests[i].remoteId, ok: false, error: r.error },
+    );
   },
 };
 

@@ -114,7 +114,7 @@ function archiveBatches(
   batchKey: () => string,
 ): { batches: Prepared[]; refused: OutboxEntry[] } {
   if (!entries.length) return { batches: [], refused: [] };
-  if (!run.connector.archive || (kind !== 'contact' && kind !== 'company')) return { batches: [], refused: entries };
+  if (!run.connector.archive || !run.connector.archivable?.includes(kind)) return { batches: [], refused: entries };
   const batches: Prepared[] = [];
   for (let i = 0; i < entries.length; i += size) {
     const part = entries.slice(i, i + size);
@@ -131,6 +131,21 @@ function archiveBatches(
   return { batches, refused: [] };
 }
 
+const KIND_NAME: Partial<Record<SyncKind, string>> = {
+  email: 'a logged e-mail',
+  note: 'a note',
+  call: 'a call',
+  meeting: 'a meeting',
+  task: 'a task',
+};
+
+/** What the user reads when a connection cannot archive or delete such a record. */
+export function refusalMessage(displayName: string, e: Pick<OutboxEntry, 'kind' | 'remoteId'>): string {
+  if (e.kind === 'contact' || e.kind === 'company')
+    return `${displayName} cannot archive from Rapport: archive this record there by hand (its id there: ${e.remoteId})`;
+  return `${displayName} cannot delete ${KIND_NAME[e.kind] ?? 'this record'} from Rapport: remove it there by hand (its id there: ${e.remoteId})`;
+}
+
 /** An archive request this connection cannot carry out: failed for good, saying what to do instead. */
 function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: number): OutboxEntry {
   const { fresh: _f, ...rest } = e;
@@ -138,7 +153,7 @@ function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: 
     ...rest,
     state: 'dead',
     nextAt: NEVER,
-    lastError: `${run.connector.displayName} cannot archive from Rapport: archive this record there by hand (its id there: ${e.remoteId})`,
+    lastError: refusalMessage(run.connector.displayName, e),
     lastErrorKind: 'validation',
     updatedAt: t,
   };

@@ -140,8 +140,11 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
 async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<PushOutcome[]> {
   const results = await run.connector.archive!(
     run.ctx,
-    kind as 'contact' | 'company',
-    prepared.items.map((i) => i.remoteId!),
+    kind,
+    prepared.items.map((i) => {
+      const { entry } = prepared.byEntry.get(i.entryId)!;
+      return { remoteId: i.remoteId!, localId: entry.localId, changeId: i.changeId, deletedAt: new Date(entry.createdAt).toISOString() };
+    }),
   );
   const byRemote = new Map(results.map((r) => [r.remoteId, r]));
   return prepared.items.map((i): PushOutcome => {

@@ -126,7 +126,23 @@ const BASE_SCHEMA: Record<string, Record<string, FieldDef>> = {
     Status: { type: 'picklist', values: TASK_STATUS, default: 'Not Started', required: true },
     Priority: { type: 'picklist', values: ['High', 'Normal', 'Low'], default: 'Normal', required: true },
     TaskSubtype: { type: 'picklist', values: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], createOnly: true },
+    CallDurationInSeconds: { type: 'number' },
+    CallDisposition: { type: 'string', length: 255 },
+    CallType: { type: 'picklist', values: ['Internal', 'Inbound', 'Outbound'] },
     IsClosed: { type: 'boolean', readonly: true },
+  },
+  // Event: StartDateTime with EndDateTime or DurationInMinutes; the end may not precede the start.
+  Event: {
+    Subject: { type: 'string', length: 255 },
+    Description: { type: 'longtext', length: 32000 },
+    Location: { type: 'string', length: 255 },
+    WhoId: { type: 'reference', to: ['Contact', 'Lead'], rel: 'Who' },
+    WhatId: { type: 'reference', to: ['Account', 'Opportunity'], rel: 'What' },
+    StartDateTime: { type: 'datetime' },
+    EndDateTime: { type: 'datetime' },
+    ActivityDateTime: { type: 'datetime' },
+    DurationInMinutes: { type: 'number' },
+    IsAllDayEvent: { type: 'boolean', default: false },
   },
   Opportunity: {
     Name: { type: 'string', length: 120, required: true },
@@ -150,6 +166,7 @@ const KEY_PREFIX: Record<string, string> = {
   Contact: '003',
   Lead: '00Q',
   Task: '00T',
+  Event: '00U',
   Opportunity: '006',
   OpportunityContactRole: '00K',
 };
@@ -253,6 +270,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   }
   const records = new Map<string, { type: string; fields: SObject }>();
   const byType = new Map<string, string[]>();
+  const deletedIds = new Set<string>();
   const counters = new Map<string, number>();
   const tokens = new Set(options.tokens ?? ['sim-token']);
   const clients = options.clients ?? [];
@@ -409,7 +427,25 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         }
       }
     }
-    if (type === 'Task' && typeof merged.WhoId === 'string' && typeOfId(merged.WhoId) === 'Lead' && merged.WhatId) {
+    if (type === 'Event' && (merged.StartDateTime == null || (merged.EndDateTime == null && merged.DurationInMinutes == null))) {
+      return {
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: 'Required fields are missing: [StartDateTime, DurationInMinutes]',
+        fields: [],
+      };
+    }
+    if (
+      type === 'Event' &&
+      merged.EndDateTime != null &&
+      Date.parse(String(merged.EndDateTime)) < Date.parse(String(merged.StartDateTime))
+    ) {
+      return {
+        statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+        message: 'End Date/Time: The end can’t be earlier than the start.',
+        fields: ['EndDateTime'],
+      };
+    }
+    if ((type === 'Task' || type === 'Event') && typeof merged.WhoId === 'string' && typeOfId(merged.WhoId) === 'Lead' && merged.WhatId) {
       return {
         statusCode: 'FIELD_INTEGRITY_EXCEPTION',
         message:
@@ -465,6 +501,56 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     Object.assign(rec.fields, values, { LastModifiedDate: t, SystemModstamp: t });
     computed(rec.type, rec.fields);
     return rec.fields;
+  }
+
+  /**
+   * DELETE /composite/sobjects?ids=…&allOrNone=…: up to 200 ids, one result per id in order. A deleted
+   * record goes to the Recycle Bin (queries no longer return it); an id already deleted or unknown
+   * fails with ENTITY_IS_DELETED / INVALID_CROSS_REFERENCE_KEY.
+   */
+  function deleteCollection(ids: string, allOrNone: boolean): Result[] {
+    const list = ids.split(',').filter(Boolean);
+    if (!list.length) throw new SfError(400, 'MISSING_ARGUMENT', 'ids not specified');
+    if (list.length > 200)
+      throw new SfError(400, 'EXCEEDED_ID_LIMIT', 'record limit reached. cannot submit more than 200 records into this call');
+    const results: Result[] = list.map((id) => {
+      if (records.has(id)) return { id, success: true, errors: [] };
+      const statusCode = deletedIds.has(id) ? 'ENTITY_IS_DELETED' : 'INVALID_CROSS_REFERENCE_KEY';
+      return {
+        id,
+        success: false,
+        errors: [
+          { statusCode, message: statusCode === 'ENTITY_IS_DELETED' ? 'entity is deleted' : 'invalid cross reference id', fields: [] },
+        ],
+      };
+    });
+    if (allOrNone && results.some((r) => !r.success))
+      return results.map((r) =>
+        r.success
+          ? {
+              ...r,
+              success: false,
+              errors: [
+                {
+                  statusCode: 'ALL_OR_NONE_OPERATION_ROLLED_BACK',
+                  message: 'Record rolled back because not all records were valid and the request was using AllOrNone header',
+                  fields: [],
+                },
+              ],
+            }
+          : r,
+      );
+    for (const r of results) {
+      if (!r.success) continue;
+      const rec = records.get(r.id!)!;
+      records.delete(r.id!);
+      deletedIds.add(r.id!);
+      byType.set(
+        rec.type,
+        (byType.get(rec.type) ?? []).filter((x) => x !== r.id),
+      );
+    }
+    return results;
   }
 
   function duplicateOf(type: string, values: Record<string, unknown>): string | undefined {
@@ -934,6 +1020,9 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       if (qm && req.method === 'GET') return send(res, 200, nextPage(qm[1]));
       if (rest === '/composite/sobjects' && (req.method === 'POST' || req.method === 'PATCH')) {
         return send(res, 200, collections(req.method, body));
+      }
+      if (rest === '/composite/sobjects' && req.method === 'DELETE') {
+        return send(res, 200, deleteCollection(url.searchParams.get('ids') ?? '', url.searchParams.get('allOrNone') === 'true'));
       }
       const um = /^\/composite\/sobjects\/([A-Za-z_]+)\/([A-Za-z0-9_]+)$/.exec(rest);
       if (um && req.method === 'PATCH') {
