@@ -97,6 +97,8 @@ export interface RemoteTask {
   contactRemoteIds: string[];
   /** The CRM's last change of it (ISO). */
   updatedAt?: string;
+  /** Rapport's id written on the CRM's record when Rapport created it (HubSpot's unique Rapport-id property). */
+  localId?: string;
 }
 
 export interface PullResult {
