@@ -13,7 +13,17 @@ import {
   normalizeLinkedinUrl,
 } from './normalize';
 import { publicRecord, putRecords, writeScope } from './records';
-import { Activity, type Company, Contact, type ContactInput, type Deal, MAX_LINKEDIN_URNS, type Source, newId, nowIso } from './schema';
+import {
+  Activity,
+  type Company,
+  Contact,
+  type ContactInput,
+  type Deal,
+  MAX_LINKEDIN_URNS,
+  type Source,
+  newId,
+  nowIso,
+} from './schema';
 import { currentContactIds } from './queries';
 import { search } from './search-index';
 import { activityChanges, enqueue, outboxScope } from './outbox';
