@@ -35,7 +35,9 @@ export function mergePulledTask(local: Task, remote: RemoteTask, at: string): Ta
   let changed = false;
   if (remote.done !== local.done) {
     next.done = remote.done;
-    if (remote.done) next.completedAt = remote.completedAt ?? at;
+    // Completed now, as far as this database goes (the change is this pull): a receiver of the change
+    // (the webhook's task.completed) sees a completion, not an edit of a done task.
+    if (remote.done) next.completedAt = at;
     else delete next.completedAt;
     changed = true;
   }
