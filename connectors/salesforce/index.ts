@@ -147,7 +147,7 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
   archive: (ctx, _kind, requests) => deleteRecords(ctx, requests),
 
   lookupByEmail: (ctx, email) => lookup(ctx, email),
-  pull: (ctx, cursor) => pullPeople(ctx, cursor),
+  pull: (ctx, cursor, opts) => pullPeople(ctx, cursor, opts),
 
   // "Connect with Salesforce": web-server flow with PKCE; the token answer names the org's instance.
   oauth: {

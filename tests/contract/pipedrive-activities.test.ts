@@ -128,3 +128,50 @@ describe('Pipedrive: deleting what Rapport wrote', () => {
     expect(activityOf('ac_meet')).toBeUndefined();
   });
 });
+
+describe('Pipedrive: pulling tasks', () => {
+  it('brings task activities changed since the cursor, with their persons and due time in UTC; then only what changed', async () => {
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const personId = Number(links.contacts.ct_ana);
+    const raw = {
+      id: 990001,
+      subject: 'Renewal call prep',
+      type: 'task',
+      owner_id: 1,
+      done: false,
+      due_date: '2025-04-01',
+      due_time: '07:30',
+      duration: null,
+      participants: [{ person_id: personId, primary: true }],
+      person_id: personId,
+      org_id: null,
+      deal_id: null,
+      note: '<p>Budget &amp; timing</p>',
+      is_deleted: false,
+      add_time: now,
+      update_time: now,
+    };
+    pd.state.activities.set(raw.id, raw);
+    pd.state.activities.set(990002, { ...raw, id: 990002, type: 'lunch', subject: 'Lunch' });
+    expect((await pipedriveConnector.pull!(ctx, undefined)).tasks).toBeUndefined();
+    const first = await pipedriveConnector.pull!(ctx, undefined, { tasks: true });
+    const pulled = first.tasks!.find((t) => t.remoteId === '990001');
+    expect(pulled).toMatchObject({
+      title: 'Renewal call prep',
+      notes: 'Budget & timing',
+      dueAt: '2025-04-01T07:30:00.000Z',
+      done: false,
+      contactRemoteIds: [String(personId)],
+    });
+    expect(first.tasks!.map((t) => t.remoteId)).not.toContain('990002');
+    // Rapport's own (pushed earlier in this file, still there) carry their local id.
+    for (const t of first.tasks!.filter((t) => t.remoteId !== '990001')) expect(t.localId).toMatch(/^tk_/);
+
+    const quiet = await pipedriveConnector.pull!(ctx, first.cursor, { tasks: true });
+    expect(quiet.tasks).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1100)); // update_time has second precision
+    Object.assign(pd.state.activities.get(990001)!, { done: true, update_time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    const next = await pipedriveConnector.pull!(ctx, quiet.cursor, { tasks: true });
+    expect(next.tasks).toEqual([expect.objectContaining({ remoteId: '990001', done: true })]);
+  });
+});

@@ -170,3 +170,45 @@ describe('Salesforce: tasks, calls and meetings', () => {
     expect(s.requests.filter((l) => l.method === 'DELETE').map((l) => l.status)).toEqual([200, 200]);
   });
 });
+
+describe('Salesforce: pulling tasks', () => {
+  it('brings Tasks of subtype Task about a person, then only what changed; logged e-mails and calls are not tasks', async () => {
+    const s = await sim();
+    const { ctx, linked, annId } = await withAnn(s);
+    const mine: Task = { ...base, id: 'tk_mine', title: 'Made here', done: false, contactIds: ['ct_ann'] };
+    okIds(await sf.push(ctx, 'task', items('task', [mine], linked)));
+    const call: Activity = { ...base, id: 'ac_c', type: 'call', occurredAt: T0, contactIds: ['ct_ann'] };
+    okIds(await sf.push(ctx, 'call', items('call', [call], linked)));
+    const theirs = s.insert('Task', {
+      Subject: 'Prepare renewal',
+      Description: 'Budget first',
+      ActivityDate: '2026-02-01',
+      Status: 'Not Started',
+      Priority: 'High',
+      TaskSubtype: 'Task',
+      WhoId: annId,
+    });
+    expect((await sf.pull!(ctx, undefined)).tasks).toBeUndefined();
+    const first = await sf.pull!(ctx, undefined, { tasks: true });
+    expect(first.tasks!.map((t) => t.title).sort()).toEqual(['Made here', 'Prepare renewal']);
+    expect(first.tasks!.find((t) => t.remoteId === theirs.Id)).toMatchObject({
+      notes: 'Budget first',
+      dueAt: '2026-02-01T09:00:00.000Z',
+      done: false,
+      priority: 'high',
+      contactRemoteIds: [annId],
+    });
+    expect(first.tasks!.find((t) => t.title === 'Made here')).toMatchObject({ localId: 'tk_mine' });
+    expect(first.contacts.map((c) => c.remoteId)).toEqual([annId]);
+
+    const quiet = await sf.pull!(ctx, first.cursor, { tasks: true });
+    expect(quiet.tasks).toEqual([]);
+    expect(quiet.contacts).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1100)); // LastModifiedDate has second precision here
+    s.update(theirs.Id, { Status: 'Completed' });
+    const next = await sf.pull!(ctx, quiet.cursor, { tasks: true });
+    expect(next.tasks).toEqual([expect.objectContaining({ remoteId: theirs.Id, done: true })]);
+    // A cursor from before tasks were pulled keeps the people's place.
+    expect((await sf.pull!(ctx, first.cursor.split(' ')[0], { tasks: true })).contacts).toEqual([]);
+  });
+});
