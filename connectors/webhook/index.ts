@@ -1,6 +1,9 @@
 // Generic webhook connector: one signed JSON POST per change, for Zapier/Make/n8n or a team's own backend.
 // The payload contract is versioned and documented in SCHEMA.md (next to this file).
 //
+// - Events: contact.upserted, company.upserted, activity.logged (e-mails, notes), call.logged, meeting.logged,
+//   task.created / task.updated / task.completed, and for records deleted here task.deleted, activity.deleted
+//   (decision 0052).
 // - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the change id (PushItem.changeId):
 //   the same for every retry of one change, new for every other change, so receivers deduplicate on it. The
 //   body of a retry is byte-identical.
