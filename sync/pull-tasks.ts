@@ -1,7 +1,8 @@
 // Pulled tasks (CRM → local, decision 0052), applied inside the pull page's transaction (pull.ts):
 // - a task this connection already links: its completion in the CRM marks the local task done (or
 //   open again), unless a local change to it is still waiting to go to that CRM (the local change
-//   wins and goes out next); empty local notes and due dates are filled, nothing else is overwritten;
+//   wins and goes out next); empty local notes are filled, nothing else is overwritten (not the due
+//   date: HubSpot needs one on every task and is given the creation time for an undated one);
 // - a task Rapport created there (its Rapport id names a local task) is linked, not pulled again;
 // - a new task becomes a local task of the local people its CRM contacts are linked to; one none of
 //   whose contacts is linked here is left in the CRM (it comes with its next change once they are).
@@ -43,10 +44,6 @@ export function mergePulledTask(local: Task, remote: RemoteTask, at: string): Ta
   }
   if (!local.notes && remote.notes) {
     next.notes = remote.notes.slice(0, 20_000);
-    changed = true;
-  }
-  if (!local.dueAt && remote.dueAt) {
-    next.dueAt = remote.dueAt;
     changed = true;
   }
   if (!changed) return undefined;

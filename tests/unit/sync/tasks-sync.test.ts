@@ -146,6 +146,9 @@ describe('tasks, calls and meetings reach every connection that takes them', () 
 describe('tasks come back from HubSpot (both ways)', () => {
   it('a task assigned there lands on the linked person; its completion there marks it done here, sent on to the webhook only', async () => {
     const { receiver, hs, db, clock, opts, contact, crm } = await world('both');
+    // An undated task of ours: HubSpot is given its creation time as hs_timestamp; it stays undated here.
+    const undated = await createTask({ title: 'Someday', contactIds: [contact.id] }, src, db);
+    await syncNow(db, registry, opts());
     const ann = hs.list('contacts').find((c) => c.properties.email === 'ann.lee@acme.example')!;
     const t = hs.create('tasks', {
       hs_task_subject: 'Prepare the renewal',
@@ -158,6 +161,7 @@ describe('tasks come back from HubSpot (both ways)', () => {
     clock.advance(PULL_INTERVAL_MS + 1);
     await runOnce(db, registry, opts());
 
+    expect((await db.tasks.get(undated.id))!.dueAt).toBeUndefined();
     const local = (await db.tasks.toArray()).filter((x) => x.title === 'Prepare the renewal');
     expect(local).toHaveLength(1);
     expect(local[0]).toMatchObject({
@@ -167,11 +171,11 @@ describe('tasks come back from HubSpot (both ways)', () => {
       openDueAt: '2026-03-05T08:00:00.000Z',
     });
     expect(await db.links.get([crm.id, 'task', local[0].id])).toMatchObject({ remoteId: t.id });
-    expect((await db.tasks.toArray()).map((x) => x.title)).toEqual(['Prepare the renewal']);
+    expect((await db.tasks.toArray()).map((x) => x.title).sort()).toEqual(['Prepare the renewal', 'Someday']);
     // Sent on to the webhook, never back to HubSpot.
     expect((await db.outbox.toArray()).map((e) => e.connectorId)).not.toContain(crm.id);
     await syncNow(db, registry, opts());
-    expect(hs.list('tasks')).toHaveLength(2);
+    expect(hs.list('tasks')).toHaveLength(3);
 
     hs.update('tasks', t.id, { hs_task_status: 'COMPLETED' });
     clock.advance(PULL_INTERVAL_MS + 1);
