@@ -19,6 +19,9 @@
  * - Errors: https://pipedrive.readme.io/docs/core-api-concepts-http-status-codes
  *   (`{success:false, error, error_info}`; 401 "unauthorized access")
  * - The Mailbox API cannot create messages: https://developers.pipedrive.com/docs/api/v1/Mailbox
+ * - Deletes: `DELETE /api/v1/notes/{id}` (`{success, data: id}`) and `DELETE /api/v2/activities/{id}`
+ *   (`{success, data: {id}}`; the activity is kept deleted for 30 days, lists and reads leave it out).
+ *   Activities v2 take `duration` as "HH:MM" and `due_date`/`due_time` in UTC.
  *
  * Not simulated: the daily token budget (only reported in `x-daily-requests-left`), OAuth, deals
  * and stages beyond what a look-up reads, webhooks.

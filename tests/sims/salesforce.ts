@@ -9,13 +9,17 @@
 //     `allOrNone`; PATCH /composite/sobjects/{Object}/{ExternalIdField} upserts; answers one
 //     {id, success, errors:[{statusCode, message, fields}], created?} per record, in order
 //     ("resources_composite_sobjects_collections_*.htm").
+//   · DELETE /composite/sobjects?ids=…&allOrNone=… (up to 200 ids): one {id, success, errors} per id; a
+//     deleted record goes to the Recycle Bin and queries no longer return it.
 //   · Errors: JSON array [{message, errorCode, fields?}]; 401 INVALID_SESSION_ID; 403 REQUEST_LIMIT_EXCEEDED;
 //     400 MALFORMED_QUERY / INVALID_FIELD / EXCEEDED_ID_LIMIT; 500 UNKNOWN_EXCEPTION ("errorcodes.htm").
 // - Object Reference — https://developer.salesforce.com/docs/atlas.en-us.object_reference.meta/object_reference/
 //   · Contact (LastName required), Lead (LastName, Company required), Account (Name required), Task
 //     (WhoId = Contact/Lead, WhatId = other objects; "If the WhoId refers to a lead, the WhatId field must be
 //     empty"; TaskSubtype set on create only; Status default "Not Started"; Description is a 32k long text
-//     area and long text areas cannot be filtered in a WHERE clause), Opportunity, OpportunityContactRole.
+//     area and long text areas cannot be filtered in a WHERE clause; calls: TaskSubtype 'Call' with
+//     CallDurationInSeconds (a number), CallDisposition, CallType), Event (StartDateTime with EndDateTime or
+//     DurationInMinutes; the end not before the start), Opportunity, OpportunityContactRole.
 //   · Duplicate rules: the standard Contact/Lead rules block a create matching an existing record
 //     (DUPLICATES_DETECTED) — simulated as a match on Email.
 // - OAuth 2.0 Web Server Flow with PKCE — https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
