@@ -13,6 +13,10 @@ export interface Capabilities {
   emailLogging: boolean;
   notes: boolean;
   tasks: boolean;
+  /** Logged calls (SyncKind 'call'). */
+  calls: boolean;
+  /** Logged meetings (SyncKind 'meeting'). */
+  meetings: boolean;
   deals: boolean;
   pull: boolean;
 }
@@ -34,7 +38,7 @@ export interface LinkedIds {
 export type PushRecord =
   | { kind: 'contact'; record: Contact }
   | { kind: 'company'; record: Company }
-  | { kind: 'email' | 'note'; record: Activity }
+  | { kind: 'email' | 'note' | 'call' | 'meeting'; record: Activity }
   | { kind: 'task'; record: Task }
   | { kind: 'deal'; record: Deal };
 
@@ -93,10 +97,34 @@ export type ArchiveOutcome = { remoteId: string; ok: true } | { remoteId: string
 /** Outcome per item. Throwing a ConnectorError fails the whole batch (the engine classifies it). */
 export type PushOutcome = { entryId: string; ok: true; remoteId: string } | { entryId: string; ok: false; error: ConnectorError };
 
+/** A task as the CRM holds it (pull): its people by their remote ids. */
+export interface RemoteTask {
+  remoteId: string;
+  title: string;
+  notes?: string;
+  dueAt?: string;
+  done: boolean;
+  completedAt?: string;
+  priority?: Task['priority'];
+  /** Remote ids of the people it is associated with (mapped to local ones through the links table). */
+  contactRemoteIds: string[];
+  /** The CRM's last change of it (ISO). */
+  updatedAt?: string;
+  /** Rapport's id written on the CRM's record when Rapport created it (HubSpot's unique Rapport-id property). */
+  localId?: string;
+}
+
 export interface PullResult {
   contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
+  /** Tasks changed in the CRM (only when asked: PullOptions.tasks). */
+  tasks?: RemoteTask[];
   cursor: string;
   more: boolean;
+}
+
+export interface PullOptions {
+  /** Also bring tasks (the connection syncs tasks both ways). */
+  tasks?: boolean;
 }
 
 /**
@@ -182,12 +210,16 @@ export interface Connector<Config = Record<string, unknown>> {
   testConnection(ctx: ConnectorContext<Config>): Promise<{ account: string; notice?: string }>;
   push(ctx: ConnectorContext<Config>, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]>;
   /**
-   * Archives (where the CRM has no archive: deletes, recoverably if it can) people or companies the
-   * user deleted in Rapport and asked to archive there too (decision 0043). One outcome per remote
-   * id; a record already gone counts as archived (a retry after a lost answer finds it so). Throwing a ConnectorError fails them all. A
-   * connector without it: the engine marks such requests failed, saying to archive by hand.
+   * Archives (where the CRM has no archive: deletes, recoverably if it can) records the user
+   * deleted in Rapport and asked to remove there too: people and companies (decisions 0043, 0048),
+   * tasks, logged e-mails, calls and meetings (decision 0052). Only for the kinds in `archivable`.
+   * One outcome per remote id; a record already gone counts as archived (a retry after a lost
+   * answer finds it so). Throwing a ConnectorError fails them all. A kind the connector cannot
+   * archive: the engine marks such requests failed, saying to remove the record there by hand.
    */
-  archive?(ctx: ConnectorContext<Config>, kind: 'contact' | 'company', requests: ArchiveRequest[]): Promise<ArchiveOutcome[]>;
+  archive?(ctx: ConnectorContext<Config>, kind: SyncKind, requests: ArchiveRequest[]): Promise<ArchiveOutcome[]>;
+  /** The kinds `archive` handles. */
+  archivable?: readonly SyncKind[];
   /** Without `archive`: why this CRM cannot archive, told to the user with the request it refuses. */
   noArchive?: string;
   /**
@@ -198,5 +230,6 @@ export interface Connector<Config = Record<string, unknown>> {
   merge?(ctx: ConnectorContext<Config>, kind: 'contact', requests: MergeRequest[]): Promise<MergeOutcome[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
-  pull?(ctx: ConnectorContext<Config>, cursor: string | undefined): Promise<PullResult>;
+  /** Changes in the CRM since `cursor`: people, and with `opts.tasks` tasks too (connection set to both ways). */
+  pull?(ctx: ConnectorContext<Config>, cursor: string | undefined, opts?: PullOptions): Promise<PullResult>;
 }

@@ -7,7 +7,7 @@
 import type { IndexableType, Table } from 'dexie';
 import type { RapportDB } from './db';
 import { type Change, activityChanges, entryKey, newChangeId } from './outbox';
-import type { Activity } from './schema';
+import type { Activity, Task } from './schema';
 import { BACKFILL_PREFIX, type BackfillJob, type BackfillScan, type ConnectorInstance, type OutboxEntry, type SyncKind } from './sync-rows';
 
 export const backfillKey = (connectorId: string): string => `${BACKFILL_PREFIX}${connectorId}`;
@@ -18,7 +18,7 @@ type SourceTable = BackfillScan['table'];
 const SOURCES: { table: SourceTable; kinds: SyncKind[] }[] = [
   { table: 'companies', kinds: ['company'] },
   { table: 'contacts', kinds: ['contact'] },
-  { table: 'activities', kinds: ['email', 'note'] },
+  { table: 'activities', kinds: ['email', 'note', 'call', 'meeting'] },
   { table: 'tasks', kinds: ['task'] },
   { table: 'deals', kinds: ['deal'] },
 ];
@@ -138,6 +138,8 @@ export async function backfill(db: RapportDB, connectorId: string, pageSize = 20
 
 function toChanges(table: SourceTable, rows: unknown[]): Change[] {
   if (table === 'activities') return activityChanges(rows as Activity[]);
+  // Rapport's own keep-in-touch items stay local (storage/tasks.ts).
+  if (table === 'tasks') return (rows as Task[]).filter((t) => t.origin !== 'cadence').map((t) => ({ kind: 'task', localId: t.id }));
   const kind = SOURCES.find((s) => s.table === table)!.kinds[0];
   return (rows as { id: string }[]).map((r) => ({ kind, localId: r.id }));
 }

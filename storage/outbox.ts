@@ -37,9 +37,10 @@ export function changeIdOf(entry: Pick<OutboxEntry, 'id' | 'createdAt' | 'versio
   return entry.changeId ?? `${entry.id}#${entry.createdAt}#${entry.version}`;
 }
 
-/** The sync kind of an activity: emails and notes are pushed; calls, meetings, profiles are not. */
+/** The sync kind of an activity: emails, notes, calls and meetings are pushed; profile views and the like are not. */
 export function activityKind(activity: Pick<Activity, 'type'>): SyncKind | undefined {
-  return activity.type === 'email' ? 'email' : activity.type === 'note' ? 'note' : undefined;
+  const t = activity.type;
+  return t === 'email' || t === 'note' || t === 'call' || t === 'meeting' ? t : undefined;
 }
 
 /** Changes for written activities (skipping types no connector takes). */

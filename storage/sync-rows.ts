@@ -1,7 +1,7 @@
 // Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
 // compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
 /** What an outbox entry carries to a CRM. */
-export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'task' | 'deal';
+export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'call' | 'meeting' | 'task' | 'deal';
 
 /** How a connector classifies a failed request (connectors/types.ts ConnectorError). */
 export type SyncErrorKind = 'auth' | 'rate-limit' | 'transient' | 'validation' | 'conflict' | 'not-found';

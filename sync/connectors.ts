@@ -12,7 +12,7 @@ import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from '../storage/sync-rows';
 
 /** Dependency order: companies before contacts (contacts link to them), people before activities. */
-export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'task', 'deal'];
+export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'call', 'meeting', 'task', 'deal'];
 
 export function supportsKind(connector: AnyConnector, kind: SyncKind): boolean {
   const c = connector.capabilities;
@@ -25,6 +25,10 @@ export function supportsKind(connector: AnyConnector, kind: SyncKind): boolean {
       return c.emailLogging;
     case 'note':
       return c.notes;
+    case 'call':
+      return c.calls;
+    case 'meeting':
+      return c.meetings;
     case 'task':
       return c.tasks;
     case 'deal':

@@ -1,5 +1,6 @@
 // Pull (CRM → local): people changed in the CRM since the last cursor are merged into the local
-// database, so the sidebar and popup know them offline.
+// database, so the sidebar and popup know them offline; tasks too, for connections that sync tasks
+// (pull-tasks.ts).
 //
 // Merge rule (docs/architecture.md, principle 6, seen from the other side): a pulled person fills the empty local
 // fields of the same person (same email or LinkedIn profile) or becomes a new local contact; a
@@ -15,6 +16,7 @@ import { rearmAwaiting } from '../storage/outbox';
 import { upsertContacts } from '../storage/repositories';
 import { nowIso } from '../storage/schema';
 import { foldLinkJournal } from './link-journal';
+import { type PulledTasksSummary, applyPulledTasks } from './pull-tasks';
 import { type LinkRow, type SyncStateRow } from '../storage/sync-rows';
 
 /** A complete pull is repeated this often (the engine wakes for it). */
@@ -27,6 +29,8 @@ export interface PullPageSummary {
   merged: number;
   unchanged: number;
   skipped: number;
+  /** Pulled tasks (pull-tasks.ts): new local ones, local ones changed, ones left in the CRM. */
+  tasks?: PulledTasksSummary;
 }
 
 /** Applies one page and saves the cursor in the same transaction. */
@@ -65,6 +69,10 @@ export async function applyPullPage(
       await db.links.bulkPut(added);
       // What was refused for want of these people's remote ids is due again.
       await rearmAwaiting(db, connectorId, new Set(added.map((l) => `contact|${l.localId}`)), now);
+    }
+    if (page.tasks?.length) {
+      if (!links.length) await foldLinkJournal(db, { connectorId });
+      summary.tasks = await applyPulledTasks(db, connectorId, page.tasks, now);
     }
     const row = (await db.syncState.get(stateKey)) ?? { key: stateKey };
     await db.syncState.put(updateState(row));

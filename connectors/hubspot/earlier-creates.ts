@@ -29,7 +29,12 @@ interface AssocRead {
 }
 
 /** Ids associated with each `from` id (from → to), through the v4 batch read. */
-async function associated(client: HubspotClient, from: HsObjectType, to: HsObjectType, ids: string[]): Promise<Map<string, Set<string>>> {
+export async function associated(
+  client: HubspotClient,
+  from: HsObjectType,
+  to: HsObjectType,
+  ids: string[],
+): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   for (const part of chunk([...new Set(ids)], 100)) {
     const res = await client.request<AssocRead>('POST', `/crm/v4/associations/${from}/${to}/batch/read`, {

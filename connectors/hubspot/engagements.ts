@@ -1,4 +1,4 @@
-// Pushing emails, notes and tasks (HubSpot engagements). HubSpot has no idempotency key: a first send is
+// Pushing emails, notes, calls, meetings and tasks (HubSpot engagements). HubSpot has no idempotency key: a first send is
 // created directly; a retry first looks for an earlier create (earlier-creates.ts: by the unique Rapport-id
 // property, else through the associations of the record's contacts, never through the lagging search
 // index). Associations to the linked contacts and companies go with the create (HUBSPOT_DEFINED type ids).
@@ -9,11 +9,11 @@ import { groupBy, recordOf } from './batch';
 import type { HsObjectType, HubspotClient, WriteInput } from './client';
 import type { HubspotConfig } from './config';
 import { findEarlierCreates } from './earlier-creates';
-import { emailProperties, htmlText, noteProperties, taskProperties, toMs } from './mapping';
+import { callProperties, emailProperties, htmlText, meetingProperties, noteProperties, taskProperties, toMs } from './mapping';
 import { existingIdOf, rapportIdMode } from './rapport-id';
 
 interface EngagementSpec {
-  type: Extract<HsObjectType, 'emails' | 'notes' | 'tasks'>;
+  type: Extract<HsObjectType, 'emails' | 'notes' | 'calls' | 'meetings' | 'tasks'>;
   contactAssociation: number;
   companyAssociation: number;
   properties(record: Activity | Task): Record<string, string>;
@@ -27,7 +27,9 @@ interface EngagementSpec {
 const activityCompanies = (r: Activity | Task) => ('companyIds' in r ? (r.companyIds ?? []) : []);
 const lower = (s: string | null | undefined) => (s ?? '').trim().toLowerCase();
 
-const ENGAGEMENTS: Record<'email' | 'note' | 'task', EngagementSpec> = {
+export type EngagementKind = 'email' | 'note' | 'call' | 'meeting' | 'task';
+
+export const ENGAGEMENTS: Record<EngagementKind, EngagementSpec> = {
   email: {
     type: 'emails',
     contactAssociation: 198,
@@ -47,6 +49,26 @@ const ENGAGEMENTS: Record<'email' | 'note' | 'task', EngagementSpec> = {
     companyIds: activityCompanies,
     keyProperties: ['hs_timestamp', 'hs_note_body'],
     key: (p) => `${toMs(p.hs_timestamp)}|${lower(htmlText(p.hs_note_body))}`,
+  },
+  call: {
+    type: 'calls',
+    contactAssociation: 194,
+    companyAssociation: 182,
+    properties: (r) => callProperties(r as Activity),
+    contactIds: (r) => r.contactIds,
+    companyIds: activityCompanies,
+    keyProperties: ['hs_timestamp', 'hs_call_title'],
+    key: (p) => `${toMs(p.hs_timestamp)}|${lower(p.hs_call_title)}`,
+  },
+  meeting: {
+    type: 'meetings',
+    contactAssociation: 200,
+    companyAssociation: 188,
+    properties: (r) => meetingProperties(r as Activity),
+    contactIds: (r) => r.contactIds,
+    companyIds: activityCompanies,
+    keyProperties: ['hs_timestamp', 'hs_meeting_title'],
+    key: (p) => `${toMs(p.hs_timestamp)}|${lower(p.hs_meeting_title)}`,
   },
   task: {
     type: 'tasks',
@@ -73,19 +95,17 @@ interface EngagementWork {
 export async function pushEngagements(
   client: HubspotClient,
   ctx: ConnectorContext<HubspotConfig>,
-  kind: 'email' | 'note' | 'task',
+  kind: EngagementKind,
   items: PushItem[],
   outcomes: Outcomes,
 ): Promise<void> {
   const spec = ENGAGEMENTS[kind];
   const mode = await rapportIdMode(client, spec.type, ctx.config.rapportIdProperty || undefined, ctx.memory);
   const idProp = mode.kind === 'none' ? undefined : mode.property;
-  const valid = items.filter((i) => recordOf(i, kind === 'task' ? ['task'] : ['email', 'note']) !== undefined);
-  const groups = groupBy(valid, (i) =>
-    i.remoteId ? `id:${i.remoteId}` : `local:${(recordOf(i, ['email', 'note', 'task']) as Activity | Task).id}`,
-  );
+  const valid = items.filter((i) => recordOf(i, [kind]) !== undefined);
+  const groups = groupBy(valid, (i) => (i.remoteId ? `id:${i.remoteId}` : `local:${(recordOf(i, [kind]) as Activity | Task).id}`));
   const work: EngagementWork[] = [...groups.values()].map((group) => {
-    const record = recordOf(group[0], ['email', 'note', 'task']) as Activity | Task;
+    const record = recordOf(group[0], [kind]) as Activity | Task;
     const linked = group[0].linked;
     return {
       items: group,

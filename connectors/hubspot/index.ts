@@ -16,7 +16,7 @@
  *   Rapport id, then searched by domain (IN, lowercase), else by exact name, then updated (empty
  *   properties) or created. Without a unique Rapport id, a retry that search missed searches again
  *   once the index has settled.
- * - email / note / task: HubSpot has no idempotency key. A record's first send (PushItem.firstSend:
+ * - email / note / call / meeting / task: HubSpot has no idempotency key. A record's first send (PushItem.firstSend:
  *   a new local id never handed out before) is created directly; every later attempt looks first
  *   (earlier-creates.ts): by the unique Rapport id, else among the engagements associated with the
  *   record's contacts, matching on content and associations. A known `remoteId` updates via
@@ -36,7 +36,7 @@ import { BATCH_LIMIT, HubspotClient, type HsObjectType } from './client';
 import { pushCompanies } from './companies';
 import { HUBSPOT_BASE_URL, hubspotConfigSchema, type HubspotConfig } from './config';
 import { pushContacts } from './contacts';
-import { pushEngagements } from './engagements';
+import { ENGAGEMENTS, pushEngagements } from './engagements';
 import { lookupByEmail } from './lookup';
 import { HUBSPOT_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
@@ -51,8 +51,18 @@ export const hubspotConnector: Connector<HubspotConfig> = {
   configSchema: hubspotConfigSchema,
   secretKeys: ['accessToken'],
   origins: (config) => [`${new URL(config.baseUrl || HUBSPOT_BASE_URL).origin}/*`],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
-  batchSize: { contact: 100, company: 100, email: 100, note: 100, task: 100 },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: true,
+  },
+  batchSize: { contact: 100, company: 100, email: 100, note: 100, call: 100, meeting: 100, task: 100 },
   maxInFlight: 8,
   rateLimit: { requests: 100, intervalMs: 10_000 },
   defaultFieldMapping: HUBSPOT_DEFAULT_MAPPING,
@@ -77,6 +87,8 @@ export const hubspotConnector: Connector<HubspotConfig> = {
       company: ['company'],
       email: ['email'],
       note: ['note'],
+      call: ['call'],
+      meeting: ['meeting'],
       task: ['task'],
       deal: ['deal'],
     };
@@ -89,22 +101,26 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     if (todo.length > 0) {
       if (kind === 'contact') await pushContacts(client, ctx, todo, outcomes);
       else if (kind === 'company') await pushCompanies(client, ctx, todo, outcomes);
-      else if (kind === 'email' || kind === 'note' || kind === 'task') await pushEngagements(client, ctx, kind, todo, outcomes);
+      else if (kind !== 'deal') await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);
   },
 
-  /** batch/archive (HubSpot's own archive: the record can be restored there for 90 days); unknown ids archive as a no-op. */
+  /**
+   * batch/archive (HubSpot's own archive: the record can be restored there for 90 days) of people,
+   * companies, tasks and logged e-mails, notes, calls, meetings; unknown ids archive as a no-op.
+   */
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
   async archive(ctx, kind, requests) {
     const client = new HubspotClient(ctx);
-    const remoteIds = requests.map((r) => r.remoteId);
-    const type = kind === 'contact' ? 'contacts' : 'companies';
-    for (let i = 0; i < remoteIds.length; i += BATCH_LIMIT) {
+    const type = kind === 'contact' ? 'contacts' : kind === 'company' ? 'companies' : kind === 'deal' ? undefined : ENGAGEMENTS[kind].type;
+    if (!type) throw new ConnectorError(`HubSpot connector cannot archive a ${kind}`, 'validation');
+    for (let i = 0; i < requests.length; i += BATCH_LIMIT) {
       await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {
-        inputs: remoteIds.slice(i, i + BATCH_LIMIT).map((id) => ({ id })),
+        inputs: requests.slice(i, i + BATCH_LIMIT).map((r) => ({ id: r.remoteId })),
       });
     }
-    return remoteIds.map((remoteId) => ({ remoteId, ok: true as const }));
+    return requests.map(({ remoteId }) => ({ remoteId, ok: true as const }));
   },
 
   /**

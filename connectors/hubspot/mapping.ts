@@ -1,5 +1,5 @@
 // Local records ↔ HubSpot properties. Pure functions: tested through the contract tests.
-import { emailKey, escapeHtml, splitName } from '../http';
+import { emailKey, escapeHtml, participantLabel, splitName } from '../http';
 import { normalizeEmail } from '../../storage/normalize';
 import type { Activity, Company, Contact, Participant, Task } from '../../storage/schema';
 
@@ -233,13 +233,68 @@ export function noteProperties(a: Activity): Record<string, string> {
   return { hs_timestamp: isoTimestamp(a.occurredAt), hs_note_body: body };
 }
 
+const TASK_PRIORITY: Record<NonNullable<Task['priority']>, string> = { low: 'LOW', normal: 'MEDIUM', high: 'HIGH' };
+
+/**
+ * A task: hs_timestamp is its due time (HubSpot's "due date"), done ↔ COMPLETED (HubSpot stamps
+ * hs_task_completion_date itself), priority low/normal/high ↔ LOW/MEDIUM/HIGH (none: NONE).
+ */
 export function taskProperties(t: Task): Record<string, string> {
   return {
     hs_timestamp: isoTimestamp(t.dueAt ?? t.createdAt),
     hs_task_subject: t.title,
     hs_task_body: t.notes ?? '',
     hs_task_status: t.done ? 'COMPLETED' : 'NOT_STARTED',
+    hs_task_priority: t.priority ? TASK_PRIORITY[t.priority] : 'NONE',
     hs_task_type: 'TODO',
+  };
+}
+
+/**
+ * Call outcomes Rapport offers → the GUIDs of HubSpot's default call outcomes (the same in every
+ * portal). Another outcome (the user's words) is written into the call's notes instead.
+ */
+export const CALL_DISPOSITION: Record<string, string> = {
+  connected: 'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+  busy: '9d9162e7-6cf3-4944-bf63-4dff82258764',
+  'no-answer': '73a0d17f-1163-4015-bdd5-ec830791da20',
+  'left-voicemail': 'b2cf5968-551e-4856-9783-52b3da59a7d0',
+  'left-live-message': 'a4c4c377-d246-4b32-a13b-75a56a4cd0ff',
+  'wrong-number': '17b47fee-58de-441e-a44c-c6300d46f273',
+};
+
+/** A logged call: hs_call_duration in milliseconds, the outcome as a disposition GUID when it is one of HubSpot's. */
+export function callProperties(a: Activity): Record<string, string> {
+  const disposition = a.outcome ? CALL_DISPOSITION[a.outcome] : undefined;
+  const notes = [a.outcome && !disposition ? `Outcome: ${a.outcome}` : '', a.body ?? a.snippet ?? ''].filter(Boolean).join('\n\n');
+  return {
+    hs_timestamp: isoTimestamp(a.occurredAt),
+    hs_call_title: a.subject ?? 'Call',
+    hs_call_body: escapeHtml(notes).replace(/\n/g, '<br>'),
+    hs_call_status: 'COMPLETED',
+    ...(a.durationMinutes !== undefined ? { hs_call_duration: String(a.durationMinutes * 60_000) } : {}),
+    ...(disposition ? { hs_call_disposition: disposition } : {}),
+    ...(a.direction === 'incoming'
+      ? { hs_call_direction: 'INBOUND' }
+      : a.direction === 'outgoing'
+        ? { hs_call_direction: 'OUTBOUND' }
+        : {}),
+  };
+}
+
+/** A logged meeting: start at its date, end after its duration; attendees listed in the body. */
+export function meetingProperties(a: Activity): Record<string, string> {
+  const start = new Date(a.occurredAt).getTime();
+  const end = start + (a.durationMinutes ?? 0) * 60_000;
+  const attendees = (a.participants ?? []).map(participantLabel).filter(Boolean);
+  const notes = [attendees.length ? `Attendees: ${attendees.join(', ')}` : '', a.body ?? a.snippet ?? ''].filter(Boolean).join('\n\n');
+  return {
+    hs_timestamp: isoTimestamp(a.occurredAt),
+    hs_meeting_title: a.subject ?? 'Meeting',
+    hs_meeting_body: escapeHtml(notes).replace(/\n/g, '<br>'),
+    hs_meeting_start_time: new Date(start).toISOString(),
+    hs_meeting_end_time: new Date(end).toISOString(),
+    hs_meeting_outcome: 'COMPLETED',
   };
 }
 

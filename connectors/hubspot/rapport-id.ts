@@ -1,5 +1,5 @@
 // The Rapport-id property: a text property holding the local record id, on contacts, companies, emails,
-// notes and tasks. Created with `hasUniqueValue: true` when the token may (crm.schemas.*.write): then a
+// notes, calls, meetings and tasks. Created with `hasUniqueValue: true` when the token may (crm.schemas.*.write): then a
 // retried create is found by a batch read on it (not the search index, which lags writes) and a repeated
 // create is refused by HubSpot with the existing id. Asked once per connection and object type: the
 // answer is kept in the connection's memory (a worker lives minutes; asking again on each wake-up would
@@ -19,7 +19,15 @@ export const DEFAULT_RAPPORT_ID_PROPERTY = 'rapport_id';
  */
 export type RapportIdMode = { kind: 'unique'; property: string } | { kind: 'plain'; property: string } | { kind: 'none'; reason: string };
 
-export const RAPPORT_ID_TYPES = ['contacts', 'companies', 'emails', 'notes', 'tasks'] as const satisfies readonly HsObjectType[];
+export const RAPPORT_ID_TYPES = [
+  'contacts',
+  'companies',
+  'emails',
+  'notes',
+  'calls',
+  'meetings',
+  'tasks',
+] as const satisfies readonly HsObjectType[];
 
 const RECHECK_REFUSAL_MS = 30 * 60_000;
 const cache = new Map<string, { at: number; mode: Promise<RapportIdMode> }>();
@@ -156,7 +164,7 @@ export function exactnessNotice(modes: Partial<Record<HsObjectType, RapportIdMod
   return (
     `Duplicate-proof sync needs a unique "rapport_id" property on ${types}, which Rapport creates itself when the ` +
     `private app has the ${scopes} scope${missing.length > 1 ? 's' : ''} (${missing[0][1].reason}). Until then a retried ` +
-    `email, note or task is matched by its content and its contacts, and a retried company waits for HubSpot's search.`
+    `email, note, call, meeting or task is matched by its content and its contacts, and a retried company waits for HubSpot's search.`
   );
 }
 

@@ -58,6 +58,14 @@ export interface PdNote {
 export interface PdActivity {
   id: number;
   note?: string | null;
+  subject?: string;
+  type?: string;
+  done?: boolean;
+  due_date?: string | null;
+  due_time?: string | null;
+  participants?: { person_id: number; primary?: boolean }[];
+  person_id?: number | null;
+  update_time?: string;
 }
 
 /** Reads `{success:false, error, error_info}`; Retry-After falls back to x-ratelimit-reset. */

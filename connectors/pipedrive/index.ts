@@ -15,9 +15,12 @@
  *   `[rapport:<local id>]`; before creating, the person's (or organization's) notes are listed,
  *   newest first, up to 500, and a note carrying the marker is reused. A first send
  *   (PushItem.firstSend: a new local record never handed out before) skips the listing.
- * - task: an activity of type `task` (`POST /api/v2/activities`), linked through `participants`
- *   (`person_id` is read-only in v2), with the same marker at the end of its `note`, looked for in
- *   the person's activities before creating.
+ * - task / call / meeting: an activity of type `task` / `call` / `meeting` (`POST /api/v2/activities`),
+ *   linked through `participants` (`person_id` is read-only in v2), `due_date`/`due_time` in UTC, `done`
+ *   (calls and meetings are logged done, with their `duration` HH:MM), with the same marker at the end
+ *   of its `note`, looked for in the person's activities before creating.
+ * - Deleted here (archive): notes through `DELETE /api/v1/notes/{id}`, activities through
+ *   `DELETE /api/v2/activities/{id}`; people and organizations are not deleted (archive them by hand).
  * - A known `remoteId` updates in place (PATCH / PUT); a record deleted in Pipedrive is reported as
  *   `not-found` and not recreated (the CRM is the system of record).
  * - Someone removing the marker from a note in Pipedrive defeats the look-up: a later retry of that
@@ -33,7 +36,7 @@ import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveCo
 import { lookupByEmail } from './lookup';
 import { PIPEDRIVE_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
-import { pushCompany, pushContact, pushNote, pushTask } from './push';
+import { deleteRemote, pushActivity, pushCompany, pushContact, pushNote } from './push';
 
 export { pipedriveConfigSchema, type PipedriveConfig } from './config';
 
@@ -54,8 +57,18 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
   configSchema: pipedriveConfigSchema,
   secretKeys: ['apiToken'],
   origins: (config) => [`${new URL(pipedriveBase(config)).origin}/*`],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
-  batchSize: { contact: 1, company: 1, email: 1, note: 1, task: 1 },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: true,
+  },
+  batchSize: { contact: 1, company: 1, email: 1, note: 1, call: 1, meeting: 1, task: 1 },
   maxInFlight: 8,
   rateLimit: { requests: PIPEDRIVE_PLANS.essential, intervalMs: 2000 },
   rateLimitFor: (config) => ({ requests: PIPEDRIVE_PLANS[config.plan] ?? PIPEDRIVE_PLANS.essential, intervalMs: 2000 }),
@@ -76,23 +89,29 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       else if (kind === 'company' && rec.kind === 'company') await perItem(outcomes, item, () => pushCompany(client, item, rec.record));
       else if ((kind === 'email' || kind === 'note') && rec.kind === kind)
         await perItem(outcomes, item, () => pushNote(client, item, rec.record));
-      else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushTask(client, item, rec.record));
+      else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
+      else if ((kind === 'call' || kind === 'meeting') && rec.kind === kind)
+        await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }
     return finish(items, outcomes);
   },
 
   /**
-   * `DELETE /api/v2/persons/{id}` or `/organizations/{id}`: Pipedrive marks the record deleted and
-   * keeps it restorable for 30 days. A record already deleted there (404) counts as archived.
+   * People and organizations: `DELETE /api/v2/persons/{id}` or `/organizations/{id}` (Pipedrive marks
+   * the record deleted and keeps it restorable for 30 days). Notes (logged e-mails too) and
+   * activities Rapport wrote: deleted. A record already deleted there (404) counts as done.
    */
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
   async archive(ctx, kind, requests) {
+    if (kind === 'deal') throw new ConnectorError('Pipedrive connector cannot delete a deal', 'validation');
     const client = new PipedriveClient(ctx);
-    const type = kind === 'contact' ? 'persons' : 'organizations';
     const out: ArchiveOutcome[] = [];
     for (const { remoteId } of requests) {
       try {
-        await client.request('DELETE', `/api/v2/${type}/${encodeURIComponent(remoteId)}`);
+        if (kind === 'contact' || kind === 'company') {
+          await client.request('DELETE', `/api/v2/${kind === 'contact' ? 'persons' : 'organizations'}/${encodeURIComponent(remoteId)}`);
+        } else await deleteRemote(client, kind, remoteId);
         out.push({ remoteId, ok: true });
       } catch (err) {
         if (err instanceof ConnectorError && err.kind === 'not-found') out.push({ remoteId, ok: true });

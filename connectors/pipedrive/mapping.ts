@@ -125,18 +125,66 @@ export function v1Time(iso: string): string {
   return new Date(iso).toISOString().slice(0, 19).replace('T', ' ');
 }
 
-/** A task as a v2 activity of type `task`, linked through `participants` (`person_id` is read-only in v2). */
+/** "HH:MM" of a number of minutes (Pipedrive's activity `duration`). */
+export function hhmm(minutes: number): string {
+  const m = Math.max(0, Math.min(minutes, 24 * 60 - 1));
+  return `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+/** due_date / due_time: Pipedrive keeps an activity's time in UTC. */
+function dueFields(iso: string | undefined): Record<string, string> {
+  if (!iso) return {};
+  const due = new Date(iso).toISOString();
+  return { due_date: due.slice(0, 10), due_time: due.slice(11, 16) };
+}
+
+function participantsOf(contactIds: string[], linked: PushItem['linked']): { person_id: number; primary: boolean }[] {
+  const people = [...new Set(contactIds.map((id) => linked.contacts[id]).filter(Boolean))];
+  return people.map((id, i) => ({ person_id: Number(id), primary: i === 0 }));
+}
+
+function orgOf(companyIds: (string | undefined)[], linked: PushItem['linked']): { org_id?: number } {
+  const org = companyIds.map((id) => (id ? linked.companies[id] : undefined)).find(Boolean);
+  return org ? { org_id: Number(org) } : {};
+}
+
+const paragraphs = (lines: (string | undefined)[]) =>
+  lines
+    .filter((l): l is string => !!l)
+    .map((l) => `<p>${escapeHtml(l)}</p>`)
+    .join('');
+
+/**
+ * A task as a v2 activity of type `task`, linked through `participants` (`person_id` is read-only in
+ * v2). Priority is not sent: Pipedrive's activity priorities are a list each company defines.
+ */
 export function activityBody(t: Task, linked: PushItem['linked']): Record<string, unknown> {
-  const due = t.dueAt ? new Date(t.dueAt).toISOString() : undefined;
-  const people = [...new Set(t.contactIds.map((id) => linked.contacts[id]).filter(Boolean))];
-  const orgId = t.companyId ? linked.companies[t.companyId] : undefined;
   return {
     subject: t.title,
     type: 'task',
     done: t.done,
-    ...(due ? { due_date: due.slice(0, 10), due_time: due.slice(11, 16) } : {}),
-    participants: people.map((id, i) => ({ person_id: Number(id), primary: i === 0 })),
-    ...(orgId ? { org_id: Number(orgId) } : {}),
-    note: `${t.notes ? `<p>${escapeHtml(t.notes)}</p>` : ''}<p>${MARKER(t.id)}</p>`,
+    ...dueFields(t.dueAt),
+    participants: participantsOf(t.contactIds, linked),
+    ...orgOf([t.companyId], linked),
+    note: `${paragraphs([t.notes])}<p>${MARKER(t.id)}</p>`,
+  };
+}
+
+/** A logged call or meeting as a done activity of type `call` / `meeting`, at its time, with its duration. */
+export function interactionBody(a: Activity, linked: PushItem['linked']): Record<string, unknown> {
+  const attendees = (a.participants ?? []).map(participantLabel).filter(Boolean);
+  return {
+    subject: a.subject ?? (a.type === 'call' ? 'Call' : 'Meeting'),
+    type: a.type === 'call' ? 'call' : 'meeting',
+    done: true,
+    ...dueFields(a.occurredAt),
+    ...(a.durationMinutes !== undefined ? { duration: hhmm(a.durationMinutes) } : {}),
+    participants: participantsOf(a.contactIds, linked),
+    ...orgOf(a.companyIds ?? [], linked),
+    note: `${paragraphs([
+      a.outcome && `Outcome: ${a.outcome}`,
+      attendees.length ? `Attendees: ${attendees.join(', ')}` : undefined,
+      a.body ?? a.snippet,
+    ])}<p>${MARKER(a.id)}</p>`,
   };
 }

@@ -1,4 +1,5 @@
-// Pushing one record: a person, an organization, a note (logged emails and notes) or a task activity.
+// Pushing one record: a person, an organization, a note (logged emails and notes) or an activity (tasks,
+// calls, meetings); deleting what was pushed.
 // A known remote id is updated in place; otherwise what an earlier attempt or another client created
 // is looked for first (persons by email or exact name, organizations by name, notes and activities by
 // their marker), then created. Search lags creates: a retry it missed also reads the newest persons or
@@ -9,7 +10,7 @@ import { oldest } from '../outcomes';
 import { ConnectorError, type ConnectorContext, type PushItem } from '../types';
 import type { PdActivity, PdNote, PdOrganization, PdPerson, PdSearchItem, PipedriveClient } from './client';
 import type { PipedriveConfig } from './config';
-import { MARKER, activityBody, fillEmpty, mappingOf, noteContent, personBody, v1Time } from './mapping';
+import { MARKER, activityBody, fillEmpty, interactionBody, mappingOf, noteContent, personBody, v1Time } from './mapping';
 import { findAmongRecent } from './recent';
 
 /** Pages of notes or activities scanned for a marker (100 each, newest first). */
@@ -154,8 +155,9 @@ async function findActivityWithMarker(
   return undefined;
 }
 
-export async function pushTask(client: PipedriveClient, item: PushItem, t: Task): Promise<number> {
-  const body = activityBody(t, item.linked);
+/** A task, call or meeting as an activity (see mapping.ts): updated in place, found by its marker, or created. */
+export async function pushActivity(client: PipedriveClient, item: PushItem, rec: Task | Activity): Promise<number> {
+  const body = 'title' in rec ? activityBody(rec, item.linked) : interactionBody(rec, item.linked);
   if (item.remoteId) {
     const existing = await client.getOrNull<PdActivity>(`/api/v2/activities/${encodeURIComponent(item.remoteId)}`);
     if (!existing) throw new ConnectorError(`Pipedrive activity ${item.remoteId} no longer exists`, 'not-found', 404);
@@ -165,10 +167,31 @@ export async function pushTask(client: PipedriveClient, item: PushItem, t: Task)
   const people = body.participants as { person_id: number }[];
   const orgId = body.org_id as number | undefined;
   if (people.length === 0 && orgId === undefined) {
-    throw new ConnectorError('None of the contacts or companies of this task is synced to Pipedrive yet', 'not-found');
+    throw new ConnectorError('None of the contacts or companies of this record is synced to Pipedrive yet', 'not-found');
   }
   const owner = people.length > 0 ? { person_id: people[0].person_id } : { org_id: orgId };
-  const found = item.firstSend ? undefined : await findActivityWithMarker(client, owner, MARKER(t.id));
+  const found = item.firstSend ? undefined : await findActivityWithMarker(client, owner, MARKER(rec.id));
   if (found !== undefined) return found;
   return (await client.request<PdActivity>('POST', '/api/v2/activities', { body })).data.id;
+}
+
+/**
+ * Deletes what Rapport wrote for a record deleted here: a note (a logged e-mail or a note) through
+ * v1, an activity (task, call, meeting) through v2 (Pipedrive keeps deleted activities 30 days). A
+ * record already gone counts as deleted.
+ */
+export async function deleteRemote(
+  client: PipedriveClient,
+  kind: 'email' | 'note' | 'call' | 'meeting' | 'task',
+  remoteId: string,
+): Promise<void> {
+  const path =
+    kind === 'email' || kind === 'note'
+      ? `/api/v1/notes/${encodeURIComponent(remoteId)}`
+      : `/api/v2/activities/${encodeURIComponent(remoteId)}`;
+  try {
+    await client.request('DELETE', path);
+  } catch (err) {
+    if (!(err instanceof ConnectorError && err.kind === 'not-found')) throw err;
+  }
 }

@@ -188,6 +188,20 @@ export class SfClient {
     }
     return out;
   }
+
+  /** sObject Collections delete (`DELETE /composite/sobjects?ids=…`, ≤ 200 ids per call): one result per id, in order. */
+  async deleteCollection(ids: string[]): Promise<SaveResult[]> {
+    const out: SaveResult[] = [];
+    for (let i = 0; i < ids.length; i += COLLECTION_MAX) {
+      const chunk = ids.slice(i, i + COLLECTION_MAX);
+      const path = `/composite/sobjects?ids=${chunk.map(encodeURIComponent).join(',')}&allOrNone=false`;
+      const res = await this.request<SaveResult[]>('DELETE', path);
+      if (!Array.isArray(res) || res.length !== chunk.length)
+        throw new ConnectorError(`Salesforce DELETE /composite/sobjects: expected ${chunk.length} results`, 'transient');
+      out.push(...res);
+    }
+    return out;
+  }
 }
 
 /** The client for a connection's org, token and API version. */

@@ -13,8 +13,12 @@
 //             rather than a ContentNote: ContentNote needs a second call (ContentDocumentLink) per note, is
 //             not creatable through sObject Collections in one call with its link, and a Task shows in the
 //             Activity timeline of the contact and the account like the logged e-mails.)
-//   task    → Task, TaskSubtype 'Task', Subject = title, ActivityDate = due day, Status 'Not Started' or
-//             'Completed', Description = notes.
+//   task    → Task, TaskSubtype 'Task', Subject = title, ActivityDate = due day (Task has no due time),
+//             Status 'Not Started' or 'Completed', Priority High/Normal/Low, Description = notes.
+//   call    → Task, TaskSubtype 'Call', Status 'Completed', ActivityDate = day, CallDurationInSeconds,
+//             CallDisposition = the outcome, CallType Inbound/Outbound when known.
+//   meeting → Event: StartDateTime, EndDateTime (start + duration), Description = attendees + notes.
+//   Deleted here (archive): DELETE /composite/sobjects?ids=… of the Tasks/Events (Recycle Bin).
 //   An e-mail, note or task that names contacts/companies none of which is linked yet fails with
 //   'not-found' (the engine retries after they sync) instead of creating a Task attached to nothing.
 //
@@ -31,8 +35,9 @@
 //
 // Principle 6 (the CRM owns its values): updates of contacts, leads and accounts only fill fields that are
 // empty in Salesforce; they never overwrite a value. Tasks Rapport created are Rapport's: a task update
-// writes its subject and due date, and completes it when done locally (it never reopens one completed in
-// Salesforce); a note update rewrites its text; a logged e-mail is never rewritten.
+// writes its subject, due date, priority, notes and status (completed, or reopened); a note, call or
+// meeting update rewrites its fields but the create-only ones (TaskSubtype, WhoId, WhatId); a logged
+// e-mail is never rewritten.
 //
 // Limits: Salesforce has no per-second API limit — calls count against the org's rolling 24-hour allocation
 // (403 REQUEST_LIMIT_EXCEEDED when spent) and at most 25 long-running (≥ 20 s) requests run at once. The
@@ -51,7 +56,7 @@ import { archiveRecords } from './archive';
 import { SalesforceConfig } from './config';
 import { DEFAULT_FIELD_MAPPING } from './mapping';
 import { DEFAULT_LOGIN_URL, buildAuthorizeUrl, exchangeCode, refreshAccessToken, type SalesforceTokens } from './oauth';
-import { pushAccounts, pushPeople, pushTasks } from './push';
+import { deleteRecords, pushAccounts, pushPeople, pushTasks } from './push';
 import { lookup, pullPeople } from './read';
 
 export { SalesforceConfig } from './config';
@@ -82,8 +87,26 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
   configSchema: SalesforceConfig,
   secretKeys: ['accessToken', 'refreshToken'],
   origins: (config) => [...new Set([originPattern(config.instanceUrl), originPattern(config.loginUrl ?? DEFAULT_LOGIN_URL)])],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: true },
-  batchSize: { contact: COLLECTION_MAX, company: COLLECTION_MAX, email: COLLECTION_MAX, note: COLLECTION_MAX, task: COLLECTION_MAX },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: true,
+  },
+  batchSize: {
+    contact: COLLECTION_MAX,
+    company: COLLECTION_MAX,
+    email: COLLECTION_MAX,
+    note: COLLECTION_MAX,
+    call: COLLECTION_MAX,
+    meeting: COLLECTION_MAX,
+    task: COLLECTION_MAX,
+  },
   maxInFlight: 8,
   rateLimit: { requests: 25, intervalMs: 1000 },
   defaultFieldMapping: DEFAULT_FIELD_MAPPING,
@@ -111,6 +134,8 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
         return pushAccounts(ctx, items);
       case 'email':
       case 'note':
+      case 'call':
+      case 'meeting':
       case 'task':
         return pushTasks(ctx, kind, items);
       default:
@@ -118,16 +143,22 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
     }
   },
 
-  /** Deleted into the Recycle Bin (15 days); an account that still has contacts is left for the user (archive.ts). */
+  /**
+   * People and accounts: deleted into the Recycle Bin (15 days); an account that still has contacts
+   * is left for the user (archive.ts). Tasks and Events Rapport created: deleted (push.ts).
+   */
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
   archive: (ctx, kind, requests) =>
-    archiveRecords(
-      ctx,
-      kind,
-      requests.map((r) => r.remoteId),
-    ),
+    kind === 'contact' || kind === 'company'
+      ? archiveRecords(
+          ctx,
+          kind,
+          requests.map((r) => r.remoteId),
+        )
+      : deleteRecords(ctx, requests),
 
   lookupByEmail: (ctx, email) => lookup(ctx, email),
-  pull: (ctx, cursor) => pullPeople(ctx, cursor),
+  pull: (ctx, cursor, opts) => pullPeople(ctx, cursor, opts),
 
   // "Connect with Salesforce": web-server flow with PKCE; the token answer names the org's instance.
   oauth: {

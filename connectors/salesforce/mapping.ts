@@ -1,5 +1,5 @@
-// Local records → Salesforce fields: Contact/Lead, Account, and the Task that carries a logged email,
-// a note or a task (with the idempotency marker at the end of its Description).
+// Local records → Salesforce fields: Contact/Lead, Account, the Task that carries a logged email, a
+// note, a call (TaskSubtype Call) or a task, and the Event of a meeting (with the idempotency marker at the end of its Description).
 import type { Activity, Company, Contact, Task } from '../../storage/schema';
 import { participantLabel } from '../http';
 import type { PushItem } from '../types';
@@ -131,19 +131,57 @@ function whoWhat(
   return out;
 }
 
-export function taskFields(kind: 'email' | 'note' | 'task', rec: Activity | Task, linked: PushItem['linked']): Record<string, string> {
+const PRIORITY: Record<NonNullable<Task['priority']>, string> = { low: 'Low', normal: 'Normal', high: 'High' };
+
+export type ActivityKind = 'email' | 'note' | 'call' | 'meeting' | 'task';
+
+/** The sObject a kind is written to: meetings are Events, the rest Tasks. */
+export const objectOf = (kind: ActivityKind): 'Task' | 'Event' => (kind === 'meeting' ? 'Event' : 'Task');
+
+/** Fields set on create only (a later update leaves them as they are in Salesforce). */
+export const CREATE_ONLY = new Set(['TaskSubtype', 'WhoId', 'WhatId']);
+
+export function taskFields(kind: ActivityKind, rec: Activity | Task, linked: PushItem['linked']): Record<string, string> {
   if (kind === 'task') {
     const t = rec as Task;
     const out: Record<string, string> = {
       Subject: clamp('Subject', t.title) ?? 'Follow up',
       TaskSubtype: 'Task',
       Status: t.done ? 'Completed' : 'Not Started',
-      Priority: 'Normal',
+      Priority: PRIORITY[t.priority ?? 'normal'],
       Description: description(t.notes ?? '', t.id),
       ...whoWhat(t.contactIds, [t.companyId], linked),
     };
     if (t.dueAt) out.ActivityDate = day(t.dueAt);
     return out;
+  }
+  if (kind === 'call') {
+    const a = rec as Activity;
+    return {
+      Subject: clamp('Subject', a.subject) ?? 'Call',
+      TaskSubtype: 'Call',
+      Status: 'Completed',
+      Priority: 'Normal',
+      ActivityDate: day(a.occurredAt),
+      ...(a.durationMinutes !== undefined ? { CallDurationInSeconds: String(a.durationMinutes * 60) } : {}),
+      ...(a.outcome ? { CallDisposition: a.outcome.slice(0, 255) } : {}),
+      ...(a.direction === 'incoming' ? { CallType: 'Inbound' } : a.direction === 'outgoing' ? { CallType: 'Outbound' } : {}),
+      Description: description(`Date: ${a.occurredAt}\n\n${a.body ?? a.snippet ?? ''}`.trim(), a.id),
+      ...whoWhat(a.contactIds, a.companyIds ?? [], linked),
+    };
+  }
+  if (kind === 'meeting') {
+    const a = rec as Activity;
+    const start = new Date(a.occurredAt).getTime();
+    const attendees = (a.participants ?? []).map(participantLabel).filter(Boolean);
+    const text = [attendees.length ? `Attendees: ${attendees.join(', ')}` : '', a.body ?? a.snippet ?? ''].filter(Boolean).join('\n\n');
+    return {
+      Subject: clamp('Subject', a.subject) ?? 'Meeting',
+      StartDateTime: new Date(start).toISOString(),
+      EndDateTime: new Date(start + (a.durationMinutes ?? 0) * 60_000).toISOString(),
+      Description: description(text, a.id),
+      ...whoWhat(a.contactIds, a.companyIds ?? [], linked),
+    };
   }
   const a = rec as Activity;
   if (kind === 'note') {

@@ -55,6 +55,14 @@ export async function loadCurrent(sf: SfClient, object: string, plans: Plan[], f
   }
 }
 
+/** Number fields Rapport writes: Salesforce refuses a JSON string for a number ("Cannot deserialize instance of double"). */
+const NUMBER_FIELDS = new Set(['CallDurationInSeconds', 'DurationInMinutes']);
+
+/** The fields as JSON values of their Salesforce type. */
+function typed(fields: Record<string, string>): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, NUMBER_FIELDS.has(k) ? Number(v) : v]));
+}
+
 /** Sends creates/upserts/updates for the plans still open and records the outcomes. */
 export async function execute(sf: SfClient, object: string, plans: Plan[], externalIdField: string | undefined): Promise<void> {
   const outcome = (p: Plan, r: SaveResult | undefined) => {
@@ -71,7 +79,7 @@ export async function execute(sf: SfClient, object: string, plans: Plan[], exter
   if (updates.length) {
     const res = await sf.collection(
       'PATCH',
-      updates.map((u) => ({ attributes: { type: object }, id: u.p.remoteId, ...u.fields })),
+      updates.map((u) => ({ attributes: { type: object }, id: u.p.remoteId, ...typed(u.fields) })),
     );
     updates.forEach((u, i) => outcome(u.p, res[i]));
   }
@@ -80,14 +88,14 @@ export async function execute(sf: SfClient, object: string, plans: Plan[], exter
   if (externalIdField) {
     const res = await sf.collection(
       'PATCH',
-      creates.map((p) => ({ attributes: { type: object }, ...p.desired, [externalIdField]: p.localId })),
+      creates.map((p) => ({ attributes: { type: object }, ...typed(p.desired), [externalIdField]: p.localId })),
       { object, field: externalIdField },
     );
     creates.forEach((p, i) => outcome(p, res[i]));
   } else {
     const res = await sf.collection(
       'POST',
-      creates.map((p) => ({ attributes: { type: object }, ...p.desired })),
+      creates.map((p) => ({ attributes: { type: object }, ...typed(p.desired) })),
     );
     creates.forEach((p, i) => outcome(p, res[i]));
   }

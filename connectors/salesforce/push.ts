@@ -1,11 +1,12 @@
-// Pushing people (Contact or Lead), companies (Account) and emails, notes and tasks (Task): natural keys
+// Pushing people (Contact or Lead), companies (Account), emails, notes, calls and tasks (Task) and
+// meetings (Event): natural keys
 // or markers find what the org already has, then plans.ts writes the batch.
 import { normalizeDomain } from '../../storage/normalize';
 import type { Activity, Company, Task } from '../../storage/schema';
-import { ConnectorError, type PushItem, type PushOutcome } from '../types';
-import { sfClient, soqlDateTime, soqlLike, soqlString } from './api';
+import { ConnectorError, type ArchiveOutcome, type ArchiveRequest, type PushItem, type PushOutcome } from '../types';
+import { recordError, sfClient, soqlDateTime, soqlLike, soqlString } from './api';
 import type { Ctx } from './config';
-import { MARKER, accountFields, personFields, taskFields } from './mapping';
+import { CREATE_ONLY, MARKER, accountFields, objectOf, personFields, taskFields, type ActivityKind } from './mapping';
 import { execute, loadCurrent, type Plan } from './plans';
 
 const lower = (s: unknown) =>
@@ -123,8 +124,14 @@ export async function pushAccounts(ctx: Ctx, items: PushItem[]): Promise<PushOut
   return plans.map((p) => p.done!);
 }
 
-export async function pushTasks(ctx: Ctx, kind: 'email' | 'note' | 'task', items: PushItem[]): Promise<PushOutcome[]> {
+/**
+ * Logged e-mails, notes, calls and tasks (Task) and meetings (Event). An update rewrites what Rapport
+ * owns of a record it created (a logged e-mail is never rewritten): every field but those set on
+ * create only — a task's subject, due day, priority, notes and status (completed, or reopened).
+ */
+export async function pushTasks(ctx: Ctx, kind: ActivityKind, items: PushItem[]): Promise<PushOutcome[]> {
   const sf = sfClient(ctx);
+  const object = objectOf(kind);
   const plans: Plan[] = [];
   const created = new Map<string, string>();
   for (const it of items) {
@@ -150,25 +157,25 @@ export async function pushTasks(ctx: Ctx, kind: 'email' | 'note' | 'task', items
     }
     if (it.remoteId) {
       if (kind === 'email') p.done = { entryId: it.entryId, ok: true, remoteId: it.remoteId };
-      else if (kind === 'note') p.patch = { Description: desired.Description };
-      else {
-        p.patch = { Subject: desired.Subject };
-        if (desired.ActivityDate) p.patch.ActivityDate = desired.ActivityDate;
-        if (desired.Status === 'Completed') p.patch.Status = 'Completed';
-      }
+      else p.patch = Object.fromEntries(Object.entries(desired).filter(([k]) => !CREATE_ONLY.has(k)));
     }
     plans.push(p);
   }
-  await loadCurrent(sf, 'Task', plans, ['Subject', 'Description', 'ActivityDate', 'Status']);
+  await loadCurrent(
+    sf,
+    object,
+    plans,
+    plans.flatMap((p) => Object.keys(p.patch ?? {})),
+  );
   // A first send (PushItem.firstSend) cannot have an earlier attempt to find.
   const firstSends = new Set(items.filter((i) => i.firstSend).map((i) => i.entryId));
   const open = plans.filter((p) => !p.remoteId && !p.done && !firstSends.has(p.entryId));
   if (open.length && !ctx.config.externalIdField) {
-    // Look for an earlier attempt's Task by its marker (Description can be read, not filtered).
+    // Look for an earlier attempt's record by its marker (Description can be read, not filtered).
     const since = Math.min(...open.map((p) => Date.parse(created.get(p.entryId)!))) - 24 * 3600_000;
     const subjects = [...new Set(open.map((p) => p.desired.Subject))];
     const rows = await sf.queryChunked(
-      'SELECT Id, Subject, Description FROM Task',
+      `SELECT Id, Subject, Description FROM ${object}`,
       subjects,
       (chunk) => `Subject IN (${chunk.map(soqlString).join(', ')}) AND CreatedDate >= ${soqlDateTime(Number.isFinite(since) ? since : 0)}`,
     );
@@ -178,6 +185,17 @@ export async function pushTasks(ctx: Ctx, kind: 'email' | 'note' | 'task', items
       if (hit) p.done = { entryId: p.entryId, ok: true, remoteId: hit.Id };
     }
   }
-  await execute(sf, 'Task', plans, ctx.config.externalIdField);
+  await execute(sf, object, plans, ctx.config.externalIdField);
   return plans.map((p) => p.done!);
+}
+
+/** Deletes records Rapport created (to the Recycle Bin, restorable there for 15 days); one already gone counts as deleted. */
+export async function deleteRecords(ctx: Ctx, requests: ArchiveRequest[]): Promise<ArchiveOutcome[]> {
+  const results = await sfClient(ctx).deleteCollection(requests.map((r) => r.remoteId));
+  return requests.map((r, i): ArchiveOutcome => {
+    const res = results[i];
+    const code = res?.errors?.[0]?.statusCode;
+    if (res?.success || code === 'ENTITY_IS_DELETED' || code === 'INVALID_CROSS_REFERENCE_KEY') return { remoteId: r.remoteId, ok: true };
+    return { remoteId: r.remoteId, ok: false, error: recordError(res?.errors ?? [{ message: 'no result for this record' }]) };
+  });
 }

@@ -1,6 +1,6 @@
 // Reading people back: the look-up by email for a person's card (Contact and Lead, the contact's
 // opportunities) and the pull of the configured object, by LastModifiedDate then Id.
-import type { PullResult, RemoteContact } from '../types';
+import type { PullOptions, PullResult, RemoteContact, RemoteTask } from '../types';
 import { sfClient, soqlDateTime, soqlString, type SfRecord } from './api';
 import type { Ctx } from './config';
 import { NOT_PROVIDED } from './mapping';
@@ -77,7 +77,7 @@ export async function lookup(ctx: Ctx, email: string): Promise<RemoteContact | n
 
 const PULL_PAGE = 200;
 
-export async function pullPeople(ctx: Ctx, cursor: string | undefined): Promise<PullResult> {
+async function pullPeopleOnly(ctx: Ctx, cursor: string | undefined): Promise<PullResult> {
   const sf = sfClient(ctx);
   const object = ctx.config.objectForPeople;
   const [since, lastId] = (cursor ?? '').split('|');
@@ -112,4 +112,68 @@ export async function pullPeople(ctx: Ctx, cursor: string | undefined): Promise<
     ? `${new Date(last.LastModifiedDate.replace(/\+0000$/, 'Z')).toISOString()}|${last.Id}`
     : (cursor ?? '');
   return { contacts, cursor: next, more: rows.length === PULL_PAGE };
+}
+
+/** `LastModifiedDate` after the cursor `iso|lastId` (records sharing the instant ordered by Id). */
+function after(cursor: string): string[] {
+  const [since, lastId] = cursor.split('|');
+  if (!since) return [];
+  const t = soqlDateTime(since);
+  return [lastId ? `(LastModifiedDate > ${t} OR (LastModifiedDate = ${t} AND Id > ${soqlString(lastId)}))` : `LastModifiedDate > ${t}`];
+}
+
+interface TaskRow extends SfRecord {
+  Subject?: string | null;
+  Description?: string | null;
+  ActivityDate?: string | null;
+  Status?: string | null;
+  Priority?: string | null;
+  WhoId?: string | null;
+  LastModifiedDate?: string;
+}
+
+const MARKER_RE = /\[rapport:([A-Za-z0-9_]{1,100})\]/;
+const PRIORITY: Record<string, RemoteTask['priority']> = { High: 'high', Normal: 'normal', Low: 'low' };
+const sfIso = (v: string) => new Date(v.replace(/\+0000$/, 'Z')).toISOString();
+
+/** A Salesforce Task as the pull hands it over: ActivityDate is a day, due at 09:00 UTC. */
+export function remoteTask(r: TaskRow): RemoteTask {
+  const description = r.Description ?? '';
+  const localId = MARKER_RE.exec(description)?.[1];
+  const notes = description.replace(MARKER_RE, '').trim();
+  const priority = r.Priority ? PRIORITY[r.Priority] : undefined;
+  return {
+    remoteId: r.Id,
+    title: r.Subject?.trim() || 'Task',
+    done: r.Status === 'Completed',
+    contactRemoteIds: r.WhoId ? [r.WhoId] : [],
+    ...(notes ? { notes } : {}),
+    ...(r.ActivityDate ? { dueAt: new Date(`${r.ActivityDate}T09:00:00Z`).toISOString() } : {}),
+    ...(priority ? { priority } : {}),
+    ...(r.LastModifiedDate ? { updatedAt: sfIso(r.LastModifiedDate) } : {}),
+    ...(localId ? { localId } : {}),
+  };
+}
+
+/**
+ * People changed since the cursor, and with `opts.tasks` Tasks of subtype Task (not logged e-mails
+ * or calls) about a person. The cursor is the people's `iso|id`, then a space and the tasks' one.
+ */
+export async function pullPeople(ctx: Ctx, cursor: string | undefined, opts: PullOptions = {}): Promise<PullResult> {
+  const [peopleCursor, taskCursor = ''] = (cursor ?? '').split(' ');
+  const people = await pullPeopleOnly(ctx, peopleCursor || undefined);
+  if (!opts.tasks) return people;
+  const conds = ["TaskSubtype = 'Task'", 'WhoId != null', ...after(taskCursor)];
+  const rows = await sfClient(ctx).query<TaskRow>(
+    `SELECT Id, Subject, Description, ActivityDate, Status, Priority, WhoId, LastModifiedDate FROM Task WHERE ${conds.join(' AND ')} ORDER BY LastModifiedDate ASC, Id ASC LIMIT ${PULL_PAGE}`,
+    PULL_PAGE,
+  );
+  const last = rows[rows.length - 1];
+  const nextTasks = last?.LastModifiedDate ? `${sfIso(last.LastModifiedDate)}|${last.Id}` : taskCursor;
+  return {
+    ...people,
+    tasks: rows.map(remoteTask),
+    cursor: `${people.cursor} ${nextTasks}`.trimEnd(),
+    more: people.more || rows.length === PULL_PAGE,
+  };
 }

@@ -1,6 +1,9 @@
 // Generic webhook connector: one signed JSON POST per change, for Zapier/Make/n8n or a team's own backend.
 // The payload contract is versioned and documented in SCHEMA.md (next to this file).
 //
+// - Events: contact.upserted, company.upserted, activity.logged (e-mails, notes), call.logged, meeting.logged,
+//   task.created / task.updated / task.completed, and for records deleted here task.deleted, activity.deleted
+//   (decision 0052).
 // - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the change id (PushItem.changeId):
 //   the same for every retry of one change, new for every other change, so receivers deduplicate on it. The
 //   body of a retry is byte-identical.
@@ -12,12 +15,13 @@
 //   3xx = validation (configure the final URL: a redirected POST would lose its body); other 4xx =
 //   validation for that event. Retries with backoff are the sync engine's job.
 // - Signing uses WebCrypto (crypto.subtle): the same code runs in the service worker and in Node ≥ 20.
-// - Archive requests (Connector.archive): one `contact.archived` / `company.archived` event per record, its
-//   id the request's change id; 404 and 410 from the receiver count as archived (it has no such record).
 // - Limits: no vendor; 10 requests / s and one event per request (batches of 20 sent one after another,
 //   stopping at the first failure that would hit the next event too).
+// - Archive requests (Connector.archive): one `contact.archived` / `company.archived` event per record, its
+//   id the request's change id; 404 and 410 from the receiver count as archived (it has no such record).
 import { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, networkError, parseRetryAfter } from '../http';
+import type { Task } from '../../storage/schema';
 import {
   ConnectorError,
   type ArchiveOutcome,
@@ -36,7 +40,19 @@ export const EVENT_TYPE_HEADER = 'X-Rapport-Event-Type';
 export const TIMESTAMP_HEADER = 'X-Rapport-Timestamp';
 
 export type WebhookEventType =
-  'contact.upserted' | 'company.upserted' | 'activity.logged' | 'task.created' | 'contact.archived' | 'company.archived' | 'ping';
+  | 'contact.upserted'
+  | 'company.upserted'
+  | 'activity.logged'
+  | 'activity.deleted'
+  | 'call.logged'
+  | 'meeting.logged'
+  | 'task.created'
+  | 'task.updated'
+  | 'task.completed'
+  | 'task.deleted'
+  | 'contact.archived'
+  | 'company.archived'
+  | 'ping';
 
 export interface WebhookEvent<T = unknown> {
   schema: typeof WEBHOOK_SCHEMA;
@@ -99,19 +115,36 @@ export async function verifySignature(body: string | Uint8Array, header: string 
   return false;
 }
 
-const TYPE_OF: Record<Exclude<SyncKind, 'deal'>, WebhookEventType> = {
+const TYPE_OF: Record<Exclude<SyncKind, 'deal' | 'task'>, WebhookEventType> = {
   contact: 'contact.upserted',
   company: 'company.upserted',
   email: 'activity.logged',
   note: 'activity.logged',
-  task: 'task.created',
+  call: 'call.logged',
+  meeting: 'meeting.logged',
 };
+
+/**
+ * A task's event: `task.created` until this connection has received the task once (no remote id
+ * yet), then `task.completed` when the change marked it done (its completion is its last change:
+ * completedAt ≥ updatedAt), else `task.updated` (an edit, a snooze, reopening). Decided from the
+ * item alone, so every retry of a change is the same event.
+ */
+export function taskEventType(task: Task, delivered: boolean): WebhookEventType {
+  if (!delivered) return 'task.created';
+  if (task.done && task.completedAt && task.completedAt >= task.updatedAt) return 'task.completed';
+  return 'task.updated';
+}
 
 /** The event for one outbox item (pure: the same item always gives the same bytes). */
 export function eventFor(item: PushItem): WebhookEvent {
   const it = item.item;
   if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
-  const occurredAt = it.kind === 'email' || it.kind === 'note' ? it.record.occurredAt : it.record.updatedAt;
+  if (it.kind === 'task') {
+    const type = taskEventType(it.record, !!item.remoteId);
+    return { schema: WEBHOOK_SCHEMA, id: item.changeId, type, occurredAt: it.record.updatedAt, data: it.record };
+  }
+  const occurredAt = it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : it.record.occurredAt;
   return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
 }
 
@@ -127,6 +160,13 @@ export function archiveEventFor(kind: 'contact' | 'company', request: ArchiveReq
     occurredAt: request.requestedAt,
     data: { id: request.localId, remoteId: request.remoteId },
   };
+}
+
+/** The event for a record deleted here (Connector.archive): its id, the receiver's id, and for activities their type. */
+export function deletionEvent(kind: SyncKind, r: ArchiveRequest): WebhookEvent {
+  const type: WebhookEventType = kind === 'task' ? 'task.deleted' : 'activity.deleted';
+  const data = { id: r.localId, ...(kind === 'task' ? {} : { type: kind }), ...(r.remoteId !== r.localId ? { remoteId: r.remoteId } : {}) };
+  return { schema: WEBHOOK_SCHEMA, id: r.changeId, type, occurredAt: r.requestedAt, data };
 }
 
 interface Delivery {
@@ -189,25 +229,25 @@ function isPerEvent(e: unknown): e is ConnectorError {
   return e instanceof ConnectorError && e.kind === 'validation' && !!e.status && e.status >= 400 && e.status < 500;
 }
 
+type Sent = { ok: true; remoteId?: string } | { ok: false; error: ConnectorError };
+
 /**
- * Delivers events one after another. A receiver refusing one event: that event's error, and on to the
- * next. Anything else (down, rate-limited, refusing our signature, redirecting) would hit the next
- * event too: thrown when nothing went out yet, else the error of every event left (the engine retries).
+ * Delivers events one after another. A receiver refusing one event: recorded, and the next one goes.
+ * Anything else (down, rate-limited, refusing our signature, redirecting) would hit the next event
+ * too: the first such failure is thrown, a later one fails the rest for the engine to retry.
  */
-async function deliverAll(
-  ctx: ConnectorContext<WebhookConfig>,
-  events: WebhookEvent[],
-): Promise<({ ok: true; delivery: Delivery } | { ok: false; error: ConnectorError })[]> {
-  const out: ({ ok: true; delivery: Delivery } | { ok: false; error: ConnectorError })[] = [];
+async function sendInTurn(ctx: ConnectorContext<WebhookConfig>, events: WebhookEvent[]): Promise<Sent[]> {
+  const out: Sent[] = [];
   for (const event of events) {
     try {
-      out.push({ ok: true, delivery: await deliver(ctx, event) });
+      const d = await deliver(ctx, event);
+      out.push({ ok: true, ...(d.remoteId ? { remoteId: d.remoteId } : {}) });
     } catch (e) {
       if (isPerEvent(e)) out.push({ ok: false, error: e });
       else if (out.length === 0) throw e;
       else {
-        const error = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
-        while (out.length < events.length) out.push({ ok: false, error });
+        const err = e instanceof ConnectorError ? e : new ConnectorError(String(e), 'transient');
+        while (out.length < events.length) out.push({ ok: false, error: err });
         break;
       }
     }
@@ -222,8 +262,18 @@ export const webhookConnector: Connector<WebhookConfig> = {
   configSchema: WebhookConfig,
   secretKeys: ['secret'],
   origins: (config) => [`${new URL(config.url).origin}/*`],
-  capabilities: { contacts: true, companies: true, emailLogging: true, notes: true, tasks: true, deals: false, pull: false },
-  batchSize: { contact: 20, company: 20, email: 20, note: 20, task: 20 },
+  capabilities: {
+    contacts: true,
+    companies: true,
+    emailLogging: true,
+    notes: true,
+    tasks: true,
+    calls: true,
+    meetings: true,
+    deals: false,
+    pull: false,
+  },
+  batchSize: { contact: 20, company: 20, email: 20, note: 20, call: 20, meeting: 20, task: 20 },
   rateLimit: { requests: 10, intervalMs: 1000 },
   defaultFieldMapping: {},
 
@@ -242,23 +292,29 @@ export const webhookConnector: Connector<WebhookConfig> = {
 
   async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
     if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
-    const sent = await deliverAll(ctx, items.map(eventFor));
-    return items.map((item, i): PushOutcome => {
-      const r = sent[i];
+    const sent = await sendInTurn(
+      ctx,
+      items.map((item) => eventFor(item)),
+    );
+    return sent.map((r, i) => {
+      const item = items[i];
       return r.ok
-        ? { entryId: item.entryId, ok: true, remoteId: r.delivery.remoteId ?? item.remoteId ?? item.item.record.id }
+        ? { entryId: item.entryId, ok: true, remoteId: r.remoteId ?? item.remoteId ?? item.item.record.id }
         : { entryId: item.entryId, ok: false, error: r.error };
     });
   },
 
   /**
-   * One `contact.archived` / `company.archived` event per record (SCHEMA.md). A receiver answering
-   * 404 or 410 no longer has it: archived.
+   * A person or company deleted here with "archive it there too": `contact.archived` /
+   * `company.archived`; a task or a logged activity deleted here: `task.deleted` /
+   * `activity.deleted` (SCHEMA.md). A receiver answering 404 or 410 no longer has it: done.
    */
-  async archive(ctx, kind, requests) {
-    const sent = await deliverAll(
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
+  async archive(ctx, kind, requests): Promise<ArchiveOutcome[]> {
+    if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deletions of deals', 'validation');
+    const sent = await sendInTurn(
       ctx,
-      requests.map((r) => archiveEventFor(kind, r)),
+      requests.map((r) => (kind === 'contact' || kind === 'company' ? archiveEventFor(kind, r) : deletionEvent(kind, r))),
     );
     return requests.map(({ remoteId }, i): ArchiveOutcome => {
       const r = sent[i];

@@ -13,6 +13,8 @@ export const KIND_LABEL: Record<SyncKind, string> = {
   company: 'Companies',
   email: 'Logged emails',
   note: 'Notes',
+  call: 'Calls',
+  meeting: 'Meetings',
   task: 'Tasks',
   deal: 'Deals',
 };

@@ -119,7 +119,7 @@ function archiveBatches(
   const archives = entries.filter((e) => e.op !== 'merge');
   const refused = [
     ...(run.connector.merge && kind === 'contact' ? [] : merges),
-    ...(run.connector.archive && (kind === 'contact' || kind === 'company') ? [] : archives),
+    ...(run.connector.archive && run.connector.archivable?.includes(kind) ? [] : archives),
   ];
   const batches: Prepared[] = [];
   for (const [op, list] of [
@@ -150,6 +150,21 @@ function opBatches(kind: SyncKind, entries: OutboxEntry[], size: number, batchKe
   return batches;
 }
 
+const KIND_NAME: Partial<Record<SyncKind, string>> = {
+  email: 'a logged e-mail',
+  note: 'a note',
+  call: 'a call',
+  meeting: 'a meeting',
+  task: 'a task',
+};
+
+/** What the user reads when a connection cannot archive or delete such a record. */
+export function refusalMessage(displayName: string, e: Pick<OutboxEntry, 'kind' | 'remoteId'>, noArchive?: string): string {
+  if (e.kind === 'contact' || e.kind === 'company')
+    return `${displayName} cannot archive from Rapport: ${noArchive ?? 'archive this record there by hand'} (its id there: ${e.remoteId})`;
+  return `${displayName} cannot delete ${KIND_NAME[e.kind] ?? 'this record'} from Rapport: remove it there by hand (its id there: ${e.remoteId})`;
+}
+
 /** An archive or merge request this connection cannot carry out: failed for good, saying what to do instead. */
 function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: number): OutboxEntry {
   const { fresh: _f, ...rest } = e;
@@ -161,7 +176,7 @@ function refuseArchive(run: Pick<ConnectorRun, 'connector'>, e: OutboxEntry, t: 
     lastError:
       e.op === 'merge'
         ? `${name} cannot merge from Rapport: merge record ${e.remoteId} into ${e.intoRemoteId} there by hand`
-        : `${name} cannot archive from Rapport: ${run.connector.noArchive ?? 'archive this record there by hand'} (its id there: ${e.remoteId})`,
+        : refusalMessage(name, e, run.connector.noArchive),
     lastErrorKind: 'validation',
     updatedAt: t,
   };

@@ -140,13 +140,11 @@ export async function runKind(env: EngineEnv, state: RunState, run: ConnectorRun
 async function archiveItems(run: ConnectorRun, kind: SyncKind, prepared: Prepared): Promise<PushOutcome[]> {
   const results = await run.connector.archive!(
     run.ctx,
-    kind as 'contact' | 'company',
-    prepared.items.map((i) => ({
-      remoteId: i.remoteId!,
-      localId: i.item.record.id,
-      changeId: i.changeId,
-      requestedAt: new Date(prepared.byEntry.get(i.entryId)!.entry.createdAt).toISOString(),
-    })),
+    kind,
+    prepared.items.map((i) => {
+      const { entry } = prepared.byEntry.get(i.entryId)!;
+      return { remoteId: i.remoteId!, localId: entry.localId, changeId: i.changeId, requestedAt: new Date(entry.createdAt).toISOString() };
+    }),
   );
   const byRemote = new Map(results.map((r) => [r.remoteId, r]));
   return prepared.items.map((i): PushOutcome => {

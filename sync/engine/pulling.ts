@@ -1,4 +1,5 @@
-// The pull part of a run (CRM → local): pages of changed people while a pull is due, each applied
+// The pull part of a run (CRM → local): pages of changed people (and tasks, for connections that
+// sync tasks) while a pull is due, each applied
 // with its cursor in one transaction (sync/pull.ts).
 import { ConnectorError, type PullResult } from '../../connectors/types';
 import type { ConnectorInstance } from '../../storage/sync-rows';
@@ -24,7 +25,7 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
     if (checkStop(env, state) || !(await ensureLease(env, state))) return;
     let result: PullResult;
     try {
-      result = await run.connector.pull!(run.ctx, run.stateRow.pullCursor);
+      result = await run.connector.pull!(run.ctx, run.stateRow.pullCursor, { tasks: run.inst.kinds.includes('task') });
     } catch (err) {
       if (env.signal?.aborted || state.stop) return;
       const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');
@@ -58,8 +59,10 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
     run.stateRow = { ...run.stateRow, pullCursor: result.cursor, lastPullAt: t, ...(complete ? { nextPullAt: t + PULL_INTERVAL_MS } : {}) };
     const stateRow = run.stateRow;
     const s = await applyPullPage(db, cid, result, stateRow.key, (row) => ({ ...row, ...stateRow }), t);
-    state.summary.pulled += s.created + s.merged;
-    env.log({ level: 'debug', message: 'pull page', connectorId: cid, data: { ...s, more: result.more } });
+    state.summary.pulled += s.created + s.merged + (s.tasks ? s.tasks.created + s.tasks.updated : 0);
+    const { tasks, ...people } = s;
+    const taskCounts = tasks ? { tasksCreated: tasks.created, tasksUpdated: tasks.updated, tasksSkipped: tasks.skipped } : {};
+    env.log({ level: 'debug', message: 'pull page', connectorId: cid, data: { ...people, ...taskCounts, more: result.more } });
     if (complete) return;
   }
 }

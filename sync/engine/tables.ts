@@ -20,7 +20,7 @@ interface KindTable {
   table: (db: RapportDB) => Table;
   /** Rows of this table carry the search index's `n`, which no connector sees. */
   indexed: boolean;
-  /** Rows of the table that are of this kind (activities: emails and notes share a table). */
+  /** Rows of the table that are of this kind (activities: emails, notes, calls and meetings share a table). */
   accepts?: (rec: AnyRecord) => boolean;
   references: (rec: AnyRecord) => References;
 }
@@ -35,6 +35,16 @@ const ownedRefs = (rec: AnyRecord): References => {
   return { contacts: t.contactIds, companies: t.companyId ? [t.companyId] : [] };
 };
 
+/** Activities share a table: each kind takes the rows of its own type. */
+function activityKindTable(kind: SyncKind): KindTable {
+  return {
+    table: (db) => db.activities,
+    indexed: true,
+    accepts: (rec) => activityKind(rec as Activity) === kind,
+    references: activityRefs,
+  };
+}
+
 const KIND_TABLES: Record<SyncKind, KindTable> = {
   contact: {
     table: (db) => db.contacts,
@@ -45,19 +55,12 @@ const KIND_TABLES: Record<SyncKind, KindTable> = {
     },
   },
   company: { table: (db) => db.companies, indexed: true, references: () => ({ contacts: [], companies: [] }) },
-  email: {
-    table: (db) => db.activities,
-    indexed: true,
-    accepts: (rec) => activityKind(rec as Activity) === 'email',
-    references: activityRefs,
-  },
-  note: {
-    table: (db) => db.activities,
-    indexed: true,
-    accepts: (rec) => activityKind(rec as Activity) === 'note',
-    references: activityRefs,
-  },
-  task: { table: (db) => db.tasks, indexed: false, references: ownedRefs },
+  email: activityKindTable('email'),
+  note: activityKindTable('note'),
+  call: activityKindTable('call'),
+  meeting: activityKindTable('meeting'),
+  // Rapport's keep-in-touch items are never pushed: an entry for one is dropped like a deleted record's.
+  task: { table: (db) => db.tasks, indexed: false, accepts: (rec) => (rec as Task).origin !== 'cadence', references: ownedRefs },
   deal: { table: (db) => db.deals, indexed: false, references: ownedRefs },
 };
 

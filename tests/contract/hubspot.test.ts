@@ -122,6 +122,8 @@ function counts(s: HubspotSim): Record<HsObjectType, number> {
     emails: s.list('emails').length,
     notes: s.list('notes').length,
     tasks: s.list('tasks').length,
+    calls: s.list('calls').length,
+    meetings: s.list('meetings').length,
   };
 }
 

@@ -277,3 +277,88 @@ describe('webhook connector against a verifying receiver', () => {
     expect(wh.capabilities.pull).toBe(false);
   });
 });
+
+describe('webhook: tasks, calls and meetings (decision 0052)', () => {
+  const at = (m: number) => new Date(Date.parse(T0) + m * 60_000).toISOString();
+  let seq = 0;
+  /** One change of a task as the engine hands it over: a new change id, the remote id once delivered. */
+  const change = (record: Task, delivered: boolean): PushItem => ({
+    entryId: `out_task_${record.id}_${++seq}`,
+    changeId: `chg_task_${record.id}_${seq}`,
+    item: { kind: 'task', record },
+    ...(delivered ? { remoteId: record.id } : {}),
+    linked: { contacts: {}, companies: {} },
+  });
+
+  it('a task’s life: created, edited, completed, reopened, deleted — one event each, each with its own id', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    const created = { ...followUp, priority: 'high' as const, remindBefore: 15 };
+    const edited = { ...created, title: 'Send the revised quote', dueAt: at(60 * 24), updatedAt: at(1) };
+    const done = { ...edited, done: true, completedAt: at(2), updatedAt: at(2) };
+    const reopened = { ...edited, updatedAt: at(3) };
+    const steps = [change(created, false), change(edited, true), change(done, true), change(reopened, true)];
+    for (const step of steps) expect((await wh.push(ctx, 'task', [step]))[0]).toMatchObject({ ok: true, remoteId: followUp.id });
+    const deleted = await wh.archive!(ctx, 'task', [
+      { remoteId: followUp.id, localId: followUp.id, changeId: 'chg_del_1', requestedAt: at(4) },
+    ]);
+    expect(deleted).toEqual([{ remoteId: followUp.id, ok: true }]);
+
+    const events = r.attempts.map((a) => a.event!);
+    expect(events.map((e) => e.type)).toEqual(['task.created', 'task.updated', 'task.completed', 'task.updated', 'task.deleted']);
+    expect(new Set(events.map((e) => e.id)).size).toBe(5);
+    expect(events.map((e) => e.id)).toEqual([...steps.map((s) => s.changeId), 'chg_del_1']);
+    expect(events[0].data).toMatchObject({ id: 'tk_1', title: 'Send quote', priority: 'high', remindBefore: 15, done: false });
+    expect(events[2]).toMatchObject({ occurredAt: at(2), data: { done: true, completedAt: at(2) } });
+    expect(events[3].data).not.toHaveProperty('completedAt');
+    expect(events[4]).toMatchObject({ occurredAt: at(4), data: { id: 'tk_1' } });
+    expect(r.events.size).toBe(5);
+  });
+
+  it('an edit of a done task is task.updated, not a second task.completed', () => {
+    const done = { ...followUp, done: true, completedAt: at(2), updatedAt: at(2) };
+    expect(eventFor(change(done, true)).type).toBe('task.completed');
+    expect(eventFor(change({ ...done, notes: 'sent by post', updatedAt: at(5) }, true)).type).toBe('task.updated');
+  });
+
+  it('calls and meetings are call.logged / meeting.logged; an un-logged e-mail is activity.deleted; a retry is the same event', async () => {
+    const r = await startReceiver();
+    const ctx = ctxFor(r.url);
+    const call: Activity = {
+      ...base,
+      id: 'ac_call',
+      type: 'call',
+      contactIds: ['ct_ann'],
+      subject: 'Call',
+      occurredAt: at(30),
+      durationMinutes: 12,
+      outcome: 'connected',
+    };
+    const meeting: Activity = {
+      ...base,
+      id: 'ac_meet',
+      type: 'meeting',
+      contactIds: ['ct_ann'],
+      subject: 'Demo',
+      occurredAt: at(90),
+      durationMinutes: 45,
+      participants: [{ name: 'Bo', email: 'bo@acme.example' }],
+    };
+    expect((await wh.push(ctx, 'call', items('call', [call])))[0].ok).toBe(true);
+    expect((await wh.push(ctx, 'meeting', items('meeting', [meeting])))[0].ok).toBe(true);
+    r.script.push({ status: 503, commit: true });
+    const del = [{ remoteId: 'ac_m1', localId: 'ac_m1', changeId: 'chg_unlog', requestedAt: at(100) }];
+    expect((await errorOf(wh.archive!(ctx, 'email', del))).kind).toBe('transient');
+    expect(await wh.archive!(ctx, 'email', del)).toEqual([{ remoteId: 'ac_m1', ok: true }]);
+    const events = r.attempts.map((a) => a.event!);
+    expect(events.map((e) => e.type)).toEqual(['call.logged', 'meeting.logged', 'activity.deleted', 'activity.deleted']);
+    expect(events[0]).toMatchObject({ occurredAt: at(30), data: { type: 'call', durationMinutes: 12, outcome: 'connected' } });
+    expect(events[1].data).toMatchObject({ type: 'meeting', durationMinutes: 45, participants: [{ name: 'Bo' }] });
+    expect(events[2].data).toEqual({ id: 'ac_m1', type: 'email' });
+    // The retry of the deletion: the same id and bytes; the receiver keeps it once.
+    expect(r.attempts[3].raw.equals(r.attempts[2].raw)).toBe(true);
+    expect([...r.events.values()].filter((e) => e.type === 'activity.deleted')).toHaveLength(1);
+    expect(wh.archivable).toEqual(['email', 'note', 'call', 'meeting', 'task']);
+    expect(wh.capabilities).toMatchObject({ tasks: true, calls: true, meetings: true });
+  });
+});

@@ -45,7 +45,7 @@ import { seededRandom, shuffle, type FaultOptions } from './faults';
 import { SlidingWindowLimiter } from './rate-limit';
 import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from './server';
 
-export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'emails', 'notes', 'tasks'] as const;
+export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'emails', 'notes', 'tasks', 'calls', 'meetings'] as const;
 export type HsObjectType = (typeof HS_OBJECT_TYPES)[number];
 
 const TYPE_IDS: Record<HsObjectType, string> = {
@@ -55,6 +55,8 @@ const TYPE_IDS: Record<HsObjectType, string> = {
   emails: '0-49',
   notes: '0-46',
   tasks: '0-27',
+  calls: '0-48',
+  meetings: '0-47',
 };
 const SINGULAR: Record<HsObjectType, string> = {
   contacts: 'contact',
@@ -63,6 +65,8 @@ const SINGULAR: Record<HsObjectType, string> = {
   emails: 'email',
   notes: 'note',
   tasks: 'task',
+  calls: 'call',
+  meetings: 'meeting',
 };
 
 type PropType = 'string' | 'email' | 'datetime' | 'number' | 'enumeration' | 'json';
@@ -84,10 +88,21 @@ const PROPERTY_GROUPS: Record<HsObjectType, string[]> = {
   emails: ['email_information'],
   notes: ['note_information'],
   tasks: ['task_information'],
+  calls: ['call_information'],
+  meetings: ['meeting_information'],
 };
 /** HubSpot caps unique-value properties per object (10 at the time of writing). */
 const MAX_UNIQUE_PROPERTIES = 10;
 
+/** The default call outcomes of a portal (their GUIDs are the same in every portal). */
+const CALL_DISPOSITIONS = [
+  'f240bbac-87c9-4f6e-bf70-924b57d47db7',
+  '9d9162e7-6cf3-4944-bf63-4dff82258764',
+  '73a0d17f-1163-4015-bdd5-ec830791da20',
+  'b2cf5968-551e-4856-9783-52b3da59a7d0',
+  'a4c4c377-d246-4b32-a13b-75a56a4cd0ff',
+  '17b47fee-58de-441e-a44c-c6300d46f273',
+];
 const LIFECYCLE = ['subscriber', 'lead', 'marketingqualifiedlead', 'salesqualifiedlead', 'opportunity', 'customer', 'evangelist', 'other'];
 const str: PropDef = { type: 'string' };
 const readOnlyDate: PropDef = { type: 'datetime', readOnly: true };
@@ -167,6 +182,50 @@ const SCHEMA: Record<HsObjectType, Record<string, PropDef>> = {
     hs_task_priority: { type: 'enumeration', options: ['NONE', 'LOW', 'MEDIUM', 'HIGH'] },
     hs_task_type: { type: 'enumeration', options: ['TODO', 'EMAIL', 'CALL', 'LINKED_IN'] },
     hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_task_completion_date: readOnlyDate,
+    hs_createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  // /docs/api/crm/calls: hs_call_duration in milliseconds; hs_call_disposition holds the GUID of an
+  // outcome (the portal's defaults: Connected f240bbac-…, Busy 9d9162e7-…, No answer 73a0d17f-…,
+  // Left voicemail b2cf5968-…, Left live message a4c4c377-…, Wrong number 17b47fee-…).
+  calls: {
+    ...common,
+    hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_call_title: str,
+    hs_call_body: str,
+    hs_call_duration: { type: 'number' },
+    hs_call_direction: { type: 'enumeration', options: ['INBOUND', 'OUTBOUND'] },
+    hs_call_disposition: { type: 'enumeration', options: CALL_DISPOSITIONS },
+    hs_call_status: {
+      type: 'enumeration',
+      options: [
+        'BUSY',
+        'CALLING_CRM_USER',
+        'CANCELED',
+        'COMPLETED',
+        'CONNECTING',
+        'FAILED',
+        'IN_PROGRESS',
+        'NO_ANSWER',
+        'QUEUED',
+        'RINGING',
+      ],
+    },
+    hs_createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  // /docs/api/crm/meetings
+  meetings: {
+    ...common,
+    hs_timestamp: { type: 'datetime', requiredOnCreate: true },
+    hs_meeting_title: str,
+    hs_meeting_body: str,
+    hs_internal_meeting_notes: str,
+    hs_meeting_location: str,
+    hs_meeting_start_time: { type: 'datetime' },
+    hs_meeting_end_time: { type: 'datetime' },
+    hs_meeting_outcome: { type: 'enumeration', options: ['SCHEDULED', 'COMPLETED', 'RESCHEDULED', 'NO_SHOW', 'CANCELED'] },
     hs_createdate: readOnlyDate,
     hs_lastmodifieddate: readOnlyDate,
   },
@@ -179,6 +238,8 @@ const MODIFIED_PROP: Record<HsObjectType, string> = {
   emails: 'hs_lastmodifieddate',
   notes: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
+  calls: 'hs_lastmodifieddate',
+  meetings: 'hs_lastmodifieddate',
 };
 const CREATED_PROP: Record<HsObjectType, string> = {
   contacts: 'createdate',
@@ -187,6 +248,8 @@ const CREATED_PROP: Record<HsObjectType, string> = {
   emails: 'hs_createdate',
   notes: 'hs_createdate',
   tasks: 'hs_createdate',
+  calls: 'hs_createdate',
+  meetings: 'hs_createdate',
 };
 
 /** HUBSPOT_DEFINED default association type ids, keyed `from>to`. */
@@ -212,6 +275,14 @@ const DEFAULT_ASSOCIATION: Record<string, number> = {
   'tasks>companies': 192,
   'companies>tasks': 191,
   'tasks>deals': 216,
+  'calls>contacts': 194,
+  'contacts>calls': 193,
+  'calls>companies': 182,
+  'companies>calls': 181,
+  'meetings>contacts': 200,
+  'contacts>meetings': 199,
+  'meetings>companies': 188,
+  'companies>meetings': 187,
 };
 /** Labeled types also accepted (contact→company primary = 1, company→contact primary = 2). */
 const EXTRA_ASSOCIATION: Record<string, number[]> = { 'contacts>companies': [1], 'companies>contacts': [2] };
@@ -250,6 +321,8 @@ export interface HubspotSimState {
   emails: Map<string, SimObject>;
   notes: Map<string, SimObject>;
   tasks: Map<string, SimObject>;
+  calls: Map<string, SimObject>;
+  meetings: Map<string, SimObject>;
   /** Stored once per pair and direction written; read in both directions. */
   associations: SimAssociation[];
   owners: Map<string, SimOwner>;
@@ -364,6 +437,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     emails: new Map(),
     notes: new Map(),
     tasks: new Map(),
+    calls: new Map(),
+    meetings: new Map(),
     associations: [],
     owners: new Map(),
     pipelines: [
@@ -435,6 +510,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     obj.properties[CREATED_PROP[type]] = obj.createdAt;
     obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
     if (type === 'contacts' && obj.properties.email) obj.properties.email = obj.properties.email.toLowerCase();
+    if (type === 'tasks') completion(obj, {});
     state[type].set(id, obj);
     reindex(type, obj, {});
     return obj;
@@ -450,7 +526,15 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     obj.updatedAt = now.toISOString();
     obj.properties[MODIFIED_PROP[type]] = obj.updatedAt;
     obj.indexedAt = now.getTime() + lagMs;
+    if (type === 'tasks') completion(obj, before);
     reindex(type, obj, before);
+  }
+
+  /** HubSpot stamps hs_task_completion_date when a task becomes COMPLETED and clears it when reopened. */
+  function completion(obj: SimObject, before: Record<string, string>): void {
+    const done = obj.properties.hs_task_status === 'COMPLETED';
+    if (!done) delete obj.properties.hs_task_completion_date;
+    else if (before.hs_task_status !== 'COMPLETED') obj.properties.hs_task_completion_date = new Date().toISOString();
   }
 
   function findByProperty(type: HsObjectType, name: string, value: string): SimObject | undefined {

@@ -25,6 +25,9 @@
  * - Errors: https://pipedrive.readme.io/docs/core-api-concepts-http-status-codes
  *   (`{success:false, error, error_info}`; 401 "unauthorized access")
  * - The Mailbox API cannot create messages: https://developers.pipedrive.com/docs/api/v1/Mailbox
+ * - Deletes: `DELETE /api/v1/notes/{id}` (`{success, data: id}`) and `DELETE /api/v2/activities/{id}`
+ *   (`{success, data: {id}}`; the activity is kept deleted for 30 days, lists and reads leave it out).
+ *   Activities v2 take `duration` as "HH:MM" and `due_date`/`due_time` in UTC.
  *
  * Not simulated: the daily token budget (only reported in `x-daily-requests-left`), OAuth, deals
  * and stages beyond what a look-up reads, webhooks.
@@ -90,6 +93,8 @@ export interface PdActivity {
   done: boolean;
   due_date: string | null;
   due_time: string | null;
+  /** HH:MM */
+  duration: string | null;
   participants: { person_id: number; primary: boolean }[];
   person_id: number | null;
   org_id: number | null;
@@ -587,6 +592,13 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       }
       dueTime = body.due_time as string | null;
     }
+    let duration = existing?.duration ?? null;
+    if (body.duration !== undefined) {
+      if (body.duration !== null && (typeof body.duration !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d$/.test(body.duration))) {
+        return pdError(400, 'Validation failed: duration: Invalid duration, expected HH:MM', { code: 'ERR_SCHEMA_VALIDATION_FAILED' });
+      }
+      duration = body.duration as string | null;
+    }
     let participants = existing?.participants ?? [];
     if (body.participants !== undefined) {
       if (!Array.isArray(body.participants))
@@ -613,6 +625,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       done: false,
       due_date: null,
       due_time: null,
+      duration: null,
       participants: [],
       person_id: null,
       org_id: null,
@@ -626,6 +639,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     activity.type = type;
     activity.due_date = dueDate;
     activity.due_time = dueTime;
+    activity.duration = duration;
     activity.participants = participants;
     activity.person_id = (participants.find((p) => p.primary) ?? participants[0])?.person_id ?? null;
     activity.org_id = org.value;
@@ -730,6 +744,11 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (!n || !n.active_flag) return pdError(404, 'Note not found');
       if (method === 'GET') return ok(noteView(n));
       if (method === 'PUT') return writeNote(n, body, token);
+      // v1 DELETE /notes/{id}: {success, data: id}.
+      if (method === 'DELETE') {
+        n.active_flag = false;
+        return ok(n.id);
+      }
     }
     if (path === '/api/v2/activities') {
       if (method === 'POST') return writeActivity(undefined, body, token);
@@ -749,6 +768,12 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       if (!a || a.is_deleted) return pdError(404, 'Activity not found');
       if (method === 'GET') return ok(a);
       if (method === 'PATCH') return writeActivity(a, body, token);
+      // v2 DELETE /activities/{id}: marks it deleted (kept 30 days), answers {success, data: {id}}.
+      if (method === 'DELETE') {
+        a.is_deleted = true;
+        a.update_time = rfc3339();
+        return ok({ id: a.id });
+      }
     }
     if (method === 'GET' && path === '/api/v2/deals') {
       const personId = q.get('person_id');

@@ -20,7 +20,9 @@
 //   · Contact (LastName required), Lead (LastName, Company required), Account (Name required), Task
 //     (WhoId = Contact/Lead, WhatId = other objects; "If the WhoId refers to a lead, the WhatId field must be
 //     empty"; TaskSubtype set on create only; Status default "Not Started"; Description is a 32k long text
-//     area and long text areas cannot be filtered in a WHERE clause), Opportunity, OpportunityContactRole.
+//     area and long text areas cannot be filtered in a WHERE clause; calls: TaskSubtype 'Call' with
+//     CallDurationInSeconds (a number), CallDisposition, CallType), Event (StartDateTime with EndDateTime or
+//     DurationInMinutes; the end not before the start), Opportunity, OpportunityContactRole.
 //   · Duplicate rules: the standard Contact/Lead rules block a create matching an existing record
 //     (DUPLICATES_DETECTED) — simulated as a match on Email.
 // - OAuth 2.0 Web Server Flow with PKCE — https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
@@ -131,7 +133,23 @@ const BASE_SCHEMA: Record<string, Record<string, FieldDef>> = {
     Status: { type: 'picklist', values: TASK_STATUS, default: 'Not Started', required: true },
     Priority: { type: 'picklist', values: ['High', 'Normal', 'Low'], default: 'Normal', required: true },
     TaskSubtype: { type: 'picklist', values: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call', 'LinkedIn'], createOnly: true },
+    CallDurationInSeconds: { type: 'number' },
+    CallDisposition: { type: 'string', length: 255 },
+    CallType: { type: 'picklist', values: ['Internal', 'Inbound', 'Outbound'] },
     IsClosed: { type: 'boolean', readonly: true },
+  },
+  // Event: StartDateTime with EndDateTime or DurationInMinutes; the end may not precede the start.
+  Event: {
+    Subject: { type: 'string', length: 255 },
+    Description: { type: 'longtext', length: 32000 },
+    Location: { type: 'string', length: 255 },
+    WhoId: { type: 'reference', to: ['Contact', 'Lead'], rel: 'Who' },
+    WhatId: { type: 'reference', to: ['Account', 'Opportunity'], rel: 'What' },
+    StartDateTime: { type: 'datetime' },
+    EndDateTime: { type: 'datetime' },
+    ActivityDateTime: { type: 'datetime' },
+    DurationInMinutes: { type: 'number' },
+    IsAllDayEvent: { type: 'boolean', default: false },
   },
   Opportunity: {
     Name: { type: 'string', length: 120, required: true },
@@ -155,6 +173,7 @@ const KEY_PREFIX: Record<string, string> = {
   Contact: '003',
   Lead: '00Q',
   Task: '00T',
+  Event: '00U',
   Opportunity: '006',
   OpportunityContactRole: '00K',
 };
@@ -417,7 +436,25 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         }
       }
     }
-    if (type === 'Task' && typeof merged.WhoId === 'string' && typeOfId(merged.WhoId) === 'Lead' && merged.WhatId) {
+    if (type === 'Event' && (merged.StartDateTime == null || (merged.EndDateTime == null && merged.DurationInMinutes == null))) {
+      return {
+        statusCode: 'REQUIRED_FIELD_MISSING',
+        message: 'Required fields are missing: [StartDateTime, DurationInMinutes]',
+        fields: [],
+      };
+    }
+    if (
+      type === 'Event' &&
+      merged.EndDateTime != null &&
+      Date.parse(String(merged.EndDateTime)) < Date.parse(String(merged.StartDateTime))
+    ) {
+      return {
+        statusCode: 'FIELD_INTEGRITY_EXCEPTION',
+        message: 'End Date/Time: The end can’t be earlier than the start.',
+        fields: ['EndDateTime'],
+      };
+    }
+    if ((type === 'Task' || type === 'Event') && typeof merged.WhoId === 'string' && typeOfId(merged.WhoId) === 'Lead' && merged.WhatId) {
       return {
         statusCode: 'FIELD_INTEGRITY_EXCEPTION',
         message:

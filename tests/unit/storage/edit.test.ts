@@ -247,7 +247,9 @@ describe('deleting with archive in the CRMs', () => {
     await runOnce(db, w.registry, w.engineOpts());
     const remote = w.crm.records.get(`contact|${ann.id}`)!.remoteId;
     const archived: [string, string[]][] = [];
-    w.registry.get('memory')!.archive = async (_ctx, kind, requests) => {
+    const memory = w.registry.get('memory')!;
+    memory.archivable = ['contact', 'company'];
+    memory.archive = async (_ctx, kind, requests) => {
       archived.push([kind, requests.map((r) => r.remoteId)]);
       return requests.map(({ remoteId }) => ({ remoteId, ok: true as const }));
     };

@@ -96,6 +96,8 @@ export class MemoryCrm {
         emailLogging: true,
         notes: true,
         tasks: true,
+        calls: false,
+        meetings: false,
         deals: false,
         pull: false,
         ...opts.capabilities,
