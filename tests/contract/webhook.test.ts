@@ -358,7 +358,7 @@ describe('webhook: tasks, calls and meetings (decision 0052)', () => {
     // The retry of the deletion: the same id and bytes; the receiver keeps it once.
     expect(r.attempts[3].raw.equals(r.attempts[2].raw)).toBe(true);
     expect([...r.events.values()].filter((e) => e.type === 'activity.deleted')).toHaveLength(1);
-    expect(wh.archivable).toEqual(['email', 'note', 'call', 'meeting', 'task']);
+    expect(wh.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task']);
     expect(wh.capabilities).toMatchObject({ tasks: true, calls: true, meetings: true });
   });
 });
