@@ -18,6 +18,7 @@ import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
 import { parseOutlookThread } from '../../sites/outlook/parse';
+import { taskBench } from './tasks';
 
 const db = getDb();
 
@@ -352,6 +353,7 @@ Object.assign(globalThis, {
     indexRebuild,
     dexieFilter,
     bulkTag,
+    ...taskBench,
   },
   benchReady: true,
 });

@@ -1,0 +1,88 @@
+// Test-build helpers for tasks (tests/e2e/reminders.test.ts, tests/bench/tasks.bench.mjs): task
+// writes made from an extension page as the Tasks view makes them, the toolbar badge read back, and
+// the baseline count of the bench (a Dexie filter() over every task).
+import { wakeBackgroundOnWrites } from '../../components/background-wake';
+import { getDb } from '../../storage/db';
+import { type Task, newId } from '../../storage/schema';
+import { startOfTomorrow, withTaskDerived } from '../../storage/task-schedule';
+import { type TaskFields, createTask, dueCount, markReminded, setTaskDone, snoozeTask } from '../../storage/tasks';
+import { updateSettings } from '../../storage/settings';
+
+const manual = () => ({ type: 'manual' as const, at: new Date().toISOString() });
+const action = (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action;
+const notifications = () =>
+  (globalThis as unknown as { chrome: { notifications?: { getAll(): Promise<Record<string, boolean>> } } }).chrome.notifications;
+
+/** Polls the badge until `expected` (or `ms` pass); returns the time it took, or -1. */
+async function waitForBadge(expected: string, ms = 10_000, since = performance.now()): Promise<number> {
+  for (;;) {
+    if ((await action.getBadgeText({})) === expected) return performance.now() - since;
+    if (performance.now() - since > ms) return -1;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/**
+ * `count` open tasks over `contacts` people (their `n`-th contact ids are not needed: tasks name ids
+ * `ct_bench_<i>`), a fifth of them due before tomorrow; returns how many are due.
+ */
+async function seedTasks(count: number, now = new Date()) {
+  const db = getDb();
+  await db.tasks.clear();
+  const tomorrow = startOfTomorrow(now).getTime();
+  const rows: Task[] = [];
+  const at = now.toISOString();
+  for (let i = 0; i < count; i++) {
+    const dueAt = new Date(i % 5 === 0 ? tomorrow - (i + 1) * 60_000 : tomorrow + i * 60_000).toISOString();
+    rows.push(
+      withTaskDerived({
+        id: `tk_bench_${i}`,
+        title: `Follow up ${i}`,
+        done: i % 7 === 0,
+        dueAt,
+        ...(i % 3 === 0 ? { remindBefore: 15 } : {}),
+        contactIds: [`ct_bench_${i % 1000}`],
+        createdAt: at,
+        updatedAt: at,
+        sources: [manual()],
+      }),
+    );
+  }
+  await db.transaction('rw', db.tasks, () => db.tasks.bulkPut(rows));
+  return { stored: await db.tasks.count(), due: await dueCount(now) };
+}
+
+/** The bench's baseline: the due count by a filter() over every task. */
+async function dueByFilter(now = new Date()) {
+  const end = startOfTomorrow(now).toISOString();
+  return getDb()
+    .tasks.filter((t) => !t.done && !!t.dueAt && t.dueAt < end)
+    .count();
+}
+
+/** Tasks written in one transaction, as a restore or a CRM pull writes them. */
+async function putTasksAtOnce(list: { title: string; dueAt: string; remindBefore?: number }[]) {
+  const at = new Date().toISOString();
+  const rows = list.map((f) =>
+    withTaskDerived<Task>({ id: newId('tk'), done: false, contactIds: [], createdAt: at, updatedAt: at, sources: [manual()], ...f }),
+  );
+  await getDb().transaction('rw', getDb().tasks, () => getDb().tasks.bulkAdd(rows));
+  return rows;
+}
+
+export const taskBench = {
+  putTasksAtOnce,
+  wakeBackground: wakeBackgroundOnWrites,
+  createTask: (f: TaskFields & { title: string }) => createTask({ contactIds: [], ...f }, manual()),
+  setTaskDone: (id: string, done: boolean) => setTaskDone(id, done),
+  snoozeTask: (id: string, until: string) => snoozeTask(id, new Date(until)),
+  markReminded: (ids: string[]) => markReminded(ids),
+  remindersOn: (enabled: boolean) => updateSettings({ reminders: { enabled } }),
+  getTask: (id: string) => getDb().tasks.get(id),
+  dueCount: () => dueCount(new Date()),
+  badge: () => action.getBadgeText({}),
+  waitForBadge,
+  notifications: async () => Object.keys((await notifications()?.getAll()) ?? {}),
+  seedTasks,
+  dueByFilter,
+};
