@@ -58,6 +58,26 @@ describe('badge and reminders', () => {
     await badgeBecomes('');
   });
 
+  it('an alert ("!" after a failed Save to Rapport) is shown over the count, then the count comes back', async () => {
+    const t = await call<Task>('createTask', { title: 'Answer Lea', dueAt: inSeconds(-60) });
+    await badgeBecomes('1');
+    await ext.evaluateInWorker(() => {
+      (
+        globalThis as unknown as { chrome: { contextMenus: { onClicked: { dispatch(i: object, t?: object): void } } } }
+      ).chrome.contextMenus.onClicked.dispatch({ menuItemId: 'rapport-save-selection', selectionText: 'no address here' }, undefined);
+    });
+    await badgeBecomes('!', 5_000);
+    // A task change meanwhile does not take the alert's place.
+    const per = await call<Task>('createTask', { title: 'Answer Per', dueAt: inSeconds(-60) });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await call('badge')).toBe('!');
+    await badgeBecomes('2', 12_000);
+    await call('setTaskDone', t.id, true);
+    await badgeBecomes('1');
+    await call('setTaskDone', per.id, true);
+    await badgeBecomes('');
+  });
+
   it('a task written while the service worker is stopped still reaches the badge', async () => {
     await ext.stopServiceWorker();
     const t = await call<Task>('createTask', { title: 'Call back Maja', dueAt: inSeconds(-60) });
@@ -94,6 +114,7 @@ describe('badge and reminders', () => {
   });
 
   it('Done on the notification marks the task done; a click on it opens the task in the workspace', async () => {
+    await call('remindersOn', true);
     const a = await call<Task>('createTask', { title: 'Order samples', dueAt: inSeconds(1), remindBefore: 0 });
     expect(await notificationsWith(a.id)).toContain(`rapport-reminder:${a.id}`);
     await ext.evaluateInWorker((id: string) => {
@@ -117,6 +138,7 @@ describe('badge and reminders', () => {
   });
 
   it('reminders missed while the browser was away come as one notification; with reminders off, none', async () => {
+    await call('remindersOn', true);
     const missed = await call<Task[]>(
       'putTasksAtOnce',
       ['Invoice Nordvind', 'Renew the licence', 'Thank Oskar'].map((title) => ({ title, dueAt: inSeconds(-3 * 3600), remindBefore: 60 })),
