@@ -30,7 +30,7 @@ export const messages = {
   },
   /**
    * An extension page changed data (import, edit): wakes background work such as sync. `tasks`,
-   * `cadence` and `settings` come from components/background-wake.ts after such a write: the badge,
+   * `cadence` and `settings` come from entrypoints/background/page-wake.ts after such a write: the badge,
    * the reminder alarm and the keep-in-touch pass follow (decision 0050).
    */
   dataChanged: {

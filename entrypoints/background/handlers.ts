@@ -39,7 +39,7 @@ export const handlers = {
   dataChanged: async (input: MessageInput<'dataChanged'>) => {
     // A local change may have queued outbox entries: wake the engine (no-op without connectors).
     kickSync();
-    // A page's task, cadence or settings write (components/background-wake.ts).
+    // A page's task, cadence or settings write (entrypoints/background/page-wake.ts).
     if (input.what === 'tasks') void refreshTasks();
     else if (input.what === 'cadence') void runReconnectPass(true);
     else if (input.what === 'settings') void runReconnectPass(false);

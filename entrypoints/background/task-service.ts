@@ -1,7 +1,7 @@
 // Tasks in the service worker (decision 0050): the toolbar badge (open tasks overdue or due today),
 // the one reminder alarm and its notifications. Both follow every task change: through a Dexie
 // liveQuery while the worker runs (it hears writes of any extension page of this origin), and
-// through the `dataChanged` message pages send after a task write (components/background-wake.ts),
+// through the `dataChanged` message pages send after a task write (entrypoints/background/page-wake.ts),
 // which also starts a stopped worker. Recounted at local midnight, at browser start and whenever the
 // worker starts.
 import { liveQuery } from 'dexie';

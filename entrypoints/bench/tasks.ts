@@ -1,7 +1,7 @@
 // Test-build helpers for tasks (tests/e2e/reminders.test.ts, tests/bench/tasks.bench.mjs): task
 // writes made from an extension page as the Tasks view makes them, the toolbar badge read back, and
 // the baseline count of the bench (a Dexie filter() over every task).
-import { wakeBackgroundOnWrites } from '../../components/background-wake';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import { getDb } from '../../storage/db';
 import { type Task, newId } from '../../storage/schema';
 import { startOfTomorrow, withTaskDerived } from '../../storage/task-schedule';

@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { wakeBackgroundOnWrites } from '../../components/background-wake';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityView, CompanyView, ContactView } from './DetailViews';

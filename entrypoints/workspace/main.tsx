@@ -1,5 +1,5 @@
 import { render } from 'preact';
-import { wakeBackgroundOnWrites } from '../../components/background-wake';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import '../../components/theme.css';
 import { syncSoonAfterEdits } from './sync-soon';
 import { getDb } from '../../storage/db';

@@ -1,9 +1,10 @@
 // Extension pages write IndexedDB themselves; the background's badge, reminder alarm and
 // keep-in-touch pass follow their task, cadence and settings writes. While the service worker runs
 // it hears them through Dexie's cross-context signal, but a stopped worker is only started by an
-// extension event: this sends it one (decision 0050). Installed once per page.
-import { type WriteSignal, onCommittedWrite, writeSignalOf } from '../storage/write-signal';
-import { callBackground } from '../messaging/client';
+// extension event: this sends it one (decision 0050). Installed once per page: it runs in the pages,
+// not in the worker.
+import { type WriteSignal, onCommittedWrite, writeSignalOf } from '../../storage/write-signal';
+import { callBackground } from '../../messaging/client';
 
 let installed = false;
 
