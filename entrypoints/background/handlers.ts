@@ -9,7 +9,7 @@ import { counts } from '../../storage/repositories';
 import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
 import { NEW_TASK_COMMAND, OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
-import { refreshTasks } from './task-service';
+import { watchTasks } from './task-service';
 import { runReconnectPass } from './keep-in-touch';
 import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
@@ -40,7 +40,8 @@ export const handlers = {
     // A local change may have queued outbox entries: wake the engine (no-op without connectors).
     kickSync();
     // A page's task, cadence or settings write (entrypoints/background/page-wake.ts).
-    if (input.what === 'tasks') void refreshTasks();
+    // The message started the worker, whose task watch counts; it is only restarted after an error.
+    if (input.what === 'tasks') watchTasks();
     else if (input.what === 'cadence') void runReconnectPass(true);
     else if (input.what === 'settings') void runReconnectPass(false);
     return { received: input.what };

@@ -167,11 +167,25 @@ export function installTaskService(): void {
   browser.runtime.onStartup.addListener(() => void refreshTasks());
   browser.runtime.onInstalled.addListener(() => void refreshTasks());
   planMidnight();
-  // Every task change while the worker runs, from any page of this origin (and this worker's own).
+  watchTasks();
+}
+
+let watching = false;
+/**
+ * Every task change while the worker runs, from any page of this origin (and this worker's own):
+ * the first count as the worker starts, then one per change. A page's message after a task write
+ * needs nothing more than to start the worker (the watch is on, or starts here after an error).
+ */
+export function watchTasks(): void {
+  if (watching) return;
+  watching = true;
   liveQuery(() => readTaskState(new Date())).subscribe({
     next: (state) => {
       applying = applying.then(() => apply(state, new Date())).catch((e: unknown) => console.warn('Rapport: badge not updated', e));
     },
-    error: (e: unknown) => console.warn('Rapport: task watch stopped', e),
+    error: (e: unknown) => {
+      watching = false;
+      console.warn('Rapport: task watch stopped', e);
+    },
   });
 }

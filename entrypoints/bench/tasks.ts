@@ -9,11 +9,13 @@ import { type TaskFields, createTask, dueCount, markReminded, setTaskDone, snooz
 import { updateSettings } from '../../storage/settings';
 
 const manual = () => ({ type: 'manual' as const, at: new Date().toISOString() });
-const action = (globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }).chrome.action;
+const action = (
+  globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string>; getTitle(d: object): Promise<string> } } }
+).chrome.action;
 const notifications = () =>
   (globalThis as unknown as { chrome: { notifications?: { getAll(): Promise<Record<string, boolean>> } } }).chrome.notifications;
 
-/** Polls the badge until `expected` (or `ms` pass); returns the time it took, or -1. */
+/** Polls the badge until its text is `expected` (or `ms` pass); returns the time it took, or -1. */
 async function waitForBadge(expected: string, ms = 10_000, since = performance.now()): Promise<number> {
   for (;;) {
     if ((await action.getBadgeText({})) === expected) return performance.now() - since;
@@ -23,8 +25,23 @@ async function waitForBadge(expected: string, ms = 10_000, since = performance.n
 }
 
 /**
- * `count` open tasks over `contacts` people (their `n`-th contact ids are not needed: tasks name ids
- * `ct_bench_<i>`), a fifth of them due before tomorrow; returns how many are due.
+ * Polls the button until it shows `count` due tasks: the badge text (at most "999+") and the title,
+ * which holds the exact number; returns the time it took, or -1.
+ */
+async function waitForDueCount(count: number, ms = 10_000, since = performance.now()): Promise<number> {
+  const text = count > 999 ? '999+' : count ? String(count) : '';
+  const title = count ? `Rapport — ${count === 1 ? '1 task' : `${count} tasks`} due today or overdue` : undefined;
+  for (;;) {
+    const [t, ti] = await Promise.all([action.getBadgeText({}), action.getTitle({})]);
+    if (t === text && (title === undefined || ti === title)) return performance.now() - since;
+    if (performance.now() - since > ms) return -1;
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+/**
+ * `count` open tasks of the bench's people (`ct_bench_<i>`), a fifth due before tomorrow (the
+ * badge counts them), a third of the later ones with a reminder; returns how many are due.
  */
 async function seedTasks(count: number, now = new Date()) {
   const db = getDb();
@@ -33,15 +50,15 @@ async function seedTasks(count: number, now = new Date()) {
   const rows: Task[] = [];
   const at = now.toISOString();
   for (let i = 0; i < count; i++) {
-    const dueAt = new Date(i % 5 === 0 ? tomorrow - (i + 1) * 60_000 : tomorrow + i * 60_000).toISOString();
+    const due = i % 5 === 0;
     rows.push(
-      withTaskDerived({
+      withTaskDerived<Task>({
         id: `tk_bench_${i}`,
         title: `Follow up ${i}`,
-        done: i % 7 === 0,
-        dueAt,
-        ...(i % 3 === 0 ? { remindBefore: 15 } : {}),
-        contactIds: [`ct_bench_${i % 1000}`],
+        done: false,
+        dueAt: new Date(due ? tomorrow - (i + 1) * 60_000 : tomorrow + i * 60_000).toISOString(),
+        ...(!due && i % 3 === 0 ? { remindBefore: 15 } : {}),
+        contactIds: [`ct_bench_${i % 100_000}`],
         createdAt: at,
         updatedAt: at,
         sources: [manual()],
@@ -80,6 +97,23 @@ export const taskBench = {
   remindersOn: (enabled: boolean) => updateSettings({ reminders: { enabled } }),
   getTask: (id: string) => getDb().tasks.get(id),
   dueCount: () => dueCount(new Date()),
+  /** The indexed count and the filter() baseline, each timed in this page. */
+  timeCounts: async () => {
+    let t = performance.now();
+    const indexed = await dueCount(new Date());
+    const indexedMs = performance.now() - t;
+    t = performance.now();
+    const filtered = await dueByFilter();
+    return { indexed, indexedMs, filtered, filterMs: performance.now() - t };
+  },
+  /** A task write (done or open again) → the badge showing `expected`, timed from the write's start. */
+  writeToBadge: async (id: string, done: boolean, expectedCount: number) => {
+    const t0 = performance.now();
+    await setTaskDone(id, done);
+    const committed = performance.now() - t0;
+    return { ms: await waitForDueCount(expectedCount, 20_000, t0), committed };
+  },
+  waitForDueCount,
   badge: () => action.getBadgeText({}),
   waitForBadge,
   notifications: async () => Object.keys((await notifications()?.getAll()) ?? {}),
