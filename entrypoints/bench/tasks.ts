@@ -7,6 +7,8 @@ import { type Task, newId } from '../../storage/schema';
 import { startOfTomorrow, withTaskDerived } from '../../storage/task-schedule';
 import { type TaskFields, createTask, dueCount, markReminded, setTaskDone, snoozeTask } from '../../storage/tasks';
 import { updateSettings } from '../../storage/settings';
+import { putRecords, writeScope } from '../../storage/records';
+import type { Contact } from '../../storage/schema';
 
 const manual = () => ({ type: 'manual' as const, at: new Date().toISOString() });
 const action = (
@@ -87,7 +89,36 @@ async function putTasksAtOnce(list: { title: string; dueAt: string; remindBefore
   return rows;
 }
 
+/** A person added `daysAgo` days ago (so a cadence can already have run out), written as a sync pull writes it. */
+async function putContactAdded(f: { id: string; name: string; tags?: string[]; cadenceDays?: number; daysAgo: number }) {
+  const at = new Date(Date.now() - f.daysAgo * 86_400_000).toISOString();
+  const c: Contact = {
+    id: f.id,
+    name: f.name,
+    emails: [],
+    phones: [],
+    tags: f.tags ?? [],
+    ...(f.cadenceDays ? { cadenceDays: f.cadenceDays } : {}),
+    createdAt: at,
+    updatedAt: at,
+    sources: [{ type: 'manual', at }],
+  } as Contact;
+  const db = getDb();
+  await db.transaction('rw', writeScope(db, 'contact'), () => putRecords(db, 'contact', [c]));
+}
+
+/** The keep-in-touch items of a person. */
+const reconnectItemsOf = (contactId: string) =>
+  getDb()
+    .tasks.where('contactIds')
+    .equals(contactId)
+    .filter((t) => t.origin === 'cadence')
+    .toArray();
+
 export const taskBench = {
+  putContactAdded,
+  reconnectItemsOf,
+  setTagCadences: (tagCadences: { tag: string; days: number }[]) => updateSettings({ tagCadences }),
   putTasksAtOnce,
   wakeBackground: wakeBackgroundOnWrites,
   createTask: (f: TaskFields & { title: string }) => createTask({ contactIds: [], ...f }, manual()),

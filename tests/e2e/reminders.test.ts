@@ -99,9 +99,9 @@ describe('badge and reminders', () => {
     // The worker planned its alarm, then is stopped as Chrome stops an idle one.
     const alarm = async () =>
       ext.evaluateInWorker(async () => {
-        const a = await (globalThis as unknown as { chrome: { alarms: { get(n: string): Promise<{ scheduledTime: number } | undefined> } } }).chrome.alarms.get(
-          'rapport-reminder',
-        );
+        const a = await (
+          globalThis as unknown as { chrome: { alarms: { get(n: string): Promise<{ scheduledTime: number } | undefined> } } }
+        ).chrome.alarms.get('rapport-reminder');
         return a?.scheduledTime;
       });
     for (let i = 0; i < 50 && (await alarm()) !== Date.parse(t.remindAt!); i++) await new Promise((r) => setTimeout(r, 100));
@@ -129,9 +129,9 @@ describe('badge and reminders', () => {
     expect(await notificationsWith(b.id)).toContain(`rapport-reminder:${b.id}`);
     const opened = ext.browser.waitForTarget((t) => t.url().includes('/workspace.html#/tasks'), { timeout: 15_000 });
     await ext.evaluateInWorker((id: string) => {
-      (globalThis as unknown as { chrome: { notifications: { onClicked: { dispatch(id: string): void } } } }).chrome.notifications.onClicked.dispatch(
-        id,
-      );
+      (
+        globalThis as unknown as { chrome: { notifications: { onClicked: { dispatch(id: string): void } } } }
+      ).chrome.notifications.onClicked.dispatch(id);
     }, `rapport-reminder:${b.id}`);
     expect(new URL((await opened).url()).hash).toBe(`#/tasks?task=${b.id}`);
     expect(await call<string[]>('notifications')).not.toContain(`rapport-reminder:${b.id}`);
@@ -153,5 +153,39 @@ describe('badge and reminders', () => {
     const quiet = await call<Task>('createTask', { title: 'Water the plants', dueAt: inSeconds(1), remindBefore: 0 });
     await remindedFor(quiet.id);
     expect((await call<string[]>('notifications')).join(' ')).not.toContain(quiet.id);
+  });
+
+  it('keep in touch: the worker makes "Reconnect with …" items after a tag cadence is set and after a person gets a cadence', async () => {
+    const items = async (id: string) => {
+      for (let i = 0; i < 100; i++) {
+        const found = await call<{ title: string; dueAt: string }[]>('reconnectItemsOf', id);
+        if (found.length) return found;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return [];
+    };
+    // Written without a message (as a sync pull writes in the worker): nothing yet.
+    await call('putContactAdded', { id: 'ct_kit_ann', name: 'Ann Quill', tags: ['client'], daysAgo: 40 });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await call('reconnectItemsOf', 'ct_kit_ann')).toEqual([]);
+    // The settings written from a page (not the Keep in touch section, which runs the pass itself).
+    await call('setTagCadences', [{ tag: 'client', days: 30 }]);
+    expect((await items('ct_kit_ann')).map((t) => t.title)).toEqual(['Reconnect with Ann Quill']);
+    await ext.stopServiceWorker();
+    await call('putContactAdded', { id: 'ct_kit_bob', name: 'Bob Marsh', cadenceDays: 7, daysAgo: 10 });
+    expect((await items('ct_kit_bob')).map((t) => t.title)).toEqual(['Reconnect with Bob Marsh']);
+    // And once a day, by an alarm that a restarted worker does not postpone.
+    const daily = () =>
+      ext.evaluateInWorker(() =>
+        (
+          globalThis as unknown as {
+            chrome: { alarms: { get(n: string): Promise<{ periodInMinutes?: number; scheduledTime: number } | undefined> } };
+          }
+        ).chrome.alarms.get('rapport-keep-in-touch'),
+      );
+    const first = await daily();
+    expect(first?.periodInMinutes).toBe(24 * 60);
+    await ext.stopServiceWorker();
+    expect((await daily())?.scheduledTime).toBe(first?.scheduledTime);
   });
 });
