@@ -42,17 +42,17 @@ async function waitForDueCount(count: number, ms = 10_000, since = performance.n
 }
 
 /**
- * `count` open tasks of the bench's people (`ct_bench_<i>`), a fifth due before tomorrow (the
- * badge counts them), a third of the later ones with a reminder; returns how many are due.
+ * `count` open tasks of the bench's people (`ct_bench_<i>`), one in `dueEvery` due before tomorrow
+ * (the badge counts them), a third of the later ones with a reminder; returns how many are due.
  */
-async function seedTasks(count: number, now = new Date()) {
+async function seedTasks(count: number, dueEvery = 5, now = new Date()) {
   const db = getDb();
   await db.tasks.clear();
   const tomorrow = startOfTomorrow(now).getTime();
   const rows: Task[] = [];
   const at = now.toISOString();
   for (let i = 0; i < count; i++) {
-    const due = i % 5 === 0;
+    const due = i % dueEvery === 0;
     rows.push(
       withTaskDerived<Task>({
         id: `tk_bench_${i}`,

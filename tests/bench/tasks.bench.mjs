@@ -1,6 +1,7 @@
 // npm run bench:tasks — the toolbar badge in real headless Chromium with the built extension, over
 // the seeded data set (BENCH_SCALE of 100k contacts / 10k companies / 1M activities; BENCH_ACTIVITIES
-// overrides the activities) and 20,000 open tasks (BENCH_TASKS), a fifth of them overdue or due today.
+// overrides the activities) and 20,000 open tasks (BENCH_TASKS), a fifth of them overdue or due today
+// (BENCH_DUE_EVERY=5: one in five).
 // Measures: a task write in an extension page → the badge updated (its text, and its title, which
 // holds the exact count when the text says "999+") (the service worker running,
 // p50/p95; and started by the write after it was stopped); baseline in the same run: the due count
@@ -15,7 +16,8 @@ const f = (n, d = 1) => (Number.isFinite(n) ? n.toFixed(d) : String(n));
 const C = Math.round(100_000 * scale),
   A = Number(process.env.BENCH_ACTIVITIES ?? Math.round(1_000_000 * scale)),
   O = Math.round(10_000 * scale),
-  T = Number(process.env.BENCH_TASKS ?? 20_000);
+  T = Number(process.env.BENCH_TASKS ?? 20_000),
+  DUE_EVERY = Number(process.env.BENCH_DUE_EVERY ?? 5);
 
 const env = await launch();
 try {
@@ -34,7 +36,7 @@ try {
     const seed = await bench.evaluate((o) => globalThis.bench.seed(o), { contacts: C, companies: O, activities: A, seed: 42 });
     console.log(`seeded ${seed.rows} rows in ${f(seed.ms / 1000, 1)} s`);
   }
-  const tasks = await bench.evaluate((n) => globalThis.bench.seedTasks(n), T);
+  const tasks = await bench.evaluate((n, d) => globalThis.bench.seedTasks(n, d), T, DUE_EVERY);
   console.log(`tasks: ${tasks.stored} open, ${tasks.due} overdue or due today`);
   // Every Rapport page wakes the background after a task write; so does the bench page here.
   await bench.evaluate(() => globalThis.bench.wakeBackground());
