@@ -65,7 +65,8 @@ export type WriteSignal = 'tasks' | 'cadence' | 'settings';
 
 export function writeSignalOf(write: CommittedWrite): WriteSignal | undefined {
   if (write.table === 'tasks') return 'tasks';
-  if (write.table === 'meta') return write.values?.some((v) => (v as { key?: unknown } | null)?.key === 'settings') ? 'settings' : undefined;
+  if (write.table === 'meta')
+    return write.values?.some((v) => (v as { key?: unknown } | null)?.key === 'settings') ? 'settings' : undefined;
   if (write.table === 'contacts') {
     return write.values?.some((v) => typeof (v as { cadenceDays?: unknown } | null)?.cadenceDays === 'number') ? 'cadence' : undefined;
   }

@@ -49,8 +49,8 @@ export function RemindersSection() {
         Remind me of tasks with a notification (the browser asks to allow notifications)
       </label>
       <p class="muted small">
-        Rapport’s button in the toolbar shows how many tasks are overdue or due today. Reminders missed while the browser was closed
-        are shown together when it opens.
+        Rapport’s button in the toolbar shows how many tasks are overdue or due today. Reminders missed while the browser was closed are
+        shown together when it opens.
       </p>
       {s.reminders.enabled && allowed === false && (
         <p class="error" data-testid="reminders-not-allowed">
