@@ -102,7 +102,9 @@ export function ringReminders(): Promise<void> {
         const iconUrl = browser.runtime.getURL('/icon/128.png');
         for (const notice of reminderNotices(due, now)) {
           const plan = notificationFor(notice, now);
-          await api.create(plan.id, { ...plan.options, iconUrl });
+          // One the browser refuses (a type or a button it does not know) must not keep the
+          // reminders unmarked: the alarm would ring again at once, for ever.
+          await api.create(plan.id, { ...plan.options, iconUrl }).catch((e: unknown) => console.warn('Rapport: notification refused', e));
         }
       }
       await markReminded(due.map((t) => t.id));
