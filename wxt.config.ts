@@ -55,17 +55,18 @@ export default defineConfig({
     description: 'Customer sidebar for Gmail, Outlook and LinkedIn — local-first, synced to your CRM.',
     ...(browser === 'chrome' ? { key: MANIFEST_KEY } : {}),
     // With an InboxSDK app id: `scripting` and Gmail's host, for InboxSDK to inject pageWorld.js.
-    // Test builds also hold `identity` (granted at install: a headless browser cannot answer the
-    // prompt); release builds ask for it in the "Connect with <CRM>" click.
+    // Test builds also hold `identity` and `notifications` (granted at install: a headless browser
+    // cannot answer the prompt); release builds ask for them in the "Connect with <CRM>" click and
+    // when the user turns reminders on. `alarms`: sync, reminders, midnight, keep-in-touch.
     permissions: [
       'unlimitedStorage',
       'alarms',
       'contextMenus',
       ...(inboxSdkAppId() ? ['scripting'] : []),
-      ...(testBuild ? ['identity'] : []),
+      ...(testBuild ? ['identity', 'notifications'] : []),
     ],
-    // "Connect with <CRM>" (OAuth sign-in window via identity.launchWebAuthFlow).
-    ...(testBuild ? {} : { optional_permissions: ['identity'] }),
+    // "Connect with <CRM>" (OAuth sign-in window via identity.launchWebAuthFlow); task reminders.
+    ...(testBuild ? {} : { optional_permissions: ['identity', 'notifications'] }),
     // CRM hosts are asked for when the user saves a connection (and given back on removal).
     optional_host_permissions: ['https://*/*', 'http://*/*'],
     // Test builds only: the simulated CRMs on 127.0.0.1 are reachable without a permission prompt
@@ -101,6 +102,8 @@ export default defineConfig({
       // The toolbar popup (search) and the workspace, from any page.
       _execute_action: { suggested_key: { default: 'Alt+Shift+K' }, description: 'Search your contacts' },
       'open-workspace': { suggested_key: { default: 'Alt+Shift+W' }, description: 'Open the Rapport workspace' },
+      // No suggested key: three are enough to claim; the user assigns one at chrome://extensions/shortcuts.
+      'new-task': { description: 'New Rapport task' },
     },
     ...(browser === 'firefox' ? { browser_specific_settings: { gecko: { id: 'rapport@rapport.dev', strict_min_version: '128.0' } } } : {}),
   }),

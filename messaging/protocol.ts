@@ -28,10 +28,17 @@ export const messages = {
     /** Content scripts may send it (used to check the extension is alive). */
     fromContentScript: true,
   },
-  /** An extension page changed data (import, edit): wakes background work such as sync. */
+  /**
+   * An extension page changed data (import, edit): wakes background work such as sync. `tasks`,
+   * `cadence` and `settings` come from entrypoints/background/page-wake.ts after such a write: the badge,
+   * the reminder alarm and the keep-in-touch pass follow (decision 0050).
+   */
   dataChanged: {
     input: z
-      .object({ what: z.enum(['import', 'delete-all', 'edit', 'capture']), count: z.number().int().nonnegative().optional() })
+      .object({
+        what: z.enum(['import', 'delete-all', 'edit', 'capture', 'tasks', 'cadence', 'settings']),
+        count: z.number().int().nonnegative().optional(),
+      })
       .strict(),
     fromContentScript: false,
   },

@@ -5,6 +5,7 @@ import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, st
 import type { DismissedPair, RedirectRow } from './merge-rows';
 import type { Activity, Company, Contact, Deal, Pipeline, PipelineItem, StageChange, Task } from './schema';
 import type { ConnectorInstance, CrmCacheRow, LinkRow, OutboxEntry, SecretRow, SyncKind, SyncStateRow } from './sync-rows';
+import { writeSignalMiddleware } from './write-signal';
 
 /**
  * Searchable records carry `n`, an internal number that is their primary key and their id in the
@@ -43,6 +44,8 @@ export class RapportDB extends Dexie {
 
   constructor(name = DB_NAME) {
     super(name);
+    // Tells listeners of this realm what it wrote, once committed (write-signal.ts, decision 0050).
+    this.use(writeSignalMiddleware);
     // v1: records only.
     this.version(1).stores({
       contacts: 'n, &id, *emails, linkedinId, companyId, updatedAt',

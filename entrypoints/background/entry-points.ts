@@ -1,13 +1,15 @@
 // The ways into Rapport besides the toolbar popup: the welcome page on install, the keyboard
-// command that opens the workspace, and the context-menu entries ("Open the workspace" on the
+// commands that open the workspace (and its new-task form), and the context-menu entries ("Open the workspace" on the
 // toolbar button; "Save to Rapport" on a mailto: link, a LinkedIn profile link or a selection).
 import { browser } from 'wxt/browser';
 import { contextSaveInput } from '../../capture/context-save';
 import { upsertContact } from '../../storage/repositories';
 import { recordPath, workspaceHref } from '../workspace/routes';
 import { kickSync } from './sync-service';
+import { showBadgeAlert } from './badge';
 
 export const OPEN_WORKSPACE_COMMAND = 'open-workspace';
+export const NEW_TASK_COMMAND = 'new-task';
 const MENU = { openWorkspace: 'rapport-open-workspace', saveLink: 'rapport-save-link', saveSelection: 'rapport-save-selection' } as const;
 
 /** Link targets "Save to Rapport" is offered on: mailto: and LinkedIn profiles (any LinkedIn host). */
@@ -21,12 +23,8 @@ export function openWorkspace(path?: string): Promise<unknown> {
 export async function saveFromContextMenu(click: { linkUrl?: string; selectionText?: string }): Promise<void> {
   const what = contextSaveInput(click);
   if (what.kind === 'none') {
-    await browser.action.setBadgeText({ text: '!' });
-    await browser.action.setTitle({ title: `Rapport: nothing saved — ${what.reason}.` });
-    setTimeout(() => {
-      void browser.action.setBadgeText({ text: '' });
-      void browser.action.setTitle({ title: 'Rapport — search your contacts' });
-    }, 8_000);
+    // Over the due count for a few seconds, then the count again (badge.ts, decision 0050).
+    await showBadgeAlert('!', `Rapport: nothing saved — ${what.reason}.`);
     return;
   }
   const r = await upsertContact(what.input, { type: 'manual', ref: 'context-menu', at: new Date().toISOString() });

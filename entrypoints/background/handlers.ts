@@ -8,7 +8,9 @@ import { registry } from '../../connectors/registry';
 import { counts } from '../../storage/repositories';
 import { getDb } from '../../storage/db';
 import { kickSync, syncNowFromUser, testConnection } from './sync-service';
-import { OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
+import { NEW_TASK_COMMAND, OPEN_WORKSPACE_COMMAND, openWorkspace } from './entry-points';
+import { watchTasks } from './task-service';
+import { runReconnectPass } from './keep-in-touch';
 import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
@@ -37,6 +39,11 @@ export const handlers = {
   dataChanged: async (input: MessageInput<'dataChanged'>) => {
     // A local change may have queued outbox entries: wake the engine (no-op without connectors).
     kickSync();
+    // A page's task, cadence or settings write (entrypoints/background/page-wake.ts).
+    // The message started the worker, whose task watch counts; it is only restarted after an error.
+    if (input.what === 'tasks') watchTasks();
+    else if (input.what === 'cadence') void runReconnectPass(true);
+    else if (input.what === 'settings') void runReconnectPass(false);
     return { received: input.what };
   },
   counts: async () => counts(),
@@ -146,10 +153,15 @@ export type BackgroundHandlers = typeof handlers;
 /** The manifest's command that opens or collapses the sidebar in the current tab. */
 export const TOGGLE_COMMAND = 'toggle-sidebar';
 
-/** The keyboard shortcuts: open the workspace; or the tab's content script opens or collapses its sidebar (if it has one). */
+/** The keyboard shortcuts: open the workspace, or it with a new task; or the tab's content script opens or collapses its sidebar (if it has one). */
 export async function onCommand(command: string, tab?: { id?: number }): Promise<void> {
   if (command === OPEN_WORKSPACE_COMMAND) {
     await openWorkspace();
+    return;
+  }
+  if (command === NEW_TASK_COMMAND) {
+    // The Tasks view opens its new-task form on this query.
+    await openWorkspace('/tasks?new=1');
     return;
   }
   if (command !== TOGGLE_COMMAND) return;

@@ -3,6 +3,8 @@ import { installEntryPoints } from './entry-points';
 import { installIndexRebuild } from './index-service';
 import { ALARM as SYNC_ALARM, installSyncTriggers } from './sync-service';
 import { installRouter } from '../../messaging/background-router';
+import { installTaskService } from './task-service';
+import { installKeepInTouch } from './keep-in-touch';
 
 export default defineBackground(() => {
   // Gmail through InboxSDK (build with WXT_INBOXSDK_APP_ID): its listener injects pageWorld.js
@@ -16,4 +18,7 @@ export default defineBackground(() => {
   installSyncTriggers();
   // A search-index rebuild left by an upgrade goes on at start-up and with the sync alarm (1 min).
   installIndexRebuild(SYNC_ALARM);
+  // The badge and reminders, and the daily keep-in-touch pass (decision 0050).
+  installTaskService();
+  installKeepInTouch();
 });

@@ -18,6 +18,7 @@ import { makeDataSet, sampleQueries } from '../../tests/bench/generator';
 import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
 import { parseOutlookThread } from '../../sites/outlook/parse';
+import { taskBench } from './tasks';
 
 const db = getDb();
 
@@ -371,6 +372,7 @@ Object.assign(globalThis, {
     bulkTagStart,
     bulkTag,
     bulkTagEnd,
+    ...taskBench,
   },
   benchReady: true,
 });

@@ -1,11 +1,15 @@
 import { render } from 'preact';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import '../../components/theme.css';
 import { DataSection } from './DataSection';
 import { ConnectorsSection } from './ConnectorsSection';
 import { KeepInTouchSection } from './KeepInTouchSection';
 import { RulesSection } from './RulesSection';
+import { RemindersSection } from './RemindersSection';
 import './options.css';
 
+// Task, cadence and settings writes wake the background (badge, reminders, keep-in-touch).
+wakeBackgroundOnWrites();
 function Options() {
   return (
     <main class="options">
@@ -23,6 +27,7 @@ function Options() {
       <ConnectorsSection />
       <RulesSection />
       <KeepInTouchSection />
+      <RemindersSection />
     </main>
   );
 }

@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import { browser } from 'wxt/browser';
 import { useEffect, useState } from 'preact/hooks';
 import { ActivityView, CompanyView, ContactView } from './DetailViews';
@@ -11,6 +12,8 @@ import { getDb } from '../../storage/db';
 import { recordPath, workspaceHref } from '../workspace/routes';
 import './popup.css';
 
+// Task, cadence and settings writes wake the background (badge, reminders, keep-in-touch).
+wakeBackgroundOnWrites();
 // A quick action's outbox entries: told at once, the popup may close any moment.
 syncSoonAfterEdits(0);
 // Open the database while the first frame renders: the first keystroke finds it ready.

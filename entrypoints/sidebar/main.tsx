@@ -1,4 +1,5 @@
 import { render } from 'preact';
+import { wakeBackgroundOnWrites } from '../background/page-wake';
 import '../../components/theme.css';
 import { getDb } from '../../storage/db';
 import { prefetchSidebar } from './capture-feed';
@@ -17,6 +18,8 @@ addEventListener('message', (event: MessageEvent) => {
   const t = (event.data as { rapportTheme?: unknown } | null)?.rapportTheme;
   if (t === 'dark' || t === 'light') document.documentElement.dataset.theme = t;
 });
+// Task, cadence and settings writes wake the background (badge, reminders, keep-in-touch).
+wakeBackgroundOnWrites();
 void getDb()
   .open()
   .catch(() => undefined);

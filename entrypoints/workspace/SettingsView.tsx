@@ -6,6 +6,7 @@ import { DataSection } from '../options/DataSection';
 import { KeepInTouchSection } from '../options/KeepInTouchSection';
 import { RulesSection } from '../options/RulesSection';
 import { CustomFieldsSection } from './contact/CustomFields';
+import { RemindersSection } from '../options/RemindersSection';
 import '../options/options.css';
 
 export function SettingsView(_: { path?: string }) {
@@ -17,6 +18,7 @@ export function SettingsView(_: { path?: string }) {
       <RulesSection />
       <KeepInTouchSection />
       <CustomFieldsSection />
+      <RemindersSection />
     </div>
   );
 }

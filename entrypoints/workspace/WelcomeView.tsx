@@ -119,6 +119,9 @@ export function WelcomeView(_: { path?: string }) {
             <li>
               Open this workspace: <kbd>{keyOf('open-workspace')}</kbd>
             </li>
+            <li>
+              New task: <kbd>{keyOf('new-task')}</kbd>
+            </li>
           </ul>
           <p class="muted small">Change them at chrome://extensions/shortcuts.</p>
         </li>

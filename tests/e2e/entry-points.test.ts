@@ -60,11 +60,12 @@ describe('entry points', () => {
         globalThis as unknown as { chrome: { commands: { getAll(): Promise<{ name?: string; shortcut?: string }[]> } } }
       ).chrome.commands.getAll(),
     );
-    expect(commands.map((c) => c.name).sort()).toEqual(['_execute_action', 'open-workspace', 'toggle-sidebar']);
+    expect(commands.map((c) => c.name).sort()).toEqual(['_execute_action', 'new-task', 'open-workspace', 'toggle-sidebar']);
     const label = {
       _execute_action: 'Search your contacts',
       'toggle-sidebar': 'Open or collapse the sidebar',
       'open-workspace': 'Open this workspace',
+      'new-task': 'New task',
     };
     for (const c of commands) expect(keys).toContain(`${label[c.name as keyof typeof label]}: ${c.shortcut || 'not set'}`);
     await page.type('[data-testid="welcome-domain"]', 'not a domain');
@@ -91,6 +92,14 @@ describe('entry points', () => {
       ext.evaluateInWorker(() => (globalThis as unknown as ChromeEvents).chrome.commands.onCommand.dispatch('open-workspace', undefined)),
     );
     expect(new URL(tab.url()).hash).toBe('#/people');
+    await tab.close();
+  });
+
+  it('the new-task command opens the workspace’s new-task form', async () => {
+    const tab = await workspaceTabFrom(() =>
+      ext.evaluateInWorker(() => (globalThis as unknown as ChromeEvents).chrome.commands.onCommand.dispatch('new-task', undefined)),
+    );
+    expect(new URL(tab.url()).hash).toBe('#/tasks?new=1');
     await tab.close();
   });
 

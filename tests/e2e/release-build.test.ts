@@ -56,15 +56,18 @@ describe('release build', () => {
   it('asks for the fewest permissions: CRM hosts and sign-in only when the user connects one', () => {
     // contextMenus: "Save to Rapport" and "Open the workspace" (a permission without an install warning).
     expect([...(manifest.permissions ?? [])].sort()).toEqual(['alarms', 'contextMenus', 'unlimitedStorage']);
-    expect(manifest.optional_permissions).toEqual(['identity']);
+    // identity: "Connect with <CRM>"; notifications: asked for when the user turns task reminders on.
+    expect(manifest.optional_permissions).toEqual(['identity', 'notifications']);
     expect(manifest.host_permissions ?? []).toEqual([]);
     expect(manifest.optional_host_permissions).toEqual(['https://*/*', 'http://*/*']);
     expect(manifest.web_accessible_resources).toEqual([expect.objectContaining({ resources: ['sidebar.html'], use_dynamic_url: true })]);
-    // Keyboard commands (they need no permission): the sidebar of the current tab, the popup, the workspace.
+    // Keyboard commands (they need no permission): the sidebar of the current tab, the popup, the
+    // workspace; a new task without a suggested key (the user sets one).
     expect(manifest.commands).toEqual({
       'toggle-sidebar': { suggested_key: { default: 'Alt+Shift+R' }, description: 'Open or collapse the Rapport sidebar' },
       _execute_action: { suggested_key: { default: 'Alt+Shift+K' }, description: 'Search your contacts' },
       'open-workspace': { suggested_key: { default: 'Alt+Shift+W' }, description: 'Open the Rapport workspace' },
+      'new-task': { description: 'New Rapport task' },
     });
     // The sidebar page, for the three sites only: Chrome reads only the origin here, so LinkedIn's
     // country hosts take *.linkedin.com (behind the per-session random URL all the same).
