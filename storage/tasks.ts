@@ -158,9 +158,10 @@ export async function markReminded(ids: readonly string[], db: RapportDB = getDb
 
 // ------------------------------------------------------------------ reads
 
-/** Open tasks due before the end of today (overdue first), the due list of the popup. */
-export function dueTasks(now: Date = new Date(), db: RapportDB = getDb()): Promise<Task[]> {
-  return db.tasks.where('openDueAt').below(startOfTomorrow(now).toISOString()).toArray();
+/** Open tasks due before the end of today, earliest first (the popup's due list; `limit`: its first rows). */
+export function dueTasks(now: Date = new Date(), db: RapportDB = getDb(), limit = Infinity): Promise<Task[]> {
+  const due = db.tasks.where('openDueAt').below(startOfTomorrow(now).toISOString());
+  return (Number.isFinite(limit) ? due.limit(limit) : due).toArray();
 }
 
 /** How many open tasks are overdue or due today: the toolbar badge. */

@@ -13,8 +13,14 @@ type TasksModule = typeof import('../../storage/tasks');
 let tasksModule: Promise<TasksModule> | undefined;
 const loadTasksModule = () => (tasksModule ??= import('../../storage/tasks'));
 
+/** Rows the popup shows; the rest are a click away in the workspace's Tasks view. */
+export const DUE_ROWS = 50;
+
 export interface DueList {
+  /** The earliest-due DUE_ROWS of them. */
   tasks: Task[];
+  /** How many are due in all. */
+  total: number;
   names: Map<string, string>;
 }
 
@@ -29,14 +35,25 @@ export function useDueTasks(): DueList | undefined {
   }, []);
   return useLiveQuery(async () => {
     if (!mod) return undefined;
-    const tasks = await mod.dueTasks(new Date());
+    const now = new Date();
+    // The first rows and the count from the due index: a backlog of thousands costs the popup
+    // the same as a few (the count is an index count, no row is read for it).
+    const [tasks, total] = await Promise.all([mod.dueTasks(now, undefined, DUE_ROWS), mod.dueCount(now)]);
     const ids = [...new Set(tasks.flatMap((t) => t.contactIds))];
     const people = ids.length ? await getDb().contacts.where('id').anyOf(ids).toArray() : [];
-    return { tasks, names: new Map(people.map((p) => [p.id, p.name])) };
+    return { tasks, total, names: new Map(people.map((p) => [p.id, p.name])) };
   }, [mod, minute]);
 }
 
-export function DueView({ due, onOpenContact }: { due: DueList | undefined; onOpenContact: (id: string) => void }) {
+export function DueView({
+  due,
+  onOpenContact,
+  onOpenTasks,
+}: {
+  due: DueList | undefined;
+  onOpenContact: (id: string) => void;
+  onOpenTasks: () => void;
+}) {
   const [error, setError] = useState<string | undefined>();
   const act = (fn: (m: TasksModule) => Promise<unknown>) =>
     loadTasksModule()
@@ -86,6 +103,11 @@ export function DueView({ due, onOpenContact }: { due: DueList | undefined; onOp
             </TaskRow>
           ))}
         </ul>
+      )}
+      {due.total > due.tasks.length && (
+        <button type="button" class="link small" data-testid="due-more" onClick={onOpenTasks}>
+          {(due.total - due.tasks.length).toLocaleString()} more due: open Tasks in the workspace
+        </button>
       )}
       {error && (
         <p class="error small" role="alert">

@@ -31,7 +31,7 @@ function Popup() {
   const [lastQuery, setLastQuery] = useState('');
   const [tab, setTab] = useState<'search' | 'due'>('search');
   const due = useDueTasks();
-  const dueCount = due?.tasks.length ?? 0;
+  const dueCount = due?.total ?? 0;
   const top = stack[stack.length - 1];
   const push = (o: Opened) => setStack((s) => [...s, o]);
   const back = () => setStack((s) => s.slice(0, -1));
@@ -63,7 +63,7 @@ function Popup() {
           </button>
         </div>
         {tab === 'due' ? (
-          <DueView due={due} onOpenContact={(id) => push({ kind: 'contact', id })} />
+          <DueView due={due} onOpenContact={(id) => push({ kind: 'contact', id })} onOpenTasks={() => openWorkspace('/tasks')} />
         ) : (
           <SearchView
             initialQuery={lastQuery}

@@ -188,4 +188,19 @@ describe('badge and reminders', () => {
     await ext.stopServiceWorker();
     expect((await daily())?.scheduledTime).toBe(first?.scheduledTime);
   });
+  it("the popup's Due tab shows the earliest 50 of a large backlog, counts them all, and leads to the rest", async () => {
+    for (let i = 0; i < 55; i++)
+      await call('createTask', { title: `Backlog ${String(i).padStart(2, '0')}`, dueAt: inSeconds(-86400 * 30 + i * 60) });
+    const total = await call<number>('dueCount');
+    expect(total).toBeGreaterThanOrEqual(55);
+    const popup = await ext.openPopup();
+    await popup.click('[data-testid="popup-due"]');
+    await popup.waitForSelector('[data-testid="due-more"]');
+    expect(await popup.$eval('[data-testid="popup-due-count"]', (e) => e.textContent?.trim())).toBe(String(total));
+    const rows = await popup.$$eval('[data-testid="task-item"]', (els) => els.map((e) => (e as HTMLElement).innerText));
+    expect(rows).toHaveLength(50);
+    expect(rows[0]).toContain('Backlog 00'); // the most overdue first
+    expect(await popup.$eval('[data-testid="due-more"]', (e) => e.textContent)).toContain(`${total - 50} more due`);
+    await popup.close();
+  });
 });
