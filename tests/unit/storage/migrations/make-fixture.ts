@@ -163,9 +163,10 @@ const task = await tasksModule.createTask(
   db,
 );
 if (version >= 10) {
-  // Tasks with a reminder, a priority, and one done (v10: reminders, the due list's index).
+  // Tasks with a reminder (far ahead: a worker opening the database would show a past one and mark
+  // it, changing the row), a priority, and one done (v10: reminders, the due list's index).
   await tasksModule.createTask(
-    { title: 'Rückruf', contactIds: [jose.id], dueAt: '2026-12-01T08:30:00.000Z', remindBefore: 15, priority: 'high' },
+    { title: 'Rückruf', contactIds: [jose.id], dueAt: '2099-12-01T08:30:00.000Z', remindBefore: 15, priority: 'high' },
     src,
     db,
   );
