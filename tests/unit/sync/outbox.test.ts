@@ -3,7 +3,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRegistry } from '../../../connectors/registry';
 import { writeScope } from '../../../storage/records';
-import { addActivities, addNote, deleteContact, saveDeal, updateContact, upsertCompany, upsertContact, upsertContacts } from '../../../storage/repositories';
+import {
+  addActivities,
+  addNote,
+  deleteContact,
+  saveDeal,
+  updateContact,
+  upsertCompany,
+  upsertContact,
+  upsertContacts,
+} from '../../../storage/repositories';
 import { createTask, setTaskDone } from '../../../storage/tasks';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { discardEntry, runOnce } from '../../../sync/engine';
