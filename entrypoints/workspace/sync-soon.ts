@@ -3,16 +3,19 @@
 // waiting for its one-minute alarm. Several writes in a row wake it once. The engine itself runs
 // in the service worker, which the message wakes up if it was stopped.
 import { callBackground } from '../../messaging/client';
-import { getDb } from '../../storage/db';
-import { watchOutboxWrites } from '../../storage/outbox-writes';
+import { onCommittedWrite } from '../../storage/write-signal';
 
 /** How long after the last write the background is told (a burst of edits is one wake-up). */
 export const SYNC_SOON_MS = 2000;
 
-/** Wakes `wake` `delayMs` after the last of a burst of outbox writes made by this page. */
-export function wakeAfterOutboxWrites(wake: () => void, delayMs = SYNC_SOON_MS, db = getDb()): void {
+/**
+ * Wakes `wake` `delayMs` after the last of a burst of outbox writes this page committed (the
+ * database's write signal, storage/write-signal.ts: a failed transaction signals nothing).
+ */
+export function wakeAfterOutboxWrites(wake: () => void, delayMs = SYNC_SOON_MS): void {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  watchOutboxWrites(db, () => {
+  onCommittedWrite(({ table }) => {
+    if (table !== 'outbox') return;
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => {
       timer = undefined;
@@ -21,7 +24,7 @@ export function wakeAfterOutboxWrites(wake: () => void, delayMs = SYNC_SOON_MS, 
   });
 }
 
-/** For an extension page: tell the background that data changed, so it syncs. Call before the database opens. */
+/** For an extension page: tell the background that data changed, so it syncs. */
 export function syncSoonAfterEdits(delayMs = SYNC_SOON_MS): void {
   wakeAfterOutboxWrites(() => void callBackground('dataChanged', { what: 'edit' }).catch(() => undefined), delayMs);
 }

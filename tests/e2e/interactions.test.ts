@@ -2,30 +2,20 @@
 // workspace, with their facts in the timeline and in the export; a thread logged before says so
 // before any click; an e-mail logged by mistake leaves the history; keep-in-touch cadences on a
 // person and on a tag are kept.
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
+import { downloadInto, downloadedText } from './harness/downloads';
+import { fill } from './harness/forms';
 import { sidebarFrame } from './harness/sidebar';
 
 const GMAIL_THREAD = readFileSync(new URL('../fixtures/gmail/thread-3-messages-cc.html', import.meta.url), 'utf8');
 const MARCO = '[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"]';
 const dir = mkdtempSync(join(tmpdir(), 'rapport-interactions-'));
-
-/** Sets a form control's value as typing would (an input event Preact listens to). */
-async function fill(page: Page | Frame, selector: string, value: string) {
-  await page.$eval(
-    selector,
-    (el, v) => {
-      (el as HTMLInputElement).value = v;
-      el.dispatchEvent(new Event('input', { bubbles: true }));
-    },
-    value,
-  );
-}
 
 const timeline = (page: Page | Frame, scope = '') =>
   page.$$eval(`${scope} [data-testid="timeline-item"]`, (els) =>
@@ -120,16 +110,10 @@ describe('logging calls and meetings, un-logging e-mails, keeping in touch', () 
 
   it('the export holds the call and the meeting with their facts', async () => {
     const settings = await ext.openExtensionPage('workspace.html#/settings');
-    const cdp = await settings.createCDPSession();
-    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: dir });
+    await downloadInto(settings, dir);
     await settings.waitForSelector('[data-testid="export-json"]');
     await settings.click('[data-testid="export-json"]');
-    let file: string | undefined;
-    for (let i = 0; i < 100 && !file; i++) {
-      file = readdirSync(dir).find((f) => /^rapport-export-.*\.json$/.test(f));
-      if (!file) await new Promise((r) => setTimeout(r, 100));
-    }
-    const exported = JSON.parse(readFileSync(join(dir, file!), 'utf8')) as { activities: Record<string, unknown>[] };
+    const exported = JSON.parse(await downloadedText(dir, /^rapport-export-.*\.json$/)) as { activities: Record<string, unknown>[] };
     const call = exported.activities.find((a) => a.type === 'call');
     const meeting = exported.activities.find((a) => a.type === 'meeting');
     expect(call).toMatchObject({ contactIds: [marcoId], durationMinutes: 12, outcome: 'left-voicemail', body: 'Agreed on a demo' });

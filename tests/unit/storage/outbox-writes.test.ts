@@ -1,4 +1,4 @@
-// A page's own edits wake the background's sync a moment later (entrypoints/workspace/sync-soon.ts, storage/outbox-writes.ts), instead
+// A page's own edits wake the background's sync a moment later (entrypoints/workspace/sync-soon.ts over storage/write-signal.ts), instead
 // of waiting for its one-minute alarm: once per burst, only for writes that queued CRM work, only
 // for transactions that committed.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -20,10 +20,7 @@ async function world() {
     contact: Contact;
   }[];
   const wakes: number[] = [];
-  // The watch is part of the database's middleware: installed, then the database opened again.
-  wakeAfterOutboxWrites(() => wakes.push(Date.now()), DELAY, w.db);
-  w.db.close();
-  await w.db.open();
+  wakeAfterOutboxWrites(() => wakes.push(Date.now()), DELAY);
   return { ...w, ann, wakes };
 }
 
