@@ -2,10 +2,11 @@
 // connectors/registry.ts. The sync engine (sync/) owns queues, leases, batching, rate limiting,
 // retries and the links table; a connector only translates records to its vendor's API and back.
 import type { z } from 'zod';
-import type { Activity, Company, Contact, Deal, Task } from '../storage/schema';
-import type { RemoteContact, SyncErrorKind, SyncKind } from '../storage/sync-rows';
+import type { Activity, Company, Contact, Pipeline, PipelineItem, Task } from '../storage/schema';
+import type { ItemSyncKind, PipelineMap, PipelineMapping, RemoteContact, SyncErrorKind, SyncKind } from '../storage/sync-rows';
 
-export type { RemoteContact, SyncKind };
+export type { ItemSyncKind, PipelineMap, PipelineMapping, RemoteContact, SyncKind };
+export { ITEM_SYNC_KINDS, isItemKind } from '../storage/sync-rows';
 
 export interface Capabilities {
   contacts: boolean;
@@ -17,7 +18,12 @@ export interface Capabilities {
   calls: boolean;
   /** Logged meetings (SyncKind 'meeting'). */
   meetings: boolean;
+  /** Items of sales and custom pipelines (SyncKind 'deal'). */
   deals: boolean;
+  /** Items of service pipelines (SyncKind 'case'). */
+  cases: boolean;
+  /** Items of hiring pipelines (SyncKind 'candidate'). */
+  candidates: boolean;
   pull: boolean;
 }
 
@@ -40,7 +46,8 @@ export type PushRecord =
   | { kind: 'company'; record: Company }
   | { kind: 'email' | 'note' | 'call' | 'meeting'; record: Activity }
   | { kind: 'task'; record: Task }
-  | { kind: 'deal'; record: Deal };
+  /** A pipeline item, with its pipeline (stage names, categories, probabilities, currency) as it is now. */
+  | { kind: ItemSyncKind; record: PipelineItem; pipeline: Pipeline };
 
 export interface PushItem {
   /**
@@ -114,10 +121,44 @@ export interface RemoteTask {
   localId?: string;
 }
 
+/** A CRM's pipeline and its stages, as listed for the mapping (Connector.listPipelines). */
+export interface RemotePipeline {
+  id: string;
+  label: string;
+  stages: RemoteStage[];
+}
+
+export interface RemoteStage {
+  id: string;
+  label: string;
+  /** 0–1 where the CRM has one. */
+  probability?: number;
+  /** Where the CRM marks the stage as closed. */
+  closed?: 'won' | 'lost' | 'resolved';
+}
+
+/** A pipeline item as the CRM holds it (pull): where it stands there now. */
+export interface RemoteItem {
+  remoteId: string;
+  kind: ItemSyncKind;
+  remotePipelineId?: string;
+  remoteStageId: string;
+  title?: string;
+  amount?: number;
+  currency?: string;
+  closeDate?: string;
+  /** The CRM's last change of it (ISO). */
+  updatedAt?: string;
+  /** Rapport's id written on the CRM's record when Rapport created it, where the CRM keeps one. */
+  localId?: string;
+}
+
 export interface PullResult {
   contacts: { remoteId: string; contact: Partial<Contact> & { emails: string[] } }[];
   /** Tasks changed in the CRM (only when asked: PullOptions.tasks). */
   tasks?: RemoteTask[];
+  /** Pipeline items changed in the CRM (only when asked: PullOptions.items). */
+  items?: RemoteItem[];
   cursor: string;
   more: boolean;
 }
@@ -125,6 +166,8 @@ export interface PullResult {
 export interface PullOptions {
   /** Also bring tasks (the connection syncs tasks both ways). */
   tasks?: boolean;
+  /** Also bring pipeline items of these kinds (the connection syncs them both ways). */
+  items?: ItemSyncKind[];
 }
 
 /**
@@ -145,6 +188,13 @@ export interface ConnectorContext<Config> {
   fetch: typeof fetch;
   /** Field mapping chosen by the user (local field → vendor field), defaults applied. */
   fieldMapping: Record<string, string>;
+  /**
+   * Local pipelines → the CRM's (decision 0054), as the user chose them. A pushed item's pipeline
+   * that is not in it is mapped by the connector by name (pipeline label, then stage label), else to
+   * the CRM's default pipeline and its stage of the same category; a pipeline mapped to `null`
+   * never reaches the connector (the engine drops its entries).
+   */
+  pipelineMapping?: PipelineMapping;
 }
 
 /** What a vendor answered, classified for the engine. */
@@ -228,6 +278,8 @@ export interface Connector<Config = Record<string, unknown>> {
    * a lost answer) or gone counts as merged. A connector without it: the merge is only reported.
    */
   merge?(ctx: ConnectorContext<Config>, kind: 'contact', requests: MergeRequest[]): Promise<MergeOutcome[]>;
+  /** The CRM's pipelines and stages for items of `kind`, for the mapping the user makes on connect. */
+  listPipelines?(ctx: ConnectorContext<Config>, kind: ItemSyncKind): Promise<RemotePipeline[]>;
   lookupByEmail?(ctx: ConnectorContext<Config>, email: string): Promise<RemoteContact | null>;
   oauth?: OAuthSupport<Config>;
   /** Changes in the CRM since `cursor`: people, and with `opts.tasks` tasks too (connection set to both ways). */

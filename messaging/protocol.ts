@@ -136,7 +136,7 @@ export const messages = {
         values: z.record(z.string(), z.unknown()),
         id: z.string().max(100).optional(),
         name: z.string().max(200).optional(),
-        kinds: z.array(z.enum(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal'])).optional(),
+        kinds: z.array(z.enum(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate'])).optional(),
         direction: z.enum(['push', 'pull', 'both']).optional(),
         fieldMapping: z.record(z.string(), z.string().max(200)).optional(),
         allowInsecureHttp: z.boolean().optional(),

@@ -3,10 +3,11 @@
 // left alone and the caller is told which connections still hold one
 // (docs/decisions/0029-precise-delete-and-backfill-job.md) — unless the user asks to archive it
 // there too: then an archive entry per connection joins the outbox in the same transaction (0043).
+import { itemChanges } from './item-sync';
 import type { Table } from 'dexie';
 import { type RapportDB, getDb } from './db';
 import { REBUILD_KEY } from './index-rows';
-import { type Change, activityKind, dropEntries, entryKey, newChangeId, outboxScope } from './outbox';
+import { type Change, activityKind, dropEntries, enqueue, entryKey, newChangeId, outboxScope } from './outbox';
 import { deleteRecords, publicRecord, putRecords, writeScope } from './records';
 import type { Activity, Contact, Task } from './schema';
 import { nowIso } from './schema';
@@ -35,6 +36,8 @@ export function deleteScope(db: RapportDB): Table[] {
     db.tasks,
     db.deals,
     db.items,
+    db.stageChanges,
+    db.pipelines,
     ...outboxScope(db),
     db.links,
     db.syncState,
@@ -164,13 +167,13 @@ export async function deleteContact(id: string, db: RapportDB = getDb(), opts: D
         d.updatedAt = at;
       });
     // A pipeline item stays (a deal or a case outlives one of its people), without them.
-    await db.items
-      .where('contactIds')
-      .equals(id)
-      .modify((item) => {
-        item.contactIds = item.contactIds.filter((c) => c !== id);
-        item.updatedAt = at;
-      });
+    const items = (await db.items.where('contactIds').equals(id).toArray()).map((item) => ({
+      ...item,
+      contactIds: item.contactIds.filter((c) => c !== id),
+      updatedAt: at,
+    }));
+    await db.items.bulkPut(items);
+    await enqueue(db, await itemChanges(db, items));
 
     await deleteRecords(db, 'contact', [id]);
     if (contact.emails.length) await db.crmCache.where('email').anyOf(contact.emails).delete();
@@ -206,13 +209,12 @@ async function unlinkAndDeleteCompanies(db: RapportDB, ids: readonly string[]): 
       delete d.companyId;
       d.updatedAt = at;
     });
-  await db.items
-    .where('companyId')
-    .anyOf([...gone])
-    .modify((item) => {
-      delete item.companyId;
-      item.updatedAt = at;
-    });
+  const items = (await db.items.where('companyId').anyOf([...gone]).toArray()).map((item) => {
+    const { companyId: _c, ...rest } = item;
+    return { ...rest, updatedAt: at };
+  });
+  await db.items.bulkPut(items);
+  await enqueue(db, await itemChanges(db, items));
   const mentioning = (await db.activities.filter((a) => !!a.companyIds?.some((c) => gone.has(c))).toArray()).map(
     (a) => publicRecord(a) as Activity,
   );
@@ -278,6 +280,19 @@ export async function deleteTask(id: string, db: RapportDB = getDb(), opts: Dele
     await db.tasks.delete(id);
     const change: Change = { kind: 'task', localId: id };
     const keptRemotely = await forgetSyncRows(db, [change], opts.archiveRemote ? change : undefined);
+    return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
+  });
+}
+
+/** Deletes a pipeline item and its stage history; `archiveRemote`: also archive it in the CRMs that have it. */
+export async function deletePipelineItem(id: string, db: RapportDB = getDb(), opts: DeleteOptions = {}): Promise<DeleteResult> {
+  return db.transaction('rw', deleteScope(db), async () => {
+    const item = await db.items.get(id);
+    if (!item) return { deleted: false, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely: [] };
+    await db.items.delete(id);
+    await db.stageChanges.where('itemId').equals(id).delete();
+    const changes = await itemChanges(db, [item]);
+    const keptRemotely = await forgetSyncRows(db, changes, opts.archiveRemote ? changes[0] : undefined);
     return { deleted: true, alsoDeleted: { activities: 0, tasks: 0 }, keptRemotely };
   });
 }

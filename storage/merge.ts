@@ -8,6 +8,7 @@
 // merged into it by the CRM's own merge, through the outbox (an entry `op: 'merge'`, decision 0048),
 // where the caller says the CRM has one (HubSpot, Pipedrive); elsewhere (Salesforce's REST API has
 // no merge) it is reported, for the user to merge in the CRM.
+import { itemChanges } from './item-sync';
 import type { Table } from 'dexie';
 import { type RapportDB, getDb } from './db';
 import type { RedirectRow } from './merge-rows';
@@ -136,7 +137,7 @@ export interface MergeReport {
 
 /** The tables a merge writes: both people with their index, history, tasks, deals, sync rows, redirects. */
 export function mergeScope(db: RapportDB): Table[] {
-  return [...writeScope(db, 'contact', 'activity'), db.tasks, db.deals, db.items, ...outboxScope(db), db.links, db.syncState, db.redirects];
+  return [...writeScope(db, 'contact', 'activity'), db.tasks, db.deals, db.items, db.pipelines, ...outboxScope(db), db.links, db.syncState, db.redirects];
 }
 
 /**
@@ -227,13 +228,13 @@ export async function mergeContacts(
         d.contactIds = repoint(d.contactIds);
         d.updatedAt = at;
       });
-    await db.items
-      .where('contactIds')
-      .equals(mergedId)
-      .modify((item) => {
-        item.contactIds = repoint(item.contactIds);
-        item.updatedAt = at;
-      });
+    const items = (await db.items.where('contactIds').equals(mergedId).toArray()).map((item) => ({
+      ...item,
+      contactIds: repoint(item.contactIds),
+      updatedAt: at,
+    }));
+    await db.items.bulkPut(items);
+    await enqueue(db, await itemChanges(db, items));
 
     await deleteRecords(db, 'contact', [mergedId]);
     await putRecords(db, 'contact', [survivor]);

@@ -2,7 +2,10 @@
 // stage change in one transaction; a stage removed while in use moves its items (with history) to
 // the stage the user chose; boards read one pipeline's items through the [pipelineId+stageId] index.
 import { type RapportDB, getDb } from './db';
+import { deletePipelineItem } from './delete';
 import { ValidationError } from './edit';
+import { itemChanges, itemSyncKind } from './item-sync';
+import { enqueue, outboxScope } from './outbox';
 import {
   type StageEdit,
   StageEditError,
@@ -16,7 +19,7 @@ import {
 import { currentContactIds } from './queries';
 import { type Pipeline, PipelineItem, type Source, type StageChange, newId, nowIso } from './schema';
 
-const scope = (db: RapportDB) => [db.pipelines, db.items, db.stageChanges, db.redirects];
+const scope = (db: RapportDB) => [db.pipelines, db.items, db.stageChanges, db.redirects, ...outboxScope(db)];
 
 /** The user's pipelines in navigation order; the defaults are created on first use. */
 export async function listPipelines(db: RapportDB = getDb()): Promise<Pipeline[]> {
@@ -127,6 +130,7 @@ export async function createItem(
     const item = withItemDerived(draft, pipeline);
     await db.items.add(item);
     await db.stageChanges.add({ id: newId('sc'), itemId: item.id, pipelineId, to: stageId, at });
+    await enqueue(db, [{ kind: itemSyncKind(pipeline.kind), localId: item.id, fresh: true }]);
     return item;
   });
 }
@@ -142,6 +146,7 @@ export async function editItem(id: string, fields: ItemFields, db: RapportDB = g
     if (fields.contactIds) next.contactIds = await currentContactIds(next.contactIds, db);
     const derived = pipeline ? withItemDerived(next, pipeline) : next;
     await db.items.put(derived);
+    await enqueue(db, await itemChanges(db, [derived]));
     return derived;
   });
 }
@@ -162,17 +167,14 @@ export async function moveItemTo(
     if (!moved) return item;
     await db.items.put(moved.item);
     await db.stageChanges.add(moved.change);
+    await enqueue(db, [{ kind: itemSyncKind(pipeline.kind), localId: id }]);
     return moved.item;
   });
 }
 
-export async function deleteItem(id: string, db: RapportDB = getDb()): Promise<boolean> {
-  return db.transaction('rw', scope(db), async () => {
-    if (!(await db.items.get(id))) return false;
-    await db.items.delete(id);
-    await db.stageChanges.where('itemId').equals(id).delete();
-    return true;
-  });
+/** Deletes an item and its history; `archiveInCrms`: also archive (or delete) it in the CRMs that have it. */
+export async function deleteItem(id: string, opts: { archiveInCrms?: boolean } = {}, db: RapportDB = getDb()): Promise<boolean> {
+  return (await deletePipelineItem(id, db, { archiveRemote: !!opts.archiveInCrms })).deleted;
 }
 
 /**
@@ -197,6 +199,10 @@ export async function editPipelineStages(
       const moves = inStage.map((item) => moveItem(item, edit.moveItemsTo!, target, at, newId('sc'))!);
       await db.items.bulkPut(moves.map((m) => m.item));
       await db.stageChanges.bulkAdd(moves.map((m) => m.change));
+      await enqueue(
+        db,
+        moves.map((m) => ({ kind: itemSyncKind(pipeline.kind), localId: m.item.id })),
+      );
     }
     const next: Pipeline = { ...pipeline, stages, updatedAt: at };
     await db.pipelines.put(next);

@@ -1,7 +1,29 @@
 // Rows of the sync tables (storage/db.ts version 3). Times are epoch milliseconds: they are
 // compared and indexed, and the engine's clock is injectable (`now`), so numbers keep tests exact.
 /** What an outbox entry carries to a CRM. */
-export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'call' | 'meeting' | 'task' | 'deal';
+export type SyncKind = 'contact' | 'company' | 'email' | 'note' | 'call' | 'meeting' | 'task' | 'deal' | 'case' | 'candidate';
+
+/** The sync kinds of pipeline items (decision 0054): sales and custom pipelines' deals, service cases, hiring candidates. */
+export type ItemSyncKind = 'deal' | 'case' | 'candidate';
+
+export const ITEM_SYNC_KINDS: readonly ItemSyncKind[] = ['deal', 'case', 'candidate'];
+
+export function isItemKind(kind: SyncKind): kind is ItemSyncKind {
+  return kind === 'deal' || kind === 'case' || kind === 'candidate';
+}
+
+/**
+ * How one local pipeline maps onto a CRM's pipeline (decision 0054): the CRM's pipeline id and,
+ * per local stage id, the CRM's stage id. Chosen by the user on connect (defaults by name).
+ */
+export interface PipelineMap {
+  remotePipelineId: string;
+  /** local stage id → remote stage id */
+  stages: Record<string, string>;
+}
+
+/** local pipeline id → its map; `null`: that pipeline's items are not synced to this CRM. */
+export type PipelineMapping = Record<string, PipelineMap | null>;
 
 /** How a connector classifies a failed request (connectors/types.ts ConnectorError). */
 export type SyncErrorKind = 'auth' | 'rate-limit' | 'transient' | 'validation' | 'conflict' | 'not-found';
@@ -71,6 +93,8 @@ export interface ConnectorInstance {
   direction: SyncDirection;
   /** Local field → vendor field, on top of the connector's defaultFieldMapping. */
   fieldMapping: Record<string, string>;
+  /** Local pipelines → the CRM's pipelines and stages (decision 0054); a pipeline left out is mapped by name. */
+  pipelineMapping?: PipelineMapping;
   /** The user confirmed a plain http:// address (to another machine) for this connection's current address. */
   allowInsecureHttp?: boolean;
   status: ConnectorStatus;

@@ -12,7 +12,7 @@ import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from '../storage/sync-rows';
 
 /** Dependency order: companies before contacts (contacts link to them), people before activities. */
-export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'call', 'meeting', 'task', 'deal'];
+export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate'];
 
 export function supportsKind(connector: AnyConnector, kind: SyncKind): boolean {
   const c = connector.capabilities;
@@ -33,6 +33,10 @@ export function supportsKind(connector: AnyConnector, kind: SyncKind): boolean {
       return c.tasks;
     case 'deal':
       return c.deals;
+    case 'case':
+      return c.cases;
+    case 'candidate':
+      return c.candidates;
   }
 }
 

@@ -240,6 +240,8 @@ export const carddavConnector: Connector<CardDavConfig> = {
     calls: false,
     meetings: false,
     deals: false,
+    cases: false,
+    candidates: false,
     pull: true,
   },
   batchSize: { contact: 1 },

@@ -30,7 +30,7 @@
  * per kind), account.ts, lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, mergeOneByOne, type Outcomes } from '../outcomes';
-import { ConnectorError, type Connector, type PushItem, type SyncKind } from '../types';
+import { ConnectorError, type Connector, type PushItem, type SyncKind, isItemKind } from '../types';
 import { accountInfo } from './account';
 import { BATCH_LIMIT, HubspotClient, type HsObjectType } from './client';
 import { pushCompanies } from './companies';
@@ -60,6 +60,8 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     calls: true,
     meetings: true,
     deals: false,
+    cases: false,
+    candidates: false,
     pull: true,
   },
   batchSize: { contact: 100, company: 100, email: 100, note: 100, call: 100, meeting: 100, task: 100 },
@@ -91,9 +93,11 @@ export const hubspotConnector: Connector<HubspotConfig> = {
       meeting: ['meeting'],
       task: ['task'],
       deal: ['deal'],
+      case: ['case'],
+      candidate: ['candidate'],
     };
     for (const item of items) {
-      if (kind === 'deal' || !expected[kind].includes(item.item.kind)) {
+      if (isItemKind(kind) || !expected[kind].includes(item.item.kind)) {
         fail(outcomes, item, new ConnectorError(`HubSpot connector cannot push a ${item.item.kind} as ${kind}`, 'validation'));
       }
     }
@@ -101,7 +105,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     if (todo.length > 0) {
       if (kind === 'contact') await pushContacts(client, ctx, todo, outcomes);
       else if (kind === 'company') await pushCompanies(client, ctx, todo, outcomes);
-      else if (kind !== 'deal') await pushEngagements(client, ctx, kind, todo, outcomes);
+      else if (!isItemKind(kind)) await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);
   },
@@ -113,7 +117,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
   archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
   async archive(ctx, kind, requests) {
     const client = new HubspotClient(ctx);
-    const type = kind === 'contact' ? 'contacts' : kind === 'company' ? 'companies' : kind === 'deal' ? undefined : ENGAGEMENTS[kind].type;
+    const type = kind === 'contact' ? 'contacts' : kind === 'company' ? 'companies' : isItemKind(kind) ? undefined : ENGAGEMENTS[kind].type;
     if (!type) throw new ConnectorError(`HubSpot connector cannot archive a ${kind}`, 'validation');
     for (let i = 0; i < requests.length; i += BATCH_LIMIT) {
       await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {

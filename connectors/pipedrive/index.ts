@@ -30,7 +30,7 @@
  * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, isPermanent, mergeOneByOne, ok, type Outcomes } from '../outcomes';
-import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
+import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind, isItemKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
 import { lookupByEmail } from './lookup';
@@ -66,6 +66,8 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
     calls: true,
     meetings: true,
     deals: false,
+    cases: false,
+    candidates: false,
     pull: true,
   },
   batchSize: { contact: 1, company: 1, email: 1, note: 1, call: 1, meeting: 1, task: 1 },
@@ -104,7 +106,7 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
    */
   archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
   async archive(ctx, kind, requests) {
-    if (kind === 'deal') throw new ConnectorError('Pipedrive connector cannot delete a deal', 'validation');
+    if (isItemKind(kind)) throw new ConnectorError(`Pipedrive connector cannot delete a ${kind}`, 'validation');
     const client = new PipedriveClient(ctx);
     const out: ArchiveOutcome[] = [];
     for (const { remoteId } of requests) {

@@ -96,6 +96,8 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
     calls: true,
     meetings: true,
     deals: false,
+    cases: false,
+    candidates: false,
     pull: true,
   },
   batchSize: {

@@ -29,6 +29,7 @@ import {
   type Connector,
   type ConnectorContext,
   type PushItem,
+  type ItemSyncKind,
   type PushOutcome,
   type SyncKind,
 } from '../types';
@@ -115,7 +116,7 @@ export async function verifySignature(body: string | Uint8Array, header: string 
   return false;
 }
 
-const TYPE_OF: Record<Exclude<SyncKind, 'deal' | 'task'>, WebhookEventType> = {
+const TYPE_OF: Record<Exclude<SyncKind, ItemSyncKind | 'task'>, WebhookEventType> = {
   contact: 'contact.upserted',
   company: 'company.upserted',
   email: 'activity.logged',
@@ -139,12 +140,12 @@ export function taskEventType(task: Task, delivered: boolean): WebhookEventType 
 /** The event for one outbox item (pure: the same item always gives the same bytes). */
 export function eventFor(item: PushItem): WebhookEvent {
   const it = item.item;
-  if (it.kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
+  if (it.kind === 'deal' || it.kind === 'case' || it.kind === 'candidate') throw new ConnectorError(`the webhook connector does not send ${it.kind}s yet`, 'validation');
   if (it.kind === 'task') {
     const type = taskEventType(it.record, !!item.remoteId);
     return { schema: WEBHOOK_SCHEMA, id: item.changeId, type, occurredAt: it.record.updatedAt, data: it.record };
   }
-  const occurredAt = it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : it.record.occurredAt;
+  const occurredAt = it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : (it.record as { occurredAt: string }).occurredAt;
   return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
 }
 
@@ -271,6 +272,8 @@ export const webhookConnector: Connector<WebhookConfig> = {
     calls: true,
     meetings: true,
     deals: false,
+    cases: false,
+    candidates: false,
     pull: false,
   },
   batchSize: { contact: 20, company: 20, email: 20, note: 20, call: 20, meeting: 20, task: 20 },

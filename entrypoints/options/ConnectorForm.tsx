@@ -17,6 +17,8 @@ export const KIND_LABEL: Record<SyncKind, string> = {
   meeting: 'Meetings',
   task: 'Tasks',
   deal: 'Deals',
+  case: 'Cases',
+  candidate: 'Candidates',
 };
 
 /** Origins a config needs, for the optional host permission asked when the user saves. */

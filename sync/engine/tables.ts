@@ -6,9 +6,9 @@ import type { RapportDB } from '../../storage/db';
 import { getManyInRange } from '../../storage/key-ranges';
 import { activityKind } from '../../storage/outbox';
 import { publicRecord } from '../../storage/records';
-import type { Activity, Company, Contact, Deal, Task } from '../../storage/schema';
+import type { Activity, Company, Contact, PipelineItem, Task } from '../../storage/schema';
 
-export type AnyRecord = Contact | Company | Activity | Task | Deal;
+export type AnyRecord = Contact | Company | Activity | Task | PipelineItem;
 
 /** The contacts and companies a record points at (whose remote ids its push needs). */
 export interface References {
@@ -31,7 +31,7 @@ const activityRefs = (rec: AnyRecord): References => {
 };
 
 const ownedRefs = (rec: AnyRecord): References => {
-  const t = rec as Task | Deal;
+  const t = rec as Task | PipelineItem;
   return { contacts: t.contactIds, companies: t.companyId ? [t.companyId] : [] };
 };
 
@@ -61,7 +61,10 @@ const KIND_TABLES: Record<SyncKind, KindTable> = {
   meeting: activityKindTable('meeting'),
   // Rapport's keep-in-touch items are never pushed: an entry for one is dropped like a deleted record's.
   task: { table: (db) => db.tasks, indexed: false, accepts: (rec) => (rec as Task).origin !== 'cadence', references: ownedRefs },
-  deal: { table: (db) => db.deals, indexed: false, references: ownedRefs },
+  // Pipeline items (decision 0054): the entry's kind says which; the engine adds the item's pipeline.
+  deal: { table: (db) => db.items, indexed: false, references: ownedRefs },
+  case: { table: (db) => db.items, indexed: false, references: ownedRefs },
+  candidate: { table: (db) => db.items, indexed: false, references: ownedRefs },
 };
 
 /** The table holding records of `kind`. */

@@ -302,6 +302,8 @@ describe('sync benchmark', () => {
         calls: false,
         meetings: false,
         deals: false,
+        cases: false,
+        candidates: false,
         pull: false,
       },
       batchSize: { contact: 100 },

@@ -99,6 +99,8 @@ export class MemoryCrm {
         calls: false,
         meetings: false,
         deals: false,
+        cases: false,
+        candidates: false,
         pull: false,
         ...opts.capabilities,
       },
