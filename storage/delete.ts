@@ -209,7 +209,12 @@ async function unlinkAndDeleteCompanies(db: RapportDB, ids: readonly string[]): 
       delete d.companyId;
       d.updatedAt = at;
     });
-  const items = (await db.items.where('companyId').anyOf([...gone]).toArray()).map((item) => {
+  const items = (
+    await db.items
+      .where('companyId')
+      .anyOf([...gone])
+      .toArray()
+  ).map((item) => {
     const { companyId: _c, ...rest } = item;
     return { ...rest, updatedAt: at };
   });

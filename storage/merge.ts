@@ -137,7 +137,17 @@ export interface MergeReport {
 
 /** The tables a merge writes: both people with their index, history, tasks, deals, sync rows, redirects. */
 export function mergeScope(db: RapportDB): Table[] {
-  return [...writeScope(db, 'contact', 'activity'), db.tasks, db.deals, db.items, db.pipelines, ...outboxScope(db), db.links, db.syncState, db.redirects];
+  return [
+    ...writeScope(db, 'contact', 'activity'),
+    db.tasks,
+    db.deals,
+    db.items,
+    db.pipelines,
+    ...outboxScope(db),
+    db.links,
+    db.syncState,
+    db.redirects,
+  ];
 }
 
 /**
