@@ -9,6 +9,8 @@ import { getSavedViews } from '../../storage/saved-views';
 import { CompaniesView } from './companies/CompaniesView';
 import { PeopleView } from './people/PeopleView';
 import { TasksView } from './tasks/TasksView';
+import { PipelinesView } from './pipelines/PipelinesView';
+import { ItemPage } from './items/ItemPage';
 import { HOME, WORKSPACE_SECTIONS, sectionOf } from './routes';
 import { SettingsView } from './SettingsView';
 import { WelcomeView } from './WelcomeView';
@@ -82,6 +84,8 @@ export function Workspace() {
           <CompaniesView path="/companies" />
           <CompanyPage path="/companies/:id" />
           <TasksView path="/tasks" />
+          <PipelinesView path="/pipelines/:id?" />
+          <ItemPage path="/items/:id" />
           <DuplicatesRoute path="/duplicates" />
           <SettingsView path="/settings" />
           <WelcomeView path="/welcome" />

@@ -6,6 +6,7 @@ export const WORKSPACE_SECTIONS = [
   { path: '/people', label: 'People', testid: 'nav-people' },
   { path: '/companies', label: 'Companies', testid: 'nav-companies' },
   { path: '/tasks', label: 'Tasks', testid: 'nav-tasks' },
+  { path: '/pipelines', label: 'Pipelines', testid: 'nav-pipelines' },
   { path: '/duplicates', label: 'Duplicates', testid: 'nav-duplicates' },
   { path: '/settings', label: 'Settings', testid: 'nav-settings' },
 ] as const;
@@ -18,6 +19,16 @@ export const HOME: WorkspaceSection = '/people';
 /** `/people/<id>` for a contact, `/companies/<id>` for a company (ids as in the export). */
 export function recordPath(kind: 'contact' | 'company', id: string): string {
   return `${kind === 'contact' ? '/people' : '/companies'}/${encodeURIComponent(id)}`;
+}
+
+/** `/pipelines/<id>` (the board), `/pipelines/<id>?view=table` (the table view). */
+export function pipelinePath(id: string, view: 'board' | 'table' = 'board'): string {
+  return `/pipelines/${encodeURIComponent(id)}${view === 'table' ? '?view=table' : ''}`;
+}
+
+/** `/items/<id>`: a pipeline item's page (a deal, a case, a candidate). */
+export function itemPath(id: string): string {
+  return `/items/${encodeURIComponent(id)}`;
 }
 
 /** The extension-relative URL of a workspace route, for `browser.runtime.getURL` / `tabs.create`. */
