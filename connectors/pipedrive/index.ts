@@ -19,20 +19,26 @@
  *   linked through `participants` (`person_id` is read-only in v2), `due_date`/`due_time` in UTC, `done`
  *   (calls and meetings are logged done, with their `duration` HH:MM), with the same marker at the end
  *   of its `note`, looked for in the person's activities before creating.
+ * - deal (items of sales and custom pipelines, deals.ts): `POST/PATCH /api/v2/deals` with the stage
+ *   from the pipeline mapping (or by name), won/lost as the status, and `origin_id` = "rapport:<id>"
+ *   (settable on create only), looked for among the person's deals before creating. Pipedrive has no
+ *   tickets and no recruiting object: cases and candidates are not synced.
  * - Deleted here (archive): notes through `DELETE /api/v1/notes/{id}`, activities through
- *   `DELETE /api/v2/activities/{id}`; people and organizations are not deleted (archive them by hand).
+ *   `DELETE /api/v2/activities/{id}`, deals through `DELETE /api/v2/deals/{id}` (activities and deals
+ *   stay restorable for 30 days).
  * - A known `remoteId` updates in place (PATCH / PUT); a record deleted in Pipedrive is reported as
  *   `not-found` and not recreated (the CRM is the system of record).
  * - Someone removing the marker from a note in Pipedrive defeats the look-up: a later retry of that
  *   same record without its remote id would create a second note.
  *
  * Files: config.ts (settings, plans), client.ts (requests, search pacing), mapping.ts (records ↔
- * bodies), push.ts (one record per kind), lookup.ts (the person's card), pull.ts.
+ * bodies), push.ts (one record per kind), deals.ts (pipeline items), lookup.ts (the person's card), pull.ts.
  */
 import { fail, finish, isPermanent, mergeOneByOne, ok, type Outcomes } from '../outcomes';
-import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind, isItemKind } from '../types';
+import { ConnectorError, type ArchiveOutcome, type Connector, type PushItem, type SyncKind } from '../types';
 import { PipedriveClient } from './client';
 import { PIPEDRIVE_PLANS, pipedriveBase, pipedriveConfigSchema, type PipedriveConfig } from './config';
+import { dealPipelines, pushDeal } from './deals';
 import { lookupByEmail } from './lookup';
 import { PIPEDRIVE_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
@@ -65,12 +71,12 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
     tasks: true,
     calls: true,
     meetings: true,
-    deals: false,
+    deals: true,
     cases: false,
     candidates: false,
     pull: true,
   },
-  batchSize: { contact: 1, company: 1, email: 1, note: 1, call: 1, meeting: 1, task: 1 },
+  batchSize: { contact: 1, company: 1, email: 1, note: 1, call: 1, meeting: 1, task: 1, deal: 1 },
   maxInFlight: 8,
   rateLimit: { requests: PIPEDRIVE_PLANS.essential, intervalMs: 2000 },
   rateLimitFor: (config) => ({ requests: PIPEDRIVE_PLANS[config.plan] ?? PIPEDRIVE_PLANS.essential, intervalMs: 2000 }),
@@ -94,6 +100,8 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
       else if (kind === 'task' && rec.kind === 'task') await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
       else if ((kind === 'call' || kind === 'meeting') && rec.kind === kind)
         await perItem(outcomes, item, () => pushActivity(client, item, rec.record));
+      else if (kind === 'deal' && rec.kind === 'deal')
+        await perItem(outcomes, item, () => pushDeal(client, ctx, item, rec.record, rec.pipeline));
       else fail(outcomes, item, new ConnectorError(`Pipedrive connector cannot push a ${rec.kind} as ${kind}`, 'validation'));
     }
     return finish(items, outcomes);
@@ -102,18 +110,20 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
   /**
    * People and organizations: `DELETE /api/v2/persons/{id}` or `/organizations/{id}` (Pipedrive marks
    * the record deleted and keeps it restorable for 30 days). Notes (logged e-mails too) and
-   * activities Rapport wrote: deleted. A record already deleted there (404) counts as done.
+   * activities Rapport wrote: deleted; deals: `DELETE /api/v2/deals/{id}` (restorable for 30 days).
+   * A record already deleted there (404) counts as done.
    */
-  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal'],
   async archive(ctx, kind, requests) {
-    if (isItemKind(kind)) throw new ConnectorError(`Pipedrive connector cannot delete a ${kind}`, 'validation');
+    if (kind === 'case' || kind === 'candidate') throw new ConnectorError(`Pipedrive connector cannot delete a ${kind}`, 'validation');
     const client = new PipedriveClient(ctx);
     const out: ArchiveOutcome[] = [];
     for (const { remoteId } of requests) {
       try {
         if (kind === 'contact' || kind === 'company') {
           await client.request('DELETE', `/api/v2/${kind === 'contact' ? 'persons' : 'organizations'}/${encodeURIComponent(remoteId)}`);
-        } else await deleteRemote(client, kind, remoteId);
+        } else if (kind === 'deal') await client.request('DELETE', `/api/v2/deals/${encodeURIComponent(remoteId)}`);
+        else await deleteRemote(client, kind, remoteId);
         out.push({ remoteId, ok: true });
       } catch (err) {
         if (err instanceof ConnectorError && err.kind === 'not-found') out.push({ remoteId, ok: true });
@@ -145,6 +155,11 @@ export const pipedriveConnector: Connector<PipedriveConfig> = {
         return p ? String(p.id) : null;
       },
     );
+  },
+
+  /** Deals only: their pipelines with the stages in order, then "Won" and "Lost" (statuses in Pipedrive). */
+  async listPipelines(ctx, kind) {
+    return kind === 'deal' ? dealPipelines(new PipedriveClient(ctx)) : [];
   },
 
   lookupByEmail,

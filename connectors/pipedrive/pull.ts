@@ -1,15 +1,17 @@
 // Pulling persons changed since the cursor, oldest change first; and (when asked) activities of type
-// `task` with the persons they involve.
+// `task` with the persons they involve, and deals (pipeline items) where they stand now.
 import type { ConnectorContext, PullOptions, PullResult, RemoteTask } from '../types';
 import { PipedriveClient, type PdActivity, type PdPerson } from './client';
 import type { PipedriveConfig } from './config';
+import { remoteDeal, type PdDeal } from './deals';
 import { mappingOf, personToContact } from './mapping';
 
 /**
  * Cursor of one list `{s, x, c}`: `updated_since` (inclusive, second precision in v2), the ids already
  * returned with exactly that update_time, and Pipedrive's `next_cursor` used only while a whole page
  * shares one instant. Records sharing the boundary second are neither lost nor repeated. The pull
- * cursor is the persons' one, with the activities' one under `k` (absent: start from the beginning).
+ * cursor is the persons' one, with the activities' one under `k` and the deals' under `d` (absent:
+ * start from the beginning).
  */
 interface ListCursor {
   s?: string;
@@ -25,14 +27,26 @@ function listCursor(v: Partial<ListCursor> | undefined): ListCursor {
   };
 }
 
-function decodeCursor(cursor: string | undefined): { persons: ListCursor; activities: ListCursor } {
-  if (!cursor) return { persons: { x: [] }, activities: { x: [] } };
+interface Cursors {
+  persons: ListCursor;
+  activities: ListCursor;
+  deals: ListCursor;
+}
+
+function decodeCursor(cursor: string | undefined): Cursors {
+  if (!cursor) return { persons: { x: [] }, activities: { x: [] }, deals: { x: [] } };
   try {
-    const v = JSON.parse(cursor) as Partial<ListCursor> & { k?: Partial<ListCursor> };
-    return { persons: listCursor(v), activities: listCursor(v.k) };
+    const v = JSON.parse(cursor) as Partial<ListCursor> & { k?: Partial<ListCursor>; d?: Partial<ListCursor> };
+    return { persons: listCursor(v), activities: listCursor(v.k), deals: listCursor(v.d) };
   } catch {
-    return { persons: Number.isNaN(Date.parse(cursor)) ? { x: [] } : { s: cursor, x: [] }, activities: { x: [] } };
+    return { persons: Number.isNaN(Date.parse(cursor)) ? { x: [] } : { s: cursor, x: [] }, activities: { x: [] }, deals: { x: [] } };
   }
+}
+
+/** The cursor string: the persons' list, the activities' (`k`) and deals' (`d`) when they were pulled or known. */
+function encodeCursor(c: { persons: ListCursor; activities?: ListCursor; deals?: ListCursor }): string {
+  const known = (l: ListCursor | undefined) => l && (l.s !== undefined || l.c !== undefined || l.x.length > 0);
+  return JSON.stringify({ ...c.persons, ...(known(c.activities) ? { k: c.activities } : {}), ...(known(c.deals) ? { d: c.deals } : {}) });
 }
 
 interface Listed {
@@ -120,14 +134,24 @@ export async function pull(
   const mapping = mappingOf(ctx.fieldMapping);
   const result: PullResult = {
     contacts: persons.rows.map((p) => ({ remoteId: String(p.id), contact: personToContact(p, mapping) })),
-    cursor: JSON.stringify(persons.next),
+    cursor: '',
     more: persons.more,
   };
-  if (!opts.tasks) return result;
-  // Activities of type `task` only: calls and meetings Rapport logs are activities too, of their own kinds.
-  const activities = await changedSince<PdActivity>(client, '/api/v2/activities', cur.activities);
-  result.tasks = activities.rows.filter((a) => a.type === 'task').map(remoteTask);
-  result.cursor = JSON.stringify({ ...persons.next, k: activities.next });
-  result.more = persons.more || activities.more;
+  const next: Cursors = { ...cur, persons: persons.next };
+  if (opts.tasks) {
+    // Activities of type `task` only: calls and meetings Rapport logs are activities too, of their own kinds.
+    const activities = await changedSince<PdActivity>(client, '/api/v2/activities', cur.activities);
+    result.tasks = activities.rows.filter((a) => a.type === 'task').map(remoteTask);
+    next.activities = activities.next;
+    result.more ||= activities.more;
+  }
+  if (opts.items?.includes('deal')) {
+    // Deals of every status but deleted (the v2 list's default), won and lost ones included.
+    const deals = await changedSince<PdDeal>(client, '/api/v2/deals', cur.deals);
+    result.items = deals.rows.map(remoteDeal);
+    next.deals = deals.next;
+    result.more ||= deals.more;
+  }
+  result.cursor = encodeCursor(next);
   return result;
 }

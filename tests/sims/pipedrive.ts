@@ -29,10 +29,12 @@
  *   (`{success, data: {id}}`; the activity is kept deleted for 30 days, lists and reads leave it out).
  *   Activities v2 take `duration` as "HH:MM" and `due_date`/`due_time` in UTC.
  *
- * Not simulated: the daily token budget (only reported in `x-daily-requests-left`), OAuth, deals
- * and stages beyond what a look-up reads, webhooks.
+ * - Deals, pipelines and stages: tests/sims/pipedrive-deals.ts (its own header).
+ *
+ * Not simulated: the daily token budget (only reported in `x-daily-requests-left`), OAuth, webhooks.
  */
 import type { FaultOptions } from './faults';
+import { defaultPipelines, routeDeals, type DealDeps, type PdDeal, type PdPipeline, type PdStage } from './pipedrive-deals';
 import { SlidingWindowLimiter } from './rate-limit';
 import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from './server';
 
@@ -105,16 +107,7 @@ export interface PdActivity {
   update_time: string;
 }
 
-export interface PdDeal {
-  id: number;
-  title: string;
-  value: number;
-  currency: string;
-  stage_id: number;
-  status: 'open' | 'won' | 'lost';
-  person_id: number | null;
-  org_id: number | null;
-}
+export type { PdDeal, PdPipeline, PdStage };
 
 export interface PipedriveSimState {
   persons: Map<number, PdPerson>;
@@ -123,7 +116,8 @@ export interface PipedriveSimState {
   activities: Map<number, PdActivity>;
   deals: Map<number, PdDeal>;
   users: Map<number, { id: number; name: string; email: string }>;
-  stages: Map<number, { id: number; name: string; pipeline_id: number }>;
+  pipelines: Map<number, PdPipeline>;
+  stages: Map<number, PdStage>;
   activityTypes: string[];
 }
 
@@ -152,7 +146,12 @@ export interface PipedriveSim {
   /** Seeds a person directly (as a user would in Pipedrive). */
   createPerson(fields: Partial<PdPerson> & { name: string }): PdPerson;
   updatePerson(id: number, fields: Partial<PdPerson>): PdPerson;
-  createDeal(fields: Omit<PdDeal, 'id'>): PdDeal;
+  /** Seeds a deal (pipeline from its stage; the rest defaulted). */
+  createDeal(fields: Partial<PdDeal> & Pick<PdDeal, 'title' | 'stage_id'>): PdDeal;
+  /** Edits a deal as a user would in Pipedrive (bumps update_time). */
+  updateDeal(id: number, fields: Partial<PdDeal>): PdDeal;
+  /** Live (not deleted) deals. */
+  deals(): PdDeal[];
   /** Live (not deleted) records. */
   persons(): PdPerson[];
   organizations(): PdOrganization[];
@@ -214,6 +213,7 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
   const customKeys = new Set(options.personCustomFields ?? []);
   let nextId = 1;
   let dailyLeft = 10_000;
+  const seed = defaultPipelines(rfc3339());
 
   const state: PipedriveSimState = {
     persons: new Map(),
@@ -227,12 +227,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
         { id: i + 1, name: i === 0 ? 'Pat Pipeline' : `User ${i + 1}`, email: `user${i + 1}@${companyDomain}.example` },
       ]),
     ),
-    stages: new Map([
-      [1, { id: 1, name: 'Qualified', pipeline_id: 1 }],
-      [2, { id: 2, name: 'Contact Made', pipeline_id: 1 }],
-      [3, { id: 3, name: 'Proposal Made', pipeline_id: 1 }],
-      [4, { id: 4, name: 'Negotiations Started', pipeline_id: 1 }],
-    ]),
+    pipelines: new Map(seed.pipelines.map((p) => [p.id, p])),
+    stages: new Map(seed.stages.map((st) => [st.id, st])),
     activityTypes: ['call', 'meeting', 'task', 'deadline', 'email', 'lunch'],
   };
 
@@ -690,6 +686,20 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
     return ok({ id: r.id });
   }
 
+  const dealDeps: DealDeps = {
+    deals: state.deals,
+    pipelines: state.pipelines,
+    stages: state.stages,
+    nextId: () => nextId++,
+    now: () => rfc3339(),
+    ok,
+    error: pdError,
+    checkPerson,
+    checkOrg,
+    list,
+    userOf: (token) => userOfToken.get(token) ?? 1,
+  };
+
   // ---------- routing ----------
 
   function route(req: SimRequest, token: string): SimResponse {
@@ -775,18 +785,8 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
         return ok({ id: a.id });
       }
     }
-    if (method === 'GET' && path === '/api/v2/deals') {
-      const personId = q.get('person_id');
-      const status = q.get('status');
-      const rows = [...state.deals.values()].filter(
-        (d) => (!personId || d.person_id === Number(personId)) && (!status || d.status === status),
-      );
-      return ok(rows, { next_cursor: null });
-    }
-    if (method === 'GET' && (m = path.match(/^\/api\/v2\/stages\/(\d+)$/))) {
-      const s = state.stages.get(Number(m[1]));
-      return s ? ok({ ...s, order_nr: s.id, is_deleted: false }) : pdError(404, 'Stage not found');
-    }
+    const dealAnswer = routeDeals(dealDeps, req, token);
+    if (dealAnswer) return dealAnswer;
     return pdError(404, `Unknown method ${method} ${path}`);
   }
 
@@ -870,10 +870,40 @@ export async function startPipedriveSim(options: PipedriveSimOptions = {}): Prom
       return p;
     },
     createDeal(fields) {
-      const deal = { id: nextId++, ...fields };
+      const now = rfc3339();
+      const deal: PdDeal = {
+        id: nextId++,
+        value: 0,
+        currency: 'EUR',
+        pipeline_id: state.stages.get(fields.stage_id)?.pipeline_id ?? 1,
+        status: 'open',
+        lost_reason: null,
+        person_id: null,
+        org_id: null,
+        owner_id: 1,
+        expected_close_date: null,
+        origin: 'ManuallyCreated',
+        origin_id: null,
+        is_deleted: false,
+        add_time: now,
+        update_time: now,
+        stage_change_time: null,
+        won_time: null,
+        lost_time: null,
+        close_time: null,
+        ...fields,
+      };
       state.deals.set(deal.id, deal);
       return deal;
     },
+    updateDeal(id, fields) {
+      const d = state.deals.get(id);
+      if (!d) throw new Error(`no deal ${id}`);
+      if (fields.stage_id !== undefined) fields.pipeline_id ??= state.stages.get(fields.stage_id)?.pipeline_id;
+      Object.assign(d, fields, { update_time: fields.update_time ?? rfc3339() });
+      return d;
+    },
+    deals: () => [...state.deals.values()].filter((d) => !d.is_deleted),
     persons: () => [...state.persons.values()].filter((p) => !p.is_deleted),
     organizations: () => [...state.organizations.values()].filter((o) => !o.is_deleted),
     notes: () => [...state.notes.values()].filter((n) => n.active_flag),
