@@ -18,7 +18,14 @@
 //   call    → Task, TaskSubtype 'Call', Status 'Completed', ActivityDate = day, CallDurationInSeconds,
 //             CallDisposition = the outcome, CallType Inbound/Outbound when known.
 //   meeting → Event: StartDateTime, EndDateTime (start + duration), Description = attendees + notes.
-//   Deleted here (archive): DELETE /composite/sobjects?ids=… of the Tasks/Events (Recycle Bin).
+//   deal    → Opportunity (items.ts): Name, StageName (a picklist value: the mapping's or by name), CloseDate
+//             (required: the item's, else 30 days from the first push, then left to Salesforce), Amount,
+//             CurrencyIsoCode (multi-currency orgs only), AccountId, Description = notes + lost reason;
+//             OpportunityContactRole per linked Contact (the first primary).
+//   case    → Case: Subject, Status (picklist value), Priority High/Medium/Low, Origin 'Email' with a thread,
+//             ContactId (first linked Contact), AccountId, Description = category, notes, resolution.
+//   Candidates are not synced (no standard recruiting object).
+//   Deleted here (archive): DELETE /composite/sobjects?ids=… of the Tasks/Events/Opportunities/Cases (Recycle Bin).
 //   An e-mail, note or task that names contacts/companies none of which is linked yet fails with
 //   'not-found' (the engine retries after they sync) instead of creating a Task attached to nothing.
 //
@@ -49,11 +56,14 @@
 // connector interface has no way to persist rotated tokens), so push/pull never refresh by themselves.
 //
 // Files: config.ts (settings), api.ts (requests, SOQL, Collections), oauth.ts (the web-server flow),
-// mapping.ts (records → fields), plans.ts (writing a batch), push.ts (per kind), read.ts (look-up, pull).
-import { ConnectorError, type Connector, type PushItem, type PushOutcome, type SyncKind } from '../types';
+// mapping.ts (records → fields), plans.ts (writing a batch), push.ts (per kind), read.ts (look-up, pull),
+// items.ts / item-read.ts (pipeline items: Opportunity and Case, their stages, their pull).
+import { ConnectorError, type Connector, type PullResult, type PushItem, type PushOutcome, type SyncKind } from '../types';
 import { COLLECTION_MAX, sfClient } from './api';
 import { archiveRecords } from './archive';
 import { SalesforceConfig } from './config';
+import { itemPipelines, pullItems } from './item-read';
+import { pushItems } from './items';
 import { DEFAULT_FIELD_MAPPING } from './mapping';
 import { DEFAULT_LOGIN_URL, buildAuthorizeUrl, exchangeCode, refreshAccessToken, type SalesforceTokens } from './oauth';
 import { deleteRecords, pushAccounts, pushPeople, pushTasks } from './push';
@@ -95,8 +105,8 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
     tasks: true,
     calls: true,
     meetings: true,
-    deals: false,
-    cases: false,
+    deals: true,
+    cases: true,
     candidates: false,
     pull: true,
   },
@@ -108,6 +118,8 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
     call: COLLECTION_MAX,
     meeting: COLLECTION_MAX,
     task: COLLECTION_MAX,
+    deal: COLLECTION_MAX,
+    case: COLLECTION_MAX,
   },
   maxInFlight: 8,
   rateLimit: { requests: 25, intervalMs: 1000 },
@@ -140,6 +152,9 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
       case 'meeting':
       case 'task':
         return pushTasks(ctx, kind, items);
+      case 'deal':
+      case 'case':
+        return pushItems(ctx, kind, items);
       default:
         throw new ConnectorError(`Salesforce connector does not sync ${kind}`, 'validation');
     }
@@ -147,9 +162,10 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
 
   /**
    * People and accounts: deleted into the Recycle Bin (15 days); an account that still has contacts
-   * is left for the user (archive.ts). Tasks and Events Rapport created: deleted (push.ts).
+   * is left for the user (archive.ts). Tasks, Events, Opportunities (with their contact roles) and
+   * Cases Rapport created: deleted (push.ts).
    */
-  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case'],
   archive: (ctx, kind, requests) =>
     kind === 'contact' || kind === 'company'
       ? archiveRecords(
@@ -160,7 +176,23 @@ export const salesforceConnector: Connector<SalesforceConfig> = {
       : deleteRecords(ctx, requests),
 
   lookupByEmail: (ctx, email) => lookup(ctx, email),
-  pull: (ctx, cursor, opts) => pullPeople(ctx, cursor, opts),
+  /** Opportunity stages (OpportunityStage) or Case statuses (CaseStatus), each as one pipeline; none for candidates. */
+  listPipelines: (ctx, kind) => itemPipelines(sfClient(ctx), kind),
+
+  /**
+   * People (and tasks), then with `opts.items` Opportunities and Cases. The cursor is the people's and
+   * tasks' one, then `~` and the items' one (a cursor without it starts the items from the beginning).
+   */
+  async pull(ctx, cursor, opts = {}): Promise<PullResult> {
+    const at = (cursor ?? '').indexOf('~');
+    const head = at < 0 ? (cursor ?? '') : (cursor ?? '').slice(0, at);
+    const itemsCursor = at < 0 ? '' : (cursor ?? '').slice(at + 1);
+    const people = await pullPeople(ctx, head || undefined, opts);
+    const kinds = (opts.items ?? []).filter((k) => k === 'deal' || k === 'case');
+    if (!kinds.length) return itemsCursor ? { ...people, cursor: `${people.cursor}~${itemsCursor}` } : people;
+    const items = await pullItems(sfClient(ctx), ctx, itemsCursor, kinds);
+    return { ...people, items: items.items, cursor: `${people.cursor}~${items.cursor}`, more: people.more || items.more };
+  },
 
   // "Connect with Salesforce": web-server flow with PKCE; the token answer names the org's instance.
   oauth: {

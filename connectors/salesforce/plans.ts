@@ -56,7 +56,7 @@ export async function loadCurrent(sf: SfClient, object: string, plans: Plan[], f
 }
 
 /** Number fields Rapport writes: Salesforce refuses a JSON string for a number ("Cannot deserialize instance of double"). */
-const NUMBER_FIELDS = new Set(['CallDurationInSeconds', 'DurationInMinutes']);
+const NUMBER_FIELDS = new Set(['CallDurationInSeconds', 'DurationInMinutes', 'Amount']);
 
 /** The fields as JSON values of their Salesforce type. */
 function typed(fields: Record<string, string>): Record<string, string | number> {

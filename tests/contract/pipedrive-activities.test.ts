@@ -112,7 +112,7 @@ describe('Pipedrive: deleting what Rapport wrote', () => {
     expect(activityOf('tk_demo')).toBeUndefined();
     expect(activityOf('ac_call')).toBeUndefined();
     expect(pd.notes()).toHaveLength(0);
-    expect(pipedriveConnector.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task']);
+    expect(pipedriveConnector.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal']);
   });
 
   it('a 429 on a delete is a rate-limit with Retry-After for the batch; a 500 is transient', async () => {

@@ -166,7 +166,7 @@ describe('Salesforce: tasks, calls and meetings', () => {
     expect(await sf.archive!(ctx, 'task', [req(taskId, 'tk_del')])).toEqual([{ remoteId: taskId, ok: true }]);
     expect(s.all('Task')).toHaveLength(0);
     expect(await sf.archive!(ctx, 'task', [req(taskId, 'tk_del')])).toEqual([{ remoteId: taskId, ok: true }]);
-    expect(sf.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task']);
+    expect(sf.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case']);
     expect(s.requests.filter((l) => l.method === 'DELETE').map((l) => l.status)).toEqual([200, 200]);
   });
 });

@@ -22,7 +22,8 @@
 //     empty"; TaskSubtype set on create only; Status default "Not Started"; Description is a 32k long text
 //     area and long text areas cannot be filtered in a WHERE clause; calls: TaskSubtype 'Call' with
 //     CallDurationInSeconds (a number), CallDisposition, CallType), Event (StartDateTime with EndDateTime or
-//     DurationInMinutes; the end not before the start), Opportunity, OpportunityContactRole.
+//     DurationInMinutes; the end not before the start), Opportunity, OpportunityContactRole; Opportunity,
+//     Case, their stage picklists (OpportunityStage, CaseStatus) and describe: tests/sims/salesforce-pipelines.ts.
 //   · Duplicate rules: the standard Contact/Lead rules block a create matching an existing record
 //     (DUPLICATES_DETECTED) — simulated as a match on Email.
 // - OAuth 2.0 Web Server Flow with PKCE — https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm
@@ -36,6 +37,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { describeObject, derivePipelineFields, pipelineSchema, stageRows } from './salesforce-pipelines';
 import { condFields, evalCond, parseSoql, SoqlError, type Query } from './salesforce-soql';
 import { seededRandom } from './random';
 
@@ -151,14 +153,6 @@ const BASE_SCHEMA: Record<string, Record<string, FieldDef>> = {
     DurationInMinutes: { type: 'number' },
     IsAllDayEvent: { type: 'boolean', default: false },
   },
-  Opportunity: {
-    Name: { type: 'string', length: 120, required: true },
-    StageName: { type: 'picklist', required: true },
-    Amount: { type: 'number' },
-    CloseDate: { type: 'date', required: true },
-    IsClosed: { type: 'boolean', readonly: true },
-    AccountId: { type: 'reference', to: ['Account'], rel: 'Account' },
-  },
   OpportunityContactRole: {
     OpportunityId: { type: 'reference', to: ['Opportunity'], rel: 'Opportunity', required: true },
     ContactId: { type: 'reference', to: ['Contact'], rel: 'Contact', required: true },
@@ -176,6 +170,9 @@ const KEY_PREFIX: Record<string, string> = {
   Event: '00U',
   Opportunity: '006',
   OpportunityContactRole: '00K',
+  Case: '500',
+  OpportunityStage: '01J',
+  CaseStatus: '01K',
 };
 
 export type SObject = Record<string, unknown> & { Id: string };
@@ -200,6 +197,8 @@ export interface SalesforceSimOptions {
   externalIdFields?: Record<string, string[]>;
   /** API calls allowed in the simulated 24 h window; beyond it: 403 REQUEST_LIMIT_EXCEEDED. */
   dailyApiLimit?: number;
+  /** Currencies of an org with multiple currencies enabled (adds Opportunity.CurrencyIsoCode). */
+  multiCurrency?: string[];
   /** Records per query page before nextRecordsUrl (Salesforce: 2000). */
   queryPageSize?: number;
   faults?: SimFaults;
@@ -272,7 +271,7 @@ const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function startSalesforceSim(options: SalesforceSimOptions = {}): Promise<SalesforceSim> {
   const schema: Record<string, Record<string, FieldDef>> = {};
-  for (const [type, fields] of Object.entries(BASE_SCHEMA)) {
+  for (const [type, fields] of Object.entries({ ...BASE_SCHEMA, ...(pipelineSchema(options.multiCurrency) as typeof BASE_SCHEMA) })) {
     schema[type] = { ...SYSTEM, ...fields };
     for (const ext of options.externalIdFields?.[type] ?? [])
       schema[type][ext] = { type: 'string', length: 255, externalId: true, unique: true };
@@ -480,7 +479,9 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   function computed(type: string, r: SObject): void {
     if (type === 'Contact' || type === 'Lead') r.Name = [r.FirstName, r.LastName].filter((x) => x != null && x !== '').join(' ');
     if (type === 'Task') r.IsClosed = r.Status === 'Completed';
+    derivePipelineFields(type, r, stageWritten, () => String((counters.get('Case') ?? 0) + 1000).padStart(8, '0'));
   }
+  let stageWritten = false;
 
   function create(type: string, values: Record<string, unknown>): SObject {
     const id = newId(type);
@@ -499,6 +500,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       IsDeleted: false,
     });
     if (!r.OwnerId) r.OwnerId = owner.Id;
+    stageWritten = values.StageName !== undefined && values.Probability === undefined;
     computed(type, r);
     records.set(id, { type, fields: r });
     byType.set(type, [...(byType.get(type) ?? []), id]);
@@ -508,6 +510,7 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
   function applyUpdate(rec: { type: string; fields: SObject }, values: Record<string, unknown>): SObject {
     const t = sfDate(now());
     Object.assign(rec.fields, values, { LastModifiedDate: t, SystemModstamp: t });
+    stageWritten = values.StageName !== undefined && values.Probability === undefined;
     computed(rec.type, rec.fields);
     return rec.fields;
   }
@@ -632,6 +635,9 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
       return upsert ? { id: r.Id, success: true, errors: [], created: false } : { id: r.Id, success: true, errors: [] };
     });
   }
+
+  // The picklist rows of a new org (OpportunityStage, CaseStatus): query-only, not writable through the API.
+  for (const [type, fields] of stageRows()) create(type, fields);
 
   // -------------------------------------------------------------------------------------------------
   // Query
@@ -889,6 +895,8 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
     );
     rec.fields.IsDeleted = true;
     recycleBin.set(id, rec);
+    if (rec.type === 'Opportunity')
+      for (const role of byType.get('OpportunityContactRole') ?? []) if (records.get(role)?.fields.OpportunityId === id) recycle(role);
     if (rec.type === 'Account')
       for (const child of byType.get('Contact') ?? []) if (records.get(child)?.fields.AccountId === id) recycle(child);
   }
@@ -1031,6 +1039,12 @@ export async function startSalesforceSim(options: SalesforceSimOptions = {}): Pr
         if (!schema[type][field]?.externalId && field !== 'Id')
           throw new SfError(400, 'INVALID_FIELD', `Field ${field} is not an external id field on ${type}`);
         return send(res, 200, collections('PATCH', body, { type, field }));
+      }
+      const dm = /^\/sobjects\/([A-Za-z_]+)\/describe\/?$/.exec(rest);
+      if (dm && req.method === 'GET') {
+        const type = Object.keys(schema).find((t) => t.toLowerCase() === dm[1].toLowerCase());
+        if (!type) throw new SfError(404, 'NOT_FOUND', `The requested resource does not exist`);
+        return send(res, 200, describeObject(type, schema[type]));
       }
       const sm = /^\/sobjects\/([A-Za-z_]+)\/([A-Za-z0-9]{18})$/.exec(rest);
       if (sm && req.method === 'GET') {
