@@ -134,6 +134,7 @@ describe('Salesforce: deals as Opportunities', () => {
     const oppId = idOf((await push(ctx, linked, [rec], { firstSend: true }))[0]);
     const in30 = new Date(Date.now() + 30 * 86400_000).toISOString().slice(0, 10);
     expect(s.get(oppId)).toMatchObject({ StageName: 'Prospecting', CloseDate: in30 });
+    s.update(oppId, { CloseDate: '2026-09-30' }); // set there: without a close date of its own here, Rapport leaves it
     const stageAfter = async (stageId: string, extra: Partial<PipelineItem> = {}) => {
       idOf((await push(ctx, linked, [{ ...rec, stageId, ...extra }], { remoteIds: { it_name: oppId } }))[0]);
       return s.get(oppId)!;
@@ -141,7 +142,7 @@ describe('Salesforce: deals as Opportunities', () => {
     expect((await stageAfter('qualified')).StageName).toBe('Qualification');
     expect((await stageAfter('proposal')).StageName).toBe('Proposal/Price Quote');
     expect((await stageAfter('negotiation')).StageName).toBe('Negotiation/Review');
-    expect(await stageAfter('won')).toMatchObject({ StageName: 'Closed Won', IsClosed: true, IsWon: true, CloseDate: in30 });
+    expect(await stageAfter('won')).toMatchObject({ StageName: 'Closed Won', IsClosed: true, IsWon: true, CloseDate: '2026-09-30' });
     const lost = await stageAfter('lost', { lostReason: 'Budget cut' });
     expect(lost).toMatchObject({ StageName: 'Closed Lost', IsClosed: true, IsWon: false });
     expect(String(lost.Description)).toContain('Lost reason: Budget cut');
