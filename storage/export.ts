@@ -31,7 +31,7 @@ export async function* exportParts(
   }
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
   // Settings hold the rules and privacy lists, never a secret (tokens live in the secrets table, which
-  // is not exported). Version 1 readers ignore the extra member.
+  // is not exported). An extra member: readers that do not know it ignore it.
   yield `,"settings":${JSON.stringify(await getSettings(db))}`;
   for (const section of SECTIONS) {
     yield `,${JSON.stringify(section)}:[`;
