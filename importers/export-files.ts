@@ -2,8 +2,10 @@
 // never becomes one string: everyone, or a selection (a list of contact ids, as the workspace passes).
 import { getDb, type RapportDB } from '../storage/db';
 import { contactPages, exportParts, peopleOfCompanies } from '../storage/export';
+import type { Pipeline, PipelineItem } from '../storage/schema';
 import { csvHeader, csvRows, type CsvExportOptions } from './export-csv';
 import { contactsToVcard, type VcardVersion } from './export-vcard';
+import { pipelineCsvHeader, pipelineCsvRows } from './pipeline-csv';
 
 export type ExportFormat = 'json' | 'csv' | 'vcard';
 
@@ -52,4 +54,31 @@ export async function* exportFileParts(req: ExportRequest, db: RapportDB = getDb
   if (req.format === 'csv') yield* csvExportParts(db, ids, req.csv);
   else if (req.format === 'vcard') yield* vcardExportParts(db, ids, req.vcardVersion);
   else yield* exportParts(db, undefined, ids, req.companyIds);
+}
+
+/** A pipeline's items as CSV (pipeline-csv.ts), stage by stage in the pipeline's order, a page of rows at a time. */
+export async function* pipelineCsvParts(
+  pipeline: Pipeline,
+  db: RapportDB = getDb(),
+  now = new Date(),
+  page = 5000,
+): AsyncGenerator<string> {
+  yield pipelineCsvHeader();
+  for (const stage of pipeline.stages) {
+    const items: PipelineItem[] = await db.items.where('[pipelineId+stageId]').equals([pipeline.id, stage.id]).toArray();
+    for (let i = 0; i < items.length; i += page) {
+      const slice = items.slice(i, i + page);
+      const contactIds = [...new Set(slice.flatMap((it) => it.contactIds))];
+      const companyIds = [...new Set(slice.flatMap((it) => (it.companyId ? [it.companyId] : [])))];
+      const [people, companies] = await Promise.all([
+        contactIds.length ? db.contacts.where('id').anyOf(contactIds).toArray() : [],
+        companyIds.length ? db.companies.where('id').anyOf(companyIds).toArray() : [],
+      ]);
+      yield pipelineCsvRows(slice, pipeline, {
+        people: new Map(people.map((p) => [p.id, p])),
+        companies: new Map(companies.map((c) => [c.id, c])),
+        now,
+      });
+    }
+  }
 }

@@ -119,6 +119,7 @@ async function restoreFromExport(
           db,
           ctx,
         );
+        if (r.problems) report(r.problems.map((message) => ({ row: null, message, severity: 'warning' as const })));
         summary.created += r.created;
         summary.merged += r.replaced;
         summary.kept += r.kept;

@@ -3,12 +3,25 @@
 // and the valid ones are returned, so importing an export restores it exactly.
 import type { z } from 'zod';
 import { normalizeEmail } from '../storage/normalize';
-import { Activity, Company, Contact, Deal, EXPORT_FORMAT, EXPORT_VERSION, ExportFile, Task } from '../storage/schema';
+import {
+  Activity,
+  Company,
+  Contact,
+  Deal,
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  EXPORT_VERSIONS_READ,
+  ExportFile,
+  Pipeline,
+  PipelineItem,
+  StageChange,
+  Task,
+} from '../storage/schema';
 import { JsonShapeError, TopLevelJsonReader } from './json-stream';
 import { DEFAULT_CHUNK_BYTES, decodeBytes, readTextChunks } from './text';
 import type { ImportError, ImportInput, ImportProgress } from './types';
 
-export const EXPORT_COLLECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals'] as const;
+export const EXPORT_COLLECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals', 'pipelines', 'items', 'stageChanges'] as const;
 export type ExportCollection = (typeof EXPORT_COLLECTIONS)[number];
 
 export interface ExportData {
@@ -16,7 +29,11 @@ export interface ExportData {
   companies: Company[];
   activities: Activity[];
   tasks: Task[];
+  /** Older files' deals (version 1): restored as items of the Sales pipeline. */
   deals: Deal[];
+  pipelines: Pipeline[];
+  items: PipelineItem[];
+  stageChanges: StageChange[];
 }
 
 export interface ExportImportError extends ImportError {
@@ -39,10 +56,13 @@ const SCHEMAS: { [K in ExportCollection]: z.ZodType<ExportData[K][number]> } = {
   activities: Activity,
   tasks: Task,
   deals: Deal,
+  pipelines: Pipeline,
+  items: PipelineItem,
+  stageChanges: StageChange,
 };
 
 function empty(): ExportData {
-  return { contacts: [], companies: [], activities: [], tasks: [], deals: [] };
+  return { contacts: [], companies: [], activities: [], tasks: [], deals: [], pipelines: [], items: [], stageChanges: [] };
 }
 
 function notExport(reason: string): ExportParseResult {
@@ -54,6 +74,10 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string 
   if (issues.length > max) parts.push(`… ${issues.length - max} more`);
   return parts.join('; ');
 }
+
+const readable = (version: unknown) => typeof version === 'number' && EXPORT_VERSIONS_READ.includes(version);
+const unsupported = (version: unknown) =>
+  `unsupported version ${JSON.stringify(version)} (this version of Rapport reads versions 1 to ${EXPORT_VERSION})`;
 
 /** Validates an already-parsed JSON value as a Rapport export. */
 export function validateExport(value: unknown): ExportParseResult {
@@ -70,9 +94,7 @@ export function validateExport(value: unknown): ExportParseResult {
         : `"format" is ${JSON.stringify(obj.format)}, expected "${EXPORT_FORMAT}"`,
     );
   }
-  if (obj.version !== EXPORT_VERSION) {
-    return notExport(`unsupported version ${JSON.stringify(obj.version)} (this version of Rapport reads version ${EXPORT_VERSION})`);
-  }
+  if (!readable(obj.version)) return notExport(unsupported(obj.version));
   const envelope = ExportFile.safeParse(obj);
   if (!envelope.success) return notExport(describeIssues(envelope.error.issues));
 
@@ -82,7 +104,7 @@ export function validateExport(value: unknown): ExportParseResult {
     const schema = SCHEMAS[collection];
     const seen = new Set<string>();
     const out = data[collection] as unknown[];
-    envelope.data[collection].forEach((record, index) => {
+    (envelope.data[collection] ?? []).forEach((record, index) => {
       const id =
         typeof record === 'object' && record !== null && typeof (record as { id?: unknown }).id === 'string'
           ? (record as { id: string }).id
@@ -224,12 +246,7 @@ export async function* readExport(
           : `"format" is ${JSON.stringify(format)}, expected "${EXPORT_FORMAT}"`;
       throw new ExportReadError(`not a Rapport export: ${why}`, true);
     }
-    if (version !== EXPORT_VERSION) {
-      throw new ExportReadError(
-        `not a Rapport export: unsupported version ${JSON.stringify(version)} (this version of Rapport reads version ${EXPORT_VERSION})`,
-        true,
-      );
-    }
+    if (!readable(version)) throw new ExportReadError(`not a Rapport export: ${unsupported(version)}`, true);
   };
   const brokenAt = (e: JsonShapeError): ExportReadError => {
     const after = last.index !== undefined ? ` after ${last.key}[${last.index}]` : last.key ? ` after "${last.key}"` : '';

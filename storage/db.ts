@@ -1,5 +1,6 @@
 // The one Dexie database. Schemas list only indexed fields; old versions stay with their migrations.
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import { moveDealsToItems } from './deal-upgrade';
 import { rekeyStoredEmails } from './email-keys';
 import { type IndexKind, type MetaEntry, type PostingChunk, type PrefixEntry, startIndexRebuild } from './index-rows';
 import type { DismissedPair, RedirectRow } from './merge-rows';
@@ -133,6 +134,17 @@ export class RapportDB extends Dexie {
       items: 'id, [pipelineId+stageId], *contactIds, companyId, *threadIds, openSlaDueAt',
       stageChanges: 'id, itemId, [pipelineId+at]',
     });
+    // v12: the old `deals` rows become items of the Sales pipeline (created if absent), each with
+    // the stage change of its creation, under the deal's own id (storage/deal-upgrade.ts), and
+    // `deals` is left empty. The table stays declared: older exports still carry deals.
+    this.version(12)
+      .stores({})
+      .upgrade((tx) =>
+        moveDealsToItems(
+          { deals: tx.table('deals'), pipelines: tx.table('pipelines'), items: tx.table('items'), stageChanges: tx.table('stageChanges') },
+          new Date().toISOString(),
+        ),
+      );
   }
 }
 

@@ -2,11 +2,15 @@
 // Its restore is in restore.ts.
 import { type RapportDB, getDb } from './db';
 import { publicRecord } from './records';
-import type { Activity, Company, Contact, Deal, Task } from './schema';
+import type { Activity, Company, Contact, Deal, Pipeline, PipelineItem, StageChange, Task } from './schema';
 import { EXPORT_FORMAT, EXPORT_VERSION } from './schema';
 import { getSettings } from './settings';
 
-export const SECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals'] as const;
+/**
+ * The record arrays, in the order written and restored: pipelines before their items (an item's sync
+ * kind and stage columns come from its pipeline), items before their history.
+ */
+export const SECTIONS = ['contacts', 'companies', 'activities', 'tasks', 'deals', 'pipelines', 'items', 'stageChanges'] as const;
 export type Section = (typeof SECTIONS)[number];
 const PAGE = 5000;
 
@@ -27,7 +31,7 @@ export async function* exportParts(
   }
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
   // Settings hold the rules and privacy lists, never a secret (tokens live in the secrets table, which
-  // is not exported). Version 1 readers ignore the extra member.
+  // is not exported). An extra member: readers that do not know it ignore it.
   yield `,"settings":${JSON.stringify(await getSettings(db))}`;
   for (const section of SECTIONS) {
     yield `,${JSON.stringify(section)}:[`;
@@ -35,7 +39,7 @@ export async function* exportParts(
     let first = true;
     let offset = 0;
     for (;;) {
-      // Numbered tables page by their primary key order; tasks/deals by id.
+      // Numbered tables page by their primary key order; the others by id.
       const rows = await table.orderBy(':id').offset(offset).limit(PAGE).toArray();
       if (!rows.length) break;
       offset += rows.length;
@@ -97,13 +101,25 @@ async function* selectionParts(
   for await (const p of contactPages(db, ids)) contacts.push(...p);
   const companyIds = [...new Set([...chosenCompanies, ...contacts.map((c) => c.companyId).filter((x): x is string => !!x)])];
   const found = ids.length ? ids : ['\uffff'];
-  const [companies, activities, tasks, deals] = await Promise.all([
+  const [companies, activities, tasks, deals, items] = await Promise.all([
     companyIds.length ? db.companies.where('id').anyOf(companyIds).toArray() : [],
     db.activities.where('contactIds').anyOf(found).distinct().toArray(),
     db.tasks.where('contactIds').anyOf(found).distinct().toArray(),
     db.deals.where('contactIds').anyOf(found).distinct().toArray(),
+    db.items.where('contactIds').anyOf(found).distinct().toArray(),
   ]);
-  const sections: Record<Section, unknown[]> = { contacts, companies, activities, tasks, deals };
+  // Their items come with the pipelines they are in (stages and all) and their stage history.
+  const pipelineIds = [...new Set(items.map((i) => i.pipelineId))];
+  const [pipelines, stageChanges] = await Promise.all([
+    pipelineIds.length ? db.pipelines.where('id').anyOf(pipelineIds).toArray() : [],
+    items.length
+      ? db.stageChanges
+          .where('itemId')
+          .anyOf(items.map((i) => i.id))
+          .toArray()
+      : [],
+  ]);
+  const sections: Record<Section, unknown[]> = { contacts, companies, activities, tasks, deals, pipelines, items, stageChanges };
   yield `{"format":${JSON.stringify(EXPORT_FORMAT)},"version":${EXPORT_VERSION},"exportedAt":${JSON.stringify(exportedAt)}`;
   // No settings: importing a few people must not replace the rules and lists of the browser they go to.
   for (const section of SECTIONS) {
@@ -118,4 +134,7 @@ export interface ValidatedExport {
   activities: Activity[];
   tasks: Task[];
   deals: Deal[];
+  pipelines: Pipeline[];
+  items: PipelineItem[];
+  stageChanges: StageChange[];
 }

@@ -3,16 +3,32 @@
 // a "delete all": same e-mail or LinkedIn profile; a company: same domain, else name; an e-mail: same
 // message id), so a restore duplicates nothing; the file's later references follow the match.
 import { type IndexKind, type RapportDB, getDb } from './db';
+import { dealToItem, ensureSalesPipeline } from './deal-upgrade';
 import { emailKeys } from './email-keys';
+import { itemChangesOf } from './item-sync';
 import { fold, normalizeDomain, normalizeEmail } from './normalize';
 import { activityChanges, enqueue, outboxScope, type Change } from './outbox';
+import { defaultPipelines, stageOf, withItemDerived } from './pipeline-logic';
 import { mergedInto } from './queries';
 import { publicRecord, putRecords, writeScope } from './records';
-import { type Activity, type Company, type Contact, MAX_LINKEDIN_URNS } from './schema';
+import {
+  type Activity,
+  type Company,
+  type Contact,
+  type Deal,
+  MAX_LINKEDIN_URNS,
+  MAX_STAGES,
+  type Pipeline,
+  type PipelineItem,
+  type StageChange,
+  nowIso,
+} from './schema';
 import { SECTIONS, type Section, type ValidatedExport } from './export';
 
 type RecordOf<S extends Section> = ValidatedExport[S][number];
-type AnyRecord = RecordOf<Section>;
+type PipelineSection = 'pipelines' | 'items' | 'stageChanges' | 'deals';
+/** Records matched by id or by a twin under another id (the pipeline sections have their own rules, below). */
+type AnyRecord = RecordOf<Exclude<Section, PipelineSection>>;
 
 /** What restoring one batch did. */
 export interface RestoreResult {
@@ -22,6 +38,8 @@ export interface RestoreResult {
   replaced: number;
   /** Records kept as they are here: this copy is as new as the file's, or newer. */
   kept: number;
+  /** What was stored but will not show as the file had it (an item whose pipeline or stage is not here), one line each. */
+  problems?: string[];
 }
 
 /** File id → local id of the records found here under another id; shared by the batches of one restore. */
@@ -35,7 +53,8 @@ export function newRestoreContext(): RestoreContext {
 }
 
 const KIND_OF: Partial<Record<Section, IndexKind>> = { contacts: 'contact', companies: 'company', activities: 'activity' };
-const SYNC_KIND = { contacts: 'contact', companies: 'company', tasks: 'task', deals: 'deal' } as const;
+const SYNC_KIND = { contacts: 'contact', companies: 'company', tasks: 'task' } as const;
+const isPipelineSection = (s: Section): s is PipelineSection => s === 'pipelines' || s === 'items' || s === 'stageChanges' || s === 'deals';
 const MAX_SOURCES = 50;
 
 const uniq = <T>(xs: T[]): T[] => [...new Set(xs)];
@@ -72,7 +91,12 @@ function prepare<S extends Section>(section: S, rec: RecordOf<S>, ctx: RestoreCo
  * People the file names by an id merged away here (decision 0040's redirects): the file's references
  * follow to the survivor, as they follow a twin. Ids of people stored here stay theirs.
  */
-async function followMerges(db: RapportDB, section: Section, records: AnyRecord[], ctx: RestoreContext): Promise<void> {
+async function followMerges(
+  db: RapportDB,
+  section: Section,
+  records: readonly { id: string; contactIds?: string[] }[],
+  ctx: RestoreContext,
+): Promise<void> {
   if (section === 'companies') return;
   const named =
     section === 'contacts' ? records.map((r) => r.id) : records.flatMap((r) => (r as { contactIds?: string[] }).contactIds ?? []);
@@ -203,6 +227,7 @@ export async function restoreRecords<S extends Section>(
 ): Promise<RestoreResult> {
   const result: RestoreResult = { created: 0, replaced: 0, kept: 0 };
   if (!records.length) return result;
+  if (isPipelineSection(section)) return restorePipelineRecords(section, records as never, db, ctx);
   const kind = KIND_OF[section];
   const table = db.table(section);
   // Companies matched under another id: the people restored before them point at the local one.
@@ -254,7 +279,7 @@ export async function restoreRecords<S extends Section>(
     const changes: Change[] =
       section === 'activities'
         ? activityChanges(written as Activity[])
-        : written.map((r) => ({ kind: SYNC_KIND[section as Exclude<Section, 'activities'>], localId: r.id }));
+        : written.map((r) => ({ kind: SYNC_KIND[section as keyof typeof SYNC_KIND], localId: r.id }));
     if (newlyMatchedCompanies.size) {
       const people = await db.contacts
         .where('companyId')
@@ -274,17 +299,18 @@ export async function restoreRecords<S extends Section>(
  * restoreRecords: importing the same export twice changes nothing. Returns the number of records written.
  */
 export async function restoreExport(
-  data: ValidatedExport,
+  /** Pipelines, items and stage changes may be absent (a version 1 file: its deals become Sales items). */
+  data: Omit<ValidatedExport, PipelineSection> & Partial<Pick<ValidatedExport, PipelineSection>>,
   onProgress?: (done: number, total: number) => void,
   db: RapportDB = getDb(),
 ): Promise<number> {
-  const total = SECTIONS.reduce((s, k) => s + data[k].length, 0);
+  const total = SECTIONS.reduce((s, k) => s + (data[k]?.length ?? 0), 0);
   const ctx = newRestoreContext();
   let done = 0;
   let written = 0;
   const BATCH = 2000;
   for (const section of SECTIONS) {
-    const rows = data[section] as RecordOf<typeof section>[];
+    const rows = (data[section] ?? []) as RecordOf<typeof section>[];
     for (let i = 0; i < rows.length; i += BATCH) {
       const slice = rows.slice(i, i + BATCH);
       const r = await restoreRecords(section, slice, db, ctx);
@@ -294,4 +320,139 @@ export async function restoreExport(
     }
   }
   return written;
+}
+
+// ------------------------------------------------------------------ pipelines, items, stage history
+
+/** A default pipeline as first use created it, never edited since: a restored copy replaces it. */
+function untouchedDefault(p: Pipeline): boolean {
+  if (p.updatedAt !== p.createdAt) return false;
+  const d = defaultPipelines(p.createdAt).find((x) => x.id === p.id);
+  return !!d && JSON.stringify(d) === JSON.stringify(p);
+}
+
+/**
+ * The file's pipeline over the one here: the newer one's name and settings (a never-edited default
+ * here yields to the file's), with the stages of both, so every item of either has its column.
+ * Undefined: keep the one here as it is.
+ */
+function mergePipeline(file: Pipeline, local: Pipeline): Pipeline | undefined {
+  const fileWins = newer(file, local) || (untouchedDefault(local) && JSON.stringify(file) !== JSON.stringify(local));
+  const [winner, other] = fileWins ? [file, local] : [local, file];
+  const missing = other.stages.filter((s) => !stageOf(winner, s.id));
+  if (!fileWins && !missing.length) return undefined;
+  const merged: Pipeline = { ...winner, stages: [...winner.stages, ...missing].slice(0, MAX_STAGES) };
+  return fileWins ? merged : { ...merged, updatedAt: nowIso() };
+}
+
+/**
+ * Items of the file over those here (later `updatedAt` wins), their people following merges and
+ * twins as other records' do, their derived fields recomputed; every written item queued for the
+ * CRMs as an edit would queue it. An item whose pipeline or stage is not here is stored and reported.
+ */
+async function restoreItems(
+  items: PipelineItem[],
+  db: RapportDB,
+  ctx: RestoreContext,
+  result: RestoreResult,
+  problems: string[],
+): Promise<Change[]> {
+  await followMerges(db, 'items', items, ctx);
+  const prepared = items.map((i) => {
+    const next: PipelineItem = { ...i, contactIds: uniq(i.contactIds.map((id) => ctx.contacts.get(id) ?? id)) };
+    if (i.companyId !== undefined) next.companyId = ctx.companies.get(i.companyId) ?? i.companyId;
+    return next;
+  });
+  const pipelines = new Map((await db.pipelines.toArray()).map((p) => [p.id, p]));
+  const here = new Map(
+    (await db.items.bulkGet(prepared.map((i) => i.id))).flatMap((i): [string, PipelineItem][] => (i ? [[i.id, i]] : [])),
+  );
+  const toWrite = new Map<string, PipelineItem>();
+  for (const item of prepared) {
+    const local = toWrite.get(item.id) ?? here.get(item.id);
+    if (local && !newer(item, local)) {
+      result.kept++;
+      continue;
+    }
+    if (local) result.replaced++;
+    else result.created++;
+    const pipeline = pipelines.get(item.pipelineId);
+    if (!pipeline)
+      problems.push(`items (${item.id}): its pipeline "${item.pipelineId}" is neither in the file nor here: stored, on no board`);
+    else if (!stageOf(pipeline, item.stageId)) {
+      problems.push(`items (${item.id}): stage "${item.stageId}" is not in "${pipeline.name}": stored, in no column`);
+    }
+    toWrite.set(item.id, pipeline ? withItemDerived(item, pipeline) : item);
+  }
+  const written = [...toWrite.values()];
+  await db.items.bulkPut(written);
+  return itemChangesOf(written, pipelines.values());
+}
+
+/** Stage changes are never edited: one not here is added, one here is kept. */
+async function restoreStageChanges(changes: StageChange[], db: RapportDB, result: RestoreResult): Promise<void> {
+  const here = new Set((await db.stageChanges.bulkGet(changes.map((c) => c.id))).flatMap((c) => (c ? [c.id] : [])));
+  const fresh = new Map<string, StageChange>();
+  for (const c of changes) {
+    if (here.has(c.id) || fresh.has(c.id)) result.kept++;
+    else {
+      fresh.set(c.id, c);
+      result.created++;
+    }
+  }
+  await db.stageChanges.bulkAdd([...fresh.values()]);
+}
+
+/** One batch of pipelines, items, stage changes or an older file's deals (as Sales items), in one transaction. */
+async function restorePipelineRecords(
+  section: PipelineSection,
+  records: (Pipeline | PipelineItem | StageChange | Deal)[],
+  db: RapportDB,
+  ctx: RestoreContext,
+): Promise<RestoreResult> {
+  const result: RestoreResult = { created: 0, replaced: 0, kept: 0 };
+  const problems: string[] = [];
+  const tables = [db.pipelines, db.items, db.stageChanges, db.contacts, db.redirects, ...outboxScope(db)];
+  await db.transaction('rw', tables, async () => {
+    if (section === 'pipelines') {
+      const files = records as Pipeline[];
+      const here = new Map(
+        (await db.pipelines.bulkGet(files.map((p) => p.id))).flatMap((p): [string, Pipeline][] => (p ? [[p.id, p]] : [])),
+      );
+      const toWrite = new Map<string, Pipeline>();
+      for (const p of files) {
+        const local = toWrite.get(p.id) ?? here.get(p.id);
+        const merged = local ? mergePipeline(p, local) : p;
+        if (!merged) result.kept++;
+        else {
+          if (local) result.replaced++;
+          else result.created++;
+          toWrite.set(p.id, merged);
+        }
+      }
+      await db.pipelines.bulkPut([...toWrite.values()]);
+    } else if (section === 'stageChanges') {
+      await restoreStageChanges(records as StageChange[], db, result);
+    } else if (section === 'items') {
+      await enqueue(db, await restoreItems(records as PipelineItem[], db, ctx, result, problems));
+    } else {
+      const sales = await ensureSalesPipeline(db.pipelines, nowIso());
+      const moved = (records as Deal[]).map((d) => dealToItem(d, sales));
+      const changes = await restoreItems(
+        moved.map((m) => m.item),
+        db,
+        ctx,
+        result,
+        problems,
+      );
+      await restoreStageChanges(
+        moved.map((m) => m.change),
+        db,
+        { created: 0, replaced: 0, kept: 0 },
+      );
+      await enqueue(db, changes);
+    }
+  });
+  if (problems.length) result.problems = problems;
+  return result;
 }

@@ -256,16 +256,26 @@ export const StageChange = z.object({
 export type StageChange = z.infer<typeof StageChange>;
 
 export const EXPORT_FORMAT = 'rapport-export';
-export const EXPORT_VERSION = 1;
+/**
+ * 2: pipelines, their items and stage history (issue 18); `deals` stays (empty once the database
+ * moved them into the Sales pipeline). 1: no pipelines; its deals are restored as Sales items.
+ */
+export const EXPORT_VERSION = 2;
+/** The versions this release reads. */
+export const EXPORT_VERSIONS_READ: readonly number[] = [1, 2];
 export const ExportFile = z.object({
   format: z.literal(EXPORT_FORMAT),
-  version: z.literal(EXPORT_VERSION),
+  version: z.union([z.literal(1), z.literal(2)]),
   exportedAt: isoDate,
   contacts: z.array(z.unknown()),
   companies: z.array(z.unknown()),
   activities: z.array(z.unknown()),
   tasks: z.array(z.unknown()),
   deals: z.array(z.unknown()),
+  // Version 2 on.
+  pipelines: z.array(z.unknown()).optional(),
+  items: z.array(z.unknown()).optional(),
+  stageChanges: z.array(z.unknown()).optional(),
 });
 export type ExportFile = z.infer<typeof ExportFile>;
 

@@ -144,7 +144,7 @@ async function first(popup: Page, q: string): Promise<string> {
   return (await search(popup, q))[0] ?? `nothing for ${q}`;
 }
 
-const RECORD_TABLES = ['contacts', 'companies', 'activities', 'tasks', 'deals'];
+const RECORD_TABLES = ['contacts', 'companies', 'activities', 'tasks', 'deals', 'pipelines', 'items', 'stageChanges'];
 
 describe('a database of each earlier version upgrades in Chromium', () => {
   let ext: ExtensionHandle;

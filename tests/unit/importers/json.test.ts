@@ -89,7 +89,16 @@ describe('Rapport JSON export', () => {
     const r = parseExportText(JSON.stringify(exportFile()));
     expect(r.errors).toEqual([]);
     expect(r.exportedAt).toBe(at);
-    expect(r.data).toEqual({ contacts: [contact], companies: [company], activities: [activity], tasks: [task], deals: [deal] });
+    expect(r.data).toEqual({
+      contacts: [contact],
+      companies: [company],
+      activities: [activity],
+      tasks: [task],
+      deals: [deal],
+      pipelines: [],
+      items: [],
+      stageChanges: [],
+    });
   });
 
   it('reads a File/Blob (with a UTF-8 BOM) and text alike', async () => {
@@ -105,7 +114,7 @@ describe('Rapport JSON export', () => {
     ['a JSON array', '[1,2,3]', /^not a Rapport export: expected a JSON object.*got an array/],
     ['another JSON object', '{"contacts": []}', /^not a Rapport export: missing "format": "rapport-export"/],
     ['another format', '{"format": "hubspot-backup", "version": 1}', /^not a Rapport export: "format" is "hubspot-backup"/],
-    ['a future version', JSON.stringify(exportFile({ version: 2 })), /^not a Rapport export: unsupported version 2/],
+    ['a future version', JSON.stringify(exportFile({ version: 3 })), /^not a Rapport export: unsupported version 3/],
     [
       'missing collections',
       JSON.stringify({ format: 'rapport-export', version: 1, exportedAt: at, contacts: [] }),

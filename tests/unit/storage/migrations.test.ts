@@ -39,7 +39,7 @@ const fixtures = readdirSync(here)
 /** The highest version today's RapportDB declares (Dexie counts declared versions before opening). */
 const CURRENT = new RapportDB('migrations-declared-only').verno;
 
-const RECORD_TABLES = ['contacts', 'companies', 'activities', 'tasks', 'deals'] as const;
+const RECORD_TABLES = ['contacts', 'companies', 'activities', 'tasks', 'deals', 'pipelines', 'items', 'stageChanges'] as const;
 const SYNC_TABLES = ['connectors', 'secrets', 'outbox', 'links', 'syncState', 'crmCache'] as const;
 const KIND_TABLES: [IndexKind, 'contacts' | 'companies' | 'activities'][] = [
   ['contact', 'contacts'],

@@ -391,7 +391,7 @@ describe('schema migration', () => {
 
     const upgraded = new RapportDB(name);
     await upgraded.open();
-    expect(upgraded.verno).toBe(11);
+    expect(upgraded.verno).toBe(12);
     expect(await upgraded.contacts.get(1)).toEqual(contact);
     // The index is built after the upgrade, resumably: nothing is found until the rebuild runs.
     expect(await rebuildState(upgraded)).toMatchObject({ kind: 'contact', after: -1 });
