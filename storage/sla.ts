@@ -1,0 +1,71 @@
+// Service-level times of cases (issue 18): where a case stands against its SLA due time, how long
+// the first response and the resolution took, when the reminder before a breach is due, and how a
+// due time reads in the user's local time. SLA hours are elapsed time (pipeline-logic.ts
+// `slaDueAt`), so the state is the same in every time zone and across clock changes; only the
+// wording is local. Pure: the board, the item page, the table and the background share it.
+import type { PipelineItem } from './schema';
+import { localDateOf, localTimeOf } from './task-schedule';
+
+export type SlaState = 'none' | 'ok' | 'due-soon' | 'overdue';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+/** How long before the SLA due time a case counts as due soon, and its reminder rings (hours; a setting). */
+export const DEFAULT_SLA_REMINDER_HOURS = 2;
+
+type SlaFields = Pick<PipelineItem, 'slaDueAt' | 'closedAt'>;
+
+/**
+ * An open case against its SLA: `none` without a due time or once closed (resolved cases are
+ * judged by their resolution time instead), `overdue` from the due instant on, `due-soon` within
+ * `soonHours` of it, else `ok`.
+ */
+export function slaState(item: SlaFields, now: Date, soonHours: number = DEFAULT_SLA_REMINDER_HOURS): SlaState {
+  if (!item.slaDueAt || item.closedAt) return 'none';
+  const due = Date.parse(item.slaDueAt);
+  if (Number.isNaN(due)) return 'none';
+  const left = due - now.getTime();
+  if (left <= 0) return 'overdue';
+  return left <= soonHours * HOUR ? 'due-soon' : 'ok';
+}
+
+/** When the reminder before the breach is due (epoch ms), or undefined for a closed case or one without an SLA. */
+export function slaReminderAt(item: SlaFields, soonHours: number = DEFAULT_SLA_REMINDER_HOURS): number | undefined {
+  if (!item.slaDueAt || item.closedAt) return undefined;
+  const due = Date.parse(item.slaDueAt);
+  return Number.isNaN(due) ? undefined : due - soonHours * HOUR;
+}
+
+/** Milliseconds from opening to the first response, or undefined before one. */
+export function firstResponseMs(item: Pick<PipelineItem, 'createdAt' | 'firstResponseAt'>): number | undefined {
+  return item.firstResponseAt ? Math.max(0, Date.parse(item.firstResponseAt) - Date.parse(item.createdAt)) : undefined;
+}
+
+/** Milliseconds from opening to resolution, or undefined while unresolved. */
+export function resolutionMs(item: Pick<PipelineItem, 'createdAt' | 'resolvedAt'>): number | undefined {
+  return item.resolvedAt ? Math.max(0, Date.parse(item.resolvedAt) - Date.parse(item.createdAt)) : undefined;
+}
+
+/** A duration in the two largest units that matter: "45 min", "3 h 20 min", "2 d 4 h". */
+export function formatDuration(ms: number): string {
+  const m = Math.max(0, Math.round(ms / MINUTE));
+  if (m < 60) return `${m} min`;
+  const d = Math.floor(m / (24 * 60));
+  const h = Math.floor((m % (24 * 60)) / 60);
+  const min = m % 60;
+  if (d > 0) return h ? `${d} d ${h} h` : `${d} d`;
+  return min ? `${h} h ${min} min` : `${h} h`;
+}
+
+/** The due time as the user reads it: local date (or "today") and time, with what is left or how late it is. */
+export function slaDueText(item: SlaFields, now: Date): string {
+  if (!item.slaDueAt) return '';
+  const due = new Date(item.slaDueAt);
+  const day = localDateOf(due) === localDateOf(now) ? 'today' : localDateOf(due);
+  const when = `${day} ${localTimeOf(due)}`;
+  if (item.closedAt) return `Due ${when}`;
+  const left = due.getTime() - now.getTime();
+  if (left <= 0) return `Overdue by ${formatDuration(-left)} (due ${when})`;
+  return `Due ${when}, in ${formatDuration(left)}`;
+}
