@@ -3,7 +3,8 @@
 // due time reads in the user's local time. SLA hours are elapsed time (pipeline-logic.ts
 // `slaDueAt`), so the state is the same in every time zone and across clock changes; only the
 // wording is local. Pure: the board, the item page, the table and the background share it.
-import type { PipelineItem } from './schema';
+import { slaDueAt } from './pipeline-logic';
+import type { Pipeline, PipelineItem } from './schema';
 import { localDateOf, localTimeOf } from './task-schedule';
 
 export type SlaState = 'none' | 'ok' | 'due-soon' | 'overdue';
@@ -68,4 +69,18 @@ export function slaDueText(item: SlaFields, now: Date): string {
   const left = due.getTime() - now.getTime();
   if (left <= 0) return `Overdue by ${formatDuration(-left)} (due ${when})`;
   return `Due ${when}, in ${formatDuration(left)}`;
+}
+
+/**
+ * The SLA due time after the user changes a case's priority: the policy's hours for the new
+ * priority, counted from when the case was opened. Undefined when the priority does not change (a
+ * due time set by hand stays).
+ */
+export function slaDueAfterPriority(
+  item: Pick<PipelineItem, 'createdAt' | 'priority'>,
+  priority: PipelineItem['priority'],
+  policy?: Pipeline['slaHours'],
+): string | undefined {
+  if ((priority ?? 'normal') === (item.priority ?? 'normal')) return undefined;
+  return slaDueAt(item.createdAt, priority, policy);
 }

@@ -2,7 +2,15 @@
 // autumn clock changes and in other zones: the state follows elapsed hours, only the wording is local.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { slaDueAt } from '../../../storage/pipeline-logic';
-import { firstResponseMs, formatDuration, resolutionMs, slaDueText, slaReminderAt, slaState } from '../../../storage/sla';
+import {
+  firstResponseMs,
+  formatDuration,
+  resolutionMs,
+  slaDueAfterPriority,
+  slaDueText,
+  slaReminderAt,
+  slaState,
+} from '../../../storage/sla';
 
 // Berlin: clocks go forward on 2026-03-29 at 02:00 (CET → CEST) and back on 2026-10-25 at 03:00.
 const savedTz = process.env.TZ;
@@ -95,5 +103,15 @@ describe('response and resolution times', () => {
     expect(formatDuration(59 * 60_000)).toBe('59 min');
     expect(formatDuration(3 * 3600e3)).toBe('3 h');
     expect(formatDuration(26 * 3600e3 + 60_000)).toBe('1 d 2 h');
+  });
+});
+
+describe('priority change', () => {
+  const kase = { createdAt: '2026-03-28T19:00:00.000Z', priority: 'normal' as const };
+  it('recomputes the due time from opening with the policy; the same priority keeps it', () => {
+    expect(slaDueAfterPriority(kase, 'urgent')).toBe('2026-03-28T23:00:00.000Z');
+    expect(slaDueAfterPriority(kase, 'low', { low: 10, normal: 72, high: 24, urgent: 4 })).toBe('2026-03-29T05:00:00.000Z');
+    expect(slaDueAfterPriority(kase, 'normal')).toBeUndefined();
+    expect(slaDueAfterPriority({ createdAt: kase.createdAt }, 'normal')).toBeUndefined();
   });
 });
