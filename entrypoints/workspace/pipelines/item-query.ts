@@ -67,7 +67,8 @@ function formatAmount(r: ItemRow): string {
 }
 
 const ALL_COLUMNS: Record<string, ColumnDef<ItemRow>> = {
-  title: { key: 'title', label: 'Title', cell: (r) => r.title, sortValue: (r) => fold(r.title) },
+  // Keyed `name`: the table links a row's name cell to its page.
+  name: { key: 'name', label: 'Title', cell: (r) => r.title, sortValue: (r) => fold(r.title) },
   stage: { key: 'stage', label: 'Stage', cell: (r) => r.stage, sortValue: (r) => r.stageIndex },
   people: { key: 'people', label: 'People', cell: (r) => r.people, sortValue: (r) => fold(r.people) },
   // Empty amounts sort first (below every amount, 0 included).
@@ -87,7 +88,7 @@ const ALL_COLUMNS: Record<string, ColumnDef<ItemRow>> = {
 /** The columns of a pipeline's table, by its kind: amounts for deals, role for candidates, priority and SLA for cases. */
 export function itemColumns(kind: Pipeline['kind']): ColumnDef<ItemRow>[] {
   const middle = kind === 'service' ? ['category', 'priority', 'slaDue'] : kind === 'hiring' ? ['role'] : ['amount'];
-  return ['title', 'stage', 'people', ...middle, 'updated'].map((k) => ALL_COLUMNS[k]);
+  return ['name', 'stage', 'people', ...middle, 'updated'].map((k) => ALL_COLUMNS[k]);
 }
 
 export const DEFAULT_ITEM_SORT: SortSpec = { key: 'updated', desc: true };

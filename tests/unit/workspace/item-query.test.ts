@@ -98,7 +98,7 @@ describe('pipeline table query', () => {
   it('stage, category and priority filters', () => {
     expect(shown(rows, 'view=table&stage=new')).toEqual(['fine']);
     expect(shown(rows, 'view=table&category=complaint')).toEqual(['late', 'closed-late']);
-    expect(shown(rows, 'view=table&priority=high&sort=title')).toEqual(['waiting', 'closed-late']);
+    expect(shown(rows, 'view=table&priority=high&sort=name')).toEqual(['waiting', 'closed-late']);
   });
 
   it('text finds the title or a person, any case and accents', () => {
@@ -133,7 +133,7 @@ describe('pipeline table query', () => {
       names,
     );
     expect(shown(deals, 'view=table&sort=-amount', sales)).toEqual(['big', 'zero', 'none']);
-    expect(itemColumns('sales').map((c) => c.key)).toEqual(['title', 'stage', 'people', 'amount', 'updated']);
+    expect(itemColumns('sales').map((c) => c.key)).toEqual(['name', 'stage', 'people', 'amount', 'updated']);
   });
 });
 
