@@ -84,3 +84,40 @@ export function slaDueAfterPriority(
   if ((priority ?? 'normal') === (item.priority ?? 'normal')) return undefined;
   return slaDueAt(item.createdAt, priority, policy);
 }
+
+/** An open case as the reminder pass reads it from the `openSlaDueAt` index. */
+export interface OpenCase {
+  id: string;
+  title: string;
+  slaDueAt: string;
+}
+
+/**
+ * The reminder pass before SLA breaches: the open cases (ascending by due time) whose reminder time
+ * has come and that were not reminded for this due time yet (`reminded`: case id → the due time
+ * reminded of; a new priority moves the due time and earns a new reminder), what to remember
+ * (only cases still open), and when the next reminder is due (epoch ms), if any.
+ */
+export function slaReminderPass(
+  openCases: readonly OpenCase[],
+  reminded: Readonly<Record<string, string>>,
+  now: Date,
+  soonHours: number = DEFAULT_SLA_REMINDER_HOURS,
+): { due: OpenCase[]; remember: Record<string, string>; next?: number } {
+  const due: OpenCase[] = [];
+  const remember: Record<string, string> = {};
+  let next: number | undefined;
+  for (const c of openCases) {
+    if (reminded[c.id] === c.slaDueAt) {
+      remember[c.id] = c.slaDueAt;
+      continue;
+    }
+    const at = slaReminderAt(c, soonHours);
+    if (at === undefined) continue;
+    if (at <= now.getTime()) {
+      due.push(c);
+      remember[c.id] = c.slaDueAt;
+    } else if (next === undefined || at < next) next = at;
+  }
+  return { due, remember, next };
+}

@@ -135,4 +135,35 @@ describe('pipeline item page: a case', () => {
     expect(due.overdue).toBe('true');
     expect(due.text).toMatch(/^Overdue by (5 h 5\d min|6 h)/);
   });
+
+  it('with reminders on, a case whose new priority brings its SLA within the lead time is reminded of, and so is the overdue one', async () => {
+    await ws.goto(ws.url().replace(/#.*$/, '#/settings'));
+    await ws.waitForSelector('[data-testid="reminders-enabled"]');
+    await ws.click('[data-testid="reminders-enabled"]');
+    await ws.waitForSelector('[data-testid="reminders-saved"]');
+    const shown = () =>
+      ext.evaluateInWorker(async () =>
+        Object.keys(
+          await (
+            globalThis as unknown as { chrome: { notifications: { getAll(): Promise<Record<string, boolean>> } } }
+          ).chrome.notifications.getAll(),
+        ),
+      );
+    await seedCase(ws, { id: 'it_e2e_breached', title: 'Broken login', priority: 'urgent', openedHoursAgo: 6, slaHours: 4 });
+    await seedCase(ws, { id: 'it_e2e_refund', title: 'Refund', priority: 'high', openedHoursAgo: 3, slaHours: 24 });
+    await openItem(ws, 'it_e2e_refund');
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await shown()).join(' ')).not.toContain('it_e2e_refund');
+    // Urgent: due 4 hours after opening, in about an hour — inside the 2 hours' lead.
+    await ws.select('[data-testid="item-form"] [name="priority"]', 'urgent');
+    await ws.click('[data-testid="item-save"]');
+    const casesShown = async () => (await shown()).filter((n) => n.startsWith('rapport-sla:')).flatMap((n) => n.slice(12).split(','));
+    let ids: string[] = [];
+    for (let i = 0; i < 100 && !(ids.includes('it_e2e_refund') && ids.includes('it_e2e_breached')); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      ids = await casesShown();
+    }
+    // A case already past its SLA is reminded of too.
+    expect(ids).toEqual(expect.arrayContaining(['it_e2e_breached', 'it_e2e_refund']));
+  });
 });

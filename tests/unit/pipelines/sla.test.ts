@@ -9,6 +9,7 @@ import {
   slaDueAfterPriority,
   slaDueText,
   slaReminderAt,
+  slaReminderPass,
   slaState,
 } from '../../../storage/sla';
 
@@ -113,5 +114,30 @@ describe('priority change', () => {
     expect(slaDueAfterPriority(kase, 'low', { low: 10, normal: 72, high: 24, urgent: 4 })).toBe('2026-03-29T05:00:00.000Z');
     expect(slaDueAfterPriority(kase, 'normal')).toBeUndefined();
     expect(slaDueAfterPriority({ createdAt: kase.createdAt }, 'normal')).toBeUndefined();
+  });
+});
+
+describe('reminder pass before breaches', () => {
+  const now = at('2026-03-29T17:30:00Z');
+  const cases = [
+    { id: 'late', title: 'Late', slaDueAt: '2026-03-29T12:00:00.000Z' },
+    { id: 'soon', title: 'Soon', slaDueAt: '2026-03-29T19:00:00.000Z' },
+    { id: 'later', title: 'Later', slaDueAt: '2026-03-30T08:00:00.000Z' },
+    { id: 'last', title: 'Last', slaDueAt: '2026-03-31T08:00:00.000Z' },
+  ];
+  it('reminds once of each case whose reminder time came, and plans the next one', () => {
+    const first = slaReminderPass(cases, {}, now);
+    expect(first.due.map((c) => c.id)).toEqual(['late', 'soon']);
+    expect(first.next).toBe(Date.parse('2026-03-30T06:00:00.000Z'));
+    const again = slaReminderPass(cases, first.remember, now);
+    expect(again.due).toEqual([]);
+    expect(again.remember).toEqual({ late: cases[0].slaDueAt, soon: cases[1].slaDueAt });
+  });
+  it('a case whose due time moved is reminded again; a closed one is forgotten', () => {
+    const moved = [{ ...cases[1], slaDueAt: '2026-03-29T18:00:00.000Z' }];
+    const pass = slaReminderPass(moved, { soon: cases[1].slaDueAt, late: cases[0].slaDueAt }, now);
+    expect(pass.due.map((c) => c.id)).toEqual(['soon']);
+    expect(pass.remember).toEqual({ soon: '2026-03-29T18:00:00.000Z' });
+    expect(pass.next).toBeUndefined();
   });
 });
