@@ -8,6 +8,7 @@ import { type ColumnDef, type SortSpec, dayOf, formatSort, parseSort, timeOf } f
 import { fold } from '../../../storage/normalize';
 import { CASE_CATEGORIES, CASE_PRIORITIES, type Pipeline, type PipelineItem } from '../../../storage/schema';
 import { slaState } from '../../../storage/sla';
+import { localDateOf, localTimeOf } from '../../../storage/task-schedule';
 
 export interface ItemRow {
   id: string;
@@ -79,7 +80,8 @@ const ALL_COLUMNS: Record<string, ColumnDef<ItemRow>> = {
   slaDue: {
     key: 'slaDue',
     label: 'SLA due',
-    cell: (r) => (r.slaDueAt ? `${dayOf(timeOf(r.slaDueAt))} ${r.slaDueAt.slice(11, 16)} UTC` : ''),
+    // In the user's local time, as the item page shows it.
+    cell: (r) => (r.slaDueAt ? `${localDateOf(new Date(r.slaDueAt))} ${localTimeOf(new Date(r.slaDueAt))}` : ''),
     sortValue: (r) => timeOf(r.slaDueAt),
   },
   updated: { key: 'updated', label: 'Updated', cell: (r) => dayOf(r.updated), sortValue: (r) => r.updated },
