@@ -2,6 +2,7 @@
 // instead of duplicating, stamp createdAt/updatedAt/sources, and keep the index in step.
 import Dexie from 'dexie';
 import { type RapportDB, type StoredActivity, type StoredCompany, type StoredContact, getDb } from './db';
+import { caseResponseScope, recordFirstResponses } from './case-response';
 import {
   PUBLIC_MAIL_DOMAINS,
   emailDomain,
@@ -398,7 +399,10 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
   // import's transaction, which names the people it has just written, does not include redirects.)
   const outer = Dexie.currentTransaction;
   const redirects = !outer || outer.storeNames.includes('redirects') ? [db.redirects] : [];
-  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db), ...redirects], async () => {
+  // First responses to open cases (an import's transaction, without the items, records none).
+  const cases = caseResponseScope(db);
+  const caseTables = !outer || cases.every((t) => outer.storeNames.includes(t.name)) ? cases : [];
+  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), ...outboxScope(db), ...redirects, ...caseTables], async () => {
     const peopleNamed = uniq(inputs.flatMap((i) => i.contactIds));
     const current = redirects.length ? await currentContactIds(peopleNamed, db) : peopleNamed;
     if (current.length !== peopleNamed.length || current.some((id, i) => id !== peopleNamed[i])) {
@@ -459,6 +463,7 @@ export async function addActivities(inputs: ActivityInput[], source: Source, db:
         .map((c) => ({ ...(publicRecord(c) as Contact), lastActivityAt: latest.get(c.id)!, updatedAt: nowIso() }));
       await putRecords(db, 'contact', bumped);
     }
+    if (caseTables.length) await recordFirstResponses(db, added);
     return { added, existing };
   });
 }

@@ -6,8 +6,8 @@ import { newId } from './schema';
 
 export const SavedView = z.object({
   id: z.string().min(1).max(100),
-  /** The table it belongs to. */
-  table: z.enum(['people', 'companies']),
+  /** The table it belongs to; `items`: a pipeline's table (its query names the pipeline: `pipeline=<id>&…`). */
+  table: z.enum(['people', 'companies', 'items']),
   name: z.string().trim().min(1).max(100),
   /** The route's query: `stage=lead&tag=vip&sort=-lastContact`. */
   query: z.string().max(4000),

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { type RapportDB, getDb } from './db';
 import { emailDomain, normalizeEmail } from './normalize';
 import { MAX_CUSTOM_FIELDS, MAX_CUSTOM_KEY } from './schema';
+import { DEFAULT_SLA_REMINDER_HOURS } from './sla';
 
 const domainOrAddress = z.string().trim().toLowerCase().max(320);
 
@@ -55,6 +56,8 @@ const SettingsShape = z.object({
    * `notifications` permission is asked for).
    */
   reminders: z.object({ enabled: z.boolean().default(false) }).default({ enabled: false }),
+  /** Hours before a case's SLA due time that it counts as due soon and its reminder rings. */
+  slaReminderHours: z.number().min(0).max(168).catch(DEFAULT_SLA_REMINDER_HOURS).default(DEFAULT_SLA_REMINDER_HOURS),
 });
 
 /**

@@ -2,6 +2,7 @@
 // (task-schedule.ts `withTaskDerived`) and queues its sync in the same transaction. What is due, the
 // badge's count and the next reminder are read from the `openDueAt` and `remindAt` indexes, so their
 // cost follows the number of due tasks, not of all tasks.
+import { caseResponseScope } from './case-response';
 import { type RapportDB, getDb } from './db';
 import { deleteTask as deleteTaskRow } from './delete';
 import { ValidationError } from './edit';
@@ -221,11 +222,15 @@ export async function logInteraction(f: InteractionFields, source: Source, db: R
     ...(f.outcome ? { outcome: f.outcome.trim().slice(0, 200) } : {}),
     ...(f.attendees?.length ? { participants: f.attendees.slice(0, 1000) } : {}),
   };
-  return db.transaction('rw', [...writeScope(db, 'activity', 'contact'), db.tasks, db.redirects, ...outboxScope(db)], async () => {
-    const { added } = await addActivities([input], source, db);
-    await clearReconnect(added[0].contactIds, db);
-    return added[0];
-  });
+  return db.transaction(
+    'rw',
+    [...writeScope(db, 'activity', 'contact'), db.tasks, db.redirects, ...outboxScope(db), ...caseResponseScope(db)],
+    async () => {
+      const { added } = await addActivities([input], source, db);
+      await clearReconnect(added[0].contactIds, db);
+      return added[0];
+    },
+  );
 }
 
 /** Removes the open "reconnect with …" items of these people (they were just in touch). */

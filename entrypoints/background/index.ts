@@ -5,6 +5,7 @@ import { ALARM as SYNC_ALARM, installSyncTriggers } from './sync-service';
 import { installRouter } from '../../messaging/background-router';
 import { installTaskService } from './task-service';
 import { installKeepInTouch } from './keep-in-touch';
+import { installSlaReminders } from './sla-reminders';
 
 export default defineBackground(() => {
   // Gmail through InboxSDK (build with WXT_INBOXSDK_APP_ID): its listener injects pageWorld.js
@@ -21,4 +22,6 @@ export default defineBackground(() => {
   // The badge and reminders, and the daily keep-in-touch pass (decision 0050).
   installTaskService();
   installKeepInTouch();
+  // Reminders before a case breaches its SLA, under the same switch and permission (issue 18).
+  installSlaReminders();
 });

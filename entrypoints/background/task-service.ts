@@ -77,7 +77,7 @@ export function refreshTasks(at?: number): Promise<void> {
 // ------------------------------------------------------------------ reminders
 
 /** Notifications API when the user wants reminders and allowed them; undefined otherwise (the badge goes on). */
-async function notificationsIfAllowed(): Promise<NotificationsApi | undefined> {
+export async function notificationsIfAllowed(): Promise<NotificationsApi | undefined> {
   const c = chromeApi();
   if (!c.notifications) return undefined;
   if (!(await getSettings()).reminders.enabled) return undefined;
