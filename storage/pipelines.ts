@@ -17,6 +17,7 @@ import {
   withItemDerived,
 } from './pipeline-logic';
 import { currentContactIds } from './queries';
+import { slaDueAfterPriority } from './sla';
 import { type Pipeline, PipelineItem, type Source, type StageChange, newId, nowIso } from './schema';
 
 const scope = (db: RapportDB) => [db.pipelines, db.items, db.stageChanges, db.redirects, ...outboxScope(db)];
@@ -142,7 +143,18 @@ export async function editItem(id: string, fields: ItemFields, db: RapportDB = g
     const item = await db.items.get(id);
     if (!item) return undefined;
     const pipeline = await getPipeline(item.pipelineId, db);
-    const next = PipelineItem.parse({ ...item, ...fields, ...(fields.title ? { title: fields.title.trim() } : {}), updatedAt: nowIso() });
+    // A case's new priority gives it its policy's SLA due time (counted from opening), unless one is given.
+    const sla =
+      pipeline?.kind === 'service' && fields.priority !== undefined && fields.slaDueAt === undefined
+        ? slaDueAfterPriority(item, fields.priority, pipeline.slaHours)
+        : undefined;
+    const next = PipelineItem.parse({
+      ...item,
+      ...fields,
+      ...(fields.title ? { title: fields.title.trim() } : {}),
+      ...(sla ? { slaDueAt: sla } : {}),
+      updatedAt: nowIso(),
+    });
     if (fields.contactIds) next.contactIds = await currentContactIds(next.contactIds, db);
     const derived = pipeline ? withItemDerived(next, pipeline) : next;
     await db.items.put(derived);

@@ -8,7 +8,6 @@ import { useLiveState } from '../../../components/use-live-query';
 import { describeStorageError } from '../../../storage/errors';
 import { type ItemFields, deleteItem, editItem, listPipelines } from '../../../storage/pipelines';
 import type { Pipeline, PipelineItem } from '../../../storage/schema';
-import { slaDueAfterPriority } from '../../../storage/sla';
 import { DeleteButton, Deleted } from '../contact/DeletePanel';
 import '../contact/contact.css';
 import { pipelinePath, recordPath } from '../routes';
@@ -132,10 +131,6 @@ function ItemFields({ item, pipeline }: { item: PipelineItem; pipeline: Pipeline
           // Fields the form clears come back absent: clear them here too.
           for (const key of ['amount', 'currency', 'closeDate', 'category', 'role', 'source', 'notes'] as const) {
             if (!(key in fields) && item[key] !== undefined) (next as Record<string, unknown>)[key] = undefined;
-          }
-          if (pipeline.kind === 'service') {
-            const due = slaDueAfterPriority(item, fields.priority, pipeline.slaHours);
-            if (due) next.slaDueAt = due;
           }
           await editItem(item.id, next);
           setSaved(true);

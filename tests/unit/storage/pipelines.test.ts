@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { removeContact } from '../../../storage/edit';
 import { mergeContacts } from '../../../storage/merge';
 import {
+  editItem,
   createItem,
   editPipelineStages,
   itemsOf,
@@ -74,6 +75,14 @@ describe('pipelines in storage', () => {
     expect((await overdueCases(later, db)).map((i) => i.id)).toEqual([c.id]);
     await moveItemTo(c.id, 'resolved', db, later);
     expect(await overdueCases(later, db)).toEqual([]);
+  });
+
+  it("a case's new priority moves its SLA due time (from opening), wherever it is edited", async () => {
+    const { db, ann } = await world();
+    const c = await createItem('pl_service', { title: 'Late invoice', contactIds: [ann.id], priority: 'low' }, src, db);
+    const edited = await editItem(c.id, { priority: 'high' }, db);
+    expect(Date.parse(edited!.slaDueAt!) - Date.parse(c.createdAt)).toBe(24 * 3600e3);
+    expect(edited!.openSlaDueAt).toBe(edited!.slaDueAt);
   });
 
   it('removing a stage in use asks where its items go, then moves them there with history', async () => {
