@@ -52,6 +52,33 @@ export function RemindersSection() {
         Rapport’s button in the toolbar shows how many tasks are overdue or due today. Reminders missed while the browser was closed are
         shown together when it opens.
       </p>
+      <label class="row">
+        Remind me of a case
+        <input
+          type="number"
+          min={0}
+          max={168}
+          step={1}
+          size={4}
+          data-testid="sla-reminder-hours"
+          value={s.slaReminderHours}
+          onChange={(e) => {
+            const hours = Number((e.target as HTMLInputElement).value);
+            if (!Number.isFinite(hours) || hours < 0 || hours > 168) {
+              setMsg({ ok: false, text: 'Choose from 0 to 168 hours before the service level is due.' });
+              return;
+            }
+            updateSettings({ slaReminderHours: hours }).then(
+              (next) => {
+                setS(next);
+                setMsg({ ok: true, text: `Cases are reminded ${hours} h before their service level is due.` });
+              },
+              (err: unknown) => setMsg({ ok: false, text: `Not saved: ${describeStorageError(err)}` }),
+            );
+          }}
+        />
+        hours before its service level (SLA) is due
+      </label>
       {s.reminders.enabled && allowed === false && (
         <p class="error" data-testid="reminders-not-allowed">
           Notifications are not allowed for Rapport: turn reminders off and on again to allow them.
