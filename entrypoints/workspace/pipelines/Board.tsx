@@ -1,0 +1,213 @@
+// A pipeline's board: one column per stage (count and amount totals, weighted by probability for
+// sales), a card per item. A card moves by drag-and-drop onto another column or, from the keyboard,
+// with its stage select; both go through storage's moveItemTo (the move and its history).
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatDue } from '../../../components/format';
+import { useLiveQuery } from '../../../components/use-live-query';
+import { moveItemTo } from '../../../storage/pipelines';
+import type { Pipeline, PipelineItem, Stage } from '../../../storage/schema';
+import { itemPath } from '../routes';
+import { COLUMN_PAGE, readColumn, useBoardTotals } from './board-data';
+import { type BoardTotals, stageTotal } from './board-totals';
+import { formatMoney, pinMoved } from './board-view';
+
+const DRAG_TYPE = 'application/x-rapport-item';
+
+function Card({
+  item,
+  pipeline,
+  names,
+  focused,
+  onMove,
+}: {
+  item: PipelineItem;
+  pipeline: Pipeline;
+  names: Map<string, string>;
+  /** The card whose stage was just changed from the keyboard: its select keeps the focus in the new column. */
+  focused: boolean;
+  onMove: (id: string, stageId: string, fromKeyboard?: boolean) => void;
+}) {
+  const select = useRef<HTMLSelectElement>(null);
+  useEffect(() => {
+    if (focused && document.activeElement !== select.current) select.current?.focus();
+  }, [focused]);
+  const stage = pipeline.stages.find((s) => s.id === item.stageId);
+  const people = item.contactIds.map((id) => names.get(id)).filter(Boolean);
+  const overdue = !!item.openSlaDueAt && item.openSlaDueAt < new Date().toISOString();
+  return (
+    <li
+      class="pl-card"
+      data-testid="pipeline-item"
+      data-id={item.id}
+      data-stage={stage?.name ?? item.stageId}
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer?.setData(DRAG_TYPE, item.id);
+        e.dataTransfer?.setData('text/plain', item.title);
+        if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+      }}
+    >
+      <a class="pl-card-title" href={`#${itemPath(item.id)}`}>
+        {item.title}
+      </a>
+      {people.length > 0 && <div class="pl-card-people">{people.join(', ')}</div>}
+      <div class="pl-card-meta">
+        {item.amount !== undefined && <span data-testid="item-amount">{formatMoney(item.amount, item.currency ?? pipeline.currency)}</span>}
+        {pipeline.kind === 'service' && item.priority && <span class={`pl-priority pl-priority-${item.priority}`}>{item.priority}</span>}
+        {pipeline.kind === 'service' && item.slaDueAt && (
+          <span class={overdue ? 'pl-sla overdue' : 'pl-sla'} data-testid="item-sla" data-overdue={overdue ? 'true' : undefined}>
+            SLA {formatDue(item.slaDueAt)}
+          </span>
+        )}
+        {item.role && <span>{item.role}</span>}
+      </div>
+      <select
+        ref={select}
+        data-testid="item-move"
+        aria-label={`Stage of ${item.title}`}
+        value={stage?.name}
+        onChange={(e) => {
+          const name = (e.target as HTMLSelectElement).value;
+          const to = pipeline.stages.find((s) => s.name === name);
+          if (to) onMove(item.id, to.id, true);
+        }}
+      >
+        {pipeline.stages.map((s) => (
+          <option key={s.id} value={s.name}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </li>
+  );
+}
+
+function ColumnTotal({ pipeline, stage, count, totals }: { pipeline: Pipeline; stage: Stage; count?: number; totals?: BoardTotals }) {
+  const t = totals ? stageTotal(totals, stage) : undefined;
+  const showAmount = pipeline.kind === 'sales' || pipeline.kind === 'custom';
+  const weighted = pipeline.kind === 'sales' && stage.probability !== undefined;
+  const others = t ? Object.entries(t.other) : [];
+  return (
+    <div
+      class="pl-total"
+      data-testid="column-total"
+      data-count={count ?? ''}
+      data-amount={t ? String(t.amount) : ''}
+      data-weighted={t && weighted ? String(t.weighted) : undefined}
+    >
+      <span class="pl-count">{count ?? '…'}</span>
+      {showAmount && (
+        <span class="pl-amount">
+          {t ? formatMoney(t.amount, pipeline.currency) : '…'}
+          {t && weighted && (
+            <span class="pl-weighted" title={`Weighted by the stage's probability (${Math.round(stage.probability! * 100)} %)`}>
+              {' '}
+              · {formatMoney(t.weighted, pipeline.currency)} weighted
+            </span>
+          )}
+          {others.map(([c, a]) => (
+            <span key={c} class="pl-other">
+              {' '}
+              + {formatMoney(a, c)}
+            </span>
+          ))}
+        </span>
+      )}
+    </div>
+  );
+}
+
+function Column({
+  pipeline,
+  stage,
+  pinned,
+  totals,
+  focusId,
+  onMove,
+}: {
+  pipeline: Pipeline;
+  stage: Stage;
+  pinned: readonly string[];
+  totals?: BoardTotals;
+  focusId?: string;
+  onMove: (id: string, stageId: string, fromKeyboard?: boolean) => void;
+}) {
+  const [limit, setLimit] = useState(COLUMN_PAGE);
+  const [over, setOver] = useState(false);
+  const data = useLiveQuery(() => readColumn(pipeline.id, stage.id, limit, pinned), [pipeline.id, stage.id, limit, pinned]);
+  return (
+    <section
+      class={over ? 'pl-column drop-target' : 'pl-column'}
+      data-testid="stage-column"
+      data-stage={stage.name}
+      data-category={stage.category}
+      aria-label={stage.name}
+      onDragOver={(e) => {
+        if (!e.dataTransfer?.types.includes(DRAG_TYPE)) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'move';
+        if (!over) setOver(true);
+      }}
+      onDragLeave={(e) => {
+        if (!(e.currentTarget as HTMLElement).contains(e.relatedTarget as Node | null)) setOver(false);
+      }}
+      onDrop={(e) => {
+        e.preventDefault();
+        setOver(false);
+        const id = e.dataTransfer?.getData(DRAG_TYPE);
+        if (id) onMove(id, stage.id);
+      }}
+    >
+      <header class="pl-column-head">
+        <h3>{stage.name}</h3>
+        <ColumnTotal pipeline={pipeline} stage={stage} count={data?.count} totals={totals} />
+      </header>
+      <ul class="pl-cards">
+        {data?.items.map((item) => (
+          <Card key={item.id} item={item} pipeline={pipeline} names={data.names} focused={item.id === focusId} onMove={onMove} />
+        ))}
+      </ul>
+      {data && data.count > data.items.length && (
+        <button type="button" class="pl-more" data-testid="column-more" onClick={() => setLimit((l) => l + COLUMN_PAGE)}>
+          Show more ({data.count - data.items.length})
+        </button>
+      )}
+    </section>
+  );
+}
+
+export function Board({ pipeline }: { pipeline: Pipeline }) {
+  const totals = useBoardTotals(pipeline);
+  // Items moved from this board, by the stage they went to (newest first): they stay in sight there.
+  const [pins, setPins] = useState<Record<string, string[]>>({});
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [focusId, setFocusId] = useState<string | undefined>(undefined);
+  const onMove = (id: string, stageId: string, fromKeyboard = false) => {
+    setError(undefined);
+    setFocusId(fromKeyboard ? id : undefined);
+    setPins((p) => pinMoved(p, id, stageId));
+    moveItemTo(id, stageId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  };
+  return (
+    <div class="pl-board" data-testid="pipeline-board" data-kind={pipeline.kind} data-totals={totals ? 'ready' : 'pending'}>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      {pipeline.stages.map((s) => (
+        <Column
+          key={s.id}
+          pipeline={pipeline}
+          stage={s}
+          pinned={pins[s.id] ?? NONE}
+          totals={totals?.totals}
+          focusId={focusId}
+          onMove={onMove}
+        />
+      ))}
+    </div>
+  );
+}
+
+const NONE: readonly string[] = [];

@@ -1,0 +1,109 @@
+// What a board reads (decision 0055). First paint: per column, the count and the first cards through
+// the [pipelineId+stageId] index — never the whole pipeline. The amount totals come after: one read
+// of the pipeline's items, then kept current from the ids each write changed (board-totals.ts).
+import Dexie, { type ObservabilitySet } from 'dexie';
+import { useEffect, useState } from 'preact/hooks';
+import { type RapportDB, getDb } from '../../../storage/db';
+import type { Pipeline, PipelineItem } from '../../../storage/schema';
+import { type BoardTotals, applyItems, changedItemIds, totalsOf } from './board-totals';
+
+/** Cards a column shows at first, and adds on each "Show more". */
+export const COLUMN_PAGE = 50;
+
+export interface ColumnData {
+  count: number;
+  items: PipelineItem[];
+  /** Names of the people on these cards, by contact id. */
+  names: Map<string, string>;
+}
+
+const stageRange = (pipelineId: string, stageId: string) => [pipelineId, stageId];
+
+/**
+ * One column: its count (an index count), the items moved here from this board (`pinned`, newest
+ * first, so a card just moved stays in sight) and then the first `limit` items of the stage by id.
+ */
+export async function readColumn(
+  pipelineId: string,
+  stageId: string,
+  limit: number,
+  pinned: readonly string[] = [],
+  db: RapportDB = getDb(),
+): Promise<ColumnData> {
+  const where = () => db.items.where('[pipelineId+stageId]').equals(stageRange(pipelineId, stageId));
+  const pinnedSet = new Set(pinned);
+  const [count, first, moved] = await Promise.all([
+    where().count(),
+    where()
+      .limit(limit + pinned.length)
+      .toArray(),
+    pinned.length ? db.items.bulkGet([...pinned]) : Promise.resolve([] as (PipelineItem | undefined)[]),
+  ]);
+  const here = moved.filter((i): i is PipelineItem => i?.pipelineId === pipelineId && i.stageId === stageId);
+  const items = [...here, ...first.filter((i) => !pinnedSet.has(i.id))].slice(0, Math.max(limit, here.length));
+  const contactIds = [...new Set(items.flatMap((i) => i.contactIds))];
+  const contacts = contactIds.length ? await db.contacts.where('id').anyOf(contactIds).toArray() : [];
+  return { count, items, names: new Map(contacts.map((c) => [c.id, c.name])) };
+}
+
+/** Every item of a pipeline (the totals' one full read, and the bench's baseline). */
+export function allItemsOf(pipelineId: string, db: RapportDB = getDb()): Promise<PipelineItem[]> {
+  return db.items.where('[pipelineId+stageId]').between([pipelineId, Dexie.minKey], [pipelineId, Dexie.maxKey], true, true).toArray();
+}
+
+/**
+ * Totals of a pipeline's columns, started after the first paint and kept current: a write names the
+ * ids it changed and only those are read again (a bulk write re-reads the pipeline). Undefined
+ * until the first read ends. `version` changes on every update (the object is updated in place).
+ */
+export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency'>, db: RapportDB = getDb()) {
+  const [state, setState] = useState<{ totals: BoardTotals; version: number } | undefined>(undefined);
+  useEffect(() => {
+    let stopped = false;
+    let totals: BoardTotals | undefined;
+    let pending: Set<string> | 'all' = new Set();
+    let running = false;
+    let version = 0;
+    const publish = () => !stopped && totals && setState({ totals, version: ++version });
+    // One read at a time; writes that arrive meanwhile are gathered and applied after it.
+    const run = async () => {
+      if (running || stopped) return;
+      running = true;
+      try {
+        while (!stopped && (totals === undefined || pending === 'all' || pending.size)) {
+          const todo = pending;
+          pending = new Set();
+          if (totals === undefined || todo === 'all') {
+            totals = totalsOf(pipeline, await allItemsOf(pipeline.id, db));
+          } else {
+            const ids = [...todo];
+            const now = await db.items.bulkGet(ids);
+            applyItems(
+              totals,
+              ids.map((id, i) => [id, now[i]]),
+            );
+          }
+          publish();
+        }
+      } finally {
+        running = false;
+      }
+    };
+    const onWrite = (parts: ObservabilitySet) => {
+      const ids = changedItemIds(parts, db.name);
+      if (ids === 'all') pending = 'all';
+      else if (pending !== 'all') for (const id of ids) pending.add(id);
+      else return;
+      if (ids === 'all' || ids.length) void run();
+    };
+    Dexie.on('storagemutated', onWrite);
+    // After the first paint: the columns' own reads go first.
+    const timer = setTimeout(() => void run(), 0);
+    return () => {
+      stopped = true;
+      clearTimeout(timer);
+      Dexie.on('storagemutated').unsubscribe(onWrite);
+    };
+  }, [pipeline.id, pipeline.currency, db]);
+  return state?.totals.pipelineId === pipeline.id && state.totals.currency === pipeline.currency ? state : undefined;
+}

@@ -1,0 +1,45 @@
+// Small pure pieces of the board: money for a card or a column, and the cards kept in sight where
+// they were moved to.
+
+const money = new Map<string, Intl.NumberFormat>();
+const plain = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+
+/** "€1,200.00" in the reader's locale; a bare number when there is no (valid) currency. */
+export function formatMoney(amount: number, currency: string | undefined): string {
+  if (!currency) return plain.format(amount);
+  let fmt = money.get(currency);
+  if (!fmt) {
+    try {
+      fmt = new Intl.NumberFormat(undefined, { style: 'currency', currency });
+    } catch {
+      return `${plain.format(amount)} ${currency}`;
+    }
+    money.set(currency, fmt);
+  }
+  return fmt.format(amount);
+}
+
+/** At most this many moved cards are kept at the top of a column. */
+export const MAX_PINNED = 50;
+
+/**
+ * The board's pinned cards after `id` moved to `stageId`: first in that column, out of any other
+ * (columns show their pinned cards before the rest, so a card just moved stays in sight).
+ */
+export function pinMoved(pins: Record<string, string[]>, id: string, stageId: string): Record<string, string[]> {
+  const next: Record<string, string[]> = {};
+  for (const [stage, ids] of Object.entries(pins)) {
+    const kept = ids.filter((x) => x !== id);
+    if (kept.length) next[stage] = kept;
+  }
+  next[stageId] = [id, ...(next[stageId] ?? [])].slice(0, MAX_PINNED);
+  return next;
+}
+
+/** "25", "25 %", "12,5" → 0.25, 0.125; "" → undefined (no probability); NaN when it is not a number. */
+export function parsePercent(text: string): number | undefined {
+  const t = text.replace('%', '').replace(',', '.').trim();
+  if (!t) return undefined;
+  const n = Number(t);
+  return Number.isFinite(n) ? n / 100 : NaN;
+}
