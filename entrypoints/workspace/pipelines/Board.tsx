@@ -7,9 +7,10 @@ import { useLiveQuery } from '../../../components/use-live-query';
 import { moveItemTo } from '../../../storage/pipelines';
 import type { Pipeline, PipelineItem, Stage } from '../../../storage/schema';
 import { itemPath } from '../routes';
-import { COLUMN_PAGE, readColumn, useBoardTotals } from './board-data';
-import { type BoardTotals, stageTotal } from './board-totals';
-import { formatMoney, pinMoved } from './board-view';
+import { getDb } from '../../../storage/db';
+import { COLUMN_PAGE, type ColumnData, readColumn, useBoardTotals } from './board-data';
+import { type BoardTotals, applyItems, stageTotal } from './board-totals';
+import { formatMoney, pinMoved, settledMoves, visibleCards } from './board-view';
 
 const DRAG_TYPE = 'application/x-rapport-item';
 
@@ -18,13 +19,16 @@ function Card({
   pipeline,
   names,
   focused,
+  pending,
   onMove,
 }: {
   item: PipelineItem;
   pipeline: Pipeline;
-  names: Map<string, string>;
+  names: (contactId: string) => string | undefined;
   /** The card whose stage was just changed from the keyboard: its select keeps the focus in the new column. */
   focused: boolean;
+  /** Moved here, the write not read back yet. */
+  pending: boolean;
   onMove: (id: string, stageId: string, fromKeyboard?: boolean) => void;
 }) {
   const select = useRef<HTMLSelectElement>(null);
@@ -32,7 +36,7 @@ function Card({
     if (focused && document.activeElement !== select.current) select.current?.focus();
   }, [focused]);
   const stage = pipeline.stages.find((s) => s.id === item.stageId);
-  const people = item.contactIds.map((id) => names.get(id)).filter(Boolean);
+  const people = item.contactIds.map(names).filter(Boolean);
   const overdue = !!item.openSlaDueAt && item.openSlaDueAt < new Date().toISOString();
   return (
     <li
@@ -40,6 +44,7 @@ function Card({
       data-testid="pipeline-item"
       data-id={item.id}
       data-stage={stage?.name ?? item.stageId}
+      data-pending={pending ? 'true' : undefined}
       draggable
       onDragStart={(e) => {
         e.dataTransfer?.setData(DRAG_TYPE, item.id);
@@ -117,24 +122,47 @@ function ColumnTotal({ pipeline, stage, count, totals }: { pipeline: Pipeline; s
   );
 }
 
+/** What the board shares with its columns: moves not yet read back, where cards are, people's names. */
+interface BoardMoves {
+  moving: Record<string, PipelineItem>;
+  onMove: (id: string, stageId: string, fromKeyboard?: boolean) => void;
+  /** A column's answer: the board learns its cards (to move one dropped by id) and settles moves. */
+  onData: (stageId: string, data: ColumnData) => void;
+  names: (contactId: string) => string | undefined;
+}
+
 function Column({
   pipeline,
   stage,
   pinned,
   totals,
   focusId,
-  onMove,
+  moves,
 }: {
   pipeline: Pipeline;
   stage: Stage;
   pinned: readonly string[];
   totals?: BoardTotals;
   focusId?: string;
-  onMove: (id: string, stageId: string, fromKeyboard?: boolean) => void;
+  moves: BoardMoves;
 }) {
   const [limit, setLimit] = useState(COLUMN_PAGE);
   const [over, setOver] = useState(false);
-  const data = useLiveQuery(() => readColumn(pipeline.id, stage.id, limit, pinned), [pipeline.id, stage.id, limit, pinned]);
+  // Counted by the index until the totals count the column (then a move reads no count again).
+  const withCount = !totals;
+  const live = useLiveQuery(
+    () => readColumn(pipeline.id, stage.id, limit, pinned, withCount),
+    [pipeline.id, stage.id, limit, pinned, withCount],
+  );
+  // The cards stay while a changed query (more cards, a pin) answers.
+  const last = useRef<ColumnData | undefined>(undefined);
+  const data = live ?? last.current;
+  last.current = data;
+  useEffect(() => {
+    if (data) moves.onData(stage.id, data);
+  }, [data]);
+  const shown = data ? visibleCards(stage.id, data.items, pinned, moves.moving) : undefined;
+  const count = totals ? stageTotal(totals, stage).count : data?.count !== undefined && shown ? data.count + shown.delta : undefined;
   return (
     <section
       class={over ? 'pl-column drop-target' : 'pl-column'}
@@ -155,21 +183,29 @@ function Column({
         e.preventDefault();
         setOver(false);
         const id = e.dataTransfer?.getData(DRAG_TYPE);
-        if (id) onMove(id, stage.id);
+        if (id) moves.onMove(id, stage.id);
       }}
     >
       <header class="pl-column-head">
         <h3>{stage.name}</h3>
-        <ColumnTotal pipeline={pipeline} stage={stage} count={data?.count} totals={totals} />
+        <ColumnTotal pipeline={pipeline} stage={stage} count={count} totals={totals} />
       </header>
       <ul class="pl-cards">
-        {data?.items.map((item) => (
-          <Card key={item.id} item={item} pipeline={pipeline} names={data.names} focused={item.id === focusId} onMove={onMove} />
+        {shown?.items.map((item) => (
+          <Card
+            key={item.id}
+            item={item}
+            pipeline={pipeline}
+            names={moves.names}
+            focused={item.id === focusId}
+            pending={!!moves.moving[item.id]}
+            onMove={moves.onMove}
+          />
         ))}
       </ul>
-      {data && data.count > data.items.length && (
+      {shown && count !== undefined && count > shown.items.length && (
         <button type="button" class="pl-more" data-testid="column-more" onClick={() => setLimit((l) => l + COLUMN_PAGE)}>
-          Show more ({data.count - data.items.length})
+          Show more ({count - shown.items.length})
         </button>
       )}
     </section>
@@ -177,16 +213,50 @@ function Column({
 }
 
 export function Board({ pipeline }: { pipeline: Pipeline }) {
-  const totals = useBoardTotals(pipeline);
+  // The totals' read starts once every column has drawn its first cards.
+  const [painted, setPainted] = useState(false);
+  const columns = useRef(new Map<string, ColumnData>());
+  const totals = useBoardTotals(pipeline, painted);
   // Items moved from this board, by the stage they went to (newest first): they stay in sight there.
   const [pins, setPins] = useState<Record<string, string[]>>({});
+  // Moves shown at once, before the write is read back (then the columns' own answers show them).
+  const [moving, setMoving] = useState<Record<string, PipelineItem>>({});
   const [error, setError] = useState<string | undefined>(undefined);
   const [focusId, setFocusId] = useState<string | undefined>(undefined);
-  const onMove = (id: string, stageId: string, fromKeyboard = false) => {
-    setError(undefined);
-    setFocusId(fromKeyboard ? id : undefined);
-    setPins((p) => pinMoved(p, id, stageId));
-    moveItemTo(id, stageId).catch((e: unknown) => setError(e instanceof Error ? e.message : String(e)));
+  for (const stageId of columns.current.keys()) if (!pipeline.stages.some((s) => s.id === stageId)) columns.current.delete(stageId);
+  const names = new Map<string, string>();
+  for (const c of columns.current.values()) for (const [id, name] of c.names) names.set(id, name);
+  const moves: BoardMoves = {
+    moving,
+    names: (id) => names.get(id),
+    onData: (stageId, data) => {
+      columns.current.set(stageId, data);
+      if (!painted && pipeline.stages.every((s) => columns.current.has(s.id))) setPainted(true);
+      setMoving((m) => {
+        const done = settledMoves(m, columns.current);
+        return done.length ? withoutKeys(m, done) : m;
+      });
+    },
+    onMove: (id, stageId, fromKeyboard = false) => {
+      const item = moving[id] ?? [...columns.current.values()].flatMap((c) => c.items).find((i) => i.id === id);
+      if (!item || item.stageId === stageId) return;
+      const moved = { ...item, stageId };
+      setError(undefined);
+      setFocusId(fromKeyboard ? id : undefined);
+      setPins((p) => pinMoved(p, id, stageId));
+      setMoving((m) => ({ ...m, [id]: moved }));
+      // The totals too (the write's own update, read back, gives the same).
+      if (totals) applyItems(totals.totals, [[id, moved]]);
+      const undo = async (message: string) => {
+        setError(message);
+        setMoving((m) => withoutKeys(m, [id]));
+        if (totals) applyItems(totals.totals, [[id, await getDb().items.get(id)]]);
+      };
+      moveItemTo(id, stageId).then(
+        (saved) => (saved?.stageId === stageId ? undefined : undo('That item or stage is no longer there.')),
+        (e: unknown) => undo(e instanceof Error ? e.message : String(e)),
+      );
+    },
   };
   return (
     <div class="pl-board" data-testid="pipeline-board" data-kind={pipeline.kind} data-totals={totals ? 'ready' : 'pending'}>
@@ -203,7 +273,7 @@ export function Board({ pipeline }: { pipeline: Pipeline }) {
           pinned={pins[s.id] ?? NONE}
           totals={totals?.totals}
           focusId={focusId}
-          onMove={onMove}
+          moves={moves}
         />
       ))}
     </div>
@@ -211,3 +281,9 @@ export function Board({ pipeline }: { pipeline: Pipeline }) {
 }
 
 const NONE: readonly string[] = [];
+
+function withoutKeys<T>(m: Record<string, T>, keys: string[]): Record<string, T> {
+  const next = { ...m };
+  for (const k of keys) delete next[k];
+  return next;
+}

@@ -8,10 +8,11 @@ import type { Pipeline, PipelineItem } from '../../../storage/schema';
 import { type BoardTotals, applyItems, changedItemIds, totalsOf } from './board-totals';
 
 /** Cards a column shows at first, and adds on each "Show more". */
-export const COLUMN_PAGE = 50;
+export const COLUMN_PAGE = 25;
 
 export interface ColumnData {
-  count: number;
+  /** The index count; left out once the totals count the column (an IndexedDB count walks the range). */
+  count?: number;
   items: PipelineItem[];
   /** Names of the people on these cards, by contact id. */
   names: Map<string, string>;
@@ -20,20 +21,22 @@ export interface ColumnData {
 const stageRange = (pipelineId: string, stageId: string) => [pipelineId, stageId];
 
 /**
- * One column: its count (an index count), the items moved here from this board (`pinned`, newest
- * first, so a card just moved stays in sight) and then the first `limit` items of the stage by id.
+ * One column: its count (an index count, when `withCount`), the items moved here from this board
+ * (`pinned`, newest first, so a card just moved stays in sight) and then the first `limit` items of
+ * the stage by id.
  */
 export async function readColumn(
   pipelineId: string,
   stageId: string,
   limit: number,
   pinned: readonly string[] = [],
+  withCount = true,
   db: RapportDB = getDb(),
 ): Promise<ColumnData> {
   const where = () => db.items.where('[pipelineId+stageId]').equals(stageRange(pipelineId, stageId));
   const pinnedSet = new Set(pinned);
   const [count, first, moved] = await Promise.all([
-    where().count(),
+    withCount ? where().count() : Promise.resolve(undefined),
     where()
       .limit(limit + pinned.length)
       .toArray(),
@@ -51,14 +54,29 @@ export function allItemsOf(pipelineId: string, db: RapportDB = getDb()): Promise
   return db.items.where('[pipelineId+stageId]').between([pipelineId, Dexie.minKey], [pipelineId, Dexie.maxKey], true, true).toArray();
 }
 
+/** Yields to the page between reads (a long read's rows are decoded on the page's thread). */
+const yieldToPage = () => new Promise((r) => setTimeout(r, 0));
+
+/** Every item of a pipeline, one stage after another (each read a shorter block of the page). */
+async function itemsByStage(pipeline: Pick<Pipeline, 'id' | 'stages'>, db: RapportDB): Promise<PipelineItem[]> {
+  const out: PipelineItem[] = [];
+  for (const s of pipeline.stages) {
+    out.push(...(await db.items.where('[pipelineId+stageId]').equals(stageRange(pipeline.id, s.id)).toArray()));
+    await yieldToPage();
+  }
+  return out;
+}
+
 /**
- * Totals of a pipeline's columns, started after the first paint and kept current: a write names the
- * ids it changed and only those are read again (a bulk write re-reads the pipeline). Undefined
- * until the first read ends. `version` changes on every update (the object is updated in place).
+ * Totals of a pipeline's columns (counts included), read once `start` is true — after the first
+ * paint — and kept current: a write names the ids it changed and only those are read again (a bulk
+ * write re-reads the pipeline). Undefined until the first read ends. `version` changes on every
+ * update (the totals object is updated in place).
  */
-export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency'>, db: RapportDB = getDb()) {
+export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency' | 'stages'>, start: boolean, db: RapportDB = getDb()) {
   const [state, setState] = useState<{ totals: BoardTotals; version: number } | undefined>(undefined);
   useEffect(() => {
+    if (!start) return;
     let stopped = false;
     let totals: BoardTotals | undefined;
     let pending: Set<string> | 'all' = new Set();
@@ -74,7 +92,7 @@ export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency'>, db: 
           const todo = pending;
           pending = new Set();
           if (totals === undefined || todo === 'all') {
-            totals = totalsOf(pipeline, await allItemsOf(pipeline.id, db));
+            totals = totalsOf(pipeline, await itemsByStage(pipeline, db));
           } else {
             const ids = [...todo];
             const now = await db.items.bulkGet(ids);
@@ -97,13 +115,12 @@ export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency'>, db: 
       if (ids === 'all' || ids.length) void run();
     };
     Dexie.on('storagemutated', onWrite);
-    // After the first paint: the columns' own reads go first.
     const timer = setTimeout(() => void run(), 0);
     return () => {
       stopped = true;
       clearTimeout(timer);
       Dexie.on('storagemutated').unsubscribe(onWrite);
     };
-  }, [pipeline.id, pipeline.currency, db]);
+  }, [pipeline.id, pipeline.currency, start, db]);
   return state?.totals.pipelineId === pipeline.id && state.totals.currency === pipeline.currency ? state : undefined;
 }
