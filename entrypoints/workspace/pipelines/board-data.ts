@@ -43,7 +43,7 @@ export async function readColumn(
     pinned.length ? db.items.bulkGet([...pinned]) : Promise.resolve([] as (PipelineItem | undefined)[]),
   ]);
   const here = moved.filter((i): i is PipelineItem => i?.pipelineId === pipelineId && i.stageId === stageId);
-  const items = [...here, ...first.filter((i) => !pinnedSet.has(i.id))].slice(0, Math.max(limit, here.length));
+  const items = [...here, ...first.filter((i) => !pinnedSet.has(i.id))].slice(0, limit + here.length);
   const contactIds = [...new Set(items.flatMap((i) => i.contactIds))];
   const contacts = contactIds.length ? await db.contacts.where('id').anyOf(contactIds).toArray() : [];
   return { count, items, names: new Map(contacts.map((c) => [c.id, c.name])) };
