@@ -158,6 +158,8 @@ describe('pipeline board', () => {
     await totalIs(ws, 'Lead', 0, 0);
     await totalIs(ws, 'Negotiation', 1, 800);
     expect(await ws.$eval(column('Negotiation'), (c) => c.classList.contains('drop-target'))).toBe(false);
+    // Stored, with its history, not only drawn.
+    expect((await stageHistory(bench, id)).at(-1)).toMatchObject({ from: 'lead', to: 'negotiation' });
   });
 
   it('removing a stage that holds items asks where they go, then moves them there', async () => {
