@@ -86,7 +86,6 @@ async function loadAllAndGroup(pipelineId = 'pl_sales') {
 
 export const pipelineBench = {
   seedPipeline,
-  probe,
   loadAllAndGroup,
   stageHistory: (itemId: string) => stageHistory(itemId),
   itemsTitled: (title: string) =>
@@ -94,37 +93,3 @@ export const pipelineBench = {
       .items.filter((i) => i.title === title)
       .toArray(),
 };
-
-/** Temporary: timings of the board's reads and of a move. */
-export async function probe(pipelineId = 'pl_sales') {
-  const { readColumn } = await import('../workspace/pipelines/board-data');
-  const { moveItemTo } = await import('../../storage/pipelines');
-  const db = getDb();
-  const pipeline = (await listPipelines()).find((p) => p.id === pipelineId)!;
-  const out: Record<string, number> = {};
-  let t = performance.now();
-  await Promise.all(pipeline.stages.map((s) => readColumn(pipelineId, s.id, 50)));
-  out.allColumns = performance.now() - t;
-  for (const s of pipeline.stages.slice(0, 2)) {
-    t = performance.now();
-    await db.items.where('[pipelineId+stageId]').equals([pipelineId, s.id]).count();
-    out[`count_${s.id}`] = performance.now() - t;
-    t = performance.now();
-    await db.items.where('[pipelineId+stageId]').equals([pipelineId, s.id]).limit(50).toArray();
-    out[`limit_${s.id}`] = performance.now() - t;
-    t = performance.now();
-    await readColumn(pipelineId, s.id, 50);
-    out[`column_${s.id}`] = performance.now() - t;
-  }
-  const first = await db.items.where('[pipelineId+stageId]').equals([pipelineId, 'lead']).first();
-  t = performance.now();
-  await moveItemTo(first!.id, 'qualified');
-  out.move = performance.now() - t;
-  t = performance.now();
-  await moveItemTo(first!.id, 'lead');
-  out.moveBack = performance.now() - t;
-  t = performance.now();
-  await allItemsOf(pipelineId);
-  out.all = performance.now() - t;
-  return out;
-}

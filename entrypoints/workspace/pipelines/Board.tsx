@@ -8,7 +8,7 @@ import { moveItemTo } from '../../../storage/pipelines';
 import type { Pipeline, PipelineItem, Stage } from '../../../storage/schema';
 import { itemPath } from '../routes';
 import { getDb } from '../../../storage/db';
-import { COLUMN_PAGE, type ColumnData, readColumn, useBoardTotals } from './board-data';
+import { COLUMN_PAGE, type ColumnData, countColumn, readColumn, useBoardTotals } from './board-data';
 import { type BoardTotals, applyItems, stageTotal } from './board-totals';
 import { formatMoney, pinMoved, settledMoves, visibleCards } from './board-view';
 
@@ -137,6 +137,7 @@ function Column({
   pinned,
   totals,
   focusId,
+  countIndex,
   moves,
 }: {
   pipeline: Pipeline;
@@ -144,16 +145,13 @@ function Column({
   pinned: readonly string[];
   totals?: BoardTotals;
   focusId?: string;
+  /** Every column has drawn its cards: the index counts may walk their ranges now. */
+  countIndex: boolean;
   moves: BoardMoves;
 }) {
   const [limit, setLimit] = useState(COLUMN_PAGE);
   const [over, setOver] = useState(false);
-  // Counted by the index until the totals count the column (then a move reads no count again).
-  const withCount = !totals;
-  const live = useLiveQuery(
-    () => readColumn(pipeline.id, stage.id, limit, pinned, withCount),
-    [pipeline.id, stage.id, limit, pinned, withCount],
-  );
+  const live = useLiveQuery(() => readColumn(pipeline.id, stage.id, limit, pinned), [pipeline.id, stage.id, limit, pinned]);
   // The cards stay while a changed query (more cards, a pin) answers.
   const last = useRef<ColumnData | undefined>(undefined);
   const data = live ?? last.current;
@@ -161,8 +159,13 @@ function Column({
   useEffect(() => {
     if (data) moves.onData(stage.id, data);
   }, [data]);
+  // Counted by the index once the board's cards are drawn, until the totals count the column.
+  const indexCount = useLiveQuery(
+    () => (countIndex && !totals ? countColumn(pipeline.id, stage.id) : undefined),
+    [pipeline.id, stage.id, countIndex && !totals],
+  );
   const shown = data ? visibleCards(stage.id, data.items, pinned, moves.moving) : undefined;
-  const count = totals ? stageTotal(totals, stage).count : data?.count !== undefined && shown ? data.count + shown.delta : undefined;
+  const count = totals ? stageTotal(totals, stage).count : indexCount;
   return (
     <section
       class={over ? 'pl-column drop-target' : 'pl-column'}
@@ -170,6 +173,7 @@ function Column({
       data-stage={stage.name}
       data-category={stage.category}
       aria-label={stage.name}
+      aria-busy={data ? undefined : 'true'}
       onDragOver={(e) => {
         if (!e.dataTransfer?.types.includes(DRAG_TYPE)) return;
         e.preventDefault();
@@ -273,6 +277,7 @@ export function Board({ pipeline }: { pipeline: Pipeline }) {
           pinned={pins[s.id] ?? NONE}
           totals={totals?.totals}
           focusId={focusId}
+          countIndex={painted}
           moves={moves}
         />
       ))}

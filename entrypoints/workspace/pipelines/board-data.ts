@@ -11,8 +11,6 @@ import { type BoardTotals, applyItems, changedItemIds, totalsOf } from './board-
 export const COLUMN_PAGE = 25;
 
 export interface ColumnData {
-  /** The index count; left out once the totals count the column (an IndexedDB count walks the range). */
-  count?: number;
   items: PipelineItem[];
   /** Names of the people on these cards, by contact id. */
   names: Map<string, string>;
@@ -21,23 +19,21 @@ export interface ColumnData {
 const stageRange = (pipelineId: string, stageId: string) => [pipelineId, stageId];
 
 /**
- * One column: its count (an index count, when `withCount`), the items moved here from this board
- * (`pinned`, newest first, so a card just moved stays in sight) and then the first `limit` items of
- * the stage by id.
+ * One column's cards: the items moved here from this board (`pinned`, newest first, so a card just
+ * moved stays in sight), then the first `limit` items of the stage by id.
  */
 export async function readColumn(
   pipelineId: string,
   stageId: string,
   limit: number,
   pinned: readonly string[] = [],
-  withCount = true,
   db: RapportDB = getDb(),
 ): Promise<ColumnData> {
-  const where = () => db.items.where('[pipelineId+stageId]').equals(stageRange(pipelineId, stageId));
   const pinnedSet = new Set(pinned);
-  const [count, first, moved] = await Promise.all([
-    withCount ? where().count() : Promise.resolve(undefined),
-    where()
+  const [first, moved] = await Promise.all([
+    db.items
+      .where('[pipelineId+stageId]')
+      .equals(stageRange(pipelineId, stageId))
       .limit(limit + pinned.length)
       .toArray(),
     pinned.length ? db.items.bulkGet([...pinned]) : Promise.resolve([] as (PipelineItem | undefined)[]),
@@ -46,7 +42,15 @@ export async function readColumn(
   const items = [...here, ...first.filter((i) => !pinnedSet.has(i.id))].slice(0, limit + here.length);
   const contactIds = [...new Set(items.flatMap((i) => i.contactIds))];
   const contacts = contactIds.length ? await db.contacts.where('id').anyOf(contactIds).toArray() : [];
-  return { count, items, names: new Map(contacts.map((c) => [c.id, c.name])) };
+  return { items, names: new Map(contacts.map((c) => [c.id, c.name])) };
+}
+
+/**
+ * A column's count from the index. IndexedDB's count walks the range (its cost follows the column's
+ * size), so the board asks for it after the cards are drawn, and only until the totals count.
+ */
+export function countColumn(pipelineId: string, stageId: string, db: RapportDB = getDb()): Promise<number> {
+  return db.items.where('[pipelineId+stageId]').equals(stageRange(pipelineId, stageId)).count();
 }
 
 /** Every item of a pipeline (the totals' one full read, and the bench's baseline). */
