@@ -187,4 +187,46 @@ describe('pipeline board', () => {
     const history = await stageHistory(bench, a);
     expect(history.at(-1)).toMatchObject({ from: 'qualified', to: 'negotiation' });
   });
+
+  it('a stage renamed, moved and given another probability shows so on the board; the table view is behind its toggle', async () => {
+    await ws.bringToFront();
+    await ws.reload({ waitUntil: 'load' });
+    await ws.waitForSelector('[data-testid="pipeline-board"][data-totals="ready"]');
+    await ws.click('[data-testid="pipeline-settings-toggle"]');
+    const row = (name: string) => `[data-testid="stage-row"][data-stage="${name}"]`;
+    await ws.waitForSelector(row('Negotiation'));
+    // Negotiation holds 3 items, 2,000 EUR; at 75 % they weigh 1,500, at 40 % 800.
+    await totalIs(ws, 'Negotiation', 3, 2000);
+    expect((await total(ws, 'Negotiation')).weighted).toBe('1500');
+    await fill(ws, `${row('Negotiation')} [data-testid="stage-probability"]`, '40');
+    await ws.$eval(`${row('Negotiation')} [data-testid="stage-probability"]`, (e) =>
+      e.dispatchEvent(new Event('change', { bubbles: true })),
+    );
+    await ws.waitForFunction(
+      (sel) => document.querySelector(`${sel} [data-testid="column-total"]`)?.getAttribute('data-weighted') === '800',
+      {},
+      column('Negotiation'),
+    );
+
+    await fill(ws, `${row('Negotiation')} [data-testid="stage-name"]`, 'Contract');
+    await ws.$eval(`${row('Negotiation')} [data-testid="stage-name"]`, (e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+    await ws.waitForSelector(column('Contract'));
+    await totalIs(ws, 'Contract', 3, 2000);
+    expect(
+      await ws.$$eval(`${column('Contract')} [data-testid="pipeline-item"]`, (cs) => cs.map((c) => c.getAttribute('data-stage'))),
+    ).toEqual(['Contract', 'Contract', 'Contract']);
+
+    await ws.click(`${row('Contract')} [data-testid="stage-up"]`);
+    await ws.waitForFunction(() => {
+      const names = [...document.querySelectorAll('[data-testid="stage-column"]')].map((c) => c.getAttribute('data-stage'));
+      return names.join(',') === 'Lead,Contract,Proposal,Won,Lost';
+    });
+
+    await ws.click('[data-testid="view-table"]');
+    await ws.waitForFunction(() => location.hash === '#/pipelines/pl_sales?view=table');
+    await ws.waitForSelector('[data-testid="item-table-placeholder"]');
+    expect(await ws.$('[data-testid="pipeline-board"]')).toBeNull();
+    await ws.click('[data-testid="view-board"]');
+    await ws.waitForSelector('[data-testid="pipeline-board"]');
+  });
 });
