@@ -229,4 +229,44 @@ describe('pipeline board', () => {
     await ws.click('[data-testid="view-board"]');
     await ws.waitForSelector('[data-testid="pipeline-board"]');
   });
+
+  it("the service board: a case's card shows its priority and SLA due time; the pipeline renamed and its SLA policy edited", async () => {
+    await ws.bringToFront();
+    const tab = await ws.waitForSelector('xpath///a[@data-testid="pipeline-tab" and text()="Service"]');
+    await tab!.click();
+    await ws.waitForSelector('[data-testid="pipeline-board"][data-kind="service"]');
+    // Settings stay open across tabs only if asked again: open them for this pipeline.
+    if (!(await ws.$('[data-testid="pipeline-settings"]'))) await ws.click('[data-testid="pipeline-settings-toggle"]');
+    await ws.waitForSelector('[data-testid="sla-policy"]');
+    const urgent = '[data-testid="sla-hours"][data-priority="urgent"]';
+    expect(await ws.$eval(urgent, (e) => (e as HTMLInputElement).value)).toBe('4');
+    await fill(ws, urgent, '2');
+    await ws.$eval(urgent, (e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+    await fill(ws, '[data-testid="pipeline-name"]', 'Support');
+    await ws.$eval('[data-testid="pipeline-name"]', (e) => e.dispatchEvent(new Event('change', { bubbles: true })));
+    await ws.waitForSelector('xpath///a[@data-testid="pipeline-tab" and text()="Support"]');
+
+    await ws.click('[data-testid="item-new"]');
+    await ws.waitForSelector('[data-testid="item-form"][data-kind="service"]');
+    await ws.select('[data-testid="item-form"] select[name="category"]', 'complaint');
+    await ws.select('[data-testid="item-form"] select[name="priority"]', 'urgent');
+    const before = Date.now();
+    await fill(ws, '[data-testid="item-form"] [name="title"]', 'Invoice charged twice');
+    await ws.click('[data-testid="item-save"]');
+    const sla = await ws.waitForSelector(`${column('New')} [data-testid="pipeline-item"] [data-testid="item-sla"]`);
+    expect(await sla!.evaluate((e) => e.textContent)).toMatch(/^SLA /);
+    expect(await ws.$eval(`${column('New')} .pl-priority`, (e) => e.textContent)).toBe('urgent');
+    const id = await ws.$eval(`${column('New')} [data-testid="pipeline-item"]`, (c) => c.getAttribute('data-id')!);
+    const [item] = await bench.evaluate(
+      (t) =>
+        (globalThis as unknown as { bench: { itemsTitled(t: string): Promise<{ id: string; slaDueAt: string }[]> } }).bench.itemsTitled(t),
+      'Invoice charged twice',
+    );
+    expect(item.id).toBe(id);
+    // Two hours, the policy just set (not the default four).
+    const due = Date.parse(item.slaDueAt) - before;
+    expect(due).toBeGreaterThan(2 * 3600e3 - 60e3);
+    expect(due).toBeLessThan(2 * 3600e3 + 60e3);
+    await totalIs(ws, 'New', 1);
+  });
 });
