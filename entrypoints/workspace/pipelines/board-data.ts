@@ -2,7 +2,7 @@
 // the [pipelineId+stageId] index — never the whole pipeline. The amount totals come after: one read
 // of the pipeline's items, then kept current from the ids each write changed (board-totals.ts).
 import Dexie, { type ObservabilitySet } from 'dexie';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { type RapportDB, getDb } from '../../../storage/db';
 import type { Pipeline, PipelineItem } from '../../../storage/schema';
 import { type BoardTotals, applyItems, changedItemIds, totalsOf } from './board-totals';
@@ -79,6 +79,9 @@ async function itemsByStage(pipeline: Pick<Pipeline, 'id' | 'stages'>, db: Rappo
  */
 export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency' | 'stages'>, start: boolean, db: RapportDB = getDb()) {
   const [state, setState] = useState<{ totals: BoardTotals; version: number } | undefined>(undefined);
+  // A full re-read (after a stage was removed, say) reads the stages as they are then.
+  const latest = useRef(pipeline);
+  latest.current = pipeline;
   useEffect(() => {
     if (!start) return;
     let stopped = false;
@@ -96,7 +99,7 @@ export function useBoardTotals(pipeline: Pick<Pipeline, 'id' | 'currency' | 'sta
           const todo = pending;
           pending = new Set();
           if (totals === undefined || todo === 'all') {
-            totals = totalsOf(pipeline, await itemsByStage(pipeline, db));
+            totals = totalsOf(pipeline, await itemsByStage(latest.current, db));
           } else {
             const ids = [...todo];
             const now = await db.items.bulkGet(ids);
