@@ -19,6 +19,7 @@ import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
 import { parseOutlookThread } from '../../sites/outlook/parse';
 import { taskBench } from './tasks';
+import { pipelineBench } from './pipelines';
 
 const db = getDb();
 
@@ -373,6 +374,7 @@ Object.assign(globalThis, {
     bulkTag,
     bulkTagEnd,
     ...taskBench,
+    ...pipelineBench,
   },
   benchReady: true,
 });
