@@ -129,6 +129,18 @@ describe('pipeline board', () => {
       ['lead', 'qualified'],
       ['qualified', 'proposal'],
     ]);
+    // The item's page shows that history to the user.
+    await ws.click(`${card(id)} a[href*="#/items/"]`);
+    await ws.waitForSelector('[data-testid="stage-history"]');
+    expect(
+      await ws.$$eval('[data-testid="stage-change"]', (rows) => rows.map((r) => [r.getAttribute('data-from'), r.getAttribute('data-to')])),
+    ).toEqual([
+      [null, 'Lead'],
+      ['Lead', 'Qualified'],
+      ['Qualified', 'Proposal'],
+    ]);
+    await ws.goBack();
+    await ws.waitForSelector('[data-testid="pipeline-board"]');
   });
 
   it('a card dropped on another column moves there; the column shows where it will land', async () => {
@@ -222,9 +234,17 @@ describe('pipeline board', () => {
       return names.join(',') === 'Lead,Contract,Proposal,Won,Lost';
     });
 
+    const onBoard = await ws.$$eval('[data-testid="column-total"]', (ts) =>
+      ts.reduce((n, t) => n + Number(t.getAttribute('data-count')), 0),
+    );
     await ws.click('[data-testid="view-table"]');
     await ws.waitForFunction(() => location.hash === '#/pipelines/pl_sales?view=table');
-    await ws.waitForSelector('[data-testid="item-table-placeholder"]');
+    // The table lists the same items as the board's columns.
+    await ws.waitForFunction(
+      (n) => document.querySelector('[data-testid="item-table-view"] [data-testid="item-count"]')?.getAttribute('data-count') === String(n),
+      {},
+      onBoard,
+    );
     expect(await ws.$('[data-testid="pipeline-board"]')).toBeNull();
     await ws.click('[data-testid="view-board"]');
     await ws.waitForSelector('[data-testid="pipeline-board"]');

@@ -10,20 +10,10 @@ import { createItem, listPipelines } from '../../../storage/pipelines';
 import type { Pipeline } from '../../../storage/schema';
 import { pipelinePath, routeQuery } from '../routes';
 import { Board } from './Board';
+import { ExportPipelineCsv } from './ExportPipelineCsv';
+import { ItemTable } from './ItemTable';
 import { PipelineSettings } from './PipelineSettings';
 import './pipelines.css';
-
-// Until the table (helper pl-item) and the CSV export (helper pl-export) land on this branch.
-function ItemTable(_: { pipeline: Pipeline }) {
-  return (
-    <p class="muted" data-testid="item-table-placeholder">
-      The table view is not built yet.
-    </p>
-  );
-}
-function ExportPipelineCsv(_: { pipeline: Pipeline }) {
-  return null;
-}
 
 function NewItem({ pipeline, onClose }: { pipeline: Pipeline; onClose: () => void }) {
   return (
