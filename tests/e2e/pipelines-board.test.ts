@@ -3,9 +3,13 @@
 // changes column, the counts and amounts of both columns follow and its stage history records each
 // move; dropped on another column it moves there too; removing a stage that holds items asks where
 // they go and moves them.
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Papa from 'papaparse';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
+import { downloadInto, downloadedText } from './harness/downloads';
 import { fill } from './harness/forms';
 
 type StageChangeRow = { from?: string; to: string };
@@ -141,6 +145,16 @@ describe('pipeline board', () => {
     ]);
     await ws.goBack();
     await ws.waitForSelector('[data-testid="pipeline-board"]');
+
+    // The pipeline's CSV has the deal where it now stands, weighted by that stage's probability.
+    const dir = join(tmpdir(), `rapport-pipeline-csv-${process.pid}-${Date.now()}`);
+    await downloadInto(ws, dir);
+    await ws.click('[data-testid="pipeline-export-csv"]');
+    const rows = Papa.parse<Record<string, string>>((await downloadedText(dir, /^rapport-.*\.csv$/)).replace(/^\uFEFF/, ''), {
+      header: true,
+      skipEmptyLines: true,
+    }).data;
+    expect(rows.find((r) => r.Title === 'Acme renewal')).toMatchObject({ Stage: 'Proposal', Amount: '1200', Currency: 'EUR' });
   });
 
   it('a card dropped on another column moves there; the column shows where it will land', async () => {
