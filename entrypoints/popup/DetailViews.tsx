@@ -7,6 +7,7 @@ import { CrmPanel } from '../../components/CrmPanel';
 import { formatDate, safeHref } from '../../components/format';
 import { Timeline } from '../../components/Timeline';
 import { type Live, useLiveState } from '../../components/use-live-query';
+import { NewItemActions } from './NewItemActions';
 import { QuickActions } from './QuickActions';
 
 // Each view reads live: an edit, a sync or a delete elsewhere shows here at once.
@@ -22,7 +23,7 @@ function Status({ s, what }: { s: Live<unknown>; what: string }) {
   return null;
 }
 
-export function ContactView({ id }: { id: string }) {
+export function ContactView({ id, onOpenWorkspace }: { id: string; onOpenWorkspace: (path: string) => void }) {
   const s = useLiveState(async () => {
     const contact = await getContact(id);
     if (!contact) throw new Error('this contact no longer exists');
@@ -32,6 +33,7 @@ export function ContactView({ id }: { id: string }) {
   return (
     <ContactCard contact={s.value.contact}>
       <QuickActions contact={s.value.contact} />
+      <NewItemActions contact={s.value.contact} onOpenItem={onOpenWorkspace} />
       <CrmPanel emails={s.value.contact.emails} />
       <h3 class="section-title" style="margin-left:0">
         History
