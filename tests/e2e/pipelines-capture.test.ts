@@ -2,13 +2,13 @@
 // from a Gmail thread, with the thread, its outside people and their company linked; the person's
 // items on their sidebar card and contact page, the stage changed in place on one and shown on the
 // other; a deal from the thread through the form, prefilled with the subject; a LinkedIn profile
-// added to the hiring pipeline.
+// added to the hiring pipeline; a case opened on a person in the popup.
 import { readFileSync } from 'node:fs';
 import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
-import { fill } from './harness/forms';
+import { fill, searchPopup } from './harness/forms';
 import { sidebarFrame } from './harness/sidebar';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -153,6 +153,32 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
     });
     await stageShown(ws, dealId, 'Lead');
     await page.close();
+  });
+
+  it('a case opened on a person in the popup links them and their company, and lists with their items', async () => {
+    const popup = await ext.openPopup();
+    const results = await searchPopup(popup, 'marco');
+    expect(results.map((r) => r.id)).toContain(marcoId);
+    await popup.click(`[data-testid="search-result"][data-id="${marcoId}"]`);
+    await popup.waitForSelector('[data-testid="contact-detail"]');
+    await popup.click('[data-testid="open-case"]');
+    const form = await popup.waitForSelector('[data-testid="item-form"]');
+    expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('service');
+    await fill(popup, '[data-testid="item-form"] [name="title"]', 'Licence keys not delivered');
+    await popup.select('[data-testid="item-form"] [name="category"]', 'incident');
+    await popup.click('[data-testid="item-save"]');
+    const created = await popup.waitForSelector('[data-testid="item-created"]');
+    const id = (await created!.evaluate((e) => e.getAttribute('data-id')))!;
+    await popup.waitForSelector(`${personItem(id)}[data-stage="New"]`);
+    const { items, contacts } = await readStores(ws, ['items', 'contacts']);
+    const marco = contacts.find((c) => c.id === marcoId)!;
+    expect(items.find((i) => i.id === id)).toMatchObject({
+      pipelineId: 'pl_service',
+      category: 'incident',
+      contactIds: [marcoId],
+      companyId: marco.companyId,
+    });
+    await popup.close();
   });
 
   it('a LinkedIn profile added to the hiring pipeline becomes a saved candidate, sourced from LinkedIn', async () => {
