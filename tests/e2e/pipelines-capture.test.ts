@@ -105,6 +105,22 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
     // The person's card shows the case at its first stage.
     await frame.waitForSelector(`${MARCO} ${personItem(caseId)}`);
     expect(await frame.$eval(`${MARCO} ${personItem(caseId)}`, (e) => e.getAttribute('data-stage'))).toBe('New');
+
+    // The details follow in the same form, on the case just opened.
+    await frame.click('[data-testid="item-details"]');
+    await frame.waitForSelector('[data-testid="item-form"][data-kind="service"]');
+    await frame.select('[data-testid="item-form"] [name="priority"]', 'high');
+    await fill(frame, '[data-testid="item-form"] [name="notes"]', 'Invoice charged twice');
+    await frame.click('[data-testid="item-save"]');
+    await frame.waitForFunction(() => !document.querySelector('[data-testid="item-form"]'));
+    const after = (await readStores(ws, ['items'])).items.find((i) => i.id === caseId)!;
+    expect(after).toMatchObject({ category: 'complaint', priority: 'high', notes: 'Invoice charged twice' });
+
+    // Its link opens the item's page in the workspace, in a tab of its own.
+    const opened = ext.browser.waitForTarget((t) => t.url().endsWith(`/workspace.html#/items/${caseId}`), { timeout: 15_000 });
+    await frame.click('[data-testid="item-created"] [data-testid="item-open"]');
+    const tab = await (await opened).page();
+    await tab?.close();
     await page.close();
   });
 
