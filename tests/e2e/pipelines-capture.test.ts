@@ -14,6 +14,8 @@ import { sidebarFrame } from './harness/sidebar';
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 const GMAIL_THREAD = fixture('gmail/thread-3-messages-cc.html');
 // LinkedIn serves standards mode; this fixture lost its doctype upstream (see sidebar.test.ts).
+const OUTLOOK_THREAD = fixture('outlook/thread-en.html');
+const OUTLOOK_CONV = 'AAQkADAwATM0MDAAMS1hYjE5LTkyZWMtMDACLTAwCgAQAK4v2xHL/UmOcP0mXwz7FvU=';
 const PROFILE = `<!doctype html>\n${fixture('linkedin/scoutr-loggedin-profile1-2024-07.html')}`;
 const THREAD_URL = 'https://mail.google.com/mail/u/0/#inbox/18c2f4a9b7d3e601';
 const MARCO = '[data-testid="sidebar-contact"][data-email="marco.rossi@globex.example.de"]';
@@ -60,6 +62,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
   beforeAll(async () => {
     server = await startFixtureServer();
     server.route('mail.google.com', '/mail/u/0/', { html: GMAIL_THREAD });
+    server.route('outlook.office.com', '/mail/', { html: OUTLOOK_THREAD });
     server.route('www.linkedin.com', '/in/mateo-quintero-vale/', { html: PROFILE });
     ext = await launchWithExtension({ hostMap: server.port });
     ws = await ext.openExtensionPage('workspace.html#/people');
@@ -168,6 +171,31 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
       threadIds: ['gmail:18c2f4a9b7d3e601'],
     });
     await stageShown(ws, dealId, 'Lead');
+    await page.close();
+  });
+
+  it('Outlook: a case opened through the form, with its category, links the conversation as its e-mails are logged', async () => {
+    const page = await ext.openPage(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(OUTLOOK_CONV)}`);
+    const frame = await sidebarFrame(page);
+    await frame.click('[data-testid="open-case"]');
+    const form = await frame.waitForSelector('[data-testid="item-form"]');
+    expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('service');
+    const subject = await frame.$eval('[data-testid="item-form"] [name="title"]', (e) => (e as HTMLInputElement).value);
+    expect(subject).not.toBe('');
+    await frame.select('[data-testid="item-form"] [name="category"]', 'question');
+    await frame.click('[data-testid="item-save"]');
+    const created = await frame.waitForSelector('[data-testid="item-created"][data-kind="service"]');
+    const id = (await created!.evaluate((e) => e.getAttribute('data-id')))!;
+    const { items, contacts, activities } = await readStores(ws, ['items', 'contacts', 'activities']);
+    const item = items.find((i) => i.id === id)!;
+    expect(item).toMatchObject({ pipelineId: 'pl_service', category: 'question', title: subject });
+    const threadId = (item.threadIds as string[])[0];
+    expect(threadId).toMatch(/^outlook:/);
+    const logged = activities.filter((a) => a.threadId === threadId);
+    expect(logged.length).toBeGreaterThan(0);
+    const hooli = contacts.filter((c) => (c.emails as string[]).some((e) => e.endsWith('@hooli.example.com')));
+    expect([...(item.contactIds as string[])].sort()).toEqual(hooli.map((c) => c.id as string).sort());
+    expect(hooli).toHaveLength(2);
     await page.close();
   });
 
