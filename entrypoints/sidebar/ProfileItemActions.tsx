@@ -29,17 +29,13 @@ export function ProfileItemActions({
       (e: unknown) => setError(describeStorageError(e)),
     );
   };
+  // A failure shows in the form (field messages under their fields).
   const save = async (r: ItemFormResult) => {
-    try {
-      const person = await ensureSaved();
-      const item = await createItem(r.pipelineId, { ...r.fields, stageId: r.stageId, contactIds: [person.id] }, source());
-      setCreated({ item, pipeline: pipelines?.find((p) => p.id === item.pipelineId) });
-      setPipelines(null);
-      setError(null);
-    } catch (e) {
-      if (!(e instanceof Error && e.name === 'ValidationError')) setError(describeStorageError(e));
-      throw e;
-    }
+    const person = await ensureSaved();
+    const item = await createItem(r.pipelineId, { ...r.fields, stageId: r.stageId, contactIds: [person.id] }, source());
+    setCreated({ item, pipeline: pipelines?.find((p) => p.id === item.pipelineId) });
+    setPipelines(null);
+    setError(null);
   };
   return (
     <div data-testid="profile-item-actions">

@@ -57,8 +57,8 @@ export function ThreadItemActions({ capture, settings, people }: { capture: Thre
   const complaint = async () => {
     setBusy(true);
     try {
-      const service = pipelinesFor(await listPipelines(), ['service'])[0];
-      if (!service) throw new Error('There is no pipeline to open a case in.');
+      const service = (await listPipelines()).find((p) => p.kind === 'service');
+      if (!service) throw new Error('There is no service pipeline to open a case in.');
       await create(service.id, { title, category: 'complaint' });
     } catch (e) {
       setError(describeStorageError(e));
@@ -72,15 +72,8 @@ export function ThreadItemActions({ capture, settings, people }: { capture: Thre
       {people.length ? `, ${people.map((p) => p.name).join(', ')} and their company when they share one` : ''}.
     </p>
   );
-  const save = async (r: ItemFormResult) => {
-    try {
-      await create(r.pipelineId, { ...r.fields, stageId: r.stageId });
-    } catch (e) {
-      // Field messages show under their fields; anything else is said here too.
-      if (!(e instanceof Error && e.name === 'ValidationError')) setError(describeStorageError(e));
-      throw e;
-    }
-  };
+  // A failure shows in the form (field messages under their fields).
+  const save = async (r: ItemFormResult) => void (await create(r.pipelineId, { ...r.fields, stageId: r.stageId }));
   return (
     <div data-testid="thread-item-actions">
       <div class="sb-actions">

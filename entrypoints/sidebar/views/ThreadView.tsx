@@ -85,7 +85,7 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
             {logged.text}
           </p>
         )}
-        <ThreadItemActions capture={capture} settings={settings} people={people} />
+        <ThreadItemActions key={threadKey} capture={capture} settings={settings} people={people} />
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
       {people.map((p) => (
