@@ -1,5 +1,6 @@
-// "New deal", "Open a case", "Add to hiring" on a person open in the popup (issue 18 item 3). The
-// pipelines module (a write path) loads on the first click, not with the popup (decision 0005).
+// "New deal", "Open a case", "Add to hiring" on a person open in the popup or on their workspace
+// page (issue 18 item 3), and their open items. The pipelines module (a write path) loads on the
+// first click, not with the popup (decision 0005).
 import { useState } from 'preact/hooks';
 import { ItemForm, type ItemFormResult } from '../../components/ItemForm';
 import { PersonItems } from '../../components/PersonItems';
@@ -17,7 +18,21 @@ const KINDS: Record<Kind, { label: string; testid: string; kinds: Pipeline['kind
   hiring: { label: 'Add to hiring', testid: 'add-to-hiring', kinds: ['hiring'] },
 };
 
-export function NewItemActions({ contact, onOpenItem }: { contact: Contact; onOpenItem: (path: string) => void }) {
+export function NewItemActions({
+  contact,
+  onOpenItem,
+  itemHref = (id) => `/workspace.html#${itemPath(id)}`,
+  newTab = true,
+  formClass = 'quick-form',
+}: {
+  contact: Contact;
+  /** Opens a workspace route (the item just created). */
+  onOpenItem: (path: string) => void;
+  /** An item's page as this page links it (the popup: the workspace in a new tab). */
+  itemHref?: (id: string) => string;
+  newTab?: boolean;
+  formClass?: string;
+}) {
   const [open, setOpen] = useState<{ kind: Kind; pipelines: Pipeline[] } | null>(null);
   const [created, setCreated] = useState<PipelineItem | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -58,7 +73,7 @@ export function NewItemActions({ contact, onOpenItem }: { contact: Contact; onOp
       {open && (
         <ItemForm
           key={open.kind}
-          class="quick-form"
+          class={formClass}
           pipelines={open.pipelines}
           initial={{ pipelineId: open.pipelines[0]?.id, title: title(open.kind) }}
           links={
@@ -87,8 +102,8 @@ export function NewItemActions({ contact, onOpenItem }: { contact: Contact; onOp
       <PersonItems
         contactId={contact.id}
         onMove={(id, stageId) => pipelinesModule().then((m) => m.moveItemTo(id, stageId))}
-        href={(id) => `/workspace.html#${itemPath(id)}`}
-        newTab
+        href={itemHref}
+        newTab={newTab}
       />
     </div>
   );

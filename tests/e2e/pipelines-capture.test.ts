@@ -225,6 +225,23 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
     await popup.close();
   });
 
+  it("the contact page adds the person to the hiring pipeline and opens the candidate's page", async () => {
+    await ws.goto(ws.url().replace(/#.*$/, `#/people/${marcoId}`));
+    await ws.waitForSelector('[data-testid="contact-items"] [data-testid="add-to-hiring"]');
+    await ws.click('[data-testid="contact-items"] [data-testid="add-to-hiring"]');
+    const form = await ws.waitForSelector('[data-testid="item-form"]');
+    expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('hiring');
+    expect(await ws.$eval('[data-testid="item-form"] [name="title"]', (e) => (e as HTMLInputElement).value)).toMatch(/^Marco Rossi/);
+    await ws.click('[data-testid="item-save"]');
+    const created = await ws.waitForSelector('[data-testid="item-created"]');
+    const id = (await created!.evaluate((e) => e.getAttribute('data-id')))!;
+    await stageShown(ws, id, 'Sourced');
+    const { items } = await readStores(ws, ['items']);
+    expect(items.find((i) => i.id === id)).toMatchObject({ pipelineId: 'pl_hiring', contactIds: [marcoId] });
+    await ws.click('[data-testid="item-created"] [data-testid="item-open"]');
+    await ws.waitForFunction((h) => location.hash === h, {}, `#/items/${id}`);
+  });
+
   it('a LinkedIn profile added to the hiring pipeline becomes a saved candidate, sourced from LinkedIn', async () => {
     const page = await ext.openPage('https://www.linkedin.com/in/mateo-quintero-vale/');
     const frame = await sidebarFrame(page);

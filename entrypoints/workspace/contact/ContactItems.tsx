@@ -1,8 +1,20 @@
-// The person's open deals, cases and candidacies on their page, each stage changed in place.
-import { PersonItems } from '../../../components/PersonItems';
-import { moveItemTo } from '../../../storage/pipelines';
+// The person's open deals, cases and candidacies on their page, each stage changed in place, and
+// a new one for them (the popup's actions: the same form, the same links).
+import { route } from 'preact-router';
+import { NewItemActions } from '../../popup/NewItemActions';
+import type { Contact } from '../../../storage/schema';
 import { itemPath } from '../routes';
 
-export function ContactItems({ contactId }: { contactId: string }) {
-  return <PersonItems contactId={contactId} onMove={(id, stageId) => moveItemTo(id, stageId)} href={(id) => `#${itemPath(id)}`} />;
+export function ContactItems({ contact }: { contact: Contact }) {
+  return (
+    <section class="ws-work" data-testid="contact-items">
+      <NewItemActions
+        contact={contact}
+        onOpenItem={(path) => route(path)}
+        itemHref={(id) => `#${itemPath(id)}`}
+        newTab={false}
+        formClass="ws-form"
+      />
+    </section>
+  );
 }

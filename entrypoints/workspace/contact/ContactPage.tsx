@@ -145,7 +145,7 @@ function ContactDetail({ id }: { id: string }) {
       )}
       <CrmPanel emails={contact.emails} />
       <ContactWork contact={contact} />
-      <ContactItems contactId={contact.id} />
+      <ContactItems contact={contact} />
       <h2 class="section-title">History</h2>
       <Timeline
         items={timeline}
