@@ -1,14 +1,14 @@
 // "New deal", "Open a case", "Add to hiring" on a person open in the popup or on their workspace
-// page (issue 18 item 3), and their open items. The pipelines module (a write path) loads on the
-// first click, not with the popup (decision 0005).
+// page (issue 18 item 3), and their open items. The popup loads this module after the person shows
+// (DetailViews.tsx): the form and the pipelines' write path are not on its read path (decision 0005).
 import { useState } from 'preact/hooks';
 import { ItemForm, type ItemFormResult } from '../../components/ItemForm';
 import { PersonItems } from '../../components/PersonItems';
 import { describeStorageError } from '../../storage/errors';
+import { createItem, listPipelines, moveItemTo } from '../../storage/pipelines';
 import type { Contact, Pipeline, PipelineItem, Source } from '../../storage/schema';
 import { itemPath } from '../workspace/routes';
 
-const pipelinesModule = () => import('../../storage/pipelines');
 const manual = (): Source => ({ type: 'manual', at: new Date().toISOString() });
 
 type Kind = 'deal' | 'case' | 'hiring';
@@ -38,18 +38,15 @@ export function NewItemActions({
   const [error, setError] = useState<string | null>(null);
   const openForm = (kind: Kind) => {
     if (open?.kind === kind) return setOpen(null);
-    void pipelinesModule()
-      .then((m) => m.listPipelines())
-      .then(
-        (all) => {
-          const fit = all.filter((p) => KINDS[kind].kinds.includes(p.kind));
-          setOpen({ kind, pipelines: fit.length ? fit : all });
-        },
-        (e: unknown) => setError(describeStorageError(e)),
-      );
+    void listPipelines().then(
+      (all) => {
+        const fit = all.filter((p) => KINDS[kind].kinds.includes(p.kind));
+        setOpen({ kind, pipelines: fit.length ? fit : all });
+      },
+      (e: unknown) => setError(describeStorageError(e)),
+    );
   };
   const save = async (r: ItemFormResult) => {
-    const { createItem } = await pipelinesModule();
     const item = await createItem(
       r.pipelineId,
       { ...r.fields, stageId: r.stageId, contactIds: [contact.id], ...(contact.companyId ? { companyId: contact.companyId } : {}) },
@@ -99,12 +96,7 @@ export function NewItemActions({
           {error}
         </p>
       )}
-      <PersonItems
-        contactId={contact.id}
-        onMove={(id, stageId) => pipelinesModule().then((m) => m.moveItemTo(id, stageId))}
-        href={itemHref}
-        newTab={newTab}
-      />
+      <PersonItems contactId={contact.id} onMove={(id, stageId) => moveItemTo(id, stageId)} href={itemHref} newTab={newTab} />
     </div>
   );
 }
