@@ -8,6 +8,7 @@ import { formatDate, safeHref } from '../../components/format';
 import { Timeline } from '../../components/Timeline';
 import { type Live, useLiveState } from '../../components/use-live-query';
 import { QuickActions } from './QuickActions';
+import { useEffect, useState } from 'preact/hooks';
 
 // Each view reads live: an edit, a sync or a delete elsewhere shows here at once.
 
@@ -22,7 +23,22 @@ function Status({ s, what }: { s: Live<unknown>; what: string }) {
   return null;
 }
 
-export function ContactView({ id }: { id: string }) {
+type ItemActions = (typeof import('./NewItemActions'))['NewItemActions'];
+
+/**
+ * The person's pipeline items and "New deal / Open a case / Add to hiring", loaded after the person
+ * shows: they bring the schemas' validators and the pipelines' write path, which the popup's read
+ * path leaves out (decision 0005).
+ */
+function LazyItemActions(props: { contact: Contact; onOpenItem: (path: string) => void }) {
+  const [Actions, setActions] = useState<{ C: ItemActions } | null>(null);
+  useEffect(() => {
+    void import('./NewItemActions').then((m) => setActions({ C: m.NewItemActions }));
+  }, []);
+  return Actions ? <Actions.C {...props} /> : null;
+}
+
+export function ContactView({ id, onOpenWorkspace }: { id: string; onOpenWorkspace: (path: string) => void }) {
   const s = useLiveState(async () => {
     const contact = await getContact(id);
     if (!contact) throw new Error('this contact no longer exists');
@@ -32,6 +48,7 @@ export function ContactView({ id }: { id: string }) {
   return (
     <ContactCard contact={s.value.contact}>
       <QuickActions contact={s.value.contact} />
+      <LazyItemActions contact={s.value.contact} onOpenItem={onOpenWorkspace} />
       <CrmPanel emails={s.value.contact.emails} />
       <h3 class="section-title" style="margin-left:0">
         History

@@ -101,7 +101,7 @@ function Popup() {
           </button>
         )}
       </div>
-      {top.kind === 'contact' && <ContactView id={top.id} />}
+      {top.kind === 'contact' && <ContactView id={top.id} onOpenWorkspace={openWorkspace} />}
       {top.kind === 'company' && <CompanyView id={top.id} onOpenContact={openContact} />}
       {top.kind === 'activity' && <ActivityView id={top.id} onOpenContact={openContact} />}
     </div>

@@ -7,6 +7,7 @@ import { Timeline } from '../../components/Timeline';
 import { findContactByEmail } from '../../storage/queries';
 import type { Source } from '../../storage/schema';
 import { ContactActions } from './ContactActions';
+import { CardItems } from './items';
 import { useContact } from './use-contact';
 
 /** One outside person of a conversation: what is stored about them, or what the email tells. */
@@ -51,6 +52,7 @@ export function MailPersonCard({ person, capture }: { person: OutsidePerson; cap
         </p>
       )}
       <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save()} source={source} />
+      {contact && <CardItems contactId={contact.id} />}
       {contact && (
         <>
           <h4 class="section-title" style="margin-left:0">

@@ -7,6 +7,8 @@ import { Timeline } from '../../../components/Timeline';
 import { findContactByLinkedinIds } from '../../../storage/queries';
 import type { Source } from '../../../storage/schema';
 import { ContactActions } from '../ContactActions';
+import { CardItems } from '../items';
+import { ProfileItemActions } from '../ProfileItemActions';
 import { useContact } from '../use-contact';
 import { describeStorageError } from '../../../storage/errors';
 
@@ -130,6 +132,8 @@ export function ProfileView({ capture }: { capture: ProfileLike }) {
         </p>
       )}
       <ContactActions key={contact?.id ?? 'new'} contact={contact} ensureSaved={async () => contact ?? save(false)} source={source} />
+      <ProfileItemActions capture={capture} ensureSaved={async () => contact ?? save(false)} source={source} />
+      {contact && <CardItems contactId={contact.id} />}
       {contact && contact.emails.length > 0 && <CrmPanel emails={contact.emails} />}
       {contact && (
         <ContactCard contact={contact}>

@@ -5,6 +5,7 @@ import { useLiveQuery } from '../../../components/use-live-query';
 import { getDb } from '../../../storage/db';
 import type { Settings } from '../../../storage/settings';
 import { MailPersonCard } from '../MailPersonCard';
+import { ThreadItemActions } from '../ThreadItemActions';
 import { describeStorageError } from '../../../storage/errors';
 
 /** An open conversation (Gmail, Outlook): log it, and one card per outside person. */
@@ -84,6 +85,7 @@ export function ThreadView({ capture, settings }: { capture: ThreadCapture; sett
             {logged.text}
           </p>
         )}
+        <ThreadItemActions key={threadKey} capture={capture} settings={settings} people={people} />
       </div>
       {!people.length && <p class="empty">Everyone in this conversation is on your team.</p>}
       {people.map((p) => (

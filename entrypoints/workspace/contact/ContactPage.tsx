@@ -19,6 +19,7 @@ import { createTask, logInteraction, openTasksOf, setTaskDone } from '../../../s
 import { LogInteraction } from '../../../components/InteractionForm';
 import { ActivityActions } from './ActivityActions';
 import { CadenceSelect } from './CadenceSelect';
+import { ContactItems } from './ContactItems';
 import type { Contact, Source } from '../../../storage/schema';
 import { getSettings } from '../../../storage/settings';
 import { recordPath } from '../routes';
@@ -144,6 +145,7 @@ function ContactDetail({ id }: { id: string }) {
       )}
       <CrmPanel emails={contact.emails} />
       <ContactWork contact={contact} />
+      <ContactItems contact={contact} />
       <h2 class="section-title">History</h2>
       <Timeline
         items={timeline}
