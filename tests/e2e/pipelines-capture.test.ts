@@ -8,7 +8,7 @@ import type { Frame, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ExtensionHandle, launchWithExtension } from './harness/browser';
 import { type FixtureServer, startFixtureServer } from './harness/server';
-import { fill, searchPopup } from './harness/forms';
+import { clickWhenThere, fill, searchPopup } from './harness/forms';
 import { sidebarFrame } from './harness/sidebar';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
@@ -75,7 +75,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
   it('a complaint from a Gmail thread is one click: a Service case linking the thread, its outside people and their company', async () => {
     const page = await ext.openPage(THREAD_URL);
     const frame = await sidebarFrame(page);
-    await frame.click('[data-testid="open-complaint"]');
+    await clickWhenThere(frame, '[data-testid="open-complaint"]');
     const created = await frame.waitForSelector('[data-testid="item-created"]');
     caseId = (await created!.evaluate((e) => e.getAttribute('data-id')))!;
     expect(await created!.evaluate((e) => e.getAttribute('data-kind'))).toBe('service');
@@ -122,9 +122,21 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
     // Its link opens the item's page in the workspace, in a tab of its own.
     const opened = ext.browser.waitForTarget((t) => t.url().endsWith(`/workspace.html#/items/${caseId}`), { timeout: 15_000 });
     await frame.click('[data-testid="item-created"] [data-testid="item-open"]');
-    const tab = await (await opened).page();
-    await tab?.close();
+    const tab = (await (await opened).page())!;
+    // The case's page lists the thread's three e-mails and both people.
+    await tab.waitForFunction(() => document.querySelectorAll('[data-testid="timeline-item"][data-type="email"]').length === 3);
+    expect((await tab.$$('[data-testid="item-person"]')).length).toBe(2);
+    await tab.close();
     await page.close();
+
+    // It is on the service board, at the first stage, with the people's names on its card.
+    await ws.bringToFront();
+    await ws.evaluate(() => (location.hash = '#/pipelines/pl_service'));
+    const card = await ws.waitForSelector(
+      `[data-testid="pipeline-board"][data-kind="service"] [data-testid="stage-column"][data-stage="New"] [data-testid="pipeline-item"][data-id="${caseId}"]`,
+    );
+    expect(await card!.evaluate((e) => e.textContent)).toContain('Marco Rossi');
+    await ws.evaluate(() => (location.hash = '#/people'));
   });
 
   it('the contact page lists the case with its stage; a stage changed in place on the sidebar card shows there', async () => {
@@ -154,7 +166,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
   it('a new deal from the thread opens the form in the Sales pipeline with the subject as its title', async () => {
     const page = await ext.openPage(THREAD_URL);
     const frame = await sidebarFrame(page);
-    await frame.click('[data-testid="new-deal"]');
+    await clickWhenThere(frame, '[data-testid="new-deal"]');
     const form = await frame.waitForSelector('[data-testid="item-form"]');
     expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('sales');
     expect(await frame.$eval('[data-testid="item-form"] [name="title"]', (e) => (e as HTMLInputElement).value)).toBe(
@@ -177,7 +189,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
   it('Outlook: a case opened through the form, with its category, links the conversation as its e-mails are logged', async () => {
     const page = await ext.openPage(`https://outlook.office.com/mail/inbox/id/${encodeURIComponent(OUTLOOK_CONV)}`);
     const frame = await sidebarFrame(page);
-    await frame.click('[data-testid="open-case"]');
+    await clickWhenThere(frame, '[data-testid="open-case"]');
     const form = await frame.waitForSelector('[data-testid="item-form"]');
     expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('service');
     const subject = await frame.$eval('[data-testid="item-form"] [name="title"]', (e) => (e as HTMLInputElement).value);
@@ -205,7 +217,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
     expect(results.map((r) => r.id)).toContain(marcoId);
     await popup.click(`[data-testid="search-result"][data-id="${marcoId}"]`);
     await popup.waitForSelector('[data-testid="contact-detail"]');
-    await popup.click('[data-testid="open-case"]');
+    await clickWhenThere(popup, '[data-testid="open-case"]');
     const form = await popup.waitForSelector('[data-testid="item-form"]');
     expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('service');
     await fill(popup, '[data-testid="item-form"] [name="title"]', 'Licence keys not delivered');
@@ -245,7 +257,7 @@ describe('pipeline items created from a thread, a profile and the popup', () => 
   it('a LinkedIn profile added to the hiring pipeline becomes a saved candidate, sourced from LinkedIn', async () => {
     const page = await ext.openPage('https://www.linkedin.com/in/mateo-quintero-vale/');
     const frame = await sidebarFrame(page);
-    await frame.click('[data-testid="add-to-pipeline"]');
+    await clickWhenThere(frame, '[data-testid="add-to-pipeline"]');
     const form = await frame.waitForSelector('[data-testid="item-form"]');
     expect(await form!.evaluate((e) => e.getAttribute('data-kind'))).toBe('hiring');
     expect(await frame.$eval('[data-testid="item-form"] [name="title"]', (e) => (e as HTMLInputElement).value)).toBe(
