@@ -8,6 +8,7 @@ import type { ConnectorInstance, OutboxEntry } from '../../storage/sync-rows';
 import { foldLinkJournal } from '../link-journal';
 import type { EngineEnv } from './env';
 import type { LinkMemo } from './memo';
+import { itemPipelines } from './item-pipelines';
 import { type References, loadRecords, references } from './tables';
 
 /** A deferred item (its contacts/companies are still queued) is looked at again no sooner than this. */
@@ -52,6 +53,8 @@ export async function prepare(
     kind,
     entries.map((e) => e.localId),
   );
+  // Pipeline items travel with their pipeline; those of a pipeline not synced to this CRM are dropped.
+  const pipelines = await itemPipelines(db, inst, kind, records);
   const refs = new Map<string, References>();
   const contactIds = new Set<string>();
   const companyIds = new Set<string>();
@@ -141,7 +144,7 @@ export async function prepare(
       // Names the item within its batch; receivers de-duplicate on the change id.
       entryId: `${entry.id}#${entry.version}`,
       changeId: changeIdOf(entry),
-      item: { kind, record: rec } as PushRecord,
+      item: (pipelines ? { kind, record: rec, pipeline: pipelines.get(entry.localId) } : { kind, record: rec }) as PushRecord,
       ...(remoteId ? { remoteId } : {}),
       ...(fresh.has(entry.id) && !remoteId ? { firstSend: true } : {}),
       linked: itemLinked,
