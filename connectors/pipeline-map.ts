@@ -69,16 +69,35 @@ export function remoteStageOf(
   return fallback && id ? { remotePipelineId: fallback.remotePipelineId, remoteStageId: id } : null;
 }
 
-/** The local stage a CRM stage maps back to (pull): the first local stage mapped to it, else by label. */
+/**
+ * The local stage a CRM stage maps back to (pull): the first local stage mapped to it; else, knowing
+ * the CRM's pipeline (`remote`), a closed stage by category (won, lost, resolved), else the local
+ * stage of the nearest earlier CRM stage that is mapped (a deal moved to a stage Rapport has no
+ * counterpart for has at least reached that one); else the local stage of the same label.
+ */
 export function localStageOf(
   pipeline: Pipeline,
   map: PipelineMap | null | undefined,
   remoteStageId: string,
-  remoteLabel?: string,
+  remote?: RemotePipeline,
 ): string | undefined {
-  if (map) {
-    const hit = pipeline.stages.find((s) => map.stages[s.id] === remoteStageId);
-    if (hit) return hit.id;
+  const mappedTo = (id: string) => (map ? pipeline.stages.find((s) => map.stages[s.id] === id)?.id : undefined);
+  const direct = mappedTo(remoteStageId);
+  if (direct) return direct;
+  const at = remote?.stages.findIndex((s) => s.id === remoteStageId) ?? -1;
+  if (remote && at >= 0) {
+    const stage = remote.stages[at];
+    if (stage.closed) {
+      const byCategory =
+        pipeline.stages.find((s) => s.category === stage.closed) ??
+        pipeline.stages.find((s) => s.category !== 'open' && s.category !== 'lost');
+      if (byCategory) return byCategory.id;
+    }
+    for (let i = at - 1; i >= 0; i--) {
+      const earlier = !remote.stages[i].closed ? mappedTo(remote.stages[i].id) : undefined;
+      if (earlier) return earlier;
+    }
+    return pipeline.stages.find((s) => norm(s.name) === norm(stage.label))?.id;
   }
-  return remoteLabel ? pipeline.stages.find((s) => norm(s.name) === norm(remoteLabel))?.id : undefined;
+  return undefined;
 }

@@ -89,10 +89,13 @@ describe('defaultPipelineMap', () => {
     expect(Object.keys(withDefaults([sales, hiring], HUBSPOT_DEALS, {}))).toEqual(['pl_sales', 'pl_hiring']);
   });
 
-  it('a CRM stage maps back to the first local stage mapped to it, else by label', () => {
+  it('a CRM stage maps back to the first local stage mapped to it, else by category, the nearest earlier mapped stage, the label', () => {
     const map = defaultPipelineMap(sales, [HUBSPOT_DEALS[0]]);
     expect(localStageOf(sales, map, 'closedwon')).toBe('won');
     expect(localStageOf(sales, map, 'contractsent')).toBeUndefined();
-    expect(localStageOf(sales, null, 'x', 'Proposal')).toBe('proposal');
+    // Knowing the CRM's stages: an unmapped one goes to the local stage of the nearest earlier mapped one.
+    expect(localStageOf(sales, map, 'contractsent', HUBSPOT_DEALS[0])).toBe('negotiation');
+    expect(localStageOf(sales, null, 'closedlost', HUBSPOT_DEALS[0])).toBe('lost');
+    expect(localStageOf(sales, null, 's2', HUBSPOT_DEALS[1])).toBe('proposal');
   });
 });
