@@ -225,6 +225,33 @@ describe('HubSpot: pipelines, deals and tickets', () => {
     expect(hs.list('tickets').filter((d) => d.properties.subject === 'Lost ticket')).toHaveLength(1);
   });
 
+  it('pull: deals and tickets changed there since the cursor, with stage, pipeline, amount and the Rapport id; the cursor moves on', async () => {
+    const first = await hubspotConnector.pull!(ctx, undefined, { items: ['deal', 'case'] });
+    const deal = first.items!.find((i) => i.remoteId === links.other.it_deal)!;
+    expect(deal).toMatchObject({
+      kind: 'deal',
+      remotePipelineId: 'default',
+      remoteStageId: 'closedwon',
+      amount: 12000,
+      currency: 'EUR',
+      localId: 'it_deal',
+    });
+    expect(first.items!.find((i) => i.remoteId === links.other.it_case)).toMatchObject({
+      kind: 'case',
+      remotePipelineId: '0',
+      remoteStageId: '4',
+    });
+    let cursor = first.cursor;
+    for (let more = first.more; more;) ({ cursor, more } = await hubspotConnector.pull!(ctx, cursor, { items: ['deal', 'case'] }));
+    expect((await hubspotConnector.pull!(ctx, cursor, { items: ['deal', 'case'] })).items ?? []).toEqual([]);
+    await new Promise((r) => setTimeout(r, 5));
+    hs.update('deals', links.other.it_deal, { dealstage: 'contractsent' });
+    const next = await hubspotConnector.pull!(ctx, cursor, { items: ['deal', 'case'] });
+    expect(next.items).toEqual([expect.objectContaining({ remoteId: links.other.it_deal, remoteStageId: 'contractsent' })]);
+    // Without `items`, no deal or ticket is read.
+    expect((await hubspotConnector.pull!(ctx, undefined)).items).toBeUndefined();
+  });
+
   it('archives deals and tickets with batch/archive; an id already gone counts as archived', async () => {
     const out = await hubspotConnector.archive!(ctx, 'deal', archiveRequests([links.other.it_mapped, '999999']));
     expect(out.every((o) => o.ok)).toBe(true);
