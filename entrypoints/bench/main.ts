@@ -19,6 +19,7 @@ import { parseGmailThread } from '../../sites/gmail/parse';
 import { parseLinkedinPage } from '../../sites/linkedin/parse';
 import { parseOutlookThread } from '../../sites/outlook/parse';
 import { taskBench } from './tasks';
+import './items';
 
 const db = getDb();
 
