@@ -23,6 +23,8 @@ export interface ItemSpec extends EngagementCandidateSpec {
   stageProperty: string;
   contactAssociation: number;
   companyAssociation: number;
+  /** To a logged e-mail (deal→email 209, ticket→email 223). */
+  emailAssociation: number;
   properties(item: PipelineItem, pipeline: Pipeline): Record<string, string>;
 }
 
@@ -49,6 +51,7 @@ export const ITEM_SPECS: Record<'deal' | 'case', ItemSpec> = {
     stageProperty: 'dealstage',
     contactAssociation: 3,
     companyAssociation: 341,
+    emailAssociation: 209,
     properties: (item, pipeline) => {
       const currency = item.currency ?? pipeline.currency;
       return {
@@ -67,6 +70,7 @@ export const ITEM_SPECS: Record<'deal' | 'case', ItemSpec> = {
     stageProperty: 'hs_pipeline_stage',
     contactAssociation: 16,
     companyAssociation: 339,
+    emailAssociation: 223,
     properties: (item) => ({
       subject: item.title,
       ...(item.notes ? { content: item.notes } : {}),
@@ -84,6 +88,7 @@ interface ItemWork {
   props: Record<string, string>;
   contacts: string[];
   companies: string[];
+  emails: string[];
   remoteId?: string;
 }
 
@@ -132,6 +137,7 @@ export async function pushItems(
       props: { ...spec.properties(record, pipeline), ...stageProps.get(group[0]) },
       contacts: [...new Set(record.contactIds.map((id) => linked.contacts[id]).filter(Boolean))],
       companies: record.companyId && linked.companies[record.companyId] ? [linked.companies[record.companyId]] : [],
+      emails: [...new Set(Object.values(linked.emails ?? {}))],
       remoteId: group[0].remoteId,
     };
   });
@@ -165,6 +171,11 @@ export async function pushItems(
       'companies',
       done.flatMap((w) => w.companies.map((to) => ({ from: w.remoteId as string, to }))),
     );
+    await client.associateDefault(
+      spec.type,
+      'emails',
+      done.flatMap((w) => w.emails.map((to) => ({ from: w.remoteId as string, to }))),
+    );
   }
 
   // 2. Unknown remote ids, not on their first send: an earlier attempt may have created it.
@@ -189,6 +200,10 @@ export async function pushItems(
       ...w.companies.map((id) => ({
         to: { id },
         types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.companyAssociation }],
+      })),
+      ...w.emails.map((id) => ({
+        to: { id },
+        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.emailAssociation }],
       })),
     ];
     const trace = w.items[0].entryId;

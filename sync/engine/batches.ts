@@ -49,8 +49,8 @@ export async function leaseBatches(
   const until = t + env.leaseMs;
   const cid = run.inst.id;
   const limit = size * count;
-  // Pipeline items also read their pipelines (prepare → item-pipelines.ts).
-  const tables = [db.outbox, db.links, db.syncState, tableFor(db, kind), ...(isItemKind(kind) ? [db.pipelines] : [])];
+  // Pipeline items also read their pipelines and their threads' e-mails (prepare → item-pipelines.ts).
+  const tables = [db.outbox, db.links, db.syncState, tableFor(db, kind), ...(isItemKind(kind) ? [db.pipelines, db.activities] : [])];
   return db.transaction('rw', tables, async () => {
     const read = (from: [number, string], n: number) =>
       db.outbox.where(DUE_INDEX).between([cid, kind, from[0], from[1]], [cid, kind, t, Dexie.maxKey], false, true).limit(n).toArray();

@@ -9,6 +9,40 @@ import type { Pipeline, PipelineItem } from '../../storage/schema';
 import { type ConnectorInstance, isItemKind } from '../../storage/sync-rows';
 import type { AnyRecord } from './tables';
 
+/**
+ * Per item, the e-mails logged from its threads that this connection has pushed (local id → remote
+ * id): the CRM may associate them with the item. An e-mail not pushed yet does not hold the item up.
+ */
+export async function threadEmails(
+  db: RapportDB,
+  connectorId: string,
+  records: Map<string, AnyRecord>,
+  known: (localId: string) => string | undefined,
+): Promise<Map<string, Record<string, string>>> {
+  const byThread = new Map<string, string[]>();
+  for (const rec of records.values()) for (const t of (rec as PipelineItem).threadIds ?? []) byThread.set(t, []);
+  const out = new Map<string, Record<string, string>>();
+  if (byThread.size === 0) return out;
+  const mails = (
+    await db.activities
+      .where('threadId')
+      .anyOf([...byThread.keys()])
+      .toArray()
+  ).filter((a) => a.type === 'email');
+  const unknown = mails.filter((a) => known(a.id) === undefined);
+  const rows = await db.links.bulkGet(unknown.map((a) => [connectorId, 'email', a.id] as [string, 'email', string]));
+  const remote = new Map(unknown.map((a, i) => [a.id, rows[i]?.remoteId]));
+  for (const a of mails) {
+    const id = known(a.id) ?? remote.get(a.id);
+    if (id && a.threadId) byThread.get(a.threadId)!.push(`${a.id}\u0000${id}`);
+  }
+  for (const [itemId, rec] of records) {
+    const pairs = ((rec as PipelineItem).threadIds ?? []).flatMap((t) => byThread.get(t) ?? []);
+    if (pairs.length) out.set(itemId, Object.fromEntries(pairs.map((p) => p.split('\u0000') as [string, string])));
+  }
+  return out;
+}
+
 /** Item id → its pipeline, for item kinds (undefined for other kinds); removes the items not to push. */
 export async function itemPipelines(
   db: RapportDB,

@@ -8,7 +8,7 @@ import type { ConnectorInstance, OutboxEntry } from '../../storage/sync-rows';
 import { foldLinkJournal } from '../link-journal';
 import type { EngineEnv } from './env';
 import type { LinkMemo } from './memo';
-import { itemPipelines } from './item-pipelines';
+import { itemPipelines, threadEmails } from './item-pipelines';
 import { type References, loadRecords, references } from './tables';
 
 /** A deferred item (its contacts/companies are still queued) is looked at again no sooner than this. */
@@ -55,6 +55,7 @@ export async function prepare(
   );
   // Pipeline items travel with their pipeline; those of a pipeline not synced to this CRM are dropped.
   const pipelines = await itemPipelines(db, inst, kind, records);
+  const mails = pipelines ? await threadEmails(db, cid, records, (id) => links.get('email', id)) : undefined;
   const refs = new Map<string, References>();
   const contactIds = new Set<string>();
   const companyIds = new Set<string>();
@@ -137,7 +138,11 @@ export async function prepare(
       return;
     }
     const remoteId = fresh.has(entry.id) ? undefined : (links.get(kind, entry.localId) ?? ownLinks.get(entry.id)?.remoteId);
-    const itemLinked: LinkedIds = { contacts: {}, companies: {} };
+    const itemLinked: LinkedIds = {
+      contacts: {},
+      companies: {},
+      ...(mails?.has(entry.localId) ? { emails: mails.get(entry.localId) } : {}),
+    };
     for (const id of r.contacts) if (linked.contacts[id]) itemLinked.contacts[id] = linked.contacts[id];
     for (const id of r.companies) if (linked.companies[id]) itemLinked.companies[id] = linked.companies[id];
     prepared.items.push({

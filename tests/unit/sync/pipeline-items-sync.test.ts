@@ -7,7 +7,7 @@ import { hubspotConnector } from '../../../connectors/hubspot';
 import { createRegistry, type AnyConnector } from '../../../connectors/registry';
 import { webhookConnector } from '../../../connectors/webhook';
 import { createItem, deleteItem, listPipelines, moveItemTo, stageHistory } from '../../../storage/pipelines';
-import { upsertCompany, upsertContact } from '../../../storage/repositories';
+import { addActivities, upsertCompany, upsertContact } from '../../../storage/repositories';
 import { saveConnectorInstance } from '../../../sync/connectors';
 import { syncNow, type EngineOptions } from '../../../sync/engine';
 import { PULL_INTERVAL_MS, applyPullPage } from '../../../sync/pull';
@@ -86,6 +86,39 @@ describe('pipeline items reach every connection that takes them', () => {
     const types = receiver.attempts.map((a) => a.event!.type).filter((t) => t.startsWith('deal.'));
     expect(types).toEqual(['deal.created', 'deal.stage_changed', 'deal.deleted']);
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('a deal from a mail thread is associated with the e-mails of that thread HubSpot has (deal→email 209)', async () => {
+    const { hs, db, sync, contact } = await world();
+    const {
+      added: [mail],
+    } = await addActivities(
+      [
+        {
+          type: 'email',
+          contactIds: [contact.id],
+          subject: 'Quote',
+          occurredAt: '2026-03-01T09:00:00.000Z',
+          direction: 'incoming',
+          threadId: 'gmail:th-quote',
+        },
+      ],
+      src,
+      db,
+    );
+    await sync();
+    expect(hs.list('emails')).toHaveLength(1);
+    const deal = await createItem(
+      'pl_sales',
+      { title: 'From the thread', contactIds: [contact.id], threadIds: ['gmail:th-quote'] },
+      src,
+      db,
+    );
+    await sync();
+    const remote = hs.list('deals')[0];
+    expect(hs.associationsOf('deals', remote.id, 'emails')).toEqual([{ toId: hs.list('emails')[0].id, typeIds: [209] }]);
+    expect(mail.threadId).toBe('gmail:th-quote');
+    expect((await db.items.get(deal.id))?.threadIds).toEqual(['gmail:th-quote']);
   });
 
   it('a pipeline mapped to “Don’t sync” never leaves for that CRM (its entries are dropped), the webhook still gets it', async () => {
