@@ -7,7 +7,7 @@
 //   (the local change wins and goes out next), or its pipeline is not synced there (mapped to null).
 // - A deal's amount and expected close date changed there are taken too (same conditions).
 // What a pull changes is queued for the other connections only (exceptConnector): nothing echoes.
-import type { RemoteItem, RemotePipeline } from '../connectors/types';
+import type { ItemSyncKind, RemoteItem, RemotePipeline } from '../connectors/types';
 import { localStageOf } from '../connectors/pipeline-map';
 import type { RapportDB } from '../storage/db';
 import { type Change, enqueue, entryKey } from '../storage/outbox';
@@ -60,8 +60,8 @@ export async function applyPulledItems(
   items: RemoteItem[],
   mapping: PipelineMapping | undefined,
   now: number,
-  /** The CRM's pipelines, where known: a CRM stage no local stage maps to is placed by them. */
-  remotes: readonly RemotePipeline[] = [],
+  /** The CRM's pipelines per kind, where known: a CRM stage no local stage maps to is placed by them. */
+  remotes: Partial<Record<ItemSyncKind, readonly RemotePipeline[]>> = {},
 ): Promise<PulledItemsSummary> {
   const summary: PulledItemsSummary = { moved: 0, updated: 0, skipped: 0 };
   if (items.length === 0) return summary;
@@ -90,7 +90,7 @@ export async function applyPulledItems(
     const waiting = await db.outbox.get(entryKey(connectorId, remote.kind, local.id));
     if (waiting && waiting.state !== 'dead') continue;
     const map = mapping?.[pipeline.id] ?? undefined;
-    const remotePipeline = remotes.find((r) => r.id === (remote.remotePipelineId ?? map?.remotePipelineId));
+    const remotePipeline = remotes[remote.kind]?.find((r) => r.id === (remote.remotePipelineId ?? map?.remotePipelineId));
     const merged = mergePulledItem(local, pipeline, remote, map, at, remotePipeline);
     if (!merged) continue;
     await db.items.put(merged.item);

@@ -10,7 +10,7 @@
 //
 // One page is one transaction: the merged people, their links and the advanced cursor commit
 // together, so a worker killed mid-pull resumes from the last committed page and never skips one.
-import type { PullResult, RemotePipeline } from '../connectors/types';
+import type { ItemSyncKind, PullResult, RemotePipeline } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { rearmAwaiting } from '../storage/outbox';
 import { upsertContacts } from '../storage/repositories';
@@ -46,8 +46,8 @@ export async function applyPullPage(
   now: number = Date.now(),
   /** The connection's pipeline map, defaults filled in (pulled items' stages map back through it). */
   pipelineMapping?: PipelineMapping,
-  /** The CRM's pipelines of the pulled items' kinds, where read. */
-  remotePipelines?: readonly RemotePipeline[],
+  /** The CRM's pipelines per kind of the pulled items, where read. */
+  remotePipelines?: Partial<Record<ItemSyncKind, readonly RemotePipeline[]>>,
 ): Promise<PullPageSummary> {
   const summary: PullPageSummary = { created: 0, merged: 0, unchanged: 0, skipped: 0 };
   await db.transaction('rw', db.tables, async () => {

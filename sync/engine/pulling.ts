@@ -1,7 +1,7 @@
 // The pull part of a run (CRM → local): pages of changed people (and tasks, for connections that
 // sync tasks) while a pull is due, each applied
 // with its cursor in one transaction (sync/pull.ts).
-import { ConnectorError, type PullResult, type RemoteItem, type RemotePipeline } from '../../connectors/types';
+import { ConnectorError, type ItemSyncKind, type PullResult, type RemoteItem, type RemotePipeline } from '../../connectors/types';
 import { itemSyncKind } from '../../storage/item-sync';
 import { ITEM_SYNC_KINDS, type ConnectorInstance, type PipelineMapping } from '../../storage/sync-rows';
 import { pauseConnector, pauseKind, supportsKind } from '../connectors';
@@ -19,31 +19,33 @@ export function pulls(inst: ConnectorInstance): boolean {
 }
 
 /**
- * The CRM's pipelines for the kinds of pulled items, and the connection's pipeline map with defaults
- * (by name, against those pipelines) for the local pipelines the user has not mapped: the defaults the
- * connector pushed them with. Without the CRM's pipelines (not readable) the map stays as it is.
+ * Reads the CRM's pipelines for the kinds of pulled items not read yet in this run (into `remotes`),
+ * and returns the connection's pipeline map with defaults (by name, against those pipelines) for the
+ * local pipelines the user has not mapped: the defaults the connector pushed them with. Without the
+ * CRM's pipelines (not readable) the map stays as it is and unmapped CRM stages are not placed.
  */
 async function pipelinesFor(
   env: EngineEnv,
   run: ConnectorRun,
-  mapping: PipelineMapping | undefined,
   items: RemoteItem[],
-): Promise<{ mapping: PipelineMapping | undefined; remotes: RemotePipeline[] }> {
+  remotes: RemotePipelines,
+): Promise<PipelineMapping | undefined> {
+  for (const kind of new Set(items.map((i) => i.kind)))
+    if (!(kind in remotes)) remotes[kind] = (await run.connector.listPipelines?.(run.ctx, kind).catch(() => undefined)) ?? [];
   const pipelines = await env.db.pipelines.toArray();
-  let out = mapping;
-  const remotes: RemotePipeline[] = [];
-  for (const kind of new Set(items.map((i) => i.kind))) {
-    const theirs = await run.connector.listPipelines?.(run.ctx, kind).catch(() => undefined);
-    if (!theirs) continue;
-    remotes.push(...theirs);
-    out = withDefaults(
-      pipelines.filter((p) => itemSyncKind(p.kind) === kind),
-      theirs,
-      out,
-    );
-  }
-  return { mapping: out, remotes };
+  let out = run.inst.pipelineMapping;
+  for (const [kind, theirs] of Object.entries(remotes) as [ItemSyncKind, RemotePipeline[]][])
+    if (theirs.length)
+      out = withDefaults(
+        pipelines.filter((p) => itemSyncKind(p.kind) === kind),
+        theirs,
+        out,
+      );
+  return out;
 }
+
+/** The CRM's pipelines per item kind, read at most once per run. */
+type RemotePipelines = Partial<Record<ItemSyncKind, RemotePipeline[]>>;
 
 /** Pulls pages of changed people while due, saving the cursor with each page (sync/pull.ts). */
 export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun): Promise<void> {
@@ -53,7 +55,7 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
   // Pipeline items come back for the kinds this connection syncs (both ways: pulls() holds).
   const itemKinds = ITEM_SYNC_KINDS.filter((k) => run.inst.kinds.includes(k) && supportsKind(run.connector, k));
   let mapping = run.inst.pipelineMapping;
-  let remotes: RemotePipeline[] = [];
+  const remotes: RemotePipelines = {};
   for (let page = 0; page < PULL_PAGES_PER_RUN; page++) {
     if (checkStop(env, state) || !(await ensureLease(env, state))) return;
     let result: PullResult;
@@ -62,7 +64,7 @@ export async function runPull(env: EngineEnv, state: RunState, run: ConnectorRun
         tasks: run.inst.kinds.includes('task'),
         ...(itemKinds.length ? { items: itemKinds } : {}),
       });
-      if (result.items?.length) ({ mapping, remotes } = await pipelinesFor(env, run, run.inst.pipelineMapping, result.items));
+      if (result.items?.length) mapping = await pipelinesFor(env, run, result.items, remotes);
     } catch (err) {
       if (env.signal?.aborted || state.stop) return;
       const error = err instanceof ConnectorError ? err : new ConnectorError(errorMessage(err), 'transient');

@@ -169,7 +169,7 @@ describe('pipeline items reach every connection that takes them', () => {
     const page = await hubspotConnector.pull!(ctx, undefined, { items: ['deal'] });
     const remotes = await hubspotConnector.listPipelines!(ctx, 'deal');
     const mapping = withDefaults(await listPipelines(db), remotes);
-    await applyPullPage(db, crm.id, page, 'pull-test', (row) => row, clock.now(), mapping, remotes);
+    await applyPullPage(db, crm.id, page, 'pull-test', (row) => row, clock.now(), mapping, { deal: remotes });
     expect((await db.items.get(deal.id))!.stageId).toBe('proposal');
     await sync();
     expect(hs.state.deals.get(remote.id)!.properties.dealstage).toBe('presentationscheduled');
