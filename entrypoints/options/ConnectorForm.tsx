@@ -312,17 +312,6 @@ export function ConnectorForm({
           The CRM stays the system of record for what it owns: Rapport fills empty fields and never overwrites a value unless you choose so.
         </p>
       </fieldset>
-      <PipelineMapping
-        connector={connector}
-        type={type}
-        values={clean()}
-        id={instance?.id}
-        kinds={kinds}
-        allowInsecureHttp={allowInsecureHttp}
-        value={pipelineMapping}
-        onChange={setPipelineMapping}
-        refresh={tested}
-      />
       {Object.keys(mapping).length > 0 && (
         <details>
           <summary>Field mapping</summary>
@@ -364,6 +353,18 @@ export function ConnectorForm({
           {msg.notice}
         </p>
       )}
+      {/* Below the buttons: appearing after a test, it must not move them under the pointer. */}
+      <PipelineMapping
+        connector={connector}
+        type={type}
+        values={clean()}
+        id={instance?.id}
+        kinds={kinds}
+        allowInsecureHttp={allowInsecureHttp}
+        value={pipelineMapping}
+        onChange={setPipelineMapping}
+        refresh={tested}
+      />
     </form>
   );
 }
