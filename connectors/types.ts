@@ -39,6 +39,11 @@ export interface LinkedIds {
   contacts: Record<string, string>;
   /** local company id → remote id */
   companies: Record<string, string>;
+  /**
+   * Pipeline items only: the e-mails logged from the item's threads that this CRM already has,
+   * local activity id → remote id (decision 0054). Absent for other kinds.
+   */
+  emails?: Record<string, string>;
 }
 
 export type PushRecord =

@@ -22,6 +22,15 @@ const SessionId = z.string().min(1).max(64);
 /** The content script numbers its captures: the frame gets each twice (direct and via the background). */
 const CaptureSeq = z.number().int().nonnegative();
 
+/** Local pipeline id → the CRM's pipeline and stages, or null: not synced there (decision 0054). */
+const PipelineMappingInput = z.record(
+  z.string().max(100),
+  z
+    .object({ remotePipelineId: z.string().max(200), stages: z.record(z.string().max(100), z.string().max(200)) })
+    .strict()
+    .nullable(),
+);
+
 export const messages = {
   ping: {
     input: z.object({}).strict(),
@@ -139,6 +148,7 @@ export const messages = {
         kinds: z.array(z.enum(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate'])).optional(),
         direction: z.enum(['push', 'pull', 'both']).optional(),
         fieldMapping: z.record(z.string(), z.string().max(200)).optional(),
+        pipelineMapping: PipelineMappingInput.optional(),
         allowInsecureHttp: z.boolean().optional(),
       })
       .strict(),
@@ -151,6 +161,19 @@ export const messages = {
         type: z.string().max(50),
         values: z.record(z.string(), z.unknown()),
         id: z.string().max(100).optional(),
+        allowInsecureHttp: z.boolean().optional(),
+      })
+      .strict(),
+    fromContentScript: false,
+  },
+  /** The CRM's pipelines and stages (per item kind) for the pipeline mapping, read with the form's values. Extension pages only. */
+  connectorPipelines: {
+    input: z
+      .object({
+        type: z.string().max(50),
+        values: z.record(z.string(), z.unknown()),
+        id: z.string().max(100).optional(),
+        kinds: z.array(z.enum(['deal', 'case', 'candidate'])).max(3),
         allowInsecureHttp: z.boolean().optional(),
       })
       .strict(),

@@ -7,12 +7,23 @@ import type { RapportDB } from '../storage/db';
 import { forgetConnectorMemory } from './connector-memory';
 import { backfillKey, kindsToBackfill, planBackfill } from '../storage/backfill';
 import { newId } from '../storage/schema';
-import type { ConnectorInstance, ConnectorStatus, PauseScope, SyncDirection } from '../storage/sync-rows';
+import type { ConnectorInstance, ConnectorStatus, PauseScope, PipelineMapping, SyncDirection } from '../storage/sync-rows';
 import { dropLinkJournal } from './link-journal';
 import { connectorStateKey } from '../storage/sync-rows';
 
 /** Dependency order: companies before contacts (contacts link to them), people before activities. */
-export const KIND_ORDER: readonly SyncKind[] = ['company', 'contact', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate'];
+export const KIND_ORDER: readonly SyncKind[] = [
+  'company',
+  'contact',
+  'email',
+  'note',
+  'call',
+  'meeting',
+  'task',
+  'deal',
+  'case',
+  'candidate',
+];
 
 export function supportsKind(connector: AnyConnector, kind: SyncKind): boolean {
   const c = connector.capabilities;
@@ -90,6 +101,8 @@ export interface ConnectorInput {
   kinds?: SyncKind[];
   direction?: SyncDirection;
   fieldMapping?: Record<string, string>;
+  /** Local pipelines → the CRM's (decision 0054); absent keeps the stored one. */
+  pipelineMapping?: PipelineMapping;
   /** The user confirmed sending to a plain http:// address (not needed for loopback). */
   allowInsecureHttp?: boolean;
 }
@@ -173,6 +186,7 @@ export async function saveConnectorInstance(
       kinds,
       direction: input.direction ?? old?.direction ?? 'push',
       fieldMapping: input.fieldMapping ?? old?.fieldMapping ?? {},
+      ...((input.pipelineMapping ?? old?.pipelineMapping) ? { pipelineMapping: input.pipelineMapping ?? old?.pipelineMapping } : {}),
       ...(insecureOrigins(newOrigins ?? []).length && allowInsecureHttp ? { allowInsecureHttp: true } : {}),
       status,
       createdAt: old?.createdAt ?? now,

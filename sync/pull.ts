@@ -1,6 +1,6 @@
 // Pull (CRM → local): people changed in the CRM since the last cursor are merged into the local
 // database, so the sidebar and popup know them offline; tasks too, for connections that sync tasks
-// (pull-tasks.ts).
+// (pull-tasks.ts), and the stages of pipeline items (pull-items.ts).
 //
 // Merge rule (docs/architecture.md, principle 6, seen from the other side): a pulled person fills the empty local
 // fields of the same person (same email or LinkedIn profile) or becomes a new local contact; a
@@ -10,14 +10,15 @@
 //
 // One page is one transaction: the merged people, their links and the advanced cursor commit
 // together, so a worker killed mid-pull resumes from the last committed page and never skips one.
-import type { PullResult } from '../connectors/types';
+import type { ItemSyncKind, PullResult, RemotePipeline } from '../connectors/types';
 import type { RapportDB } from '../storage/db';
 import { rearmAwaiting } from '../storage/outbox';
 import { upsertContacts } from '../storage/repositories';
 import { nowIso } from '../storage/schema';
 import { foldLinkJournal } from './link-journal';
+import { type PulledItemsSummary, applyPulledItems } from './pull-items';
 import { type PulledTasksSummary, applyPulledTasks } from './pull-tasks';
-import { type LinkRow, type SyncStateRow } from '../storage/sync-rows';
+import { type LinkRow, type PipelineMapping, type SyncStateRow } from '../storage/sync-rows';
 
 /** A complete pull is repeated this often (the engine wakes for it). */
 export const PULL_INTERVAL_MS = 5 * 60_000;
@@ -31,6 +32,8 @@ export interface PullPageSummary {
   skipped: number;
   /** Pulled tasks (pull-tasks.ts): new local ones, local ones changed, ones left in the CRM. */
   tasks?: PulledTasksSummary;
+  /** Pulled pipeline items (pull-items.ts): moved to another stage, otherwise changed, not linked here. */
+  items?: PulledItemsSummary;
 }
 
 /** Applies one page and saves the cursor in the same transaction. */
@@ -41,6 +44,10 @@ export async function applyPullPage(
   stateKey: string,
   updateState: (row: SyncStateRow) => SyncStateRow,
   now: number = Date.now(),
+  /** The connection's pipeline map, defaults filled in (pulled items' stages map back through it). */
+  pipelineMapping?: PipelineMapping,
+  /** The CRM's pipelines per kind of the pulled items, where read. */
+  remotePipelines?: Partial<Record<ItemSyncKind, readonly RemotePipeline[]>>,
 ): Promise<PullPageSummary> {
   const summary: PullPageSummary = { created: 0, merged: 0, unchanged: 0, skipped: 0 };
   await db.transaction('rw', db.tables, async () => {
@@ -73,6 +80,10 @@ export async function applyPullPage(
     if (page.tasks?.length) {
       if (!links.length) await foldLinkJournal(db, { connectorId });
       summary.tasks = await applyPulledTasks(db, connectorId, page.tasks, now);
+    }
+    if (page.items?.length) {
+      if (!links.length && !page.tasks?.length) await foldLinkJournal(db, { connectorId });
+      summary.items = await applyPulledItems(db, connectorId, page.items, pipelineMapping, now, remotePipelines);
     }
     const row = (await db.syncState.get(stateKey)) ?? { key: stateKey };
     await db.syncState.put(updateState(row));

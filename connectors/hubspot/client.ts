@@ -21,7 +21,7 @@ export const BATCH_LIMIT = 100;
 export const SEARCH_PAGE = 100;
 const SEARCH_MAX_RESULTS = 10_000;
 
-export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'emails' | 'notes' | 'tasks' | 'calls' | 'meetings';
+export type HsObjectType = 'contacts' | 'companies' | 'deals' | 'tickets' | 'emails' | 'notes' | 'tasks' | 'calls' | 'meetings';
 
 export interface HsObject {
   id: string;

@@ -21,6 +21,10 @@
  *   (earlier-creates.ts): by the unique Rapport id, else among the engagements associated with the
  *   record's contacts, matching on content and associations. A known `remoteId` updates via
  *   batch/update.
+ * - deal / case (pipeline items, items.ts): deals and tickets, exactly once the same way as engagements
+ *   (first send created directly, else looked up by the Rapport id on deals/tickets, else through the
+ *   associations of the item's first contact or company); pipeline and stage through the connection's
+ *   pipeline mapping, a pipeline not mapped by name (pipelines.ts).
  * - An email/note/task none of whose contacts or companies is linked yet fails with `not-found`
  *   (retried later by the engine) instead of creating an orphan.
  *
@@ -37,6 +41,8 @@ import { pushCompanies } from './companies';
 import { HUBSPOT_BASE_URL, hubspotConfigSchema, type HubspotConfig } from './config';
 import { pushContacts } from './contacts';
 import { ENGAGEMENTS, pushEngagements } from './engagements';
+import { ITEM_SPECS, pushItems } from './items';
+import { listPipelines } from './pipelines';
 import { lookupByEmail } from './lookup';
 import { HUBSPOT_DEFAULT_MAPPING } from './mapping';
 import { pull } from './pull';
@@ -59,12 +65,13 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     tasks: true,
     calls: true,
     meetings: true,
-    deals: false,
-    cases: false,
+    deals: true,
+    cases: true,
+    // HubSpot has no hiring object (a candidate is no deal or ticket): see README.
     candidates: false,
     pull: true,
   },
-  batchSize: { contact: 100, company: 100, email: 100, note: 100, call: 100, meeting: 100, task: 100 },
+  batchSize: { contact: 100, company: 100, email: 100, note: 100, call: 100, meeting: 100, task: 100, deal: 100, case: 100 },
   maxInFlight: 8,
   rateLimit: { requests: 100, intervalMs: 10_000 },
   defaultFieldMapping: HUBSPOT_DEFAULT_MAPPING,
@@ -97,7 +104,7 @@ export const hubspotConnector: Connector<HubspotConfig> = {
       candidate: ['candidate'],
     };
     for (const item of items) {
-      if (isItemKind(kind) || !expected[kind].includes(item.item.kind)) {
+      if (kind === 'candidate' || !expected[kind].includes(item.item.kind)) {
         fail(outcomes, item, new ConnectorError(`HubSpot connector cannot push a ${item.item.kind} as ${kind}`, 'validation'));
       }
     }
@@ -105,7 +112,8 @@ export const hubspotConnector: Connector<HubspotConfig> = {
     if (todo.length > 0) {
       if (kind === 'contact') await pushContacts(client, ctx, todo, outcomes);
       else if (kind === 'company') await pushCompanies(client, ctx, todo, outcomes);
-      else if (!isItemKind(kind)) await pushEngagements(client, ctx, kind, todo, outcomes);
+      else if (isItemKind(kind)) await pushItems(client, ctx, kind, todo, outcomes);
+      else await pushEngagements(client, ctx, kind, todo, outcomes);
     }
     return finish(items, outcomes);
   },
@@ -114,10 +122,19 @@ export const hubspotConnector: Connector<HubspotConfig> = {
    * batch/archive (HubSpot's own archive: the record can be restored there for 90 days) of people,
    * companies, tasks and logged e-mails, notes, calls, meetings; unknown ids archive as a no-op.
    */
-  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case'],
   async archive(ctx, kind, requests) {
     const client = new HubspotClient(ctx);
-    const type = kind === 'contact' ? 'contacts' : kind === 'company' ? 'companies' : isItemKind(kind) ? undefined : ENGAGEMENTS[kind].type;
+    const type =
+      kind === 'contact'
+        ? 'contacts'
+        : kind === 'company'
+          ? 'companies'
+          : kind === 'deal' || kind === 'case'
+            ? ITEM_SPECS[kind].type
+            : isItemKind(kind)
+              ? undefined
+              : ENGAGEMENTS[kind].type;
     if (!type) throw new ConnectorError(`HubSpot connector cannot archive a ${kind}`, 'validation');
     for (let i = 0; i < requests.length; i += BATCH_LIMIT) {
       await client.request('POST', `/crm/v3/objects/${type}/batch/archive`, {
@@ -153,6 +170,12 @@ export const hubspotConnector: Connector<HubspotConfig> = {
         }
       },
     );
+  },
+
+  /** `GET /crm/v3/pipelines/deals` for deals, `…/tickets` for cases; none for candidates. */
+  async listPipelines(ctx, kind) {
+    if (kind === 'candidate') return [];
+    return listPipelines(new HubspotClient(ctx), kind, true);
   },
 
   lookupByEmail,

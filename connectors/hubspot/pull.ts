@@ -1,7 +1,7 @@
 // Pulling what changed since the cursor, oldest change first: contacts, and (when asked) tasks with
 // the contacts they are associated with.
 import type { Task } from '../../storage/schema';
-import type { ConnectorContext, PullOptions, PullResult, RemoteTask } from '../types';
+import type { ConnectorContext, PullOptions, PullResult, RemoteItem, RemoteTask } from '../types';
 import { HubspotClient, type HsObject, type HsObjectType } from './client';
 import type { HubspotConfig } from './config';
 import { associated } from './earlier-creates';
@@ -29,11 +29,24 @@ function typeCursor(c: Partial<TypeCursor> | undefined): TypeCursor {
   };
 }
 
-function decodeCursor(cursor: string | undefined): { contacts: TypeCursor; tasks: TypeCursor } {
+interface Cursors {
+  contacts: TypeCursor;
+  tasks: TypeCursor;
+  /** Deals (`d`) and tickets (`i`); absent: never pulled, start from the beginning. */
+  deals?: TypeCursor;
+  tickets?: TypeCursor;
+}
+
+function decodeCursor(cursor: string | undefined): Cursors {
   if (!cursor) return { contacts: { x: [] }, tasks: { x: [] } };
   try {
-    const c = JSON.parse(cursor) as Partial<TypeCursor> & { k?: Partial<TypeCursor> };
-    return { contacts: typeCursor(c), tasks: typeCursor(c.k) };
+    const c = JSON.parse(cursor) as Partial<TypeCursor> & { k?: Partial<TypeCursor>; d?: Partial<TypeCursor>; i?: Partial<TypeCursor> };
+    return {
+      contacts: typeCursor(c),
+      tasks: typeCursor(c.k),
+      ...(c.d ? { deals: typeCursor(c.d) } : {}),
+      ...(c.i ? { tickets: typeCursor(c.i) } : {}),
+    };
   } catch {
     const t = toMs(cursor);
     return { contacts: Number.isNaN(t) ? { x: [] } : { t, x: [] }, tasks: { x: [] } };
@@ -109,6 +122,35 @@ const TASK_PROPERTIES = [
   'hs_task_completion_date',
 ];
 
+const DEAL_PROPERTIES = ['dealname', 'pipeline', 'dealstage', 'amount', 'deal_currency_code', 'closedate'];
+const TICKET_PROPERTIES = ['subject', 'hs_pipeline', 'hs_pipeline_stage'];
+
+/** A HubSpot deal or ticket as the pull hands it over. */
+export function remoteItem(kind: 'deal' | 'case', o: HsObject, idProperty: string): RemoteItem {
+  const p = o.properties;
+  const ms = (v: string | null | undefined) => {
+    const t = toMs(v);
+    return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+  };
+  const amount = p.amount !== undefined && p.amount !== null && p.amount !== '' ? Number(p.amount) : undefined;
+  const closeDate = ms(p.closedate);
+  const updatedAt = ms(p.hs_lastmodifieddate);
+  const pipelineId = kind === 'deal' ? p.pipeline : p.hs_pipeline;
+  const title = (kind === 'deal' ? p.dealname : p.subject)?.trim();
+  return {
+    remoteId: o.id,
+    kind,
+    remoteStageId: String((kind === 'deal' ? p.dealstage : p.hs_pipeline_stage) ?? ''),
+    ...(pipelineId ? { remotePipelineId: pipelineId } : {}),
+    ...(title ? { title } : {}),
+    ...(kind === 'deal' && amount !== undefined && Number.isFinite(amount) ? { amount } : {}),
+    ...(kind === 'deal' && p.deal_currency_code ? { currency: p.deal_currency_code } : {}),
+    ...(kind === 'deal' && closeDate ? { closeDate } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
+    ...(p[idProperty] ? { localId: p[idProperty] } : {}),
+  };
+}
+
 export async function pull(ctx: ConnectorContext<HubspotConfig>, cursor: string | undefined, opts: PullOptions = {}): Promise<PullResult> {
   const client = new HubspotClient(ctx);
   const mapping = effectiveMapping(ctx.fieldMapping);
@@ -122,10 +164,25 @@ export async function pull(ctx: ConnectorContext<HubspotConfig>, cursor: string 
     cursor: JSON.stringify(people.next),
     more: people.more,
   };
+  const idProperty = ctx.config.rapportIdProperty || DEFAULT_RAPPORT_ID_PROPERTY;
+  const next: Record<string, unknown> = { ...people.next };
+  // Deals and tickets changed there, from the beginning on a first pull (only those linked here are
+  // applied: sync/pull-items.ts; a change made there before the first pull is not missed).
+  for (const kind of (opts.items ?? []).filter((k): k is 'deal' | 'case' => k === 'deal' || k === 'case')) {
+    const type = kind === 'deal' ? 'deals' : 'tickets';
+    const start = cur[type] ?? { x: [] };
+    const page = await changedSince(client, type, 'hs_lastmodifieddate', start, [
+      ...(kind === 'deal' ? DEAL_PROPERTIES : TICKET_PROPERTIES),
+      idProperty,
+    ]);
+    result.items = [...(result.items ?? []), ...page.rows.map((o) => remoteItem(kind, o, idProperty))];
+    next[kind === 'deal' ? 'd' : 'i'] = page.next;
+    result.more ||= page.more;
+  }
+  result.cursor = JSON.stringify(next);
   if (!opts.tasks) return result;
   // Tasks changed since their own cursor; the Rapport id (when the portal has the property) names a
   // task Rapport itself created, so that it is linked, not pulled as a new one.
-  const idProperty = ctx.config.rapportIdProperty || DEFAULT_RAPPORT_ID_PROPERTY;
   const tasks = await changedSince(client, 'tasks', 'hs_lastmodifieddate', cur.tasks, [...TASK_PROPERTIES, idProperty]);
   const assoc = await associated(
     client,
@@ -134,7 +191,7 @@ export async function pull(ctx: ConnectorContext<HubspotConfig>, cursor: string 
     tasks.rows.map((o) => o.id),
   );
   result.tasks = tasks.rows.map((o) => remoteTask(o, [...(assoc.get(o.id) ?? [])], idProperty));
-  result.cursor = JSON.stringify({ ...people.next, k: tasks.next });
-  result.more = people.more || tasks.more;
+  result.cursor = JSON.stringify({ ...next, k: tasks.next });
+  result.more ||= tasks.more;
   return result;
 }

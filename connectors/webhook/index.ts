@@ -3,7 +3,8 @@
 //
 // - Events: contact.upserted, company.upserted, activity.logged (e-mails, notes), call.logged, meeting.logged,
 //   task.created / task.updated / task.completed, and for records deleted here task.deleted, activity.deleted
-//   (decision 0052).
+//   (decision 0052); pipeline items (decision 0054): deal.* / case.* / candidate.* — created, updated,
+//   stage_changed, deleted — with the item, its pipeline's and stage's names.
 // - Body: {schema: 'rapport.webhook/v1', id, type, occurredAt, data}. `id` is the change id (PushItem.changeId):
 //   the same for every retry of one change, new for every other change, so receivers deduplicate on it. The
 //   body of a retry is byte-identical.
@@ -21,7 +22,7 @@
 //   id the request's change id; 404 and 410 from the receiver count as archived (it has no such record).
 import { z } from 'zod';
 import { DEFAULT_TIMEOUT_MS, networkError, parseRetryAfter } from '../http';
-import type { Task } from '../../storage/schema';
+import type { Pipeline, PipelineItem, Task } from '../../storage/schema';
 import {
   ConnectorError,
   type ArchiveOutcome,
@@ -32,6 +33,7 @@ import {
   type ItemSyncKind,
   type PushOutcome,
   type SyncKind,
+  isItemKind,
 } from '../types';
 
 export const WEBHOOK_SCHEMA = 'rapport.webhook/v1';
@@ -53,7 +55,11 @@ export type WebhookEventType =
   | 'task.deleted'
   | 'contact.archived'
   | 'company.archived'
+  | `${ItemSyncKind}.${ItemEventAction}`
   | 'ping';
+
+/** What happened to a pipeline item (decision 0054): `deal.created`, `case.stage_changed`, `candidate.deleted`… */
+export type ItemEventAction = 'created' | 'updated' | 'stage_changed' | 'deleted';
 
 export interface WebhookEvent<T = unknown> {
   schema: typeof WEBHOOK_SCHEMA;
@@ -137,15 +143,38 @@ export function taskEventType(task: Task, delivered: boolean): WebhookEventType 
   return 'task.updated';
 }
 
+/**
+ * A pipeline item's action: `created` until this connection has received it once, then
+ * `stage_changed` when the change moved it (entering its stage is its last change:
+ * stageEnteredAt ≥ updatedAt), else `updated`. Decided from the item alone, like taskEventType.
+ */
+export function itemEventAction(item: PipelineItem, delivered: boolean): ItemEventAction {
+  if (!delivered) return 'created';
+  return item.stageEnteredAt >= item.updatedAt ? 'stage_changed' : 'updated';
+}
+
+/** The item as sent: its fields, and its pipeline's and stage's names (and the stage's category) as they are now. */
+export function itemData(
+  item: PipelineItem,
+  pipeline: Pipeline,
+): PipelineItem & { pipelineName: string; stageName?: string; stageCategory?: string } {
+  const stage = pipeline.stages.find((st) => st.id === item.stageId);
+  return { ...item, pipelineName: pipeline.name, ...(stage ? { stageName: stage.name, stageCategory: stage.category } : {}) };
+}
+
 /** The event for one outbox item (pure: the same item always gives the same bytes). */
 export function eventFor(item: PushItem): WebhookEvent {
   const it = item.item;
-  if (it.kind === 'deal' || it.kind === 'case' || it.kind === 'candidate') throw new ConnectorError(`the webhook connector does not send ${it.kind}s yet`, 'validation');
+  if ('pipeline' in it) {
+    const type = `${it.kind}.${itemEventAction(it.record, !!item.remoteId)}` as WebhookEventType;
+    return { schema: WEBHOOK_SCHEMA, id: item.changeId, type, occurredAt: it.record.updatedAt, data: itemData(it.record, it.pipeline) };
+  }
   if (it.kind === 'task') {
     const type = taskEventType(it.record, !!item.remoteId);
     return { schema: WEBHOOK_SCHEMA, id: item.changeId, type, occurredAt: it.record.updatedAt, data: it.record };
   }
-  const occurredAt = it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : (it.record as { occurredAt: string }).occurredAt;
+  const occurredAt =
+    it.kind === 'contact' || it.kind === 'company' ? it.record.updatedAt : (it.record as { occurredAt: string }).occurredAt;
   return { schema: WEBHOOK_SCHEMA, id: item.changeId, type: TYPE_OF[it.kind], occurredAt, data: it.record };
 }
 
@@ -165,8 +194,9 @@ export function archiveEventFor(kind: 'contact' | 'company', request: ArchiveReq
 
 /** The event for a record deleted here (Connector.archive): its id, the receiver's id, and for activities their type. */
 export function deletionEvent(kind: SyncKind, r: ArchiveRequest): WebhookEvent {
-  const type: WebhookEventType = kind === 'task' ? 'task.deleted' : 'activity.deleted';
-  const data = { id: r.localId, ...(kind === 'task' ? {} : { type: kind }), ...(r.remoteId !== r.localId ? { remoteId: r.remoteId } : {}) };
+  const own = kind === 'task' || isItemKind(kind);
+  const type: WebhookEventType = isItemKind(kind) ? `${kind}.deleted` : kind === 'task' ? 'task.deleted' : 'activity.deleted';
+  const data = { id: r.localId, ...(own ? {} : { type: kind }), ...(r.remoteId !== r.localId ? { remoteId: r.remoteId } : {}) };
   return { schema: WEBHOOK_SCHEMA, id: r.changeId, type, occurredAt: r.requestedAt, data };
 }
 
@@ -271,12 +301,12 @@ export const webhookConnector: Connector<WebhookConfig> = {
     tasks: true,
     calls: true,
     meetings: true,
-    deals: false,
-    cases: false,
-    candidates: false,
+    deals: true,
+    cases: true,
+    candidates: true,
     pull: false,
   },
-  batchSize: { contact: 20, company: 20, email: 20, note: 20, call: 20, meeting: 20, task: 20 },
+  batchSize: { contact: 20, company: 20, email: 20, note: 20, call: 20, meeting: 20, task: 20, deal: 20, case: 20, candidate: 20 },
   rateLimit: { requests: 10, intervalMs: 1000 },
   defaultFieldMapping: {},
 
@@ -294,7 +324,6 @@ export const webhookConnector: Connector<WebhookConfig> = {
   },
 
   async push(ctx, kind: SyncKind, items: PushItem[]): Promise<PushOutcome[]> {
-    if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deals', 'validation');
     const sent = await sendInTurn(
       ctx,
       items.map((item) => eventFor(item)),
@@ -312,9 +341,8 @@ export const webhookConnector: Connector<WebhookConfig> = {
    * `company.archived`; a task or a logged activity deleted here: `task.deleted` /
    * `activity.deleted` (SCHEMA.md). A receiver answering 404 or 410 no longer has it: done.
    */
-  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task'],
+  archivable: ['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate'],
   async archive(ctx, kind, requests): Promise<ArchiveOutcome[]> {
-    if (kind === 'deal') throw new ConnectorError('the webhook connector does not send deletions of deals', 'validation');
     const sent = await sendInTurn(
       ctx,
       requests.map((r) => (kind === 'contact' || kind === 'company' ? archiveEventFor(kind, r) : deletionEvent(kind, r))),

@@ -14,6 +14,7 @@ import { runReconnectPass } from './keep-in-touch';
 import { getSettings, rememberSidebarLayout } from '../../storage/settings';
 import { refreshCrmCards } from '../../sync/lookups';
 import { connectWithOAuth } from './oauth';
+import { connectorPipelines } from './connector-pipelines';
 import { deleteLocalDataFromUser, mergeContactsFromUser, releaseUnusedPermissions } from './data-service';
 
 /**
@@ -146,6 +147,8 @@ export const handlers = {
 
   connectorTest: async ({ type, values, id, allowInsecureHttp }: MessageInput<'connectorTest'>) =>
     testConnection(getDb(), registry, type, values, id, allowInsecureHttp),
+
+  connectorPipelines: async (input: MessageInput<'connectorPipelines'>) => connectorPipelines(getDb(), registry, input),
 } satisfies Handlers;
 
 export type BackgroundHandlers = typeof handlers;

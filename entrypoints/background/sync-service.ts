@@ -2,7 +2,7 @@
 // alarm as the backstop, and by the user ("sync now"). All state is in IndexedDB, so a worker
 // killed mid-run loses nothing: the next wake-up resumes from the outbox.
 import { browser } from 'wxt/browser';
-import type { ConnectorRegistry } from '../../connectors/registry';
+import type { AnyConnector, ConnectorRegistry } from '../../connectors/registry';
 import { registry } from '../../connectors/registry';
 import { ConnectorError } from '../../connectors/types';
 import { type RapportDB, getDb } from '../../storage/db';
@@ -128,17 +128,20 @@ export function installSyncTriggers(): void {
 }
 
 /**
- * Tests a connection with form values; empty secret fields fall back to the stored ones, but only
- * while the form still points where they were saved for (they are never sent to a new address).
+ * The config a form's values make: empty secret fields fall back to the stored ones, but only while
+ * the form still points where they were saved for (they are never sent to a new address).
  */
-export async function testConnection(
+export async function formConfig(
   db: RapportDB,
   reg: ConnectorRegistry,
   type: string,
   values: Record<string, unknown>,
   id?: string,
   allowInsecureHttp?: boolean,
-): Promise<{ ok: true; account: string; notice?: string } | { ok: false; error: string }> {
+): Promise<
+  | { ok: true; connector: AnyConnector; config: Record<string, unknown>; saved: boolean; redact: (msg: string) => string }
+  | { ok: false; error: string }
+> {
   const connector = reg.get(type);
   if (!connector) return { ok: false, error: `unknown connector ${type}` };
   const inst = id ? await db.connectors.get(id) : undefined;
@@ -158,17 +161,37 @@ export async function testConnection(
   if (refusal) return { ok: false, error: refusal };
   const secrets = connector.secretKeys.map((k: string) => String(merged[k] ?? '')).filter(Boolean);
   const redact = (msg: string) => secrets.reduce((m: string, s: string) => m.split(s).join('•••'), msg);
+  return { ok: true, connector, config: parsed.data as Record<string, unknown>, saved: same, redact };
+}
+
+/** A failed request as the options page shows it. */
+export function failure(e: unknown, redact: (msg: string) => string): { ok: false; error: string } {
+  const msg =
+    e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);
+  return { ok: false, error: redact(msg) };
+}
+
+/** Tests a connection with form values (see formConfig for the secrets). */
+export async function testConnection(
+  db: RapportDB,
+  reg: ConnectorRegistry,
+  type: string,
+  values: Record<string, unknown>,
+  id?: string,
+  allowInsecureHttp?: boolean,
+): Promise<{ ok: true; account: string; notice?: string } | { ok: false; error: string }> {
+  const form = await formConfig(db, reg, type, values, id, allowInsecureHttp);
+  if (!form.ok) return form;
+  const { connector, config, redact } = form;
   const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(15_000) });
   try {
     // A saved connection's test also refreshes what its connector keeps about the account.
-    const memory = inst && same ? connectorMemory(db, inst.id) : undefined;
-    const r = await connector.testConnection({ config: parsed.data, fetch: timedFetch, fieldMapping: {}, ...(memory ? { memory } : {}) });
+    const memory = id && form.saved ? connectorMemory(db, id) : undefined;
+    const r = await connector.testConnection({ config, fetch: timedFetch, fieldMapping: {}, ...(memory ? { memory } : {}) });
     // A saved connection keeps the notice in its status, for the options page (only the notice key).
     if (id && (await db.connectors.get(id))) await db.connectors.update(id, { 'status.notice': r.notice ? redact(r.notice) : undefined });
     return { ok: true, account: redact(r.account), ...(r.notice ? { notice: redact(r.notice) } : {}) };
   } catch (e) {
-    const msg =
-      e instanceof ConnectorError ? `${e.message}${e.status ? ` (HTTP ${e.status})` : ''}` : e instanceof Error ? e.message : String(e);
-    return { ok: false, error: redact(msg) };
+    return failure(e, redact);
   }
 }

@@ -20,6 +20,7 @@ import { parseLinkedinPage } from '../../sites/linkedin/parse';
 import { parseOutlookThread } from '../../sites/outlook/parse';
 import { taskBench } from './tasks';
 import { pipelineBench } from './pipelines';
+import './items';
 
 const db = getDb();
 

@@ -6,6 +6,8 @@ import { callBackground } from '../../messaging/client';
 import { getDb } from '../../storage/db';
 import type { SyncDirection } from '../../storage/sync-rows';
 import { type PublicConnectorInstance, insecureOrigins, saveConnectorInstance, supportedKinds } from '../../sync/connectors';
+import type { PipelineMapping as PipelineMappingValue } from '../../storage/sync-rows';
+import { PipelineMapping } from './PipelineMapping';
 import { type FormField, formFields } from './schema-form';
 
 export const KIND_LABEL: Record<SyncKind, string> = {
@@ -62,6 +64,8 @@ export function ConnectorForm({
   const [direction, setDirection] = useState<SyncDirection>(instance?.direction ?? 'push');
   const [mapping, setMapping] = useState<Record<string, string>>({ ...connector.defaultFieldMapping, ...(instance?.fieldMapping ?? {}) });
   const [allowHttp, setAllowHttp] = useState(!!instance?.allowInsecureHttp);
+  const [pipelineMapping, setPipelineMapping] = useState<PipelineMappingValue>(instance?.pipelineMapping ?? {});
+  const [tested, setTested] = useState(0);
   const [msg, setMsg] = useState<{ ok: boolean; text: string; testid?: string; notice?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => {
@@ -80,6 +84,7 @@ export function ConnectorForm({
     setMsg(null);
     try {
       const r = await callBackground('connectorTest', { type, values: clean(), id: instance?.id, allowInsecureHttp });
+      if (r.ok) setTested((n) => n + 1);
       setMsg(
         r.ok
           ? { ok: true, text: `Connected: ${r.account}`, testid: 'connector-test-ok', ...(r.notice ? { notice: r.notice } : {}) }
@@ -123,6 +128,7 @@ export function ConnectorForm({
         kinds,
         direction,
         fieldMapping: mapping,
+        pipelineMapping,
         allowInsecureHttp,
       });
       if (!r.ok) {
@@ -181,6 +187,7 @@ export function ConnectorForm({
         kinds,
         direction,
         fieldMapping: mapping,
+        pipelineMapping,
         allowInsecureHttp,
       });
       // Saving planned the backfill of what was stored before (a new connection, a kind newly
@@ -346,6 +353,18 @@ export function ConnectorForm({
           {msg.notice}
         </p>
       )}
+      {/* Below the buttons: appearing after a test, it must not move them under the pointer. */}
+      <PipelineMapping
+        connector={connector}
+        type={type}
+        values={clean()}
+        id={instance?.id}
+        kinds={kinds}
+        allowInsecureHttp={allowInsecureHttp}
+        value={pipelineMapping}
+        onChange={setPipelineMapping}
+        refresh={tested}
+      />
     </form>
   );
 }

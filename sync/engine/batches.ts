@@ -4,7 +4,7 @@ import Dexie from 'dexie';
 import type { PushItem, PushRecord, SyncKind } from '../../connectors/types';
 import { changeIdOf } from '../../storage/outbox';
 import { getManyInRange } from '../../storage/key-ranges';
-import { BATCH_PREFIX, NEVER, type OutboxEntry } from '../../storage/sync-rows';
+import { BATCH_PREFIX, NEVER, type OutboxEntry, isItemKind } from '../../storage/sync-rows';
 import type { ConnectorRun } from './connector-run';
 import { DUE_INDEX, release } from './entries';
 import type { EngineEnv } from './env';
@@ -49,7 +49,9 @@ export async function leaseBatches(
   const until = t + env.leaseMs;
   const cid = run.inst.id;
   const limit = size * count;
-  return db.transaction('rw', [db.outbox, db.links, db.syncState, tableFor(db, kind)], async () => {
+  // Pipeline items also read their pipelines and their threads' e-mails (prepare → item-pipelines.ts).
+  const tables = [db.outbox, db.links, db.syncState, tableFor(db, kind), ...(isItemKind(kind) ? [db.pipelines, db.activities] : [])];
+  return db.transaction('rw', tables, async () => {
     const read = (from: [number, string], n: number) =>
       db.outbox.where(DUE_INDEX).between([cid, kind, from[0], from[1]], [cid, kind, t, Dexie.maxKey], false, true).limit(n).toArray();
     const usable = (e: OutboxEntry) => e.state !== 'dead' && !lane.inFlight.has(e.id);

@@ -60,6 +60,7 @@ export async function runConnector(env: EngineEnv, state: RunState, inst: Connec
     config,
     fetch: engineFetch(env, state, run),
     fieldMapping: { ...connector.defaultFieldMapping, ...inst.fieldMapping },
+    ...(inst.pipelineMapping ? { pipelineMapping: inst.pipelineMapping } : {}),
     memory: connectorMemory(db, inst.id),
   };
 

@@ -8,6 +8,7 @@ import type { ConnectorInstance, OutboxEntry } from '../../storage/sync-rows';
 import { foldLinkJournal } from '../link-journal';
 import type { EngineEnv } from './env';
 import type { LinkMemo } from './memo';
+import { itemPipelines, threadEmails } from './item-pipelines';
 import { type References, loadRecords, references } from './tables';
 
 /** A deferred item (its contacts/companies are still queued) is looked at again no sooner than this. */
@@ -52,6 +53,9 @@ export async function prepare(
     kind,
     entries.map((e) => e.localId),
   );
+  // Pipeline items travel with their pipeline; those of a pipeline not synced to this CRM are dropped.
+  const pipelines = await itemPipelines(db, inst, kind, records);
+  const mails = pipelines ? await threadEmails(db, cid, records, (id) => links.get('email', id)) : undefined;
   const refs = new Map<string, References>();
   const contactIds = new Set<string>();
   const companyIds = new Set<string>();
@@ -134,14 +138,18 @@ export async function prepare(
       return;
     }
     const remoteId = fresh.has(entry.id) ? undefined : (links.get(kind, entry.localId) ?? ownLinks.get(entry.id)?.remoteId);
-    const itemLinked: LinkedIds = { contacts: {}, companies: {} };
+    const itemLinked: LinkedIds = {
+      contacts: {},
+      companies: {},
+      ...(mails?.has(entry.localId) ? { emails: mails.get(entry.localId) } : {}),
+    };
     for (const id of r.contacts) if (linked.contacts[id]) itemLinked.contacts[id] = linked.contacts[id];
     for (const id of r.companies) if (linked.companies[id]) itemLinked.companies[id] = linked.companies[id];
     prepared.items.push({
       // Names the item within its batch; receivers de-duplicate on the change id.
       entryId: `${entry.id}#${entry.version}`,
       changeId: changeIdOf(entry),
-      item: { kind, record: rec } as PushRecord,
+      item: (pipelines ? { kind, record: rec, pipeline: pipelines.get(entry.localId) } : { kind, record: rec }) as PushRecord,
       ...(remoteId ? { remoteId } : {}),
       ...(fresh.has(entry.id) && !remoteId ? { firstSend: true } : {}),
       linked: itemLinked,

@@ -151,7 +151,7 @@ describe('HubSpot: tasks, calls and meetings', () => {
     ]);
     expect(hs.list('tasks')).toHaveLength(0);
     expect(hs.list('calls').map((c) => c.id)).not.toContain(links.other.ac_call);
-    expect(hubspotConnector.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task']);
+    expect(hubspotConnector.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case']);
   });
 });
 

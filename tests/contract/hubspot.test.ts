@@ -119,6 +119,7 @@ function counts(s: HubspotSim): Record<HsObjectType, number> {
     contacts: s.list('contacts').length,
     companies: s.list('companies').length,
     deals: s.list('deals').length,
+    tickets: s.list('tickets').length,
     emails: s.list('emails').length,
     notes: s.list('notes').length,
     tasks: s.list('tasks').length,

@@ -267,13 +267,13 @@ describe('webhook connector against a verifying receiver', () => {
     expect((await errorOf(wh.testConnection(ctxFor(dead)))).kind).toBe('transient');
   });
 
-  it('config: secret of at least 16 characters; deals are refused; origins', () => {
+  it('config: secret of at least 16 characters; origins; pipeline items are taken, pull is not', () => {
     expect(WebhookConfig.safeParse({ url: 'https://hooks.example/x', secret: 'short' }).success).toBe(false);
     expect(WebhookConfig.safeParse({ url: 'ftp://hooks.example/x', secret: SECRET }).success).toBe(false);
     expect(wh.origins(WebhookConfig.parse({ url: 'https://hooks.zapier.com/hooks/catch/1/abc/', secret: SECRET }))).toEqual([
       'https://hooks.zapier.com/*',
     ]);
-    expect(wh.capabilities.deals).toBe(false);
+    expect([wh.capabilities.deals, wh.capabilities.cases, wh.capabilities.candidates]).toEqual([true, true, true]);
     expect(wh.capabilities.pull).toBe(false);
   });
 });
@@ -358,7 +358,7 @@ describe('webhook: tasks, calls and meetings (decision 0052)', () => {
     // The retry of the deletion: the same id and bytes; the receiver keeps it once.
     expect(r.attempts[3].raw.equals(r.attempts[2].raw)).toBe(true);
     expect([...r.events.values()].filter((e) => e.type === 'activity.deleted')).toHaveLength(1);
-    expect(wh.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task']);
+    expect(wh.archivable).toEqual(['contact', 'company', 'email', 'note', 'call', 'meeting', 'task', 'deal', 'case', 'candidate']);
     expect(wh.capabilities).toMatchObject({ tasks: true, calls: true, meetings: true });
   });
 });

@@ -45,13 +45,14 @@ import { seededRandom, shuffle, type FaultOptions } from './faults';
 import { SlidingWindowLimiter } from './rate-limit';
 import { startSimServer, type SimHttpServer, type SimRequest, type SimResponse } from './server';
 
-export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'emails', 'notes', 'tasks', 'calls', 'meetings'] as const;
+export const HS_OBJECT_TYPES = ['contacts', 'companies', 'deals', 'tickets', 'emails', 'notes', 'tasks', 'calls', 'meetings'] as const;
 export type HsObjectType = (typeof HS_OBJECT_TYPES)[number];
 
 const TYPE_IDS: Record<HsObjectType, string> = {
   contacts: '0-1',
   companies: '0-2',
   deals: '0-3',
+  tickets: '0-5',
   emails: '0-49',
   notes: '0-46',
   tasks: '0-27',
@@ -62,6 +63,7 @@ const SINGULAR: Record<HsObjectType, string> = {
   contacts: 'contact',
   companies: 'company',
   deals: 'deal',
+  tickets: 'ticket',
   emails: 'email',
   notes: 'note',
   tasks: 'task',
@@ -85,6 +87,7 @@ const PROPERTY_GROUPS: Record<HsObjectType, string[]> = {
   contacts: ['contactinformation', 'contact_activity'],
   companies: ['companyinformation', 'company_activity'],
   deals: ['dealinformation'],
+  tickets: ['ticketinformation'],
   emails: ['email_information'],
   notes: ['note_information'],
   tasks: ['task_information'],
@@ -151,6 +154,18 @@ const SCHEMA: Record<HsObjectType, Record<string, PropDef>> = {
     amount: { type: 'number' },
     deal_currency_code: str,
     closedate: { type: 'datetime' },
+    createdate: readOnlyDate,
+    hs_lastmodifieddate: readOnlyDate,
+  },
+  // /docs/api/crm/tickets: subject, hs_pipeline and hs_pipeline_stage required on create.
+  tickets: {
+    ...common,
+    subject: { type: 'string', requiredOnCreate: true },
+    content: str,
+    hs_pipeline: { type: 'string', requiredOnCreate: true },
+    hs_pipeline_stage: { type: 'string', requiredOnCreate: true },
+    hs_ticket_priority: { type: 'enumeration', options: ['LOW', 'MEDIUM', 'HIGH', 'URGENT'] },
+    hs_ticket_category: { type: 'enumeration', options: ['PRODUCT_ISSUE', 'BILLING_ISSUE', 'FEATURE_REQUEST', 'GENERAL_INQUIRY'] },
     createdate: readOnlyDate,
     hs_lastmodifieddate: readOnlyDate,
   },
@@ -235,6 +250,7 @@ const MODIFIED_PROP: Record<HsObjectType, string> = {
   contacts: 'lastmodifieddate',
   companies: 'hs_lastmodifieddate',
   deals: 'hs_lastmodifieddate',
+  tickets: 'hs_lastmodifieddate',
   emails: 'hs_lastmodifieddate',
   notes: 'hs_lastmodifieddate',
   tasks: 'hs_lastmodifieddate',
@@ -245,6 +261,7 @@ const CREATED_PROP: Record<HsObjectType, string> = {
   contacts: 'createdate',
   companies: 'createdate',
   deals: 'createdate',
+  tickets: 'createdate',
   emails: 'hs_createdate',
   notes: 'hs_createdate',
   tasks: 'hs_createdate',
@@ -260,6 +277,13 @@ const DEFAULT_ASSOCIATION: Record<string, number> = {
   'deals>contacts': 3,
   'deals>companies': 341,
   'companies>deals': 342,
+  'deals>emails': 209,
+  'tickets>contacts': 16,
+  'contacts>tickets': 15,
+  'tickets>companies': 339,
+  'companies>tickets': 340,
+  'tickets>emails': 223,
+  'emails>tickets': 224,
   'emails>contacts': 198,
   'contacts>emails': 197,
   'emails>companies': 186,
@@ -318,6 +342,7 @@ export interface HubspotSimState {
   contacts: Map<string, SimObject>;
   companies: Map<string, SimObject>;
   deals: Map<string, SimObject>;
+  tickets: Map<string, SimObject>;
   emails: Map<string, SimObject>;
   notes: Map<string, SimObject>;
   tasks: Map<string, SimObject>;
@@ -326,7 +351,17 @@ export interface HubspotSimState {
   /** Stored once per pair and direction written; read in both directions. */
   associations: SimAssociation[];
   owners: Map<string, SimOwner>;
-  pipelines: { id: string; label: string; stages: { id: string; label: string }[] }[];
+  /** Deal pipelines (`GET /crm/v3/pipelines/deals`). */
+  pipelines: SimPipeline[];
+  /** Ticket pipelines (`GET /crm/v3/pipelines/tickets`). */
+  ticketPipelines: SimPipeline[];
+}
+
+export interface SimPipeline {
+  id: string;
+  label: string;
+  /** Deals: `probability` (0–1) and `isClosed`; tickets: `ticketState` OPEN/CLOSED. */
+  stages: { id: string; label: string; probability?: number; closed?: boolean }[];
 }
 
 export interface HubspotSimOptions {
@@ -434,6 +469,7 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
     contacts: new Map(),
     companies: new Map(),
     deals: new Map(),
+    tickets: new Map(),
     emails: new Map(),
     notes: new Map(),
     tasks: new Map(),
@@ -446,13 +482,25 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
         id: 'default',
         label: 'Sales Pipeline',
         stages: [
-          { id: 'appointmentscheduled', label: 'Appointment Scheduled' },
-          { id: 'qualifiedtobuy', label: 'Qualified To Buy' },
-          { id: 'presentationscheduled', label: 'Presentation Scheduled' },
-          { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In' },
-          { id: 'contractsent', label: 'Contract Sent' },
-          { id: 'closedwon', label: 'Closed Won' },
-          { id: 'closedlost', label: 'Closed Lost' },
+          { id: 'appointmentscheduled', label: 'Appointment Scheduled', probability: 0.2 },
+          { id: 'qualifiedtobuy', label: 'Qualified To Buy', probability: 0.4 },
+          { id: 'presentationscheduled', label: 'Presentation Scheduled', probability: 0.6 },
+          { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In', probability: 0.8 },
+          { id: 'contractsent', label: 'Contract Sent', probability: 0.9 },
+          { id: 'closedwon', label: 'Closed Won', probability: 1, closed: true },
+          { id: 'closedlost', label: 'Closed Lost', probability: 0, closed: true },
+        ],
+      },
+    ],
+    ticketPipelines: [
+      {
+        id: '0',
+        label: 'Support Pipeline',
+        stages: [
+          { id: '1', label: 'New' },
+          { id: '2', label: 'Waiting on contact' },
+          { id: '3', label: 'Waiting on us' },
+          { id: '4', label: 'Closed', closed: true },
         ],
       },
     ],
@@ -651,6 +699,8 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       }
       out[name] = value;
     }
+    const stageError = pipelineStageError(type, out);
+    if (stageError) errors.push(stageError);
     if (creating) {
       for (const [name, def] of Object.entries(schema[type])) {
         if (def.requiredOnCreate && !out[name]) {
@@ -659,6 +709,29 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       }
     }
     return { props: out, errors };
+  }
+
+  /**
+   * A deal's `dealstage` (a ticket's `hs_pipeline_stage`) must be a stage of its pipeline (the one
+   * given, else any: an update may name the stage alone); an unknown pipeline is refused too.
+   */
+  function pipelineStageError(type: HsObjectType, props: Record<string, string>): PropertyError | undefined {
+    if (type !== 'deals' && type !== 'tickets') return undefined;
+    const [pipelineProp, stageProp] = type === 'deals' ? ['pipeline', 'dealstage'] : ['hs_pipeline', 'hs_pipeline_stage'];
+    const pipelines = type === 'deals' ? state.pipelines : state.ticketPipelines;
+    const pipelineId = props[pipelineProp];
+    const pipeline = pipelineId ? pipelines.find((p) => p.id === pipelineId) : undefined;
+    if (pipelineId && !pipeline)
+      return { isValid: false, message: `${pipelineId} is not a valid pipeline`, error: 'INVALID_OPTION', name: pipelineProp };
+    const stage = props[stageProp];
+    if (stage && !(pipeline ? [pipeline] : pipelines).some((p) => p.stages.some((st) => st.id === stage)))
+      return {
+        isValid: false,
+        message: `${stage} was not one of the allowed options for the pipeline ${pipelineId ?? ''}`.trim(),
+        error: 'INVALID_OPTION',
+        name: stageProp,
+      };
+    return undefined;
   }
 
   interface AssocInput {
@@ -1285,16 +1358,21 @@ export async function startHubspotSim(options: HubspotSimOptions = {}): Promise<
       const now = new Date().toISOString();
       return { status: 200, body: { ...owner, userId: Number(owner.id), createdAt: now, updatedAt: now, archived: false } };
     }
-    if (method === 'GET' && path === '/crm/v3/pipelines/deals') {
+    if (method === 'GET' && (m = path.match(/^\/crm\/v3\/pipelines\/(deals|tickets)$/))) {
+      const deals = m[1] === 'deals';
+      if (missingScopes.has(deals ? 'deals' : 'tickets')) return hsError(403, 'MISSING_SCOPES', `This app lacks the scope for ${m[1]}`);
+      // Stage metadata values are strings in HubSpot's answers ("0.2", "true").
+      const metadata = (s: SimPipeline['stages'][number]) =>
+        deals ? { isClosed: String(!!s.closed), probability: String(s.probability ?? 0) } : { ticketState: s.closed ? 'CLOSED' : 'OPEN' };
       return {
         status: 200,
         body: {
-          results: state.pipelines.map((p) => ({
+          results: (deals ? state.pipelines : state.ticketPipelines).map((p, order) => ({
             id: p.id,
             label: p.label,
-            displayOrder: 0,
+            displayOrder: order,
             archived: false,
-            stages: p.stages.map((s, i) => ({ id: s.id, label: s.label, displayOrder: i, archived: false, metadata: {} })),
+            stages: p.stages.map((s, i) => ({ id: s.id, label: s.label, displayOrder: i, archived: false, metadata: metadata(s) })),
           })),
         },
       };
