@@ -134,6 +134,8 @@ export const Task = z.object({
   origin: z.enum(['cadence']).optional(),
   contactIds: z.array(z.string().max(100)).max(100),
   companyId: z.string().max(100).optional(),
+  /** The pipeline item (deal, case, candidate) this follow-up is for; listed on the item's page. */
+  itemId: z.string().max(100).optional(),
   // Derived and indexed (storage/task-schedule.ts `withTaskDerived`; decision 0049): written with
   // every change of the task, recomputed on restore.
   /** `dueAt` while the task is open: the due list and the badge read only this index. */

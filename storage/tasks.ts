@@ -35,6 +35,8 @@ export interface TaskFields {
   priority?: Task['priority'] | null;
   contactIds?: string[];
   companyId?: string | null;
+  /** The pipeline item it is a follow-up of; null unlinks it. */
+  itemId?: string | null;
 }
 
 function checkFields(f: TaskFields): Record<string, string> {
@@ -65,6 +67,7 @@ function applyFields(task: Task, f: TaskFields): Task {
   set('remindBefore', f.remindBefore);
   set('priority', f.priority);
   set('companyId', f.companyId);
+  set('itemId', f.itemId);
   if (f.contactIds) next.contactIds = [...new Set(f.contactIds)];
   return next;
 }

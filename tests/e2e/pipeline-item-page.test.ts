@@ -136,6 +136,38 @@ describe('pipeline item page: a case', () => {
     expect(due.text).toMatch(/^Overdue by (5 h 5\d min|6 h)/);
   });
 
+  it("a follow-up made on the case's page is linked to the case and listed there", async () => {
+    await openItem(ws, 'it_e2e_outage');
+    await ws.click('[data-testid="follow-up"]');
+    await ws.waitForSelector('[data-testid="follow-up-form"]');
+    await ws.$eval('[data-testid="follow-up-title"]', (e) => ((e as HTMLInputElement).value = ''));
+    await ws.type('[data-testid="follow-up-title"]', 'Call the site manager');
+    await ws.$eval('[data-testid="follow-up-date"]', (e) => {
+      const input = e as HTMLInputElement;
+      input.value = new Date(Date.now() + 86400e3).toISOString().slice(0, 10);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await ws.click('[data-testid="follow-up-save"]');
+    await ws.waitForFunction(() =>
+      [...document.querySelectorAll('[data-testid="timeline-item"][data-type="task"]')].some((e) =>
+        e.textContent?.includes('Call the site manager'),
+      ),
+    );
+    const tasks = await ws.evaluate(
+      () =>
+        new Promise<{ title: string; itemId?: string }[]>((resolve, reject) => {
+          const open = indexedDB.open('rapport');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const req = open.result.transaction('tasks').objectStore('tasks').getAll();
+            req.onsuccess = () => (open.result.close(), resolve(req.result as { title: string; itemId?: string }[]));
+            req.onerror = () => reject(req.error);
+          };
+        }),
+    );
+    expect(tasks.filter((t) => t.title === 'Call the site manager').map((t) => t.itemId)).toEqual(['it_e2e_outage']);
+  });
+
   it('with reminders on, a case whose new priority brings its SLA within the lead time is reminded of, and so is the overdue one', async () => {
     await ws.goto(ws.url().replace(/#.*$/, '#/settings'));
     await ws.waitForSelector('[data-testid="reminders-enabled"]');

@@ -2,12 +2,14 @@
 // (the board's select) with won / lost or resolution, for a case its SLA facts, its people and
 // company, the messages of its linked threads and its people's tasks, the stage history, delete.
 import { useEffect, useState } from 'preact/hooks';
+import { FollowUpForm } from '../../../components/FollowUpForm';
 import { ItemForm } from '../../../components/ItemForm';
 import { Timeline } from '../../../components/Timeline';
 import { useLiveState } from '../../../components/use-live-query';
 import { describeStorageError } from '../../../storage/errors';
 import { type ItemFields, deleteItem, editItem, listPipelines } from '../../../storage/pipelines';
 import type { Pipeline, PipelineItem } from '../../../storage/schema';
+import { createTask } from '../../../storage/tasks';
 import { DeleteButton, Deleted } from '../contact/DeletePanel';
 import '../contact/contact.css';
 import { pipelinePath, recordPath } from '../routes';
@@ -106,12 +108,48 @@ function ItemDetail({ id }: { id: string }) {
       <h2 class="section-title">Stage history</h2>
       <StageHistory history={s.value.history} pipeline={pipeline} now={now} />
       <h2 class="section-title">E-mails and tasks</h2>
-      {item.threadIds.length === 0 && item.contactIds.length === 0 ? (
-        <p class="muted small">No thread or person linked yet.</p>
+      <ItemFollowUp item={item} />
+      {s.value.timeline.length === 0 ? (
+        <p class="muted small">No thread, person or follow-up linked yet.</p>
       ) : (
         <Timeline items={s.value.timeline} />
       )}
     </section>
+  );
+}
+
+/** A follow-up for the item: a task linked to it, its people and its company. */
+function ItemFollowUp({ item }: { item: PipelineItem }) {
+  const [open, setOpen] = useState(false);
+  const [done, setDone] = useState<string | null>(null);
+  return (
+    <div class="item-follow-up">
+      {!open && (
+        <button type="button" data-testid="follow-up" onClick={() => (setOpen(true), setDone(null))}>
+          Follow up
+        </button>
+      )}
+      {open && (
+        <FollowUpForm
+          class="ws-form"
+          onCancel={() => setOpen(false)}
+          onSave={async ({ fields, date }) => {
+            // A failure throws: the form shows it under its fields.
+            await createTask(
+              { ...fields, contactIds: item.contactIds, itemId: item.id, ...(item.companyId ? { companyId: item.companyId } : {}) },
+              { type: 'manual', at: new Date().toISOString() },
+            );
+            setOpen(false);
+            setDone(date ? `Follow-up set for ${date}.` : 'Follow-up added.');
+          }}
+        />
+      )}
+      {done && (
+        <p class="ok small" role="status">
+          {done}
+        </p>
+      )}
+    </div>
   );
 }
 

@@ -27,7 +27,10 @@ export async function loadItemPage(id: string): Promise<ItemPageData | undefined
     item.contactIds.length ? db.contacts.where('id').anyOf(item.contactIds).toArray() : [],
     item.companyId ? db.companies.where('id').equals(item.companyId).first() : undefined,
     item.threadIds.length ? db.activities.where('threadId').anyOf(item.threadIds).toArray() : [],
-    item.contactIds.length ? db.tasks.where('contactIds').anyOf(item.contactIds).distinct().toArray() : [],
+    // Its people's tasks; an item without people still shows the follow-ups made on it.
+    item.contactIds.length
+      ? db.tasks.where('contactIds').anyOf(item.contactIds).distinct().toArray()
+      : db.tasks.filter((t) => t.itemId === id).toArray(),
   ]);
   const timeline: TimelineItem[] = [
     ...mails.map((a) => ({ kind: 'activity' as const, at: a.occurredAt, activity: publicRecord(a) as Activity })),
