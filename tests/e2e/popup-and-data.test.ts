@@ -131,7 +131,9 @@ describe('popup search, import, export and delete-all', () => {
     expect(file, 'export file downloaded').toBeDefined();
     const exported = JSON.parse(readFileSync(join(dir, file!), 'utf8'));
     expect(exported.format).toBe('rapport-export');
-    expect(exported.version).toBe(1);
+    // Version 2 (issue 18): pipelines, items and their stage history; the default pipelines exist once a page opened them.
+    expect(exported.version).toBe(2);
+    expect(Array.isArray(exported.pipelines) && Array.isArray(exported.items) && Array.isArray(exported.stageChanges)).toBe(true);
     expect(exported.contacts.map((c: { name: string }) => c.name).sort()).toEqual(
       ['<img src=x onerror="window.__xss=1"> Evil', 'Ann Lee', 'José Álvarez', 'Jürgen Müller'].sort(),
     );
