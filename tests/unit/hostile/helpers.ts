@@ -5,12 +5,20 @@ import { expect } from 'vitest';
 /** Upper bound for one call on an adversarial input at the capped size or twice that. */
 export const HOSTILE_BOUND_MS = 200;
 
-/** Runs `fn` once and fails when it takes longer than `HOSTILE_BOUND_MS`; returns its result. */
+/**
+ * Runs `fn` and fails when it takes longer than `HOSTILE_BOUND_MS`; returns its result. A run over
+ * the bound is timed twice more and the fastest counts: a garbage collection or a busy machine
+ * slows one run, while a super-linear pattern is slow every time (seconds, not a few ms over).
+ */
 export function withinBound<T>(label: string, fn: () => T): T {
-  const t0 = performance.now();
-  const r = fn();
-  const ms = performance.now() - t0;
-  expect(ms, `${label}: ${ms.toFixed(1)} ms`).toBeLessThan(HOSTILE_BOUND_MS);
+  let best = Infinity;
+  let r!: T;
+  for (let attempt = 0; attempt < 3 && best >= HOSTILE_BOUND_MS; attempt++) {
+    const t0 = performance.now();
+    r = fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  expect(best, `${label}: ${best.toFixed(1)} ms (fastest of the runs)`).toBeLessThan(HOSTILE_BOUND_MS);
   return r;
 }
 
