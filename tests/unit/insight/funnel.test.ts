@@ -2,7 +2,7 @@
 // conversion to a later stage, win rate, time in stage up to the as-of instant, and the weighted
 // forecast by local close month (Berlin, and a date-only close date in New York).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { funnel, forecastByMonth } from '../../../storage/insight/funnel';
+import { type Funnel, funnel, forecastByMonth } from '../../../storage/insight/funnel';
 import { defaultPipelines } from '../../../storage/pipeline-logic';
 import type { PipelineItem, StageChange } from '../../../storage/schema';
 
@@ -90,7 +90,11 @@ const changes = [
 const asOf = new Date(day(13));
 
 describe('funnel', () => {
-  const f = funnel(sales, items, changes, asOf);
+  // Computed once the time zone is set (a describe body runs before beforeAll).
+  let f: Funnel;
+  beforeAll(() => {
+    f = funnel(sales, items, changes, asOf);
+  });
   const stage = (id: string) => f.stages.find((s) => s.stageId === id)!;
 
   it('counts each item once per stage it entered by the as-of day', () => {
