@@ -120,7 +120,10 @@ function finish(f: SatisfactionFigures & { csatSum?: number }): SatisfactionFigu
 }
 
 /** CSAT average and NPS overall and by local month, from the answers given by `asOf`. */
-export function satisfactionOverview(answers: readonly SurveyAnswer[], asOf: Date): { overall: SatisfactionFigures; months: SatisfactionMonth[] } {
+export function satisfactionOverview(
+  answers: readonly SurveyAnswer[],
+  asOf: Date,
+): { overall: SatisfactionFigures; months: SatisfactionMonth[] } {
   const overall = emptyFigures();
   const byMonth = new Map<string, SatisfactionFigures>();
   for (const a of counted(answers, asOf)) {

@@ -40,7 +40,9 @@ const at = (iso: string | undefined) => (iso === undefined ? NaN : Date.parse(is
 export function serviceHealth(cases: readonly Case[], asOf: Date): ServiceHealth {
   const now = asOf.getTime();
   const openByPriority = Object.fromEntries(CASE_PRIORITIES.map((p) => [p, [] as string[]])) as ServiceHealth['openByPriority'];
-  const openByCategory = Object.fromEntries([...CASE_CATEGORIES, 'none'].map((c) => [c, [] as string[]])) as ServiceHealth['openByCategory'];
+  const openByCategory = Object.fromEntries(
+    [...CASE_CATEGORIES, 'none'].map((c) => [c, [] as string[]]),
+  ) as ServiceHealth['openByCategory'];
   const complaints = new Map<string, string[]>();
   const breachedIds: string[] = [];
   const firstResponses: number[] = [];
