@@ -161,10 +161,23 @@ export function removeActivity(agg: MetricsAggregate, a: ActivityFacts): Metrics
   return change(agg, a, false);
 }
 
-/** The aggregate of a full recompute. */
+/** The aggregate of a full recompute, built in one pass and a sort (n log n; not n adds). */
 export function aggregateFrom(activities: Iterable<ActivityFacts>): MetricsAggregate {
   const agg = emptyAggregate();
-  for (const a of activities) addActivity(agg, a);
+  for (const a of activities) {
+    const t = Date.parse(a.occurredAt);
+    if (Number.isNaN(t)) continue;
+    agg.times[a.type].push(t);
+    const dir = emailDirection(a);
+    if (dir === undefined) continue;
+    agg.times[dir === 0 ? 'in' : 'out'].push(t);
+    if (a.threadId) (agg.threads[a.threadId] ??= []).push([t, dir]);
+  }
+  for (const messages of Object.values(agg.threads)) {
+    messages.sort(compareMessages);
+    for (const t of threadReplies(messages)) agg.times.reply.push(t);
+  }
+  for (const k of KINDS) agg.times[k].sort((x, y) => x - y);
   return agg;
 }
 

@@ -153,6 +153,24 @@ describe('companyActivities', () => {
 });
 
 describe('incremental maintenance', () => {
+  it('removing an answer takes back its exchange and the one it made of the next message', () => {
+    // in(1) out(2) in(3): two replies (2 answers 1, 3 answers 2). Without out(2): in, in: none.
+    const [in1, out2, in3] = [
+      email('2026-03-01T10:00:00Z', 'incoming', 't'),
+      email('2026-03-02T10:00:00Z', 'outgoing', 't'),
+      email('2026-03-03T10:00:00Z', 'incoming', 't'),
+    ];
+    const agg = aggregateFrom([in1, out2, in3]);
+    expect(metricsOf(agg, AS_OF).total.twoWay).toBe(2);
+    removeActivity(agg, out2);
+    expect(metricsOf(agg, AS_OF).total).toMatchObject({ twoWay: 0, oneWay: 2 });
+    expect(metricsOf(agg, AS_OF).lastTwoWayAt).toBeUndefined();
+    // An answer logged late, between the two: in(1) out(2) in(3) again.
+    addActivity(agg, out2);
+    expect(metricsOf(agg, AS_OF).lastTwoWayAt).toBe('2026-03-03T10:00:00.000Z');
+    expect(metricsOf(agg, AS_OF).total.twoWay).toBe(2);
+  });
+
   const DAY = 86_400_000;
   const BASE = Date.parse('2026-01-01T00:00:00Z');
   // Few threads, days and hours: ties, same-thread neighbours and the 14-day edge come up often.
@@ -184,13 +202,13 @@ describe('incremental maintenance', () => {
             removeActivity(agg, gone);
           }
         }
-        // The recompute adds in the opposite order: the result may not depend on it.
+        // The recompute (its own code path) reads them in the opposite order: the result may not depend on it.
         const full = aggregateFrom([...live].reverse());
         expect(agg).toEqual(full);
         const asOf = new Date(BASE + asOfDay * DAY).toISOString();
         expect(metricsOf(agg, asOf)).toEqual(metricsOf(full, asOf));
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
   });
 });
