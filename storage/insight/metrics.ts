@@ -246,6 +246,7 @@ function decayedSum(arr: readonly number[], to: number, halfLifeDays: number): n
 /** The metrics as of an instant (ISO), from the aggregate. */
 export function metricsOf(agg: MetricsAggregate, asOf: string, halfLifeDays = DEFAULT_HALF_LIFE_DAYS): InteractionMetrics {
   const to = Date.parse(asOf);
+  if (Number.isNaN(to)) throw new RangeError(`metricsOf: as-of "${asOf}" is not a date`);
   const windows = {} as Record<WindowDays, WindowCounts>;
   for (const days of WINDOW_DAYS) windows[days] = countsIn(agg, localDayStart(to, 1 - days), to);
   let first: number | undefined;

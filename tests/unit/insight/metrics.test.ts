@@ -124,6 +124,10 @@ describe('metricsOf', () => {
     expect(m.decayed.oneWay).toBeCloseTo(1, 10);
   });
 
+  it('names a bad as-of date rather than answering for no time', () => {
+    expect(() => metricsOf(emptyAggregate(), '2026-13-45')).toThrow('as-of "2026-13-45" is not a date');
+  });
+
   it('has nothing for nobody', () => {
     const m = metricsOf(emptyAggregate(), AS_OF);
     expect(m.lastAt).toBeUndefined();
