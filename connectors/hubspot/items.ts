@@ -7,15 +7,16 @@
 // is the source of these) and its associations completed. Associations to the linked contacts and
 // companies go with the create (HUBSPOT_DEFINED type ids).
 import type { Pipeline, PipelineItem } from '../../storage/schema';
-import { fail, ok, type Outcomes } from '../outcomes';
+import { fail, type Outcomes } from '../outcomes';
 import { needsRemotePipelines, remoteStageOf } from '../pipeline-map';
 import { ConnectorError, type ConnectorContext, type ItemSyncKind, type PushItem, type RemotePipeline } from '../types';
 import { groupBy } from './batch';
-import type { HubspotClient, WriteInput } from './client';
+import type { HubspotClient } from './client';
+import { writeAssociated } from './associated-writes';
 import type { HubspotConfig } from './config';
-import { findEarlierCreates, type EngagementCandidateSpec } from './earlier-creates';
+import type { EngagementCandidateSpec } from './earlier-creates';
 import { listPipelines } from './pipelines';
-import { existingIdOf, rapportIdMode } from './rapport-id';
+import { rapportIdMode } from './rapport-id';
 
 export interface ItemSpec extends EngagementCandidateSpec {
   type: 'deals' | 'tickets';
@@ -126,7 +127,6 @@ export async function pushItems(
     valid.push(i);
   }
   const mode = await rapportIdMode(client, spec.type, ctx.config.rapportIdProperty || undefined, ctx.memory);
-  const idProp = mode.kind === 'none' ? undefined : mode.property;
   const groups = groupBy(valid, (i) => (i.remoteId ? `id:${i.remoteId}` : `local:${i.item.record.id}`));
   const work: ItemWork[] = [...groups.values()].map((group) => {
     const { record, pipeline } = itemOf(group[0])!;
@@ -141,81 +141,14 @@ export async function pushItems(
       remoteId: group[0].remoteId,
     };
   });
-  const settle = (w: ItemWork, remoteId: string | undefined, error?: ConnectorError) => {
-    for (const item of w.items) {
-      if (remoteId) ok(outcomes, item, remoteId);
-      else fail(outcomes, item, error ?? new ConnectorError('not written', 'transient'));
-    }
-  };
-
-  // 1. Known remote ids: update, then complete the associations (people added to the item since).
-  const known = work.filter((w) => w.remoteId);
-  if (known.length > 0) {
-    const results = await client.batchWrite(
-      spec.type,
-      'update',
-      known.map((w) => ({ trace: w.items[0].entryId, body: { id: w.remoteId, properties: w.props } })),
-    );
-    for (const w of known) {
-      const r = results.get(w.items[0].entryId);
-      settle(w, r?.ok ? r.object.id : undefined, r && !r.ok ? r.error : undefined);
-    }
-    const done = known.filter((w) => results.get(w.items[0].entryId)?.ok);
-    await client.associateDefault(
-      spec.type,
-      'contacts',
-      done.flatMap((w) => w.contacts.map((to) => ({ from: w.remoteId as string, to }))),
-    );
-    await client.associateDefault(
-      spec.type,
-      'companies',
-      done.flatMap((w) => w.companies.map((to) => ({ from: w.remoteId as string, to }))),
-    );
-    await client.associateDefault(
-      spec.type,
-      'emails',
-      done.flatMap((w) => w.emails.map((to) => ({ from: w.remoteId as string, to }))),
-    );
-  }
-
-  // 2. Unknown remote ids, not on their first send: an earlier attempt may have created it.
-  const unknown = work.filter((w) => !w.remoteId);
-  const retried = unknown.filter((w) => !w.items.every((i) => i.firstSend));
-  const existing = await findEarlierCreates(client, spec, mode, retried);
-
-  // 3. Create the rest, with their associations.
-  const creates: WriteInput[] = [];
-  const byTrace = new Map<string, ItemWork>();
-  for (const w of unknown) {
-    const found = existing.get(w);
-    if (found) {
-      settle(w, found);
-      continue;
-    }
-    const associations = [
-      ...w.contacts.map((id) => ({
-        to: { id },
-        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.contactAssociation }],
-      })),
-      ...w.companies.map((id) => ({
-        to: { id },
-        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.companyAssociation }],
-      })),
-      ...w.emails.map((id) => ({
-        to: { id },
-        types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: spec.emailAssociation }],
-      })),
-    ];
-    const trace = w.items[0].entryId;
-    byTrace.set(trace, w);
-    creates.push({ trace, body: { properties: idProp ? { ...w.props, [idProp]: w.localId } : w.props, associations } });
-  }
-  if (creates.length > 0) {
-    const results = await client.batchWrite(spec.type, 'create', creates);
-    for (const [trace, w] of byTrace) {
-      const r = results.get(trace);
-      const earlier = r && !r.ok ? existingIdOf(r.error) : undefined;
-      settle(w, r?.ok ? r.object.id : earlier, r && !r.ok && !earlier ? r.error : undefined);
-    }
-  }
+  await writeAssociated(
+    client,
+    {
+      ...spec,
+      associationTypes: { contacts: spec.contactAssociation, companies: spec.companyAssociation, emails: spec.emailAssociation },
+    },
+    mode,
+    work.map((w) => ({ ...w, associations: { contacts: w.contacts, companies: w.companies, emails: w.emails } })),
+    outcomes,
+  );
 }
