@@ -1,6 +1,7 @@
 // Export buttons with their options: JSON (the documented export), CSV (columns chosen, optional BOM for
 // Excel) and vCard (4.0, or 3.0 for older address books). With `selection`, only that selection (the
 // workspace's bulk bar: people, or companies with their people).
+import { downloadParts } from '../../components/download';
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import { CSV_EXPORT_COLUMNS, CSV_EXPORT_HEADERS, DEFAULT_CSV_COLUMNS, type CsvExportColumn } from '../../importers/export-csv';
@@ -26,18 +27,8 @@ export interface ExportControlsProps {
   children?: ComponentChildren;
 }
 
-async function download(format: ExportFormat, parts: AsyncIterable<string>): Promise<string> {
-  const chunks: string[] = [];
-  for await (const p of parts) chunks.push(p);
-  const url = URL.createObjectURL(new Blob(chunks, { type: EXPORT_MIME[format] }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = exportFileName(new Date(), EXPORT_EXTENSION[format]);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return a.download;
+function download(format: ExportFormat, parts: AsyncIterable<string>): Promise<string> {
+  return downloadParts(parts, EXPORT_MIME[format], exportFileName(new Date(), EXPORT_EXTENSION[format]));
 }
 
 export function ExportControls({ selection, disabled, onNotice, children }: ExportControlsProps) {

@@ -2,22 +2,13 @@
 // downloaded as the workspace's other exports are (a Blob of the file's parts, an anchor click).
 // The board mounts it; the rows are importers/pipeline-csv.ts's.
 import { useState } from 'preact/hooks';
+import { downloadParts } from '../../../components/download';
 import { pipelineCsvParts } from '../../../importers/export-files';
 import { pipelineCsvFileName } from '../../../importers/pipeline-csv';
 import type { Pipeline } from '../../../storage/schema';
 
-async function downloadCsv(pipeline: Pipeline): Promise<string> {
-  const parts: string[] = [];
-  for await (const p of pipelineCsvParts(pipeline)) parts.push(p);
-  const url = URL.createObjectURL(new Blob(parts, { type: 'text/csv;charset=utf-8' }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = pipelineCsvFileName(pipeline.name);
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  return a.download;
+function downloadCsv(pipeline: Pipeline): Promise<string> {
+  return downloadParts(pipelineCsvParts(pipeline), 'text/csv;charset=utf-8', pipelineCsvFileName(pipeline.name));
 }
 
 export function ExportPipelineCsv({ pipeline }: { pipeline: Pipeline }) {
